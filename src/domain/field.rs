@@ -1,0 +1,185 @@
+//! Field definitions: the metadata every form, list, validation and import is written over.
+
+use serde::{Deserialize, Serialize};
+
+use super::value::Value;
+
+/// A user-visible text: a translation key for standard metadata, or the user's own
+/// words for custom fields and modules (which are not translated).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    Key(String),
+    Text(String),
+}
+
+impl Label {
+    pub fn key(k: &str) -> Self {
+        Label::Key(k.to_string())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PicklistOption {
+    /// Stable stored value; never shown.
+    pub value: String,
+    pub label: Label,
+}
+
+/// The type of a field with the data that type needs.
+/// Auto-number and formula fields will join as further variants: they are computed,
+/// so forms will render them read-only and validation will skip them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    SingleLine,
+    MultiLine,
+    /// `multiple`: several addresses, stored as a list.
+    Email {
+        #[serde(default)]
+        multiple: bool,
+    },
+    Phone {
+        #[serde(default)]
+        multiple: bool,
+    },
+    Url,
+    Number,
+    Currency,
+    Percent,
+    Date,
+    DateTime,
+    Checkbox,
+    Picklist {
+        options: Vec<PicklistOption>,
+    },
+    /// `open`: users may add values that are not in `options` (tags).
+    MultiSelect {
+        options: Vec<PicklistOption>,
+        #[serde(default)]
+        open: bool,
+    },
+    User,
+    Lookup {
+        module: String,
+    },
+}
+
+impl FieldKind {
+    /// Whether the stored value is a list of strings.
+    pub fn is_list(&self) -> bool {
+        matches!(
+            self,
+            FieldKind::Email { multiple: true }
+                | FieldKind::Phone { multiple: true }
+                | FieldKind::MultiSelect { .. }
+        )
+    }
+
+    pub fn options(&self) -> &[PicklistOption] {
+        match self {
+            FieldKind::Picklist { options } | FieldKind::MultiSelect { options, .. } => options,
+            _ => &[],
+        }
+    }
+
+    /// Stable name of the type, used in messages and CSS classes.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldKind::SingleLine => "single_line",
+            FieldKind::MultiLine => "multi_line",
+            FieldKind::Email { .. } => "email",
+            FieldKind::Phone { .. } => "phone",
+            FieldKind::Url => "url",
+            FieldKind::Number => "number",
+            FieldKind::Currency => "currency",
+            FieldKind::Percent => "percent",
+            FieldKind::Date => "date",
+            FieldKind::DateTime => "date_time",
+            FieldKind::Checkbox => "checkbox",
+            FieldKind::Picklist { .. } => "picklist",
+            FieldKind::MultiSelect { .. } => "multi_select",
+            FieldKind::User => "user",
+            FieldKind::Lookup { .. } => "lookup",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldDef {
+    /// Stable key the value is stored under.
+    pub key: String,
+    pub label: Label,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub unique: bool,
+    #[serde(default)]
+    pub default: Option<Value>,
+    #[serde(default)]
+    pub help: Option<Label>,
+    /// Maximum length in characters for text values.
+    #[serde(default)]
+    pub max_len: Option<usize>,
+    /// Shown as a column in the module's list by default.
+    #[serde(default)]
+    pub in_list: bool,
+    /// Included in the module's search index.
+    #[serde(default)]
+    pub searchable: bool,
+    /// Key of the page-layout section the field sits in.
+    #[serde(default)]
+    pub section: String,
+}
+
+impl FieldDef {
+    pub fn new(key: &str, kind: FieldKind) -> Self {
+        FieldDef {
+            key: key.to_string(),
+            label: Label::Key(format!("field.{key}")),
+            kind,
+            required: false,
+            unique: false,
+            default: None,
+            help: None,
+            max_len: None,
+            in_list: false,
+            searchable: false,
+            section: "main".to_string(),
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+    pub fn in_list(mut self) -> Self {
+        self.in_list = true;
+        self
+    }
+    pub fn searchable(mut self) -> Self {
+        self.searchable = true;
+        self
+    }
+    pub fn max_len(mut self, n: usize) -> Self {
+        self.max_len = Some(n);
+        self
+    }
+    pub fn section(mut self, s: &str) -> Self {
+        self.section = s.to_string();
+        self
+    }
+    pub fn help(mut self, key: &str) -> Self {
+        self.help = Some(Label::key(key));
+        self
+    }
+    pub fn default_value(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        self
+    }
+}

@@ -1,0 +1,292 @@
+//! In-memory records of every module, with the indexes that keep lists, search and
+//! uniqueness fast at 100,000 records. Storage fills it once at start and keeps it in
+//! step after every committed write.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::module_def::{ModuleDef, Schema};
+use super::record::{Record, RecordId};
+use super::search::{record_tokens, SearchIndex, Slot};
+use super::validate::{unique_keys, Lookups};
+
+/// The local user every record belongs to until team members exist.
+pub const LOCAL_USER: &str = "local-user";
+
+#[derive(Debug, Clone)]
+pub struct RecordSet {
+    pub module: ModuleDef,
+    slots: Vec<Option<Record>>,
+    free: Vec<Slot>,
+    by_id: HashMap<RecordId, Slot>,
+    search: SearchIndex,
+    /// field -> folded value -> slot holding it.
+    unique: HashMap<String, HashMap<String, Slot>>,
+}
+
+impl RecordSet {
+    pub fn new(module: ModuleDef) -> Self {
+        RecordSet {
+            module,
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_id: HashMap::new(),
+            search: SearchIndex::default(),
+            unique: HashMap::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Record> {
+        self.by_id.get(id).and_then(|s| self.at(*s))
+    }
+
+    pub fn at(&self, slot: Slot) -> Option<&Record> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Slot, &Record)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i as Slot, r)))
+    }
+
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.slots.iter().flatten()
+    }
+
+    /// Slots matching a search, or every slot when the query is empty.
+    pub fn search(&self, query: &str) -> Vec<Slot> {
+        match self.search.query(query) {
+            Some(slots) => slots,
+            None => self.iter().map(|(s, _)| s).collect(),
+        }
+    }
+
+    pub fn unique_holder(&self, field: &str, key: &str) -> Option<&Record> {
+        let slot = self.unique.get(field)?.get(key)?;
+        self.at(*slot)
+    }
+
+    /// Inserts or replaces a record, keeping every index current.
+    pub fn upsert(&mut self, record: Record) {
+        let slot = match self.by_id.get(&record.id) {
+            Some(&slot) => {
+                self.unindex(slot);
+                slot
+            }
+            None => {
+                let slot = self.free.pop().unwrap_or_else(|| {
+                    self.slots.push(None);
+                    (self.slots.len() - 1) as Slot
+                });
+                self.by_id.insert(record.id.clone(), slot);
+                slot
+            }
+        };
+        self.search
+            .insert(slot, &record_tokens(&self.module, &record));
+        for field in self.module.fields.iter().filter(|f| f.unique) {
+            if let Some(v) = record.get(&field.key) {
+                let map = self.unique.entry(field.key.clone()).or_default();
+                for key in unique_keys(&field.kind, v) {
+                    map.entry(key).or_insert(slot);
+                }
+            }
+        }
+        self.slots[slot as usize] = Some(record);
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Record> {
+        let slot = self.by_id.remove(id)?;
+        self.unindex(slot);
+        self.free.push(slot);
+        self.slots[slot as usize].take()
+    }
+
+    fn unindex(&mut self, slot: Slot) {
+        let Some(old) = self.slots[slot as usize].as_ref() else {
+            return;
+        };
+        self.search.remove(slot, &record_tokens(&self.module, old));
+        for field in self.module.fields.iter().filter(|f| f.unique) {
+            if let (Some(v), Some(map)) = (old.get(&field.key), self.unique.get_mut(&field.key)) {
+                for key in unique_keys(&field.kind, v) {
+                    if map.get(&key) == Some(&slot) {
+                        map.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every module's records: what the app holds in memory and validates against.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub schema: Schema,
+    sets: BTreeMap<String, RecordSet>,
+    pub users: Vec<String>,
+}
+
+impl Dataset {
+    pub fn new(schema: Schema) -> Self {
+        let sets = schema
+            .modules
+            .iter()
+            .map(|m| (m.key.clone(), RecordSet::new(m.clone())))
+            .collect();
+        Dataset {
+            schema,
+            sets,
+            users: vec![LOCAL_USER.to_string()],
+        }
+    }
+
+    pub fn set(&self, module: &str) -> Option<&RecordSet> {
+        self.sets.get(module)
+    }
+
+    pub fn sets(&self) -> impl Iterator<Item = &RecordSet> {
+        self.sets.values()
+    }
+
+    pub fn get(&self, module: &str, id: &str) -> Option<&Record> {
+        self.sets.get(module)?.get(id)
+    }
+
+    /// Adds or replaces a record; records of unknown modules are ignored
+    /// (validation refuses them before they get here).
+    pub fn upsert(&mut self, record: Record) {
+        if let Some(set) = self.sets.get_mut(&record.module) {
+            set.upsert(record);
+        }
+    }
+
+    pub fn remove(&mut self, module: &str, id: &str) -> Option<Record> {
+        self.sets.get_mut(module)?.remove(id)
+    }
+
+    pub fn total(&self) -> usize {
+        self.sets.values().map(RecordSet::len).sum()
+    }
+
+    /// Title of a record for display, falling back to its id.
+    pub fn title(&self, module: &str, id: &str) -> Option<String> {
+        let set = self.sets.get(module)?;
+        set.get(id).map(|r| set.module.title_of(r))
+    }
+
+    /// Records of other modules whose lookups point at this record, grouped by
+    /// (module, field), for the related lists of a record page.
+    pub fn related(&self, module: &str, id: &str) -> Vec<(String, String, Vec<&Record>)> {
+        self.schema
+            .related_to(module)
+            .map(|(m, f)| {
+                let records = self
+                    .set(&m.key)
+                    .map(|set| {
+                        set.records()
+                            .filter(|r| {
+                                matches!(r.get(&f.key), Some(super::Value::Ref(target)) if target == id)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (m.key.clone(), f.key.clone(), records)
+            })
+            .collect()
+    }
+
+    /// Every record, grouped by module in schema order: what a backup holds.
+    pub fn all_records(&self) -> Vec<&Record> {
+        self.schema
+            .modules
+            .iter()
+            .filter_map(|m| self.sets.get(&m.key))
+            .flat_map(|s| s.records())
+            .collect()
+    }
+}
+
+impl Lookups for Dataset {
+    fn record_exists(&self, module: &str, id: &str) -> bool {
+        self.get(module, id).is_some()
+    }
+
+    fn user_exists(&self, id: &str) -> bool {
+        self.users.iter().any(|u| u == id)
+    }
+
+    fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool {
+        self.set(module)
+            .and_then(|s| s.unique_holder(field, key))
+            .is_some_and(|r| r.id != except)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+    use crate::domain::Value;
+
+    fn company(id: &str, name: &str) -> Record {
+        let values = [("name".to_string(), Value::Text(name.into()))].into();
+        Record::new(id.into(), COMPANIES, 1, None, values)
+    }
+
+    #[test]
+    fn upsert_reindexes_search_and_uniqueness() {
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(company("a", "Acme"));
+        assert!(ds.unique_taken(COMPANIES, "name", "acme", "other"));
+        assert!(!ds.unique_taken(COMPANIES, "name", "acme", "a"));
+        ds.upsert(company("a", "Globex"));
+        assert!(!ds.unique_taken(COMPANIES, "name", "acme", "other"));
+        let set = ds.set(COMPANIES).unwrap();
+        assert!(set.search("acme").is_empty());
+        assert_eq!(set.search("glob").len(), 1);
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn removed_slots_are_reused_without_ghosts() {
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(company("a", "Acme"));
+        ds.upsert(company("b", "Bolt"));
+        assert!(ds.remove(COMPANIES, "a").is_some());
+        ds.upsert(company("c", "Cobalt"));
+        let set = ds.set(COMPANIES).unwrap();
+        assert_eq!(set.len(), 2);
+        assert!(set.search("acme").is_empty());
+        assert_eq!(set.search("").len(), 2);
+        assert_eq!(
+            set.get("c").unwrap().get("name"),
+            Some(&Value::Text("Cobalt".into()))
+        );
+    }
+
+    #[test]
+    fn related_lists_find_contacts_of_a_company() {
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(company("a", "Acme"));
+        let values = [
+            ("last_name".to_string(), Value::Text("Berg".into())),
+            ("company".to_string(), Value::Ref("a".into())),
+        ]
+        .into();
+        ds.upsert(Record::new("p".into(), CONTACTS, 1, None, values));
+        let related = ds.related(COMPANIES, "a");
+        assert_eq!(related.len(), 1);
+        assert_eq!(related[0].2.len(), 1);
+        assert_eq!(related[0].2[0].id, "p");
+    }
+}

@@ -1,0 +1,160 @@
+//! An incremental full-text index: folded tokens map to the record slots that hold
+//! them, so a keystroke costs a few range scans instead of a pass over every record.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use super::field::FieldKind;
+use super::module_def::ModuleDef;
+use super::normalize::{phone_digits, tokens};
+use super::record::Record;
+
+/// Slot of a record in its module's `RecordSet`.
+pub type Slot = u32;
+
+#[derive(Default, Debug, Clone)]
+pub struct SearchIndex {
+    /// Token -> sorted, de-duplicated slots.
+    terms: BTreeMap<Box<str>, Vec<Slot>>,
+}
+
+/// The tokens a record is found by: words of its searchable fields, plus the bare
+/// digits of phone numbers so "0912 123" and "0912123" both match.
+pub fn record_tokens(module: &ModuleDef, record: &Record) -> Vec<String> {
+    let mut out = Vec::new();
+    for field in module.fields.iter().filter(|f| f.searchable) {
+        let Some(value) = record.get(&field.key) else {
+            continue;
+        };
+        let text = value.search_text();
+        out.extend(tokens(&text));
+        if let FieldKind::Phone { .. } = field.kind {
+            for part in text.split([',', '\n']) {
+                let digits = phone_digits(part);
+                if !digits.is_empty() {
+                    out.push(digits);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl SearchIndex {
+    pub fn insert(&mut self, slot: Slot, toks: &[String]) {
+        for t in toks {
+            let slots = self.terms.entry(t.as_str().into()).or_default();
+            if let Err(pos) = slots.binary_search(&slot) {
+                slots.insert(pos, slot);
+            }
+        }
+    }
+
+    pub fn remove(&mut self, slot: Slot, toks: &[String]) {
+        for t in toks {
+            if let Some(slots) = self.terms.get_mut(t.as_str()) {
+                if let Ok(pos) = slots.binary_search(&slot) {
+                    slots.remove(pos);
+                }
+                if slots.is_empty() {
+                    self.terms.remove(t.as_str());
+                }
+            }
+        }
+    }
+
+    /// Slots whose tokens start with every word of the query, sorted.
+    /// `None` when the query has no words (everything matches).
+    pub fn query(&self, query: &str) -> Option<Vec<Slot>> {
+        let words = tokens(query);
+        if words.is_empty() {
+            return None;
+        }
+        let mut result: Option<Vec<Slot>> = None;
+        for word in words {
+            let mut hits: Vec<Slot> = Vec::new();
+            let start: &str = &word;
+            for (term, slots) in self
+                .terms
+                .range::<str, _>((Bound::Included(start), Bound::Unbounded))
+            {
+                if !term.starts_with(start) {
+                    break;
+                }
+                hits.extend_from_slice(slots);
+            }
+            hits.sort_unstable();
+            hits.dedup();
+            result = Some(match result {
+                None => hits,
+                Some(prev) => intersect(&prev, &hits),
+            });
+            if result.as_ref().is_some_and(Vec::is_empty) {
+                break;
+            }
+        }
+        result
+    }
+}
+
+fn intersect(a: &[Slot], b: &[Slot]) -> Vec<Slot> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx(docs: &[&str]) -> SearchIndex {
+        let mut ix = SearchIndex::default();
+        for (i, d) in docs.iter().enumerate() {
+            let mut t = tokens(d);
+            t.sort();
+            t.dedup();
+            ix.insert(i as Slot, &t);
+        }
+        ix
+    }
+
+    #[test]
+    fn every_word_must_prefix_match() {
+        let ix = idx(&["Anna Berg Oslo", "Anna Svensson", "Bergen Fisk"]);
+        assert_eq!(ix.query("ann"), Some(vec![0, 1]));
+        assert_eq!(ix.query("ann berg"), Some(vec![0]));
+        assert_eq!(ix.query("berg"), Some(vec![0, 2]));
+        assert_eq!(ix.query("zzz"), Some(vec![]));
+        assert_eq!(ix.query("  "), None);
+    }
+
+    #[test]
+    fn non_latin_and_folded_queries_match() {
+        let ix = idx(&["علی کریمی", "Çağrı Öztürk", "สมชาย ใจดี", "Пётр Сидоров"]);
+        assert_eq!(ix.query("علي"), Some(vec![0]));
+        assert_eq!(ix.query("ozt"), Some(vec![1]));
+        assert_eq!(ix.query("สมช"), Some(vec![2]));
+        assert_eq!(ix.query("петр"), Some(vec![3]));
+    }
+
+    #[test]
+    fn removal_forgets_a_record() {
+        let mut ix = idx(&["Anna", "Anna"]);
+        ix.remove(0, &["anna".to_string()]);
+        assert_eq!(ix.query("anna"), Some(vec![1]));
+        ix.remove(1, &["anna".to_string()]);
+        assert!(ix.terms.is_empty());
+    }
+}

@@ -1,0 +1,222 @@
+//! The modules and fields that ship with the app. Everything else in the app reads
+//! these definitions; nothing elsewhere knows a field by name except the sample data.
+
+use super::field::{FieldDef, FieldKind, Label, PicklistOption};
+use super::module_def::{ModuleDef, Schema, Section};
+
+pub const COMPANIES: &str = "companies";
+pub const CONTACTS: &str = "contacts";
+
+pub fn standard_schema() -> Schema {
+    Schema {
+        modules: vec![companies(), contacts()],
+    }
+}
+
+fn options(group: &str, values: &[&str]) -> Vec<PicklistOption> {
+    values
+        .iter()
+        .map(|v| PicklistOption {
+            value: v.to_string(),
+            label: Label::Key(format!("option.{group}.{v}")),
+        })
+        .collect()
+}
+
+fn section(key: &str) -> Section {
+    Section {
+        key: key.to_string(),
+        label: Label::Key(format!("section.{key}")),
+    }
+}
+
+fn address_fields() -> Vec<FieldDef> {
+    ["street", "city", "region", "postal_code", "country"]
+        .iter()
+        .map(|k| {
+            FieldDef::new(k, FieldKind::SingleLine)
+                .max_len(200)
+                .section("address")
+        })
+        .map(|f| {
+            if f.key == "city" || f.key == "country" {
+                f.searchable()
+            } else {
+                f
+            }
+        })
+        .collect()
+}
+
+pub const INDUSTRIES: &[&str] = &[
+    "retail",
+    "manufacturing",
+    "software",
+    "finance",
+    "healthcare",
+    "education",
+    "logistics",
+    "hospitality",
+    "construction",
+    "agriculture",
+];
+
+fn companies() -> ModuleDef {
+    let mut fields = vec![
+        FieldDef::new("name", FieldKind::SingleLine)
+            .required()
+            .unique()
+            .max_len(200)
+            .in_list()
+            .searchable(),
+        FieldDef::new(
+            "account_type",
+            FieldKind::Picklist {
+                options: options(
+                    "account_type",
+                    &["prospect", "customer", "partner", "supplier"],
+                ),
+            },
+        )
+        .in_list(),
+        FieldDef::new(
+            "industry",
+            FieldKind::Picklist {
+                options: options("industry", INDUSTRIES),
+            },
+        )
+        .in_list(),
+        FieldDef::new("website", FieldKind::Url).searchable(),
+        FieldDef::new("phone", FieldKind::Phone { multiple: false }).searchable(),
+        FieldDef::new("email", FieldKind::Email { multiple: false }).searchable(),
+        FieldDef::new("employees", FieldKind::Number).help("help.employees"),
+        FieldDef::new("annual_revenue", FieldKind::Currency),
+        FieldDef::new(
+            "tags",
+            FieldKind::MultiSelect {
+                options: vec![],
+                open: true,
+            },
+        )
+        .searchable()
+        .help("help.tags"),
+    ];
+    fields.extend(address_fields());
+    fields.push(FieldDef::new("description", FieldKind::MultiLine).section("more"));
+    // The city is the most useful second column in a company list.
+    if let Some(city) = fields.iter_mut().find(|f| f.key == "city") {
+        city.in_list = true;
+    }
+    ModuleDef {
+        key: COMPANIES.into(),
+        singular: Label::key("module.companies.one"),
+        plural: Label::key("module.companies.many"),
+        fields,
+        sections: vec![section("main"), section("address"), section("more")],
+        title_fields: vec!["name".into()],
+    }
+}
+
+fn contacts() -> ModuleDef {
+    let mut fields = vec![
+        FieldDef::new("first_name", FieldKind::SingleLine)
+            .max_len(100)
+            .in_list()
+            .searchable(),
+        FieldDef::new("last_name", FieldKind::SingleLine)
+            .required()
+            .max_len(100)
+            .in_list()
+            .searchable(),
+        FieldDef::new("job_title", FieldKind::SingleLine)
+            .max_len(150)
+            .searchable(),
+        FieldDef::new(
+            "company",
+            FieldKind::Lookup {
+                module: COMPANIES.into(),
+            },
+        )
+        .in_list(),
+        FieldDef::new("emails", FieldKind::Email { multiple: true })
+            .unique()
+            .in_list()
+            .searchable()
+            .help("help.several"),
+        FieldDef::new("phones", FieldKind::Phone { multiple: true })
+            .searchable()
+            .help("help.several"),
+        FieldDef::new(
+            "lead_source",
+            FieldKind::Picklist {
+                options: options(
+                    "lead_source",
+                    &[
+                        "website",
+                        "referral",
+                        "event",
+                        "cold_call",
+                        "partner",
+                        "social",
+                    ],
+                ),
+            },
+        ),
+        FieldDef::new("birthday", FieldKind::Date),
+        FieldDef::new("last_contacted", FieldKind::DateTime),
+        FieldDef::new("do_not_contact", FieldKind::Checkbox),
+        FieldDef::new(
+            "tags",
+            FieldKind::MultiSelect {
+                options: vec![],
+                open: true,
+            },
+        )
+        .searchable()
+        .help("help.tags"),
+    ];
+    fields.extend(address_fields());
+    fields.push(FieldDef::new("description", FieldKind::MultiLine).section("more"));
+    ModuleDef {
+        key: CONTACTS.into(),
+        singular: Label::key("module.contacts.one"),
+        plural: Label::key("module.contacts.many"),
+        fields,
+        sections: vec![section("main"), section("address"), section("more")],
+        title_fields: vec!["first_name".into(), "last_name".into()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_sits_in_a_declared_section_and_keys_are_unique() {
+        for m in standard_schema().modules {
+            let mut keys: Vec<_> = m.fields.iter().map(|f| f.key.clone()).collect();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), m.fields.len(), "duplicate field in {}", m.key);
+            for f in &m.fields {
+                assert!(
+                    m.sections.iter().any(|s| s.key == f.section),
+                    "{}.{} has no section",
+                    m.key,
+                    f.key
+                );
+            }
+            assert!(m.list_fields().count() >= 2);
+        }
+    }
+
+    #[test]
+    fn contacts_relate_to_companies() {
+        let schema = standard_schema();
+        let related: Vec<_> = schema
+            .related_to(COMPANIES)
+            .map(|(m, f)| (m.key.as_str(), f.key.as_str()))
+            .collect();
+        assert_eq!(related, vec![(CONTACTS, "company")]);
+    }
+}

@@ -1,0 +1,328 @@
+//! Validation of a record's values against its module's field definitions.
+//! The same rules serve forms, backup import and (later) CSV import.
+
+use std::collections::BTreeMap;
+
+use super::field::{FieldDef, FieldKind};
+use super::input::{parse_email, parse_phone, parse_url};
+use super::module_def::ModuleDef;
+use super::normalize::{fold, phone_digits};
+use super::value::Value;
+
+/// What is wrong with one value. Each problem has a translation key; the UI words it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    InvalidEmail(String),
+    InvalidPhone(String),
+    InvalidUrl(String),
+    InvalidNumber(String),
+    InvalidMoney(String),
+    InvalidDate,
+    InvalidDateTime,
+    UnknownOption(String),
+    /// Another record of the module already has this value.
+    NotUnique(String),
+    /// A lookup points at a record that does not exist.
+    MissingRecord(String),
+    UnknownUser(String),
+    /// The stored value's type does not fit the field (only seen in imported data).
+    WrongType,
+    /// The value names a field the module does not have (only seen in imported data).
+    UnknownField,
+}
+
+impl Problem {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Problem::Required => "problem.required",
+            Problem::TooLong { .. } => "problem.too_long",
+            Problem::InvalidEmail(_) => "problem.email",
+            Problem::InvalidPhone(_) => "problem.phone",
+            Problem::InvalidUrl(_) => "problem.url",
+            Problem::InvalidNumber(_) => "problem.number",
+            Problem::InvalidMoney(_) => "problem.money",
+            Problem::InvalidDate => "problem.date",
+            Problem::InvalidDateTime => "problem.date_time",
+            Problem::UnknownOption(_) => "problem.option",
+            Problem::NotUnique(_) => "problem.unique",
+            Problem::MissingRecord(_) => "problem.missing_record",
+            Problem::UnknownUser(_) => "problem.unknown_user",
+            Problem::WrongType => "problem.wrong_type",
+            Problem::UnknownField => "problem.unknown_field",
+        }
+    }
+
+    /// The value the message quotes, if any (`{value}` in the translation).
+    pub fn detail(&self) -> String {
+        match self {
+            Problem::TooLong { max } => max.to_string(),
+            Problem::InvalidEmail(s)
+            | Problem::InvalidPhone(s)
+            | Problem::InvalidUrl(s)
+            | Problem::InvalidNumber(s)
+            | Problem::InvalidMoney(s)
+            | Problem::UnknownOption(s)
+            | Problem::NotUnique(s)
+            | Problem::MissingRecord(s)
+            | Problem::UnknownUser(s) => s.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+/// What validation needs to know about other records.
+pub trait Lookups {
+    fn record_exists(&self, module: &str, id: &str) -> bool;
+    fn user_exists(&self, id: &str) -> bool;
+    /// Whether another record than `except` of `module` holds `key` in unique field `field`.
+    fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool;
+}
+
+/// The keys a value occupies in a unique field: folded so "ANNA@x.com" and
+/// "anna@x.com", or two spellings of one phone number, collide.
+pub fn unique_keys(kind: &FieldKind, value: &Value) -> Vec<String> {
+    let key = |s: &str| match kind {
+        FieldKind::Phone { .. } => phone_digits(s),
+        _ => fold(s.trim()),
+    };
+    match value {
+        Value::List(items) => items.iter().map(|s| key(s)).collect(),
+        Value::Text(s) | Value::Ref(s) => vec![key(s)],
+        other => vec![other.to_plain()],
+    }
+}
+
+/// Checks every value of a record. `record_id` is the record's own id, excluded from
+/// uniqueness checks.
+pub fn validate_values(
+    module: &ModuleDef,
+    values: &BTreeMap<String, Value>,
+    record_id: &str,
+    lookups: &dyn Lookups,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for key in values.keys() {
+        if module.field(key).is_none() {
+            errors.push(FieldError {
+                field: key.clone(),
+                problem: Problem::UnknownField,
+            });
+        }
+    }
+    for field in &module.fields {
+        let problem = match values.get(&field.key) {
+            None => field.required.then_some(Problem::Required),
+            Some(v) if v.is_empty() => field.required.then_some(Problem::Required),
+            Some(v) => check_value(module, field, v, record_id, lookups),
+        };
+        if let Some(problem) = problem {
+            errors.push(FieldError {
+                field: field.key.clone(),
+                problem,
+            });
+        }
+    }
+    errors
+}
+
+fn check_value(
+    module: &ModuleDef,
+    field: &FieldDef,
+    value: &Value,
+    record_id: &str,
+    lookups: &dyn Lookups,
+) -> Option<Problem> {
+    if let Some(p) = check_shape(&field.kind, value) {
+        return Some(p);
+    }
+    if let (Some(max), Value::Text(s)) = (field.max_len, value) {
+        if s.chars().count() > max {
+            return Some(Problem::TooLong { max });
+        }
+    }
+    match (&field.kind, value) {
+        (FieldKind::Lookup { module: target }, Value::Ref(id)) => {
+            if !lookups.record_exists(target, id) {
+                return Some(Problem::MissingRecord(id.clone()));
+            }
+        }
+        (FieldKind::User, Value::Ref(id)) => {
+            if !lookups.user_exists(id) {
+                return Some(Problem::UnknownUser(id.clone()));
+            }
+        }
+        _ => {}
+    }
+    if field.unique {
+        let shown = match value {
+            Value::List(items) => items.clone(),
+            other => vec![other.to_plain()],
+        };
+        for (key, shown) in unique_keys(&field.kind, value).iter().zip(shown) {
+            if lookups.unique_taken(&module.key, &field.key, key, record_id) {
+                return Some(Problem::NotUnique(shown));
+            }
+        }
+    }
+    None
+}
+
+/// Whether a stored value has the type and form its field needs. Form input is
+/// already parsed into shape; this guards data that arrives from files.
+fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
+    let each =
+        |items: &[String], f: &dyn Fn(&str) -> Option<Problem>| items.iter().find_map(|s| f(s));
+    let email = |s: &str| parse_email(s).err();
+    let phone = |s: &str| parse_phone(s).err();
+    match (kind, value) {
+        (FieldKind::SingleLine | FieldKind::MultiLine, Value::Text(_)) => None,
+        (FieldKind::Email { multiple: false }, Value::Text(s)) => email(s),
+        (FieldKind::Email { multiple: true }, Value::List(items)) => each(items, &email),
+        (FieldKind::Phone { multiple: false }, Value::Text(s)) => phone(s),
+        (FieldKind::Phone { multiple: true }, Value::List(items)) => each(items, &phone),
+        (FieldKind::Url, Value::Text(s)) => parse_url(s).err(),
+        (FieldKind::Number | FieldKind::Percent, Value::Number(n)) => {
+            (!n.is_finite()).then(|| Problem::InvalidNumber(n.to_string()))
+        }
+        (FieldKind::Currency, Value::Money(m)) => {
+            let code_ok =
+                m.currency.len() == 3 && m.currency.chars().all(|c| c.is_ascii_uppercase());
+            (!code_ok).then(|| Problem::InvalidMoney(m.currency.clone()))
+        }
+        (FieldKind::Date, Value::Date(_)) => None,
+        (FieldKind::DateTime, Value::DateTime(_)) => None,
+        (FieldKind::Checkbox, Value::Bool(_)) => None,
+        (FieldKind::Picklist { options }, Value::Text(s)) => {
+            (!options.iter().any(|o| &o.value == s)).then(|| Problem::UnknownOption(s.clone()))
+        }
+        (FieldKind::MultiSelect { options, open }, Value::List(items)) => {
+            if *open {
+                None
+            } else {
+                items
+                    .iter()
+                    .find(|s| !options.iter().any(|o| &o.value == *s))
+                    .map(|s| Problem::UnknownOption(s.clone()))
+            }
+        }
+        (FieldKind::User | FieldKind::Lookup { .. }, Value::Ref(_)) => None,
+        _ => Some(Problem::WrongType),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+
+    struct Fixture {
+        taken_email: &'static str,
+    }
+    impl Lookups for Fixture {
+        fn record_exists(&self, module: &str, id: &str) -> bool {
+            module == COMPANIES && id == "c1"
+        }
+        fn user_exists(&self, id: &str) -> bool {
+            id == "u1"
+        }
+        fn unique_taken(&self, _m: &str, field: &str, key: &str, except: &str) -> bool {
+            field == "emails" && key == self.taken_email && except != "owner-of-it"
+        }
+    }
+
+    fn contact(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    fn check(values: &BTreeMap<String, Value>, id: &str) -> Vec<(String, Problem)> {
+        let schema = standard_schema();
+        let fx = Fixture {
+            taken_email: "anna@example.com",
+        };
+        validate_values(schema.module(CONTACTS).unwrap(), values, id, &fx)
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    }
+
+    #[test]
+    fn required_fields_are_named() {
+        let errs = check(
+            &contact(vec![("first_name", Value::Text("Anna".into()))]),
+            "x",
+        );
+        assert_eq!(errs, vec![("last_name".into(), Problem::Required)]);
+    }
+
+    #[test]
+    fn a_valid_contact_passes() {
+        let v = contact(vec![
+            ("last_name", Value::Text("Berg".into())),
+            ("company", Value::Ref("c1".into())),
+            ("emails", Value::List(vec!["anna.b@example.com".into()])),
+        ]);
+        assert!(check(&v, "x").is_empty());
+    }
+
+    #[test]
+    fn uniqueness_is_case_insensitive_and_ignores_the_record_itself() {
+        let v = contact(vec![
+            ("last_name", Value::Text("Berg".into())),
+            ("emails", Value::List(vec!["ANNA@example.com".into()])),
+        ]);
+        assert_eq!(
+            check(&v, "x"),
+            vec![(
+                "emails".into(),
+                Problem::NotUnique("ANNA@example.com".into())
+            )]
+        );
+        assert!(check(&v, "owner-of-it").is_empty());
+    }
+
+    #[test]
+    fn lookups_must_point_at_existing_records() {
+        let v = contact(vec![
+            ("last_name", Value::Text("Berg".into())),
+            ("company", Value::Ref("gone".into())),
+        ]);
+        assert_eq!(
+            check(&v, "x"),
+            vec![("company".into(), Problem::MissingRecord("gone".into()))]
+        );
+    }
+
+    #[test]
+    fn wrong_types_unknown_fields_and_long_text_are_refused() {
+        let v = contact(vec![
+            ("last_name", Value::Number(3.0)),
+            ("shoe_size", Value::Number(42.0)),
+            ("first_name", Value::Text("x".repeat(101))),
+            ("emails", Value::List(vec!["nope".into()])),
+        ]);
+        let errs = check(&v, "x");
+        assert!(errs.contains(&("shoe_size".into(), Problem::UnknownField)));
+        assert!(errs.contains(&("last_name".into(), Problem::WrongType)));
+        assert!(errs.contains(&("first_name".into(), Problem::TooLong { max: 100 })));
+        assert!(errs.contains(&("emails".into(), Problem::InvalidEmail("nope".into()))));
+    }
+
+    #[test]
+    fn phone_keys_compare_digits_only() {
+        let kind = FieldKind::Phone { multiple: false };
+        assert_eq!(
+            unique_keys(&kind, &Value::Text("+98 912-123".into())),
+            unique_keys(&kind, &Value::Text("98912123".into()))
+        );
+    }
+}
