@@ -1,0 +1,271 @@
+//! The database: opening (with data migrations), loading, and atomic writes.
+//! Every write that touches more than one entry is one readwrite transaction; on any
+//! error it is aborted explicitly, and success is reported only once it committed.
+
+use rexie::{KeyRange, Rexie, Transaction, TransactionMode};
+use serde_json::Value as Json;
+use wasm_bindgen::JsValue;
+
+use super::codec::{
+    decode_change, decode_record, doc_text, encode_change, encode_record, encode_record_doc,
+};
+use super::error::{Context, StorageError};
+use super::schema::{self, BY_RECORD, CHANGES, DB_NAME, DB_VERSION, META, RECORDS};
+use crate::domain::migrate::{migrate_record, MigrateError, DATA_VERSION};
+use crate::domain::record::ChangeEntry;
+use crate::domain::Record;
+
+const DATA_VERSION_KEY: &str = "data_version";
+
+/// Everything one user action writes, committed together or not at all.
+#[derive(Default, Debug, Clone)]
+pub struct WriteBatch {
+    /// New records: refused if their id already exists.
+    pub inserts: Vec<Record>,
+    /// Changed records: replace what is stored.
+    pub updates: Vec<Record>,
+    /// Ids of records to delete, with their history.
+    pub deletes: Vec<String>,
+    pub changes: Vec<ChangeEntry>,
+}
+
+pub struct Db {
+    rexie: Rexie,
+}
+
+impl Db {
+    /// Opens the app's database, upgrading its stores and data as needed.
+    pub async fn open() -> Result<Db, StorageError> {
+        Self::open_named(DB_NAME, DB_VERSION).await
+    }
+
+    /// Opens a database by name at a declared version. Data migrations run only at the
+    /// current version; tests open older versions to stage an upgrade.
+    pub async fn open_named(name: &str, version: u32) -> Result<Db, StorageError> {
+        let rexie = schema::builder(name, version)
+            .build()
+            .await
+            .during("storage.op.open")?;
+        let db = Db { rexie };
+        if version == DB_VERSION {
+            db.migrate_data().await?;
+        }
+        Ok(db)
+    }
+
+    pub fn close(self) {
+        self.rexie.close();
+    }
+
+    /// Deletes a whole database (tests use fresh names and clean up after).
+    pub async fn delete_named(name: &str) -> Result<(), StorageError> {
+        Rexie::delete(name).await.during("storage.op.open")
+    }
+
+    fn tx(&self, stores: &[&str], mode: TransactionMode) -> Result<Transaction, StorageError> {
+        self.rexie
+            .transaction(stores, mode)
+            .during("storage.op.transaction")
+    }
+
+    /// The data version the stored records were written with.
+    pub async fn data_version(&self) -> Result<Option<u32>, StorageError> {
+        let tx = self.tx(&[META], TransactionMode::ReadOnly)?;
+        let meta = tx.store(META).during("storage.op.load")?;
+        let entry = meta
+            .get(JsValue::from_str(DATA_VERSION_KEY))
+            .await
+            .during("storage.op.load")?;
+        Ok(entry.and_then(|e| {
+            js_sys::Reflect::get(&e, &JsValue::from_str("value"))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map(|v| v as u32)
+        }))
+    }
+
+    /// Brings every stored record up to `DATA_VERSION` in one transaction.
+    async fn migrate_data(&self) -> Result<(), StorageError> {
+        let op = "storage.op.migrate";
+        let stored = self.data_version().await?;
+        let tx = self.tx(&[RECORDS, META], TransactionMode::ReadWrite)?;
+        let result = async {
+            let records = tx.store(RECORDS).during(op)?;
+            let from = match stored {
+                Some(v) => v,
+                // Version 1 wrote no marker; an empty database starts current.
+                None if records.count(None).await.during(op)? == 0 => DATA_VERSION,
+                None => 1,
+            };
+            if from != DATA_VERSION {
+                for entry in records.get_all(None, None).await.during(op)? {
+                    let text = doc_text(&entry)?;
+                    let doc: Json = serde_json::from_str(&text)
+                        .map_err(|e| StorageError::new(op, e.to_string()))?;
+                    let id = doc["id"].as_str().unwrap_or_default().to_string();
+                    let module = doc["module"].as_str().unwrap_or_default().to_string();
+                    let migrated = migrate_record(doc, from).map_err(|e| match e {
+                        MigrateError::TooNew(v) => StorageError::new(
+                            op,
+                            format!("the data was written by a newer version of the app (data version {v})"),
+                        ),
+                        MigrateError::Unknown(v) => {
+                            StorageError::new(op, format!("unknown data version {v}"))
+                        }
+                    })?;
+                    records
+                        .put(&encode_record_doc(&id, &module, &migrated)?, None)
+                        .await
+                        .during(op)?;
+                }
+            }
+            if stored != Some(DATA_VERSION) {
+                put_data_version(&tx).await?;
+            }
+            Ok(())
+        }
+        .await;
+        finish(tx, result, op).await
+    }
+
+    /// Every stored record of every module, read in one request.
+    pub async fn load_all(&self) -> Result<Vec<Record>, StorageError> {
+        let tx = self.tx(&[RECORDS], TransactionMode::ReadOnly)?;
+        let store = tx.store(RECORDS).during("storage.op.load")?;
+        let entries = store.get_all(None, None).await.during("storage.op.load")?;
+        entries.iter().map(decode_record).collect()
+    }
+
+    /// The saved changes of one record, oldest first.
+    pub async fn changes_for(&self, record_id: &str) -> Result<Vec<ChangeEntry>, StorageError> {
+        let op = "storage.op.load";
+        let tx = self.tx(&[CHANGES], TransactionMode::ReadOnly)?;
+        let index = tx.store(CHANGES).during(op)?.index(BY_RECORD).during(op)?;
+        let range = only(record_id, op)?;
+        let entries = index.get_all(Some(range), None).await.during(op)?;
+        let mut changes: Vec<ChangeEntry> = entries
+            .iter()
+            .map(decode_change)
+            .collect::<Result<_, _>>()?;
+        changes.sort_by_key(|c| (c.at, c.revision));
+        Ok(changes)
+    }
+
+    /// Writes a batch atomically. Everything is encoded before the transaction opens,
+    /// so the only failures inside it are the database's own.
+    pub async fn commit(&self, batch: &WriteBatch) -> Result<(), StorageError> {
+        let op = "storage.op.save";
+        let inserts = batch
+            .inserts
+            .iter()
+            .map(encode_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        let updates = batch
+            .updates
+            .iter()
+            .map(encode_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        let changes = batch
+            .changes
+            .iter()
+            .map(encode_change)
+            .collect::<Result<Vec<_>, _>>()?;
+        let tx = self.tx(&[RECORDS, CHANGES], TransactionMode::ReadWrite)?;
+        let result = async {
+            let records = tx.store(RECORDS).during(op)?;
+            let history = tx.store(CHANGES).during(op)?;
+            records
+                .add_all(inserts.into_iter().map(|v| (v, None)))
+                .await
+                .during(op)?;
+            records
+                .put_all(updates.into_iter().map(|v| (v, None)))
+                .await
+                .during(op)?;
+            for id in &batch.deletes {
+                records.delete(JsValue::from_str(id)).await.during(op)?;
+                let range = only(id, op)?;
+                let index = history.index(BY_RECORD).during(op)?;
+                for key in index.get_all_keys(Some(range), None).await.during(op)? {
+                    history.delete(key).await.during(op)?;
+                }
+            }
+            history
+                .put_all(changes.into_iter().map(|v| (v, None)))
+                .await
+                .during(op)?;
+            Ok(())
+        }
+        .await;
+        finish(tx, result, op).await
+    }
+
+    /// Replaces every record and all history with `records` (a backup being restored),
+    /// in one transaction: on failure the previous data stays exactly as it was.
+    pub async fn replace_all(&self, records: &[Record]) -> Result<(), StorageError> {
+        let op = "storage.op.restore";
+        let encoded = records
+            .iter()
+            .map(encode_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        let tx = self.tx(&[RECORDS, CHANGES, META], TransactionMode::ReadWrite)?;
+        let result = async {
+            let store = tx.store(RECORDS).during(op)?;
+            store.clear().await.during(op)?;
+            tx.store(CHANGES).during(op)?.clear().await.during(op)?;
+            store
+                .add_all(encoded.into_iter().map(|v| (v, None)))
+                .await
+                .during(op)?;
+            put_data_version(&tx).await
+        }
+        .await;
+        finish(tx, result, op).await
+    }
+
+    /// Raw access for tests that stage an older database layout.
+    pub fn rexie(&self) -> &Rexie {
+        &self.rexie
+    }
+}
+
+fn only(key: &str, op: &'static str) -> Result<KeyRange, StorageError> {
+    KeyRange::only(&JsValue::from_str(key)).map_err(|e| StorageError::new(op, e.to_string()))
+}
+
+async fn put_data_version(tx: &Transaction) -> Result<(), StorageError> {
+    let entry = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&entry, &"key".into(), &DATA_VERSION_KEY.into());
+    let _ = js_sys::Reflect::set(&entry, &"value".into(), &JsValue::from(DATA_VERSION));
+    tx.store(META)
+        .during("storage.op.save")?
+        .put(&entry.into(), None)
+        .await
+        .during("storage.op.save")?;
+    Ok(())
+}
+
+/// Commits on success and aborts on failure; success only once the browser says the
+/// transaction completed.
+async fn finish(
+    tx: Transaction,
+    result: Result<(), StorageError>,
+    op: &'static str,
+) -> Result<(), StorageError> {
+    match result {
+        Ok(()) => {
+            let outcome = tx.done().await.during(op)?;
+            if outcome.is_committed() {
+                Ok(())
+            } else {
+                Err(StorageError::new(op, "the transaction was aborted"))
+            }
+        }
+        Err(e) => {
+            // The browser may have aborted it already after a failed request; either
+            // way nothing of it is kept, and the first error is the one worth showing.
+            let _ = tx.abort().await;
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The one declaration of every object store and index.
+//!
+//! rexie deletes, during a version upgrade, every store the new version does not
+//! declare — so this list only ever grows. A new store or index is added under a new
+//! version number; nothing is ever removed or renamed here.
+
+use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
+
+pub const DB_NAME: &str = "local-crm";
+/// The IndexedDB version this build declares.
+pub const DB_VERSION: u32 = 2;
+
+/// Records of every module: `{id, module, doc}`; `doc` is the codec's output.
+pub const RECORDS: &str = "records";
+/// Small key/value facts about the database itself, such as its data version.
+pub const META: &str = "meta";
+/// One entry per saved change of a record: the history a timeline is drawn from.
+pub const CHANGES: &str = "changes";
+
+pub const BY_MODULE: &str = "by_module";
+pub const BY_RECORD: &str = "by_record";
+
+/// The declaration as of `version`; `DB_VERSION` for the app. Older versions are
+/// opened only by the upgrade tests, to build a database as a previous release left it.
+pub fn builder(name: &str, version: u32) -> RexieBuilder {
+    let mut b = Rexie::builder(name).version(version);
+    // Version 1: records and meta.
+    b = b
+        .add_object_store(
+            ObjectStore::new(RECORDS)
+                .key_path("id")
+                .add_index(Index::new(BY_MODULE, "module")),
+        )
+        .add_object_store(ObjectStore::new(META).key_path("key"));
+    // Version 2: change history.
+    if version >= 2 {
+        b = b.add_object_store(
+            ObjectStore::new(CHANGES)
+                .key_path("id")
+                .add_index(Index::new(BY_RECORD, "record_id")),
+        );
+    }
+    b
+}

@@ -1,0 +1,229 @@
+//! Browser tests of the storage layer over real IndexedDB in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+
+use crm::domain::record::{ChangeEntry, ChangeKind};
+use crm::domain::sample::sample_records;
+use crm::domain::{Record, Value};
+use crm::storage::codec::encode_record_doc;
+use crm::storage::db::WriteBatch;
+use crm::storage::schema::{DB_VERSION, RECORDS};
+use crm::storage::Db;
+use rexie::TransactionMode;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name(tag: &str) -> String {
+    format!("test-{tag}-{}", js_sys::Math::random())
+}
+
+fn company(id: &str, name: &str) -> Record {
+    let values: BTreeMap<String, Value> = [("name".to_string(), Value::Text(name.into()))].into();
+    Record::new(
+        id.into(),
+        "companies",
+        1_000,
+        Some("local-user".into()),
+        values,
+    )
+}
+
+fn sorted(mut records: Vec<Record>) -> Vec<Record> {
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    records
+}
+
+fn inserts(records: Vec<Record>) -> WriteBatch {
+    WriteBatch {
+        inserts: records,
+        ..Default::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn records_round_trip_through_a_reopened_database() {
+    let name = fresh_name("roundtrip");
+    let records = sample_records(1_700_000_000_000);
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    db.commit(&inserts(records.clone())).await.unwrap();
+    db.close();
+
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let loaded = db.load_all().await.unwrap();
+    assert_eq!(sorted(loaded), sorted(records));
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_batch_leaves_nothing_behind() {
+    let name = fresh_name("atomic");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let original = company("a", "Acme");
+    db.commit(&inserts(vec![original.clone()])).await.unwrap();
+
+    // An update, two new records and a duplicate id: the duplicate fails, so none of it may stay.
+    let renamed = original
+        .revised(
+            [("name".to_string(), Value::Text("Acme Renamed".into()))].into(),
+            original.owner.clone(),
+            2_000,
+        )
+        .unwrap();
+    let batch = WriteBatch {
+        inserts: vec![
+            company("b", "Bolt"),
+            company("c", "Cobalt"),
+            company("a", "Clash"),
+        ],
+        updates: vec![renamed],
+        deletes: vec![],
+        changes: vec![ChangeEntry {
+            id: "ch-1".into(),
+            record_id: "a".into(),
+            module: "companies".into(),
+            at: 2_000,
+            user: None,
+            revision: 2,
+            kind: ChangeKind::Updated,
+            fields: vec![],
+        }],
+    };
+    let err = db.commit(&batch).await.unwrap_err();
+    assert_eq!(err.op, "storage.op.save");
+    assert!(!err.detail.is_empty(), "the cause must be kept: {err:?}");
+
+    assert_eq!(db.load_all().await.unwrap(), vec![original]);
+    assert!(db.changes_for("a").await.unwrap().is_empty());
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_restore_keeps_the_previous_data() {
+    let name = fresh_name("restore");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let before = vec![company("a", "Acme"), company("b", "Bolt")];
+    db.commit(&inserts(before.clone())).await.unwrap();
+
+    let clash = vec![company("x", "X"), company("x", "X again")];
+    assert!(db.replace_all(&clash).await.is_err());
+    assert_eq!(sorted(db.load_all().await.unwrap()), before);
+
+    let after = vec![company("z", "Zeta")];
+    db.replace_all(&after).await.unwrap();
+    assert_eq!(db.load_all().await.unwrap(), after);
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn history_is_kept_per_record_and_deleted_with_it() {
+    let name = fresh_name("history");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let a = company("a", "Acme");
+    let change = |id: &str, rev: u64| ChangeEntry {
+        id: id.into(),
+        record_id: "a".into(),
+        module: "companies".into(),
+        at: 1_000 + rev as i64,
+        user: Some("local-user".into()),
+        revision: rev,
+        kind: if rev == 1 {
+            ChangeKind::Created
+        } else {
+            ChangeKind::Updated
+        },
+        fields: vec![],
+    };
+    db.commit(&WriteBatch {
+        inserts: vec![a.clone()],
+        changes: vec![change("c1", 1)],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    db.commit(&WriteBatch {
+        updates: vec![a.clone()],
+        changes: vec![change("c2", 2)],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let revs: Vec<u64> = db
+        .changes_for("a")
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.revision)
+        .collect();
+    assert_eq!(revs, vec![1, 2]);
+
+    db.commit(&WriteBatch {
+        deletes: vec!["a".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert!(db.load_all().await.unwrap().is_empty());
+    assert!(db.changes_for("a").await.unwrap().is_empty());
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_version_one_keeps_every_record() {
+    let name = fresh_name("upgrade");
+    // Stage the database as version 1 left it: no history store, no data-version
+    // marker, tags as one comma-separated text.
+    let v1 = Db::open_named(&name, 1).await.unwrap();
+    assert!(!v1.rexie().store_names().contains(&"changes".to_string()));
+    let count = 250;
+    {
+        let tx = v1
+            .rexie()
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)
+            .unwrap();
+        let store = tx.store(RECORDS).unwrap();
+        for i in 0..count {
+            let doc = serde_json::json!({
+                "id": format!("c{i:03}"), "module": "companies", "created_at": i,
+                "updated_at": i, "owner": "local-user", "revision": 1,
+                "values": {"name": {"text": format!("Firma {i} — شرکت")}, "tags": {"text": "vip, north"}}
+            });
+            let entry = encode_record_doc(&format!("c{i:03}"), "companies", &doc).unwrap();
+            store.put(&entry, None).await.unwrap();
+        }
+        assert!(tx.done().await.unwrap().is_committed());
+    }
+    v1.close();
+
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    assert!(db.rexie().store_names().contains(&"changes".to_string()));
+    assert_eq!(
+        db.data_version().await.unwrap(),
+        Some(crm::domain::migrate::DATA_VERSION)
+    );
+    let loaded = sorted(db.load_all().await.unwrap());
+    assert_eq!(loaded.len(), count);
+    for (i, r) in loaded.iter().enumerate() {
+        assert_eq!(r.id, format!("c{i:03}"));
+        assert_eq!(
+            r.get("name"),
+            Some(&Value::Text(format!("Firma {i} — شرکت")))
+        );
+        assert_eq!(
+            r.get("tags"),
+            Some(&Value::List(vec!["vip".into(), "north".into()]))
+        );
+    }
+    db.close();
+
+    // Opening again is a no-op: nothing is migrated twice.
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    assert_eq!(sorted(db.load_all().await.unwrap()), loaded);
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
