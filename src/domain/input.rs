@@ -91,6 +91,23 @@ pub fn parse_input(
     Ok(Some(value))
 }
 
+/// What a form control shows for a stored value: the inverse of `parse_input`.
+pub fn to_input(kind: &FieldKind, value: Option<&Value>, ctx: &ParseContext) -> FieldInput {
+    match (kind, value) {
+        (FieldKind::Checkbox, v) => FieldInput::Bool(matches!(v, Some(Value::Bool(true)))),
+        (FieldKind::MultiSelect { open: false, .. }, Some(Value::List(items))) => {
+            FieldInput::List(items.clone())
+        }
+        (FieldKind::MultiSelect { open: false, .. }, _) => FieldInput::List(Vec::new()),
+        (FieldKind::DateTime, Some(Value::DateTime(t))) => {
+            let local = t.naive_utc() + Duration::minutes(ctx.utc_offset_minutes as i64);
+            FieldInput::Text(local.format("%Y-%m-%dT%H:%M").to_string())
+        }
+        (_, Some(v)) => FieldInput::Text(v.to_plain()),
+        (_, None) => FieldInput::Text(String::new()),
+    }
+}
+
 /// Splits a typed list on commas, semicolons and line breaks (including the Arabic comma).
 pub fn split_list(text: &str) -> Vec<String> {
     text.split([',', ';', '\n', '،'])
@@ -370,6 +387,38 @@ mod tests {
                 &ParseContext::default()
             ),
             Ok(Some(Value::List(vec!["vip".into()])))
+        );
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_its_form_control() {
+        let ctx = ParseContext {
+            default_currency: "EUR".into(),
+            utc_offset_minutes: -300,
+        };
+        let cases = [
+            (FieldKind::SingleLine, "Acme"),
+            (FieldKind::Email { multiple: true }, "a@x.com, b@y.com"),
+            (FieldKind::Phone { multiple: false }, "+1 555 0100"),
+            (FieldKind::Url, "https://example.com"),
+            (FieldKind::Number, "12.5"),
+            (FieldKind::Currency, "1250.10 EUR"),
+            (FieldKind::Date, "2024-02-29"),
+            (FieldKind::DateTime, "2026-01-31T23:30"),
+        ];
+        for (kind, text) in cases {
+            let value = parse_input(&kind, &FieldInput::Text(text.into()), &ctx)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                to_input(&kind, Some(&value), &ctx),
+                FieldInput::Text(text.into()),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(
+            to_input(&FieldKind::Checkbox, None, &ctx),
+            FieldInput::Bool(false)
         );
     }
 

@@ -1,0 +1,272 @@
+//! The translation layer: every visible string is looked up here by key.
+//! Pure Rust, so the completeness of every table is checked natively.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::domain::Label;
+
+mod en;
+mod fa;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Locale {
+    En,
+    Fa,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Fa];
+
+    /// Short code kept in settings and used for `lang`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Fa => "fa",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        Locale::ALL
+            .into_iter()
+            .find(|l| code.to_lowercase().starts_with(l.code()))
+    }
+
+    /// The tag handed to the browser's Intl formatters.
+    pub fn intl_tag(self) -> &'static str {
+        match self {
+            Locale::En => "en-US",
+            Locale::Fa => "fa-IR",
+        }
+    }
+
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Locale::Fa)
+    }
+
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The language's own name, shown in the language picker.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Fa => "فارسی",
+        }
+    }
+
+    /// Currency assumed for amounts typed without one.
+    pub fn default_currency(self) -> &'static str {
+        match self {
+            Locale::En => "USD",
+            Locale::Fa => "IRR",
+        }
+    }
+
+    fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Locale::En => en::STRINGS,
+            Locale::Fa => fa::STRINGS,
+        }
+    }
+
+    fn map(self) -> &'static HashMap<&'static str, &'static str> {
+        static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+        static FA: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+        let cell = match self {
+            Locale::En => &EN,
+            Locale::Fa => &FA,
+        };
+        cell.get_or_init(|| self.table().iter().copied().collect())
+    }
+}
+
+/// The text for `key`, falling back to English and then to the key itself, so a
+/// missing translation shows up in review rather than as a blank.
+pub fn t(locale: Locale, key: &str) -> String {
+    locale
+        .map()
+        .get(key)
+        .or_else(|| Locale::En.map().get(key))
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// `t` with `{name}` placeholders filled in.
+pub fn tr(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
+    let mut s = t(locale, key);
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+/// A count with its noun: `key.one` for exactly one, `key.other` otherwise; `{n}`
+/// is the number already formatted for the locale.
+pub fn tn(locale: Locale, key: &str, n: usize, formatted: &str) -> String {
+    let form = if n == 1 { "one" } else { "other" };
+    tr(locale, &format!("{key}.{form}"), &[("n", formatted)])
+}
+
+/// The words of a metadata label.
+pub fn label(locale: Locale, label: &Label) -> String {
+    match label {
+        Label::Key(k) => t(locale, k),
+        Label::Text(s) => s.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::backup::BackupProblem;
+    use crate::domain::standard_modules::standard_schema;
+    use crate::domain::validate::Problem;
+    use std::collections::BTreeSet;
+
+    fn keys(locale: Locale) -> BTreeSet<&'static str> {
+        locale.table().iter().map(|(k, _)| *k).collect()
+    }
+
+    #[test]
+    fn tables_have_no_duplicate_keys_and_no_blank_text() {
+        for l in Locale::ALL {
+            assert_eq!(keys(l).len(), l.table().len(), "duplicate key in {l:?}");
+            for (k, v) in l.table() {
+                assert!(!v.trim().is_empty(), "{l:?}: {k} is blank");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_translates_every_key() {
+        let en = keys(Locale::En);
+        for l in Locale::ALL {
+            let other = keys(l);
+            let missing: Vec<_> = en.difference(&other).collect();
+            let extra: Vec<_> = other.difference(&en).copied().collect();
+            assert!(missing.is_empty(), "{l:?} lacks {missing:?}");
+            assert!(extra.is_empty(), "{l:?} has keys English lacks: {extra:?}");
+        }
+    }
+
+    #[test]
+    fn every_metadata_label_is_translated() {
+        let en = keys(Locale::En);
+        let mut wanted: Vec<String> = Vec::new();
+        for m in standard_schema().modules {
+            for l in [&m.singular, &m.plural] {
+                if let Label::Key(k) = l {
+                    wanted.push(k.clone());
+                }
+            }
+            for s in &m.sections {
+                if let Label::Key(k) = &s.label {
+                    wanted.push(k.clone());
+                }
+            }
+            for f in &m.fields {
+                for l in [Some(&f.label), f.help.as_ref()].into_iter().flatten() {
+                    if let Label::Key(k) = l {
+                        wanted.push(k.clone());
+                    }
+                }
+                for o in f.kind.options() {
+                    if let Label::Key(k) = &o.label {
+                        wanted.push(k.clone());
+                    }
+                }
+            }
+        }
+        let problems = [
+            Problem::Required,
+            Problem::TooLong { max: 1 },
+            Problem::InvalidEmail(String::new()),
+            Problem::InvalidPhone(String::new()),
+            Problem::InvalidUrl(String::new()),
+            Problem::InvalidNumber(String::new()),
+            Problem::InvalidMoney(String::new()),
+            Problem::InvalidDate,
+            Problem::InvalidDateTime,
+            Problem::UnknownOption(String::new()),
+            Problem::NotUnique(String::new()),
+            Problem::MissingRecord(String::new()),
+            Problem::UnknownUser(String::new()),
+            Problem::WrongType,
+            Problem::UnknownField,
+        ];
+        wanted.extend(problems.iter().map(|p| p.key().to_string()));
+        let backup = [
+            BackupProblem::Empty,
+            BackupProblem::NotJson(String::new()),
+            BackupProblem::NotABackup,
+            BackupProblem::ForeignFormat(String::new()),
+            BackupProblem::MissingPart(""),
+            BackupProblem::TooNew(0),
+            BackupProblem::UnknownVersion(0),
+            BackupProblem::MalformedRecord(String::new()),
+            BackupProblem::DuplicateId(String::new()),
+            BackupProblem::UnknownModule(String::new()),
+        ];
+        wanted.extend(backup.iter().map(|p| p.key().to_string()));
+        let missing: Vec<_> = wanted.iter().filter(|k| !en.contains(k.as_str())).collect();
+        assert!(missing.is_empty(), "untranslated: {missing:?}");
+    }
+
+    /// Every key the UI asks for by literal (`t(l, "…")`, `tr(…)`, `tn(…)`) exists.
+    #[test]
+    fn every_key_the_ui_uses_is_translated() {
+        let sources = [
+            include_str!("../ui/app.rs"),
+            include_str!("../ui/list_view.rs"),
+            include_str!("../ui/list_filters.rs"),
+            include_str!("../ui/record_page.rs"),
+            include_str!("../ui/record_form.rs"),
+            include_str!("../ui/field_input.rs"),
+            include_str!("../ui/backup_page.rs"),
+            include_str!("../ui/home.rs"),
+            include_str!("../ui/format.rs"),
+            include_str!("../ui/actions.rs"),
+            include_str!("../ui/notice.rs"),
+        ];
+        let en = keys(Locale::En);
+        let mut missing = BTreeSet::new();
+        let mut found = 0;
+        for src in sources {
+            for pat in ["t(l, \"", "tr(l, \"", "tn(l, \"", "tk(\""] {
+                for part in src.split(pat).skip(1) {
+                    let key = part.split('"').next().unwrap_or_default();
+                    found += 1;
+                    let ok = if pat == "tn(l, \"" {
+                        en.contains(format!("{key}.one").as_str())
+                            && en.contains(format!("{key}.other").as_str())
+                    } else {
+                        en.contains(key)
+                    };
+                    if !ok {
+                        missing.insert(key.to_string());
+                    }
+                }
+            }
+        }
+        assert!(
+            found > 50,
+            "the scan found only {found} keys: has the calling style changed?"
+        );
+        assert!(missing.is_empty(), "untranslated UI keys: {missing:?}");
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_fallbacks_are_visible() {
+        assert_eq!(tn(Locale::En, "count.records", 1, "1"), "1 record");
+        assert_eq!(tn(Locale::En, "count.records", 3, "3"), "3 records");
+        assert_eq!(t(Locale::Fa, "no.such.key"), "no.such.key");
+        assert_eq!(Locale::from_code("fa-IR"), Some(Locale::Fa));
+        assert!(Locale::Fa.is_rtl() && !Locale::En.is_rtl());
+    }
+}

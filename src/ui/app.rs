@@ -1,0 +1,196 @@
+//! The app shell: header with navigation and language, the notice region, and the
+//! page for the current route.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::load_everything;
+use super::backup_page::BackupPage;
+use super::home::HomePage;
+use super::list_view::ListView;
+use super::notice::NoticeBar;
+use super::record_form::RecordForm;
+use super::record_page::RecordPage;
+use super::route::{current, Route};
+use super::state::{tk, use_state, AppState, LoadState};
+use crate::i18n::{label, t, Locale};
+
+const LOCALE_KEY: &str = "crm.locale";
+
+fn initial_locale() -> Locale {
+    let saved: Option<String> = LocalStorage::get(LOCALE_KEY).ok();
+    let browser = web_sys::window().and_then(|w| w.navigator().language());
+    saved
+        .or(browser)
+        .and_then(|c| Locale::from_code(&c))
+        .unwrap_or(Locale::En)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let st = AppState::new(initial_locale());
+    provide_context(st);
+
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| st.route.set(current()));
+    on_cleanup(move || listener.remove());
+
+    // The whole document follows the language: lang, direction and title.
+    Effect::new(move |_| {
+        let l = st.locale.get();
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = doc.document_element() {
+                let _ = root.set_attribute("lang", l.code());
+                let _ = root.set_attribute("dir", l.dir());
+            }
+            doc.set_title(&t(l, "app.name"));
+        }
+        let _ = LocalStorage::set(LOCALE_KEY, l.code());
+    });
+
+    spawn_local(load_everything(st));
+
+    view! {
+        <header class="app-header">
+            <a class="brand" href="#/">
+                {tk("app.name")}
+            </a>
+            <Nav />
+            <LanguagePicker />
+        </header>
+        <NoticeBar />
+        <main id="main">
+            {move || match st.load.get() {
+                LoadState::Loading => {
+                    view! { <p class="loading" role="status">{tk("app.loading")}</p> }.into_any()
+                }
+                LoadState::Failed(why) => {
+                    view! {
+                        <section class="page">
+                            <h1>{tk("error.open_title")}</h1>
+                            <p role="alert">{why}</p>
+                            <p>{tk("error.open_hint")}</p>
+                        </section>
+                    }
+                        .into_any()
+                }
+                LoadState::Ready => view! { <Page /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn Page() -> impl IntoView {
+    let st = use_state();
+    move || {
+        let route = st.route.get();
+        let known = |m: &str| st.data.with_untracked(|d| d.schema.module(m).is_some());
+        match route {
+            Route::Home => view! { <HomePage /> }.into_any(),
+            Route::Backup => view! { <BackupPage /> }.into_any(),
+            Route::List(m) if known(&m) => view! { <ListView module=m /> }.into_any(),
+            Route::New(m, prefill) if known(&m) => {
+                view! { <RecordForm module=m id=None prefill=prefill /> }.into_any()
+            }
+            Route::View(m, id) if known(&m) => view! { <RecordPage module=m id=id /> }.into_any(),
+            Route::Edit(m, id) if known(&m) => {
+                view! { <RecordForm module=m id=Some(id) prefill=vec![] /> }.into_any()
+            }
+            _ => view! { <NotFound /> }.into_any(),
+        }
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>{tk("page.not_found")}</h1>
+            <p>
+                <a href="#/">{tk("nav.home")}</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Nav() -> impl IntoView {
+    let st = use_state();
+    let modules: Vec<(String, crate::domain::Label)> = st.data.with_untracked(|d| {
+        d.schema
+            .modules
+            .iter()
+            .map(|m| (m.key.clone(), m.plural.clone()))
+            .collect()
+    });
+    let active = move |key: &str| {
+        let key = key.to_string();
+        move || {
+            let here = match st.route.get() {
+                Route::List(m) | Route::New(m, _) | Route::View(m, _) | Route::Edit(m, _) => m,
+                Route::Backup => "#backup".into(),
+                _ => String::new(),
+            };
+            (here == key).then_some("page")
+        }
+    };
+    view! {
+        <nav aria-label=tk("nav.label")>
+            <ul>
+                <li>
+                    <a href="#/" aria-current=move || (st.route.get() == Route::Home).then_some("page")>
+                        {tk("nav.home")}
+                    </a>
+                </li>
+                {modules
+                    .into_iter()
+                    .map(|(key, plural)| {
+                        let href = Route::List(key.clone()).href();
+                        view! {
+                            <li>
+                                <a href=href aria-current=active(&key)>
+                                    {move || label(st.locale.get(), &plural)}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                <li>
+                    <a href=Route::Backup.href() aria-current=active("#backup")>
+                        {tk("nav.backup")}
+                    </a>
+                </li>
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let st = use_state();
+    view! {
+        <div class="language">
+            <label for="language-select">{tk("settings.language")}</label>
+            <select
+                id="language-select"
+                on:change=move |ev| {
+                    if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
+                        st.locale.set(l);
+                    }
+                }
+            >
+                {Locale::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.code() selected=move || st.locale.get() == l lang=l.code()>
+                                {l.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

@@ -1,0 +1,255 @@
+//! Backup and restore: the whole database as one JSON file, and back. A file is
+//! checked completely before anything is written; a bad one changes nothing.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::actions::restore;
+use super::format::count;
+use super::notice::Notice;
+use super::state::{tk, use_state};
+use crate::domain::backup::{self, BackupError, Location};
+use crate::domain::Record;
+use crate::i18n::{label, t, tn, tr, Locale};
+
+fn iso_now() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Offers text as a file download; nothing leaves the device.
+fn download(file_name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.click();
+    // Let the download start before the URL is released.
+    let url2 = url.clone();
+    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url2);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w
+            .set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 10_000);
+    }
+    Ok(())
+}
+
+fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String) -> String {
+    match loc {
+        Location::Document => String::new(),
+        Location::LineColumn { line, column } => tr(
+            l,
+            "backup.loc.line",
+            &[("line", &line.to_string()), ("column", &column.to_string())],
+        ),
+        Location::Record { index, id, field } => {
+            let mut s = tr(l, "backup.loc.record", &[("n", &(index + 1).to_string())]);
+            if let Some(id) = id {
+                s.push_str(&tr(l, "backup.loc.id", &[("id", id)]));
+            }
+            if let Some(f) = field {
+                s.push_str(&tr(l, "backup.loc.field", &[("field", &field_name(f))]));
+            }
+            s
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Checked {
+    Nothing,
+    Reading,
+    Refused(String, BackupError),
+    Ready(String, Vec<Record>),
+}
+
+#[component]
+pub fn BackupPage() -> impl IntoView {
+    let st = use_state();
+    let checked = RwSignal::new(Checked::Nothing);
+
+    let export = move |_| {
+        let l = st.locale.get_untracked();
+        let stamp = iso_now();
+        let text = st
+            .data
+            .with_untracked(|d| backup::export(&d.all_records(), &stamp));
+        let n = st.data.with_untracked(|d| d.total());
+        let name = format!("crm-backup-{}.json", &stamp[..10]);
+        match download(&name, &text) {
+            Ok(()) => st.notice.set(Some(Notice::success(tr(
+                l,
+                "backup.exported",
+                &[("n", &count(l, n)), ("file", &name)],
+            )))),
+            Err(e) => st.notice.set(Some(Notice::error(tr(
+                l,
+                "backup.export_failed",
+                &[("detail", &e)],
+            )))),
+        }
+    };
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            checked.set(Checked::Nothing);
+            return;
+        };
+        let name = file.name();
+        checked.set(Checked::Reading);
+        spawn_local(async move {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            let schema = st.data.with_untracked(|d| d.schema.clone());
+            let outcome = match text {
+                // Binary data is not valid UTF-8 text: report it as "not JSON".
+                None => Err(BackupError {
+                    issues: vec![backup::BackupIssue {
+                        location: Location::Document,
+                        problem: backup::BackupProblem::NotJson(String::new()),
+                    }],
+                    total: 1,
+                }),
+                Some(text) => backup::parse(&text, &schema).map(|p| p.records),
+            };
+            checked.set(match outcome {
+                Ok(records) => Checked::Ready(name, records),
+                Err(e) => Checked::Refused(name, e),
+            });
+        });
+    };
+
+    let confirm = move |_| {
+        let Checked::Ready(_, records) = checked.get_untracked() else {
+            return;
+        };
+        let l = st.locale.get_untracked();
+        let n = records.len();
+        spawn_local(async move {
+            match restore(st, records).await {
+                Ok(()) => {
+                    checked.set(Checked::Nothing);
+                    st.notice.set(Some(Notice::success(tr(
+                        l,
+                        "backup.restored",
+                        &[("n", &count(l, n))],
+                    ))));
+                }
+                Err(msg) => st.notice.set(Some(Notice::error(msg))),
+            }
+        });
+    };
+
+    let report = move || {
+        let l = st.locale.get();
+        match checked.get() {
+            Checked::Nothing => ().into_any(),
+            Checked::Reading => view! { <p role="status">{t(l, "backup.reading")}</p> }.into_any(),
+            Checked::Refused(name, err) => {
+                let field_name = |key: &str| {
+                    st.data.with_untracked(|d| {
+                        d.schema
+                            .modules
+                            .iter()
+                            .find_map(|m| m.field(key))
+                            .map(|f| label(l, &f.label))
+                            .unwrap_or_else(|| key.to_string())
+                    })
+                };
+                let items = err
+                    .issues
+                    .iter()
+                    .map(|issue| {
+                        let place = location_text(l, &issue.location, &field_name);
+                        let what = tr(
+                            l,
+                            issue.problem.key(),
+                            &[("value", &issue.problem.detail()), ("field", "")],
+                        );
+                        view! {
+                            <li>
+                                {(!place.is_empty()).then(|| view! { <strong>{place}": "</strong> })}
+                                {what}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                let more = err.total.saturating_sub(err.issues.len());
+                view! {
+                    <div class="backup-report refused" role="alert">
+                        <h3>{tr(l, "backup.refused", &[("file", &name)])}</h3>
+                        <p>{t(l, "backup.nothing_changed")}</p>
+                        <ul>{items}</ul>
+                        {(more > 0).then(|| view! { <p>{tn(l, "backup.more_problems", more, &count(l, more))}</p> })}
+                    </div>
+                }
+                .into_any()
+            }
+            Checked::Ready(name, records) => {
+                let incoming = records.len();
+                let current = st.data.with(|d| d.total());
+                view! {
+                    <div class="backup-report ready">
+                        <h3>{tr(l, "backup.ready", &[("file", &name)])}</h3>
+                        <p>
+                            {tr(
+                                l,
+                                "backup.replace_summary",
+                                &[("incoming", &count(l, incoming)), ("current", &count(l, current))],
+                            )}
+                        </p>
+                        <div class="actions">
+                            <button type="button" class="danger" disabled=move || st.busy.get() on:click=confirm>
+                                {t(l, "backup.confirm_replace")}
+                            </button>
+                            <button type="button" on:click=move |_| checked.set(Checked::Nothing)>
+                                {t(l, "action.cancel")}
+                            </button>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <section class="page backup-page">
+            <h1>{tk("backup.title")}</h1>
+            <p>{tk("backup.intro")}</p>
+            <section class="card">
+                <h2>{tk("backup.export_title")}</h2>
+                <p>{tk("backup.export_hint")}</p>
+                <button type="button" class="primary" on:click=export>
+                    {tk("backup.export_button")}
+                </button>
+            </section>
+            <section class="card">
+                <h2>{tk("backup.import_title")}</h2>
+                <p>{tk("backup.import_hint")}</p>
+                <div class="field">
+                    <label for="backup-file">{tk("backup.file_label")}</label>
+                    <input id="backup-file" type="file" accept=".json,application/json" on:change=on_file />
+                </div>
+                {report}
+            </section>
+        </section>
+    }
+}

@@ -1,0 +1,90 @@
+//! The start page: a welcome that says what to do first, or counts per module.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::load_sample;
+use super::format::count;
+use super::route::Route;
+use super::state::{tk, use_state};
+use crate::i18n::{label, tn};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let st = use_state();
+    let empty = move || st.data.with(|d| d.total() == 0);
+    view! {
+        <section class="page">
+            <h1>{tk("home.title")}</h1>
+            <Show when=empty fallback=move || view! { <ModuleSummary /> }>
+                <EmptyWelcome />
+            </Show>
+        </section>
+    }
+}
+
+/// What a new user sees with no data: what the app is and the two ways to begin.
+#[component]
+pub fn EmptyWelcome() -> impl IntoView {
+    let st = use_state();
+    let first_module = st
+        .data
+        .with_untracked(|d| d.schema.modules.first().map(|m| m.key.clone()))
+        .unwrap_or_default();
+    let new_href = Route::New(first_module.clone(), vec![]).href();
+    let new_label = move || {
+        let l = st.locale.get();
+        st.data.with_untracked(|d| {
+            d.schema
+                .module(&first_module)
+                .map(|m| label(l, &m.singular))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="empty-state">
+            <p>{tk("home.empty_intro")}</p>
+            <p>{tk("home.privacy")}</p>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="primary"
+                    disabled=move || st.busy.get()
+                    on:click=move |_| spawn_local(load_sample(st))
+                >
+                    {tk("action.load_sample")}
+                </button>
+                <a class="button" href=new_href>
+                    {tk("action.create_first")}
+                    " "
+                    {new_label}
+                </a>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ModuleSummary() -> impl IntoView {
+    let st = use_state();
+    move || {
+        let l = st.locale.get();
+        st.data.with(|d| {
+            d.sets()
+                .map(|set| {
+                    let n = set.len();
+                    let href = Route::List(set.module.key.clone()).href();
+                    let name = label(l, &set.module.plural);
+                    view! {
+                        <article class="summary-card">
+                            <h2>
+                                <a href=href>{name}</a>
+                            </h2>
+                            <p>{tn(l, "count.records", n, &count(l, n))}</p>
+                        </article>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}

@@ -1,0 +1,272 @@
+//! A module's list: search, filters, sortable columns, and virtual scrolling so only
+//! the rows in view exist in the page, whether the module holds ten records or 100,000.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::load_sample;
+use super::format::{count, value_text};
+use super::list_filters::FilterBar;
+use super::route::Route;
+use super::state::{tk, use_state};
+use crate::domain::list_query::{self, ListQuery, Sort};
+use crate::domain::search::Slot;
+use crate::domain::FieldDef;
+use crate::i18n::{label, t, tn, tr};
+
+/// Every row has this height (CSS keeps it), so the visible slice follows from the
+/// scroll position alone.
+const ROW_HEIGHT: f64 = 44.0;
+/// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 10;
+
+#[component]
+pub fn ListView(module: String) -> impl IntoView {
+    let st = use_state();
+    let Some(def) = st
+        .data
+        .with_untracked(|d| d.schema.module(&module).cloned())
+    else {
+        return view! { <super::app::NotFound /> }.into_any();
+    };
+    let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(None::<Sort>);
+    let filters = RwSignal::new(Vec::new());
+    let module_key = StoredValue::new(module.clone());
+    let rows: Memo<Vec<Slot>> = Memo::new(move |_| {
+        let q = ListQuery {
+            search: search.get(),
+            filters: filters.get(),
+            sort: sort.get(),
+        };
+        st.data
+            .with(|d| list_query::run(d, &module_key.get_value(), &q))
+    });
+    let module_size = move || {
+        st.data
+            .with(|d| d.set(&module_key.get_value()).map(|s| s.len()).unwrap_or(0))
+    };
+
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(640.0_f64);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            viewport.set(el.client_height().max(200) as f64);
+        }
+    });
+    // A new query starts at the top.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll_top.set(0.0);
+    });
+
+    let plural = def.plural.clone();
+    let singular = def.singular.clone();
+    let plural = StoredValue::new(plural);
+    let title = move || plural.with_value(|p| label(st.locale.get(), p));
+    let new_href = Route::New(module.clone(), vec![]).href();
+    let search_label = move || {
+        let l = st.locale.get();
+        plural.with_value(|p| tr(l, "list.search_label", &[("module", &label(l, p))]))
+    };
+    let new_label = move || {
+        let l = st.locale.get();
+        tr(l, "action.new_record", &[("module", &label(l, &singular))])
+    };
+    let ncols = columns.len();
+    let header_cells = columns
+        .iter()
+        .map(|f| {
+            let key = f.key.clone();
+            let key2 = f.key.clone();
+            let field_label = f.label.clone();
+            let aria_sort = move || match sort.get() {
+                Some(s) if s.field == key => {
+                    if s.descending {
+                        "descending"
+                    } else {
+                        "ascending"
+                    }
+                }
+                _ => "none",
+            };
+            let toggle = move |_| {
+                sort.update(|s| {
+                    *s = match s.take() {
+                        Some(cur) if cur.field == key2 && !cur.descending => Some(Sort {
+                            field: key2.clone(),
+                            descending: true,
+                        }),
+                        Some(cur) if cur.field == key2 => None,
+                        _ => Some(Sort {
+                            field: key2.clone(),
+                            descending: false,
+                        }),
+                    }
+                })
+            };
+            let aria_sort2 = aria_sort.clone();
+            let arrow = move || match aria_sort2() {
+                "ascending" => "▲",
+                "descending" => "▼",
+                _ => "",
+            };
+            view! {
+                <th scope="col" aria-sort=aria_sort>
+                    <button type="button" class="sort-button" on:click=toggle>
+                        {move || label(st.locale.get(), &field_label)}
+                        <span class="sort-mark" aria-hidden="true">{arrow}</span>
+                    </button>
+                </th>
+            }
+        })
+        .collect_view();
+
+    let columns = StoredValue::new(columns);
+    let visible_rows = move || {
+        let l = st.locale.get();
+        let all = rows.get();
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let shown = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+        let last = (first + shown).min(all.len());
+        let first = first.min(last);
+        let top = first as f64 * ROW_HEIGHT;
+        let bottom = (all.len() - last) as f64 * ROW_HEIGHT;
+        let body = st.data.with(|d| {
+            let Some(set) = d.set(&module_key.get_value()) else {
+                return Vec::new();
+            };
+            all[first..last]
+                .iter()
+                .filter_map(|slot| set.at(*slot))
+                .map(|record| {
+                    let href = Route::View(record.module.clone(), record.id.clone()).href();
+                    let cells = columns.with_value(|cols| {
+                        cols.iter()
+                            .enumerate()
+                            .map(|(i, f)| {
+                                let text = record
+                                    .get(&f.key)
+                                    .map(|v| value_text(l, d, f, v))
+                                    .unwrap_or_default();
+                                if i == 0 {
+                                    let text = if text.is_empty() {
+                                        let title = set.module.title_of(record);
+                                        if title.is_empty() {
+                                            t(l, "record.untitled")
+                                        } else {
+                                            title
+                                        }
+                                    } else {
+                                        text
+                                    };
+                                    view! {
+                                        <th scope="row">
+                                            <a href=href.clone()>{text}</a>
+                                        </th>
+                                    }
+                                    .into_any()
+                                } else {
+                                    view! { <td>{text}</td> }.into_any()
+                                }
+                            })
+                            .collect_view()
+                    });
+                    view! { <tr>{cells}</tr> }
+                })
+                .collect::<Vec<_>>()
+        });
+        view! {
+            <tr class="spacer" aria-hidden="true" style:height=format!("{top}px")>
+                <td colspan=ncols></td>
+            </tr>
+            {body}
+            <tr class="spacer" aria-hidden="true" style:height=format!("{bottom}px")>
+                <td colspan=ncols></td>
+            </tr>
+        }
+    };
+
+    let result_count = move || {
+        let l = st.locale.get();
+        let n = rows.with(Vec::len);
+        tn(l, "count.records", n, &count(l, n))
+    };
+    let is_empty_module = move || module_size() == 0;
+    let no_matches = move || module_size() > 0 && rows.with(Vec::is_empty);
+    let db_empty = move || st.data.with(|d| d.total() == 0);
+
+    view! {
+        <section class="page list-page">
+            <div class="page-head">
+                <h1>{title}</h1>
+                <a class="button primary" href=new_href.clone()>
+                    {new_label}
+                </a>
+            </div>
+            <Show
+                when=is_empty_module
+                fallback=move || {
+                    view! {
+                        <div class="list-tools">
+                            <div class="field search-field">
+                                <label for="list-search">{search_label}</label>
+                                <input
+                                    id="list-search"
+                                    type="search"
+                                    autocomplete="off"
+                                    prop:value=move || search.get()
+                                    on:input=move |ev| search.set(event_target_value(&ev))
+                                />
+                            </div>
+                            <FilterBar module=module_key.get_value() filters=filters />
+                            <p class="result-count" role="status">{result_count}</p>
+                        </div>
+                    }
+                }
+            >
+                <div class="empty-state">
+                    <p>{tk("list.empty")}</p>
+                    <Show when=db_empty>
+                        <button
+                            type="button"
+                            disabled=move || st.busy.get()
+                            on:click=move |_| spawn_local(load_sample(st))
+                        >
+                            {tk("action.load_sample")}
+                        </button>
+                    </Show>
+                </div>
+            </Show>
+            <Show when=no_matches>
+                <p class="empty-state">{tk("list.no_matches")}</p>
+            </Show>
+            <div hidden=is_empty_module>
+                <div
+                    class="list-scroll"
+                    node_ref=scroller
+                    on:scroll=move |_| {
+                        if let Some(el) = scroller.get_untracked() {
+                            scroll_top.set(el.scroll_top() as f64);
+                            viewport.set(el.client_height().max(200) as f64);
+                        }
+                    }
+                >
+                    <table class="records">
+                        <caption class="visually-hidden">{title}</caption>
+                        <thead>
+                            <tr>{header_cells}</tr>
+                        </thead>
+                        <tbody>{visible_rows}</tbody>
+                    </table>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}

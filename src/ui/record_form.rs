@@ -1,0 +1,248 @@
+//! The create/edit form of any module, generated from its field definitions, with
+//! inline validation that names each problem.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::save_record;
+use super::field_input::FieldControl;
+use super::format::count;
+use super::notice::Notice;
+use super::route::{navigate, Route};
+use super::state::{tk, use_state};
+use crate::domain::input::{parse_input, to_input, FieldInput};
+use crate::domain::validate::{validate_values, Problem};
+use crate::domain::{ModuleDef, Record, Value};
+use crate::i18n::{label, t, tn, tr, Locale};
+
+fn problem_text(l: Locale, def: &ModuleDef, field: &str, p: &Problem) -> String {
+    let name = def
+        .field(field)
+        .map(|f| label(l, &f.label))
+        .unwrap_or_else(|| field.to_string());
+    tr(l, p.key(), &[("field", &name), ("value", &p.detail())])
+}
+
+#[component]
+pub fn RecordForm(
+    module: String,
+    id: Option<String>,
+    prefill: Vec<(String, String)>,
+) -> impl IntoView {
+    let st = use_state();
+    let Some(def) = st
+        .data
+        .with_untracked(|d| d.schema.module(&module).cloned())
+    else {
+        return view! { <super::app::NotFound /> }.into_any();
+    };
+    let existing: Option<Record> = id
+        .as_ref()
+        .and_then(|id| st.data.with_untracked(|d| d.get(&module, id).cloned()));
+    if id.is_some() && existing.is_none() {
+        return view! { <super::app::NotFound /> }.into_any();
+    }
+    let ctx = st.parse_context();
+    let inputs: BTreeMap<String, RwSignal<FieldInput>> = def
+        .fields
+        .iter()
+        .map(|f| {
+            let prefilled = prefill
+                .iter()
+                .find(|(k, _)| k == &f.key)
+                .map(|(_, v)| Value::Ref(v.clone()));
+            let current = existing
+                .as_ref()
+                .and_then(|r| r.get(&f.key).cloned())
+                .or(prefilled)
+                .or_else(|| {
+                    if existing.is_none() {
+                        f.default.clone()
+                    } else {
+                        None
+                    }
+                });
+            (
+                f.key.clone(),
+                RwSignal::new(to_input(&f.kind, current.as_ref(), &ctx)),
+            )
+        })
+        .collect();
+    let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
+    let form_error = RwSignal::new(None::<String>);
+    // Editing a field clears its message; the others stay until the next submit.
+    for (key, sig) in &inputs {
+        let (key, sig) = (key.clone(), *sig);
+        Effect::new(move |prev: Option<()>| {
+            sig.track();
+            if prev.is_some() {
+                errors.update(|e| {
+                    e.remove(&key);
+                });
+            }
+        });
+    }
+    let def = StoredValue::new(def);
+    let existing = StoredValue::new(existing);
+    let inputs = StoredValue::new(inputs);
+
+    let heading = move || {
+        let l = st.locale.get();
+        def.with_value(|m| match existing.get_value() {
+            Some(r) => tr(l, "form.edit_title", &[("title", &m.title_of(&r))]),
+            None => tr(
+                l,
+                "action.new_record",
+                &[("module", &label(l, &m.singular))],
+            ),
+        })
+    };
+    let cancel_href = def.with_value(|m| match existing.get_value() {
+        Some(r) => Route::View(m.key.clone(), r.id).href(),
+        None => Route::List(m.key.clone()).href(),
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if st.busy.get_untracked() {
+            return;
+        }
+        let l = st.locale.get_untracked();
+        let ctx = st.parse_context();
+        let mut values = BTreeMap::new();
+        let mut found = BTreeMap::new();
+        def.with_value(|m| {
+            inputs.with_value(|ins| {
+                for f in &m.fields {
+                    let input = ins[&f.key].get_untracked();
+                    match parse_input(&f.kind, &input, &ctx) {
+                        Ok(Some(v)) => {
+                            values.insert(f.key.clone(), v);
+                        }
+                        Ok(None) => {}
+                        Err(p) => {
+                            found.insert(f.key.clone(), p);
+                        }
+                    }
+                }
+            });
+            let own_id =
+                existing.with_value(|r| r.as_ref().map(|r| r.id.clone()).unwrap_or_default());
+            st.data.with_untracked(|d| {
+                for e in validate_values(m, &values, &own_id, d) {
+                    found.entry(e.field).or_insert(e.problem);
+                }
+            });
+        });
+        if !found.is_empty() {
+            let first = def.with_value(|m| {
+                m.fields
+                    .iter()
+                    .find(|f| found.contains_key(&f.key))
+                    .map(|f| f.key.clone())
+            });
+            let n = found.len();
+            errors.set(found);
+            form_error.set(Some(tn(l, "form.fix_errors", n, &count(l, n))));
+            if let Some(key) = first {
+                focus(&format!("f-{key}"));
+            }
+            return;
+        }
+        errors.set(BTreeMap::new());
+        form_error.set(None);
+        let module = def.with_value(|m| m.key.clone());
+        let before = existing.get_value();
+        spawn_local(async move {
+            match save_record(st, &module, before.clone(), values).await {
+                Ok(saved) => {
+                    let record_id = saved
+                        .as_ref()
+                        .map(|r| r.id.clone())
+                        .or(before.map(|r| r.id))
+                        .unwrap_or_default();
+                    let key = if saved.is_some() {
+                        "form.saved"
+                    } else {
+                        "form.unchanged"
+                    };
+                    navigate(&Route::View(module, record_id));
+                    st.notice.set(Some(Notice::success(t(l, key))));
+                }
+                // The form keeps what was typed, so nothing is lost on a failed save.
+                Err(msg) => form_error.set(Some(msg)),
+            }
+        });
+    };
+
+    let sections = move || {
+        let l = st.locale.get();
+        def.with_value(|m| {
+            m.sections
+                .iter()
+                .map(|section| {
+                    let controls = m
+                        .fields_in(&section.key)
+                        .map(|f| {
+                            let key = f.key.clone();
+                            let error = Signal::derive(move || {
+                                let l = st.locale.get();
+                                errors.with(|e| {
+                                    e.get(&key)
+                                        .map(|p| def.with_value(|m| problem_text(l, m, &key, p)))
+                                })
+                            });
+                            let input = inputs.with_value(|ins| ins[&f.key]);
+                            view! { <FieldControl field=f.clone() input=input error=error /> }
+                        })
+                        .collect_view();
+                    view! {
+                        <fieldset class="form-section">
+                            <legend>{label(l, &section.label)}</legend>
+                            <div class="form-grid">{controls}</div>
+                        </fieldset>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <section class="page form-page">
+            <h1>{heading}</h1>
+            <form novalidate on:submit=submit>
+                <p class="muted">{tk("form.required_hint")}</p>
+                {move || {
+                    form_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+                }}
+                // Rebuilt only when the language changes; typing never re-renders the form.
+                {sections}
+                <div class="actions form-actions">
+                    <button type="submit" class="primary" disabled=move || st.busy.get()>
+                        {move || {
+                            let l = st.locale.get();
+                            if st.busy.get() { t(l, "form.saving") } else { t(l, "action.save") }
+                        }}
+                    </button>
+                    <a class="button" href=cancel_href>
+                        {tk("action.cancel")}
+                    </a>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+fn focus(element_id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(element_id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -1,0 +1,372 @@
+//! A record's page: its fields by section, related lists, history, edit and delete.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::{delete_record, dependents, storage_message};
+use super::format::{count, timestamp, user_name, value_text, value_view};
+use super::notice::Notice;
+use super::route::{navigate, Route};
+use super::state::{db, tk, use_state};
+use crate::domain::record::{ChangeEntry, ChangeKind};
+use crate::domain::ModuleDef;
+use crate::i18n::{label, t, tn, tr};
+
+#[component]
+pub fn RecordPage(module: String, id: String) -> impl IntoView {
+    let st = use_state();
+    let def: Option<ModuleDef> = st
+        .data
+        .with_untracked(|d| d.schema.module(&module).cloned());
+    let Some(def) = def else {
+        return view! { <super::app::NotFound /> }.into_any();
+    };
+    let def = StoredValue::new(def);
+    let id = StoredValue::new(id);
+    let record = Memo::new(move |_| {
+        st.data.with(|d| {
+            d.get(&def.with_value(|m| m.key.clone()), &id.get_value())
+                .cloned()
+        })
+    });
+    let title = move || {
+        let l = st.locale.get();
+        record
+            .get()
+            .map(|r| def.with_value(|m| m.title_of(&r)))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| t(l, "record.untitled"))
+    };
+    let confirming = RwSignal::new(false);
+
+    view! {
+        <Show
+            when=move || record.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <section class="page">
+                        <h1>{tk("record.not_found")}</h1>
+                        <p>
+                            <a href=def
+                                .with_value(|m| Route::List(m.key.clone()).href())>{tk("record.back_to_list")}</a>
+                        </p>
+                    </section>
+                }
+            }
+        >
+            <article class="page record-page">
+                <div class="page-head">
+                    <h1>{title}</h1>
+                    <div class="actions">
+                        <a
+                            class="button"
+                            href=move || Route::Edit(def.with_value(|m| m.key.clone()), id.get_value()).href()
+                        >
+                            {tk("action.edit")}
+                        </a>
+                        <button
+                            type="button"
+                            class="danger"
+                            aria-expanded=move || confirming.get().to_string()
+                            on:click=move |_| confirming.set(true)
+                        >
+                            {tk("action.delete")}
+                        </button>
+                    </div>
+                </div>
+                <Show when=move || confirming.get()>
+                    <DeleteConfirm def=def id=id title=Signal::derive(title) confirming=confirming />
+                </Show>
+                <p class="record-meta">
+                    {move || {
+                        let l = st.locale.get();
+                        record
+                            .get()
+                            .map(|r| {
+                                tr(
+                                    l,
+                                    "record.meta",
+                                    &[
+                                        ("created", &timestamp(l, r.created_at)),
+                                        ("updated", &timestamp(l, r.updated_at)),
+                                        ("revision", &count(l, r.revision as usize)),
+                                        (
+                                            "owner",
+                                            &r.owner.as_deref().map(|o| user_name(l, o)).unwrap_or_default(),
+                                        ),
+                                    ],
+                                )
+                            })
+                    }}
+                </p>
+                {move || {
+                    let l = st.locale.get();
+                    let Some(r) = record.get() else {
+                        return Vec::new();
+                    };
+                    st.data
+                        .with(|d| {
+                            def.with_value(|m| {
+                                m.sections
+                                    .iter()
+                                    .map(|section| {
+                                        let rows = m
+                                            .fields_in(&section.key)
+                                            .map(|f| {
+                                                let shown = r
+                                                    .get(&f.key)
+                                                    .map(|v| value_view(l, d, f, v))
+                                                    .unwrap_or_else(|| "—".into_any());
+                                                view! {
+                                                    <div class="field-row">
+                                                        <dt>{label(l, &f.label)}</dt>
+                                                        <dd>{shown}</dd>
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view();
+                                        view! {
+                                            <section class="record-section">
+                                                <h2>{label(l, &section.label)}</h2>
+                                                <dl>{rows}</dl>
+                                            </section>
+                                        }
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                        })
+                }}
+                <RelatedLists def=def id=id />
+                <History def=def id=id record_revision=Signal::derive(move || {
+                    record.get().map(|r| r.revision).unwrap_or(0)
+                }) />
+            </article>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn DeleteConfirm(
+    def: StoredValue<ModuleDef>,
+    id: StoredValue<String>,
+    title: Signal<String>,
+    confirming: RwSignal<bool>,
+) -> impl IntoView {
+    let st = use_state();
+    let cancel_ref = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = cancel_ref.get() {
+            let _ = b.focus();
+        }
+    });
+    let linked = move || {
+        st.data
+            .with(|d| def.with_value(|m| dependents(d, &m.key, &id.get_value()).len()))
+    };
+    let delete = move |_| {
+        let l = st.locale.get_untracked();
+        let module = def.with_value(|m| m.key.clone());
+        let record_id = id.get_value();
+        let name = title.get_untracked();
+        spawn_local(async move {
+            match delete_record(st, &module, &record_id).await {
+                Ok(()) => {
+                    navigate(&Route::List(module));
+                    st.notice.set(Some(Notice::success(tr(
+                        l,
+                        "record.deleted",
+                        &[("title", &name)],
+                    ))));
+                }
+                Err(msg) => {
+                    confirming.set(false);
+                    st.notice.set(Some(Notice::error(msg)));
+                }
+            }
+        });
+    };
+    view! {
+        <div
+            class="confirm"
+            role="alertdialog"
+            aria-labelledby="confirm-title"
+            aria-describedby="confirm-text"
+        >
+            <h2 id="confirm-title">
+                {move || tr(st.locale.get(), "delete.title", &[("title", &title.get())])}
+            </h2>
+            <p id="confirm-text">
+                {tk("delete.cannot_undo")}
+                " "
+                {move || {
+                    let l = st.locale.get();
+                    let n = linked();
+                    (n > 0).then(|| tn(l, "delete.links", n, &count(l, n)))
+                }}
+            </p>
+            <div class="actions">
+                <button type="button" class="danger" disabled=move || st.busy.get() on:click=delete>
+                    {tk("action.delete_confirm")}
+                </button>
+                <button type="button" node_ref=cancel_ref on:click=move |_| confirming.set(false)>
+                    {tk("action.cancel")}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Records of other modules that link here, each list with a way to add one in place.
+#[component]
+fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl IntoView {
+    let st = use_state();
+    move || {
+        let l = st.locale.get();
+        st.data.with(|d| {
+            let module = def.with_value(|m| m.key.clone());
+            d.related(&module, &id.get_value())
+                .into_iter()
+                .filter_map(|(other, field, mut records)| {
+                    let other_def = d.schema.module(&other)?;
+                    records.sort_by_key(|r| other_def.title_of(r).to_lowercase());
+                    let heading = label(l, &other_def.plural);
+                    let add_href =
+                        Route::New(other.clone(), vec![(field.clone(), id.get_value())]).href();
+                    let add_text = tr(l, "action.new_record", &[("module", &label(l, &other_def.singular))]);
+                    let n = records.len();
+                    let columns: Vec<_> = other_def
+                        .list_fields()
+                        .filter(|f| f.key != field)
+                        .take(3)
+                        .cloned()
+                        .collect();
+                    let items = records
+                        .into_iter()
+                        .take(200)
+                        .map(|r| {
+                            let href = Route::View(other.clone(), r.id.clone()).href();
+                            let name = other_def.title_of(r);
+                            let name = if name.is_empty() { t(l, "record.untitled") } else { name };
+                            let extra: Vec<String> = columns
+                                .iter()
+                                .filter_map(|f| r.get(&f.key).map(|v| value_text(l, d, f, v)))
+                                .filter(|s| !s.is_empty())
+                                .collect();
+                            view! {
+                                <li>
+                                    <a href=href>{name}</a>
+                                    <span class="muted">{extra.join(" · ")}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    Some(view! {
+                        <section class="record-section related">
+                            <div class="section-head">
+                                <h2>{heading} " (" {count(l, n)} ")"</h2>
+                                <a class="button" href=add_href>{add_text}</a>
+                            </div>
+                            {(n == 0).then(|| view! { <p class="muted">{t(l, "related.none")}</p> })}
+                            <ul class="related-list">{items}</ul>
+                        </section>
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    }
+}
+
+/// The record's saved changes, newest first, read from the history store.
+#[component]
+fn History(
+    def: StoredValue<ModuleDef>,
+    id: StoredValue<String>,
+    record_revision: Signal<u64>,
+) -> impl IntoView {
+    let st = use_state();
+    let entries = RwSignal::new(Vec::<ChangeEntry>::new());
+    let failed = RwSignal::new(None::<String>);
+    // Re-read whenever the record gets a new revision.
+    Effect::new(move |_| {
+        record_revision.track();
+        let record_id = id.get_value();
+        spawn_local(async move {
+            if let Some(db) = db() {
+                match db.changes_for(&record_id).await {
+                    Ok(mut list) => {
+                        list.reverse();
+                        entries.set(list);
+                    }
+                    Err(e) => failed.set(Some(storage_message(st.locale.get_untracked(), &e))),
+                }
+            }
+        });
+    });
+    let rows = move || {
+        let l = st.locale.get();
+        st.data.with(|d| {
+            def.with_value(|m| {
+                entries
+                    .get()
+                    .into_iter()
+                    .map(|c| {
+                        let what = match c.kind {
+                            ChangeKind::Created => t(l, "history.created"),
+                            ChangeKind::Updated => t(l, "history.updated"),
+                        };
+                        let fields = c
+                            .fields
+                            .iter()
+                            .map(|fc| {
+                                let name = m
+                                    .field(&fc.field)
+                                    .map(|f| label(l, &f.label))
+                                    .unwrap_or_else(|| fc.field.clone());
+                                let (old, new) = match m.field(&fc.field) {
+                                    Some(f) => (
+                                        fc.old.as_ref().map(|v| value_text(l, d, f, v)),
+                                        fc.new.as_ref().map(|v| value_text(l, d, f, v)),
+                                    ),
+                                    None => (
+                                        fc.old.as_ref().map(|v| v.to_plain()),
+                                        fc.new.as_ref().map(|v| v.to_plain()),
+                                    ),
+                                };
+                                let text = tr(
+                                    l,
+                                    "history.field",
+                                    &[
+                                        ("field", &name),
+                                        ("old", &old.unwrap_or_else(|| "—".into())),
+                                        ("new", &new.unwrap_or_else(|| "—".into())),
+                                    ],
+                                );
+                                view! { <li>{text}</li> }
+                            })
+                            .collect_view();
+                        view! {
+                            <li>
+                                <span class="history-when">{timestamp(l, c.at)}</span>
+                                " "
+                                <strong>{what}</strong>
+                                " "
+                                <span class="muted">
+                                    {c.user.as_deref().map(|u| user_name(l, u)).unwrap_or_default()}
+                                </span>
+                                <ul class="history-fields">{fields}</ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <section class="record-section">
+            <h2>{tk("history.title")}</h2>
+            {move || failed.get().map(|m| view! { <p role="alert">{m}</p> })}
+            <ol class="history">{rows}</ol>
+        </section>
+    }
+}

@@ -1,0 +1,88 @@
+//! Hash-based routes (`#/m/contacts/…`): they survive a reload on any static file
+//! server, with no rewrite rules.
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    Home,
+    List(String),
+    /// New record, with field values prefilled from the query (`?company=ID`).
+    New(String, Vec<(String, String)>),
+    View(String, String),
+    Edit(String, String),
+    Backup,
+    NotFound,
+}
+
+impl Route {
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#');
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let parts: Vec<String> = path
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .map(decode)
+            .collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        match parts.as_slice() {
+            [] => Route::Home,
+            ["backup"] => Route::Backup,
+            ["m", module] => Route::List(module.to_string()),
+            ["m", module, "new"] => Route::New(
+                module.to_string(),
+                query
+                    .split('&')
+                    .filter_map(|kv| kv.split_once('='))
+                    .map(|(k, v)| (decode(k), decode(v)))
+                    .collect(),
+            ),
+            ["m", module, id] => Route::View(module.to_string(), id.to_string()),
+            ["m", module, id, "edit"] => Route::Edit(module.to_string(), id.to_string()),
+            _ => Route::NotFound,
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Route::Home | Route::NotFound => "#/".into(),
+            Route::Backup => "#/backup".into(),
+            Route::List(m) => format!("#/m/{}", encode(m)),
+            Route::New(m, prefill) => {
+                let q: Vec<String> = prefill
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                    .collect();
+                if q.is_empty() {
+                    format!("#/m/{}/new", encode(m))
+                } else {
+                    format!("#/m/{}/new?{}", encode(m), q.join("&"))
+                }
+            }
+            Route::View(m, id) => format!("#/m/{}/{}", encode(m), encode(id)),
+            Route::Edit(m, id) => format!("#/m/{}/{}/edit", encode(m), encode(id)),
+        }
+    }
+}
+
+fn encode(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+fn decode(s: &str) -> String {
+    js_sys::decode_uri_component(s)
+        .map(String::from)
+        .unwrap_or_else(|_| s.to_string())
+}
+
+/// Goes to a route (adds a history entry, so Back works).
+pub fn navigate(route: &Route) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(&route.href());
+    }
+}
+
+pub fn current() -> Route {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| Route::parse(&h))
+        .unwrap_or(Route::Home)
+}

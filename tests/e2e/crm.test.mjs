@@ -1,0 +1,268 @@
+// End-to-end: a person using the release build, found by role and label as
+// assistive technology would find things.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, launchBrowser, openApp, assertNoErrors } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const heading = (page, name) => page.getByRole('heading', { level: 1, name });
+
+async function ready(page) {
+  await page.getByRole('navigation').waitFor({ timeout: 30_000 });
+}
+
+async function exportBackup(page, dir) {
+  await page.getByRole('link', { name: 'Backup' }).click();
+  await heading(page, 'Backup and restore').waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download backup' }).click(),
+  ]);
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  return file;
+}
+
+const recordsOf = (file) =>
+  JSON.parse(fs.readFileSync(file, 'utf8')).records.sort((a, b) => a.id.localeCompare(b.id));
+
+test('a company and a contact created by hand survive a reload', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
+    await heading(page, 'Companies').waitFor();
+    await page.getByRole('link', { name: 'New company' }).click();
+    await heading(page, 'New company').waitFor();
+
+    // Saving with the required name missing names the problem and saves nothing.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Please correct the field marked below' }).waitFor();
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#f-name-error').textContent(), /This field is required/);
+
+    await name.fill('Acme Labs');
+    await page.getByLabel('Website').fill('not a web address');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#f-website-error').filter({ hasText: 'is not a valid web address' }).waitFor();
+    await page.getByLabel('Website').fill('acme.example');
+    await page.getByLabel('Industry').selectOption({ label: 'Software' });
+    await page.getByLabel('Annual revenue').fill('1250000.50');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Acme Labs').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.ok(await page.getByRole('link', { name: 'https://acme.example' }).isVisible());
+
+    // Add a contact from the company's related list: the company is prefilled.
+    await page.getByRole('link', { name: 'New contact' }).click();
+    await heading(page, 'New contact').waitFor();
+    await page.getByLabel('First name').fill('Anna');
+    await page.getByLabel('Last name').fill('Berg');
+    await page.getByLabel('Emails').fill('anna@acme.example, a.berg@home.example');
+    await page.getByLabel('Phones').fill('+47 555 0100');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Anna Berg').waitFor();
+    const contactUrl = page.url();
+
+    await page.reload();
+    await heading(page, 'Anna Berg').waitFor();
+    assert.ok(await page.getByRole('link', { name: 'anna@acme.example' }).isVisible());
+    await page.getByRole('link', { name: 'Acme Labs' }).click();
+    await heading(page, 'Acme Labs').waitFor();
+    await page.getByRole('heading', { name: 'Contacts (1)' }).waitFor();
+    assert.ok(await page.getByRole('link', { name: 'Anna Berg' }).isVisible());
+
+    // The list finds the contact by search, and an unmatched search says so.
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await page.getByLabel('Search Contacts').fill('berg');
+    await page.getByRole('status').filter({ hasText: '1 record' }).waitFor();
+    await page.getByLabel('Search Contacts').fill('nobody-like-this');
+    await page.getByText('No records match').waitFor();
+    assert.ok(contactUrl.includes('#/m/contacts/'));
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('a backup restores every record into an empty browser profile', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
+  const first = await openApp(browser, server.url);
+  let exported;
+  try {
+    await ready(first.page);
+    await first.page.getByRole('button', { name: 'Load sample data' }).click();
+    await first.page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    exported = await exportBackup(first.page, dir);
+    assertNoErrors(first);
+  } finally {
+    await first.context.close();
+  }
+  const original = recordsOf(exported);
+  assert.ok(original.length > 50, `only ${original.length} records exported`);
+  assert.ok(original.some((r) => r.values?.name?.text === 'صنایع غذایی البرز'), 'Persian text lost');
+
+  // A fresh context has empty IndexedDB: the same as clearing the site's storage.
+  const second = await openApp(browser, server.url);
+  const { page } = second;
+  try {
+    await ready(page);
+    await page.getByRole('link', { name: 'Backup' }).click();
+
+    // A file that is not JSON is refused with the place of the problem; nothing changes.
+    await page.getByLabel('Backup file').setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"format": "local-crm-backup",\n "version": 2,\n "records": [oops]}'),
+    });
+    const refusal = page.getByRole('alert').filter({ hasText: 'cannot be restored' });
+    await refusal.waitFor();
+    assert.match(await refusal.textContent(), /Line 3, column \d+/);
+    assert.match(await refusal.textContent(), /not valid JSON/);
+    assert.match(await refusal.textContent(), /has not been changed/);
+
+    // Another app's JSON is named as such.
+    await page.getByLabel('Backup file').setInputFiles({
+      name: 'other.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ format: 'someone-else', version: 1, records: [] })),
+    });
+    await page.getByRole('alert').filter({ hasText: 'is a “someone-else” file' }).waitFor();
+
+    await page.getByLabel('Backup file').setInputFiles(exported);
+    await page.getByText('is a valid backup').waitFor();
+    await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
+    await page.getByRole('status').filter({ hasText: /Restored \d+ records/ }).waitFor();
+
+    await page.reload();
+    await ready(page);
+    const again = recordsOf(await exportBackup(page, dir));
+    assert.deepEqual(again, original);
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await page.getByLabel('Search Contacts').fill('Öztürk');
+    assert.ok(await page.getByRole('link', { name: 'Çağrı' }).first().isVisible());
+    assertNoErrors(second);
+  } finally {
+    await second.context.close();
+  }
+});
+
+test('a restore that would break data is refused and leaves the data as it was', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    const before = await page.evaluate(() => document.body.innerText);
+    await page.getByRole('link', { name: 'Backup' }).click();
+    const broken = {
+      format: 'local-crm-backup',
+      version: 2,
+      records: [
+        { id: 'p1', module: 'contacts', created_at: 1, updated_at: 1, revision: 1,
+          values: { last_name: { text: 'Berg' }, emails: { list: ['not-an-email'] } } },
+      ],
+    };
+    await page.getByLabel('Backup file').setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(broken)),
+    });
+    const refusal = page.getByRole('alert').filter({ hasText: 'cannot be restored' });
+    await refusal.waitFor();
+    assert.match(await refusal.textContent(), /Record 1 \(id p1\), field “Emails”/);
+    assert.match(await refusal.textContent(), /“not-an-email” is not a valid email address/);
+    assert.equal(await page.getByRole('button', { name: 'Replace my data with this backup' }).count(), 0);
+    await page.getByRole('link', { name: 'Home' }).click();
+    assert.equal(await page.evaluate(() => document.body.innerText), before);
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('deleting asks first, and clears the links that pointed at the record', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
+    await page.getByLabel('Search Companies').fill('Northwind');
+    await page.getByRole('link', { name: 'Northwind Traders' }).click();
+    await heading(page, 'Northwind Traders').waitFor();
+    const contact = page.locator('.related-list a').first();
+    const contactName = (await contact.textContent()).trim();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /linked record/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await heading(page, 'Northwind Traders').waitFor();
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted “Northwind Traders”' }).waitFor();
+    await page.reload();
+    await ready(page);
+    await page.getByLabel('Search Companies').fill('Northwind');
+    await page.getByText('No records match').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await page.getByLabel('Search Contacts').fill(contactName.split(' ').pop());
+    await page.getByRole('link', { name: contactName.split(' ')[0] }).first().click();
+    await heading(page, contactName).waitFor();
+    // The company link is gone from the contact, not left pointing at nothing.
+    const companyValue = page.locator('.field-row', { has: page.getByText('Company', { exact: true }) }).locator('dd');
+    assert.equal((await companyValue.textContent()).trim(), '—');
+    // Its history tells what happened.
+    await page.getByText('Company: (deleted record) → —').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('Persian turns the whole page right-to-left and stays chosen', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    assert.equal(await page.getAttribute('html', 'dir'), 'ltr');
+    await page.getByLabel('Language').selectOption('fa');
+    await page.getByRole('heading', { level: 1, name: 'خوش آمدید' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+    assert.equal(await page.getAttribute('html', 'lang'), 'fa');
+    await page.getByRole('button', { name: 'بارگذاری داده‌های نمونه' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'شرکت‌ها' }).click();
+    await heading(page, 'شرکت‌ها').waitFor();
+    // Numbers follow the locale: the result count is written with Persian digits.
+    const count = await page.getByRole('status').filter({ hasText: 'رکورد' }).first().textContent();
+    assert.match(count, /[۰-۹]/);
+    await page.reload();
+    await heading(page, 'شرکت‌ها').waitFor();
+    assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
