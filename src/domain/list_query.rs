@@ -107,8 +107,12 @@ pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
         });
         slots = keyed.into_iter().map(|(_, s)| s).collect();
     } else {
-        // Newest first by default, like most CRMs.
-        slots.sort_by_key(|s| std::cmp::Reverse(set.at(*s).map(|r| (r.created_at, r.id.clone()))));
+        // Newest first by default, like most CRMs; compared by reference, since
+        // this runs over every record of the module.
+        slots.sort_by(|a, b| match (set.at(*a), set.at(*b)) {
+            (Some(ra), Some(rb)) => (rb.created_at, &rb.id).cmp(&(ra.created_at, &ra.id)),
+            _ => a.cmp(b),
+        });
     }
     slots
 }

@@ -9,7 +9,7 @@ use super::actions::load_everything;
 use super::backup_page::BackupPage;
 use super::home::HomePage;
 use super::list_view::ListView;
-use super::notice::NoticeBar;
+use super::notice::{clear_stale, NoticeBar};
 use super::record_form::RecordForm;
 use super::record_page::RecordPage;
 use super::route::{current, Route};
@@ -32,7 +32,10 @@ pub fn App() -> impl IntoView {
     let st = AppState::new(initial_locale());
     provide_context(st);
 
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| st.route.set(current()));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        clear_stale(st.notice);
+        st.route.set(current());
+    });
     on_cleanup(move || listener.remove());
 
     // The whole document follows the language: lang, direction and title.

@@ -166,13 +166,13 @@ pub fn ListView(module: String) -> impl IntoView {
                                         text
                                     };
                                     view! {
-                                        <th scope="row">
+                                        <th scope="row" dir="auto">
                                             <a href=href.clone()>{text}</a>
                                         </th>
                                     }
                                     .into_any()
                                 } else {
-                                    view! { <td>{text}</td> }.into_any()
+                                    view! { <td dir="auto">{text}</td> }.into_any()
                                 }
                             })
                             .collect_view()

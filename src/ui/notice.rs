@@ -15,6 +15,20 @@ pub enum NoticeKind {
 pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
+    /// When it was raised (ms since the epoch): a notice raised just before a
+    /// navigation belongs to the page navigated to.
+    pub at: f64,
+}
+
+/// Notices older than this are cleared when the user moves to another page.
+const NOTICE_CARRIES_MS: f64 = 1500.0;
+
+/// Clears the notice on navigation unless it was raised for the new page.
+pub fn clear_stale(notice: RwSignal<Option<Notice>>) {
+    let now = js_sys::Date::now();
+    if notice.with_untracked(|n| n.as_ref().is_some_and(|n| now - n.at > NOTICE_CARRIES_MS)) {
+        notice.set(None);
+    }
 }
 
 impl Notice {
@@ -22,12 +36,14 @@ impl Notice {
         Notice {
             kind: NoticeKind::Success,
             text,
+            at: js_sys::Date::now(),
         }
     }
     pub fn error(text: String) -> Self {
         Notice {
             kind: NoticeKind::Error,
             text,
+            at: js_sys::Date::now(),
         }
     }
 }

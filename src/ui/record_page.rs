@@ -56,7 +56,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
         >
             <article class="page record-page">
                 <div class="page-head">
-                    <h1>{title}</h1>
+                    <h1 dir="auto">{title}</h1>
                     <div class="actions">
                         <a
                             class="button"
@@ -120,7 +120,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                                                 view! {
                                                     <div class="field-row">
                                                         <dt>{label(l, &f.label)}</dt>
-                                                        <dd>{shown}</dd>
+                                                        <dd dir="auto">{shown}</dd>
                                                     </div>
                                                 }
                                             })
@@ -235,9 +235,10 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
                         Route::New(other.clone(), vec![(field.clone(), id.get_value())]).href();
                     let add_text = tr(l, "action.new_record", &[("module", &label(l, &other_def.singular))]);
                     let n = records.len();
+                    // Title fields are already in the link; the linking field is this record.
                     let columns: Vec<_> = other_def
                         .list_fields()
-                        .filter(|f| f.key != field)
+                        .filter(|f| f.key != field && !other_def.title_fields.contains(&f.key))
                         .take(3)
                         .cloned()
                         .collect();
@@ -255,8 +256,8 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
                                 .collect();
                             view! {
                                 <li>
-                                    <a href=href>{name}</a>
-                                    <span class="muted">{extra.join(" · ")}</span>
+                                    <a href=href dir="auto">{name}</a>
+                                    <span class="muted" dir="auto">{extra.join(" · ")}</span>
                                 </li>
                             }
                         })
@@ -366,7 +367,7 @@ fn History(
         <section class="record-section">
             <h2>{tk("history.title")}</h2>
             {move || failed.get().map(|m| view! { <p role="alert">{m}</p> })}
-            <ol class="history">{rows}</ol>
+            <ul class="history">{rows}</ul>
         </section>
     }
 }

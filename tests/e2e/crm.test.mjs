@@ -172,7 +172,7 @@ test('a restore that would break data is refused and leaves the data as it was',
     await ready(page);
     await page.getByRole('button', { name: 'Load sample data' }).click();
     await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
-    const before = await page.evaluate(() => document.body.innerText);
+    const before = await page.locator('main').innerText();
     await page.getByRole('link', { name: 'Backup' }).click();
     const broken = {
       format: 'local-crm-backup',
@@ -193,7 +193,8 @@ test('a restore that would break data is refused and leaves the data as it was',
     assert.match(await refusal.textContent(), /“not-an-email” is not a valid email address/);
     assert.equal(await page.getByRole('button', { name: 'Replace my data with this backup' }).count(), 0);
     await page.getByRole('link', { name: 'Home' }).click();
-    assert.equal(await page.evaluate(() => document.body.innerText), before);
+    await heading(page, 'Welcome').waitFor();
+    assert.equal(await page.locator('main').innerText(), before);
     assertNoErrors(app);
   } finally {
     await app.context.close();
