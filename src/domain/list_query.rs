@@ -9,7 +9,7 @@ use super::normalize::fold;
 use super::record::Record;
 use super::record_set::Dataset;
 use super::search::Slot;
-use super::value::Value;
+use super::value::{SortKey, Value};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListQuery {
@@ -80,18 +80,17 @@ pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
             _ => None,
         };
         // Compute each key once: sorting 100,000 rows must not re-derive keys per comparison.
-        let mut keyed: Vec<(Option<Value>, Slot)> = slots
+        let mut keyed: Vec<(Option<SortKey>, Slot)> = slots
             .iter()
             .map(|&s| {
-                let v = set.at(s).and_then(|r| r.get(&sort.field)).cloned();
-                let v = match (lookup_target, v) {
+                let v = set.at(s).and_then(|r| r.get(&sort.field));
+                let key = match (lookup_target, v) {
                     (Some(target), Some(Value::Ref(id))) => {
-                        data.title(target, &id).map(|t| Value::Text(fold(&t)))
+                        data.title(target, id).map(|t| SortKey::Text(fold(&t)))
                     }
-                    (_, Some(Value::Text(t))) => Some(Value::Text(fold(&t))),
-                    (_, v) => v,
+                    (_, v) => v.map(Value::sort_key),
                 };
-                (v, s)
+                (key, s)
             })
             .collect();
         keyed.sort_by(|(a, sa), (b, sb)| {
@@ -100,7 +99,7 @@ pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => return Ordering::Greater,
                 (Some(_), None) => return Ordering::Less,
-                (Some(a), Some(b)) => a.sort_cmp(b),
+                (Some(a), Some(b)) => a.cmp(b),
             };
             let ord = if sort.descending { ord.reverse() } else { ord };
             ord.then(sa.cmp(sb))

@@ -20,6 +20,10 @@ pub fn ascii_digit(c: char) -> Option<char> {
 /// letter forms mapped to their Persian equivalents, digits to ASCII, zero-width
 /// joiners and tatweel dropped.
 pub fn fold(s: &str) -> String {
+    // Most stored text is ASCII; it needs only lower-casing.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     // Marks are dropped only where they are accents on Latin letters or Arabic
     // vowel signs; in Thai or Cyrillic they are part of the letter.

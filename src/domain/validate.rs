@@ -151,15 +151,13 @@ fn check_value(
         }
     }
     match (&field.kind, value) {
-        (FieldKind::Lookup { module: target }, Value::Ref(id)) => {
-            if !lookups.record_exists(target, id) {
-                return Some(Problem::MissingRecord(id.clone()));
-            }
+        (FieldKind::Lookup { module: target }, Value::Ref(id))
+            if !lookups.record_exists(target, id) =>
+        {
+            return Some(Problem::MissingRecord(id.clone()));
         }
-        (FieldKind::User, Value::Ref(id)) => {
-            if !lookups.user_exists(id) {
-                return Some(Problem::UnknownUser(id.clone()));
-            }
+        (FieldKind::User, Value::Ref(id)) if !lookups.user_exists(id) => {
+            return Some(Problem::UnknownUser(id.clone()));
         }
         _ => {}
     }

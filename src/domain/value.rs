@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -61,19 +61,53 @@ impl Value {
         }
     }
 
-    /// Ordering used when sorting a list by a column. Values of one field share a type;
-    /// text compares case- and accent-insensitively.
+    /// The key a list sorts this value by: computed once per row, then compared
+    /// cheaply. Text compares case- and accent-insensitively.
+    pub fn sort_key(&self) -> SortKey {
+        match self {
+            Value::Number(n) => SortKey::Number(*n),
+            Value::Money(m) => SortKey::Money(m.currency.clone(), m.amount),
+            Value::Bool(b) => SortKey::Number(if *b { 1.0 } else { 0.0 }),
+            Value::Date(d) => SortKey::Number(d.num_days_from_ce() as f64),
+            Value::DateTime(t) => SortKey::Number(t.timestamp_millis() as f64),
+            other => SortKey::Text(fold(&other.to_plain())),
+        }
+    }
+
+    /// Ordering used when sorting a list by a column.
     pub fn sort_cmp(&self, other: &Value) -> Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+/// A precomputed sort key. Values of one field share a variant; across variants the
+/// order is numbers, money, text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SortKey {
+    Number(f64),
+    Money(String, Decimal),
+    Text(String),
+}
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        use SortKey::*;
         match (self, other) {
-            (Value::Number(a), Value::Number(b)) => a.total_cmp(b),
-            (Value::Money(a), Value::Money(b)) => a
-                .currency
-                .cmp(&b.currency)
-                .then_with(|| a.amount.cmp(&b.amount)),
-            (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
-            (Value::Date(a), Value::Date(b)) => a.cmp(b),
-            (Value::DateTime(a), Value::DateTime(b)) => a.cmp(b),
-            _ => fold(&self.to_plain()).cmp(&fold(&other.to_plain())),
+            (Number(a), Number(b)) => a.total_cmp(b),
+            (Money(ca, a), Money(cb, b)) => ca.cmp(cb).then_with(|| a.cmp(b)),
+            (Text(a), Text(b)) => a.cmp(b),
+            (Number(_), _) => Ordering::Less,
+            (_, Number(_)) => Ordering::Greater,
+            (Money(..), _) => Ordering::Less,
+            (_, Money(..)) => Ordering::Greater,
         }
     }
 }
