@@ -109,12 +109,24 @@ async fn a_failing_restore_keeps_the_previous_data() {
     db.commit(&inserts(before.clone())).await.unwrap();
 
     let clash = vec![company("x", "X"), company("x", "X again")];
-    assert!(db.replace_all(&clash).await.is_err());
+    assert!(db.replace_all(&clash, &[]).await.is_err());
     assert_eq!(sorted(db.load_all().await.unwrap()), before);
 
     let after = vec![company("z", "Zeta")];
-    db.replace_all(&after).await.unwrap();
+    let history = vec![ChangeEntry {
+        id: "h1".into(),
+        record_id: "z".into(),
+        module: "companies".into(),
+        at: 5,
+        user: None,
+        revision: 1,
+        kind: ChangeKind::Created,
+        fields: vec![],
+    }];
+    db.replace_all(&after, &history).await.unwrap();
     assert_eq!(db.load_all().await.unwrap(), after);
+    assert_eq!(db.load_all_changes().await.unwrap(), history);
+    assert_eq!(db.changes_for("z").await.unwrap(), history);
     db.close();
     Db::delete_named(&name).await.unwrap();
 }

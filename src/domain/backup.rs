@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use super::migrate::{migrate_record, MigrateError, DATA_VERSION};
 use super::module_def::Schema;
-use super::record::Record;
+use super::record::{ChangeEntry, Record};
 use super::record_set::Dataset;
 use super::validate::{validate_values, Lookups, Problem};
 
@@ -23,15 +23,18 @@ struct BackupOut<'a> {
     version: u32,
     exported_at: &'a str,
     records: &'a [&'a Record],
+    changes: &'a [ChangeEntry],
 }
 
-/// Writes the backup document. `exported_at` is an ISO 8601 time supplied by the caller.
-pub fn export(records: &[&Record], exported_at: &str) -> String {
+/// Writes the backup document: every record and every record's change history.
+/// `exported_at` is an ISO 8601 time supplied by the caller.
+pub fn export(records: &[&Record], changes: &[ChangeEntry], exported_at: &str) -> String {
     serde_json::to_string(&BackupOut {
         format: BACKUP_FORMAT,
         version: DATA_VERSION,
         exported_at,
         records,
+        changes,
     })
     .expect("records always serialise")
 }
@@ -43,6 +46,10 @@ pub enum Location {
     LineColumn {
         line: usize,
         column: usize,
+    },
+    /// Zero-based position in the `changes` array.
+    Change {
+        index: usize,
     },
     Record {
         /// Zero-based position in the `records` array.
@@ -63,6 +70,9 @@ pub enum BackupProblem {
     UnknownVersion(u32),
     /// A record entry that is not a record (wrong or missing parts).
     MalformedRecord(String),
+    /// A history entry that is not one, or belongs to no record in the file.
+    MalformedChange(String),
+    OrphanChange(String),
     DuplicateId(String),
     UnknownModule(String),
     Field(Problem),
@@ -79,6 +89,8 @@ impl BackupProblem {
             BackupProblem::TooNew(_) => "backup.err.too_new",
             BackupProblem::UnknownVersion(_) => "backup.err.unknown_version",
             BackupProblem::MalformedRecord(_) => "backup.err.malformed_record",
+            BackupProblem::MalformedChange(_) => "backup.err.malformed_change",
+            BackupProblem::OrphanChange(_) => "backup.err.orphan_change",
             BackupProblem::DuplicateId(_) => "backup.err.duplicate_id",
             BackupProblem::UnknownModule(_) => "backup.err.unknown_module",
             BackupProblem::Field(p) => p.key(),
@@ -90,6 +102,8 @@ impl BackupProblem {
             BackupProblem::NotJson(s)
             | BackupProblem::ForeignFormat(s)
             | BackupProblem::MalformedRecord(s)
+            | BackupProblem::MalformedChange(s)
+            | BackupProblem::OrphanChange(s)
             | BackupProblem::DuplicateId(s)
             | BackupProblem::UnknownModule(s) => s.clone(),
             BackupProblem::MissingPart(s) => s.to_string(),
@@ -126,6 +140,7 @@ impl BackupError {
 #[derive(Debug)]
 pub struct ParsedBackup {
     pub records: Vec<Record>,
+    pub changes: Vec<ChangeEntry>,
     pub version: u32,
 }
 
@@ -255,9 +270,29 @@ pub fn parse(text: &str, schema: &Schema) -> Result<ParsedBackup, BackupError> {
         }
     }
 
+    // History is optional (older backups have none) but must belong to the file's records.
+    let mut changes = Vec::new();
+    if let Some(entries) = obj.get("changes").and_then(Json::as_array) {
+        for (index, entry) in entries.iter().enumerate() {
+            let at = Location::Change { index };
+            match serde_json::from_value::<ChangeEntry>(entry.clone()) {
+                Ok(c) if ids.contains(&c.record_id) => changes.push(c),
+                Ok(c) => issues.push(BackupIssue {
+                    location: at,
+                    problem: BackupProblem::OrphanChange(c.record_id),
+                }),
+                Err(e) => issues.push(BackupIssue {
+                    location: at,
+                    problem: BackupProblem::MalformedChange(e.to_string()),
+                }),
+            }
+        }
+    }
+
     if issues.is_empty() {
         Ok(ParsedBackup {
             records: records.into_iter().map(|(_, r)| r).collect(),
+            changes,
             version,
         })
     } else {
@@ -303,6 +338,36 @@ mod tests {
         ]
     }
 
+    fn history(records: &[Record]) -> Vec<ChangeEntry> {
+        records
+            .iter()
+            .map(|r| ChangeEntry {
+                id: format!("h-{}", r.id),
+                record_id: r.id.clone(),
+                module: r.module.clone(),
+                at: r.created_at,
+                user: r.owner.clone(),
+                revision: 1,
+                kind: crate::domain::record::ChangeKind::Created,
+                fields: vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn history_must_belong_to_a_record_in_the_file() {
+        let records = sample();
+        let refs: Vec<&Record> = records.iter().collect();
+        let mut stray = history(&records);
+        stray[0].record_id = "elsewhere".into();
+        let err = parse(&export(&refs, &stray, "t"), &standard_schema()).unwrap_err();
+        assert_eq!(err.issues[0].location, Location::Change { index: 0 });
+        assert_eq!(
+            err.issues[0].problem,
+            BackupProblem::OrphanChange("elsewhere".into())
+        );
+    }
+
     fn first_issue(text: &str) -> BackupIssue {
         parse(text, &standard_schema())
             .unwrap_err()
@@ -314,10 +379,11 @@ mod tests {
     fn round_trip_keeps_records_identical_including_non_latin_text() {
         let records = sample();
         let refs: Vec<&Record> = records.iter().collect();
-        let text = export(&refs, "2026-11-22T10:00:00Z");
+        let text = export(&refs, &history(&records), "2026-11-22T10:00:00Z");
         assert!(text.contains("شرکت نوآوران پارس"));
         let parsed = parse(&text, &standard_schema()).unwrap();
         assert_eq!(parsed.records, records);
+        assert_eq!(parsed.changes, history(&records));
         assert_eq!(parsed.version, DATA_VERSION);
     }
 
@@ -325,7 +391,7 @@ mod tests {
     fn a_byte_order_mark_is_accepted() {
         let records = sample();
         let refs: Vec<&Record> = records.iter().collect();
-        let text = format!("\u{FEFF}{}", export(&refs, "t"));
+        let text = format!("\u{FEFF}{}", export(&refs, &[], "t"));
         assert_eq!(parse(&text, &standard_schema()).unwrap().records.len(), 2);
     }
 
@@ -374,7 +440,7 @@ mod tests {
             .values
             .insert("company".into(), Value::Ref("missing".into()));
         let refs: Vec<&Record> = records.iter().collect();
-        let err = parse(&export(&refs, "t"), &standard_schema()).unwrap_err();
+        let err = parse(&export(&refs, &[], "t"), &standard_schema()).unwrap_err();
         assert_eq!(err.total, 2);
         let fields: Vec<_> = err
             .issues
@@ -392,7 +458,7 @@ mod tests {
     fn duplicate_ids_unknown_modules_and_broken_entries_are_refused() {
         let records = sample();
         let mut json: Json =
-            serde_json::from_str(&export(&records.iter().collect::<Vec<_>>(), "t")).unwrap();
+            serde_json::from_str(&export(&records.iter().collect::<Vec<_>>(), &[], "t")).unwrap();
         let arr = json["records"].as_array_mut().unwrap();
         arr.push(arr[0].clone());
         arr.push(serde_json::json!({"id": "x", "module": "spaceships", "created_at": 1, "updated_at": 1, "revision": 1}));
@@ -413,7 +479,7 @@ mod tests {
         twin.id = "p-2".into();
         records.push(twin);
         let refs: Vec<&Record> = records.iter().collect();
-        let err = parse(&export(&refs, "t"), &standard_schema()).unwrap_err();
+        let err = parse(&export(&refs, &[], "t"), &standard_schema()).unwrap_err();
         assert_eq!(
             err.issues[0].problem,
             BackupProblem::Field(Problem::NotUnique("somchai@example.co.th".into()))

@@ -133,6 +133,9 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.err.too_new", "The backup was made by a newer version of the app (data version {value}). Update the app first."),
     ("backup.err.unknown_version", "The backup has an unknown data version ({value})."),
     ("backup.err.malformed_record", "This entry is not a valid record: {value}"),
+    ("backup.err.malformed_change", "This history entry is not valid: {value}"),
+    ("backup.err.orphan_change", "This history entry belongs to a record “{value}” that is not in the file."),
+    ("backup.loc.change", "History entry {n}"),
     ("backup.err.duplicate_id", "The id “{value}” appears more than once."),
     ("backup.err.unknown_module", "There is no module “{value}”."),
     // Modules, sections and fields

@@ -133,6 +133,9 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.err.too_new", "این پشتیبان با نسخهٔ جدیدتری از برنامه ساخته شده است (نسخهٔ داده {value}). ابتدا برنامه را به‌روز کنید."),
     ("backup.err.unknown_version", "نسخهٔ دادهٔ این پشتیبان ناشناخته است ({value})."),
     ("backup.err.malformed_record", "این مورد رکورد معتبری نیست: {value}"),
+    ("backup.err.malformed_change", "این مورد تاریخچه معتبر نیست: {value}"),
+    ("backup.err.orphan_change", "این مورد تاریخچه به رکورد «{value}» تعلق دارد که در فایل نیست."),
+    ("backup.loc.change", "مورد {n} تاریخچه"),
     ("backup.err.duplicate_id", "شناسهٔ «{value}» بیش از یک بار آمده است."),
     ("backup.err.unknown_module", "ماژولی با نام «{value}» وجود ندارد."),
     // Modules, sections and fields

@@ -210,6 +210,8 @@ mod tests {
             BackupProblem::TooNew(0),
             BackupProblem::UnknownVersion(0),
             BackupProblem::MalformedRecord(String::new()),
+            BackupProblem::MalformedChange(String::new()),
+            BackupProblem::OrphanChange(String::new()),
             BackupProblem::DuplicateId(String::new()),
             BackupProblem::UnknownModule(String::new()),
         ];

@@ -136,6 +136,14 @@ impl Db {
         entries.iter().map(decode_record).collect()
     }
 
+    /// Every record's history, for a backup.
+    pub async fn load_all_changes(&self) -> Result<Vec<ChangeEntry>, StorageError> {
+        let tx = self.tx(&[CHANGES], TransactionMode::ReadOnly)?;
+        let store = tx.store(CHANGES).during("storage.op.load")?;
+        let entries = store.get_all(None, None).await.during("storage.op.load")?;
+        entries.iter().map(decode_change).collect()
+    }
+
     /// The saved changes of one record, oldest first.
     pub async fn changes_for(&self, record_id: &str) -> Result<Vec<ChangeEntry>, StorageError> {
         let op = "storage.op.load";
@@ -200,21 +208,34 @@ impl Db {
         finish(tx, result, op).await
     }
 
-    /// Replaces every record and all history with `records` (a backup being restored),
-    /// in one transaction: on failure the previous data stays exactly as it was.
-    pub async fn replace_all(&self, records: &[Record]) -> Result<(), StorageError> {
+    /// Replaces every record and all history with a backup's, in one transaction:
+    /// on failure the previous data stays exactly as it was.
+    pub async fn replace_all(
+        &self,
+        records: &[Record],
+        changes: &[ChangeEntry],
+    ) -> Result<(), StorageError> {
         let op = "storage.op.restore";
         let encoded = records
             .iter()
             .map(encode_record)
             .collect::<Result<Vec<_>, _>>()?;
+        let history = changes
+            .iter()
+            .map(encode_change)
+            .collect::<Result<Vec<_>, _>>()?;
         let tx = self.tx(&[RECORDS, CHANGES, META], TransactionMode::ReadWrite)?;
         let result = async {
             let store = tx.store(RECORDS).during(op)?;
             store.clear().await.during(op)?;
-            tx.store(CHANGES).during(op)?.clear().await.during(op)?;
+            let changes = tx.store(CHANGES).during(op)?;
+            changes.clear().await.during(op)?;
             store
                 .add_all(encoded.into_iter().map(|v| (v, None)))
+                .await
+                .during(op)?;
+            changes
+                .add_all(history.into_iter().map(|v| (v, None)))
                 .await
                 .during(op)?;
             put_data_version(&tx).await

@@ -191,13 +191,17 @@ pub async fn load_sample(st: AppState) {
 }
 
 /// Replaces all data with a checked backup; memory follows only after the commit.
-pub async fn restore(st: AppState, records: Vec<Record>) -> Result<(), String> {
+pub async fn restore(
+    st: AppState,
+    records: Vec<Record>,
+    changes: Vec<ChangeEntry>,
+) -> Result<(), String> {
     let l = st.locale.get_untracked();
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
     st.busy.set(true);
-    let result = db.replace_all(&records).await;
+    let result = db.replace_all(&records, &changes).await;
     st.busy.set(false);
     result.map_err(|e| storage_message(l, &e))?;
     st.data.update(|d| {

@@ -35,6 +35,17 @@ pub fn App() -> impl IntoView {
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         clear_stale(st.notice);
         st.route.set(current());
+        // Like a page load: keyboard and screen-reader users start at the new content.
+        request_animation_frame(|| {
+            use wasm_bindgen::JsCast;
+            if let Some(main) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("main"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = main.focus();
+            }
+        });
     });
     on_cleanup(move || listener.remove());
 
@@ -62,7 +73,7 @@ pub fn App() -> impl IntoView {
             <LanguagePicker />
         </header>
         <NoticeBar />
-        <main id="main">
+        <main id="main" tabindex="-1">
             {move || match st.load.get() {
                 LoadState::Loading => {
                     view! { <p class="loading" role="status">{tk("app.loading")}</p> }.into_any()

@@ -6,11 +6,13 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::actions::restore;
+use super::actions::{restore, storage_message};
 use super::format::count;
 use super::notice::Notice;
+use super::state::db;
 use super::state::{tk, use_state};
 use crate::domain::backup::{self, BackupError, Location};
+use crate::domain::record::ChangeEntry;
 use crate::domain::Record;
 use crate::i18n::{label, t, tn, tr, Locale};
 
@@ -51,6 +53,9 @@ fn download(file_name: &str, text: &str) -> Result<(), String> {
 fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String) -> String {
     match loc {
         Location::Document => String::new(),
+        Location::Change { index } => {
+            tr(l, "backup.loc.change", &[("n", &(index + 1).to_string())])
+        }
         Location::LineColumn { line, column } => tr(
             l,
             "backup.loc.line",
@@ -74,7 +79,7 @@ enum Checked {
     Nothing,
     Reading,
     Refused(String, BackupError),
-    Ready(String, Vec<Record>),
+    Ready(String, Vec<Record>, Vec<ChangeEntry>),
 }
 
 #[component]
@@ -83,25 +88,41 @@ pub fn BackupPage() -> impl IntoView {
     let checked = RwSignal::new(Checked::Nothing);
 
     let export = move |_| {
-        let l = st.locale.get_untracked();
-        let stamp = iso_now();
-        let text = st
-            .data
-            .with_untracked(|d| backup::export(&d.all_records(), &stamp));
-        let n = st.data.with_untracked(|d| d.total());
-        let name = format!("crm-backup-{}.json", &stamp[..10]);
-        match download(&name, &text) {
-            Ok(()) => st.notice.set(Some(Notice::success(tr(
-                l,
-                "backup.exported",
-                &[("n", &count(l, n)), ("file", &name)],
-            )))),
-            Err(e) => st.notice.set(Some(Notice::error(tr(
-                l,
-                "backup.export_failed",
-                &[("detail", &e)],
-            )))),
-        }
+        spawn_local(async move {
+            let l = st.locale.get_untracked();
+            let Some(db) = db() else {
+                st.notice
+                    .set(Some(Notice::error(t(l, "error.no_database"))));
+                return;
+            };
+            // History lives only in storage; records are read from memory, which
+            // always matches what was committed.
+            let changes = match db.load_all_changes().await {
+                Ok(c) => c,
+                Err(e) => {
+                    st.notice.set(Some(Notice::error(storage_message(l, &e))));
+                    return;
+                }
+            };
+            let stamp = iso_now();
+            let text = st
+                .data
+                .with_untracked(|d| backup::export(&d.all_records(), &changes, &stamp));
+            let n = st.data.with_untracked(|d| d.total());
+            let name = format!("crm-backup-{}.json", &stamp[..10]);
+            match download(&name, &text) {
+                Ok(()) => st.notice.set(Some(Notice::success(tr(
+                    l,
+                    "backup.exported",
+                    &[("n", &count(l, n)), ("file", &name)],
+                )))),
+                Err(e) => st.notice.set(Some(Notice::error(tr(
+                    l,
+                    "backup.export_failed",
+                    &[("detail", &e)],
+                )))),
+            }
+        });
     };
 
     let on_file = move |ev: leptos::ev::Event| {
@@ -127,23 +148,23 @@ pub fn BackupPage() -> impl IntoView {
                     }],
                     total: 1,
                 }),
-                Some(text) => backup::parse(&text, &schema).map(|p| p.records),
+                Some(text) => backup::parse(&text, &schema).map(|p| (p.records, p.changes)),
             };
             checked.set(match outcome {
-                Ok(records) => Checked::Ready(name, records),
+                Ok((records, changes)) => Checked::Ready(name, records, changes),
                 Err(e) => Checked::Refused(name, e),
             });
         });
     };
 
     let confirm = move |_| {
-        let Checked::Ready(_, records) = checked.get_untracked() else {
+        let Checked::Ready(_, records, changes) = checked.get_untracked() else {
             return;
         };
         let l = st.locale.get_untracked();
         let n = records.len();
         spawn_local(async move {
-            match restore(st, records).await {
+            match restore(st, records, changes).await {
                 Ok(()) => {
                     checked.set(Checked::Nothing);
                     st.notice.set(Some(Notice::success(tr(
@@ -202,7 +223,7 @@ pub fn BackupPage() -> impl IntoView {
                 }
                 .into_any()
             }
-            Checked::Ready(name, records) => {
+            Checked::Ready(name, records, _) => {
                 let incoming = records.len();
                 let current = st.data.with(|d| d.total());
                 view! {

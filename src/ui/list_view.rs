@@ -166,13 +166,20 @@ pub fn ListView(module: String) -> impl IntoView {
                                         text
                                     };
                                     view! {
-                                        <th scope="row" dir="auto">
-                                            <a href=href.clone()>{text}</a>
+                                        <th scope="row">
+                                            <a href=href.clone()>
+                                                <bdi>{text}</bdi>
+                                            </a>
                                         </th>
                                     }
                                     .into_any()
                                 } else {
-                                    view! { <td dir="auto">{text}</td> }.into_any()
+                                    view! {
+                                        <td>
+                                            <bdi>{text}</bdi>
+                                        </td>
+                                    }
+                                    .into_any()
                                 }
                             })
                             .collect_view()

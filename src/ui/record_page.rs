@@ -56,7 +56,9 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
         >
             <article class="page record-page">
                 <div class="page-head">
-                    <h1 dir="auto">{title}</h1>
+                    <h1>
+                        <bdi>{title}</bdi>
+                    </h1>
                     <div class="actions">
                         <a
                             class="button"
@@ -120,7 +122,9 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                                                 view! {
                                                     <div class="field-row">
                                                         <dt>{label(l, &f.label)}</dt>
-                                                        <dd dir="auto">{shown}</dd>
+                                                        <dd>
+                                                            <bdi>{shown}</bdi>
+                                                        </dd>
                                                     </div>
                                                 }
                                             })

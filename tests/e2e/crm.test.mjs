@@ -38,8 +38,9 @@ async function exportBackup(page, dir) {
   return file;
 }
 
-const recordsOf = (file) =>
-  JSON.parse(fs.readFileSync(file, 'utf8')).records.sort((a, b) => a.id.localeCompare(b.id));
+const byId = (a, b) => a.id.localeCompare(b.id);
+const recordsOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).records.sort(byId);
+const historyOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).changes.sort(byId);
 
 test('a company and a contact created by hand survive a reload', async () => {
   const app = await openApp(browser, server.url);
@@ -116,7 +117,9 @@ test('a backup restores every record into an empty browser profile', async () =>
     await first.context.close();
   }
   const original = recordsOf(exported);
+  const originalHistory = historyOf(exported);
   assert.ok(original.length > 50, `only ${original.length} records exported`);
+  assert.equal(originalHistory.length, original.length, 'each sample record has its "created" entry');
   assert.ok(original.some((r) => r.values?.name?.text === 'صنایع غذایی البرز'), 'Persian text lost');
 
   // A fresh context has empty IndexedDB: the same as clearing the site's storage.
@@ -147,18 +150,23 @@ test('a backup restores every record into an empty browser profile', async () =>
     await page.getByRole('alert').filter({ hasText: 'is a “someone-else” file' }).waitFor();
 
     await page.getByLabel('Backup file').setInputFiles(exported);
-    await page.getByText('is a valid backup').waitFor();
+    await page.getByRole('heading', { name: /is a valid backup/ }).waitFor();
     await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
     await page.getByRole('status').filter({ hasText: /Restored \d+ records/ }).waitFor();
 
     await page.reload();
     await ready(page);
-    const again = recordsOf(await exportBackup(page, dir));
-    assert.deepEqual(again, original);
+    const secondExport = await exportBackup(page, dir);
+    assert.deepEqual(recordsOf(secondExport), original);
+    assert.deepEqual(historyOf(secondExport), originalHistory);
 
     await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
     await page.getByLabel('Search Contacts').fill('Öztürk');
-    assert.ok(await page.getByRole('link', { name: 'Çağrı' }).first().isVisible());
+    await page.getByRole('link', { name: 'Çağrı' }).first().click();
+    await heading(page, /Çağrı Öztürk/).waitFor();
+    // The restored record keeps its history.
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.locator('.history').getByText('Created').waitFor();
     assertNoErrors(second);
   } finally {
     await second.context.close();
