@@ -102,6 +102,43 @@ async fn a_failing_batch_leaves_nothing_behind() {
 }
 
 #[wasm_bindgen_test]
+async fn a_stale_update_is_refused_so_no_change_is_lost() {
+    let name = fresh_name("conflict");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let v1 = company("a", "Acme");
+    db.commit(&inserts(vec![v1.clone()])).await.unwrap();
+    let rename = |from: &Record, to: &str| {
+        from.revised(
+            [("name".to_string(), Value::Text(to.into()))].into(),
+            from.owner.clone(),
+            2_000,
+        )
+        .unwrap()
+    };
+    // Two tabs both start from revision 1; the first save wins.
+    let first = rename(&v1, "Acme One");
+    let second = rename(&v1, "Acme Two");
+    db.commit(&WriteBatch {
+        updates: vec![first.clone()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let err = db
+        .commit(&WriteBatch {
+            updates: vec![second],
+            inserts: vec![company("b", "Bolt")],
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.op, crm::storage::db::CONFLICT);
+    assert_eq!(db.load_all().await.unwrap(), vec![first]);
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn a_failing_restore_keeps_the_previous_data() {
     let name = fresh_name("restore");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -157,8 +194,15 @@ async fn history_is_kept_per_record_and_deleted_with_it() {
     })
     .await
     .unwrap();
+    let a2 = a
+        .revised(
+            [("name".to_string(), Value::Text("Acme 2".into()))].into(),
+            a.owner.clone(),
+            2_000,
+        )
+        .unwrap();
     db.commit(&WriteBatch {
-        updates: vec![a.clone()],
+        updates: vec![a2],
         changes: vec![change("c2", 2)],
         ..Default::default()
     })

@@ -90,6 +90,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("problem.unknown_field", "This field does not exist."),
     // Storage
     ("error.storage", "Could not {op}: {detail}"),
+    ("error.conflict", "Not saved: this record was changed in another tab or window after you opened it. Reload the page to see the latest version, then make your change again."),
     ("error.no_database", "The database is not open."),
     ("error.open_title", "Your data could not be opened"),
     ("error.open_hint", "This app keeps its data in the browser’s storage (IndexedDB). Private windows or strict privacy settings can block it; allow site data for this page and reload."),

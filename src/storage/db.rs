@@ -16,13 +16,15 @@ use crate::domain::record::ChangeEntry;
 use crate::domain::Record;
 
 const DATA_VERSION_KEY: &str = "data_version";
+/// The operation key of a refused update whose record changed since it was read.
+pub const CONFLICT: &str = "storage.op.conflict";
 
 /// Everything one user action writes, committed together or not at all.
 #[derive(Default, Debug, Clone)]
 pub struct WriteBatch {
     /// New records: refused if their id already exists.
     pub inserts: Vec<Record>,
-    /// Changed records: replace what is stored.
+    /// Changed records: replace what is stored, which must be the revision before.
     pub updates: Vec<Record>,
     /// Ids of records to delete, with their history.
     pub deletes: Vec<String>,
@@ -186,6 +188,19 @@ impl Db {
                 .add_all(inserts.into_iter().map(|v| (v, None)))
                 .await
                 .during(op)?;
+            // An update must follow the revision it was made from: another tab may
+            // have saved the same record meanwhile, and its change must not be lost.
+            for r in &batch.updates {
+                let stored = records
+                    .get(JsValue::from_str(&r.id))
+                    .await
+                    .during(op)?
+                    .map(|v| decode_record(&v))
+                    .transpose()?;
+                if stored.map(|s| s.revision) != Some(r.revision - 1) {
+                    return Err(StorageError::new(CONFLICT, r.id.clone()));
+                }
+            }
             records
                 .put_all(updates.into_iter().map(|v| (v, None)))
                 .await

@@ -13,11 +13,14 @@ use crate::domain::record_set::{Dataset, LOCAL_USER};
 use crate::domain::sample::sample_records;
 use crate::domain::{Record, Value};
 use crate::i18n::{t, tr, Locale};
-use crate::storage::db::WriteBatch;
+use crate::storage::db::{WriteBatch, CONFLICT};
 use crate::storage::{Db, StorageError};
 
 /// A storage failure in the user's words, with the browser's cause kept.
 pub fn storage_message(l: Locale, e: &StorageError) -> String {
+    if e.op == CONFLICT {
+        return t(l, "error.conflict");
+    }
     tr(
         l,
         "error.storage",

@@ -128,75 +128,73 @@ pub fn ListView(module: String) -> impl IntoView {
         .collect_view();
 
     let columns = StoredValue::new(columns);
-    let visible_rows = move || {
-        let l = st.locale.get();
-        let all = rows.get();
+    // Which rows are in view, and the spacer heights that stand for the rest.
+    let window = Memo::new(move |_| {
+        let total = rows.with(Vec::len);
         let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
         let shown = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
-        let last = (first + shown).min(all.len());
-        let first = first.min(last);
-        let top = first as f64 * ROW_HEIGHT;
-        let bottom = (all.len() - last) as f64 * ROW_HEIGHT;
-        let body = st.data.with(|d| {
-            let Some(set) = d.set(&module_key.get_value()) else {
-                return Vec::new();
-            };
-            all[first..last]
-                .iter()
-                .filter_map(|slot| set.at(*slot))
-                .map(|record| {
-                    let href = Route::View(record.module.clone(), record.id.clone()).href();
-                    let cells = columns.with_value(|cols| {
-                        cols.iter()
-                            .enumerate()
-                            .map(|(i, f)| {
-                                let text = record
-                                    .get(&f.key)
-                                    .map(|v| value_text(l, d, f, v))
-                                    .unwrap_or_default();
-                                if i == 0 {
-                                    let text = if text.is_empty() {
-                                        let title = set.module.title_of(record);
-                                        if title.is_empty() {
-                                            t(l, "record.untitled")
-                                        } else {
-                                            title
-                                        }
+        let last = (first + shown).min(total);
+        (first.min(last), last, total)
+    });
+    let visible: Memo<Vec<Slot>> = Memo::new(move |_| {
+        let (first, last, _) = window.get();
+        rows.with(|all| all[first..last].to_vec())
+    });
+    let top = move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT);
+    let bottom = move || {
+        let (_, last, total) = window.get();
+        format!("{}px", (total - last) as f64 * ROW_HEIGHT)
+    };
+    // One row, keyed by its slot: rows that stay in view keep their elements (and
+    // keyboard focus) while the list scrolls.
+    let row = move |slot: Slot| {
+        let cells = move || {
+            let l = st.locale.get();
+            st.data.with(|d| {
+                let set = d.set(&module_key.get_value())?;
+                let record = set.at(slot)?;
+                let href = Route::View(record.module.clone(), record.id.clone()).href();
+                Some(columns.with_value(|cols| {
+                    cols.iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            let text = record
+                                .get(&f.key)
+                                .map(|v| value_text(l, d, f, v))
+                                .unwrap_or_default();
+                            if i == 0 {
+                                let text = if text.is_empty() {
+                                    let title = set.module.title_of(record);
+                                    if title.is_empty() {
+                                        t(l, "record.untitled")
                                     } else {
-                                        text
-                                    };
-                                    view! {
-                                        <th scope="row">
-                                            <a href=href.clone()>
-                                                <bdi>{text}</bdi>
-                                            </a>
-                                        </th>
+                                        title
                                     }
-                                    .into_any()
                                 } else {
-                                    view! {
-                                        <td>
+                                    text
+                                };
+                                view! {
+                                    <th scope="row">
+                                        <a href=href.clone()>
                                             <bdi>{text}</bdi>
-                                        </td>
-                                    }
-                                    .into_any()
+                                        </a>
+                                    </th>
                                 }
-                            })
-                            .collect_view()
-                    });
-                    view! { <tr>{cells}</tr> }
-                })
-                .collect::<Vec<_>>()
-        });
-        view! {
-            <tr class="spacer" aria-hidden="true" style:height=format!("{top}px")>
-                <td colspan=ncols></td>
-            </tr>
-            {body}
-            <tr class="spacer" aria-hidden="true" style:height=format!("{bottom}px")>
-                <td colspan=ncols></td>
-            </tr>
-        }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <td>
+                                        <bdi>{text}</bdi>
+                                    </td>
+                                }
+                                .into_any()
+                            }
+                        })
+                        .collect_view()
+                }))
+            })
+        };
+        view! { <tr>{cells}</tr> }
     };
 
     let result_count = move || {
@@ -269,7 +267,15 @@ pub fn ListView(module: String) -> impl IntoView {
                         <thead>
                             <tr>{header_cells}</tr>
                         </thead>
-                        <tbody>{visible_rows}</tbody>
+                        <tbody>
+                            <tr class="spacer" aria-hidden="true" style:height=top>
+                                <td colspan=ncols></td>
+                            </tr>
+                            <For each=move || visible.get() key=|slot| *slot children=row />
+                            <tr class="spacer" aria-hidden="true" style:height=bottom>
+                                <td colspan=ncols></td>
+                            </tr>
+                        </tbody>
                     </table>
                 </div>
             </div>

@@ -324,10 +324,11 @@ fn History(
                             .fields
                             .iter()
                             .map(|fc| {
-                                let name = m
-                                    .field(&fc.field)
-                                    .map(|f| label(l, &f.label))
-                                    .unwrap_or_else(|| fc.field.clone());
+                                let name = match m.field(&fc.field) {
+                                    Some(f) => label(l, &f.label),
+                                    None if fc.field == "owner" => t(l, "field.owner"),
+                                    None => fc.field.clone(),
+                                };
                                 let (old, new) = match m.field(&fc.field) {
                                     Some(f) => (
                                         fc.old.as_ref().map(|v| value_text(l, d, f, v)),

@@ -275,3 +275,39 @@ test('Persian turns the whole page right-to-left and stays chosen', async () => 
     await app.context.close();
   }
 });
+
+test('a save from a stale tab is refused with its cause, and the newer change is kept', async () => {
+  const app = await openApp(browser, server.url);
+  const { page, context } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
+    await page.getByRole('link', { name: 'Helios Solar' }).click();
+    await heading(page, 'Helios Solar').waitFor();
+    const editUrl = page.url() + '/edit';
+
+    // A second tab of the same browser opens the same record's form.
+    const other = await context.newPage();
+    await other.goto(editUrl);
+    await other.getByRole('heading', { level: 1, name: 'Edit Helios Solar' }).waitFor();
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Helios Solar Energy');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Helios Solar Energy').waitFor();
+
+    await other.getByRole('textbox', { name: 'Name', exact: true }).fill('Helios Old Name');
+    await other.getByRole('button', { name: 'Save' }).click();
+    await other.getByRole('alert').filter({ hasText: 'changed in another tab or window' }).waitFor();
+    // The stale tab keeps what was typed, so nothing is lost there either.
+    assert.equal(await other.getByRole('textbox', { name: 'Name', exact: true }).inputValue(), 'Helios Old Name');
+
+    await page.reload();
+    await heading(page, 'Helios Solar Energy').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await context.close();
+  }
+});
