@@ -2,6 +2,7 @@
 //! Nothing here touches web APIs, so all of it is tested natively with `cargo test`.
 
 pub mod backup;
+pub mod csv_export;
 pub mod field;
 pub mod input;
 pub mod list_query;

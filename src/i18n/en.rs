@@ -28,6 +28,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("count.records.other", "{n} records"),
     // Lists
     ("list.search_label", "Search {module}"),
+    ("list.export_csv", "Export CSV"),
+    ("list.exported", "Exported {n} records as {file}."),
     ("list.empty", "No records yet. Create one with the button above."),
     ("list.no_matches", "No records match the search and filters."),
     ("filter.title", "Filters"),

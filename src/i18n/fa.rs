@@ -28,6 +28,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("count.records.other", "{n} رکورد"),
     // Lists
     ("list.search_label", "جستجو در {module}"),
+    ("list.export_csv", "خروجی CSV"),
+    ("list.exported", "{n} رکورد با نام {file} ذخیره شد."),
     ("list.empty", "هنوز رکوردی نیست. با دکمهٔ بالا یکی بسازید."),
     ("list.no_matches", "هیچ رکوردی با جستجو و فیلترها جور نیست."),
     ("filter.title", "فیلترها"),

@@ -234,6 +234,7 @@ mod tests {
             include_str!("../ui/home.rs"),
             include_str!("../ui/format.rs"),
             include_str!("../ui/actions.rs"),
+            include_str!("../ui/download.rs"),
             include_str!("../ui/notice.rs"),
         ];
         let en = keys(Locale::En);

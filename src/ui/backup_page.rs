@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::actions::{restore, storage_message};
+use super::download::download;
 use super::format::count;
 use super::notice::Notice;
 use super::state::db;
@@ -18,36 +18,6 @@ use crate::i18n::{label, t, tn, tr, Locale};
 
 fn iso_now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
-}
-
-/// Offers text as a file download; nothing leaves the device.
-fn download(file_name: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
-        .map_err(|e| format!("{e:?}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = doc
-        .create_element("a")
-        .map_err(|e| format!("{e:?}"))?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(file_name);
-    a.click();
-    // Let the download start before the URL is released.
-    let url2 = url.clone();
-    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url2);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ = w
-            .set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 10_000);
-    }
-    Ok(())
 }
 
 fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String) -> String {
@@ -110,7 +80,7 @@ pub fn BackupPage() -> impl IntoView {
                 .with_untracked(|d| backup::export(&d.all_records(), &changes, &stamp));
             let n = st.data.with_untracked(|d| d.total());
             let name = format!("crm-backup-{}.json", &stamp[..10]);
-            match download(&name, &text) {
+            match download(&name, "application/json", &text) {
                 Ok(()) => st.notice.set(Some(Notice::success(tr(
                     l,
                     "backup.exported",

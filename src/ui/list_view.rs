@@ -5,10 +5,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::actions::load_sample;
+use super::download::download;
 use super::format::{count, value_text};
 use super::list_filters::FilterBar;
+use super::notice::Notice;
 use super::route::Route;
 use super::state::{tk, use_state};
+use crate::domain::csv_export;
 use crate::domain::list_query::{self, ListQuery, Sort};
 use crate::domain::search::Slot;
 use crate::domain::FieldDef;
@@ -197,6 +200,35 @@ pub fn ListView(module: String) -> impl IntoView {
         view! { <tr>{cells}</tr> }
     };
 
+    // Exactly the rows the list shows (search, filters, order), every field.
+    let export_csv = move |_| {
+        let l = st.locale.get_untracked();
+        let module = module_key.get_value();
+        let text = st.data.with_untracked(|d| {
+            let headers: Vec<String> = d
+                .schema
+                .module(&module)
+                .map(|m| m.fields.iter().map(|f| label(l, &f.label)).collect())
+                .unwrap_or_default();
+            rows.with_untracked(|slots| csv_export::export(d, &module, slots, &headers))
+        });
+        let date = String::from(js_sys::Date::new_0().to_iso_string());
+        let name = format!("{module}-{}.csv", &date[..10]);
+        let n = rows.with_untracked(Vec::len);
+        match download(&name, "text/csv", &text) {
+            Ok(()) => st.notice.set(Some(Notice::success(tr(
+                l,
+                "list.exported",
+                &[("n", &count(l, n)), ("file", &name)],
+            )))),
+            Err(e) => st.notice.set(Some(Notice::error(tr(
+                l,
+                "backup.export_failed",
+                &[("detail", &e)],
+            )))),
+        }
+    };
+
     let result_count = move || {
         let l = st.locale.get();
         let n = rows.with(Vec::len);
@@ -210,9 +242,14 @@ pub fn ListView(module: String) -> impl IntoView {
         <section class="page list-page">
             <div class="page-head">
                 <h1>{title}</h1>
-                <a class="button primary" href=new_href.clone()>
-                    {new_label}
-                </a>
+                <div class="actions">
+                    <button type="button" hidden=is_empty_module on:click=export_csv>
+                        {tk("list.export_csv")}
+                    </button>
+                    <a class="button primary" href=new_href.clone()>
+                        {new_label}
+                    </a>
+                </div>
             </div>
             <Show
                 when=is_empty_module

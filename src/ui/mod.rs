@@ -4,6 +4,7 @@
 mod actions;
 mod app;
 mod backup_page;
+mod download;
 mod field_input;
 mod format;
 mod home;

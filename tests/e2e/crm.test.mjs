@@ -94,6 +94,17 @@ test('a company and a contact created by hand survive a reload', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
     await page.getByLabel('Search Contacts').fill('berg');
     await page.getByRole('status').filter({ hasText: '1 record' }).waitFor();
+    // The list exports what it shows, every field, readable by a spreadsheet.
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csvFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crm-csv-')), 'contacts.csv');
+    await csvDownload.saveAs(csvFile);
+    const csvLines = fs.readFileSync(csvFile, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(csvLines.length, 2, csvLines.join('\n'));
+    assert.match(csvLines[0], /^First name,Last name,Job title,Company,Emails,Phones,/);
+    assert.match(csvLines[1], /^Anna,Berg,,Acme Labs,"anna@acme.example, a.berg@home.example",'\+47 555 0100,/);
     await page.getByLabel('Search Contacts').fill('nobody-like-this');
     await page.getByText('No records match').waitFor();
     assert.ok(contactUrl.includes('#/m/contacts/'));
