@@ -23,16 +23,14 @@ fn iso_now() -> String {
 fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String) -> String {
     match loc {
         Location::Document => String::new(),
-        Location::Change { index } => {
-            tr(l, "backup.loc.change", &[("n", &(index + 1).to_string())])
-        }
+        Location::Change { index } => tr(l, "backup.loc.change", &[("n", &count(l, index + 1))]),
         Location::LineColumn { line, column } => tr(
             l,
             "backup.loc.line",
-            &[("line", &line.to_string()), ("column", &column.to_string())],
+            &[("line", &count(l, *line)), ("column", &count(l, *column))],
         ),
         Location::Record { index, id, field } => {
-            let mut s = tr(l, "backup.loc.record", &[("n", &(index + 1).to_string())]);
+            let mut s = tr(l, "backup.loc.record", &[("n", &count(l, index + 1))]);
             if let Some(id) = id {
                 s.push_str(&tr(l, "backup.loc.id", &[("id", id)]));
             }
