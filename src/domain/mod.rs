@@ -11,6 +11,7 @@ pub mod module_def;
 pub mod normalize;
 pub mod record;
 pub mod record_set;
+pub mod recurrence;
 pub mod sample;
 pub mod search;
 pub mod standard_modules;

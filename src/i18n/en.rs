@@ -90,6 +90,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("problem.unknown_user", "There is no user “{value}”."),
     ("problem.wrong_type", "The value has the wrong type for this field."),
     ("problem.unknown_field", "This field does not exist."),
+    // Recurring activities
+    ("recurrence.err.interval", "Repeat every 1 or more days, weeks, months or years."),
+    ("recurrence.err.weekdays", "Choose at least one day of the week."),
+    ("recurrence.err.count", "A series needs at least one occurrence."),
+    ("recurrence.err.until", "The series cannot end before it starts."),
     // Storage
     ("error.storage", "Could not {op}: {detail}"),
     ("error.conflict", "Not saved: this record was changed in another tab or window after you opened it. Reload the page to see the latest version, then make your change again."),

@@ -90,6 +90,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("problem.unknown_user", "کاربری با نام «{value}» وجود ندارد."),
     ("problem.wrong_type", "نوع این مقدار با این فیلد جور نیست."),
     ("problem.unknown_field", "این فیلد وجود ندارد."),
+    // Recurring activities
+    ("recurrence.err.interval", "تکرار باید هر ۱ روز، هفته، ماه یا سال یا بیشتر باشد."),
+    ("recurrence.err.weekdays", "دست‌کم یک روز از هفته را انتخاب کنید."),
+    ("recurrence.err.count", "هر سری دست‌کم یک بار رخ می‌دهد."),
+    ("recurrence.err.until", "سری نمی‌تواند پیش از شروعش پایان یابد."),
     // Storage
     ("error.storage", "امکان {op} نبود: {detail}"),
     ("error.conflict", "ذخیره نشد: این رکورد پس از باز کردنش در زبانه یا پنجرهٔ دیگری تغییر کرده است. صفحه را دوباره بارگذاری کنید تا آخرین نسخه را ببینید و سپس تغییرتان را دوباره اعمال کنید."),

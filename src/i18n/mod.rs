@@ -216,6 +216,14 @@ mod tests {
             BackupProblem::UnknownModule(String::new()),
         ];
         wanted.extend(backup.iter().map(|p| p.key().to_string()));
+        use crate::domain::recurrence::RecurrenceError as R;
+        let recurrence = [
+            R::ZeroInterval,
+            R::NoWeekdays,
+            R::ZeroCount,
+            R::EndsBeforeStart,
+        ];
+        wanted.extend(recurrence.iter().map(|e| e.key().to_string()));
         let missing: Vec<_> = wanted.iter().filter(|k| !en.contains(k.as_str())).collect();
         assert!(missing.is_empty(), "untranslated: {missing:?}");
     }
