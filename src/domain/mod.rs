@@ -9,6 +9,7 @@ pub mod list_query;
 pub mod migrate;
 pub mod module_def;
 pub mod normalize;
+pub mod pipeline;
 pub mod record;
 pub mod record_set;
 pub mod recurrence;

@@ -224,6 +224,25 @@ mod tests {
             R::EndsBeforeStart,
         ];
         wanted.extend(recurrence.iter().map(|e| e.key().to_string()));
+        use crate::domain::pipeline::{Pipeline, PipelineError as P};
+        for p in [Pipeline::new_business(), Pipeline::renewals()] {
+            for l in std::iter::once(&p.name).chain(p.stages.iter().map(|s| &s.name)) {
+                if let Label::Key(k) = l {
+                    wanted.push(k.clone());
+                }
+            }
+        }
+        let pipeline_errors = [
+            P::EmptyName,
+            P::DuplicateStage(String::new()),
+            P::UnknownStage(String::new()),
+            P::ProbabilityOver100,
+            P::TerminalStage,
+            P::StageHasDeals(0),
+            P::TargetIsRemoved,
+            P::LastOpenStage,
+        ];
+        wanted.extend(pipeline_errors.iter().map(|e| e.key().to_string()));
         let missing: Vec<_> = wanted.iter().filter(|k| !en.contains(k.as_str())).collect();
         assert!(missing.is_empty(), "untranslated: {missing:?}");
     }
