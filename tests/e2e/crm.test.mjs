@@ -123,6 +123,22 @@ test('a backup restores every record into an empty browser profile', async () =>
     await first.page.getByRole('button', { name: 'Load sample data' }).click();
     await first.page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
     exported = await exportBackup(first.page, dir);
+
+    // Clear this site's storage, as a user would in the browser's settings, and
+    // restore into the same profile.
+    const cdp = await first.context.newCDPSession(first.page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(server.url).origin, storageTypes: 'all' });
+    await first.page.reload();
+    await heading(first.page, 'Backup and restore').waitFor();
+    await first.page.getByRole('link', { name: 'Home' }).click();
+    await first.page.getByRole('button', { name: 'Load sample data' }).waitFor();
+    await first.page.getByRole('link', { name: 'Backup' }).click();
+    await first.page.getByLabel('Backup file').setInputFiles(exported);
+    await first.page.getByRole('button', { name: 'Replace my data with this backup' }).click();
+    await first.page.getByRole('status').filter({ hasText: /Restored \d+ records/ }).waitFor();
+    await first.page.getByRole('link', { name: 'Home' }).click();
+    await first.page.getByRole('heading', { name: 'Companies' }).waitFor();
+    assert.match(await first.page.locator('.summary-card').first().textContent(), /24 records/);
     assertNoErrors(first);
   } finally {
     await first.context.close();
