@@ -197,7 +197,65 @@ pub fn ListView(module: String) -> impl IntoView {
                 }))
             })
         };
-        view! { <tr>{cells}</tr> }
+        view! { <tr data-slot=slot.to_string()>{cells}</tr> }
+    };
+
+    // Arrow keys, Page Up/Down, Home and End move between rows, also to rows not
+    // rendered yet: the list scrolls them into view, then the row's link takes focus.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let page = (viewport.get_untracked() / ROW_HEIGHT).max(1.0) as isize;
+        let step: isize = match ev.key().as_str() {
+            "ArrowDown" => 1,
+            "ArrowUp" => -1,
+            "PageDown" => page,
+            "PageUp" => -page,
+            "Home" if ev.ctrl_key() => isize::MIN / 2,
+            "End" if ev.ctrl_key() => isize::MAX / 2,
+            _ => return,
+        };
+        let current = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|a| a.closest("tr[data-slot]").ok().flatten())
+            .and_then(|tr| tr.get_attribute("data-slot"))
+            .and_then(|s| s.parse::<Slot>().ok());
+        let Some(current) = current else {
+            return;
+        };
+        ev.prevent_default();
+        let Some((target_index, target)) = rows.with_untracked(|all| {
+            let pos = all.iter().position(|s| *s == current)? as isize;
+            let to = (pos.saturating_add(step)).clamp(0, all.len() as isize - 1) as usize;
+            Some((to, all[to]))
+        }) else {
+            return;
+        };
+        let row_top = target_index as f64 * ROW_HEIGHT;
+        let height = el.client_height() as f64;
+        let header = ROW_HEIGHT;
+        let top = el.scroll_top() as f64;
+        if row_top < top || row_top + ROW_HEIGHT > top + height - header {
+            let new_top = (row_top - height / 2.0).max(0.0);
+            el.set_scroll_top(new_top as i32);
+            scroll_top.set(new_top);
+        }
+        request_animation_frame(move || {
+            let link = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector(&format!("tr[data-slot=\"{target}\"] a"))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(link) = link {
+                let _ = link.focus();
+            }
+        });
     };
 
     // Exactly the rows the list shows (search, filters, order), every field.
@@ -298,6 +356,7 @@ pub fn ListView(module: String) -> impl IntoView {
                             viewport.set(el.client_height().max(200) as f64);
                         }
                     }
+                    on:keydown=on_key
                 >
                     <table class="records">
                         <caption class="visually-hidden">{title}</caption>

@@ -338,3 +338,49 @@ test('a save from a stale tab is refused with its cause, and the newer change is
     await context.close();
   }
 });
+
+test('the list is usable from the keyboard, even beyond the rows rendered', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await heading(page, 'Contacts').waitFor();
+    const rendered = await page.locator('tbody tr[data-slot]').count();
+
+    // Sorting is a button in each column header.
+    await page.getByRole('button', { name: 'Last name' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('th[aria-sort="ascending"]').count(), 1);
+
+    await page.locator('tbody tr[data-slot] a').first().focus();
+    const focusedSlot = () =>
+      page.evaluate(() => document.activeElement?.closest('tr[data-slot]')?.getAttribute('data-slot'));
+    const first = await focusedSlot();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const third = await page.locator('tbody tr[data-slot]').nth(2).getAttribute('data-slot');
+    assert.equal(await focusedSlot(), third);
+
+    // Ctrl+End goes to the very last contact, which was not rendered at first.
+    await page.keyboard.press('Control+End');
+    await page.waitForFunction(() =>
+      document.activeElement?.closest('tr[data-slot]') &&
+      document.querySelector('tbody tr.spacer:last-child').style.height === '0px');
+    const last = await page.locator('tbody tr[data-slot]').last().getAttribute('data-slot');
+    assert.equal(await focusedSlot(), last);
+    assert.ok(rendered < 125, `all ${rendered} rows were rendered; the test proves nothing`);
+    await page.keyboard.press('Control+Home');
+    await page.waitForFunction((first) =>
+      document.activeElement?.closest('tr[data-slot]')?.getAttribute('data-slot') === first, first);
+
+    // Enter on a focused row opens the record.
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
