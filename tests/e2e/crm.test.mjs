@@ -26,6 +26,11 @@ async function ready(page) {
   await page.getByRole('navigation').waitFor({ timeout: 30_000 });
 }
 
+async function loadSample(page) {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+}
+
 async function exportBackup(page, dir) {
   await page.getByRole('link', { name: 'Backup' }).click();
   await heading(page, 'Backup and restore').waitFor();
@@ -120,8 +125,7 @@ test('a backup restores every record into an empty browser profile', async () =>
   let exported;
   try {
     await ready(first.page);
-    await first.page.getByRole('button', { name: 'Load sample data' }).click();
-    await first.page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await loadSample(first.page);
     exported = await exportBackup(first.page, dir);
 
     // Clear this site's storage, as a user would in the browser's settings, and
@@ -205,8 +209,7 @@ test('a restore that would break data is refused and leaves the data as it was',
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await loadSample(page);
     const before = await page.locator('main').innerText();
     await page.getByRole('link', { name: 'Backup' }).click();
     const broken = {
@@ -241,8 +244,7 @@ test('deleting asks first, and clears the links that pointed at the record', asy
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+    await loadSample(page);
     await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
     await page.getByLabel('Search Companies').fill('Northwind');
     await page.getByRole('link', { name: 'Northwind Traders' }).click();
@@ -308,8 +310,7 @@ test('a save from a stale tab is refused with its cause, and the newer change is
   const { page, context } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+    await loadSample(page);
     await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
     await page.getByRole('link', { name: 'Helios Solar' }).click();
     await heading(page, 'Helios Solar').waitFor();
@@ -344,8 +345,7 @@ test('the list is usable from the keyboard, even beyond the rows rendered', asyn
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+    await loadSample(page);
     await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
     await heading(page, 'Contacts').waitFor();
     const rendered = await page.locator('tbody tr[data-slot]').count();
