@@ -202,6 +202,7 @@ pub fn ListView(module: String) -> impl IntoView {
 
     // Arrow keys, Page Up/Down, Home and End move between rows, also to rows not
     // rendered yet: the list scrolls them into view, then the row's link takes focus.
+    let pending = StoredValue::new(None::<Slot>);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         use wasm_bindgen::JsCast;
         let Some(el) = scroller.get_untracked() else {
@@ -217,12 +218,16 @@ pub fn ListView(module: String) -> impl IntoView {
             "End" if ev.ctrl_key() => isize::MAX / 2,
             _ => return,
         };
-        let current = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .and_then(|a| a.closest("tr[data-slot]").ok().flatten())
-            .and_then(|tr| tr.get_attribute("data-slot"))
-            .and_then(|s| s.parse::<Slot>().ok());
+        // A move still waiting for its row to render counts as where focus is, so
+        // fast repeated keys are not lost.
+        let current = pending.get_value().or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .and_then(|a| a.closest("tr[data-slot]").ok().flatten())
+                .and_then(|tr| tr.get_attribute("data-slot"))
+                .and_then(|s| s.parse::<Slot>().ok())
+        });
         let Some(current) = current else {
             return;
         };
@@ -243,7 +248,7 @@ pub fn ListView(module: String) -> impl IntoView {
             el.set_scroll_top(new_top as i32);
             scroll_top.set(new_top);
         }
-        request_animation_frame(move || {
+        let focus_row = move || -> bool {
             let link = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| {
@@ -252,10 +257,15 @@ pub fn ListView(module: String) -> impl IntoView {
                         .flatten()
                 })
                 .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(link) = link {
-                let _ = link.focus();
-            }
-        });
+            link.map(|l| l.focus().is_ok()).unwrap_or(false)
+        };
+        if !focus_row() {
+            pending.set_value(Some(target));
+            request_animation_frame(move || {
+                focus_row();
+                pending.set_value(None);
+            });
+        }
     };
 
     // Exactly the rows the list shows (search, filters, order), every field.
