@@ -45,6 +45,9 @@ pub fn App() -> impl IntoView {
             {
                 let _ = main.focus();
             }
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+            }
         });
     });
     on_cleanup(move || listener.remove());
