@@ -68,6 +68,16 @@ test('a company and a contact created by hand survive a reload', async () => {
     await page.getByLabel('Website').fill('not a web address');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('#f-website-error').filter({ hasText: 'is not a valid web address' }).waitFor();
+    // Refused input wrote nothing.
+    const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('local-crm');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const count = open.result.transaction('records').objectStore('records').count();
+        count.onsuccess = () => { resolve(count.result); open.result.close(); };
+      };
+    }));
+    assert.equal(stored, 0);
     await page.getByLabel('Website').fill('acme.example');
     await page.getByLabel('Industry').selectOption({ label: 'Software' });
     await page.getByLabel('Annual revenue').fill('1250000.50');
