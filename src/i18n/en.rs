@@ -64,6 +64,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("form.required_hint", "Fields marked * are required."),
     ("form.fix_errors.one", "Please correct the field marked below."),
     ("form.fix_errors.other", "Please correct the {n} fields marked below."),
+    ("form.leave_unsaved", "This form has changes that are not saved. Leave it and lose them?"),
     ("form.saving", "Saving…"),
     ("form.saved", "Saved."),
     ("form.unchanged", "Nothing had changed."),

@@ -32,9 +32,28 @@ pub fn App() -> impl IntoView {
     let st = AppState::new(initial_locale());
     provide_context(st);
 
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+    // Typed changes are not dropped by a stray click: leaving a form with unsaved
+    // changes asks first, and going back restores the form's address.
+    let listener = window_event_listener(leptos::ev::hashchange, move |ev| {
+        let target = current();
+        if target == st.route.get_untracked() {
+            return;
+        }
+        if st.unsaved.get_untracked() {
+            let l = st.locale.get_untracked();
+            let leave = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&t(l, "form.leave_unsaved")).ok())
+                .unwrap_or(true);
+            if !leave {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().replace(&ev.old_url());
+                }
+                return;
+            }
+            st.unsaved.set(false);
+        }
         clear_stale(st.notice);
-        st.route.set(current());
+        st.route.set(target);
         // Like a page load: keyboard and screen-reader users start at the new content.
         request_animation_frame(|| {
             use wasm_bindgen::JsCast;
@@ -50,7 +69,15 @@ pub fn App() -> impl IntoView {
             }
         });
     });
-    on_cleanup(move || listener.remove());
+    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if st.unsaved.get_untracked() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || {
+        listener.remove();
+        unload.remove();
+    });
 
     // The whole document follows the language: lang, direction and title.
     Effect::new(move |_| {

@@ -72,12 +72,16 @@ pub fn RecordForm(
         .collect();
     let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
     let form_error = RwSignal::new(None::<String>);
-    // Editing a field clears its message; the others stay until the next submit.
+    // Editing a field clears its message (the others stay until the next submit)
+    // and marks the form as holding unsaved changes.
+    st.unsaved.set(false);
+    on_cleanup(move || st.unsaved.set(false));
     for (key, sig) in &inputs {
         let (key, sig) = (key.clone(), *sig);
         Effect::new(move |prev: Option<()>| {
             sig.track();
             if prev.is_some() {
+                st.unsaved.set(true);
                 errors.update(|e| {
                     e.remove(&key);
                 });
@@ -158,6 +162,7 @@ pub fn RecordForm(
         spawn_local(async move {
             match save_record(st, &module, before.clone(), values).await {
                 Ok(saved) => {
+                    st.unsaved.set(false);
                     let record_id = saved
                         .as_ref()
                         .map(|r| r.id.clone())

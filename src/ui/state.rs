@@ -31,6 +31,8 @@ pub struct AppState {
     pub load: RwSignal<LoadState>,
     /// True while a write is in flight: buttons that write are disabled meanwhile.
     pub busy: RwSignal<bool>,
+    /// True while a form holds typed changes that are not saved: leaving asks first.
+    pub unsaved: RwSignal<bool>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             notice: RwSignal::new(None),
             load: RwSignal::new(LoadState::Loading),
             busy: RwSignal::new(false),
+            unsaved: RwSignal::new(false),
         }
     }
 

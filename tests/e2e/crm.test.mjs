@@ -394,3 +394,39 @@ test('the list is usable from the keyboard, even beyond the rows rendered', asyn
     await app.context.close();
   }
 });
+
+test('leaving a form with unsaved changes asks first', async () => {
+  const app = await openApp(browser, server.url, { path: '#/m/companies/new' });
+  const { page } = app;
+  try {
+    await heading(page, 'New company').waitFor();
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    await name.fill('Half typed');
+
+    const messages = [];
+    page.once('dialog', (d) => { messages.push(d.message()); d.dismiss(); });
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await page.waitForFunction(() => location.hash === '#/m/companies/new');
+    assert.match(messages[0], /changes that are not saved/);
+    assert.equal(await name.inputValue(), 'Half typed');
+    await heading(page, 'New company').waitFor();
+
+    page.once('dialog', (d) => { messages.push(d.message()); d.accept(); });
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await heading(page, 'Contacts').waitFor();
+    assert.equal(messages.length, 2);
+
+    // A saved form leaves without a question.
+    await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
+    await page.getByRole('link', { name: 'New company' }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Saved Co');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Saved Co').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+    await heading(page, 'Contacts').waitFor();
+    assert.equal(messages.length, 2);
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
