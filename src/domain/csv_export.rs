@@ -36,7 +36,7 @@ pub fn export(data: &Dataset, module: &str, slots: &[Slot], headers: &[String]) 
         let row = fields.iter().map(|f| {
             let text = match (&f.kind, record.get(&f.key)) {
                 (_, None) => String::new(),
-                (FieldKind::Lookup { module }, Some(Value::Ref(id))) => {
+                (FieldKind::Lookup { module, .. }, Some(Value::Ref(id))) => {
                     data.title(module, id).unwrap_or_default()
                 }
                 (_, Some(v)) => v.to_plain(),

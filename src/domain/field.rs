@@ -60,9 +60,16 @@ pub enum FieldKind {
         open: bool,
     },
     User,
+    /// A link to a record of `module`. `within` names another lookup field of the same
+    /// record: the linked record must carry that same link (a deal's stage must belong
+    /// to the deal's pipeline), and forms offer only such records.
     Lookup {
         module: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<String>,
     },
+    /// A colour as `#rrggbb`.
+    Color,
 }
 
 impl FieldKind {
@@ -101,6 +108,7 @@ impl FieldKind {
             FieldKind::MultiSelect { .. } => "multi_select",
             FieldKind::User => "user",
             FieldKind::Lookup { .. } => "lookup",
+            FieldKind::Color => "color",
         }
     }
 }
@@ -131,6 +139,10 @@ pub struct FieldDef {
     /// Key of the page-layout section the field sits in.
     #[serde(default)]
     pub section: String,
+    /// Kept by the app's own rules (a series' occurrence number, a close time): shown
+    /// on the record page, never edited in a form.
+    #[serde(default)]
+    pub system: bool,
 }
 
 impl FieldDef {
@@ -147,7 +159,24 @@ impl FieldDef {
             in_list: false,
             searchable: false,
             section: "main".to_string(),
+            system: false,
         }
+    }
+
+    /// A lookup field to `module`.
+    pub fn lookup(key: &str, module: &str) -> Self {
+        FieldDef::new(
+            key,
+            FieldKind::Lookup {
+                module: module.to_string(),
+                within: None,
+            },
+        )
+    }
+
+    pub fn system(mut self) -> Self {
+        self.system = true;
+        self
     }
 
     pub fn required(mut self) -> Self {

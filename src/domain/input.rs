@@ -65,6 +65,13 @@ pub fn parse_input(
         FieldKind::Email { .. } => Value::Text(parse_email(text)?),
         FieldKind::Phone { .. } => Value::Text(parse_phone(text)?),
         FieldKind::Url => Value::Text(parse_url(text)?),
+        FieldKind::Color => {
+            let c = text.to_ascii_lowercase();
+            if !super::validate::is_color(&c) {
+                return Err(Problem::InvalidColor(text.to_string()));
+            }
+            Value::Text(c)
+        }
         FieldKind::Number => Value::Number(parse_number(text)?),
         FieldKind::Percent => Value::Number(parse_number(text.trim_end_matches(['%', '٪']))?),
         FieldKind::Currency => Value::Money(parse_money(text, &ctx.default_currency)?),

@@ -76,7 +76,7 @@ pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
     if let Some(sort) = &query.sort {
         let field = set.module.field(&sort.field);
         let lookup_target = match field.map(|f| &f.kind) {
-            Some(FieldKind::Lookup { module }) => Some(module.as_str()),
+            Some(FieldKind::Lookup { module, .. }) => Some(module.as_str()),
             _ => None,
         };
         // Compute each key once: sorting 100,000 rows must not re-derive keys per comparison.

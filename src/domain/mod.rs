@@ -1,21 +1,31 @@
 //! The pure domain core: the metadata-driven record model and every rule over it.
 //! Nothing here touches web APIs, so all of it is tested natively with `cargo test`.
 
+pub mod activity_module;
+pub mod activity_rules;
+pub mod agenda;
 pub mod backup;
+pub mod board;
 pub mod csv_export;
+pub mod deal_rules;
 pub mod field;
 pub mod input;
 pub mod list_query;
 pub mod migrate;
 pub mod module_def;
+pub mod module_rules;
 pub mod normalize;
 pub mod pipeline;
+pub mod pipeline_records;
 pub mod record;
 pub mod record_set;
 pub mod recurrence;
+pub mod sales_modules;
 pub mod sample;
+pub mod save_plan;
 pub mod search;
 pub mod standard_modules;
+pub mod timeline;
 pub mod validate;
 pub mod value;
 

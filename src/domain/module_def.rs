@@ -21,6 +21,14 @@ pub struct ModuleDef {
     pub sections: Vec<Section>,
     /// Fields joined with a space make the record's title.
     pub title_fields: Vec<String>,
+    /// Listed in the main navigation; settings-like modules (team members, stages,
+    /// exchange rates) are reached from the settings page instead.
+    #[serde(default = "yes")]
+    pub nav: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ModuleDef {
@@ -50,9 +58,9 @@ impl ModuleDef {
 
     /// Lookup fields of this module that point at `target`.
     pub fn lookups_to<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a FieldDef> + 'a {
-        self.fields
-            .iter()
-            .filter(move |f| matches!(&f.kind, FieldKind::Lookup { module } if module == target))
+        self.fields.iter().filter(
+            move |f| matches!(&f.kind, FieldKind::Lookup { module, .. } if module == target),
+        )
     }
 }
 

@@ -4,10 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::field::FieldKind;
 use super::module_def::{ModuleDef, Schema};
 use super::record::{Record, RecordId};
 use super::search::{record_tokens, SearchIndex, Slot};
+use super::standard_modules::MEMBERS;
 use super::validate::{unique_keys, Lookups};
+use super::value::Value;
 
 /// The local user every record belongs to until team members exist.
 pub const LOCAL_USER: &str = "local-user";
@@ -133,7 +136,6 @@ impl RecordSet {
 pub struct Dataset {
     pub schema: Schema,
     sets: BTreeMap<String, RecordSet>,
-    pub users: Vec<String>,
 }
 
 impl Dataset {
@@ -143,11 +145,30 @@ impl Dataset {
             .iter()
             .map(|m| (m.key.clone(), RecordSet::new(m.clone())))
             .collect();
-        Dataset {
-            schema,
-            sets,
-            users: vec![LOCAL_USER.to_string()],
-        }
+        Dataset { schema, sets }
+    }
+
+    /// Everyone who can own records and be assigned work: this browser's own user,
+    /// then the team members by name.
+    pub fn user_ids(&self) -> Vec<String> {
+        let mut members: Vec<(String, String)> = self
+            .set(MEMBERS)
+            .map(|s| {
+                s.records()
+                    .map(|r| (s.module.title_of(r), r.id.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        members.sort();
+        std::iter::once(LOCAL_USER.to_string())
+            .chain(members.into_iter().map(|(_, id)| id))
+            .collect()
+    }
+
+    /// A team member's name; `None` for the local user (the UI words that) and for
+    /// ids that name nobody.
+    pub fn member_name(&self, id: &str) -> Option<String> {
+        self.title(MEMBERS, id)
     }
 
     pub fn set(&self, module: &str) -> Option<&RecordSet> {
@@ -178,10 +199,37 @@ impl Dataset {
         self.sets.values().map(RecordSet::len).sum()
     }
 
-    /// Title of a record for display, falling back to its id.
+    /// Title of a record for display. A title field that is a lookup shows the linked
+    /// record's title (one level deep, so links never loop).
     pub fn title(&self, module: &str, id: &str) -> Option<String> {
         let set = self.sets.get(module)?;
-        set.get(id).map(|r| set.module.title_of(r))
+        let record = set.get(id)?;
+        let links_in_title = set.module.title_fields.iter().any(|f| {
+            matches!(
+                set.module.field(f).map(|d| &d.kind),
+                Some(FieldKind::Lookup { .. })
+            )
+        });
+        if !links_in_title {
+            return Some(set.module.title_of(record));
+        }
+        let parts: Vec<String> = set
+            .module
+            .title_fields
+            .iter()
+            .filter_map(|f| {
+                let value = record.get(f)?;
+                match (set.module.field(f).map(|d| &d.kind), value) {
+                    (Some(FieldKind::Lookup { module, .. }), Value::Ref(target)) => self
+                        .sets
+                        .get(module)
+                        .and_then(|s| s.get(target).map(|r| s.module.title_of(r))),
+                    _ => Some(value.to_plain()),
+                }
+            })
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        Some(parts.join(" "))
     }
 
     /// Records of other modules whose lookups point at this record, grouped by
@@ -195,7 +243,7 @@ impl Dataset {
                     .map(|set| {
                         set.records()
                             .filter(|r| {
-                                matches!(r.get(&f.key), Some(super::Value::Ref(target)) if target == id)
+                                matches!(r.get(&f.key), Some(Value::Ref(target)) if target == id)
                             })
                             .collect()
                     })
@@ -222,7 +270,7 @@ impl Lookups for Dataset {
     }
 
     fn user_exists(&self, id: &str) -> bool {
-        self.users.iter().any(|u| u == id)
+        id == LOCAL_USER || self.get(MEMBERS, id).is_some()
     }
 
     fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool {
@@ -230,13 +278,16 @@ impl Lookups for Dataset {
             .and_then(|s| s.unique_holder(field, key))
             .is_some_and(|r| r.id != except)
     }
+
+    fn value_of(&self, module: &str, id: &str, field: &str) -> Option<Value> {
+        self.get(module, id)?.get(field).cloned()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
-    use crate::domain::Value;
 
     fn company(id: &str, name: &str) -> Record {
         let values = [("name".to_string(), Value::Text(name.into()))].into();
@@ -285,8 +336,12 @@ mod tests {
         .into();
         ds.upsert(Record::new("p".into(), CONTACTS, 1, None, values));
         let related = ds.related(COMPANIES, "a");
-        assert_eq!(related.len(), 1);
-        assert_eq!(related[0].2.len(), 1);
-        assert_eq!(related[0].2[0].id, "p");
+        let contacts = related.iter().find(|(m, _, _)| m == CONTACTS).unwrap();
+        assert_eq!(contacts.2.len(), 1);
+        assert_eq!(contacts.2[0].id, "p");
+        assert!(related
+            .iter()
+            .filter(|(m, _, _)| m != CONTACTS)
+            .all(|(_, _, r)| r.is_empty()));
     }
 }

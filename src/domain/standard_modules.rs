@@ -6,14 +6,25 @@ use super::module_def::{ModuleDef, Schema, Section};
 
 pub const COMPANIES: &str = "companies";
 pub const CONTACTS: &str = "contacts";
+pub const MEMBERS: &str = "members";
 
 pub fn standard_schema() -> Schema {
     Schema {
-        modules: vec![companies(), contacts()],
+        modules: vec![
+            companies(),
+            contacts(),
+            super::sales_modules::deals(),
+            super::activity_module::activities(),
+            members(),
+            super::sales_modules::pipelines(),
+            super::sales_modules::stages(),
+            super::sales_modules::deal_contacts(),
+            super::sales_modules::rates(),
+        ],
     }
 }
 
-fn options(group: &str, values: &[&str]) -> Vec<PicklistOption> {
+pub(crate) fn options(group: &str, values: &[&str]) -> Vec<PicklistOption> {
     values
         .iter()
         .map(|v| PicklistOption {
@@ -23,7 +34,7 @@ fn options(group: &str, values: &[&str]) -> Vec<PicklistOption> {
         .collect()
 }
 
-fn section(key: &str) -> Section {
+pub(crate) fn section(key: &str) -> Section {
     Section {
         key: key.to_string(),
         label: Label::Key(format!("section.{key}")),
@@ -114,6 +125,7 @@ fn companies() -> ModuleDef {
         fields,
         sections: vec![section("main"), section("address"), section("more")],
         title_fields: vec!["name".into()],
+        nav: true,
     }
 }
 
@@ -131,13 +143,7 @@ fn contacts() -> ModuleDef {
         FieldDef::new("job_title", FieldKind::SingleLine)
             .max_len(150)
             .searchable(),
-        FieldDef::new(
-            "company",
-            FieldKind::Lookup {
-                module: COMPANIES.into(),
-            },
-        )
-        .in_list(),
+        FieldDef::lookup("company", COMPANIES).in_list(),
         FieldDef::new("emails", FieldKind::Email { multiple: true })
             .unique()
             .in_list()
@@ -184,6 +190,34 @@ fn contacts() -> ModuleDef {
         fields,
         sections: vec![section("main"), section("address"), section("more")],
         title_fields: vec!["first_name".into(), "last_name".into()],
+        nav: true,
+    }
+}
+
+/// Team members: who owns records and is assigned work. There is no login; the
+/// "current user" is a setting of this browser.
+fn members() -> ModuleDef {
+    ModuleDef {
+        key: MEMBERS.into(),
+        singular: Label::key("module.members.one"),
+        plural: Label::key("module.members.many"),
+        fields: vec![
+            FieldDef::new("name", FieldKind::SingleLine)
+                .required()
+                .unique()
+                .max_len(100)
+                .in_list()
+                .searchable(),
+            FieldDef::new("email", FieldKind::Email { multiple: false })
+                .in_list()
+                .searchable(),
+            FieldDef::new("color", FieldKind::Color)
+                .in_list()
+                .help("help.color"),
+        ],
+        sections: vec![section("main")],
+        title_fields: vec!["name".into()],
+        nav: false,
     }
 }
 
@@ -206,17 +240,44 @@ mod tests {
                     f.key
                 );
             }
-            assert!(m.list_fields().count() >= 2);
+            assert!(m.list_fields().count() >= 1, "{} shows no column", m.key);
         }
     }
 
     #[test]
-    fn contacts_relate_to_companies() {
+    fn companies_relate_to_contacts_deals_and_activities() {
         let schema = standard_schema();
         let related: Vec<_> = schema
             .related_to(COMPANIES)
             .map(|(m, f)| (m.key.as_str(), f.key.as_str()))
             .collect();
-        assert_eq!(related, vec![(CONTACTS, "company")]);
+        assert_eq!(
+            related,
+            vec![
+                (CONTACTS, "company"),
+                ("deals", "company"),
+                ("activities", "company")
+            ]
+        );
+    }
+
+    #[test]
+    fn every_lookup_points_at_a_module_and_within_names_a_lookup() {
+        let schema = standard_schema();
+        for m in &schema.modules {
+            for f in &m.fields {
+                if let FieldKind::Lookup { module, within } = &f.kind {
+                    assert!(schema.module(module).is_some(), "{}.{}", m.key, f.key);
+                    if let Some(w) = within {
+                        assert!(
+                            matches!(m.field(w).map(|f| &f.kind), Some(FieldKind::Lookup { .. })),
+                            "{}.{} within {w}",
+                            m.key,
+                            f.key
+                        );
+                    }
+                }
+            }
+        }
     }
 }

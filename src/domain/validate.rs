@@ -29,6 +29,12 @@ pub enum Problem {
     /// A lookup points at a record that does not exist.
     MissingRecord(String),
     UnknownUser(String),
+    /// A lookup points at a record that does not belong with the record's other link
+    /// (a stage of another pipeline).
+    NotWithin(String),
+    InvalidColor(String),
+    /// A rule of the module itself (a lost deal needs its reason).
+    Rule(&'static str),
     /// The stored value's type does not fit the field (only seen in imported data).
     WrongType,
     /// The value names a field the module does not have (only seen in imported data).
@@ -51,6 +57,9 @@ impl Problem {
             Problem::NotUnique(_) => "problem.unique",
             Problem::MissingRecord(_) => "problem.missing_record",
             Problem::UnknownUser(_) => "problem.unknown_user",
+            Problem::NotWithin(_) => "problem.not_within",
+            Problem::InvalidColor(_) => "problem.color",
+            Problem::Rule(key) => key,
             Problem::WrongType => "problem.wrong_type",
             Problem::UnknownField => "problem.unknown_field",
         }
@@ -68,7 +77,9 @@ impl Problem {
             | Problem::UnknownOption(s)
             | Problem::NotUnique(s)
             | Problem::MissingRecord(s)
-            | Problem::UnknownUser(s) => s.clone(),
+            | Problem::UnknownUser(s)
+            | Problem::NotWithin(s)
+            | Problem::InvalidColor(s) => s.clone(),
             _ => String::new(),
         }
     }
@@ -86,6 +97,8 @@ pub trait Lookups {
     fn user_exists(&self, id: &str) -> bool;
     /// Whether another record than `except` of `module` holds `key` in unique field `field`.
     fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool;
+    /// The value of `field` on record `id` of `module`, if both exist.
+    fn value_of(&self, module: &str, id: &str, field: &str) -> Option<Value>;
 }
 
 /// The keys a value occupies in a unique field: folded so "ANNA@x.com" and
@@ -123,7 +136,8 @@ pub fn validate_values(
         let problem = match values.get(&field.key) {
             None => field.required.then_some(Problem::Required),
             Some(v) if v.is_empty() => field.required.then_some(Problem::Required),
-            Some(v) => check_value(module, field, v, record_id, lookups),
+            Some(v) => check_value(module, field, v, record_id, lookups)
+                .or_else(|| check_within(field, v, values, lookups)),
         };
         if let Some(problem) = problem {
             errors.push(FieldError {
@@ -151,7 +165,7 @@ fn check_value(
         }
     }
     match (&field.kind, value) {
-        (FieldKind::Lookup { module: target }, Value::Ref(id))
+        (FieldKind::Lookup { module: target, .. }, Value::Ref(id))
             if !lookups.record_exists(target, id) =>
         {
             return Some(Problem::MissingRecord(id.clone()));
@@ -173,6 +187,28 @@ fn check_value(
         }
     }
     None
+}
+
+/// A lookup with `within` must point at a record that carries the same link as this
+/// record: a deal's stage must be one of the deal's pipeline.
+fn check_within(
+    field: &FieldDef,
+    value: &Value,
+    values: &BTreeMap<String, Value>,
+    lookups: &dyn Lookups,
+) -> Option<Problem> {
+    let (
+        FieldKind::Lookup {
+            module,
+            within: Some(other),
+        },
+        Value::Ref(id),
+    ) = (&field.kind, value)
+    else {
+        return None;
+    };
+    let theirs = lookups.value_of(module, id, other);
+    (theirs.as_ref() != values.get(other)).then(|| Problem::NotWithin(id.clone()))
 }
 
 /// Whether a stored value has the type and form its field needs. Form input is
@@ -214,8 +250,16 @@ fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
             }
         }
         (FieldKind::User | FieldKind::Lookup { .. }, Value::Ref(_)) => None,
+        (FieldKind::Color, Value::Text(s)) => {
+            (!is_color(s)).then(|| Problem::InvalidColor(s.clone()))
+        }
         _ => Some(Problem::WrongType),
     }
+}
+
+/// `#rrggbb`, as a colour input gives it.
+pub fn is_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -235,6 +279,9 @@ mod tests {
         }
         fn unique_taken(&self, _m: &str, field: &str, key: &str, except: &str) -> bool {
             field == "emails" && key == self.taken_email && except != "owner-of-it"
+        }
+        fn value_of(&self, _m: &str, _id: &str, _f: &str) -> Option<Value> {
+            None
         }
     }
 

@@ -261,7 +261,7 @@ pub fn FieldControl(
             }
             .into_any()
         }
-        FieldKind::Lookup { module } => view! {
+        FieldKind::Lookup { module, .. } => view! {
             <LookupControl
                 id=id.clone()
                 module=module

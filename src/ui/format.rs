@@ -145,7 +145,7 @@ pub fn value_text(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
             })
             .collect::<Vec<_>>()
             .join(", "),
-        (FieldKind::Lookup { module }, Value::Ref(id)) => data
+        (FieldKind::Lookup { module, .. }, Value::Ref(id)) => data
             .title(module, id)
             .unwrap_or_else(|| t(l, "value.missing_record")),
         (FieldKind::User, Value::Ref(id)) => user_name(l, id),
@@ -177,7 +177,7 @@ pub fn value_view(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
             view! { <a href=href rel="noopener noreferrer" target="_blank" dir="ltr">{u}</a> }
                 .into_any()
         }
-        (FieldKind::Lookup { module }, Value::Ref(id)) => {
+        (FieldKind::Lookup { module, .. }, Value::Ref(id)) => {
             let href = Route::View(module.clone(), id.clone()).href();
             let text = value_text(l, data, field, value);
             view! { <a href=href>{text}</a> }.into_any()

@@ -1,0 +1,119 @@
+//! Activities: calls, emails, meetings, tasks and notes, linked to the records they
+//! are about, with an optional repeat rule whose fields the recurrence rules read.
+
+use super::field::{FieldDef, FieldKind, Label, PicklistOption};
+use super::module_def::ModuleDef;
+use super::sales_modules::DEALS;
+use super::standard_modules::{options, section, COMPANIES, CONTACTS};
+use super::value::Value;
+
+pub const ACTIVITIES: &str = "activities";
+
+pub const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+pub fn activities() -> ModuleDef {
+    let weekday_options: Vec<PicklistOption> = WEEKDAYS
+        .iter()
+        .map(|d| PicklistOption {
+            value: d.to_string(),
+            label: Label::Key(format!("weekday.{d}")),
+        })
+        .collect();
+    ModuleDef {
+        key: ACTIVITIES.into(),
+        singular: Label::key("module.activities.one"),
+        plural: Label::key("module.activities.many"),
+        fields: vec![
+            FieldDef::new("subject", FieldKind::SingleLine)
+                .required()
+                .max_len(200)
+                .in_list()
+                .searchable(),
+            FieldDef::new(
+                "kind",
+                FieldKind::Picklist {
+                    options: options(
+                        "activity_kind",
+                        &["call", "email", "meeting", "task", "note"],
+                    ),
+                },
+            )
+            .required()
+            .in_list()
+            .default_value(Value::Text("task".into())),
+            FieldDef::new("due", FieldKind::DateTime).in_list(),
+            FieldDef::new("done", FieldKind::Checkbox).in_list(),
+            FieldDef::new("done_at", FieldKind::DateTime).system(),
+            FieldDef::new("assignee", FieldKind::User),
+            FieldDef::new(
+                "priority",
+                FieldKind::Picklist {
+                    options: options("priority", &["low", "medium", "high"]),
+                },
+            ),
+            FieldDef::new(
+                "call_outcome",
+                FieldKind::Picklist {
+                    options: options(
+                        "call_outcome",
+                        &[
+                            "connected",
+                            "voicemail",
+                            "no_answer",
+                            "busy",
+                            "wrong_number",
+                        ],
+                    ),
+                },
+            )
+            .help("help.call_outcome"),
+            FieldDef::new("duration", FieldKind::Number).help("help.duration"),
+            FieldDef::lookup("company", COMPANIES).section("links"),
+            FieldDef::lookup("contact", CONTACTS)
+                .section("links")
+                .in_list(),
+            FieldDef::lookup("deal", DEALS).section("links"),
+            FieldDef::new(
+                "repeat",
+                FieldKind::Picklist {
+                    options: options("repeat", &["daily", "weekly", "monthly", "yearly"]),
+                },
+            )
+            .section("repeat")
+            .help("help.repeat"),
+            FieldDef::new("repeat_interval", FieldKind::Number)
+                .section("repeat")
+                .help("help.repeat_interval"),
+            FieldDef::new(
+                "repeat_weekdays",
+                FieldKind::MultiSelect {
+                    options: weekday_options,
+                    open: false,
+                },
+            )
+            .section("repeat"),
+            FieldDef::new("repeat_until", FieldKind::Date).section("repeat"),
+            FieldDef::new("repeat_count", FieldKind::Number)
+                .section("repeat")
+                .help("help.repeat_count"),
+            FieldDef::new("series_start", FieldKind::Date)
+                .section("repeat")
+                .system(),
+            FieldDef::new("occurrence", FieldKind::Number)
+                .section("repeat")
+                .system(),
+            FieldDef::new("continued", FieldKind::Checkbox)
+                .section("repeat")
+                .system(),
+            FieldDef::new("description", FieldKind::MultiLine).section("more"),
+        ],
+        sections: vec![
+            section("main"),
+            section("links"),
+            section("repeat"),
+            section("more"),
+        ],
+        title_fields: vec!["subject".into()],
+        nav: true,
+    }
+}

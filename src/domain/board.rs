@@ -1,0 +1,293 @@
+//! The pipeline board: a pipeline's deals sorted into stage columns, filtered, with
+//! each column's count, total and probability-weighted total in the base currency.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::pipeline::{column_totals, ColumnTotals, ExchangeRates, Outcome, Pipeline};
+use super::record::Record;
+use super::record_set::Dataset;
+use super::sales_modules::{DEALS, RATES};
+use super::search::Slot;
+use super::value::{Money, Value};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BoardFilter {
+    pub owner: Option<String>,
+    pub priority: Option<String>,
+    pub close_from: Option<NaiveDate>,
+    pub close_to: Option<NaiveDate>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub stage_id: String,
+    pub outcome: Outcome,
+    /// Deal slots, soonest expected close first.
+    pub deals: Vec<Slot>,
+    pub totals: ColumnTotals,
+}
+
+/// Rates into `base` from the rate records whose base is `base`.
+pub fn exchange_rates(data: &Dataset, base: &str) -> ExchangeRates {
+    let mut rates = ExchangeRates {
+        base: base.to_string(),
+        ..Default::default()
+    };
+    if let Some(set) = data.set(RATES) {
+        for r in set.records() {
+            if let (Some(Value::Text(c)), Some(Value::Text(b)), Some(Value::Number(n))) =
+                (r.get("currency"), r.get("base"), r.get("rate"))
+            {
+                if b == base {
+                    if let Some(d) = Decimal::from_f64_retain(*n) {
+                        rates.rates.insert(c.clone(), d);
+                    }
+                }
+            }
+        }
+    }
+    rates
+}
+
+pub fn amount(r: &Record) -> Option<&Money> {
+    match r.get("amount") {
+        Some(Value::Money(m)) => Some(m),
+        _ => None,
+    }
+}
+
+pub fn probability(r: &Record) -> f64 {
+    match r.get("probability") {
+        Some(Value::Number(n)) => *n,
+        _ => 0.0,
+    }
+}
+
+pub fn expected_close(r: &Record) -> Option<NaiveDate> {
+    match r.get("expected_close") {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Open and past its expected close date.
+pub fn is_overdue(r: &Record, outcome: Outcome, today: NaiveDate) -> bool {
+    outcome == Outcome::Open && expected_close(r).is_some_and(|d| d < today)
+}
+
+impl BoardFilter {
+    fn keeps(&self, r: &Record) -> bool {
+        if let Some(o) = &self.owner {
+            if r.owner.as_ref() != Some(o)
+                && !matches!(r.get("co_owner"), Some(Value::Ref(c)) if c == o)
+            {
+                return false;
+            }
+        }
+        if let Some(p) = &self.priority {
+            if !matches!(r.get("priority"), Some(Value::Text(x)) if x == p) {
+                return false;
+            }
+        }
+        let close = expected_close(r);
+        if let Some(from) = self.close_from {
+            if close.is_none_or(|d| d < from) {
+                return false;
+            }
+        }
+        if let Some(to) = self.close_to {
+            if close.is_none_or(|d| d > to) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The board's columns, one per stage in order. Search narrows through the index
+/// first, so typing stays fast with thousands of deals.
+pub fn columns(
+    data: &Dataset,
+    pipeline: &Pipeline,
+    filter: &BoardFilter,
+    rates: &ExchangeRates,
+) -> Vec<Column> {
+    let Some(set) = data.set(DEALS) else {
+        return Vec::new();
+    };
+    let mut cols: Vec<Column> = pipeline
+        .stages
+        .iter()
+        .map(|s| Column {
+            stage_id: s.id.clone(),
+            outcome: s.outcome,
+            deals: Vec::new(),
+            totals: ColumnTotals::default(),
+        })
+        .collect();
+    let index: std::collections::HashMap<&str, usize> = pipeline
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    for slot in set.search(&filter.text) {
+        let Some(r) = set.at(slot) else { continue };
+        if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == &pipeline.id) {
+            continue;
+        }
+        let Some(Value::Ref(stage)) = r.get("stage") else {
+            continue;
+        };
+        let Some(&i) = index.get(stage.as_str()) else {
+            continue;
+        };
+        if filter.keeps(r) {
+            cols[i].deals.push(slot);
+        }
+    }
+    for col in &mut cols {
+        col.deals.sort_by_key(|s| {
+            let r = set.at(*s);
+            (
+                r.and_then(expected_close).is_none(),
+                r.and_then(expected_close),
+                r.map(|r| r.created_at),
+            )
+        });
+        col.totals = column_totals(
+            col.deals
+                .iter()
+                .filter_map(|s| set.at(*s))
+                .map(|r| (amount(r), probability(r))),
+            rates,
+        );
+    }
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::pipeline_records::{default_pipeline_records, load_pipeline};
+    use crate::domain::record_set::LOCAL_USER;
+    use crate::domain::standard_modules::standard_schema;
+    use std::str::FromStr;
+
+    fn deal(id: &str, stage: &str, amount: &str, currency: &str, close: Option<&str>) -> Record {
+        let mut v: std::collections::BTreeMap<String, Value> = [
+            ("title".to_string(), Value::Text(format!("Deal {id}"))),
+            (
+                "pipeline".to_string(),
+                Value::Ref("pipeline-new_business".into()),
+            ),
+            (
+                "stage".to_string(),
+                Value::Ref(format!("stage-new_business-{stage}")),
+            ),
+            ("probability".to_string(), Value::Number(50.0)),
+            (
+                "amount".to_string(),
+                Value::Money(Money {
+                    amount: Decimal::from_str(amount).unwrap(),
+                    currency: currency.into(),
+                }),
+            ),
+        ]
+        .into();
+        if let Some(c) = close {
+            v.insert("expected_close".into(), Value::Date(c.parse().unwrap()));
+        }
+        Record::new(id.into(), DEALS, 1, Some(LOCAL_USER.into()), v)
+    }
+
+    fn rate(id: &str, c: &str, b: &str, n: f64) -> Record {
+        let v = [
+            ("currency".to_string(), Value::Text(c.into())),
+            ("base".to_string(), Value::Text(b.into())),
+            ("rate".to_string(), Value::Number(n)),
+        ]
+        .into();
+        Record::new(id.into(), RATES, 1, None, v)
+    }
+
+    fn data() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            d.upsert(r);
+        }
+        d.upsert(deal("a", "proposal", "1000", "EUR", Some("2026-03-01")));
+        d.upsert(deal("b", "proposal", "200", "USD", Some("2026-01-15")));
+        d.upsert(deal("c", "negotiation", "50", "EUR", None));
+        d.upsert(rate("r1", "USD", "EUR", 0.5));
+        d.upsert(rate("r2", "USD", "GBP", 0.8));
+        d
+    }
+
+    #[test]
+    fn columns_follow_stages_and_total_in_the_base_currency() {
+        let d = data();
+        let p = load_pipeline(&d, "pipeline-new_business").unwrap();
+        let rates = exchange_rates(&d, "EUR");
+        assert_eq!(rates.rates.len(), 1, "only rates into the base count");
+        let cols = columns(&d, &p, &BoardFilter::default(), &rates);
+        assert_eq!(cols.len(), 6);
+        let proposal = &cols[2];
+        let set = d.set(DEALS).unwrap();
+        let ids: Vec<_> = proposal
+            .deals
+            .iter()
+            .map(|s| set.at(*s).unwrap().id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["b", "a"], "soonest close first");
+        assert_eq!(proposal.totals.count, 2);
+        assert_eq!(proposal.totals.total, Decimal::from(1100));
+        assert_eq!(proposal.totals.weighted, Decimal::from(550));
+        assert_eq!(cols[3].totals.count, 1);
+    }
+
+    #[test]
+    fn filters_narrow_by_text_close_date_and_owner() {
+        let d = data();
+        let p = load_pipeline(&d, "pipeline-new_business").unwrap();
+        let rates = exchange_rates(&d, "EUR");
+        let count = |f: &BoardFilter| -> usize {
+            columns(&d, &p, f, &rates)
+                .iter()
+                .map(|c| c.deals.len())
+                .sum()
+        };
+        assert_eq!(count(&BoardFilter::default()), 3);
+        let text = BoardFilter {
+            text: "deal b".into(),
+            ..Default::default()
+        };
+        assert_eq!(count(&text), 1);
+        let range = BoardFilter {
+            close_from: Some("2026-02-01".parse().unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(count(&range), 1);
+        let someone_else = BoardFilter {
+            owner: Some("member-x".into()),
+            ..Default::default()
+        };
+        assert_eq!(count(&someone_else), 0);
+    }
+
+    #[test]
+    fn overdue_means_open_and_past_close() {
+        let d = data();
+        let a = d.get(DEALS, "a").unwrap();
+        let today = "2026-04-01".parse().unwrap();
+        assert!(is_overdue(a, Outcome::Open, today));
+        assert!(!is_overdue(a, Outcome::Won, today));
+        assert!(!is_overdue(
+            d.get(DEALS, "c").unwrap(),
+            Outcome::Open,
+            today
+        ));
+    }
+}

@@ -1,0 +1,208 @@
+//! What saving a deal does beyond validation: entering a stage sets the stage's
+//! probability (unless the user set the deal's own), closing stamps the close time,
+//! and a lost deal needs its reason.
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+
+use super::pipeline::{probability_on_entering, Outcome, Stage};
+use super::pipeline_records::outcome_of;
+use super::record::{Record, Timestamp};
+use super::record_set::Dataset;
+use super::sales_modules::STAGES;
+use super::validate::{FieldError, Problem};
+use super::value::Value;
+
+fn stage_of(data: &Dataset, values: &BTreeMap<String, Value>) -> Option<Stage> {
+    let Some(Value::Ref(id)) = values.get("stage") else {
+        return None;
+    };
+    let r = data.get(STAGES, id)?;
+    Some(Stage {
+        id: r.id.clone(),
+        name: super::field::Label::Text(String::new()),
+        probability: match r.get("probability") {
+            Some(Value::Number(n)) => n.clamp(0.0, 100.0) as u8,
+            _ => 0,
+        },
+        outcome: outcome_of(r),
+    })
+}
+
+fn probability(values: &BTreeMap<String, Value>) -> Option<f64> {
+    match values.get("probability") {
+        Some(Value::Number(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+pub fn apply(
+    data: &Dataset,
+    before: Option<&Record>,
+    values: &mut BTreeMap<String, Value>,
+    now: Timestamp,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(p) = probability(values) {
+        if !(0.0..=100.0).contains(&p) {
+            errors.push(FieldError {
+                field: "probability".into(),
+                problem: Problem::Rule("problem.percent_range"),
+            });
+        }
+    }
+    let Some(target) = stage_of(data, values) else {
+        return errors;
+    };
+    let old_values = before.map(|b| &b.values);
+    let old_stage = old_values.and_then(|v| stage_of(data, v));
+    let entering = old_stage.as_ref().map(|s| &s.id) != Some(&target.id);
+    if entering {
+        let typed = probability(values);
+        let set_by_user = match (before, old_stage.as_ref()) {
+            (None, _) => typed.is_some(),
+            (Some(b), old) => {
+                let previous = probability(&b.values);
+                // Changed in this very edit, or earlier set apart from the old stage's default.
+                typed != previous
+                    || match (previous, old) {
+                        (Some(p), Some(o)) => p != o.probability as f64,
+                        _ => false,
+                    }
+            }
+        };
+        let p = probability_on_entering(&target, typed.unwrap_or(0.0), set_by_user);
+        values.insert("probability".into(), Value::Number(p));
+        let was_open = old_stage
+            .as_ref()
+            .is_none_or(|s| s.outcome == Outcome::Open);
+        match target.outcome {
+            Outcome::Open => {
+                values.remove("closed_at");
+            }
+            _ if was_open || !values.contains_key("closed_at") => {
+                if let Some(t) = Utc.timestamp_millis_opt(now).single() {
+                    values.insert("closed_at".into(), Value::DateTime(t));
+                }
+            }
+            _ => {}
+        }
+    }
+    if target.outcome == Outcome::Lost {
+        if values.get("loss_reason").is_none_or(Value::is_empty) {
+            errors.push(FieldError {
+                field: "loss_reason".into(),
+                problem: Problem::Rule("problem.loss_reason_required"),
+            });
+        }
+    } else {
+        values.remove("loss_reason");
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::pipeline_records::default_pipeline_records;
+    use crate::domain::record_set::LOCAL_USER;
+    use crate::domain::sales_modules::DEALS;
+    use crate::domain::standard_modules::standard_schema;
+
+    const PROPOSAL: &str = "stage-new_business-proposal";
+    const NEGOTIATION: &str = "stage-new_business-negotiation";
+
+    fn data() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            d.upsert(r);
+        }
+        d
+    }
+
+    fn vals(stage: &str, probability: Option<f64>) -> BTreeMap<String, Value> {
+        let mut v: BTreeMap<String, Value> = [
+            ("title".to_string(), Value::Text("Deal".into())),
+            (
+                "pipeline".to_string(),
+                Value::Ref("pipeline-new_business".into()),
+            ),
+            ("stage".to_string(), Value::Ref(stage.into())),
+        ]
+        .into();
+        if let Some(p) = probability {
+            v.insert("probability".into(), Value::Number(p));
+        }
+        v
+    }
+
+    fn saved(values: BTreeMap<String, Value>) -> Record {
+        Record::new("d".into(), DEALS, 1, Some(LOCAL_USER.into()), values)
+    }
+
+    #[test]
+    fn a_new_deal_takes_its_stage_probability_unless_typed() {
+        let d = data();
+        let mut v = vals(PROPOSAL, None);
+        assert!(apply(&d, None, &mut v, 10).is_empty());
+        assert_eq!(probability(&v), Some(50.0));
+        let mut v = vals(PROPOSAL, Some(35.0));
+        apply(&d, None, &mut v, 10);
+        assert_eq!(probability(&v), Some(35.0));
+    }
+
+    #[test]
+    fn moving_follows_the_stage_default_but_keeps_an_own_probability() {
+        let d = data();
+        let before = saved(vals(PROPOSAL, Some(50.0)));
+        let mut moved = vals(NEGOTIATION, Some(50.0));
+        apply(&d, Some(&before), &mut moved, 10);
+        assert_eq!(probability(&moved), Some(75.0));
+
+        let own = saved(vals(PROPOSAL, Some(35.0)));
+        let mut moved = vals(NEGOTIATION, Some(35.0));
+        apply(&d, Some(&own), &mut moved, 10);
+        assert_eq!(probability(&moved), Some(35.0));
+
+        // Typed in the same edit as the move: the typed value wins.
+        let mut moved = vals(NEGOTIATION, Some(60.0));
+        apply(&d, Some(&before), &mut moved, 10);
+        assert_eq!(probability(&moved), Some(60.0));
+    }
+
+    #[test]
+    fn closing_stamps_the_time_and_lost_needs_a_reason() {
+        let d = data();
+        let before = saved(vals(PROPOSAL, Some(50.0)));
+        let mut won = vals("stage-new_business-won", Some(50.0));
+        assert!(apply(&d, Some(&before), &mut won, 1_700_000_000_000).is_empty());
+        assert_eq!(probability(&won), Some(100.0));
+        assert!(matches!(won.get("closed_at"), Some(Value::DateTime(_))));
+
+        let mut lost = vals("stage-new_business-lost", Some(50.0));
+        let errs = apply(&d, Some(&before), &mut lost, 10);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "loss_reason");
+        lost.insert("loss_reason".into(), Value::Text("price".into()));
+        assert!(apply(&d, Some(&before), &mut lost, 10).is_empty());
+        assert_eq!(probability(&lost), Some(0.0));
+
+        // Reopened: no close time, no loss reason.
+        let closed = saved(lost.clone());
+        let mut reopened = lost;
+        reopened.insert("stage".into(), Value::Ref(PROPOSAL.into()));
+        apply(&d, Some(&closed), &mut reopened, 20);
+        assert!(!reopened.contains_key("closed_at"));
+        assert!(!reopened.contains_key("loss_reason"));
+        assert_eq!(probability(&reopened), Some(50.0));
+    }
+
+    #[test]
+    fn probability_outside_0_to_100_is_refused() {
+        let d = data();
+        let mut v = vals(PROPOSAL, Some(140.0));
+        let errs = apply(&d, None, &mut v, 1);
+        assert!(errs.iter().any(|e| e.field == "probability"));
+    }
+}

@@ -1,0 +1,101 @@
+//! The one place a save consults a module's own rules (beyond what its field
+//! definitions say): every way of saving — form, board move, one-click complete —
+//! goes through `apply`, so the rules hold whichever way a change is made.
+
+use std::collections::BTreeMap;
+
+use super::activity_module::ACTIVITIES;
+use super::record::{Record, Timestamp};
+use super::record_set::Dataset;
+use super::sales_modules::{DEALS, RATES, STAGES};
+use super::validate::{FieldError, Problem};
+use super::value::Value;
+
+/// What the rules made of a save.
+#[derive(Debug, Default)]
+pub struct RuleOutcome {
+    pub errors: Vec<FieldError>,
+    /// New records of the same module the save also creates (the next occurrence of a
+    /// series), written in the same transaction.
+    pub follow_ups: Vec<BTreeMap<String, Value>>,
+}
+
+pub fn apply(
+    data: &Dataset,
+    module: &str,
+    before: Option<&Record>,
+    values: &mut BTreeMap<String, Value>,
+    now: Timestamp,
+    utc_offset_minutes: i32,
+) -> RuleOutcome {
+    let mut out = RuleOutcome::default();
+    match module {
+        DEALS => out.errors = super::deal_rules::apply(data, before, values, now),
+        ACTIVITIES => {
+            let (errors, next) =
+                super::activity_rules::apply(before, values, now, utc_offset_minutes);
+            out.errors = errors;
+            out.follow_ups.extend(next);
+        }
+        RATES => {
+            for f in ["currency", "base"] {
+                if let Some(Value::Text(code)) = values.get_mut(f) {
+                    *code = code.trim().to_ascii_uppercase();
+                    if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                        out.errors.push(FieldError {
+                            field: f.into(),
+                            problem: Problem::InvalidMoney(code.clone()),
+                        });
+                    }
+                }
+            }
+            if matches!(values.get("rate"), Some(Value::Number(n)) if *n <= 0.0) {
+                out.errors.push(FieldError {
+                    field: "rate".into(),
+                    problem: Problem::Rule("problem.positive"),
+                });
+            }
+        }
+        STAGES => {
+            if matches!(values.get("probability"), Some(Value::Number(n)) if !(0.0..=100.0).contains(n))
+            {
+                out.errors.push(FieldError {
+                    field: "probability".into(),
+                    problem: Problem::Rule("problem.percent_range"),
+                });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::standard_modules::standard_schema;
+
+    #[test]
+    fn rates_are_upper_cased_and_must_be_positive() {
+        let d = Dataset::new(standard_schema());
+        let mut v: BTreeMap<String, Value> = [
+            ("currency".to_string(), Value::Text(" usd".into())),
+            ("base".to_string(), Value::Text("EURO".into())),
+            ("rate".to_string(), Value::Number(0.0)),
+        ]
+        .into();
+        let out = apply(&d, RATES, None, &mut v, 1, 0);
+        assert_eq!(v.get("currency"), Some(&Value::Text("USD".into())));
+        let fields: Vec<_> = out.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["base", "rate"]);
+    }
+
+    #[test]
+    fn other_modules_have_no_extra_rules() {
+        let d = Dataset::new(standard_schema());
+        let mut v: BTreeMap<String, Value> =
+            [("name".to_string(), Value::Text("Acme".into()))].into();
+        let out = apply(&d, "companies", None, &mut v, 1, 0);
+        assert!(out.errors.is_empty() && out.follow_ups.is_empty());
+    }
+}

@@ -1,0 +1,259 @@
+//! Everything one save writes, worked out before anything is written: the module's
+//! rules applied, every value validated, the new revision, the records the rules
+//! create alongside it, and a history entry for each.
+
+use std::collections::BTreeMap;
+
+use super::module_rules;
+use super::record::{ChangeEntry, ChangeKind, Record, Timestamp};
+use super::record_set::Dataset;
+use super::validate::{validate_values, FieldError};
+use super::value::Value;
+
+#[derive(Debug, Default, Clone)]
+pub struct SavePlan {
+    pub inserts: Vec<Record>,
+    pub updates: Vec<Record>,
+    pub changes: Vec<ChangeEntry>,
+    /// The record the user saved, as it will be stored; `None` when nothing changed.
+    pub saved: Option<Record>,
+}
+
+/// Who and when: the facts a save needs from outside the core.
+pub struct SaveContext<'a> {
+    pub now: Timestamp,
+    pub utc_offset_minutes: i32,
+    /// The current user, recorded on history entries and owning new records.
+    pub user: &'a str,
+    pub new_id: &'a mut dyn FnMut() -> String,
+}
+
+pub fn change_entry(
+    id: String,
+    record: &Record,
+    before: Option<&Record>,
+    user: &str,
+) -> ChangeEntry {
+    ChangeEntry {
+        id,
+        record_id: record.id.clone(),
+        module: record.module.clone(),
+        at: record.updated_at,
+        user: Some(user.to_string()),
+        revision: record.revision,
+        kind: if before.is_some() {
+            ChangeKind::Updated
+        } else {
+            ChangeKind::Created
+        },
+        fields: before.map(|b| record.changes_from(b)).unwrap_or_default(),
+    }
+}
+
+/// Plans saving `values` as a new record of `module` (when `before` is `None`) or as
+/// the next revision of `before`. `owner` of `None` keeps the current owner (or makes
+/// the current user the owner of a new record).
+pub fn plan_save(
+    data: &Dataset,
+    module: &str,
+    before: Option<&Record>,
+    mut values: BTreeMap<String, Value>,
+    owner: Option<String>,
+    ctx: &mut SaveContext,
+) -> Result<SavePlan, Vec<FieldError>> {
+    let def = data.schema.module(module).ok_or_else(Vec::new)?;
+    let rules = module_rules::apply(
+        data,
+        module,
+        before,
+        &mut values,
+        ctx.now,
+        ctx.utc_offset_minutes,
+    );
+    let own_id = before.map(|b| b.id.as_str()).unwrap_or_default();
+    let mut errors = rules.errors;
+    for e in validate_values(def, &values, own_id, data) {
+        if !errors.iter().any(|x| x.field == e.field) {
+            errors.push(e);
+        }
+    }
+    if let Some(o) = &owner {
+        if !super::validate::Lookups::user_exists(data, o) {
+            errors.push(FieldError {
+                field: "owner".into(),
+                problem: super::validate::Problem::UnknownUser(o.clone()),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        // Report in the order the form shows the fields.
+        errors.sort_by_key(|e| {
+            def.fields
+                .iter()
+                .position(|f| f.key == e.field)
+                .unwrap_or(usize::MAX)
+        });
+        return Err(errors);
+    }
+    let mut plan = SavePlan::default();
+    let saved = match before {
+        None => {
+            let owner = owner.unwrap_or_else(|| ctx.user.to_string());
+            let r = Record::new((ctx.new_id)(), module, ctx.now, Some(owner), values);
+            plan.changes
+                .push(change_entry((ctx.new_id)(), &r, None, ctx.user));
+            plan.inserts.push(r.clone());
+            Some(r)
+        }
+        Some(b) => {
+            let owner = owner.or_else(|| b.owner.clone());
+            b.revised(values, owner, ctx.now).inspect(|r| {
+                plan.changes
+                    .push(change_entry((ctx.new_id)(), r, Some(b), ctx.user));
+                plan.updates.push(r.clone());
+            })
+        }
+    };
+    for follow in rules.follow_ups {
+        let owner = saved
+            .as_ref()
+            .and_then(|r| r.owner.clone())
+            .unwrap_or_else(|| ctx.user.to_string());
+        let r = Record::new((ctx.new_id)(), module, ctx.now, Some(owner), follow);
+        plan.changes
+            .push(change_entry((ctx.new_id)(), &r, None, ctx.user));
+        plan.inserts.push(r);
+    }
+    plan.saved = saved;
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::activity_module::ACTIVITIES;
+    use crate::domain::pipeline_records::default_pipeline_records;
+    use crate::domain::record_set::LOCAL_USER;
+    use crate::domain::sales_modules::DEALS;
+    use crate::domain::standard_modules::standard_schema;
+    use chrono::{TimeZone, Utc};
+
+    fn ctx_ids() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("id-{n}")
+        }
+    }
+
+    fn data() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            d.upsert(r);
+        }
+        d
+    }
+
+    #[test]
+    fn a_stage_move_is_one_update_with_its_history() {
+        let mut d = data();
+        let mut ids = ctx_ids();
+        let mut ctx = SaveContext {
+            now: 100,
+            utc_offset_minutes: 0,
+            user: LOCAL_USER,
+            new_id: &mut ids,
+        };
+        let values: BTreeMap<String, Value> = [
+            ("title".to_string(), Value::Text("Big".into())),
+            (
+                "pipeline".to_string(),
+                Value::Ref("pipeline-new_business".into()),
+            ),
+            (
+                "stage".to_string(),
+                Value::Ref("stage-new_business-qualification".into()),
+            ),
+        ]
+        .into();
+        let plan = plan_save(&d, DEALS, None, values, None, &mut ctx).unwrap();
+        let deal = plan.saved.clone().unwrap();
+        assert_eq!(deal.owner.as_deref(), Some(LOCAL_USER));
+        assert_eq!(deal.get("probability"), Some(&Value::Number(10.0)));
+        d.upsert(deal.clone());
+
+        let mut moved = deal.values.clone();
+        moved.insert(
+            "stage".into(),
+            Value::Ref("stage-new_business-proposal".into()),
+        );
+        ctx.now = 200;
+        let plan = plan_save(&d, DEALS, Some(&deal), moved, None, &mut ctx).unwrap();
+        assert_eq!(plan.updates.len(), 1);
+        let fields: Vec<_> = plan.changes[0]
+            .fields
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
+        assert_eq!(fields, vec!["probability", "stage"]);
+        assert_eq!(plan.changes[0].at, 200);
+    }
+
+    #[test]
+    fn refused_saves_name_fields_in_form_order() {
+        let d = data();
+        let mut ids = ctx_ids();
+        let mut ctx = SaveContext {
+            now: 1,
+            utc_offset_minutes: 0,
+            user: LOCAL_USER,
+            new_id: &mut ids,
+        };
+        let values: BTreeMap<String, Value> = [
+            (
+                "pipeline".to_string(),
+                Value::Ref("pipeline-new_business".into()),
+            ),
+            (
+                "stage".to_string(),
+                Value::Ref("stage-new_business-lost".into()),
+            ),
+        ]
+        .into();
+        let errs = plan_save(&d, DEALS, None, values, Some("nobody".into()), &mut ctx).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["title", "loss_reason", "owner"]);
+    }
+
+    #[test]
+    fn completing_a_recurring_task_plans_the_next_in_the_same_write() {
+        let d = data();
+        let mut ids = ctx_ids();
+        let mut ctx = SaveContext {
+            now: 1,
+            utc_offset_minutes: 0,
+            user: LOCAL_USER,
+            new_id: &mut ids,
+        };
+        let values: BTreeMap<String, Value> = [
+            ("subject".to_string(), Value::Text("Weekly report".into())),
+            ("kind".to_string(), Value::Text("task".into())),
+            ("done".to_string(), Value::Bool(true)),
+            ("repeat".to_string(), Value::Text("daily".into())),
+            (
+                "due".to_string(),
+                Value::DateTime(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()),
+            ),
+        ]
+        .into();
+        let plan = plan_save(&d, ACTIVITIES, None, values, None, &mut ctx).unwrap();
+        assert_eq!(plan.inserts.len(), 2);
+        assert_eq!(plan.changes.len(), 2);
+        assert_eq!(
+            plan.inserts[1].get("due"),
+            Some(&Value::DateTime(
+                Utc.with_ymd_and_hms(2026, 1, 6, 9, 0, 0).unwrap()
+            ))
+        );
+    }
+}
