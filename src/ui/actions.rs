@@ -7,12 +7,17 @@ use leptos::prelude::*;
 
 use super::format::count;
 use super::notice::Notice;
-use super::state::{db, new_id, now, set_db, AppState, LoadState};
-use crate::domain::record::{ChangeEntry, ChangeKind};
-use crate::domain::record_set::{Dataset, LOCAL_USER};
+use super::state::{db, new_id, now, set_db, utc_offset, AppState, LoadState};
+use crate::domain::pipeline::Pipeline;
+use crate::domain::pipeline_records::{default_pipeline_records, plan_pipeline_save};
+use crate::domain::record::ChangeEntry;
+use crate::domain::record_set::Dataset;
+use crate::domain::sales_modules::PIPELINES;
 use crate::domain::sample::sample_records;
+use crate::domain::save_plan::{change_entry, plan_save, SaveContext};
+use crate::domain::validate::FieldError;
 use crate::domain::{Record, Value};
-use crate::i18n::{t, tr, Locale};
+use crate::i18n::{label, t, tr, Locale};
 use crate::storage::db::{WriteBatch, CONFLICT};
 use crate::storage::{Db, StorageError};
 
@@ -46,21 +51,9 @@ pub async fn load_everything(st: AppState) {
                 }
             });
             st.load.set(LoadState::Ready);
+            ensure_pipelines(st).await;
         }
         Err(e) => st.load.set(LoadState::Failed(storage_message(l, &e))),
-    }
-}
-
-fn change(record: &Record, kind: ChangeKind, before: Option<&Record>) -> ChangeEntry {
-    ChangeEntry {
-        id: new_id(),
-        record_id: record.id.clone(),
-        module: record.module.clone(),
-        at: record.updated_at,
-        user: Some(LOCAL_USER.into()),
-        revision: record.revision,
-        kind,
-        fields: before.map(|b| record.changes_from(b)).unwrap_or_default(),
     }
 }
 
@@ -75,46 +68,176 @@ async fn commit(st: AppState, batch: WriteBatch) -> Result<(), String> {
     result.map_err(|e| storage_message(l, &e))
 }
 
-/// Creates a record or saves a new revision of `existing`. Returns the saved record;
-/// `Ok(None)` when nothing had changed.
+/// Why a save did not happen.
+#[derive(Debug, Clone)]
+pub enum SaveError {
+    /// The values break a field or module rule; nothing was written.
+    Invalid(Vec<FieldError>),
+    /// IndexedDB refused the write; the message names the cause.
+    Storage(String),
+}
+
+impl SaveError {
+    /// One line for a notice: the first problem, or the storage failure.
+    pub fn message(&self, l: Locale, module: &str, data: &Dataset) -> String {
+        match self {
+            SaveError::Storage(m) => m.clone(),
+            SaveError::Invalid(errors) => errors
+                .first()
+                .map(|e| {
+                    let name = data
+                        .schema
+                        .module(module)
+                        .and_then(|m| m.field(&e.field))
+                        .map(|f| label(l, &f.label))
+                        .unwrap_or_else(|| t(l, "field.owner"));
+                    tr(
+                        l,
+                        e.problem.key(),
+                        &[("field", &name), ("value", &e.problem.detail())],
+                    )
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Creates a record or saves a new revision of `existing`, with the module's rules
+/// applied and whatever they create alongside, all in one transaction. Returns the
+/// saved record; `Ok(None)` when nothing had changed.
 pub async fn save_record(
     st: AppState,
     module: &str,
     existing: Option<Record>,
     values: BTreeMap<String, Value>,
-) -> Result<Option<Record>, String> {
-    let at = now();
-    let (batch, saved) = match &existing {
-        None => {
-            let record = Record::new(new_id(), module, at, Some(LOCAL_USER.into()), values);
-            let entry = change(&record, ChangeKind::Created, None);
-            (
-                WriteBatch {
-                    inserts: vec![record.clone()],
-                    changes: vec![entry],
-                    ..Default::default()
-                },
-                record,
-            )
-        }
-        Some(before) => {
-            let Some(record) = before.revised(values, before.owner.clone(), at) else {
-                return Ok(None);
-            };
-            let entry = change(&record, ChangeKind::Updated, Some(before));
-            (
-                WriteBatch {
-                    updates: vec![record.clone()],
-                    changes: vec![entry],
-                    ..Default::default()
-                },
-                record,
-            )
-        }
+    owner: Option<String>,
+) -> Result<Option<Record>, SaveError> {
+    let user = st.current_user.get_untracked();
+    let mut ids = new_id;
+    let plan = st.data.with_untracked(|d| {
+        plan_save(
+            d,
+            module,
+            existing.as_ref(),
+            values,
+            owner,
+            &mut SaveContext {
+                now: now(),
+                utc_offset_minutes: utc_offset(),
+                user: &user,
+                new_id: &mut ids,
+            },
+        )
+    });
+    let plan = plan.map_err(SaveError::Invalid)?;
+    if plan.saved.is_none() && plan.inserts.is_empty() {
+        return Ok(None);
+    }
+    let batch = WriteBatch {
+        inserts: plan.inserts.clone(),
+        updates: plan.updates.clone(),
+        changes: plan.changes,
+        ..Default::default()
     };
+    commit(st, batch).await.map_err(SaveError::Storage)?;
+    st.data.update(|d| {
+        for r in plan.inserts.into_iter().chain(plan.updates) {
+            d.upsert(r);
+        }
+    });
+    Ok(plan.saved)
+}
+
+/// Saves a change to some fields of a stored record (a board move, a one-click
+/// complete), through the same rules as the form.
+pub async fn update_fields(
+    st: AppState,
+    module: &str,
+    id: &str,
+    set: Vec<(String, Value)>,
+) -> Result<Option<Record>, SaveError> {
+    let l = st.locale.get_untracked();
+    let Some(before) = st.data.with_untracked(|d| d.get(module, id).cloned()) else {
+        return Err(SaveError::Storage(t(l, "record.not_found")));
+    };
+    let mut values = before.values.clone();
+    for (k, v) in set {
+        values.insert(k, v);
+    }
+    save_record(st, module, Some(before), values, None).await
+}
+
+/// Writes a pipeline's edited stages, and moves the deals of removed stages, in one
+/// transaction.
+pub async fn save_pipeline(
+    st: AppState,
+    edited: &Pipeline,
+    moves: &[(String, String)],
+) -> Result<(), String> {
+    let l = st.locale.get_untracked();
+    let user = st.current_user.get_untracked();
+    let at = now();
+    let plan = st
+        .data
+        .with_untracked(|d| plan_pipeline_save(d, edited, moves, at))
+        .map_err(|_| t(l, "pipeline.err.has_deals"))?;
+    if plan.is_empty() {
+        return Ok(());
+    }
+    let mut batch = WriteBatch::default();
+    for r in &plan.inserts {
+        batch.changes.push(change_entry(new_id(), r, None, &user));
+        batch.inserts.push(r.clone());
+    }
+    for (before, after) in &plan.updates {
+        batch
+            .changes
+            .push(change_entry(new_id(), after, Some(before), &user));
+        batch.updates.push(after.clone());
+    }
+    batch.deletes = plan.deletes.iter().map(|r| r.id.clone()).collect();
     commit(st, batch).await?;
-    st.data.update(|d| d.upsert(saved.clone()));
-    Ok(Some(saved))
+    st.data.update(|d| {
+        for r in plan.inserts {
+            d.upsert(r);
+        }
+        for (_, r) in plan.updates {
+            d.upsert(r);
+        }
+        for r in plan.deletes {
+            d.remove(&r.module, &r.id);
+        }
+    });
+    Ok(())
+}
+
+/// A new database gets the default pipelines, so deals have somewhere to go.
+pub async fn ensure_pipelines(st: AppState) {
+    let l = st.locale.get_untracked();
+    let has_any = st
+        .data
+        .with_untracked(|d| d.set(PIPELINES).is_some_and(|s| !s.is_empty()));
+    if has_any {
+        return;
+    }
+    let user = st.current_user.get_untracked();
+    let records = default_pipeline_records(now(), &|k| t(l, k));
+    let batch = WriteBatch {
+        changes: records
+            .iter()
+            .map(|r| change_entry(new_id(), r, None, &user))
+            .collect(),
+        inserts: records.clone(),
+        ..Default::default()
+    };
+    match commit(st, batch).await {
+        Ok(()) => st.data.update(|d| {
+            for r in records {
+                d.upsert(r);
+            }
+        }),
+        Err(msg) => st.notice.set(Some(Notice::error(msg))),
+    }
 }
 
 /// Records that would lose their link if `id` were deleted: (module, record, field).
@@ -128,27 +251,54 @@ pub fn dependents(data: &Dataset, module: &str, id: &str) -> Vec<(Record, String
 }
 
 /// Deletes a record and, in the same transaction, clears the lookups that pointed at
-/// it, so no record is left linking to nothing.
+/// it, so no record is left linking to nothing. A record that cannot exist without
+/// this one (a contact's role on a deal) goes with it — unless others depend on it
+/// in turn (a stage still holding deals), and then nothing is deleted.
 pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), String> {
+    let l = st.locale.get_untracked();
     let at = now();
     let linked = st.data.with_untracked(|d| dependents(d, module, id));
     let mut batch = WriteBatch {
         deletes: vec![id.to_string()],
         ..Default::default()
     };
+    let mut gone = Vec::new();
     for (record, field) in linked {
+        let required = st.data.with_untracked(|d| {
+            d.schema
+                .module(&record.module)
+                .and_then(|m| m.field(&field))
+                .is_some_and(|f| f.required)
+        });
+        if required {
+            let held = st
+                .data
+                .with_untracked(|d| dependents(d, &record.module, &record.id).len());
+            if held > 0 {
+                return Err(t(l, "delete.blocked"));
+            }
+            batch.deletes.push(record.id.clone());
+            gone.push((record.module.clone(), record.id.clone()));
+            continue;
+        }
         let mut values = record.values.clone();
         values.remove(&field);
         if let Some(next) = record.revised(values, record.owner.clone(), at) {
-            batch
-                .changes
-                .push(change(&next, ChangeKind::Updated, Some(&record)));
+            batch.changes.push(change_entry(
+                new_id(),
+                &next,
+                Some(&record),
+                &st.current_user.get_untracked(),
+            ));
             batch.updates.push(next);
         }
     }
     commit(st, batch.clone()).await?;
     st.data.update(|d| {
         d.remove(module, id);
+        for (m, id) in gone {
+            d.remove(&m, &id);
+        }
         for r in batch.updates {
             d.upsert(r);
         }
@@ -166,9 +316,10 @@ pub async fn load_sample(st: AppState) {
                 .with_untracked(|d| d.get(&r.module, &r.id).is_none())
         })
         .collect();
+    let user = st.current_user.get_untracked();
     let changes = records
         .iter()
-        .map(|r| change(r, ChangeKind::Created, None))
+        .map(|r| change_entry(new_id(), r, None, &user))
         .collect();
     let batch = WriteBatch {
         inserts: records.clone(),
@@ -214,5 +365,6 @@ pub async fn restore(
         }
         *d = fresh;
     });
+    ensure_pipelines(st).await;
     Ok(())
 }

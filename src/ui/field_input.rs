@@ -237,23 +237,113 @@ pub fn FieldControl(
             }
             .into_any()
         }
-        FieldKind::User => {
-            let users = st.data.with_untracked(|d| d.users.clone());
+        FieldKind::User => view! {
+            <select id=id.clone() aria-describedby=described_by.clone() on:change=set_text>
+                <option value="">{tk("form.choose")}</option>
+                {move || {
+                    let l = st.locale.get();
+                    let current = text();
+                    st.data
+                        .with(|d| {
+                            d.user_ids()
+                                .into_iter()
+                                .map(|u| {
+                                    let selected = current == u;
+                                    let name = user_name(l, d, &u);
+                                    view! {
+                                        <option value=u selected=selected>
+                                            {name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
+            </select>
+        }
+        .into_any(),
+        FieldKind::Lookup {
+            module,
+            within: Some(other),
+        } => {
+            // A dependent lookup (a deal's stage) offers the few records that belong
+            // to the form's other link, as a plain select.
+            let others = use_context::<FormInputs>();
             view! {
-                <select id=id.clone() aria-describedby=described_by.clone() on:change=set_text>
+                <select
+                    id=id.clone()
+                    aria-invalid=invalid
+                    aria-required=required.then_some("true")
+                    aria-describedby=described_by.clone()
+                    on:change=set_text
+                >
                     <option value="">{tk("form.choose")}</option>
                     {move || {
-                        let l = st.locale.get();
                         let current = text();
-                        users
-                            .iter()
-                            .map(|u| {
-                                let selected = &current == u;
-                                view! {
-                                    <option value=u.clone() selected=selected>
-                                        {user_name(l, u)}
-                                    </option>
-                                }
+                        let parent = others
+                            .as_ref()
+                            .and_then(|o| o.0.get(&other).map(|s| text_of(&s.get())))
+                            .unwrap_or_default();
+                        st.data
+                            .with(|d| choices_within(d, &module, &other, &parent))
+                            .into_iter()
+                            .map(|(rid, title)| {
+                                let selected = rid == current;
+                                view! { <option value=rid selected=selected>{title}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Color => view! {
+            <input
+                id=id.clone()
+                type="color"
+                aria-describedby=described_by.clone()
+                prop:value=move || {
+                    let v = text();
+                    if v.is_empty() { "#4f6bed".to_string() } else { v }
+                }
+                on:input=set_text
+            />
+        }
+        .into_any(),
+        FieldKind::Lookup { module, .. }
+            if st
+                .data
+                .with_untracked(|d| d.schema.module(&module).is_some_and(|m| !m.nav)) =>
+        {
+            // Settings-like modules (pipelines, members) hold few records: a select.
+            view! {
+                <select
+                    id=id.clone()
+                    aria-invalid=invalid
+                    aria-required=required.then_some("true")
+                    aria-describedby=described_by.clone()
+                    on:change=set_text
+                >
+                    <option value="">{tk("form.choose")}</option>
+                    {move || {
+                        let current = text();
+                        st.data
+                            .with(|d| {
+                                let mut all: Vec<(String, String)> = d
+                                    .set(&module)
+                                    .map(|s| {
+                                        s.records()
+                                            .map(|r| (r.id.clone(), d.title(&module, &r.id).unwrap_or_default()))
+                                            .collect()
+                                    })
+                                    .unwrap_or_default();
+                                all.sort_by(|a, b| a.1.cmp(&b.1));
+                                all
+                            })
+                            .into_iter()
+                            .map(|(rid, title)| {
+                                let selected = rid == current;
+                                view! { <option value=rid selected=selected>{title}</option> }
                             })
                             .collect_view()
                     }}
@@ -327,6 +417,45 @@ pub fn FieldControl(
             </p>
         </div>
     }
+}
+
+/// Every field's input of the form being edited, so one control can follow another
+/// (the stages offered follow the chosen pipeline).
+#[derive(Clone)]
+pub struct FormInputs(pub std::collections::BTreeMap<String, RwSignal<FieldInput>>);
+
+/// Records of `module` whose `field` links to `parent`, in their natural order
+/// (stages by position), as (id, title).
+fn choices_within(
+    d: &crate::domain::record_set::Dataset,
+    module: &str,
+    field: &str,
+    parent: &str,
+) -> Vec<(String, String)> {
+    use crate::domain::Value;
+    let Some(set) = d.set(module) else {
+        return Vec::new();
+    };
+    if module == crate::domain::sales_modules::STAGES {
+        return crate::domain::pipeline_records::load_pipeline(d, parent)
+            .map(|p| {
+                p.stages
+                    .into_iter()
+                    .map(|s| {
+                        let title = d.title(module, &s.id).unwrap_or_default();
+                        (s.id, title)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    let mut out: Vec<(String, String)> = set
+        .records()
+        .filter(|r| matches!(r.get(field), Some(Value::Ref(p)) if p == parent))
+        .map(|r| (r.id.clone(), set.module.title_of(r)))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
 }
 
 /// Picks a record of another module by searching it, so it works with 100,000 records.

@@ -112,11 +112,14 @@ pub fn date_time(l: Locale, t: DateTime<Utc>) -> String {
     timestamp(l, t.timestamp_millis())
 }
 
-pub fn user_name(l: Locale, id: &str) -> String {
+/// A user's display name: this browser's own user in the user's words, a team
+/// member by name, or a note that the member no longer exists.
+pub fn user_name(l: Locale, data: &Dataset, id: &str) -> String {
     if id == LOCAL_USER {
         t(l, "user.local")
     } else {
-        id.to_string()
+        data.member_name(id)
+            .unwrap_or_else(|| t(l, "value.missing_record"))
     }
 }
 
@@ -148,7 +151,7 @@ pub fn value_text(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
         (FieldKind::Lookup { module, .. }, Value::Ref(id)) => data
             .title(module, id)
             .unwrap_or_else(|| t(l, "value.missing_record")),
-        (FieldKind::User, Value::Ref(id)) => user_name(l, id),
+        (FieldKind::User, Value::Ref(id)) => user_name(l, data, id),
         (_, v) => v.to_plain(),
     }
 }

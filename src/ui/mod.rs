@@ -15,6 +15,7 @@ mod record_form;
 mod record_page;
 mod route;
 mod state;
+mod timeline_view;
 
 /// Mounts the app into the page's body.
 pub fn start() {

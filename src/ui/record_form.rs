@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::save_record;
+use super::actions::{save_record, SaveError};
 use super::field_input::FieldControl;
-use super::format::count;
+use super::format::{count, user_name};
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
 use crate::domain::input::{parse_input, to_input, FieldInput};
-use crate::domain::validate::{validate_values, Problem};
-use crate::domain::{ModuleDef, Record, Value};
+use crate::domain::validate::Problem;
+use crate::domain::{FieldDef, FieldKind, ModuleDef, Record};
 use crate::i18n::{label, t, tn, tr, Locale};
 
 fn problem_text(l: Locale, def: &ModuleDef, field: &str, p: &Problem) -> String {
@@ -49,14 +49,14 @@ pub fn RecordForm(
         .fields
         .iter()
         .map(|f| {
+            // Prefilled values arrive as typed text (a record id, a local date-time).
             let prefilled = prefill
                 .iter()
                 .find(|(k, _)| k == &f.key)
-                .map(|(_, v)| Value::Ref(v.clone()));
+                .map(|(_, v)| FieldInput::Text(v.clone()));
             let current = existing
                 .as_ref()
                 .and_then(|r| r.get(&f.key).cloned())
-                .or(prefilled)
                 .or_else(|| {
                     if existing.is_none() {
                         f.default.clone()
@@ -64,12 +64,27 @@ pub fn RecordForm(
                         None
                     }
                 });
-            (
-                f.key.clone(),
-                RwSignal::new(to_input(&f.kind, current.as_ref(), &ctx)),
-            )
+            let input = match prefilled {
+                Some(p) if existing.is_none() => p,
+                _ => to_input(&f.kind, current.as_ref(), &ctx),
+            };
+            (f.key.clone(), RwSignal::new(input))
         })
         .collect();
+    let owner = RwSignal::new(
+        existing
+            .as_ref()
+            .and_then(|r| r.owner.clone())
+            .unwrap_or_else(|| st.current_user.get_untracked()),
+    );
+    // Saving a record added from another record's page goes back to that page.
+    let came_from: Option<Route> = prefill.iter().find_map(|(k, v)| match def.field(k) {
+        Some(FieldDef {
+            kind: FieldKind::Lookup { module, .. },
+            ..
+        }) => Some(Route::View(module.clone(), v.clone())),
+        _ => None,
+    });
     let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
     let form_error = RwSignal::new(None::<String>);
     // Editing a field clears its message (the others stay until the next submit)
@@ -88,6 +103,7 @@ pub fn RecordForm(
             }
         });
     }
+    provide_context(super::field_input::FormInputs(inputs.clone()));
     let def = StoredValue::new(def);
     let existing = StoredValue::new(existing);
     let inputs = StoredValue::new(inputs);
@@ -119,7 +135,7 @@ pub fn RecordForm(
         let mut found = BTreeMap::new();
         def.with_value(|m| {
             inputs.with_value(|ins| {
-                for f in &m.fields {
+                for f in m.fields.iter().filter(|f| !f.system) {
                     let input = ins[&f.key].get_untracked();
                     match parse_input(&f.kind, &input, &ctx) {
                         Ok(Some(v)) => {
@@ -132,15 +148,17 @@ pub fn RecordForm(
                     }
                 }
             });
-            let own_id =
-                existing.with_value(|r| r.as_ref().map(|r| r.id.clone()).unwrap_or_default());
-            st.data.with_untracked(|d| {
-                for e in validate_values(m, &values, &own_id, d) {
-                    found.entry(e.field).or_insert(e.problem);
+            // Fields the app keeps itself are carried over, never typed.
+            if let Some(r) = existing.get_value() {
+                for f in m.fields.iter().filter(|f| f.system) {
+                    if let Some(v) = r.get(&f.key) {
+                        values.insert(f.key.clone(), v.clone());
+                    }
                 }
-            });
+            }
         });
-        if !found.is_empty() {
+        let show_errors = move |found: BTreeMap<String, Problem>| {
+            let l = st.locale.get_untracked();
             let first = def.with_value(|m| {
                 m.fields
                     .iter()
@@ -153,14 +171,20 @@ pub fn RecordForm(
             if let Some(key) = first {
                 focus(&format!("f-{key}"));
             }
+        };
+        if !found.is_empty() {
+            show_errors(found);
             return;
         }
         errors.set(BTreeMap::new());
         form_error.set(None);
         let module = def.with_value(|m| m.key.clone());
         let before = existing.get_value();
+        let back = came_from.clone();
         spawn_local(async move {
-            match save_record(st, &module, before.clone(), values).await {
+            match save_record(st, &module, before.clone(), values, Some(owner.get_untracked()))
+                .await
+            {
                 Ok(saved) => {
                     st.unsaved.set(false);
                     let record_id = saved
@@ -173,11 +197,14 @@ pub fn RecordForm(
                     } else {
                         "form.unchanged"
                     };
-                    navigate(&Route::View(module, record_id));
+                    navigate(&back.unwrap_or(Route::View(module, record_id)));
                     st.notice.set(Some(Notice::success(t(l, key))));
                 }
+                Err(SaveError::Invalid(list)) => {
+                    show_errors(list.into_iter().map(|e| (e.field, e.problem)).collect())
+                }
                 // The form keeps what was typed, so nothing is lost on a failed save.
-                Err(msg) => form_error.set(Some(msg)),
+                Err(SaveError::Storage(msg)) => form_error.set(Some(msg)),
             }
         });
     };
@@ -190,6 +217,7 @@ pub fn RecordForm(
                 .map(|section| {
                     let controls = m
                         .fields_in(&section.key)
+                        .filter(|f| !f.system)
                         .map(|f| {
                             let key = f.key.clone();
                             let error = Signal::derive(move || {
@@ -203,10 +231,21 @@ pub fn RecordForm(
                             view! { <FieldControl field=f.clone() input=input error=error /> }
                         })
                         .collect_view();
+                    let owner_control = (section.key == m.sections[0].key).then(|| {
+                        let error = Signal::derive(move || {
+                            let l = st.locale.get();
+                            errors.with(|e| {
+                                e.get("owner").map(|p| {
+                                    tr(l, p.key(), &[("field", &t(l, "field.owner")), ("value", &p.detail())])
+                                })
+                            })
+                        });
+                        view! { <OwnerControl owner=owner error=error /> }
+                    });
                     view! {
                         <fieldset class="form-section">
                             <legend>{label(l, &section.label)}</legend>
-                            <div class="form-grid">{controls}</div>
+                            <div class="form-grid">{controls} {owner_control}</div>
                         </fieldset>
                     }
                 })
@@ -239,6 +278,39 @@ pub fn RecordForm(
         </section>
     }
     .into_any()
+}
+
+/// Who owns the record: any team member or this browser's own user.
+#[component]
+fn OwnerControl(owner: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
+    let st = use_state();
+    let users = move || st.data.with(|d| d.user_ids());
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label for="f-owner">{tk("field.owner")}</label>
+            <select
+                id="f-owner"
+                aria-describedby=move || error.with(Option::is_some).then_some("f-owner-error")
+                on:change=move |ev| owner.set(event_target_value(&ev))
+            >
+                {move || {
+                    let l = st.locale.get();
+                    let current = owner.get();
+                    users()
+                        .into_iter()
+                        .map(|u| {
+                            let selected = u == current;
+                            let name = st.data.with(|d| user_name(l, d, &u));
+                            view! { <option value=u selected=selected>{name}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="error" id="f-owner-error" hidden=move || error.with(Option::is_none)>
+                {move || error.get()}
+            </p>
+        </div>
+    }
 }
 
 fn focus(element_id: &str) {

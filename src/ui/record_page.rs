@@ -1,14 +1,14 @@
-//! A record's page: its fields by section, related lists, history, edit and delete.
+//! A record's page: its fields by section, related lists, timeline, edit and delete.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::{delete_record, dependents, storage_message};
+use super::actions::{delete_record, dependents};
+use super::timeline_view::Timeline;
 use super::format::{count, timestamp, user_name, value_text, value_view};
 use super::notice::Notice;
 use super::route::{navigate, Route};
-use super::state::{db, tk, use_state};
-use crate::domain::record::{ChangeEntry, ChangeKind};
+use super::state::{tk, use_state};
 use crate::domain::ModuleDef;
 use crate::i18n::{label, t, tn, tr};
 
@@ -33,7 +33,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
         let l = st.locale.get();
         record
             .get()
-            .map(|r| def.with_value(|m| m.title_of(&r)))
+            .and_then(|r| st.data.with(|d| d.title(&r.module, &r.id)))
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| t(l, "record.untitled"))
     };
@@ -94,7 +94,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                                         ("revision", &count(l, r.revision as usize)),
                                         (
                                             "owner",
-                                            &r.owner.as_deref().map(|o| user_name(l, o)).unwrap_or_default(),
+                                            &r.owner.as_deref().map(|o| st.data.with(|d| user_name(l, d, o))).unwrap_or_default(),
                                         ),
                                     ],
                                 )
@@ -141,9 +141,13 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                         })
                 }}
                 <RelatedLists def=def id=id />
-                <History def=def id=id record_revision=Signal::derive(move || {
-                    record.get().map(|r| r.revision).unwrap_or(0)
-                }) />
+                <Timeline
+                    def=def
+                    id=id
+                    record_revision=Signal::derive(move || {
+                        record.get().map(|r| r.revision).unwrap_or(0)
+                    })
+                />
             </article>
         </Show>
     }
@@ -251,7 +255,7 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
                         .take(200)
                         .map(|r| {
                             let href = Route::View(other.clone(), r.id.clone()).href();
-                            let name = other_def.title_of(r);
+                            let name = d.title(&other, &r.id).unwrap_or_default();
                             let name = if name.is_empty() { t(l, "record.untitled") } else { name };
                             let extra: Vec<String> = columns
                                 .iter()
@@ -279,100 +283,5 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
                 })
                 .collect::<Vec<_>>()
         })
-    }
-}
-
-/// The record's saved changes, newest first, read from the history store.
-#[component]
-fn History(
-    def: StoredValue<ModuleDef>,
-    id: StoredValue<String>,
-    record_revision: Signal<u64>,
-) -> impl IntoView {
-    let st = use_state();
-    let entries = RwSignal::new(Vec::<ChangeEntry>::new());
-    let failed = RwSignal::new(None::<String>);
-    // Re-read whenever the record gets a new revision.
-    Effect::new(move |_| {
-        record_revision.track();
-        let record_id = id.get_value();
-        spawn_local(async move {
-            if let Some(db) = db() {
-                match db.changes_for(&record_id).await {
-                    Ok(mut list) => {
-                        list.reverse();
-                        entries.set(list);
-                    }
-                    Err(e) => failed.set(Some(storage_message(st.locale.get_untracked(), &e))),
-                }
-            }
-        });
-    });
-    let rows = move || {
-        let l = st.locale.get();
-        st.data.with(|d| {
-            def.with_value(|m| {
-                entries
-                    .get()
-                    .into_iter()
-                    .map(|c| {
-                        let what = match c.kind {
-                            ChangeKind::Created => t(l, "history.created"),
-                            ChangeKind::Updated => t(l, "history.updated"),
-                        };
-                        let fields = c
-                            .fields
-                            .iter()
-                            .map(|fc| {
-                                let name = match m.field(&fc.field) {
-                                    Some(f) => label(l, &f.label),
-                                    None if fc.field == "owner" => t(l, "field.owner"),
-                                    None => fc.field.clone(),
-                                };
-                                let (old, new) = match m.field(&fc.field) {
-                                    Some(f) => (
-                                        fc.old.as_ref().map(|v| value_text(l, d, f, v)),
-                                        fc.new.as_ref().map(|v| value_text(l, d, f, v)),
-                                    ),
-                                    None => (
-                                        fc.old.as_ref().map(|v| v.to_plain()),
-                                        fc.new.as_ref().map(|v| v.to_plain()),
-                                    ),
-                                };
-                                let text = tr(
-                                    l,
-                                    "history.field",
-                                    &[
-                                        ("field", &name),
-                                        ("old", &old.unwrap_or_else(|| "—".into())),
-                                        ("new", &new.unwrap_or_else(|| "—".into())),
-                                    ],
-                                );
-                                view! { <li>{text}</li> }
-                            })
-                            .collect_view();
-                        view! {
-                            <li>
-                                <span class="history-when">{timestamp(l, c.at)}</span>
-                                " "
-                                <strong>{what}</strong>
-                                " "
-                                <span class="muted">
-                                    {c.user.as_deref().map(|u| user_name(l, u)).unwrap_or_default()}
-                                </span>
-                                <ul class="history-fields">{fields}</ul>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            })
-        })
-    };
-    view! {
-        <section class="record-section">
-            <h2>{tk("history.title")}</h2>
-            {move || failed.get().map(|m| view! { <p role="alert">{m}</p> })}
-            <ul class="history">{rows}</ul>
-        </section>
     }
 }

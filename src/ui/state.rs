@@ -4,12 +4,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use super::notice::Notice;
 use super::route::Route;
 use crate::domain::input::ParseContext;
-use crate::domain::record_set::Dataset;
+use crate::domain::record_set::{Dataset, LOCAL_USER};
 use crate::domain::standard_modules::standard_schema;
 use crate::i18n::{t, Locale};
 use crate::storage::Db;
@@ -33,7 +34,14 @@ pub struct AppState {
     pub busy: RwSignal<bool>,
     /// True while a form holds typed changes that are not saved: leaving asks first.
     pub unsaved: RwSignal<bool>,
+    /// Who is using this browser: owns new records, "my deals", "my work".
+    pub current_user: RwSignal<String>,
+    /// The currency board totals (and later dashboards) are shown in.
+    pub base_currency: RwSignal<String>,
 }
+
+pub const USER_KEY: &str = "crm.current_user";
+pub const BASE_CURRENCY_KEY: &str = "crm.base_currency";
 
 impl AppState {
     pub fn new(locale: Locale) -> Self {
@@ -45,13 +53,20 @@ impl AppState {
             load: RwSignal::new(LoadState::Loading),
             busy: RwSignal::new(false),
             unsaved: RwSignal::new(false),
+            current_user: RwSignal::new(
+                LocalStorage::get(USER_KEY).unwrap_or_else(|_| LOCAL_USER.to_string()),
+            ),
+            base_currency: RwSignal::new(
+                LocalStorage::get(BASE_CURRENCY_KEY)
+                    .unwrap_or_else(|_| locale.default_currency().to_string()),
+            ),
         }
     }
 
     pub fn parse_context(&self) -> ParseContext {
         ParseContext {
             default_currency: self.locale.get_untracked().default_currency().into(),
-            utc_offset_minutes: -(js_sys::Date::new_0().get_timezone_offset() as i32),
+            utc_offset_minutes: utc_offset(),
         }
     }
 }
@@ -76,6 +91,11 @@ pub fn set_db(db: Db) {
 
 pub fn db() -> Option<Rc<Db>> {
     DB.with(|d| d.borrow().clone())
+}
+
+/// The browser's offset from UTC in minutes, east positive.
+pub fn utc_offset() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
 }
 
 /// Milliseconds since the epoch, from the browser's clock.
