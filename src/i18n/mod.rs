@@ -199,6 +199,14 @@ mod tests {
             Problem::UnknownUser(String::new()),
             Problem::WrongType,
             Problem::UnknownField,
+            Problem::NotWithin(String::new()),
+            Problem::InvalidColor(String::new()),
+            // Module rules' own problems.
+            Problem::Rule("problem.loss_reason_required"),
+            Problem::Rule("problem.percent_range"),
+            Problem::Rule("problem.negative"),
+            Problem::Rule("problem.positive"),
+            Problem::Rule("problem.repeat_needs_due"),
         ];
         wanted.extend(problems.iter().map(|p| p.key().to_string()));
         let backup = [
@@ -263,6 +271,13 @@ mod tests {
             include_str!("../ui/actions.rs"),
             include_str!("../ui/download.rs"),
             include_str!("../ui/notice.rs"),
+            include_str!("../ui/board_page.rs"),
+            include_str!("../ui/calendar_page.rs"),
+            include_str!("../ui/my_work.rs"),
+            include_str!("../ui/pipeline_editor.rs"),
+            include_str!("../ui/reminders.rs"),
+            include_str!("../ui/settings_page.rs"),
+            include_str!("../ui/timeline_view.rs"),
         ];
         let en = keys(Locale::En);
         let mut missing = BTreeSet::new();

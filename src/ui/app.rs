@@ -7,6 +7,12 @@ use leptos::task::spawn_local;
 
 use super::actions::load_everything;
 use super::backup_page::BackupPage;
+use super::board_page::BoardPage;
+use super::calendar_page::CalendarPage;
+use super::my_work::MyWork;
+use super::pipeline_editor::PipelineEditor;
+use super::reminders::Reminders;
+use super::settings_page::SettingsPage;
 use super::home::HomePage;
 use super::list_view::ListView;
 use super::notice::{clear_stale, NoticeBar};
@@ -118,7 +124,7 @@ pub fn App() -> impl IntoView {
                     }
                         .into_any()
                 }
-                LoadState::Ready => view! { <Page /> }.into_any(),
+                LoadState::Ready => view! { <Page /> <Reminders /> }.into_any(),
             }}
         </main>
     }
@@ -133,6 +139,11 @@ fn Page() -> impl IntoView {
         match route {
             Route::Home => view! { <HomePage /> }.into_any(),
             Route::Backup => view! { <BackupPage /> }.into_any(),
+            Route::Board(p) => view! { <BoardPage pipeline=p /> }.into_any(),
+            Route::Work => view! { <MyWork /> }.into_any(),
+            Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
+            Route::Settings => view! { <SettingsPage /> }.into_any(),
+            Route::Pipelines(p) => view! { <PipelineEditor pipeline=p /> }.into_any(),
             Route::List(m) if known(&m) => view! { <ListView module=m /> }.into_any(),
             Route::New(m, prefill) if known(&m) => {
                 view! { <RecordForm module=m id=None prefill=prefill /> }.into_any()
@@ -165,6 +176,7 @@ fn Nav() -> impl IntoView {
         d.schema
             .modules
             .iter()
+            .filter(|m| m.nav)
             .map(|m| (m.key.clone(), m.plural.clone()))
             .collect()
     });
@@ -174,6 +186,10 @@ fn Nav() -> impl IntoView {
             let here = match st.route.get() {
                 Route::List(m) | Route::New(m, _) | Route::View(m, _) | Route::Edit(m, _) => m,
                 Route::Backup => "#backup".into(),
+                Route::Board(_) => "#board".into(),
+                Route::Work => "#work".into(),
+                Route::Calendar(..) => "#calendar".into(),
+                Route::Settings | Route::Pipelines(_) => "#settings".into(),
                 _ => String::new(),
             };
             (here == key).then_some("page")
@@ -200,6 +216,29 @@ fn Nav() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+                <li>
+                    <a href=Route::Board(String::new()).href() aria-current=active("#board")>
+                        {tk("nav.board")}
+                    </a>
+                </li>
+                <li>
+                    <a href=Route::Work.href() aria-current=active("#work")>
+                        {tk("nav.work")}
+                    </a>
+                </li>
+                <li>
+                    <a
+                        href=Route::Calendar("month".into(), String::new()).href()
+                        aria-current=active("#calendar")
+                    >
+                        {tk("nav.calendar")}
+                    </a>
+                </li>
+                <li>
+                    <a href=Route::Settings.href() aria-current=active("#settings")>
+                        {tk("nav.settings")}
+                    </a>
+                </li>
                 <li>
                     <a href=Route::Backup.href() aria-current=active("#backup")>
                         {tk("nav.backup")}

@@ -4,16 +4,22 @@
 mod actions;
 mod app;
 mod backup_page;
+mod board_page;
+mod calendar_page;
 mod download;
 mod field_input;
 mod format;
 mod home;
 mod list_filters;
 mod list_view;
+mod my_work;
 mod notice;
+mod pipeline_editor;
 mod record_form;
 mod record_page;
+mod reminders;
 mod route;
+mod settings_page;
 mod state;
 mod timeline_view;
 

@@ -10,6 +10,14 @@ pub enum Route {
     View(String, String),
     Edit(String, String),
     Backup,
+    /// The pipeline board, for a pipeline id (or the first pipeline when empty).
+    Board(String),
+    Work,
+    /// The calendar: "month" or "week", around a day (`YYYY-MM-DD`, or today).
+    Calendar(String, String),
+    Settings,
+    /// The stage editor of one pipeline (or a new one when empty).
+    Pipelines(String),
     NotFound,
 }
 
@@ -26,6 +34,15 @@ impl Route {
         match parts.as_slice() {
             [] => Route::Home,
             ["backup"] => Route::Backup,
+            ["board"] => Route::Board(String::new()),
+            ["board", p] => Route::Board(p.to_string()),
+            ["work"] => Route::Work,
+            ["calendar"] => Route::Calendar("month".into(), String::new()),
+            ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
+            ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
+            ["settings"] => Route::Settings,
+            ["settings", "pipelines"] => Route::Pipelines(String::new()),
+            ["settings", "pipelines", p] => Route::Pipelines(p.to_string()),
             ["m", module] => Route::List(module.to_string()),
             ["m", module, "new"] => Route::New(
                 module.to_string(),
@@ -45,6 +62,14 @@ impl Route {
         match self {
             Route::Home | Route::NotFound => "#/".into(),
             Route::Backup => "#/backup".into(),
+            Route::Board(p) if p.is_empty() => "#/board".into(),
+            Route::Board(p) => format!("#/board/{}", encode(p)),
+            Route::Work => "#/work".into(),
+            Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
+            Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
+            Route::Settings => "#/settings".into(),
+            Route::Pipelines(p) if p.is_empty() => "#/settings/pipelines".into(),
+            Route::Pipelines(p) => format!("#/settings/pipelines/{}", encode(p)),
             Route::List(m) => format!("#/m/{}", encode(m)),
             Route::New(m, prefill) => {
                 let q: Vec<String> = prefill

@@ -1,0 +1,114 @@
+//! Settings of this browser (who is using it, the base currency, notifications) and
+//! the ways in to the team, pipelines and exchange rates.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+
+use super::format::user_name;
+use super::route::Route;
+use super::state::{tk, use_state, BASE_CURRENCY_KEY, USER_KEY};
+use crate::domain::sales_modules::RATES;
+use crate::domain::standard_modules::MEMBERS;
+use crate::i18n::{t, tr};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let st = use_state();
+    let currency_error = RwSignal::new(false);
+    let permission = RwSignal::new(super::reminders::permission());
+    view! {
+        <section class="page settings-page">
+            <h1>{tk("settings.title")}</h1>
+            <section class="record-section">
+                <h2>{tk("settings.you")}</h2>
+                <div class="field">
+                    <label for="current-user">{tk("settings.current_user")}</label>
+                    <select
+                        id="current-user"
+                        aria-describedby="current-user-help"
+                        on:change=move |ev| {
+                            let u = event_target_value(&ev);
+                            let _ = LocalStorage::set(USER_KEY, &u);
+                            st.current_user.set(u);
+                        }
+                    >
+                        {move || {
+                            let l = st.locale.get();
+                            let current = st.current_user.get();
+                            st.data
+                                .with(|d| {
+                                    d.user_ids()
+                                        .into_iter()
+                                        .map(|u| {
+                                            let selected = u == current;
+                                            let name = user_name(l, d, &u);
+                                            view! { <option value=u selected=selected>{name}</option> }
+                                        })
+                                        .collect_view()
+                                })
+                        }}
+                    </select>
+                    <p class="help" id="current-user-help">{tk("settings.current_user_help")}</p>
+                </div>
+                <p>
+                    <a class="button" href=Route::List(MEMBERS.into()).href()>{tk("settings.team")}</a>
+                </p>
+            </section>
+            <section class="record-section">
+                <h2>{tk("settings.sales")}</h2>
+                <div class="field" class:field-invalid=move || currency_error.get()>
+                    <label for="base-currency">{tk("settings.base_currency")}</label>
+                    <input
+                        id="base-currency"
+                        dir="ltr"
+                        maxlength="3"
+                        aria-describedby="base-currency-help"
+                        aria-invalid=move || currency_error.get().then_some("true")
+                        prop:value=move || st.base_currency.get()
+                        on:change=move |ev| {
+                            let code = event_target_value(&ev).trim().to_ascii_uppercase();
+                            if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+                                currency_error.set(false);
+                                let _ = LocalStorage::set(BASE_CURRENCY_KEY, &code);
+                                st.base_currency.set(code);
+                            } else {
+                                currency_error.set(true);
+                            }
+                        }
+                    />
+                    <p class="help" id="base-currency-help">
+                        {move || {
+                            let l = st.locale.get();
+                            if currency_error.get() {
+                                t(l, "settings.base_currency_invalid")
+                            } else {
+                                t(l, "settings.base_currency_help")
+                            }
+                        }}
+                    </p>
+                </div>
+                <p class="actions">
+                    <a class="button" href=Route::Pipelines(String::new()).href()>{tk("settings.pipelines")}</a>
+                    <a class="button" href=Route::List(RATES.into()).href()>{tk("settings.rates")}</a>
+                </p>
+            </section>
+            <section class="record-section">
+                <h2>{tk("settings.reminders")}</h2>
+                <p>{tk("settings.reminders_help")}</p>
+                <p>
+                    {move || {
+                        let l = st.locale.get();
+                        tr(l, "settings.notifications_state", &[("state", &t(l, &format!("notify.{}", permission.get())))])
+                    }}
+                </p>
+                <button
+                    type="button"
+                    disabled=move || permission.get() != "default"
+                    on:click=move |_| super::reminders::ask_permission(permission)
+                >
+                    {tk("settings.allow_notifications")}
+                </button>
+            </section>
+        </section>
+    }
+}
