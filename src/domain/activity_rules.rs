@@ -168,9 +168,10 @@ pub fn apply(
     let local_time = (due_at.naive_utc() + Duration::minutes(utc_offset_minutes as i64)).time();
     let next_due = date.and_time(local_time) - Duration::minutes(utc_offset_minutes as i64);
     let mut next = values.clone();
-    for f in ["done", "done_at", "continued", "call_outcome"] {
+    for f in ["done_at", "continued", "call_outcome"] {
         next.remove(f);
     }
+    next.insert("done".into(), Value::Bool(false));
     next.insert(
         "due".into(),
         Value::DateTime(Utc.from_utc_datetime(&next_due)),
@@ -221,7 +222,7 @@ mod tests {
         let next = next.expect("a next occurrence");
         assert_eq!(next.get("due"), Some(&at(2024, 2, 29, 9)));
         assert_eq!(next.get("occurrence"), Some(&Value::Number(2.0)));
-        assert!(!next.contains_key("done"));
+        assert_eq!(next.get("done"), Some(&Value::Bool(false)));
         assert_eq!(v.get("continued"), Some(&Value::Bool(true)));
         assert!(matches!(v.get("done_at"), Some(Value::DateTime(_))));
 

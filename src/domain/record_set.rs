@@ -195,6 +195,16 @@ impl Dataset {
         self.sets.get_mut(module)?.remove(id)
     }
 
+    /// Whether the user has any records of their own yet: pipelines and stages are
+    /// there from the start and do not count.
+    pub fn has_user_records(&self) -> bool {
+        self.schema
+            .modules
+            .iter()
+            .filter(|m| m.nav)
+            .any(|m| self.set(&m.key).is_some_and(|s| !s.is_empty()))
+    }
+
     pub fn total(&self) -> usize {
         self.sets.values().map(RecordSet::len).sum()
     }

@@ -7,8 +7,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::record::{Record, Timestamp};
-use super::record_set::LOCAL_USER;
+use super::record_set::{Dataset, LOCAL_USER};
 use super::standard_modules::{COMPANIES, CONTACTS, INDUSTRIES};
+use super::validate::validate_values;
 use super::value::{Money, Value};
 
 /// (company name, city, country, currency, email domain)
@@ -358,13 +359,45 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
             ));
         }
     }
+    let sales = super::sample_sales::sample_sales_records(now, &out);
+    out.extend(sales);
     out
+}
+
+/// The sample records that can join `data`: those not there yet and valid alongside
+/// it. A database whose user removed a default stage just gets fewer sample deals
+/// (and what hangs on them) rather than records that point at nothing.
+pub fn fitting(data: &Dataset, sample: Vec<Record>) -> Vec<Record> {
+    let mut keep: Vec<Record> = sample
+        .into_iter()
+        .filter(|r| data.get(&r.module, &r.id).is_none())
+        .collect();
+    let mut merged = data.clone();
+    for r in &keep {
+        merged.upsert(r.clone());
+    }
+    loop {
+        let (ok, bad): (Vec<Record>, Vec<Record>) = keep.into_iter().partition(|r| {
+            merged
+                .schema
+                .module(&r.module)
+                .is_some_and(|m| validate_values(m, &r.values, &r.id, &merged).is_empty())
+        });
+        keep = ok;
+        if bad.is_empty() {
+            return keep;
+        }
+        for r in bad {
+            merged.remove(&r.module, &r.id);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::backup;
+    use crate::domain::pipeline_records::default_pipeline_records;
     use crate::domain::standard_modules::standard_schema;
 
     #[test]
@@ -378,8 +411,41 @@ mod tests {
         );
         let contacts = a.iter().filter(|r| r.module == CONTACTS).count();
         assert!(contacts >= 2 * COMPANIES_SEED.len(), "{contacts}");
-        // Passing the backup checks proves every record is valid and every lookup resolves.
-        let text = backup::export(&a.iter().collect::<Vec<_>>(), &[], "t");
-        assert_eq!(backup::parse(&text, &standard_schema()).unwrap().records, a);
+        // Passing the backup checks proves every record is valid and every lookup
+        // resolves (deals point at the default pipelines a database starts with).
+        let mut all = default_pipeline_records(1, &|k| k.to_string());
+        all.extend(a.iter().cloned());
+        let text = backup::export(&all.iter().collect::<Vec<_>>(), &[], "t");
+        assert_eq!(
+            backup::parse(&text, &standard_schema()).unwrap().records,
+            all
+        );
+        let mut data = crate::domain::record_set::Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            data.upsert(r);
+        }
+        assert_eq!(fitting(&data, a.clone()).len(), a.len());
+        // Without the proposal stage its deals, and what hangs on them, stay out.
+        data.remove("stages", "stage-new_business-proposal");
+        let fit = fitting(&data, a.clone());
+        assert!(fit.len() < a.len());
+        assert!(fit.iter().all(
+            |r| !matches!(r.get("stage"), Some(Value::Ref(s)) if s == "stage-new_business-proposal")
+        ));
+        let kept_ids: std::collections::HashSet<_> = fit.iter().map(|r| r.id.as_str()).collect();
+        for r in &fit {
+            for v in r.values.values() {
+                if let Value::Ref(target) = v {
+                    assert!(
+                        !target.starts_with("sample-deal-") || kept_ids.contains(target.as_str()),
+                        "{} links to dropped {target}",
+                        r.id
+                    );
+                }
+            }
+        }
+        for module in ["deals", "activities", "members", "rates", "deal_contacts"] {
+            assert!(a.iter().any(|r| r.module == module), "no sample {module}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::pipeline_records::{default_pipeline_records, plan_pipeline_sa
 use crate::domain::record::ChangeEntry;
 use crate::domain::record_set::Dataset;
 use crate::domain::sales_modules::PIPELINES;
-use crate::domain::sample::sample_records;
+use crate::domain::sample::{fitting, sample_records};
 use crate::domain::save_plan::{change_entry, plan_save, SaveContext};
 use crate::domain::validate::FieldError;
 use crate::domain::{Record, Value};
@@ -309,13 +309,9 @@ pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), S
 /// Adds the sample companies and contacts (skipped where their ids already exist).
 pub async fn load_sample(st: AppState) {
     let l = st.locale.get_untracked();
-    let records: Vec<Record> = sample_records(now())
-        .into_iter()
-        .filter(|r| {
-            st.data
-                .with_untracked(|d| d.get(&r.module, &r.id).is_none())
-        })
-        .collect();
+    let records: Vec<Record> = st
+        .data
+        .with_untracked(|d| fitting(d, sample_records(now())));
     let user = st.current_user.get_untracked();
     let changes = records
         .iter()

@@ -45,9 +45,15 @@ fn move_deal(st: AppState, deal: String, stage: String, reason: Option<String>) 
         }
         match update_fields(st, DEALS, &deal, set).await {
             Ok(Some(r)) => {
-                let title = st.data.with_untracked(|d| d.title(DEALS, &r.id)).unwrap_or_default();
-                st.notice
-                    .set(Some(Notice::success(tr(l, "board.moved", &[("title", &title)]))));
+                let title = st
+                    .data
+                    .with_untracked(|d| d.title(DEALS, &r.id))
+                    .unwrap_or_default();
+                st.notice.set(Some(Notice::success(tr(
+                    l,
+                    "board.moved",
+                    &[("title", &title)],
+                ))));
             }
             Ok(None) => {}
             Err(e) => {
@@ -294,7 +300,11 @@ fn BoardColumn(
             ));
         }
         if totals.without_rate > 0 {
-            parts.push(tr(l, "board.without_rate", &[("n", &count(l, totals.without_rate))]));
+            parts.push(tr(
+                l,
+                "board.without_rate",
+                &[("n", &count(l, totals.without_rate))],
+            ));
         }
         parts.join(" · ")
     };
@@ -383,7 +393,10 @@ fn DealCard(
     let st = use_state();
     let l = locale;
     let id = record.id.clone();
-    let title = st.data.with_untracked(|d| d.title(DEALS, &id)).unwrap_or_default();
+    let title = st
+        .data
+        .with_untracked(|d| d.title(DEALS, &id))
+        .unwrap_or_default();
     let company = st.data.with_untracked(|d| match record.get("company") {
         Some(Value::Ref(c)) => d.title("companies", c),
         _ => None,

@@ -20,8 +20,15 @@ fn week_start(l: Locale) -> Weekday {
 }
 
 fn weekday_key(w: Weekday) -> &'static str {
-    ["weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"]
-        [w.num_days_from_monday() as usize]
+    [
+        "weekday.mon",
+        "weekday.tue",
+        "weekday.wed",
+        "weekday.thu",
+        "weekday.fri",
+        "weekday.sat",
+        "weekday.sun",
+    ][w.num_days_from_monday() as usize]
 }
 
 fn month_title(l: Locale, d: NaiveDate) -> String {

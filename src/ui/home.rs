@@ -12,7 +12,9 @@ use crate::i18n::{label, tn};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let st = use_state();
-    let empty = move || st.data.with(|d| d.total() == 0);
+    // Pipelines and stages exist from the start; "empty" means none of the user's own
+    // records yet.
+    let empty = move || st.data.with(|d| !d.has_user_records());
     view! {
         <section class="page">
             <h1>{tk("home.title")}</h1>
@@ -70,7 +72,11 @@ fn ModuleSummary() -> impl IntoView {
     move || {
         let l = st.locale.get();
         st.data.with(|d| {
-            d.sets()
+            d.schema
+                .modules
+                .iter()
+                .filter(|m| m.nav)
+                .filter_map(|m| d.set(&m.key))
                 .map(|set| {
                     let n = set.len();
                     let href = Route::List(set.module.key.clone()).href();

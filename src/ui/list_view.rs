@@ -304,7 +304,7 @@ pub fn ListView(module: String) -> impl IntoView {
     };
     let is_empty_module = move || module_size() == 0;
     let no_matches = move || module_size() > 0 && rows.with(Vec::is_empty);
-    let db_empty = move || st.data.with(|d| d.total() == 0);
+    let db_empty = move || st.data.with(|d| !d.has_user_records());
 
     view! {
         <section class="page list-page">

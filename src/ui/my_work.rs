@@ -19,7 +19,8 @@ pub fn MyWork() -> impl IntoView {
     let whose = RwSignal::new("@me".to_string());
     // The buckets move with the clock: recomputed every minute.
     let tick = RwSignal::new(now());
-    let handle = set_interval_with_handle(move || tick.set(now()), std::time::Duration::from_secs(60));
+    let handle =
+        set_interval_with_handle(move || tick.set(now()), std::time::Duration::from_secs(60));
     on_cleanup(move || {
         if let Ok(h) = handle {
             h.clear();

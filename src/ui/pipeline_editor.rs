@@ -127,7 +127,11 @@ pub fn PipelineEditor(pipeline: String) -> impl IntoView {
                 .any(|(id, n)| id != p.id && fold(&n) == fold(&name))
         });
         if taken {
-            error.set(Some(tr(l, "pipeline.err.duplicate_name", &[("name", &name)])));
+            error.set(Some(tr(
+                l,
+                "pipeline.err.duplicate_name",
+                &[("name", &name)],
+            )));
             return;
         }
         let m = moves.get_untracked();
@@ -147,7 +151,11 @@ pub fn PipelineEditor(pipeline: String) -> impl IntoView {
     let stage_rows = move || {
         let l = st.locale.get();
         let p = draft.get();
-        let open_count = p.stages.iter().filter(|s| s.outcome == Outcome::Open).count();
+        let open_count = p
+            .stages
+            .iter()
+            .filter(|s| s.outcome == Outcome::Open)
+            .count();
         p.stages
             .iter()
             .enumerate()
@@ -296,7 +304,7 @@ pub fn PipelineEditor(pipeline: String) -> impl IntoView {
                 <input
                     id="pipeline-name"
                     prop:value=move || name_of(st.locale.get(), &draft.get().name)
-                    on:change=move |ev| {
+                    on:input=move |ev| {
                         let v = event_target_value(&ev);
                         draft.update(|p| p.name = Label::Text(v.trim().to_string()));
                         st.unsaved.set(true);

@@ -25,6 +25,10 @@ fn problem_text(l: Locale, def: &ModuleDef, field: &str, p: &Problem) -> String 
     tr(l, p.key(), &[("field", &name), ("value", &p.detail())])
 }
 
+/// A prefill entry naming the lookup field whose record the form returns to after
+/// saving (set by "add" on a related list).
+pub const RETURN_TO: &str = "return_to";
+
 #[component]
 pub fn RecordForm(
     module: String,
@@ -78,12 +82,19 @@ pub fn RecordForm(
             .unwrap_or_else(|| st.current_user.get_untracked()),
     );
     // Saving a record added from another record's page goes back to that page.
-    let came_from: Option<Route> = prefill.iter().find_map(|(k, v)| match def.field(k) {
-        Some(FieldDef {
-            kind: FieldKind::Lookup { module, .. },
-            ..
-        }) => Some(Route::View(module.clone(), v.clone())),
-        _ => None,
+    let return_to = prefill
+        .iter()
+        .find(|(k, _)| k == RETURN_TO)
+        .map(|(_, v)| v.clone());
+    let came_from: Option<Route> = return_to.and_then(|field| {
+        let (_, id) = prefill.iter().find(|(k, _)| *k == field)?;
+        match def.field(&field) {
+            Some(FieldDef {
+                kind: FieldKind::Lookup { module, .. },
+                ..
+            }) => Some(Route::View(module.clone(), id.clone())),
+            _ => None,
+        }
     });
     let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
     let form_error = RwSignal::new(None::<String>);
@@ -182,8 +193,14 @@ pub fn RecordForm(
         let before = existing.get_value();
         let back = came_from.clone();
         spawn_local(async move {
-            match save_record(st, &module, before.clone(), values, Some(owner.get_untracked()))
-                .await
+            match save_record(
+                st,
+                &module,
+                before.clone(),
+                values,
+                Some(owner.get_untracked()),
+            )
+            .await
             {
                 Ok(saved) => {
                     st.unsaved.set(false);
@@ -236,7 +253,11 @@ pub fn RecordForm(
                             let l = st.locale.get();
                             errors.with(|e| {
                                 e.get("owner").map(|p| {
-                                    tr(l, p.key(), &[("field", &t(l, "field.owner")), ("value", &p.detail())])
+                                    tr(
+                                        l,
+                                        p.key(),
+                                        &[("field", &t(l, "field.owner")), ("value", &p.detail())],
+                                    )
                                 })
                             })
                         });

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::actions::{delete_record, dependents};
-use super::timeline_view::Timeline;
 use super::format::{count, timestamp, user_name, value_text, value_view};
 use super::notice::Notice;
+use super::record_form::RETURN_TO;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
+use super::timeline_view::Timeline;
 use crate::domain::ModuleDef;
 use crate::i18n::{label, t, tn, tr};
 
@@ -240,7 +241,14 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
                     records.sort_by_key(|r| other_def.title_of(r).to_lowercase());
                     let heading = label(l, &other_def.plural);
                     let add_href =
-                        Route::New(other.clone(), vec![(field.clone(), id.get_value())]).href();
+                        Route::New(
+                        other.clone(),
+                        vec![
+                            (field.clone(), id.get_value()),
+                            (RETURN_TO.into(), field.clone()),
+                        ],
+                    )
+                    .href();
                     let add_text = tr(l, "action.new_record", &[("module", &label(l, &other_def.singular))]);
                     let n = records.len();
                     // Title fields are already in the link; the linking field is this record.

@@ -36,7 +36,11 @@ fn field_line(l: Locale, d: &Dataset, m: &ModuleDef, fc: &FieldChange) -> String
     tr(
         l,
         key,
-        &[("field", &name), ("old", &show(&fc.old)), ("new", &show(&fc.new))],
+        &[
+            ("field", &name),
+            ("old", &show(&fc.old)),
+            ("new", &show(&fc.new)),
+        ],
     )
 }
 

@@ -1,0 +1,197 @@
+// End-to-end: the sales pipeline as a person uses it — custom stages, a deal moved by
+// drag and drop and by keyboard, a stage removed with its deals reassigned, and a
+// recurring task completed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openApp, assertNoErrors } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const heading = (page, name) => page.getByRole('heading', { level: 1, name });
+const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+const column = (page, name) => page.getByRole('region', { name, exact: true });
+const card = (scope, name) => scope.getByRole('article', { name, exact: true });
+
+async function ready(page) {
+  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
+}
+
+async function addStage(page, name, probability) {
+  await page.getByLabel('Stage name', { exact: true }).fill(name);
+  await page.getByLabel('Win probability (%)', { exact: true }).fill(probability);
+  await page.getByRole('button', { name: 'Add stage' }).click();
+  await page.getByRole('textbox', { name: /^Name of stage/ }).filter({ hasText: '' }).first().waitFor();
+}
+
+test('a deal in a custom pipeline moves by drag and drop, survives a reload, and its timeline shows the move', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await nav(page, 'Settings').click();
+    await heading(page, 'Settings').waitFor();
+    await page.getByRole('link', { name: 'Pipelines and stages' }).click();
+    await heading(page, 'Pipelines and stages').waitFor();
+    await page.getByRole('link', { name: 'New pipeline' }).click();
+
+    // A nameless pipeline is refused with a message, and nothing is written.
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByRole('alert').filter({ hasText: 'name' }).waitFor();
+
+    await page.getByLabel('Pipeline name').fill('Enterprise');
+    await addStage(page, 'Discovery', '20');
+    await addStage(page, 'Demo', '60');
+    // A probability over 100 is refused and adds nothing.
+    await page.getByLabel('Stage name', { exact: true }).fill('Impossible');
+    await page.getByLabel('Win probability (%)', { exact: true }).fill('140');
+    await page.getByRole('button', { name: 'Add stage' }).click();
+    await page.getByRole('alert').filter({ hasText: '100' }).waitFor();
+    const names = await page.getByRole('textbox', { name: /^Name of stage/ }).evaluateAll((els) => els.map((e) => e.value));
+    assert.deepEqual(names, ['Qualification', 'Discovery', 'Demo', 'Won', 'Lost']);
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pipeline saved.' }).waitFor();
+    await heading(page, 'Pipeline board').waitFor();
+    assert.equal(await page.getByLabel('Pipeline', { exact: true }).locator('option:checked').textContent(), 'Enterprise');
+
+    // A deal created from the board starts in the chosen pipeline.
+    await page.getByRole('link', { name: 'New deal' }).click();
+    await heading(page, 'New Deal').waitFor();
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Big Rollout');
+    await page.getByLabel('Amount', { exact: true }).fill('5000');
+    await page.getByLabel('Currency', { exact: true }).fill('EUR');
+    await page.getByRole('combobox', { name: 'Stage', exact: true }).selectOption({ label: 'Discovery' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Big Rollout').waitFor();
+    const probability = page.locator('.field-row', { has: page.getByText('Probability', { exact: true }) }).locator('dd');
+    assert.equal((await probability.textContent()).trim(), '20%');
+
+    await nav(page, 'Board').click();
+    await heading(page, 'Pipeline board').waitFor();
+    await page.getByLabel('Pipeline', { exact: true }).selectOption({ label: 'Enterprise' });
+    await card(column(page, 'Discovery'), 'Big Rollout').waitFor();
+    // Dropped on the column's head, which is in view: a target that needs scrolling
+    // would move the page between mouse-down and the drag's start.
+    await card(column(page, 'Discovery'), 'Big Rollout').dragTo(column(page, 'Demo').locator('header'));
+    await page.getByRole('status').filter({ hasText: '“Big Rollout” moved.' }).waitFor();
+    await card(column(page, 'Demo'), 'Big Rollout').waitFor();
+
+    await page.reload();
+    await ready(page);
+    const moved = card(column(page, 'Demo'), 'Big Rollout');
+    await moved.waitFor();
+    assert.match(await moved.textContent(), /60%/, 'the probability followed the stage');
+    assert.equal(await card(column(page, 'Discovery'), 'Big Rollout').count(), 0);
+    assert.match(await column(page, 'Demo').locator('header').textContent(), /1 deal/);
+
+    await moved.getByRole('link', { name: 'Big Rollout' }).click();
+    await heading(page, 'Big Rollout').waitFor();
+    assert.equal((await probability.textContent()).trim(), '60%');
+    const timeline = page.locator('section', { has: page.getByRole('heading', { name: 'Timeline' }) });
+    await timeline.getByText('Stage: Discovery → Demo').waitFor();
+    await timeline.getByText('Probability: 20% → 60%').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('from the keyboard: move to lost asks for the reason; removing a stage moves its deals', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await nav(page, 'Board').click();
+    await page.getByLabel('Pipeline', { exact: true }).selectOption({ label: 'New business' });
+    const first = column(page, 'Qualification').getByRole('article').first();
+    const title = await first.getAttribute('aria-label');
+
+    const move = page.getByRole('combobox', { name: `Move “${title}” to stage` });
+    await move.focus();
+    await move.selectOption({ label: 'Lost' });
+    const dialog = page.getByRole('alertdialog', { name: 'Why was this deal lost?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    await dialog.getByText('Choose why the deal was lost.').waitFor();
+    await dialog.getByLabel('Loss reason').selectOption({ label: 'Went to a competitor' });
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).waitFor();
+    await card(column(page, 'Lost'), title).waitFor();
+
+    // Remove "Proposal" while it holds deals: the editor asks where they go.
+    const held = await column(page, 'Proposal').getByRole('article').count();
+    assert.ok(held > 0);
+    await page.getByRole('link', { name: 'Edit stages' }).click();
+    await heading(page, 'Pipelines and stages').waitFor();
+    await page.getByRole('button', { name: 'Remove “Proposal”' }).click();
+    const ask = page.getByRole('alertdialog');
+    await ask.getByLabel(/Move its \d+ deals? to/).selectOption({ label: 'Negotiation' });
+    await ask.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pipeline saved.' }).waitFor();
+    await page.reload();
+    await ready(page);
+    assert.equal(await column(page, 'Proposal').count(), 0);
+    const negotiation = await column(page, 'Negotiation').locator('header').textContent();
+    assert.match(negotiation, new RegExp(`${5 + held} deals`));
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('completing a recurring task creates its next occurrence', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await nav(page, 'Activities').click();
+    await page.getByRole('link', { name: 'New Activity' }).first().click();
+    await heading(page, 'New Activity').waitFor();
+    await page.getByRole('textbox', { name: 'Subject', exact: true }).fill('Weekly report');
+    await page.getByLabel('Due', { exact: true }).fill('2026-11-23T09:00');
+    await page.getByLabel('Repeats', { exact: true }).selectOption({ label: 'Weekly' });
+    // Weekly without days is refused, naming the field.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Please correct' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Monday' }).check();
+    await page.getByRole('checkbox', { name: 'Thursday' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Weekly report').waitFor();
+
+    await nav(page, 'My work').click();
+    await heading(page, 'My work').waitFor();
+    await page.getByRole('button', { name: 'Complete “Weekly report”' }).click();
+    await page.getByRole('status').filter({ hasText: 'Marked as done.' }).waitFor();
+    // The next occurrence is there, still open, on the Thursday after.
+    await page.getByRole('button', { name: 'Complete “Weekly report”' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Weekly report' }).count(), 1);
+    await page.getByRole('link', { name: 'Weekly report' }).click();
+    await heading(page, 'Weekly report').waitFor();
+    const row = (name) => page.locator('.field-row', { has: page.getByText(name, { exact: true }) }).locator('dd');
+    assert.match(await row('Due').textContent(), /Nov 26, 2026/);
+    assert.equal((await row('Occurrence').textContent()).trim(), '2');
+    assert.equal((await row('Done').textContent()).trim(), 'No');
+
+    await page.reload();
+    await ready(page);
+    await nav(page, 'Activities').click();
+    await page.getByLabel('Search Activities').fill('weekly report');
+    await page.getByRole('status').filter({ hasText: '2 records' }).waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});

@@ -1,0 +1,27 @@
+import { startServer, launchBrowser, openApp } from './harness.mjs';
+const server = await startServer();
+const browser = await launchBrowser();
+const app = await openApp(browser, server.url, { contextOptions: { viewport: { width: 1400, height: 900 } } });
+const { page } = app;
+await page.getByRole('navigation').waitFor();
+await page.getByRole('button', { name: 'Load sample data' }).click();
+await page.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+const go = async (hash, file) => {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForTimeout(700);
+  await page.screenshot({ path: `/tmp/shots/${file}.png`, fullPage: false });
+};
+await go('#/board', 'board');
+await go('#/work', 'work');
+await go('#/calendar/month', 'calendar');
+await go('#/calendar/week', 'week');
+await go('#/m/deals/sample-deal-005', 'deal');
+await go('#/settings/pipelines', 'pipelines');
+await go('#/settings', 'settings');
+await go('#/m/deals/new', 'dealform');
+await page.getByLabel('Language').selectOption('fa');
+await go('#/board', 'board-fa');
+await go('#/calendar/month', 'calendar-fa');
+console.log(app.errors, app.failedRequests);
+await browser.close();
+await server.close();
