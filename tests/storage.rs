@@ -283,3 +283,192 @@ async fn upgrading_from_version_one_keeps_every_record() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// Plans a save the way the app does, with fixed ids and clock.
+fn plan(
+    data: &crm::domain::record_set::Dataset,
+    module: &str,
+    before: Option<&Record>,
+    values: BTreeMap<String, Value>,
+    now: i64,
+    ids: &mut dyn FnMut() -> String,
+) -> crm::domain::save_plan::SavePlan {
+    use crm::domain::save_plan::{plan_save, SaveContext};
+    plan_save(
+        data,
+        module,
+        before,
+        values,
+        None,
+        &mut SaveContext {
+            now,
+            utc_offset_minutes: 0,
+            user: "local-user",
+            new_id: ids,
+        },
+    )
+    .unwrap()
+}
+
+fn batch_of(p: &crm::domain::save_plan::SavePlan) -> WriteBatch {
+    WriteBatch {
+        inserts: p.inserts.clone(),
+        updates: p.updates.clone(),
+        changes: p.changes.clone(),
+        ..Default::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_deal_and_its_stage_history_survive_reopening() {
+    use crm::domain::pipeline_records::default_pipeline_records;
+    use crm::domain::record_set::Dataset;
+    use crm::domain::standard_modules::standard_schema;
+
+    let name = fresh_name("deal");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let mut data = Dataset::new(standard_schema());
+    let defaults = default_pipeline_records(1, &|k| k.to_string());
+    db.commit(&inserts(defaults.clone())).await.unwrap();
+    for r in defaults {
+        data.upsert(r);
+    }
+    let mut n = 0;
+    let mut ids = move || {
+        n += 1;
+        format!("id-{n}")
+    };
+    let values: BTreeMap<String, Value> = [
+        ("title".to_string(), Value::Text("Fleet deal".into())),
+        (
+            "pipeline".to_string(),
+            Value::Ref("pipeline-new_business".into()),
+        ),
+        (
+            "stage".to_string(),
+            Value::Ref("stage-new_business-qualification".into()),
+        ),
+    ]
+    .into();
+    let created = plan(&data, "deals", None, values, 10_000, &mut ids);
+    db.commit(&batch_of(&created)).await.unwrap();
+    let deal = created.saved.clone().unwrap();
+    data.upsert(deal.clone());
+
+    let mut moved_values = deal.values.clone();
+    moved_values.insert(
+        "stage".into(),
+        Value::Ref("stage-new_business-negotiation".into()),
+    );
+    let moved = plan(&data, "deals", Some(&deal), moved_values, 20_000, &mut ids);
+    db.commit(&batch_of(&moved)).await.unwrap();
+    db.close();
+
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let loaded = db.load_all().await.unwrap();
+    let stored = loaded.iter().find(|r| r.id == deal.id).unwrap();
+    assert_eq!(stored, moved.saved.as_ref().unwrap());
+    assert_eq!(stored.get("probability"), Some(&Value::Number(75.0)));
+    let history = db.changes_for(&deal.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    let stage_change = history[1]
+        .fields
+        .iter()
+        .find(|f| f.field == "stage")
+        .expect("the move is in the history");
+    assert_eq!(history[1].at, 20_000);
+    assert_eq!(
+        stage_change.old,
+        Some(Value::Ref("stage-new_business-qualification".into()))
+    );
+    assert_eq!(
+        stage_change.new,
+        Some(Value::Ref("stage-new_business-negotiation".into()))
+    );
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_stage_removal_that_fails_moves_no_deal() {
+    use crm::domain::pipeline_records::{
+        default_pipeline_records, load_pipeline, plan_pipeline_save,
+    };
+    use crm::domain::record_set::Dataset;
+    use crm::domain::standard_modules::standard_schema;
+
+    let name = fresh_name("stage-removal");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let mut data = Dataset::new(standard_schema());
+    let mut seed = default_pipeline_records(1, &|k| k.to_string());
+    let deal_values: BTreeMap<String, Value> = [
+        ("title".to_string(), Value::Text("Held".into())),
+        (
+            "pipeline".to_string(),
+            Value::Ref("pipeline-new_business".into()),
+        ),
+        (
+            "stage".to_string(),
+            Value::Ref("stage-new_business-proposal".into()),
+        ),
+        ("probability".to_string(), Value::Number(50.0)),
+    ]
+    .into();
+    seed.push(Record::new(
+        "deal-1".into(),
+        "deals",
+        1,
+        Some("local-user".into()),
+        deal_values,
+    ));
+    db.commit(&inserts(seed.clone())).await.unwrap();
+    for r in seed {
+        data.upsert(r);
+    }
+    let mut p = load_pipeline(&data, "pipeline-new_business").unwrap();
+    p.remove_stage(
+        "stage-new_business-proposal",
+        1,
+        Some("stage-new_business-negotiation"),
+    )
+    .unwrap();
+    let w = plan_pipeline_save(
+        &data,
+        &p,
+        &[(
+            "stage-new_business-proposal".into(),
+            "stage-new_business-negotiation".into(),
+        )],
+        5,
+    )
+    .unwrap();
+    // The same write with a clashing insert: the deal move and the stage delete must
+    // roll back with it.
+    let mut batch = WriteBatch {
+        updates: w.updates.iter().map(|(_, a)| a.clone()).collect(),
+        deletes: w.deletes.iter().map(|r| r.id.clone()).collect(),
+        ..Default::default()
+    };
+    batch.inserts.push(company("deal-1", "clash"));
+    assert!(db.commit(&batch).await.is_err());
+    let after = db.load_all().await.unwrap();
+    let deal = after.iter().find(|r| r.id == "deal-1").unwrap();
+    assert_eq!(
+        deal.get("stage"),
+        Some(&Value::Ref("stage-new_business-proposal".into()))
+    );
+    assert!(after.iter().any(|r| r.id == "stage-new_business-proposal"));
+
+    // Without the clash it all lands.
+    batch.inserts.clear();
+    db.commit(&batch).await.unwrap();
+    let after = db.load_all().await.unwrap();
+    let deal = after.iter().find(|r| r.id == "deal-1").unwrap();
+    assert_eq!(
+        deal.get("stage"),
+        Some(&Value::Ref("stage-new_business-negotiation".into()))
+    );
+    assert!(!after.iter().any(|r| r.id == "stage-new_business-proposal"));
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -152,7 +152,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             let (pipeline, stage) = if customer && k == 0 {
                 (
                     "renewals",
-                    if deal_no % 2 == 0 {
+                    if deal_no.is_multiple_of(2) {
                         "renewal_due"
                     } else {
                         "renewal_quote"
