@@ -16,6 +16,19 @@ pub struct ListQuery {
     pub search: String,
     pub filters: Vec<Filter>,
     pub sort: Option<Sort>,
+    /// Only records this user is involved in: owns, or is named in a user field
+    /// (co-owner, assignee) — "my deals", "my tasks".
+    #[serde(default)]
+    pub involving: Option<String>,
+}
+
+/// Whether `user` owns the record or is named in one of its user fields.
+pub fn involves(module: &super::module_def::ModuleDef, record: &Record, user: &str) -> bool {
+    record.owner.as_deref() == Some(user)
+        || module.fields.iter().any(|f| {
+            matches!(f.kind, FieldKind::User)
+                && matches!(record.get(&f.key), Some(Value::Ref(u)) if u == user)
+        })
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,8 +82,13 @@ pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
         .search(&query.search)
         .into_iter()
         .filter(|s| {
-            set.at(*s)
-                .is_some_and(|r| query.filters.iter().all(|f| f.matches(r)))
+            set.at(*s).is_some_and(|r| {
+                query.filters.iter().all(|f| f.matches(r))
+                    && query
+                        .involving
+                        .as_deref()
+                        .is_none_or(|u| involves(&set.module, r, u))
+            })
         })
         .collect();
     if let Some(sort) = &query.sort {
@@ -208,7 +226,7 @@ mod tests {
                 field: "account_type".into(),
                 op: FilterOp::Is("customer".into()),
             }],
-            sort: None,
+            ..Default::default()
         };
         assert_eq!(names(&ds, COMPANIES, &q), vec!["Émile & Co"]);
         let empty_city = ListQuery {
@@ -233,5 +251,34 @@ mod tests {
         };
         // p1 works at "alpha", p0 at "Zeta".
         assert_eq!(names(&ds, CONTACTS, &q), vec!["P1", "P0"]);
+    }
+
+    #[test]
+    fn mine_means_owned_or_named_in_a_user_field() {
+        use crate::domain::activity_module::ACTIVITIES;
+        let mut ds = Dataset::new(standard_schema());
+        let task = |id: &str, owner: &str, assignee: Option<&str>| {
+            let mut v: std::collections::BTreeMap<String, Value> = [
+                ("subject".to_string(), Value::Text(id.to_uppercase())),
+                ("kind".to_string(), Value::Text("task".into())),
+            ]
+            .into();
+            if let Some(a) = assignee {
+                v.insert("assignee".into(), Value::Ref(a.into()));
+            }
+            Record::new(id.into(), ACTIVITIES, 1, Some(owner.into()), v)
+        };
+        ds.upsert(task("a", "me", None));
+        ds.upsert(task("b", "other", Some("me")));
+        ds.upsert(task("c", "other", None));
+        let q = ListQuery {
+            involving: Some("me".into()),
+            sort: Some(Sort {
+                field: "subject".into(),
+                descending: false,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(names(&ds, ACTIVITIES, &q), vec!["A", "B"]);
     }
 }

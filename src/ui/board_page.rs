@@ -16,10 +16,11 @@ use crate::domain::board::{self, columns, exchange_rates, BoardFilter, Column};
 use crate::domain::pipeline::Outcome;
 use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
 use crate::domain::sales_modules::{DEALS, LOSS_REASONS};
+use crate::domain::standard_modules::MEMBERS;
 use crate::domain::{Label, Money, Value};
 use crate::i18n::{t, tr, Locale};
 
-const CARD_HEIGHT: f64 = 124.0;
+const CARD_HEIGHT: f64 = 112.0;
 const COLUMN_HEIGHT: f64 = 560.0;
 const OVERSCAN: usize = 3;
 
@@ -409,6 +410,14 @@ fn DealCard(
         .as_deref()
         .map(|o| st.data.with_untracked(|d| user_name(l, d, o)))
         .unwrap_or_default();
+    // The owner's colour, when the team member has one, marks the card.
+    let colour = record.owner.as_deref().and_then(|o| {
+        st.data
+            .with_untracked(|d| match d.get(MEMBERS, o).and_then(|m| m.get("color")) {
+                Some(Value::Text(c)) => Some(c.clone()),
+                _ => None,
+            })
+    });
     let probability = percent(l, board::probability(&record));
     let current_stage = match record.get("stage") {
         Some(Value::Ref(s)) => s.clone(),
@@ -444,7 +453,10 @@ fn DealCard(
             <p class="deal-meta">
                 {close.map(|c| view! { <span>{c}</span> })}
                 {overdue.then(|| view! { <span class="overdue-mark">{t(l, "board.overdue")}</span> })}
-                <span class="muted" dir="auto">{owner}</span>
+                <span class="muted owner" dir="auto">
+                    {colour.map(|c| view! { <span class="colour-dot" aria-hidden="true" style=format!("background:{c}")></span> })}
+                    {owner}
+                </span>
             </p>
             <div class="deal-move">
                 <label class="visually-hidden" for=select_id.clone()>{move_label}</label>

@@ -36,12 +36,19 @@ pub fn ListView(module: String) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(None::<Sort>);
     let filters = RwSignal::new(Vec::new());
+    // "" everyone, "@me" the current user, or a user's id.
+    let whose = RwSignal::new(String::new());
     let module_key = StoredValue::new(module.clone());
     let rows: Memo<Vec<Slot>> = Memo::new(move |_| {
         let q = ListQuery {
             search: search.get(),
             filters: filters.get(),
             sort: sort.get(),
+            involving: match whose.get().as_str() {
+                "" => None,
+                "@me" => Some(st.current_user.get()),
+                u => Some(u.to_string()),
+            },
         };
         st.data
             .with(|d| list_query::run(d, &module_key.get_value(), &q))
@@ -333,6 +340,26 @@ pub fn ListView(module: String) -> impl IntoView {
                                     prop:value=move || search.get()
                                     on:input=move |ev| search.set(event_target_value(&ev))
                                 />
+                            </div>
+                            <div class="field">
+                                <label for="list-whose">{tk("filter.owner")}</label>
+                                <select id="list-whose" on:change=move |ev| whose.set(event_target_value(&ev))>
+                                    <option value="">{tk("filter.everyone")}</option>
+                                    <option value="@me">{tk("filter.mine")}</option>
+                                    {move || {
+                                        let l = st.locale.get();
+                                        st.data
+                                            .with(|d| {
+                                                d.user_ids()
+                                                    .into_iter()
+                                                    .map(|u| {
+                                                        let name = super::format::user_name(l, d, &u);
+                                                        view! { <option value=u>{name}</option> }
+                                                    })
+                                                    .collect_view()
+                                            })
+                                    }}
+                                </select>
                             </div>
                             <FilterBar module=module_key.get_value() filters=filters />
                             <p class="result-count" role="status">{result_count}</p>
