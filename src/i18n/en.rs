@@ -424,4 +424,5 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("work.today", "Today"),
     ("work.upcoming", "Upcoming"),
     ("work.undated", "No due date"),
+    ("delete.member_in_use", "This team member still owns or is assigned records. Give them to someone else first."),
 ];

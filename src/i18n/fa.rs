@@ -424,4 +424,5 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("work.today", "امروز"),
     ("work.upcoming", "پیش رو"),
     ("work.undated", "بدون موعد"),
+    ("delete.member_in_use", "این عضو تیم هنوز مالک یا مسئول رکوردهایی است. ابتدا آن‌ها را به فرد دیگری بسپارید."),
 ];

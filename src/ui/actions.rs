@@ -15,6 +15,7 @@ use crate::domain::record_set::Dataset;
 use crate::domain::sales_modules::PIPELINES;
 use crate::domain::sample::{fitting, sample_records};
 use crate::domain::save_plan::{change_entry, plan_save, SaveContext};
+use crate::domain::standard_modules::MEMBERS;
 use crate::domain::validate::FieldError;
 use crate::domain::{Record, Value};
 use crate::i18n::{label, t, tr, Locale};
@@ -257,6 +258,19 @@ pub fn dependents(data: &Dataset, module: &str, id: &str) -> Vec<(Record, String
 pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), String> {
     let l = st.locale.get_untracked();
     let at = now();
+    // A team member who still owns or is assigned records stays until they are
+    // reassigned, so no record is left belonging to nobody.
+    if module == MEMBERS {
+        let involved = st.data.with_untracked(|d| {
+            d.sets().any(|set| {
+                set.records()
+                    .any(|r| crate::domain::list_query::involves(&set.module, r, id))
+            })
+        });
+        if involved {
+            return Err(t(l, "delete.member_in_use"));
+        }
+    }
     let linked = st.data.with_untracked(|d| dependents(d, module, id));
     let mut batch = WriteBatch {
         deletes: vec![id.to_string()],

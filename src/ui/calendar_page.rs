@@ -36,6 +36,8 @@ fn month_title(l: Locale, d: NaiveDate) -> String {
     let opts = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&opts, &"year".into(), &"numeric".into());
     let _ = js_sys::Reflect::set(&opts, &"month".into(), &"long".into());
+    // The grid is Gregorian; the title must name the same month in every language.
+    let _ = js_sys::Reflect::set(&opts, &"calendar".into(), &"gregory".into());
     String::from(js.to_locale_date_string(l.code(), &opts))
 }
 

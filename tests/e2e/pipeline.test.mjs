@@ -195,3 +195,35 @@ test('completing a recurring task creates its next occurrence', async () => {
     await app.context.close();
   }
 });
+
+test('the calendar adds an activity on the chosen day and shows it in month and week', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await nav(page, 'Calendar').click();
+    await heading(page, /^Calendar: /).waitFor();
+    const days = page.getByRole('link', { name: /^Add an activity on / });
+    assert.ok((await days.count()) >= 28);
+    const add = days.nth(10);
+    const label = await add.getAttribute('aria-label');
+    await add.click();
+    await heading(page, 'New Activity').waitFor();
+    const due = await page.getByLabel('Due', { exact: true }).inputValue();
+    assert.match(due, /^\d{4}-\d{2}-\d{2}T09:00$/);
+    await page.getByRole('textbox', { name: 'Subject', exact: true }).fill('Site visit');
+    await page.getByRole('combobox', { name: 'Type', exact: true }).selectOption({ label: 'Meeting' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Site visit').waitFor();
+
+    await nav(page, 'Calendar').click();
+    const cell = page.getByRole('listitem', { name: label.replace('Add an activity on ', '') });
+    await cell.getByRole('link', { name: /09:00\s+Site visit/ }).waitFor();
+    await page.getByRole('link', { name: 'Week', exact: true }).click();
+    await heading(page, /^Calendar: .+ – /).waitFor();
+    assert.equal(await page.locator('.calendar-day').count(), 7);
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
