@@ -73,6 +73,7 @@ pub fn activities() -> ModuleDef {
                 .section("links")
                 .in_list(),
             FieldDef::lookup("deal", DEALS).section("links"),
+            FieldDef::lookup("lead", super::lead_module::LEADS).section("links"),
             FieldDef::new(
                 "repeat",
                 FieldKind::Picklist {

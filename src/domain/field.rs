@@ -60,6 +60,8 @@ pub enum FieldKind {
         open: bool,
     },
     User,
+    /// Several users (a territory's members), stored as a list of ids.
+    Users,
     /// A link to a record of `module`. `within` names another lookup field of the same
     /// record: the linked record must carry that same link (a deal's stage must belong
     /// to the deal's pipeline), and forms offer only such records.
@@ -80,6 +82,7 @@ impl FieldKind {
             FieldKind::Email { multiple: true }
                 | FieldKind::Phone { multiple: true }
                 | FieldKind::MultiSelect { .. }
+                | FieldKind::Users
         )
     }
 
@@ -107,6 +110,7 @@ impl FieldKind {
             FieldKind::Picklist { .. } => "picklist",
             FieldKind::MultiSelect { .. } => "multi_select",
             FieldKind::User => "user",
+            FieldKind::Users => "users",
             FieldKind::Lookup { .. } => "lookup",
             FieldKind::Color => "color",
         }

@@ -61,7 +61,8 @@ pub fn parse_input(
         FieldKind::MultiLine => Value::Text(text.to_string()),
         FieldKind::Email { multiple: true }
         | FieldKind::Phone { multiple: true }
-        | FieldKind::MultiSelect { .. } => return parse_list(kind, split_list(text)),
+        | FieldKind::MultiSelect { .. }
+        | FieldKind::Users => return parse_list(kind, split_list(text)),
         FieldKind::Email { .. } => Value::Text(parse_email(text)?),
         FieldKind::Phone { .. } => Value::Text(parse_phone(text)?),
         FieldKind::Url => Value::Text(parse_url(text)?),
@@ -106,6 +107,8 @@ pub fn to_input(kind: &FieldKind, value: Option<&Value>, ctx: &ParseContext) -> 
             FieldInput::List(items.clone())
         }
         (FieldKind::MultiSelect { open: false, .. }, _) => FieldInput::List(Vec::new()),
+        (FieldKind::Users, Some(Value::List(items))) => FieldInput::List(items.clone()),
+        (FieldKind::Users, _) => FieldInput::List(Vec::new()),
         (FieldKind::DateTime, Some(Value::DateTime(t))) => {
             let local = t.naive_utc() + Duration::minutes(ctx.utc_offset_minutes as i64);
             FieldInput::Text(local.format("%Y-%m-%dT%H:%M").to_string())
@@ -134,6 +137,7 @@ fn parse_list(kind: &FieldKind, items: Vec<String>) -> Result<Option<Value>, Pro
         let item = match kind {
             FieldKind::Email { .. } => parse_email(item)?,
             FieldKind::Phone { .. } => parse_phone(item)?,
+            FieldKind::Users => item.to_string(),
             FieldKind::MultiSelect { options, open } => {
                 if !open && !options.iter().any(|o| o.value == item) {
                     return Err(Problem::UnknownOption(item.to_string()));

@@ -25,10 +25,14 @@ pub struct ListQuery {
 /// Whether `user` owns the record or is named in one of its user fields.
 pub fn involves(module: &super::module_def::ModuleDef, record: &Record, user: &str) -> bool {
     record.owner.as_deref() == Some(user)
-        || module.fields.iter().any(|f| {
-            matches!(f.kind, FieldKind::User)
-                && matches!(record.get(&f.key), Some(Value::Ref(u)) if u == user)
-        })
+        || module
+            .fields
+            .iter()
+            .any(|f| match (&f.kind, record.get(&f.key)) {
+                (FieldKind::User, Some(Value::Ref(u))) => u == user,
+                (FieldKind::Users, Some(Value::List(us))) => us.iter().any(|u| u == user),
+                _ => false,
+            })
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,9 +5,11 @@
 use std::collections::BTreeMap;
 
 use super::activity_module::ACTIVITIES;
+use super::lead_module::{LEADS, SCORING_RULES};
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
 use super::sales_modules::{DEALS, RATES, STAGES};
+use super::scoring;
 use super::validate::{FieldError, Problem};
 use super::value::Value;
 
@@ -18,6 +20,35 @@ pub struct RuleOutcome {
     /// New records of the same module the save also creates (the next occurrence of a
     /// series), written in the same transaction.
     pub follow_ups: Vec<BTreeMap<String, Value>>,
+    /// The owner the rules chose for a new record (lead assignment).
+    pub owner: Option<String>,
+    /// Other records the save changes too, as (before, after).
+    pub side_updates: Vec<(Record, Record)>,
+}
+
+/// What a saved record changes elsewhere: a scoring rule rescores every lead.
+pub fn after_save(data: &Dataset, saved: &Record, now: Timestamp) -> Vec<(Record, Record)> {
+    match saved.module.as_str() {
+        SCORING_RULES => {
+            scoring::rescore_all(data, &scoring::active_rules(data, Some(saved), None), now)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What deleting a record changes elsewhere.
+pub fn after_delete(
+    data: &Dataset,
+    module: &str,
+    id: &str,
+    now: Timestamp,
+) -> Vec<(Record, Record)> {
+    match module {
+        SCORING_RULES => {
+            scoring::rescore_all(data, &scoring::active_rules(data, None, Some(id)), now)
+        }
+        _ => Vec::new(),
+    }
 }
 
 pub fn apply(
@@ -31,6 +62,12 @@ pub fn apply(
     let mut out = RuleOutcome::default();
     match module {
         DEALS => out.errors = super::deal_rules::apply(data, before, values, now),
+        LEADS => {
+            let lead = super::lead_rules::apply(data, before, values, now);
+            out.errors = lead.errors;
+            out.owner = lead.owner;
+            out.side_updates = lead.side_updates;
+        }
         ACTIVITIES => {
             let (errors, next) =
                 super::activity_rules::apply(before, values, now, utc_offset_minutes);

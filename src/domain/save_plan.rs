@@ -62,7 +62,7 @@ pub fn plan_save(
     ctx: &mut SaveContext,
 ) -> Result<SavePlan, Vec<FieldError>> {
     let def = data.schema.module(module).ok_or_else(Vec::new)?;
-    let rules = module_rules::apply(
+    let mut rules = module_rules::apply(
         data,
         module,
         before,
@@ -71,7 +71,7 @@ pub fn plan_save(
         ctx.utc_offset_minutes,
     );
     let own_id = before.map(|b| b.id.as_str()).unwrap_or_default();
-    let mut errors = rules.errors;
+    let mut errors = std::mem::take(&mut rules.errors);
     for e in validate_values(def, &values, own_id, data) {
         if !errors.iter().any(|x| x.field == e.field) {
             errors.push(e);
@@ -98,7 +98,11 @@ pub fn plan_save(
     let mut plan = SavePlan::default();
     let saved = match before {
         None => {
-            let owner = owner.unwrap_or_else(|| ctx.user.to_string());
+            // Assignment rules decide who gets a new lead; reassigning comes after.
+            let owner = rules
+                .owner
+                .or(owner)
+                .unwrap_or_else(|| ctx.user.to_string());
             let r = Record::new((ctx.new_id)(), module, ctx.now, Some(owner), values);
             plan.changes
                 .push(change_entry((ctx.new_id)(), &r, None, ctx.user));
@@ -114,6 +118,15 @@ pub fn plan_save(
             })
         }
     };
+    let mut side = rules.side_updates;
+    if let Some(r) = &saved {
+        side.extend(module_rules::after_save(data, r, ctx.now));
+    }
+    for (b, a) in side {
+        plan.changes
+            .push(change_entry((ctx.new_id)(), &a, Some(&b), ctx.user));
+        plan.updates.push(a);
+    }
     for follow in rules.follow_ups {
         let owner = saved
             .as_ref()

@@ -13,6 +13,7 @@ pub fn standard_schema() -> Schema {
         modules: vec![
             companies(),
             contacts(),
+            super::lead_module::leads(),
             super::sales_modules::deals(),
             super::activity_module::activities(),
             members(),
@@ -20,6 +21,9 @@ pub fn standard_schema() -> Schema {
             super::sales_modules::stages(),
             super::sales_modules::deal_contacts(),
             super::sales_modules::rates(),
+            super::lead_module::scoring_rules(),
+            super::lead_module::territories(),
+            super::lead_module::assignment_rules(),
         ],
     }
 }
@@ -255,6 +259,7 @@ mod tests {
             related,
             vec![
                 (CONTACTS, "company"),
+                ("leads", "converted_company"),
                 ("deals", "company"),
                 ("activities", "company")
             ]

@@ -173,6 +173,11 @@ fn check_value(
         (FieldKind::User, Value::Ref(id)) if !lookups.user_exists(id) => {
             return Some(Problem::UnknownUser(id.clone()));
         }
+        (FieldKind::Users, Value::List(ids)) => {
+            if let Some(id) = ids.iter().find(|id| !lookups.user_exists(id)) {
+                return Some(Problem::UnknownUser(id.clone()));
+            }
+        }
         _ => {}
     }
     if field.unique {
@@ -250,6 +255,7 @@ fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
             }
         }
         (FieldKind::User | FieldKind::Lookup { .. }, Value::Ref(_)) => None,
+        (FieldKind::Users, Value::List(_)) => None,
         (FieldKind::Color, Value::Text(s)) => {
             (!is_color(s)).then(|| Problem::InvalidColor(s.clone()))
         }

@@ -207,6 +207,8 @@ mod tests {
             Problem::Rule("problem.negative"),
             Problem::Rule("problem.positive"),
             Problem::Rule("problem.repeat_needs_due"),
+            Problem::Rule("problem.dead_reason_required"),
+            Problem::Rule("problem.convert_with_action"),
         ];
         wanted.extend(problems.iter().map(|p| p.key().to_string()));
         let backup = [

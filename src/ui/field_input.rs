@@ -117,59 +117,31 @@ pub fn FieldControl(
             options,
             open: false,
         } => {
-            // A group of checkboxes; the group's own label names the field.
             let options = StoredValue::new(options);
-            let group_label = format!("{id}-label");
-            let box_prefix = StoredValue::new(id.clone());
-            let boxes = move || {
+            let choices = Signal::derive(move || {
                 let l = st.locale.get();
                 options.with_value(|opts| {
                     opts.iter()
-                        .enumerate()
-                        .map(|(i, o)| {
-                            let value = o.value.clone();
-                            let v2 = value.clone();
-                            let box_id = format!("{}-{i}", box_prefix.get_value());
-                            let box_for = box_id.clone();
-                            let checked = move || match input.get() {
-                                FieldInput::List(items) => items.contains(&v2),
-                                _ => false,
-                            };
-                            let value3 = value.clone();
-                            view! {
-                                <label class="check" for=box_for>
-                                    <input
-                                        id=box_id
-                                        type="checkbox"
-                                        prop:checked=checked
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            input.update(|inp| {
-                                                let mut items = match inp {
-                                                    FieldInput::List(items) => items.clone(),
-                                                    _ => Vec::new(),
-                                                };
-                                                items.retain(|x| x != &value3);
-                                                if on {
-                                                    items.push(value3.clone());
-                                                }
-                                                *inp = FieldInput::List(items);
-                                            })
-                                        }
-                                    />
-                                    {label(l, &o.label)}
-                                </label>
-                            }
-                        })
-                        .collect_view()
+                        .map(|o| (o.value.clone(), label(l, &o.label)))
+                        .collect::<Vec<_>>()
                 })
-            };
-            view! {
-                <div role="group" aria-labelledby=group_label class="check-group">
-                    {boxes}
-                </div>
-            }
-            .into_any()
+            });
+            view! { <CheckGroup id=id.clone() choices=choices input=input /> }.into_any()
+        }
+        FieldKind::Users => {
+            let choices = Signal::derive(move || {
+                let l = st.locale.get();
+                st.data.with(|d| {
+                    d.user_ids()
+                        .into_iter()
+                        .map(|u| {
+                            let name = user_name(l, d, &u);
+                            (u, name)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            });
+            view! { <CheckGroup id=id.clone() choices=choices input=input /> }.into_any()
         }
         FieldKind::Currency => {
             let currency_id = format!("{id}-currency");
@@ -388,7 +360,10 @@ pub fn FieldControl(
         }
     };
 
-    let is_group = matches!(field.kind, FieldKind::MultiSelect { open: false, .. });
+    let is_group = matches!(
+        field.kind,
+        FieldKind::MultiSelect { open: false, .. } | FieldKind::Users
+    );
     let label_el = if is_group {
         view! {
             <span class="label" id=format!("{id}-label")>
@@ -415,6 +390,62 @@ pub fn FieldControl(
             <p class="error" id=error_id hidden=move || error.with(Option::is_none)>
                 {move || error.get()}
             </p>
+        </div>
+    }
+}
+
+/// A group of checkboxes, one per choice (value, label); the group's own label (the
+/// field's) names it.
+#[component]
+fn CheckGroup(
+    id: String,
+    choices: Signal<Vec<(String, String)>>,
+    input: RwSignal<FieldInput>,
+) -> impl IntoView {
+    let group_label = format!("{id}-label");
+    let boxes = move || {
+        choices
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, text))| {
+                let box_id = format!("{id}-{i}");
+                let box_for = box_id.clone();
+                let v2 = value.clone();
+                let checked = move || match input.get() {
+                    FieldInput::List(items) => items.contains(&v2),
+                    _ => false,
+                };
+                view! {
+                    <label class="check" for=box_for>
+                        <input
+                            id=box_id
+                            type="checkbox"
+                            prop:checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                input.update(|inp| {
+                                    let mut items = match inp {
+                                        FieldInput::List(items) => items.clone(),
+                                        _ => Vec::new(),
+                                    };
+                                    items.retain(|x| x != &value);
+                                    if on {
+                                        items.push(value.clone());
+                                    }
+                                    *inp = FieldInput::List(items);
+                                })
+                            }
+                        />
+                        {text}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div role="group" aria-labelledby=group_label class="check-group">
+            {boxes}
         </div>
     }
 }

@@ -152,6 +152,11 @@ pub fn value_text(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
             .title(module, id)
             .unwrap_or_else(|| t(l, "value.missing_record")),
         (FieldKind::User, Value::Ref(id)) => user_name(l, data, id),
+        (FieldKind::Users, Value::List(ids)) => ids
+            .iter()
+            .map(|id| user_name(l, data, id))
+            .collect::<Vec<_>>()
+            .join(", "),
         (_, v) => v.to_plain(),
     }
 }

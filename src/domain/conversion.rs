@@ -1,0 +1,534 @@
+//! Lead conversion: a qualified lead becomes a contact, with a new or an existing
+//! company and, optionally, a deal — planned here as one set of records that the
+//! storage layer writes in one transaction. The lead is marked converted and links
+//! to what it became; its activities follow the new contact.
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+
+use super::activity_module::ACTIVITIES;
+use super::lead_module::{CLOSED_STATUSES, LEADS};
+use super::normalize::fold;
+use super::record::{Record, Timestamp};
+use super::record_set::Dataset;
+use super::sales_modules::{DEALS, DEAL_CONTACTS};
+use super::standard_modules::{COMPANIES, CONTACTS};
+use super::validate::{validate_values, FieldError, Lookups};
+use super::value::{Money, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompanyChoice {
+    /// A new company from the lead's company fields.
+    New,
+    Existing(String),
+    /// No company at all.
+    Skip,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealChoice {
+    pub pipeline: String,
+    pub stage: String,
+    pub title: String,
+    pub amount: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversionRequest {
+    pub lead: String,
+    pub company: CompanyChoice,
+    pub deal: Option<DealChoice>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ConversionPlan {
+    pub inserts: Vec<Record>,
+    pub updates: Vec<(Record, Record)>,
+    pub contact: String,
+    pub company: Option<String>,
+    pub deal: Option<String>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum ConversionError {
+    NotFound,
+    AlreadyConverted,
+    /// Junk or dead leads are not converted.
+    Closed(String),
+    /// (module, problem) for each value that would be refused.
+    Invalid(Vec<(String, FieldError)>),
+}
+
+impl ConversionError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            ConversionError::NotFound => "convert.err.not_found",
+            ConversionError::AlreadyConverted => "convert.err.already",
+            ConversionError::Closed(_) => "convert.err.closed",
+            ConversionError::Invalid(_) => "convert.err.invalid",
+        }
+    }
+}
+
+/// Company names compared without case, accents, punctuation or legal suffixes.
+pub fn company_key(name: &str) -> String {
+    const SUFFIXES: &[&str] = &[
+        "ltd",
+        "limited",
+        "inc",
+        "llc",
+        "gmbh",
+        "co",
+        "corp",
+        "corporation",
+        "sa",
+        "bv",
+        "ag",
+        "plc",
+        "oy",
+        "ab",
+        "as",
+        "srl",
+        "spa",
+    ];
+    let folded = fold(name);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let keep = words
+        .iter()
+        .rposition(|w| !SUFFIXES.contains(w))
+        .map(|i| i + 1)
+        .unwrap_or(words.len());
+    words[..keep].join(" ")
+}
+
+/// The existing company the lead most likely means, by name.
+pub fn likely_company(data: &Dataset, lead: &Record) -> Option<String> {
+    let Some(Value::Text(name)) = lead.get("company_name") else {
+        return None;
+    };
+    let key = company_key(name);
+    if key.is_empty() {
+        return None;
+    }
+    data.set(COMPANIES)?
+        .records()
+        .find_map(|c| match c.get("name") {
+            Some(Value::Text(n)) if company_key(n) == key => Some(c.id.clone()),
+            _ => None,
+        })
+}
+
+/// Validation's view of the data with the conversion's new records in it.
+struct Overlay<'a> {
+    data: &'a Dataset,
+    pending: &'a [Record],
+}
+
+impl Lookups for Overlay<'_> {
+    fn record_exists(&self, module: &str, id: &str) -> bool {
+        self.data.record_exists(module, id)
+            || self
+                .pending
+                .iter()
+                .any(|r| r.module == module && r.id == id)
+    }
+    fn user_exists(&self, id: &str) -> bool {
+        self.data.user_exists(id)
+    }
+    fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool {
+        self.data.unique_taken(module, field, key, except)
+    }
+    fn value_of(&self, module: &str, id: &str, field: &str) -> Option<Value> {
+        self.data.value_of(module, id, field).or_else(|| {
+            self.pending
+                .iter()
+                .find(|r| r.module == module && r.id == id)
+                .and_then(|r| r.get(field).cloned())
+        })
+    }
+}
+
+fn copy(from: &Record, pairs: &[(&str, &str)]) -> BTreeMap<String, Value> {
+    pairs
+        .iter()
+        .filter_map(|(src, dst)| from.get(src).map(|v| (dst.to_string(), v.clone())))
+        .collect()
+}
+
+pub fn plan_conversion(
+    data: &Dataset,
+    req: &ConversionRequest,
+    now: Timestamp,
+    user: &str,
+    new_id: &mut dyn FnMut() -> String,
+) -> Result<ConversionPlan, ConversionError> {
+    let lead = data
+        .get(LEADS, &req.lead)
+        .ok_or(ConversionError::NotFound)?;
+    if lead.get("converted_contact").is_some() {
+        return Err(ConversionError::AlreadyConverted);
+    }
+    if let Some(Value::Text(s)) = lead.get("status") {
+        if CLOSED_STATUSES.contains(&s.as_str()) {
+            return Err(ConversionError::Closed(s.clone()));
+        }
+    }
+    let owner = lead.owner.clone().unwrap_or_else(|| user.to_string());
+    let mut plan = ConversionPlan::default();
+
+    plan.company = match &req.company {
+        CompanyChoice::Skip => None,
+        CompanyChoice::Existing(id) => Some(id.clone()),
+        CompanyChoice::New => {
+            let mut values = copy(
+                lead,
+                &[
+                    ("company_name", "name"),
+                    ("website", "website"),
+                    ("industry", "industry"),
+                    ("employees", "employees"),
+                    ("city", "city"),
+                    ("region", "region"),
+                    ("country", "country"),
+                ],
+            );
+            values.insert("account_type".into(), Value::Text("prospect".into()));
+            let r = Record::new(new_id(), COMPANIES, now, Some(owner.clone()), values);
+            let id = r.id.clone();
+            plan.inserts.push(r);
+            Some(id)
+        }
+    };
+
+    let mut contact = copy(
+        lead,
+        &[
+            ("first_name", "first_name"),
+            ("last_name", "last_name"),
+            ("job_title", "job_title"),
+            ("emails", "emails"),
+            ("phones", "phones"),
+            ("source", "lead_source"),
+            ("city", "city"),
+            ("region", "region"),
+            ("country", "country"),
+            ("description", "description"),
+        ],
+    );
+    if let Some(c) = &plan.company {
+        contact.insert("company".into(), Value::Ref(c.clone()));
+    }
+    let contact = Record::new(new_id(), CONTACTS, now, Some(owner.clone()), contact);
+    plan.contact = contact.id.clone();
+    plan.inserts.push(contact);
+
+    let mut deal_errors = Vec::new();
+    if let Some(d) = &req.deal {
+        let mut values: BTreeMap<String, Value> = [
+            ("title".to_string(), Value::Text(d.title.trim().to_string())),
+            ("pipeline".to_string(), Value::Ref(d.pipeline.clone())),
+            ("stage".to_string(), Value::Ref(d.stage.clone())),
+        ]
+        .into();
+        if let Some(a) = d.amount.clone().or_else(|| match lead.get("bant_budget") {
+            Some(Value::Money(m)) => Some(m.clone()),
+            _ => None,
+        }) {
+            values.insert("amount".into(), Value::Money(a));
+        }
+        if let Some(c) = &plan.company {
+            values.insert("company".into(), Value::Ref(c.clone()));
+        }
+        if let Some(s) = lead.get("source") {
+            values.insert("source".into(), s.clone());
+        }
+        deal_errors = super::deal_rules::apply(data, None, &mut values, now);
+        let deal = Record::new(new_id(), DEALS, now, Some(owner.clone()), values);
+        plan.deal = Some(deal.id.clone());
+        let role: BTreeMap<String, Value> = [
+            ("deal".to_string(), Value::Ref(deal.id.clone())),
+            ("contact".to_string(), Value::Ref(plan.contact.clone())),
+            ("role".to_string(), Value::Text("decision_maker".into())),
+        ]
+        .into();
+        plan.inserts.push(deal);
+        plan.inserts.push(Record::new(
+            new_id(),
+            DEAL_CONTACTS,
+            now,
+            Some(owner.clone()),
+            role,
+        ));
+    }
+
+    // Everything new is checked together, so links between the new records resolve.
+    let mut errors: Vec<(String, FieldError)> = deal_errors
+        .into_iter()
+        .map(|e| (DEALS.to_string(), e))
+        .collect();
+    let overlay = Overlay {
+        data,
+        pending: &plan.inserts,
+    };
+    for r in &plan.inserts {
+        let def = data.schema.module(&r.module).expect("standard module");
+        for e in validate_values(def, &r.values, &r.id, &overlay) {
+            errors.push((r.module.clone(), e));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ConversionError::Invalid(errors));
+    }
+
+    let mut lead_values = lead.values.clone();
+    lead_values.insert("status".into(), Value::Text("converted".into()));
+    lead_values.insert("converted_contact".into(), Value::Ref(plan.contact.clone()));
+    if let Some(c) = &plan.company {
+        lead_values.insert("converted_company".into(), Value::Ref(c.clone()));
+    }
+    if let Some(d) = &plan.deal {
+        lead_values.insert("converted_deal".into(), Value::Ref(d.clone()));
+    }
+    if let Some(t) = Utc.timestamp_millis_opt(now).single() {
+        lead_values.insert("converted_at".into(), Value::DateTime(t));
+    }
+    if let Some(after) = lead.revised(lead_values, lead.owner.clone(), now) {
+        plan.updates.push((lead.clone(), after));
+    }
+
+    // The lead's activities and notes follow it to the contact (and company, deal),
+    // keeping their link to the lead too.
+    if let Some(set) = data.set(ACTIVITIES) {
+        for a in set.records() {
+            if !matches!(a.get("lead"), Some(Value::Ref(l)) if l == &lead.id) {
+                continue;
+            }
+            let mut v = a.values.clone();
+            v.entry("contact".into())
+                .or_insert(Value::Ref(plan.contact.clone()));
+            if let Some(c) = &plan.company {
+                v.entry("company".into()).or_insert(Value::Ref(c.clone()));
+            }
+            if let Some(d) = &plan.deal {
+                v.entry("deal".into()).or_insert(Value::Ref(d.clone()));
+            }
+            if let Some(after) = a.revised(v, a.owner.clone(), now) {
+                plan.updates.push((a.clone(), after));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Of the leads created in [from, to), how many have been converted: (converted, created).
+pub fn conversion_rate(data: &Dataset, from: Timestamp, to: Timestamp) -> (usize, usize) {
+    let Some(set) = data.set(LEADS) else {
+        return (0, 0);
+    };
+    set.records()
+        .filter(|r| r.created_at >= from && r.created_at < to)
+        .fold((0, 0), |(c, n), r| {
+            let converted = r.get("converted_contact").is_some();
+            (c + usize::from(converted), n + 1)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::pipeline_records::default_pipeline_records;
+    use crate::domain::standard_modules::standard_schema;
+    use rust_decimal::Decimal;
+
+    fn t(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+
+    fn data() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            d.upsert(r);
+        }
+        let lead: BTreeMap<String, Value> = [
+            ("first_name", t("Anna")),
+            ("last_name", t("Berg")),
+            ("company_name", t("Acme Ltd.")),
+            ("emails", Value::List(vec!["anna@acme.example".into()])),
+            ("status", t("sql")),
+            ("industry", t("retail")),
+            ("source", t("event")),
+            (
+                "bant_budget",
+                Value::Money(Money {
+                    amount: Decimal::from(9000),
+                    currency: "EUR".into(),
+                }),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        d.upsert(Record::new(
+            "lead".into(),
+            LEADS,
+            1,
+            Some("local-user".into()),
+            lead,
+        ));
+        let call: BTreeMap<String, Value> = [
+            ("subject", t("Intro call")),
+            ("kind", t("call")),
+            ("lead", Value::Ref("lead".into())),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        d.upsert(Record::new("call".into(), ACTIVITIES, 1, None, call));
+        d
+    }
+
+    fn ids() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("new-{n}")
+        }
+    }
+
+    fn deal() -> Option<DealChoice> {
+        Some(DealChoice {
+            pipeline: "pipeline-new_business".into(),
+            stage: "stage-new_business-qualification".into(),
+            title: "Acme rollout".into(),
+            amount: None,
+        })
+    }
+
+    #[test]
+    fn a_lead_becomes_contact_company_and_deal_with_its_activities() {
+        let d = data();
+        let req = ConversionRequest {
+            lead: "lead".into(),
+            company: CompanyChoice::New,
+            deal: deal(),
+        };
+        let plan = plan_conversion(&d, &req, 50, "local-user", &mut ids()).unwrap();
+        let modules: Vec<&str> = plan.inserts.iter().map(|r| r.module.as_str()).collect();
+        assert_eq!(modules, vec![COMPANIES, CONTACTS, DEALS, DEAL_CONTACTS]);
+        let company = &plan.inserts[0];
+        assert_eq!(company.get("name"), Some(&t("Acme Ltd.")));
+        let contact = &plan.inserts[1];
+        assert_eq!(
+            contact.get("company"),
+            Some(&Value::Ref(company.id.clone()))
+        );
+        assert_eq!(contact.get("lead_source"), Some(&t("event")));
+        let new_deal = &plan.inserts[2];
+        assert_eq!(new_deal.get("probability"), Some(&Value::Number(10.0)));
+        assert!(matches!(new_deal.get("amount"), Some(Value::Money(m)) if m.currency == "EUR"));
+        let (_, lead_after) = plan.updates.iter().find(|(b, _)| b.id == "lead").unwrap();
+        assert_eq!(lead_after.get("status"), Some(&t("converted")));
+        assert_eq!(
+            lead_after.get("converted_deal"),
+            Some(&Value::Ref(new_deal.id.clone()))
+        );
+        let (_, call) = plan.updates.iter().find(|(b, _)| b.id == "call").unwrap();
+        assert_eq!(call.get("contact"), Some(&Value::Ref(contact.id.clone())));
+        assert_eq!(
+            call.get("lead"),
+            Some(&Value::Ref("lead".into())),
+            "still on the lead's timeline"
+        );
+    }
+
+    #[test]
+    fn the_likely_company_ignores_case_and_legal_suffixes() {
+        let mut d = data();
+        let co: BTreeMap<String, Value> = [("name".to_string(), t("ACME"))].into();
+        d.upsert(Record::new("acme".into(), COMPANIES, 1, None, co));
+        let lead = d.get(LEADS, "lead").unwrap();
+        assert_eq!(likely_company(&d, lead), Some("acme".into()));
+        let req = ConversionRequest {
+            lead: "lead".into(),
+            company: CompanyChoice::Existing("acme".into()),
+            deal: None,
+        };
+        let plan = plan_conversion(&d, &req, 5, "u", &mut ids()).unwrap();
+        assert_eq!(plan.inserts.len(), 1);
+        assert_eq!(
+            plan.inserts[0].get("company"),
+            Some(&Value::Ref("acme".into()))
+        );
+        // A new company with a name already taken is refused, naming the problem.
+        let clash = ConversionRequest {
+            lead: "lead".into(),
+            company: CompanyChoice::New,
+            deal: None,
+        };
+        let mut taken = d.clone();
+        let same: BTreeMap<String, Value> = [("name".to_string(), t("Acme Ltd."))].into();
+        taken.upsert(Record::new("acme2".into(), COMPANIES, 1, None, same));
+        match plan_conversion(&taken, &clash, 5, "u", &mut ids()) {
+            Err(ConversionError::Invalid(errs)) => {
+                assert_eq!(errs[0].0, COMPANIES);
+                assert_eq!(errs[0].1.field, "name");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn converted_junk_and_unknown_leads_are_refused_and_the_rate_counts() {
+        let mut d = data();
+        let req = ConversionRequest {
+            lead: "lead".into(),
+            company: CompanyChoice::Skip,
+            deal: None,
+        };
+        let plan = plan_conversion(&d, &req, 5, "u", &mut ids()).unwrap();
+        assert_eq!(conversion_rate(&d, 0, 10), (0, 1));
+        for (_, after) in plan.updates {
+            d.upsert(after);
+        }
+        assert_eq!(conversion_rate(&d, 0, 10), (1, 1));
+        assert_eq!(conversion_rate(&d, 10, 20), (0, 0));
+        assert_eq!(
+            plan_conversion(&d, &req, 6, "u", &mut ids()).unwrap_err(),
+            ConversionError::AlreadyConverted
+        );
+        let missing = ConversionRequest {
+            lead: "nope".into(),
+            ..req.clone()
+        };
+        assert_eq!(
+            plan_conversion(&d, &missing, 6, "u", &mut ids()).unwrap_err(),
+            ConversionError::NotFound
+        );
+        let mut junk = d.get(LEADS, "lead").unwrap().clone();
+        junk.values.remove("converted_contact");
+        junk.values.insert("status".into(), t("junk"));
+        d.upsert(junk);
+        assert_eq!(
+            plan_conversion(&d, &req, 6, "u", &mut ids()).unwrap_err(),
+            ConversionError::Closed("junk".into())
+        );
+        // A deal in a stage of another pipeline is refused before anything is written.
+        let fresh = data();
+        let bad = ConversionRequest {
+            lead: "lead".into(),
+            company: CompanyChoice::New,
+            deal: Some(DealChoice {
+                stage: "stage-renewals-renewal_due".into(),
+                ..deal().unwrap()
+            }),
+        };
+        assert!(matches!(
+            plan_conversion(&fresh, &bad, 6, "u", &mut ids()),
+            Err(ConversionError::Invalid(_))
+        ));
+    }
+}

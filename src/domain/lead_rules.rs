@@ -1,0 +1,146 @@
+//! What saving a lead does beyond validation: its score, band and qualification are
+//! computed, a dead lead needs its reason, "converted" is set only by converting,
+//! and a new lead goes to whoever the assignment rules choose.
+
+use std::collections::BTreeMap;
+
+use super::assignment::Assigner;
+use super::record::{Record, Timestamp};
+use super::record_set::Dataset;
+use super::scoring;
+use super::validate::{FieldError, Problem};
+use super::value::Value;
+
+#[derive(Debug, Default)]
+pub struct LeadOutcome {
+    pub errors: Vec<FieldError>,
+    /// The user the assignment rules gave a new lead to.
+    pub owner: Option<String>,
+    /// Assignment rules whose round-robin turn moved.
+    pub side_updates: Vec<(Record, Record)>,
+}
+
+fn status(values: &BTreeMap<String, Value>) -> Option<&str> {
+    match values.get("status") {
+        Some(Value::Text(s)) => Some(s),
+        _ => None,
+    }
+}
+
+pub fn apply(
+    data: &Dataset,
+    before: Option<&Record>,
+    values: &mut BTreeMap<String, Value>,
+    now: Timestamp,
+) -> LeadOutcome {
+    let mut out = LeadOutcome::default();
+    match status(values) {
+        Some("dead") => {
+            if values.get("dead_reason").is_none_or(Value::is_empty) {
+                out.errors.push(FieldError {
+                    field: "dead_reason".into(),
+                    problem: Problem::Rule("problem.dead_reason_required"),
+                });
+            }
+        }
+        Some("converted") if !values.contains_key("converted_contact") => {
+            out.errors.push(FieldError {
+                field: "status".into(),
+                problem: Problem::Rule("problem.convert_with_action"),
+            });
+        }
+        _ => {
+            values.remove("dead_reason");
+        }
+    }
+    scoring::apply(values, &scoring::active_rules(data, None, None));
+    if before.is_none() {
+        let mut assigner = Assigner::new(data);
+        if let Some(a) = assigner.assign(values) {
+            values.insert("assigned_by".into(), Value::Text(a.rule_name));
+            out.owner = Some(a.user);
+            out.side_updates = assigner.rule_updates(data, now);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lead_module::{ASSIGNMENT_RULES, LEADS, SCORING_RULES};
+    use crate::domain::standard_modules::standard_schema;
+
+    fn t(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+
+    fn data() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        let rule: BTreeMap<String, Value> = [
+            ("name", t("Hot")),
+            ("field", t("rating")),
+            ("operator", t("is")),
+            ("value", t("hot")),
+            ("points", Value::Number(20.0)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        d.upsert(Record::new("s1".into(), SCORING_RULES, 1, None, rule));
+        let rr: BTreeMap<String, Value> = [
+            ("name", t("Turns")),
+            ("method", t("round_robin")),
+            ("group", Value::List(vec!["m1".into(), "m2".into()])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        d.upsert(Record::new("a1".into(), ASSIGNMENT_RULES, 1, None, rr));
+        d
+    }
+
+    fn lead(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
+        let mut v: BTreeMap<String, Value> = [("last_name", t("Berg")), ("status", t("new"))]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        for (k, x) in pairs {
+            v.insert(k.into(), x);
+        }
+        v
+    }
+
+    #[test]
+    fn a_new_lead_is_scored_and_assigned_with_the_reason() {
+        let d = data();
+        let mut v = lead(vec![("rating", t("hot"))]);
+        let out = apply(&d, None, &mut v, 5);
+        assert!(out.errors.is_empty());
+        assert_eq!(v.get("score"), Some(&Value::Number(20.0)));
+        assert_eq!(v.get("band"), Some(&t("c")));
+        assert_eq!(out.owner.as_deref(), Some("m1"));
+        assert_eq!(v.get("assigned_by"), Some(&t("Turns")));
+        assert_eq!(out.side_updates.len(), 1);
+        assert_eq!(
+            out.side_updates[0].1.get("last_assigned"),
+            Some(&Value::Ref("m1".into()))
+        );
+        // Editing an existing lead does not reassign it.
+        let before = Record::new("l".into(), LEADS, 1, Some("me".into()), v.clone());
+        let out = apply(&d, Some(&before), &mut v, 6);
+        assert_eq!(out.owner, None);
+    }
+
+    #[test]
+    fn dead_needs_a_reason_and_converted_needs_a_conversion() {
+        let d = data();
+        let mut dead = lead(vec![("status", t("dead"))]);
+        assert_eq!(apply(&d, None, &mut dead, 1).errors[0].field, "dead_reason");
+        let mut converted = lead(vec![("status", t("converted"))]);
+        assert_eq!(apply(&d, None, &mut converted, 1).errors[0].field, "status");
+        let mut revived = lead(vec![("dead_reason", t("no_budget"))]);
+        apply(&d, None, &mut revived, 1);
+        assert!(!revived.contains_key("dead_reason"));
+    }
+}
