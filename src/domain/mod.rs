@@ -27,6 +27,7 @@ pub mod record_set;
 pub mod recurrence;
 pub mod sales_modules;
 pub mod sample;
+pub mod sample_leads;
 pub mod sample_sales;
 pub mod save_plan;
 pub mod scoring;

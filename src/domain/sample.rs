@@ -361,6 +361,7 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
     }
     let sales = super::sample_sales::sample_sales_records(now, &out);
     out.extend(sales);
+    out.extend(super::sample_leads::sample_lead_records(now));
     out
 }
 
@@ -444,7 +445,16 @@ mod tests {
                 }
             }
         }
-        for module in ["deals", "activities", "members", "rates", "deal_contacts"] {
+        // Sample leads carry the scores their sample rules give them.
+        let mut loaded = crate::domain::record_set::Dataset::new(standard_schema());
+        for r in &all {
+            loaded.upsert(r.clone());
+        }
+        let rules = crate::domain::scoring::active_rules(&loaded, None, None);
+        assert_eq!(rules.len(), 5);
+        assert!(loaded.set("leads").unwrap().len() > 10);
+        assert!(crate::domain::scoring::rescore_all(&loaded, &rules, 2).is_empty());
+        for module in ["deals", "activities", "members", "rates", "deal_contacts", "leads", "scoring_rules"] {
             assert!(a.iter().any(|r| r.module == module), "no sample {module}");
         }
     }

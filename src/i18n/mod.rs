@@ -226,6 +226,10 @@ mod tests {
             BackupProblem::UnknownModule(String::new()),
         ];
         wanted.extend(backup.iter().map(|p| p.key().to_string()));
+        use crate::domain::conversion::ConversionError as C;
+        for e in [C::NotFound, C::AlreadyConverted, C::Closed(String::new()), C::Invalid(vec![])] {
+            wanted.push(e.key().to_string());
+        }
         use crate::domain::recurrence::RecurrenceError as R;
         let recurrence = [
             R::ZeroInterval,
@@ -280,6 +284,7 @@ mod tests {
             include_str!("../ui/reminders.rs"),
             include_str!("../ui/settings_page.rs"),
             include_str!("../ui/timeline_view.rs"),
+            include_str!("../ui/convert_page.rs"),
         ];
         let en = keys(Locale::En);
         let mut missing = BTreeSet::new();

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::format::count;
 use super::notice::Notice;
 use super::state::{db, new_id, now, set_db, utc_offset, AppState, LoadState};
+use crate::domain::module_rules;
 use crate::domain::pipeline::Pipeline;
 use crate::domain::pipeline_records::{default_pipeline_records, plan_pipeline_save};
 use crate::domain::record::ChangeEntry;
@@ -212,6 +213,34 @@ pub async fn save_pipeline(
     Ok(())
 }
 
+/// Writes planned new records and changed records, each with its history entry, in
+/// one transaction; memory follows only after the commit.
+pub async fn commit_records(
+    st: AppState,
+    inserts: Vec<Record>,
+    updates: Vec<(Record, Record)>,
+) -> Result<(), String> {
+    let user = st.current_user.get_untracked();
+    let mut batch = WriteBatch::default();
+    for r in &inserts {
+        batch.changes.push(change_entry(new_id(), r, None, &user));
+    }
+    for (before, after) in &updates {
+        batch
+            .changes
+            .push(change_entry(new_id(), after, Some(before), &user));
+        batch.updates.push(after.clone());
+    }
+    batch.inserts = inserts;
+    commit(st, batch.clone()).await?;
+    st.data.update(|d| {
+        for r in batch.inserts.into_iter().chain(batch.updates) {
+            d.upsert(r);
+        }
+    });
+    Ok(())
+}
+
 /// A new database gets the default pipelines, so deals have somewhere to go.
 pub async fn ensure_pipelines(st: AppState) {
     let l = st.locale.get_untracked();
@@ -306,6 +335,19 @@ pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), S
             ));
             batch.updates.push(next);
         }
+    }
+    // What the deletion changes elsewhere (a scoring rule's points leave every lead).
+    let side = st
+        .data
+        .with_untracked(|d| module_rules::after_delete(d, module, id, at));
+    for (before, after) in side {
+        batch.changes.push(change_entry(
+            new_id(),
+            &after,
+            Some(&before),
+            &st.current_user.get_untracked(),
+        ));
+        batch.updates.push(after);
     }
     commit(st, batch.clone()).await?;
     st.data.update(|d| {

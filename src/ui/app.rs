@@ -9,6 +9,7 @@ use super::actions::load_everything;
 use super::backup_page::BackupPage;
 use super::board_page::BoardPage;
 use super::calendar_page::CalendarPage;
+use super::convert_page::ConvertPage;
 use super::home::HomePage;
 use super::list_view::ListView;
 use super::my_work::MyWork;
@@ -143,6 +144,7 @@ fn Page() -> impl IntoView {
             Route::Work => view! { <MyWork /> }.into_any(),
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
+            Route::Convert(id) => view! { <ConvertPage lead=id /> }.into_any(),
             Route::Pipelines(p) => view! { <PipelineEditor pipeline=p /> }.into_any(),
             Route::List(m) if known(&m) => view! { <ListView module=m /> }.into_any(),
             Route::New(m, prefill) if known(&m) => {
@@ -187,6 +189,7 @@ fn Nav() -> impl IntoView {
                 Route::List(m) | Route::New(m, _) | Route::View(m, _) | Route::Edit(m, _) => m,
                 Route::Backup => "#backup".into(),
                 Route::Board(_) => "#board".into(),
+                Route::Convert(_) => "leads".into(),
                 Route::Work => "#work".into(),
                 Route::Calendar(..) => "#calendar".into(),
                 Route::Settings | Route::Pipelines(_) => "#settings".into(),

@@ -10,7 +10,8 @@ use super::record_form::RETURN_TO;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
 use super::timeline_view::Timeline;
-use crate::domain::ModuleDef;
+use crate::domain::lead_module::{CLOSED_STATUSES, LEADS};
+use crate::domain::{ModuleDef, Value};
 use crate::i18n::{label, t, tn, tr};
 
 #[component]
@@ -61,6 +62,24 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                         <bdi>{title}</bdi>
                     </h1>
                     <div class="actions">
+                        {move || {
+                            // Lead-only action: converting is the lead lifecycle's last step.
+                            let convertible = record
+                                .with(|r| {
+                                    r.as_ref().is_some_and(|r| {
+                                        r.module == LEADS && r.get("converted_contact").is_none()
+                                            && !matches!(r.get("status"), Some(Value::Text(s)) if CLOSED_STATUSES.contains(&s.as_str()))
+                                    })
+                                });
+                            convertible
+                                .then(|| {
+                                    view! {
+                                        <a class="button primary" href=Route::Convert(id.get_value()).href()>
+                                            {tk("convert.action")}
+                                        </a>
+                                    }
+                                })
+                        }}
                         <a
                             class="button"
                             href=move || Route::Edit(def.with_value(|m| m.key.clone()), id.get_value()).href()

@@ -18,6 +18,8 @@ pub enum Route {
     Settings,
     /// The stage editor of one pipeline (or a new one when empty).
     Pipelines(String),
+    /// Converting a lead.
+    Convert(String),
     NotFound,
 }
 
@@ -41,6 +43,7 @@ impl Route {
             ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
             ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
             ["settings"] => Route::Settings,
+            ["convert", lead] => Route::Convert(lead.to_string()),
             ["settings", "pipelines"] => Route::Pipelines(String::new()),
             ["settings", "pipelines", p] => Route::Pipelines(p.to_string()),
             ["m", module] => Route::List(module.to_string()),
@@ -68,6 +71,7 @@ impl Route {
             Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
             Route::Settings => "#/settings".into(),
+            Route::Convert(id) => format!("#/convert/{}", encode(id)),
             Route::Pipelines(p) if p.is_empty() => "#/settings/pipelines".into(),
             Route::Pipelines(p) => format!("#/settings/pipelines/{}", encode(p)),
             Route::List(m) => format!("#/m/{}", encode(m)),

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::format::user_name;
 use super::route::Route;
 use super::state::{tk, use_state, BASE_CURRENCY_KEY, USER_KEY};
+use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
 use crate::domain::sales_modules::RATES;
 use crate::domain::standard_modules::MEMBERS;
 use crate::i18n::{t, tr};
@@ -90,6 +91,15 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="actions">
                     <a class="button" href=Route::Pipelines(String::new()).href()>{tk("settings.pipelines")}</a>
                     <a class="button" href=Route::List(RATES.into()).href()>{tk("settings.rates")}</a>
+                </p>
+            </section>
+            <section class="record-section">
+                <h2>{tk("settings.leads")}</h2>
+                <p>{tk("settings.leads_help")}</p>
+                <p class="actions">
+                    <a class="button" href=Route::List(SCORING_RULES.into()).href()>{tk("module.scoring_rules.many")}</a>
+                    <a class="button" href=Route::List(TERRITORIES.into()).href()>{tk("module.territories.many")}</a>
+                    <a class="button" href=Route::List(ASSIGNMENT_RULES.into()).href()>{tk("module.assignment_rules.many")}</a>
                 </p>
             </section>
             <section class="record-section">
