@@ -55,6 +55,9 @@ pub enum FilterOp {
     Contains(String),
     IsEmpty,
     IsNotEmpty,
+    /// Numbers, percents and amounts at least / at most this (lead scores, sizes).
+    AtLeast(f64),
+    AtMost(f64),
 }
 
 impl Filter {
@@ -69,6 +72,17 @@ impl Filter {
                 Some(v) => fold(&v.to_plain()) == fold(want),
                 None => want == "false",
             },
+            FilterOp::AtLeast(n) | FilterOp::AtMost(n) => {
+                let have = match value {
+                    Some(Value::Number(x)) => Some(*x),
+                    Some(Value::Money(m)) => m.amount.to_string().parse().ok(),
+                    _ => None,
+                };
+                have.is_some_and(|x| match &self.op {
+                    FilterOp::AtLeast(_) => x >= *n,
+                    _ => x <= *n,
+                })
+            }
             FilterOp::Contains(part) => {
                 value.is_some_and(|v| fold(&v.search_text()).contains(&fold(part)))
             }
@@ -284,5 +298,38 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(names(&ds, ACTIVITIES, &q), vec!["A", "B"]);
+    }
+
+    #[test]
+    fn number_filters_keep_scores_in_range() {
+        let mut ds = Dataset::new(standard_schema());
+        for (i, score) in [5.0, 25.0, 60.0].iter().enumerate() {
+            let v: std::collections::BTreeMap<String, Value> = [
+                ("last_name".to_string(), Value::Text(format!("L{i}"))),
+                ("status".to_string(), Value::Text("new".into())),
+                ("score".to_string(), Value::Number(*score)),
+            ]
+            .into();
+            ds.upsert(Record::new(format!("l{i}"), "leads", i as i64, None, v));
+        }
+        let q = |op: FilterOp| ListQuery {
+            filters: vec![Filter {
+                field: "score".into(),
+                op,
+            }],
+            sort: Some(Sort {
+                field: "score".into(),
+                descending: true,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&ds, "leads", &q(FilterOp::AtLeast(25.0))),
+            vec!["L2", "L1"]
+        );
+        assert_eq!(
+            names(&ds, "leads", &q(FilterOp::AtMost(25.0))),
+            vec!["L1", "L0"]
+        );
     }
 }

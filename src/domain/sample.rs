@@ -454,7 +454,15 @@ mod tests {
         assert_eq!(rules.len(), 5);
         assert!(loaded.set("leads").unwrap().len() > 10);
         assert!(crate::domain::scoring::rescore_all(&loaded, &rules, 2).is_empty());
-        for module in ["deals", "activities", "members", "rates", "deal_contacts", "leads", "scoring_rules"] {
+        for module in [
+            "deals",
+            "activities",
+            "members",
+            "rates",
+            "deal_contacts",
+            "leads",
+            "scoring_rules",
+        ] {
             assert!(a.iter().any(|r| r.module == module), "no sample {module}");
         }
     }

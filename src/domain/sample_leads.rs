@@ -16,34 +16,161 @@ const DAY: i64 = 86_400_000;
 
 /// (first, last, company, country, industry, employees, currency)
 const LEADS_SEED: &[(&str, &str, &str, &str, &str, u32, &str)] = &[
-    ("Laura", "Jensen", "Fjord Fisheries", "Norway", "agriculture", 120, "NOK"),
-    ("Tom", "Becker", "Becker Bau", "Germany", "construction", 45, "EUR"),
+    (
+        "Laura",
+        "Jensen",
+        "Fjord Fisheries",
+        "Norway",
+        "agriculture",
+        120,
+        "NOK",
+    ),
+    (
+        "Tom",
+        "Becker",
+        "Becker Bau",
+        "Germany",
+        "construction",
+        45,
+        "EUR",
+    ),
     ("Sara", "Rossi", "Rossi Moda", "Italy", "retail", 300, "EUR"),
-    ("Ali", "Rahimi", "فروشگاه‌های ستاره", "ایران", "retail", 900, "IRR"),
-    ("مریم", "حسینی", "داروسازی مهر", "ایران", "healthcare", 1500, "IRR"),
-    ("Ivan", "Sokolov", "Восток Трейд", "Россия", "logistics", 250, "RUB"),
-    ("Deniz", "Aksoy", "Aksoy Tekstil", "Türkiye", "manufacturing", 700, "TRY"),
-    ("สมศักดิ์", "วงศ์ไทย", "ไทยฟู้ดส์", "ประเทศไทย", "hospitality", 80, "THB"),
-    ("Emma", "Clark", "Clarkson Schools", "United Kingdom", "education", 2000, "GBP"),
-    ("Noah", "Miller", "Miller Finance", "United States", "finance", 60, "USD"),
-    ("Olivia", "Brown", "Brown Software", "Canada", "software", 35, "CAD"),
-    ("Lucas", "Martin", "Martin Hôtels", "France", "hospitality", 410, "EUR"),
-    ("Mia", "Wilson", "Wilson Retail Group", "United States", "retail", 5200, "USD"),
-    ("Hiro", "Tanaka", "Tanaka Robotics", "Japan", "manufacturing", 640, "JPY"),
-    ("Zoe", "Taylor", "Taylor Health", "New Zealand", "healthcare", 90, "NZD"),
+    (
+        "Ali",
+        "Rahimi",
+        "فروشگاه‌های ستاره",
+        "ایران",
+        "retail",
+        900,
+        "IRR",
+    ),
+    (
+        "مریم",
+        "حسینی",
+        "داروسازی مهر",
+        "ایران",
+        "healthcare",
+        1500,
+        "IRR",
+    ),
+    (
+        "Ivan",
+        "Sokolov",
+        "Восток Трейд",
+        "Россия",
+        "logistics",
+        250,
+        "RUB",
+    ),
+    (
+        "Deniz",
+        "Aksoy",
+        "Aksoy Tekstil",
+        "Türkiye",
+        "manufacturing",
+        700,
+        "TRY",
+    ),
+    (
+        "สมศักดิ์",
+        "วงศ์ไทย",
+        "ไทยฟู้ดส์",
+        "ประเทศไทย",
+        "hospitality",
+        80,
+        "THB",
+    ),
+    (
+        "Emma",
+        "Clark",
+        "Clarkson Schools",
+        "United Kingdom",
+        "education",
+        2000,
+        "GBP",
+    ),
+    (
+        "Noah",
+        "Miller",
+        "Miller Finance",
+        "United States",
+        "finance",
+        60,
+        "USD",
+    ),
+    (
+        "Olivia",
+        "Brown",
+        "Brown Software",
+        "Canada",
+        "software",
+        35,
+        "CAD",
+    ),
+    (
+        "Lucas",
+        "Martin",
+        "Martin Hôtels",
+        "France",
+        "hospitality",
+        410,
+        "EUR",
+    ),
+    (
+        "Mia",
+        "Wilson",
+        "Wilson Retail Group",
+        "United States",
+        "retail",
+        5200,
+        "USD",
+    ),
+    (
+        "Hiro",
+        "Tanaka",
+        "Tanaka Robotics",
+        "Japan",
+        "manufacturing",
+        640,
+        "JPY",
+    ),
+    (
+        "Zoe",
+        "Taylor",
+        "Taylor Health",
+        "New Zealand",
+        "healthcare",
+        90,
+        "NZD",
+    ),
     ("Ben", "Moore", "", "United States", "software", 0, "USD"),
 ];
 const STATUS_CYCLE: &[&str] = &[
     "new", "new", "mql", "mal", "sal", "sql", "sql", "junk", "dead", "new",
 ];
-const SOURCES: &[&str] = &["website", "referral", "event", "cold_call", "partner", "social"];
+const SOURCES: &[&str] = &[
+    "website",
+    "referral",
+    "event",
+    "cold_call",
+    "partner",
+    "social",
+];
 const CHANNELS: &[&str] = &["organic", "paid", "email", "social", "direct", "event"];
 
 fn t(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-fn rule(id: &str, name: &str, field: &str, op: &str, value: &str, points: f64, now: Timestamp) -> Record {
+fn rule(
+    id: &str,
+    name: &str,
+    field: &str,
+    op: &str,
+    value: &str,
+    points: f64,
+    now: Timestamp,
+) -> Record {
     let v: BTreeMap<String, Value> = [
         ("name", t(name)),
         ("field", t(field)),
@@ -55,16 +182,62 @@ fn rule(id: &str, name: &str, field: &str, op: &str, value: &str, points: f64, n
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    Record::new(id.into(), SCORING_RULES, now - 90 * DAY, Some(LOCAL_USER.into()), v)
+    Record::new(
+        id.into(),
+        SCORING_RULES,
+        now - 90 * DAY,
+        Some(LOCAL_USER.into()),
+        v,
+    )
 }
 
 pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
     let rules = vec![
-        rule("sample-score-retail", "Retail", "industry", "is", "retail", 10.0, now),
-        rule("sample-score-hot", "Rating hot", "rating", "is", "hot", 20.0, now),
-        rule("sample-score-phone", "No phone", "phones", "is_empty", "", -5.0, now),
-        rule("sample-score-big", "Over 500 employees", "employees", "greater_than", "500", 15.0, now),
-        rule("sample-score-sql", "Sales qualified", "status", "is", "sql", 25.0, now),
+        rule(
+            "sample-score-retail",
+            "Retail",
+            "industry",
+            "is",
+            "retail",
+            10.0,
+            now,
+        ),
+        rule(
+            "sample-score-hot",
+            "Rating hot",
+            "rating",
+            "is",
+            "hot",
+            20.0,
+            now,
+        ),
+        rule(
+            "sample-score-phone",
+            "No phone",
+            "phones",
+            "is_empty",
+            "",
+            -5.0,
+            now,
+        ),
+        rule(
+            "sample-score-big",
+            "Over 500 employees",
+            "employees",
+            "greater_than",
+            "500",
+            15.0,
+            now,
+        ),
+        rule(
+            "sample-score-sql",
+            "Sales qualified",
+            "status",
+            "is",
+            "sql",
+            25.0,
+            now,
+        ),
     ];
     let active: Vec<_> = rules.iter().filter_map(rule_of).collect();
     let mut out = rules.clone();
@@ -102,10 +275,20 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
         v.insert("source".into(), t(SOURCES[i % SOURCES.len()]));
         v.insert("channel".into(), t(CHANNELS[i % CHANNELS.len()]));
         if i % 2 == 0 {
-            v.insert("campaign".into(), t(["Spring webinar", "Trade fair 2026"][i % 4 / 2]));
+            v.insert(
+                "campaign".into(),
+                t(["Spring webinar", "Trade fair 2026"][i % 4 / 2]),
+            );
         }
-        let touch = Value::DateTime(Utc.timestamp_millis_opt(created).single().unwrap_or_default());
-        v.insert("first_touch".into(), t(["Pricing page", "Webinar sign-up", "Trade fair stand"][i % 3]));
+        let touch = Value::DateTime(
+            Utc.timestamp_millis_opt(created)
+                .single()
+                .unwrap_or_default(),
+        );
+        v.insert(
+            "first_touch".into(),
+            t(["Pricing page", "Webinar sign-up", "Trade fair stand"][i % 3]),
+        );
         v.insert("first_touch_at".into(), touch.clone());
         v.insert("last_touch".into(), t("Newsletter click"));
         v.insert("last_touch_at".into(), touch);
@@ -117,7 +300,10 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
                     currency: currency.to_string(),
                 }),
             );
-            v.insert("bant_need".into(), t("Replace the old system before the season"));
+            v.insert(
+                "bant_need".into(),
+                t("Replace the old system before the season"),
+            );
             v.insert("champ_challenges".into(), t("Manual work and errors"));
             v.insert("champ_prioritization".into(), t("high"));
         }

@@ -555,4 +555,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("convert.err.invalid", "Some values would be refused."),
     ("settings.leads", "Leads"),
     ("settings.leads_help", "Scoring rules give every lead its score; assignment rules and territories decide who gets a new lead."),
+    ("filter.op.at_least", "at least"),
+    ("filter.op.at_most", "at most"),
 ];

@@ -555,4 +555,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("convert.err.invalid", "برخی مقادیر پذیرفته نمی‌شوند."),
     ("settings.leads", "سرنخ‌ها"),
     ("settings.leads_help", "قواعد امتیازدهی امتیاز هر سرنخ را می‌دهند؛ قواعد واگذاری و قلمروها تعیین می‌کنند سرنخ جدید به چه کسی برسد."),
+    ("filter.op.at_least", "دست‌کم"),
+    ("filter.op.at_most", "حداکثر"),
 ];

@@ -227,7 +227,12 @@ mod tests {
         ];
         wanted.extend(backup.iter().map(|p| p.key().to_string()));
         use crate::domain::conversion::ConversionError as C;
-        for e in [C::NotFound, C::AlreadyConverted, C::Closed(String::new()), C::Invalid(vec![])] {
+        for e in [
+            C::NotFound,
+            C::AlreadyConverted,
+            C::Closed(String::new()),
+            C::Invalid(vec![]),
+        ] {
             wanted.push(e.key().to_string());
         }
         use crate::domain::recurrence::RecurrenceError as R;

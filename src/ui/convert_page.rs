@@ -25,7 +25,10 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
     let Some(record) = st.data.with_untracked(|d| d.get(LEADS, &lead).cloned()) else {
         return view! { <super::app::NotFound /> }.into_any();
     };
-    let title = st.data.with_untracked(|d| d.title(LEADS, &lead)).unwrap_or_default();
+    let title = st
+        .data
+        .with_untracked(|d| d.title(LEADS, &lead))
+        .unwrap_or_default();
     let company_name = match record.get("company_name") {
         Some(Value::Text(s)) => s.clone(),
         _ => String::new(),
@@ -44,7 +47,12 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
     let company_search = RwSignal::new(String::new());
     let with_deal = RwSignal::new(true);
     let pipelines = st.data.with_untracked(pipeline_list);
-    let pipeline = RwSignal::new(pipelines.first().map(|(id, _)| id.clone()).unwrap_or_default());
+    let pipeline = RwSignal::new(
+        pipelines
+            .first()
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default(),
+    );
     let stage = RwSignal::new(String::new());
     let deal_title = RwSignal::new(if company_name.is_empty() {
         title.clone()
@@ -78,7 +86,12 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
     // The deal starts in the pipeline's first stage.
     Effect::new(move |_| {
         pipeline.track();
-        stage.set(stages().first().map(|(id, _)| id.clone()).unwrap_or_default());
+        stage.set(
+            stages()
+                .first()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default(),
+        );
     });
 
     let convert = move |ev: leptos::ev::SubmitEvent| {
@@ -106,15 +119,20 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
         let deal = if with_deal.get_untracked() {
             let typed = amount.get_untracked();
             let ctx = st.parse_context();
-            let money = match parse_input(&FieldKind::Currency, &FieldInput::Text(typed.clone()), &ctx) {
-                Ok(Some(Value::Money(m))) => Some(m),
-                Ok(_) => None,
-                Err(p) => {
-                    let name = t(l, "field.amount");
-                    errors.set(vec![tr(l, p.key(), &[("field", &name), ("value", &p.detail())])]);
-                    return;
-                }
-            };
+            let money =
+                match parse_input(&FieldKind::Currency, &FieldInput::Text(typed.clone()), &ctx) {
+                    Ok(Some(Value::Money(m))) => Some(m),
+                    Ok(_) => None,
+                    Err(p) => {
+                        let name = t(l, "field.amount");
+                        errors.set(vec![tr(
+                            l,
+                            p.key(),
+                            &[("field", &name), ("value", &p.detail())],
+                        )]);
+                        return;
+                    }
+                };
             Some(DealChoice {
                 pipeline: pipeline.get_untracked(),
                 stage: stage.get_untracked(),
@@ -131,7 +149,9 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
         };
         let user = st.current_user.get_untracked();
         let mut ids = new_id;
-        let plan = st.data.with_untracked(|d| plan_conversion(d, &req, now(), &user, &mut ids));
+        let plan = st
+            .data
+            .with_untracked(|d| plan_conversion(d, &req, now(), &user, &mut ids));
         let plan = match plan {
             Ok(p) => p,
             Err(e) => {
@@ -147,7 +167,11 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                                 let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
                                 format!(
                                     "{what}: {}",
-                                    tr(l, fe.problem.key(), &[("field", &field), ("value", &fe.problem.detail())])
+                                    tr(
+                                        l,
+                                        fe.problem.key(),
+                                        &[("field", &field), ("value", &fe.problem.detail())]
+                                    )
                                 )
                             })
                             .collect()

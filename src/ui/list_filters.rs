@@ -13,6 +13,8 @@ fn op_name(l: Locale, op: &FilterOp) -> String {
         FilterOp::Contains(_) => t(l, "filter.op.contains"),
         FilterOp::IsEmpty => t(l, "filter.op.empty"),
         FilterOp::IsNotEmpty => t(l, "filter.op.not_empty"),
+        FilterOp::AtLeast(_) => t(l, "filter.op.at_least"),
+        FilterOp::AtMost(_) => t(l, "filter.op.at_most"),
     }
 }
 
@@ -32,6 +34,7 @@ fn describe(l: Locale, fields: &[FieldDef], f: &Filter) -> String {
                 _ => v.clone(),
             }),
         FilterOp::Contains(v) => v.clone(),
+        FilterOp::AtLeast(n) | FilterOp::AtMost(n) => crate::domain::value::format_number(*n),
         _ => String::new(),
     };
     format!("{name} {} {value}", op_name(l, &f.op))
@@ -69,7 +72,20 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
         "auto" => "contains".to_string(),
         other => other.to_string(),
     };
-    let needs_value = move || matches!(effective_op().as_str(), "is" | "contains");
+    let needs_value = move || {
+        matches!(
+            effective_op().as_str(),
+            "is" | "contains" | "at_least" | "at_most"
+        )
+    };
+    let numeric = move || {
+        current_def().is_some_and(|d| {
+            matches!(
+                d.kind,
+                FieldKind::Number | FieldKind::Percent | FieldKind::Currency
+            )
+        })
+    };
 
     let add = move |_| {
         let v = value.get_untracked().trim().to_string();
@@ -78,6 +94,11 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
             "contains" if !v.is_empty() => FilterOp::Contains(v),
             "empty" => FilterOp::IsEmpty,
             "not_empty" => FilterOp::IsNotEmpty,
+            op @ ("at_least" | "at_most") => match crate::domain::input::parse_number(&v) {
+                Ok(n) if op == "at_least" => FilterOp::AtLeast(n),
+                Ok(n) => FilterOp::AtMost(n),
+                Err(_) => return,
+            },
             _ => return,
         };
         filters.update(|fs| {
@@ -201,12 +222,16 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
                             let l = st.locale.get();
                             let current = effective_op();
                             let main = if choices() { "is" } else { "contains" };
-                            [
+                            let mut ops = vec![
                                 (main, if choices() { "filter.op.is" } else { "filter.op.contains" }),
-                                ("empty", "filter.op.empty"),
-                                ("not_empty", "filter.op.not_empty"),
-                            ]
-                                .into_iter()
+                            ];
+                            if numeric() {
+                                ops.push(("at_least", "filter.op.at_least"));
+                                ops.push(("at_most", "filter.op.at_most"));
+                            }
+                            ops.push(("empty", "filter.op.empty"));
+                            ops.push(("not_empty", "filter.op.not_empty"));
+                            ops.into_iter()
                                 .map(|(v, key)| {
                                     view! {
                                         <option value=v selected=current == v>
