@@ -472,3 +472,88 @@ async fn a_stage_removal_that_fails_moves_no_deal() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_lead_conversion_is_written_whole_or_not_at_all() {
+    use crm::domain::conversion::{plan_conversion, CompanyChoice, ConversionRequest, DealChoice};
+    use crm::domain::pipeline_records::default_pipeline_records;
+    use crm::domain::record_set::Dataset;
+    use crm::domain::standard_modules::standard_schema;
+
+    let name = fresh_name("convert");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let mut data = Dataset::new(standard_schema());
+    let mut seed = default_pipeline_records(1, &|k| k.to_string());
+    let lead: BTreeMap<String, Value> = [
+        ("first_name".to_string(), Value::Text("Anna".into())),
+        ("last_name".to_string(), Value::Text("Berg".into())),
+        ("company_name".to_string(), Value::Text("Acme".into())),
+        ("status".to_string(), Value::Text("sql".into())),
+    ]
+    .into();
+    seed.push(Record::new(
+        "lead-1".into(),
+        "leads",
+        1,
+        Some("local-user".into()),
+        lead,
+    ));
+    db.commit(&inserts(seed.clone())).await.unwrap();
+    for r in seed {
+        data.upsert(r);
+    }
+    let req = ConversionRequest {
+        lead: "lead-1".into(),
+        company: CompanyChoice::New,
+        deal: Some(DealChoice {
+            pipeline: "pipeline-new_business".into(),
+            stage: "stage-new_business-qualification".into(),
+            title: "Acme deal".into(),
+            amount: None,
+        }),
+    };
+    let mut n = 0;
+    let mut ids = move || {
+        n += 1;
+        format!("conv-{n}")
+    };
+    let plan = plan_conversion(&data, &req, 10, "local-user", &mut ids).unwrap();
+    let batch = |extra: Option<Record>| {
+        let mut b = WriteBatch {
+            inserts: plan.inserts.clone(),
+            updates: plan.updates.iter().map(|(_, a)| a.clone()).collect(),
+            ..Default::default()
+        };
+        b.inserts.extend(extra);
+        b
+    };
+    let count =
+        |records: &[Record], module: &str| records.iter().filter(|r| r.module == module).count();
+
+    // One clashing insert in the same write: no contact, company, deal or lead change stays.
+    assert!(db
+        .commit(&batch(Some(company("lead-1", "clash"))))
+        .await
+        .is_err());
+    let after = db.load_all().await.unwrap();
+    assert_eq!(count(&after, "contacts"), 0);
+    assert_eq!(count(&after, "companies"), 0);
+    assert_eq!(count(&after, "deals"), 0);
+    let lead = after.iter().find(|r| r.id == "lead-1").unwrap();
+    assert_eq!(lead.get("status"), Some(&Value::Text("sql".into())));
+
+    db.commit(&batch(None)).await.unwrap();
+    let after = db.load_all().await.unwrap();
+    assert_eq!(count(&after, "contacts"), 1);
+    assert_eq!(count(&after, "companies"), 1);
+    assert_eq!(count(&after, "deals"), 1);
+    assert_eq!(count(&after, "deal_contacts"), 1);
+    let lead = after.iter().find(|r| r.id == "lead-1").unwrap();
+    assert_eq!(lead.get("status"), Some(&Value::Text("converted".into())));
+    assert_eq!(
+        lead.get("converted_contact"),
+        Some(&Value::Ref(plan.contact.clone()))
+    );
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
