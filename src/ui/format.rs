@@ -190,6 +190,19 @@ pub fn value_view(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
             let text = value_text(l, data, field, value);
             view! { <a href=href>{text}</a> }.into_any()
         }
+        // A computed percentage (how complete a lead's qualification is) reads best as a bar.
+        (FieldKind::Percent, Value::Number(n)) if field.system => {
+            let text = value_text(l, data, field, value);
+            let n = n.clamp(0.0, 100.0);
+            view! {
+                <span class="meter-value">
+                    <progress max="100" value=n aria-label=text.clone()></progress>
+                    " "
+                    {text}
+                </span>
+            }
+            .into_any()
+        }
         (FieldKind::MultiLine, Value::Text(s)) => {
             view! { <span class="multiline">{s.clone()}</span> }.into_any()
         }
