@@ -557,4 +557,5 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("settings.leads_help", "Scoring rules give every lead its score; assignment rules and territories decide who gets a new lead."),
     ("filter.op.at_least", "at least"),
     ("filter.op.at_most", "at most"),
+    ("timeline.merged", "Merged “{title}” into this record; its links and history are here now."),
 ];

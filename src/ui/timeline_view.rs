@@ -17,6 +17,11 @@ use crate::domain::{ModuleDef, Value};
 use crate::i18n::{label, t, tr, Locale};
 
 fn field_line(l: Locale, d: &Dataset, m: &ModuleDef, fc: &FieldChange) -> String {
+    // A merge leaves this trace on the surviving record: the other record's title.
+    if fc.field == "@merged" {
+        let title = fc.old.as_ref().map(Value::to_plain).unwrap_or_default();
+        return tr(l, "timeline.merged", &[("title", &title)]);
+    }
     let name = match m.field(&fc.field) {
         Some(f) => label(l, &f.label),
         None if fc.field == "owner" => t(l, "field.owner"),
