@@ -1,0 +1,550 @@
+//! Likely duplicates within one module: the same email or phone once normalised, or
+//! a similar name at the same company (companies: the same name without legal
+//! suffixes). Every comparison goes through hash keys or a per-company bucket, so
+//! checking a record among 100,000 never compares it with all of them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::conversion::company_key;
+use super::field::FieldKind;
+use super::module_def::ModuleDef;
+use super::normalize::{fold, phone_digits};
+use super::record::Record;
+use super::standard_modules::COMPANIES;
+use super::value::Value;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum MatchReason {
+    SameEmail(String),
+    SamePhone(String),
+    SimilarNameSameCompany,
+    SameName,
+}
+
+impl MatchReason {
+    pub fn key(&self) -> &'static str {
+        match self {
+            MatchReason::SameEmail(_) => "dup.same_email",
+            MatchReason::SamePhone(_) => "dup.same_phone",
+            MatchReason::SimilarNameSameCompany => "dup.similar_name",
+            MatchReason::SameName => "dup.same_name",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    pub id: String,
+    pub reasons: Vec<MatchReason>,
+}
+
+/// The comparable facts of one record.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Keys {
+    emails: Vec<String>,
+    phones: Vec<String>,
+    name: String,
+    company: Option<String>,
+}
+
+/// A phone number without formatting, trunk or international prefix: the last nine
+/// digits are the subscriber's in every numbering plan this app meets.
+pub fn phone_key(s: &str) -> String {
+    let digits = phone_digits(s);
+    let digits = digits.trim_start_matches("00");
+    if digits.len() >= 9 {
+        digits[digits.len() - 9..].to_string()
+    } else {
+        digits.to_string()
+    }
+}
+
+/// A person's name folded, word order ignored.
+fn name_key(name: &str) -> String {
+    let folded = fold(name);
+    let mut words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// Edit distance with adjacent swaps, over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+fn similar(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let len = a.chars().count().min(b.chars().count());
+    let allowed = match len {
+        0..=4 => 0,
+        5..=9 => 1,
+        _ => 2,
+    };
+    allowed > 0 && distance(a, b) <= allowed
+}
+
+pub struct DuplicateIndex {
+    module: ModuleDef,
+    company_field: Option<String>,
+    keys: HashMap<String, Keys>,
+    emails: HashMap<String, Vec<String>>,
+    phones: HashMap<String, Vec<String>>,
+    /// Company id (empty for modules without one) → (record id, name key).
+    buckets: HashMap<String, Vec<(String, String)>>,
+    /// For modules without a company: exact name key → ids.
+    names: HashMap<String, Vec<String>>,
+}
+
+fn push(map: &mut HashMap<String, Vec<String>>, key: &str, id: &str) {
+    if !key.is_empty() {
+        map.entry(key.to_string()).or_default().push(id.to_string());
+    }
+}
+
+fn pull(map: &mut HashMap<String, Vec<String>>, key: &str, id: &str) {
+    if let Some(ids) = map.get_mut(key) {
+        ids.retain(|x| x != id);
+        if ids.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl DuplicateIndex {
+    pub fn new(module: &ModuleDef) -> Self {
+        let company_field = module
+            .fields
+            .iter()
+            .find(|f| matches!(&f.kind, FieldKind::Lookup { module, .. } if module == COMPANIES))
+            .map(|f| f.key.clone());
+        DuplicateIndex {
+            module: module.clone(),
+            company_field,
+            keys: HashMap::new(),
+            emails: HashMap::new(),
+            phones: HashMap::new(),
+            buckets: HashMap::new(),
+            names: HashMap::new(),
+        }
+    }
+
+    /// An index over `records` (all of one module).
+    pub fn build<'a>(module: &ModuleDef, records: impl IntoIterator<Item = &'a Record>) -> Self {
+        let mut index = Self::new(module);
+        for r in records {
+            index.add(&r.id, &r.values);
+        }
+        index
+    }
+
+    fn keys_of(&self, values: &BTreeMap<String, Value>) -> Keys {
+        let mut k = Keys::default();
+        for f in &self.module.fields {
+            let items: Vec<String> = match values.get(&f.key) {
+                Some(Value::List(items)) => items.clone(),
+                Some(Value::Text(s)) => vec![s.clone()],
+                _ => continue,
+            };
+            match f.kind {
+                FieldKind::Email { .. } => k.emails.extend(items.iter().map(|s| fold(s.trim()))),
+                FieldKind::Phone { .. } => k.phones.extend(items.iter().map(|s| phone_key(s))),
+                _ => {}
+            }
+        }
+        k.emails.retain(|e| !e.is_empty());
+        k.phones.retain(|p| p.len() >= 5);
+        let name: Vec<String> = self
+            .module
+            .title_fields
+            .iter()
+            .filter_map(|f| match values.get(f) {
+                Some(Value::Text(s)) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let name = name.join(" ");
+        k.name = if self.module.key == COMPANIES {
+            company_key(&name)
+        } else {
+            name_key(&name)
+        };
+        k.company = self
+            .company_field
+            .as_ref()
+            .and_then(|f| match values.get(f) {
+                Some(Value::Ref(c)) => Some(c.clone()),
+                _ => None,
+            });
+        k
+    }
+
+    pub fn add(&mut self, id: &str, values: &BTreeMap<String, Value>) {
+        self.remove_id(id);
+        let k = self.keys_of(values);
+        for e in &k.emails {
+            push(&mut self.emails, e, id);
+        }
+        for p in &k.phones {
+            push(&mut self.phones, p, id);
+        }
+        if !k.name.is_empty() {
+            match (&self.company_field, &k.company) {
+                (Some(_), Some(c)) => self
+                    .buckets
+                    .entry(c.clone())
+                    .or_default()
+                    .push((id.to_string(), k.name.clone())),
+                (None, _) => push(&mut self.names, &k.name, id),
+                _ => {}
+            }
+        }
+        self.keys.insert(id.to_string(), k);
+    }
+
+    pub fn remove(&mut self, id: &str, _values: &BTreeMap<String, Value>) {
+        self.remove_id(id);
+    }
+
+    fn remove_id(&mut self, id: &str) {
+        let Some(k) = self.keys.remove(id) else {
+            return;
+        };
+        for e in &k.emails {
+            pull(&mut self.emails, e, id);
+        }
+        for p in &k.phones {
+            pull(&mut self.phones, p, id);
+        }
+        pull(&mut self.names, &k.name, id);
+        if let Some(c) = &k.company {
+            if let Some(b) = self.buckets.get_mut(c) {
+                b.retain(|(x, _)| x != id);
+            }
+        }
+    }
+
+    fn matches_of(&self, k: &Keys, except: Option<&str>) -> Vec<Match> {
+        let mut found: BTreeMap<String, Vec<MatchReason>> = BTreeMap::new();
+        let mut note = |id: &String, reason: MatchReason| {
+            if Some(id.as_str()) != except {
+                let reasons = found.entry(id.clone()).or_default();
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+            }
+        };
+        for e in &k.emails {
+            for id in self.emails.get(e).into_iter().flatten() {
+                note(id, MatchReason::SameEmail(e.clone()));
+            }
+        }
+        for p in &k.phones {
+            for id in self.phones.get(p).into_iter().flatten() {
+                note(id, MatchReason::SamePhone(p.clone()));
+            }
+        }
+        if let Some(c) = &k.company {
+            for (id, name) in self.buckets.get(c).into_iter().flatten() {
+                if similar(name, &k.name) {
+                    note(id, MatchReason::SimilarNameSameCompany);
+                }
+            }
+        } else if self.company_field.is_none() {
+            for id in self.names.get(&k.name).into_iter().flatten() {
+                note(id, MatchReason::SameName);
+            }
+        }
+        let mut out: Vec<Match> = found
+            .into_iter()
+            .map(|(id, reasons)| Match { id, reasons })
+            .collect();
+        out.sort_by(|a, b| b.reasons.len().cmp(&a.reasons.len()).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Records these values likely duplicate, strongest first; `except` is the
+    /// record's own id.
+    pub fn candidates(&self, values: &BTreeMap<String, Value>, except: Option<&str>) -> Vec<Match> {
+        self.matches_of(&self.keys_of(values), except)
+    }
+
+    /// Groups of two or more likely duplicates across the module, largest first.
+    pub fn groups(&self) -> Vec<Vec<String>> {
+        let ids: Vec<&String> = self.keys.keys().collect();
+        let at: HashMap<&String, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let mut parent: Vec<usize> = (0..ids.len()).collect();
+        fn root(p: &mut [usize], mut i: usize) -> usize {
+            while p[i] != i {
+                p[i] = p[p[i]];
+                i = p[i];
+            }
+            i
+        }
+        let join = |a: &String, b: &String, p: &mut Vec<usize>| {
+            if let (Some(&x), Some(&y)) = (at.get(a), at.get(b)) {
+                let (rx, ry) = (root(p, x), root(p, y));
+                if rx != ry {
+                    p[rx] = ry;
+                }
+            }
+        };
+        for map in [&self.emails, &self.phones, &self.names] {
+            for list in map.values() {
+                for w in list.windows(2) {
+                    join(&w[0], &w[1], &mut parent);
+                }
+            }
+        }
+        for bucket in self.buckets.values() {
+            for (i, (a, na)) in bucket.iter().enumerate() {
+                for (b, nb) in &bucket[i + 1..] {
+                    if similar(na, nb) {
+                        join(a, b, &mut parent);
+                    }
+                }
+            }
+        }
+        let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let r = root(&mut parent, i);
+            groups.entry(r).or_default().push((*id).clone());
+        }
+        let mut out: Vec<Vec<String>> = groups
+            .into_values()
+            .filter(|g| g.len() > 1)
+            .map(|mut g| {
+                g.sort();
+                g
+            })
+            .collect();
+        out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::standard_modules::{standard_schema, CONTACTS};
+
+    fn t(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+    fn l(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| s.to_string()).collect())
+    }
+    fn contact(id: &str, pairs: Vec<(&str, Value)>) -> Record {
+        let v: BTreeMap<String, Value> =
+            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        Record::new(id.into(), CONTACTS, 1, None, v)
+    }
+    fn contacts_index(records: &[Record]) -> DuplicateIndex {
+        let schema = standard_schema();
+        DuplicateIndex::build(schema.module(CONTACTS).unwrap(), records)
+    }
+    fn ids(m: Vec<Match>) -> Vec<String> {
+        m.into_iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn emails_and_phones_match_once_normalised() {
+        let idx = contacts_index(&[
+            contact(
+                "a",
+                vec![
+                    ("last_name", t("Berg")),
+                    ("emails", l(&["Anna@Acme.example"])),
+                ],
+            ),
+            contact(
+                "b",
+                vec![("last_name", t("Ng")), ("phones", l(&["+98 912 123 4567"]))],
+            ),
+        ]);
+        let probe =
+            |pairs: Vec<(&str, Value)>| ids(idx.candidates(&contact("x", pairs).values, None));
+        assert_eq!(
+            probe(vec![("emails", l(&[" anna@acme.EXAMPLE "]))]),
+            vec!["a"]
+        );
+        assert_eq!(probe(vec![("phones", l(&["0098 912 1234567"]))]), vec!["b"]);
+        assert_eq!(probe(vec![("phones", l(&["0912-123-4567"]))]), vec!["b"]);
+        assert!(probe(vec![("phones", l(&["0912-123-4568"]))]).is_empty());
+        // A record never matches itself.
+        assert!(idx
+            .candidates(
+                &contact("a", vec![("emails", l(&["anna@acme.example"]))]).values,
+                Some("a")
+            )
+            .is_empty());
+    }
+
+    #[test]
+    fn similar_names_match_only_at_the_same_company() {
+        let idx = contacts_index(&[
+            contact(
+                "p1",
+                vec![
+                    ("first_name", t("José")),
+                    ("last_name", t("García")),
+                    ("company", Value::Ref("c1".into())),
+                ],
+            ),
+            contact(
+                "p2",
+                vec![
+                    ("first_name", t("علي")),
+                    ("last_name", t("كريمي")),
+                    ("company", Value::Ref("c2".into())),
+                ],
+            ),
+            contact(
+                "p3",
+                vec![
+                    ("first_name", t("Anna")),
+                    ("last_name", t("Berg")),
+                    ("company", Value::Ref("c1".into())),
+                ],
+            ),
+        ]);
+        let probe = |first: &str, last: &str, company: &str| {
+            ids(idx.candidates(
+                &contact(
+                    "x",
+                    vec![
+                        ("first_name", t(first)),
+                        ("last_name", t(last)),
+                        ("company", Value::Ref(company.into())),
+                    ],
+                )
+                .values,
+                None,
+            ))
+        };
+        assert_eq!(probe("Jose", "Garcia", "c1"), vec!["p1"], "accents");
+        assert_eq!(probe("Garcia", "Jose", "c1"), vec!["p1"], "word order");
+        assert_eq!(
+            probe("Jose", "Garcai", "c1"),
+            vec!["p1"],
+            "a swapped letter"
+        );
+        assert_eq!(
+            probe("علی", "کریمی", "c2"),
+            vec!["p2"],
+            "Arabic and Persian letter forms"
+        );
+        assert!(probe("Jose", "Garcia", "c2").is_empty(), "another company");
+        assert!(probe("Anne", "Bergman", "c1").is_empty());
+    }
+
+    #[test]
+    fn company_names_ignore_legal_suffixes_and_groups_chain() {
+        let schema = standard_schema();
+        let co = |id: &str, name: &str| {
+            Record::new(
+                id.into(),
+                COMPANIES,
+                1,
+                None,
+                [("name".to_string(), t(name))].into(),
+            )
+        };
+        let companies = DuplicateIndex::build(
+            schema.module(COMPANIES).unwrap(),
+            &[co("a", "Acme Ltd"), co("b", "Bolt")],
+        );
+        assert_eq!(
+            ids(companies.candidates(&co("x", "ACME").values, None)),
+            vec!["a"]
+        );
+
+        let mut idx = contacts_index(&[
+            contact(
+                "a",
+                vec![("last_name", t("A")), ("emails", l(&["x@e.example"]))],
+            ),
+            contact(
+                "b",
+                vec![
+                    ("last_name", t("B")),
+                    ("emails", l(&["x@e.example"])),
+                    ("phones", l(&["+1 555 010 0200"])),
+                ],
+            ),
+            contact(
+                "c",
+                vec![("last_name", t("C")), ("phones", l(&["555-010-0200"]))],
+            ),
+            contact("d", vec![("last_name", t("D"))]),
+        ]);
+        assert_eq!(
+            idx.groups(),
+            vec![vec!["a".to_string(), "b".into(), "c".into()]]
+        );
+        let b = contact("b", vec![("last_name", t("B"))]);
+        idx.add("b", &b.values);
+        assert!(idx.groups().is_empty(), "re-adding replaces the old keys");
+        idx.remove("a", &BTreeMap::new());
+        assert!(idx
+            .candidates(
+                &contact("y", vec![("emails", l(&["x@e.example"]))]).values,
+                None
+            )
+            .is_empty());
+    }
+
+    #[test]
+    fn twenty_thousand_contacts_index_without_comparing_all_pairs() {
+        let records: Vec<Record> = (0..20_000)
+            .map(|i| {
+                contact(
+                    &format!("p{i}"),
+                    vec![
+                        // Scrambled names: unrelated people, as in real data.
+                        (
+                            "last_name",
+                            t(&format!("{:x}", (i as u64 * 2_654_435_761) % 1_000_000_007)),
+                        ),
+                        ("company", Value::Ref(format!("c{}", i % 2000))),
+                        ("emails", l(&[&format!("p{i}@e.example")])),
+                    ],
+                )
+            })
+            .collect();
+        let idx = contacts_index(&records);
+        let hit = idx.candidates(
+            &contact("x", vec![("emails", l(&["P12345@e.example"]))]).values,
+            None,
+        );
+        assert_eq!(ids(hit), vec!["p12345"]);
+        assert!(idx.groups().is_empty());
+    }
+}
