@@ -27,24 +27,20 @@ fn status(values: &BTreeMap<String, Value>) -> Option<&str> {
     }
 }
 
-pub fn apply(
-    data: &Dataset,
-    before: Option<&Record>,
-    values: &mut BTreeMap<String, Value>,
-    now: Timestamp,
-) -> LeadOutcome {
-    let mut out = LeadOutcome::default();
+/// A dead lead needs its reason; "converted" is set only by converting.
+pub fn check_status(values: &mut BTreeMap<String, Value>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
     match status(values) {
         Some("dead") => {
             if values.get("dead_reason").is_none_or(Value::is_empty) {
-                out.errors.push(FieldError {
+                errors.push(FieldError {
                     field: "dead_reason".into(),
                     problem: Problem::Rule("problem.dead_reason_required"),
                 });
             }
         }
         Some("converted") if !values.contains_key("converted_contact") => {
-            out.errors.push(FieldError {
+            errors.push(FieldError {
                 field: "status".into(),
                 problem: Problem::Rule("problem.convert_with_action"),
             });
@@ -53,6 +49,19 @@ pub fn apply(
             values.remove("dead_reason");
         }
     }
+    errors
+}
+
+pub fn apply(
+    data: &Dataset,
+    before: Option<&Record>,
+    values: &mut BTreeMap<String, Value>,
+    now: Timestamp,
+) -> LeadOutcome {
+    let mut out = LeadOutcome {
+        errors: check_status(values),
+        ..Default::default()
+    };
     scoring::apply(values, &scoring::active_rules(data, None, None));
     if before.is_none() {
         let mut assigner = Assigner::new(data);

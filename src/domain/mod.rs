@@ -10,6 +10,7 @@ pub mod board;
 pub mod condition;
 pub mod conversion;
 pub mod csv_export;
+pub mod csv_import;
 pub mod deal_rules;
 pub mod duplicates;
 pub mod field;

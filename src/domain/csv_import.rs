@@ -1,0 +1,843 @@
+//! CSV import for any module, written once over field definitions: reading the file
+//! (BOM, comma/semicolon/tab, quoted fields with line breaks, any script), guessing
+//! which column holds which field, and checking every row in chunks — so a 100,000-row
+//! file never freezes the page — into one plan that is written in one transaction.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::assignment::Assigner;
+use super::csv_export::neutralise;
+use super::duplicates::DuplicateIndex;
+use super::field::{FieldKind, Label};
+use super::input::{parse_input, FieldInput, ParseContext};
+use super::lead_module::LEADS;
+use super::module_def::ModuleDef;
+use super::normalize::fold;
+use super::record::{Record, Timestamp};
+use super::record_set::Dataset;
+use super::scoring;
+use super::validate::{unique_keys, validate_values, FieldError, Lookups, Problem};
+use super::value::Value;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    pub number: usize,
+    pub cells: Vec<String>,
+    /// The row has more cells than the header names.
+    pub extra_cells: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CsvError {
+    NotText,
+    Empty,
+    NotCsv(String),
+    Malformed(String),
+}
+
+impl CsvError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            CsvError::NotText => "csv.err.not_text",
+            CsvError::Empty => "csv.err.empty",
+            CsvError::NotCsv(_) => "csv.err.not_csv",
+            CsvError::Malformed(_) => "csv.err.malformed",
+        }
+    }
+    pub fn detail(&self) -> String {
+        match self {
+            CsvError::NotCsv(s) | CsvError::Malformed(s) => s.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The separator the first line uses most, outside quotes; comma on a tie.
+fn sniff_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
+        .unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+pub fn read_table(bytes: &[u8]) -> Result<Table, CsvError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(CsvError::NotCsv("binary data".into()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| CsvError::NotText)?;
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(CsvError::Empty);
+    }
+    if let Some(c) = trimmed
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '{' | '[' | '<'))
+    {
+        let what = if c == '<' { "HTML or XML" } else { "JSON" };
+        return Err(CsvError::NotCsv(what.into()));
+    }
+    let controls = trimmed
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    if controls * 20 > trimmed.chars().count() {
+        return Err(CsvError::NotCsv("binary data".into()));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Some(Err(e)) => return Err(CsvError::Malformed(e.to_string())),
+        None => return Err(CsvError::Empty),
+    };
+    let mut rows = Vec::new();
+    for (i, rec) in records.enumerate() {
+        let rec = rec.map_err(|e| CsvError::Malformed(e.to_string()))?;
+        let mut cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        let extra_cells = cells.len() > headers.len()
+            && cells[headers.len()..].iter().any(|c| !c.trim().is_empty());
+        cells.resize(headers.len().max(cells.len()), String::new());
+        rows.push(Row {
+            number: i + 2,
+            cells,
+            extra_cells,
+        });
+    }
+    Ok(Table { headers, rows })
+}
+
+fn header_key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '*' | '.'))
+        .collect()
+}
+
+/// For each header, the field it most likely holds: by key or by the field's label
+/// in any language the app speaks (`names` gives them). No field is used twice.
+pub fn guess_mapping(
+    module: &ModuleDef,
+    headers: &[String],
+    names: &dyn Fn(&Label) -> Vec<String>,
+) -> Vec<Option<String>> {
+    let mut used = HashSet::new();
+    headers
+        .iter()
+        .map(|h| {
+            let h = header_key(h);
+            let f = module.fields.iter().filter(|f| !f.system).find(|f| {
+                !used.contains(&f.key)
+                    && (header_key(&f.key) == h
+                        || names(&f.label).iter().any(|n| header_key(n) == h))
+            })?;
+            used.insert(f.key.clone());
+            Some(f.key.clone())
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DuplicatePolicy {
+    Skip,
+    Update,
+    Create,
+}
+
+/// Finds the record a row duplicates, among stored records and rows accepted earlier.
+pub trait DuplicateFinder {
+    fn find(&self, values: &BTreeMap<String, Value>) -> Option<String>;
+    fn add(&mut self, id: &str, values: &BTreeMap<String, Value>);
+}
+
+impl DuplicateFinder for DuplicateIndex {
+    fn find(&self, values: &BTreeMap<String, Value>) -> Option<String> {
+        self.candidates(values, None)
+            .into_iter()
+            .next()
+            .map(|m| m.id)
+    }
+    fn add(&mut self, id: &str, values: &BTreeMap<String, Value>) {
+        DuplicateIndex::add(self, id, values)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reject {
+    pub row: usize,
+    /// (field key, or "" for the whole row; problem)
+    pub problems: Vec<(String, Problem)>,
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ImportPlan {
+    pub inserts: Vec<Record>,
+    /// (before, after)
+    pub updates: Vec<(Record, Record)>,
+    /// (row, the existing record it duplicates)
+    pub skipped: Vec<(usize, String)>,
+    pub rejects: Vec<Reject>,
+}
+
+/// Validation's view: the stored data plus what earlier rows of the file took.
+struct WithFile<'a> {
+    data: &'a Dataset,
+    taken: &'a HashMap<String, HashSet<String>>,
+    pending: &'a HashSet<String>,
+    module: &'a str,
+}
+
+impl Lookups for WithFile<'_> {
+    fn record_exists(&self, module: &str, id: &str) -> bool {
+        self.data.record_exists(module, id) || (module == self.module && self.pending.contains(id))
+    }
+    fn user_exists(&self, id: &str) -> bool {
+        self.data.user_exists(id)
+    }
+    fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool {
+        self.data.unique_taken(module, field, key, except)
+            || (module == self.module && self.taken.get(field).is_some_and(|t| t.contains(key)))
+    }
+    fn value_of(&self, module: &str, id: &str, field: &str) -> Option<Value> {
+        self.data.value_of(module, id, field)
+    }
+}
+
+pub struct Importer<'a> {
+    module: &'a ModuleDef,
+    table: &'a Table,
+    mapping: Vec<Option<String>>,
+    policy: DuplicatePolicy,
+    ctx: ParseContext,
+    owner: String,
+    now: Timestamp,
+    utc_offset: i32,
+    next: usize,
+    plan: ImportPlan,
+    /// Lookup field → folded title → id (None when two records share the title).
+    titles: HashMap<String, HashMap<String, Option<String>>>,
+    taken: HashMap<String, HashSet<String>>,
+    pending: HashSet<String>,
+    pending_at: HashMap<String, usize>,
+    lead_rules: Option<(Vec<scoring::ScoringRule>, Assigner)>,
+}
+
+impl<'a> Importer<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        module: &'a ModuleDef,
+        table: &'a Table,
+        mapping: Vec<Option<String>>,
+        policy: DuplicatePolicy,
+        ctx: ParseContext,
+        owner: String,
+        now: Timestamp,
+    ) -> Self {
+        let utc_offset = ctx.utc_offset_minutes;
+        Importer {
+            module,
+            table,
+            mapping,
+            policy,
+            ctx,
+            owner,
+            now,
+            utc_offset,
+            next: 0,
+            plan: ImportPlan::default(),
+            titles: HashMap::new(),
+            taken: HashMap::new(),
+            pending: HashSet::new(),
+            pending_at: HashMap::new(),
+            lead_rules: None,
+        }
+    }
+
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.table.rows.len())
+    }
+
+    fn resolve(&mut self, data: &Dataset, field: &str, target: &str, cell: &str) -> Option<String> {
+        if data.get(target, cell).is_some() {
+            return Some(cell.to_string());
+        }
+        let index = self.titles.entry(field.to_string()).or_insert_with(|| {
+            let mut m: HashMap<String, Option<String>> = HashMap::new();
+            if let Some(set) = data.set(target) {
+                for r in set.records() {
+                    let key = fold(set.module.title_of(r).trim());
+                    m.entry(key)
+                        .and_modify(|v| *v = None)
+                        .or_insert_with(|| Some(r.id.clone()));
+                }
+            }
+            m
+        });
+        index.get(&fold(cell.trim())).cloned().flatten()
+    }
+
+    /// Checks up to `max_rows` more rows; true when every row is done.
+    pub fn step(
+        &mut self,
+        data: &Dataset,
+        finder: &mut dyn DuplicateFinder,
+        new_id: &mut dyn FnMut() -> String,
+        max_rows: usize,
+    ) -> bool {
+        if self.module.key == LEADS && self.lead_rules.is_none() {
+            self.lead_rules = Some((scoring::active_rules(data, None, None), Assigner::new(data)));
+        }
+        let end = (self.next + max_rows).min(self.table.rows.len());
+        while self.next < end {
+            let row = &self.table.rows[self.next];
+            self.next += 1;
+            self.row(data, finder, new_id, row);
+        }
+        self.next >= self.table.rows.len()
+    }
+
+    fn row(
+        &mut self,
+        data: &Dataset,
+        finder: &mut dyn DuplicateFinder,
+        new_id: &mut dyn FnMut() -> String,
+        row: &Row,
+    ) {
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        let reject = |problems: Vec<(String, Problem)>| Reject {
+            row: row.number,
+            problems,
+            cells: row.cells.clone(),
+        };
+        if row.extra_cells {
+            self.plan.rejects.push(reject(vec![(
+                String::new(),
+                Problem::Rule("problem.extra_cells"),
+            )]));
+            return;
+        }
+        let mut values = BTreeMap::new();
+        let mut problems = Vec::new();
+        for (i, key) in self.mapping.clone().iter().enumerate() {
+            let (Some(key), Some(cell)) = (key, row.cells.get(i)) else {
+                continue;
+            };
+            let Some(field) = self.module.field(key) else {
+                continue;
+            };
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let parsed = match &field.kind {
+                FieldKind::Lookup { module, .. } => match self.resolve(data, key, module, cell) {
+                    Some(id) => Ok(Some(Value::Ref(id))),
+                    None => Err(Problem::MissingRecord(cell.to_string())),
+                },
+                kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
+            };
+            match parsed {
+                Ok(Some(v)) => {
+                    values.insert(key.clone(), v);
+                }
+                Ok(None) => {}
+                Err(p) => problems.push((key.clone(), p)),
+            }
+        }
+        if !problems.is_empty() {
+            self.plan.rejects.push(reject(problems));
+            return;
+        }
+        let rule_errors: Vec<FieldError> = match &mut self.lead_rules {
+            Some((rules, _)) => {
+                let errs = super::lead_rules::check_status(&mut values);
+                scoring::apply(&mut values, rules);
+                errs
+            }
+            None => {
+                super::module_rules::apply(
+                    data,
+                    &self.module.key,
+                    None,
+                    &mut values,
+                    self.now,
+                    self.utc_offset,
+                )
+                .errors
+            }
+        };
+        let duplicate = finder.find(&values);
+        let id = match (duplicate, self.policy) {
+            (Some(existing), DuplicatePolicy::Skip) => {
+                self.plan.skipped.push((row.number, existing));
+                return;
+            }
+            (Some(existing), DuplicatePolicy::Update) => existing,
+            _ => String::new(),
+        };
+        let own_id = if id.is_empty() {
+            String::new()
+        } else {
+            id.clone()
+        };
+        let merged: BTreeMap<String, Value> = if id.is_empty() {
+            values.clone()
+        } else if let Some(&at) = self.pending_at.get(&id) {
+            let mut v = self.plan.inserts[at].values.clone();
+            v.extend(values.clone());
+            v
+        } else if let Some(r) = data.get(&self.module.key, &id) {
+            let mut v = r.values.clone();
+            v.extend(values.clone());
+            v
+        } else {
+            values.clone()
+        };
+        let lookups = WithFile {
+            data,
+            taken: &self.taken,
+            pending: &self.pending,
+            module: &self.module.key,
+        };
+        let mut errors: Vec<(String, Problem)> = rule_errors
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect();
+        for e in validate_values(self.module, &merged, &own_id, &lookups) {
+            // In-file uniqueness also binds a row to the pending record it updates.
+            if matches!(e.problem, Problem::NotUnique(_)) && self.pending.contains(&own_id) {
+                continue;
+            }
+            errors.push((e.field, e.problem));
+        }
+        if !errors.is_empty() {
+            self.plan.rejects.push(reject(errors));
+            return;
+        }
+        for f in self.module.fields.iter().filter(|f| f.unique) {
+            if let Some(v) = merged.get(&f.key) {
+                self.taken
+                    .entry(f.key.clone())
+                    .or_default()
+                    .extend(unique_keys(&f.kind, v));
+            }
+        }
+        if id.is_empty() {
+            let mut owner = self.owner.clone();
+            let mut merged = merged;
+            if let Some((_, assigner)) = &mut self.lead_rules {
+                if let Some(a) = assigner.assign(&merged) {
+                    merged.insert("assigned_by".into(), Value::Text(a.rule_name));
+                    owner = a.user;
+                }
+            }
+            let r = Record::new(new_id(), &self.module.key, self.now, Some(owner), merged);
+            finder.add(&r.id, &r.values);
+            self.pending.insert(r.id.clone());
+            self.pending_at
+                .insert(r.id.clone(), self.plan.inserts.len());
+            self.plan.inserts.push(r);
+        } else if let Some(&at) = self.pending_at.get(&id) {
+            self.plan.inserts[at].values = merged;
+        } else if let Some(before) = data.get(&self.module.key, &id) {
+            let base = self.plan.updates.iter().position(|(b, _)| b.id == id);
+            match base {
+                Some(i) => self.plan.updates[i].1.values = merged,
+                None => {
+                    if let Some(after) = before.revised(merged, before.owner.clone(), self.now) {
+                        self.plan.updates.push((before.clone(), after));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The plan, plus the assignment rules whose round-robin turn moved.
+    pub fn finish(self, data: &Dataset) -> (ImportPlan, Vec<(Record, Record)>) {
+        let rule_updates = self
+            .lead_rules
+            .as_ref()
+            .map(|(_, a)| a.rule_updates(data, self.now))
+            .unwrap_or_default();
+        (self.plan, rule_updates)
+    }
+}
+
+/// The rejected rows as CSV (UTF-8 with BOM): the file's columns plus a reason, cells
+/// neutralised against spreadsheet formulas.
+pub fn rejects_csv(
+    table: &Table,
+    rejects: &[Reject],
+    reason_header: &str,
+    reason_of: &dyn Fn(&str, &Problem) -> String,
+) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["row".into(), reason_header.to_string()];
+    header.extend(table.headers.iter().map(|h| neutralise(h)));
+    let _ = w.write_record(&header);
+    for r in rejects {
+        let reason: Vec<String> = r.problems.iter().map(|(f, p)| reason_of(f, p)).collect();
+        let mut line = vec![r.row.to_string(), neutralise(&reason.join("; "))];
+        line.extend(r.cells.iter().map(|c| neutralise(c)));
+        let _ = w.write_record(&line);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    format!("\u{FEFF}{}", String::from_utf8(bytes).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+
+    fn table(text: &str) -> Table {
+        read_table(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn reads_bom_delimiters_quotes_line_breaks_and_scripts() {
+        let t = table(
+            "\u{FEFF}name;city\n\"Acme; Ltd\";\"Oslo\nNorth\"\r\nشرکت پارس;تهران\rВосток;Москва\n",
+        );
+        assert_eq!(t.headers, vec!["name", "city"]);
+        assert_eq!(t.rows[0].cells, vec!["Acme; Ltd", "Oslo\nNorth"]);
+        assert_eq!(t.rows[1].cells, vec!["شرکت پارس", "تهران"]);
+        assert_eq!(t.rows[2].cells, vec!["Восток", "Москва"]);
+        assert_eq!(t.rows[2].number, 4);
+        let tabs = table("name\tcity\nบริษัท ไทย\tกรุงเทพ\nÇağrı A.Ş.\tİzmir");
+        assert_eq!(tabs.rows[0].cells[0], "บริษัท ไทย");
+        assert_eq!(tabs.rows[1].cells, vec!["Çağrı A.Ş.", "İzmir"]);
+        let quotes = table("name,note\n\"Say \"\"hi\"\"\",x\n");
+        assert_eq!(quotes.rows[0].cells[0], "Say \"hi\"");
+    }
+
+    #[test]
+    fn ragged_rows_are_padded_or_flagged() {
+        let t = table("a,b,c\n1\n1,2,3,4\n1,2,3,\n");
+        assert_eq!(t.rows[0].cells, vec!["1", "", ""]);
+        assert!(!t.rows[0].extra_cells);
+        assert!(t.rows[1].extra_cells);
+        assert!(!t.rows[2].extra_cells, "a trailing empty cell is not extra");
+    }
+
+    #[test]
+    fn files_that_are_not_csv_are_refused() {
+        assert_eq!(
+            read_table(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(CsvError::NotCsv("binary data".into()))
+        );
+        assert_eq!(
+            read_table(&[0xff, 0xfe, 0x41, 0x42]),
+            Err(CsvError::NotText)
+        );
+        assert_eq!(read_table(b"  \n "), Err(CsvError::Empty));
+        assert!(matches!(
+            read_table(b"{\"records\": []}"),
+            Err(CsvError::NotCsv(_))
+        ));
+        assert!(matches!(
+            read_table(b"<html><body>x</body></html>"),
+            Err(CsvError::NotCsv(_))
+        ));
+    }
+
+    #[test]
+    fn headers_map_by_key_or_translated_label() {
+        let schema = standard_schema();
+        let contacts = schema.module(CONTACTS).unwrap();
+        let names = |l: &Label| match l {
+            Label::Key(k) if k == "field.last_name" => {
+                vec!["Last name".to_string(), "نام خانوادگی".to_string()]
+            }
+            Label::Key(k) if k == "field.emails" => vec!["Emails".to_string()],
+            _ => vec![],
+        };
+        let headers: Vec<String> = [
+            "نام خانوادگی",
+            "first_name",
+            "E-mails",
+            "Shoe size",
+            "Last name",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            guess_mapping(contacts, &headers, &names),
+            vec![
+                Some("last_name".into()),
+                Some("first_name".into()),
+                Some("emails".into()),
+                None,
+                None
+            ]
+        );
+    }
+
+    struct ByEmail(Vec<(String, String)>);
+    impl DuplicateFinder for ByEmail {
+        fn find(&self, v: &BTreeMap<String, Value>) -> Option<String> {
+            let Some(Value::List(e)) = v.get("emails") else {
+                return None;
+            };
+            self.0
+                .iter()
+                .find(|(k, _)| e.iter().any(|x| fold(x) == *k))
+                .map(|(_, id)| id.clone())
+        }
+        fn add(&mut self, id: &str, v: &BTreeMap<String, Value>) {
+            if let Some(Value::List(e)) = v.get("emails") {
+                for x in e {
+                    self.0.push((fold(x), id.to_string()));
+                }
+            }
+        }
+    }
+
+    fn dataset() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        d.upsert(Record::new(
+            "acme".into(),
+            COMPANIES,
+            1,
+            None,
+            [("name".to_string(), Value::Text("Acme".into()))].into(),
+        ));
+        let v: BTreeMap<String, Value> = [
+            ("last_name".to_string(), Value::Text("Old".into())),
+            (
+                "emails".to_string(),
+                Value::List(vec!["old@x.example".into()]),
+            ),
+        ]
+        .into();
+        d.upsert(Record::new("p-old".into(), CONTACTS, 1, None, v));
+        d
+    }
+
+    const FILE: &str = "last_name,emails,company,birthday\n\
+        Berg,anna@x.example,acme,\n\
+        Ng,ng@x.example,ACME,not a date\n\
+        ,nobody@x.example,,\n\
+        Berg2,ANNA@x.example,,\n\
+        Olsen,old@x.example,Unknown Co,\n\
+        Old,old@x.example,,1980-02-03\n";
+
+    fn run(policy: DuplicatePolicy, chunk: usize) -> ImportPlan {
+        let d = dataset();
+        let schema = standard_schema();
+        let m = schema.module(CONTACTS).unwrap();
+        let t = table(FILE);
+        let mapping = vec![
+            Some("last_name".into()),
+            Some("emails".into()),
+            Some("company".into()),
+            Some("birthday".into()),
+        ];
+        let mut imp = Importer::new(
+            m,
+            &t,
+            mapping,
+            policy,
+            ParseContext::default(),
+            "local-user".into(),
+            7,
+        );
+        let mut finder = ByEmail(vec![("old@x.example".into(), "p-old".into())]);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("new-{n}")
+        };
+        while !imp.step(&d, &mut finder, &mut ids, chunk) {}
+        imp.finish(&d).0
+    }
+
+    #[test]
+    fn rows_are_checked_with_reasons_and_duplicates_follow_the_policy() {
+        let plan = run(DuplicatePolicy::Skip, 100);
+        assert_eq!(plan.inserts.len(), 1, "{plan:?}");
+        assert_eq!(
+            plan.inserts[0].get("company"),
+            Some(&Value::Ref("acme".into())),
+            "by id"
+        );
+        let rows: Vec<usize> = plan.rejects.iter().map(|r| r.row).collect();
+        assert_eq!(
+            rows,
+            vec![3, 4, 6],
+            "bad date; no last name; unknown company"
+        );
+        assert_eq!(
+            plan.rejects[0].problems[0],
+            ("birthday".to_string(), Problem::InvalidDate)
+        );
+        assert_eq!(
+            plan.rejects[1].problems[0],
+            ("last_name".to_string(), Problem::Required)
+        );
+        assert_eq!(
+            plan.rejects[2].problems[0],
+            (
+                "company".to_string(),
+                Problem::MissingRecord("Unknown Co".into())
+            )
+        );
+        // Row 5 repeats row 2's email (found among rows accepted earlier), row 7 a stored one.
+        assert_eq!(
+            plan.skipped,
+            vec![(5, "new-1".to_string()), (7, "p-old".to_string())]
+        );
+
+        let update = run(DuplicatePolicy::Update, 100);
+        assert_eq!(update.inserts.len(), 1);
+        assert_eq!(
+            update.inserts[0].get("last_name"),
+            Some(&Value::Text("Berg2".into())),
+            "the later row updates the pending one"
+        );
+        assert_eq!(update.updates.len(), 1);
+        let (_, after) = &update.updates[0];
+        assert_eq!(
+            after.get("birthday"),
+            Some(&Value::Date("1980-02-03".parse().unwrap()))
+        );
+
+        let create = run(DuplicatePolicy::Create, 100);
+        // Creating anyway still refuses a second holder of a unique email.
+        let rows: Vec<usize> = create.rejects.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![3, 4, 5, 6, 7]);
+        assert!(matches!(
+            create.rejects[2].problems[0].1,
+            Problem::NotUnique(_)
+        ));
+    }
+
+    #[test]
+    fn chunked_checking_gives_the_same_plan() {
+        let whole = run(DuplicatePolicy::Skip, 1000);
+        let bits = run(DuplicatePolicy::Skip, 1);
+        assert_eq!(whole.inserts, bits.inserts);
+        assert_eq!(whole.rejects, bits.rejects);
+        assert_eq!(whole.skipped, bits.skipped);
+    }
+
+    #[test]
+    fn rejects_csv_keeps_the_row_and_neutralises_formulas() {
+        let t = table("name,city\n=cmd|' /C calc'!A0,Oslo\n");
+        let rejects = vec![Reject {
+            row: 2,
+            problems: vec![("name".into(), Problem::Required)],
+            cells: t.rows[0].cells.clone(),
+        }];
+        let out = rejects_csv(&t, &rejects, "reason", &|f, _| format!("{f} is wrong"));
+        assert!(out.starts_with('\u{FEFF}'));
+        assert!(out.contains("2,name is wrong,'=cmd"));
+    }
+
+    #[test]
+    fn imported_leads_are_scored_and_assigned_in_turn() {
+        use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES};
+        let mut d = Dataset::new(standard_schema());
+        let rec = |id: &str, module: &str, pairs: Vec<(&str, Value)>| {
+            let v: BTreeMap<String, Value> =
+                pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            Record::new(id.into(), module, 1, None, v)
+        };
+        let t = |s: &str| Value::Text(s.into());
+        d.upsert(rec(
+            "s",
+            SCORING_RULES,
+            vec![
+                ("name", t("Retail")),
+                ("field", t("industry")),
+                ("operator", t("is")),
+                ("value", t("retail")),
+                ("points", Value::Number(10.0)),
+            ],
+        ));
+        d.upsert(rec(
+            "a",
+            ASSIGNMENT_RULES,
+            vec![
+                ("name", t("Turns")),
+                ("method", t("round_robin")),
+                ("group", Value::List(vec!["m1".into(), "m2".into()])),
+            ],
+        ));
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = table(
+            "last_name,industry,status
+A,retail,new
+B,software,new
+C,retail,dead
+",
+        );
+        let mapping = vec![
+            Some("last_name".into()),
+            Some("industry".into()),
+            Some("status".into()),
+        ];
+        let mut imp = Importer::new(
+            m,
+            &file,
+            mapping,
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            3,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("l{n}")
+        };
+        assert!(imp.step(&d, &mut finder, &mut ids, 10));
+        let (plan, rule_updates) = imp.finish(&d);
+        let owners: Vec<_> = plan
+            .inserts
+            .iter()
+            .map(|r| r.owner.clone().unwrap())
+            .collect();
+        assert_eq!(owners, vec!["m1", "m2"]);
+        assert_eq!(plan.inserts[0].get("score"), Some(&Value::Number(10.0)));
+        assert_eq!(plan.inserts[0].get("assigned_by"), Some(&t("Turns")));
+        assert_eq!(
+            plan.rejects[0].problems[0].0, "dead_reason",
+            "a dead lead needs its reason"
+        );
+        assert_eq!(
+            rule_updates[0].1.get("last_assigned"),
+            Some(&Value::Ref("m2".into()))
+        );
+    }
+}
