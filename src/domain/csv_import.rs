@@ -361,6 +361,17 @@ impl<'a> Importer<'a> {
                     Some(id) => Ok(Some(Value::Ref(id))),
                     None => Err(Problem::MissingRecord(cell.to_string())),
                 },
+                // A picklist cell may be written in any case ("Hot", "HOT").
+                FieldKind::Picklist { options } => {
+                    let v = options
+                        .iter()
+                        .find(|o| fold(&o.value) == fold(cell))
+                        .map(|o| o.value.clone());
+                    match v {
+                        Some(v) => Ok(Some(Value::Text(v))),
+                        None => Err(Problem::UnknownOption(cell.to_string())),
+                    }
+                }
                 kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
             };
             match parsed {

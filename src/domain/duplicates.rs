@@ -111,6 +111,7 @@ fn similar(a: &str, b: &str) -> bool {
     allowed > 0 && distance(a, b) <= allowed
 }
 
+#[derive(Clone, Debug)]
 pub struct DuplicateIndex {
     module: ModuleDef,
     company_field: Option<String>,
@@ -139,6 +140,16 @@ fn pull(map: &mut HashMap<String, Vec<String>>, key: &str, id: &str) {
 }
 
 impl DuplicateIndex {
+    /// Whether a module has anything to compare: an email, a phone, or (companies)
+    /// a name that must not repeat.
+    pub fn applies_to(module: &ModuleDef) -> bool {
+        module.key == COMPANIES
+            || module
+                .fields
+                .iter()
+                .any(|f| matches!(f.kind, FieldKind::Email { .. } | FieldKind::Phone { .. }))
+    }
+
     pub fn new(module: &ModuleDef) -> Self {
         let company_field = module
             .fields

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::duplicates::DuplicateIndex;
 use super::field::FieldKind;
 use super::module_def::{ModuleDef, Schema};
 use super::record::{Record, RecordId};
@@ -24,11 +25,15 @@ pub struct RecordSet {
     search: SearchIndex,
     /// field -> folded value -> slot holding it.
     unique: HashMap<String, HashMap<String, Slot>>,
+    /// Likely-duplicate keys, for modules with something to compare.
+    dups: Option<DuplicateIndex>,
 }
 
 impl RecordSet {
     pub fn new(module: ModuleDef) -> Self {
+        let dups = DuplicateIndex::applies_to(&module).then(|| DuplicateIndex::new(&module));
         RecordSet {
+            dups,
             module,
             slots: Vec::new(),
             free: Vec::new(),
@@ -104,12 +109,23 @@ impl RecordSet {
                 }
             }
         }
+        if let Some(d) = &mut self.dups {
+            d.add(&record.id, &record.values);
+        }
         self.slots[slot as usize] = Some(record);
+    }
+
+    /// The module's duplicate index, kept current with every change.
+    pub fn duplicates(&self) -> Option<&DuplicateIndex> {
+        self.dups.as_ref()
     }
 
     pub fn remove(&mut self, id: &str) -> Option<Record> {
         let slot = self.by_id.remove(id)?;
         self.unindex(slot);
+        if let Some(d) = &mut self.dups {
+            d.remove(id, &BTreeMap::new());
+        }
         self.free.push(slot);
         self.slots[slot as usize].take()
     }

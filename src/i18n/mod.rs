@@ -235,6 +235,29 @@ mod tests {
         ] {
             wanted.push(e.key().to_string());
         }
+        use crate::domain::csv_import::CsvError as V;
+        for e in [
+            V::NotText,
+            V::Empty,
+            V::NotCsv(String::new()),
+            V::Malformed(String::new()),
+        ] {
+            wanted.push(e.key().to_string());
+        }
+        use crate::domain::duplicates::MatchReason as D;
+        for e in [
+            D::SameEmail(String::new()),
+            D::SamePhone(String::new()),
+            D::SimilarNameSameCompany,
+            D::SameName,
+        ] {
+            wanted.push(e.key().to_string());
+        }
+        use crate::domain::merge::MergeError as G;
+        for e in [G::SameRecord, G::NotFound(String::new()), G::WrongModule] {
+            wanted.push(e.key().to_string());
+        }
+        wanted.push(Problem::Rule("problem.extra_cells").key().to_string());
         use crate::domain::recurrence::RecurrenceError as R;
         let recurrence = [
             R::ZeroInterval,
@@ -290,6 +313,9 @@ mod tests {
             include_str!("../ui/settings_page.rs"),
             include_str!("../ui/timeline_view.rs"),
             include_str!("../ui/convert_page.rs"),
+            include_str!("../ui/import_page.rs"),
+            include_str!("../ui/duplicates_page.rs"),
+            include_str!("../ui/merge_page.rs"),
         ];
         let en = keys(Locale::En);
         let mut missing = BTreeSet::new();

@@ -10,8 +10,11 @@ use super::backup_page::BackupPage;
 use super::board_page::BoardPage;
 use super::calendar_page::CalendarPage;
 use super::convert_page::ConvertPage;
+use super::duplicates_page::DuplicatesPage;
 use super::home::HomePage;
+use super::import_page::ImportPage;
 use super::list_view::ListView;
+use super::merge_page::MergePage;
 use super::my_work::MyWork;
 use super::notice::{clear_stale, NoticeBar};
 use super::pipeline_editor::PipelineEditor;
@@ -145,6 +148,11 @@ fn Page() -> impl IntoView {
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
             Route::Convert(id) => view! { <ConvertPage lead=id /> }.into_any(),
+            Route::Import(m) if known(&m) => view! { <ImportPage module=m /> }.into_any(),
+            Route::Duplicates(m) if known(&m) => view! { <DuplicatesPage module=m /> }.into_any(),
+            Route::Merge(m, a, b) if known(&m) => {
+                view! { <MergePage module=m master=a other=b /> }.into_any()
+            }
             Route::Pipelines(p) => view! { <PipelineEditor pipeline=p /> }.into_any(),
             Route::List(m) if known(&m) => view! { <ListView module=m /> }.into_any(),
             Route::New(m, prefill) if known(&m) => {
@@ -190,6 +198,7 @@ fn Nav() -> impl IntoView {
                 Route::Backup => "#backup".into(),
                 Route::Board(_) => "#board".into(),
                 Route::Convert(_) => "leads".into(),
+                Route::Import(m) | Route::Duplicates(m) | Route::Merge(m, ..) => m,
                 Route::Work => "#work".into(),
                 Route::Calendar(..) => "#calendar".into(),
                 Route::Settings | Route::Pipelines(_) => "#settings".into(),

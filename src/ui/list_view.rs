@@ -321,6 +321,19 @@ pub fn ListView(module: String) -> impl IntoView {
                     <button type="button" hidden=is_empty_module on:click=export_csv>
                         {tk("list.export_csv")}
                     </button>
+                    <a class="button" href=Route::Import(module_key.get_value()).href()>
+                        {tk("list.import_csv")}
+                    </a>
+                    {move || {
+                        let has = st
+                            .data
+                            .with(|d| d.set(&module_key.get_value()).is_some_and(|s| s.duplicates().is_some() && !s.is_empty()));
+                        has.then(|| view! {
+                            <a class="button" href=Route::Duplicates(module_key.get_value()).href()>
+                                {tk("list.find_duplicates")}
+                            </a>
+                        })
+                    }}
                     <a class="button primary" href=new_href.clone()>
                         {new_label}
                     </a>

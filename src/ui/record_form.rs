@@ -97,6 +97,8 @@ pub fn RecordForm(
         }
     });
     let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
+    let dup_warning = RwSignal::new(Vec::<(String, String, Vec<String>)>::new());
+    let dup_confirmed = RwSignal::new(false);
     let form_error = RwSignal::new(None::<String>);
     // Editing a field clears its message (the others stay until the next submit)
     // and marks the form as holding unsaved changes.
@@ -191,6 +193,30 @@ pub fn RecordForm(
         form_error.set(None);
         let module = def.with_value(|m| m.key.clone());
         let before = existing.get_value();
+        // Likely duplicates are shown before saving; "Save anyway" goes on.
+        if !dup_confirmed.get_untracked() {
+            let own = before.as_ref().map(|r| r.id.clone());
+            let found: Vec<(String, String, Vec<String>)> = st.data.with_untracked(|d| {
+                d.set(&module)
+                    .and_then(|s| s.duplicates())
+                    .map(|idx| idx.candidates(&values, own.as_deref()))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .take(5)
+                    .map(|m| {
+                        let title = d.title(&module, &m.id).unwrap_or_default();
+                        let why = m.reasons.iter().map(|r| r.key().to_string()).collect();
+                        (m.id, title, why)
+                    })
+                    .collect()
+            });
+            if !found.is_empty() {
+                dup_warning.set(found);
+                return;
+            }
+        }
+        dup_confirmed.set(false);
+        dup_warning.set(Vec::new());
         let back = came_from.clone();
         spawn_local(async move {
             match save_record(
@@ -279,6 +305,37 @@ pub fn RecordForm(
             <h1>{heading}</h1>
             <form novalidate on:submit=submit>
                 <p class="muted">{tk("form.required_hint")}</p>
+                {move || {
+                    let found = dup_warning.get();
+                    (!found.is_empty())
+                        .then(|| {
+                            let l = st.locale.get();
+                            let module = def.with_value(|m| m.key.clone());
+                            view! {
+                                <div class="dup-warning" role="alert">
+                                    <p>{t(l, "dup.before_save")}</p>
+                                    <ul>
+                                        {found
+                                            .into_iter()
+                                            .map(|(id, title, why)| {
+                                                let reasons: Vec<String> = why.iter().map(|k| t(l, k)).collect();
+                                                view! {
+                                                    <li>
+                                                        <a href=Route::View(module.clone(), id).href() target="_blank" dir="auto">{title}</a>
+                                                        " — "
+                                                        {reasons.join(", ")}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                    <button type="submit" on:click=move |_| dup_confirmed.set(true)>
+                                        {t(l, "dup.save_anyway")}
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
                 {move || {
                     form_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })
                 }}

@@ -20,6 +20,10 @@ pub enum Route {
     Pipelines(String),
     /// Converting a lead.
     Convert(String),
+    Import(String),
+    Duplicates(String),
+    /// Merge (module, record kept, record merged into it).
+    Merge(String, String, String),
     NotFound,
 }
 
@@ -44,6 +48,9 @@ impl Route {
             ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
             ["settings"] => Route::Settings,
             ["convert", lead] => Route::Convert(lead.to_string()),
+            ["import", m] => Route::Import(m.to_string()),
+            ["duplicates", m] => Route::Duplicates(m.to_string()),
+            ["merge", m, a, b] => Route::Merge(m.to_string(), a.to_string(), b.to_string()),
             ["settings", "pipelines"] => Route::Pipelines(String::new()),
             ["settings", "pipelines", p] => Route::Pipelines(p.to_string()),
             ["m", module] => Route::List(module.to_string()),
@@ -72,6 +79,9 @@ impl Route {
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
             Route::Settings => "#/settings".into(),
             Route::Convert(id) => format!("#/convert/{}", encode(id)),
+            Route::Import(m) => format!("#/import/{}", encode(m)),
+            Route::Duplicates(m) => format!("#/duplicates/{}", encode(m)),
+            Route::Merge(m, a, b) => format!("#/merge/{}/{}/{}", encode(m), encode(a), encode(b)),
             Route::Pipelines(p) if p.is_empty() => "#/settings/pipelines".into(),
             Route::Pipelines(p) => format!("#/settings/pipelines/{}", encode(p)),
             Route::List(m) => format!("#/m/{}", encode(m)),

@@ -1,0 +1,418 @@
+//! CSV import into any module: choose a file, check the column mapping (guessed,
+//! editable, remembered per module), preview, choose what to do with duplicates,
+//! check every row — in chunks, with progress, the page stays responsive — then
+//! confirm, and everything accepted is written in one transaction.
+
+use std::collections::BTreeMap;
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::actions::commit_records;
+use super::download::download;
+use super::format::count;
+use super::notice::Notice;
+use super::route::{navigate, Route};
+use super::state::{new_id, now, tk, use_state};
+use crate::domain::csv_import::{
+    guess_mapping, read_table, rejects_csv, DuplicatePolicy, ImportPlan, Importer, Table,
+};
+use crate::domain::duplicates::DuplicateIndex;
+use crate::domain::Label;
+use crate::i18n::{label, t, tn, tr, Locale};
+
+const CHUNK: usize = 2_000;
+const PREVIEW_ROWS: usize = 5;
+const SHOWN_REJECTS: usize = 200;
+
+fn mapping_key(module: &str) -> String {
+    format!("crm.import_mapping.{module}")
+}
+
+/// Lets the browser draw and handle input between chunks of work.
+async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+#[derive(Clone, Default)]
+struct Summary {
+    inserts: usize,
+    updates: usize,
+    skipped: usize,
+    rejects: Vec<(usize, String)>,
+    rejected: usize,
+}
+
+#[component]
+pub fn ImportPage(module: String) -> impl IntoView {
+    let st = use_state();
+    let Some(def) = st
+        .data
+        .with_untracked(|d| d.schema.module(&module).cloned())
+    else {
+        return view! { <super::app::NotFound /> }.into_any();
+    };
+    let def = StoredValue::new(def);
+    let table = StoredValue::new(None::<Table>);
+    let file_name = RwSignal::new(String::new());
+    let headers = RwSignal::new(Vec::<String>::new());
+    let mapping = RwSignal::new(Vec::<Option<String>>::new());
+    let policy = RwSignal::new("skip".to_string());
+    let error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let summary = RwSignal::new(None::<Summary>);
+    let plan = StoredValue::new(
+        None::<(
+            ImportPlan,
+            Vec<(crate::domain::Record, crate::domain::Record)>,
+        )>,
+    );
+    let rows_total = RwSignal::new(0usize);
+
+    let field_name = move |l: Locale, key: &str| {
+        def.with_value(|m| {
+            m.field(key)
+                .map(|f| label(l, &f.label))
+                .unwrap_or_else(|| key.to_string())
+        })
+    };
+
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        summary.set(None);
+        plan.set_value(None);
+        error.set(None);
+        file_name.set(file.name());
+        spawn_local(async move {
+            let l = st.locale.get_untracked();
+            let bytes = match JsFuture::from(file.array_buffer()).await {
+                Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+                Err(e) => {
+                    error.set(Some(tr(
+                        l,
+                        "import.err.read",
+                        &[("detail", &format!("{e:?}"))],
+                    )));
+                    return;
+                }
+            };
+            match read_table(&bytes) {
+                Ok(t) => {
+                    let names = |lb: &Label| {
+                        Locale::ALL
+                            .iter()
+                            .map(|l| label(*l, lb))
+                            .collect::<Vec<_>>()
+                    };
+                    let mut guess = def.with_value(|m| guess_mapping(m, &t.headers, &names));
+                    // A mapping the user fixed before for the same headers wins.
+                    let saved: BTreeMap<String, String> =
+                        LocalStorage::get(mapping_key(&def.with_value(|m| m.key.clone())))
+                            .unwrap_or_default();
+                    for (i, h) in t.headers.iter().enumerate() {
+                        if let Some(f) = saved.get(h) {
+                            guess[i] = (!f.is_empty()).then(|| f.clone());
+                        }
+                    }
+                    headers.set(t.headers.clone());
+                    rows_total.set(t.rows.len());
+                    mapping.set(guess);
+                    table.set_value(Some(t));
+                }
+                Err(e) => {
+                    table.set_value(None);
+                    headers.set(Vec::new());
+                    error.set(Some(tr(
+                        l,
+                        "import.refused",
+                        &[
+                            ("file", &file_name.get_untracked()),
+                            ("reason", &tr(l, e.key(), &[("detail", &e.detail())])),
+                        ],
+                    )));
+                }
+            }
+        });
+    };
+
+    let check = move |_| {
+        let l = st.locale.get_untracked();
+        let module = def.with_value(|m| m.key.clone());
+        let map = mapping.get_untracked();
+        // Remember the mapping for the next file of this module.
+        let remembered: BTreeMap<String, String> = headers
+            .get_untracked()
+            .into_iter()
+            .zip(map.iter())
+            .map(|(h, f)| (h, f.clone().unwrap_or_default()))
+            .collect();
+        let _ = LocalStorage::set(mapping_key(&module), &remembered);
+        if map.iter().all(Option::is_none) {
+            error.set(Some(t(l, "import.err.no_columns")));
+            return;
+        }
+        error.set(None);
+        summary.set(None);
+        let pol = match policy.get_untracked().as_str() {
+            "update" => DuplicatePolicy::Update,
+            "create" => DuplicatePolicy::Create,
+            _ => DuplicatePolicy::Skip,
+        };
+        let owner = st.current_user.get_untracked();
+        let ctx = st.parse_context();
+        spawn_local(async move {
+            let Some(t) = table.get_value() else { return };
+            let m = def.get_value();
+            let mut finder = st.data.with_untracked(|d| {
+                d.set(&m.key)
+                    .and_then(|s| s.duplicates().cloned())
+                    .unwrap_or_else(|| DuplicateIndex::new(&m))
+            });
+            let mut imp = Importer::new(&m, &t, map, pol, ctx, owner, now());
+            let mut ids = new_id;
+            loop {
+                let done = st
+                    .data
+                    .with_untracked(|d| imp.step(d, &mut finder, &mut ids, CHUNK));
+                progress.set(Some(imp.progress()));
+                if done {
+                    break;
+                }
+                next_tick().await;
+            }
+            let (p, rule_updates) = st.data.with_untracked(|d| imp.finish(d));
+            let reason = |f: &str, pr: &crate::domain::validate::Problem| {
+                let name = if f.is_empty() {
+                    String::new()
+                } else {
+                    field_name(l, f)
+                };
+                tr(l, pr.key(), &[("field", &name), ("value", &pr.detail())])
+            };
+            summary.set(Some(Summary {
+                inserts: p.inserts.len(),
+                updates: p.updates.len(),
+                skipped: p.skipped.len(),
+                rejected: p.rejects.len(),
+                rejects: p
+                    .rejects
+                    .iter()
+                    .take(SHOWN_REJECTS)
+                    .map(|r| {
+                        let why: Vec<String> =
+                            r.problems.iter().map(|(f, pr)| reason(f, pr)).collect();
+                        (r.row, why.join("; "))
+                    })
+                    .collect(),
+            }));
+            progress.set(None);
+            plan.set_value(Some((p, rule_updates)));
+        });
+    };
+
+    let download_rejects = move |_| {
+        let l = st.locale.get_untracked();
+        let (Some(t), Some((p, _))) = (table.get_value(), plan.get_value()) else {
+            return;
+        };
+        let text = rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
+            let name = if f.is_empty() {
+                String::new()
+            } else {
+                field_name(l, f)
+            };
+            tr(l, pr.key(), &[("field", &name), ("value", &pr.detail())])
+        });
+        let name = format!("{}-rejected.csv", def.with_value(|m| m.key.clone()));
+        if let Err(e) = download(&name, "text/csv;charset=utf-8", &text) {
+            st.notice.set(Some(Notice::error(e)));
+        }
+    };
+
+    let confirm = move |_| {
+        let l = st.locale.get_untracked();
+        let Some((p, rule_updates)) = plan.get_value() else {
+            return;
+        };
+        let n = p.inserts.len() + p.updates.len();
+        let module = def.with_value(|m| m.key.clone());
+        let mut updates = p.updates;
+        updates.extend(rule_updates);
+        spawn_local(async move {
+            match commit_records(st, p.inserts, updates).await {
+                Ok(()) => {
+                    plan.set_value(None);
+                    navigate(&Route::List(module));
+                    st.notice
+                        .set(Some(Notice::success(tn(l, "import.done", n, &count(l, n)))));
+                }
+                Err(msg) => error.set(Some(msg)),
+            }
+        });
+    };
+
+    let title = move || {
+        let l = st.locale.get();
+        def.with_value(|m| tr(l, "import.title", &[("module", &label(l, &m.plural))]))
+    };
+    let field_options = move || {
+        let l = st.locale.get();
+        def.with_value(|m| {
+            m.fields
+                .iter()
+                .filter(|f| !f.system)
+                .map(|f| (f.key.clone(), label(l, &f.label)))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <section class="page import-page">
+            <h1>{title}</h1>
+            <p>{tk("import.intro")}</p>
+            <div class="field">
+                <label for="import-file">{tk("import.file")}</label>
+                <input id="import-file" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=choose />
+            </div>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <Show when=move || !headers.get().is_empty()>
+                <p>
+                    {move || {
+                        let l = st.locale.get();
+                        tn(l, "import.rows", rows_total.get(), &count(l, rows_total.get()))
+                    }}
+                </p>
+                <table class="mapping">
+                    <caption>{tk("import.mapping")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tk("import.column")}</th>
+                            <th scope="col">{tk("import.field")}</th>
+                            <th scope="col">{tk("import.sample")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let opts = field_options();
+                            headers
+                                .get()
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, h)| {
+                                    let current = mapping.with(|m| m.get(i).cloned().flatten()).unwrap_or_default();
+                                    let sel_id = format!("map-{i}");
+                                    let samples: Vec<String> = table.with_value(|t| {
+                                        t.as_ref()
+                                            .map(|t| t.rows.iter().take(PREVIEW_ROWS).map(|r| r.cells.get(i).cloned().unwrap_or_default()).collect())
+                                            .unwrap_or_default()
+                                    });
+                                    let l = st.locale.get_untracked();
+                                    view! {
+                                        <tr>
+                                            <th scope="row"><label for=sel_id.clone() dir="auto">{h.clone()}</label></th>
+                                            <td>
+                                                <select id=sel_id on:change=move |ev| {
+                                                    let v = event_target_value(&ev);
+                                                    mapping.update(|m| {
+                                                        if let Some(slot) = m.get_mut(i) {
+                                                            *slot = (!v.is_empty()).then_some(v);
+                                                        }
+                                                    });
+                                                    summary.set(None);
+                                                }>
+                                                    <option value="" selected=current.is_empty()>{t(l, "import.skip_column")}</option>
+                                                    {opts.iter().map(|(k, name)| {
+                                                        let selected = *k == current;
+                                                        view! { <option value=k.clone() selected=selected>{name.clone()}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td class="muted" dir="auto">{samples.join(" · ")}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+                <fieldset class="form-section">
+                    <legend>{tk("import.duplicates")}</legend>
+                    {[("skip", "import.dup_skip"), ("update", "import.dup_update"), ("create", "import.dup_create")]
+                        .into_iter()
+                        .map(|(v, key)| view! {
+                            <label class="check">
+                                <input type="radio" name="dup-policy" value=v
+                                    prop:checked=move || policy.get() == v
+                                    on:change=move |_| { policy.set(v.to_string()); summary.set(None); } />
+                                {move || t(st.locale.get(), key)}
+                            </label>
+                        })
+                        .collect_view()}
+                </fieldset>
+                <div class="actions">
+                    <button type="button" on:click=check disabled=move || progress.get().is_some()>{tk("import.check")}</button>
+                </div>
+            </Show>
+            {move || progress.get().map(|(done, total)| {
+                let l = st.locale.get();
+                view! {
+                    <p role="status">
+                        <progress max=total value=done></progress>
+                        " "
+                        {tr(l, "import.progress", &[("done", &count(l, done)), ("total", &count(l, total))])}
+                    </p>
+                }
+            })}
+            {move || summary.get().map(|s| {
+                let l = st.locale.get();
+                let n = s.inserts + s.updates;
+                view! {
+                    <section class="record-section" aria-labelledby="import-summary">
+                        <h2 id="import-summary">{t(l, "import.summary")}</h2>
+                        <ul>
+                            <li>{tn(l, "import.will_create", s.inserts, &count(l, s.inserts))}</li>
+                            <li>{tn(l, "import.will_update", s.updates, &count(l, s.updates))}</li>
+                            <li>{tn(l, "import.will_skip", s.skipped, &count(l, s.skipped))}</li>
+                            <li>{tn(l, "import.will_reject", s.rejected, &count(l, s.rejected))}</li>
+                        </ul>
+                        {(s.rejected > 0).then(|| view! {
+                            <h3>{t(l, "import.rejected_rows")}</h3>
+                            <ul class="rejects">
+                                {s.rejects.iter().map(|(row, why)| view! {
+                                    <li>{tr(l, "import.reject_line", &[("row", &count(l, *row)), ("reason", why)])}</li>
+                                }).collect_view()}
+                            </ul>
+                            <button type="button" on:click=download_rejects>{t(l, "import.download_rejects")}</button>
+                        })}
+                        <div class="actions form-actions">
+                            <button type="button" class="primary" disabled=move || n == 0 || st.busy.get() on:click=confirm>
+                                {tn(l, "import.confirm", n, &count(l, n))}
+                            </button>
+                        </div>
+                    </section>
+                }
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+fn t_reason(l: Locale) -> String {
+    t(l, "import.reason")
+}
