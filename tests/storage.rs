@@ -557,3 +557,53 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn an_import_is_written_whole_or_not_at_all() {
+    use crm::domain::csv_import::{read_table, DuplicatePolicy, Importer};
+    use crm::domain::duplicates::DuplicateIndex;
+    use crm::domain::input::ParseContext;
+    use crm::domain::record_set::Dataset;
+    use crm::domain::standard_modules::standard_schema;
+
+    let name = fresh_name("import");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let data = Dataset::new(standard_schema());
+    let schema = standard_schema();
+    let module = schema.module("companies").unwrap();
+    let table =
+        read_table("name,city\nAcme,Oslo\nBolt,Bergen\nCobalt,Tromsø\n".as_bytes()).unwrap();
+    let mapping = vec![Some("name".to_string()), Some("city".to_string())];
+    let mut imp = Importer::new(
+        module,
+        &table,
+        mapping,
+        DuplicatePolicy::Skip,
+        ParseContext::default(),
+        "local-user".into(),
+        5,
+    );
+    let mut finder = DuplicateIndex::new(module);
+    let mut n = 0;
+    let mut ids = move || {
+        n += 1;
+        format!("imp-{n}")
+    };
+    assert!(imp.step(&data, &mut finder, &mut ids, 100));
+    let (plan, _) = imp.finish(&data);
+    assert_eq!(plan.inserts.len(), 3);
+
+    // The last insert clashes with an existing id: none of the rows may stay.
+    db.commit(&inserts(vec![company("imp-3", "Already here")]))
+        .await
+        .unwrap();
+    assert!(db.commit(&inserts(plan.inserts.clone())).await.is_err());
+    let stored = db.load_all().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].get("name"),
+        Some(&Value::Text("Already here".into()))
+    );
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}

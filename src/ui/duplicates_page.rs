@@ -46,7 +46,11 @@ pub fn DuplicatesPage(module: String) -> impl IntoView {
                         .get()
                         .into_iter()
                         .take(SHOWN_GROUPS)
-                        .map(|g| {
+                        .map(|mut g| {
+                            // The oldest record is offered as the one to keep.
+                            st.data.with(|d| {
+                                g.sort_by_key(|id| d.get(&m, id).map(|r| (r.created_at, r.id.clone())))
+                            });
                             let master = g[0].clone();
                             let items = g
                                 .iter()

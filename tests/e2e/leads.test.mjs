@@ -88,3 +88,119 @@ test('a new lead is scored by the rules, and converting it creates contact, comp
     await app.context.close();
   }
 });
+
+test('importing leads reports the duplicate and the broken row, and writes only on confirm', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await nav(page, 'Leads').click();
+    await heading(page, 'Leads').waitFor();
+    const before = await page.getByRole('status').filter({ hasText: /records?$/ }).textContent();
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await heading(page, 'Import Leads from CSV').waitFor();
+
+    // Not a CSV at all: refused, and nothing to import.
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'photo.csv', mimeType: 'text/csv',
+      buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+    });
+    await page.getByRole('alert').filter({ hasText: '“photo.csv” cannot be imported: it is not a CSV file' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Check the rows' }).count(), 0);
+
+    const csv = '\uFEFFFirst name;Last name;Company;Emails;Status;Rating\r\n'
+      + 'Sven;Lund;"Lund; Söner AB";sven@lund.example;new;Hot\r\n'
+      + 'Laura;Jensen;Fjord Fisheries;LEAD1@prospect1.example;new;warm\r\n'
+      + ';;Nameless Co;broken@x.example;new;warm\r\n'
+      + 'پرویز;رضایی;شرکت آریا;parviz@arya.example;mql;cold\r\n';
+    await page.getByLabel('CSV file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByText('4 rows in the file.').waitFor();
+    // Columns were matched to fields by their headers.
+    assert.equal(await page.getByLabel('Last name', { exact: true }).locator('option:checked').textContent(), 'Last name');
+    assert.equal(await page.getByLabel('Company', { exact: true }).locator('option:checked').textContent(), 'Company');
+    await page.getByRole('button', { name: 'Check the rows' }).click();
+    const summary = page.getByRole('region', { name: 'Ready to import' });
+    await summary.waitFor();
+    await summary.getByText('2 new records').waitFor();
+    await summary.getByText('1 duplicate row skipped').waitFor();
+    await summary.getByText('1 row refused').waitFor();
+    await summary.getByText(/^Row 4: .*required/).waitFor();
+    // Nothing is written before the confirmation.
+    await nav(page, 'Leads').click();
+    assert.equal(await page.getByRole('status').filter({ hasText: /records?$/ }).textContent(), before);
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.getByLabel('CSV file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Check the rows' }).click();
+    await page.getByRole('button', { name: 'Import 2 records' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported 2 records.' }).waitFor();
+
+    await page.reload();
+    await ready(page);
+    await page.getByLabel('Search Leads').fill('Lund');
+    await page.getByRole('link', { name: 'Sven' }).click();
+    await heading(page, 'Sven Lund').waitFor();
+    assert.equal((await row(page, 'Company').textContent()).trim(), 'Lund; Söner AB');
+    // Scored on the way in: hot +20, no phone −5.
+    assert.equal((await row(page, 'Score').textContent()).trim(), '15');
+    await nav(page, 'Leads').click();
+    await page.getByLabel('Search Leads').fill('رضایی');
+    await page.getByRole('link', { name: 'پرویز' }).waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('likely duplicates are shown before saving, and merging them keeps every link', async () => {
+  const app = await openApp(browser, server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await nav(page, 'Contacts').click();
+    await page.getByLabel('Search Contacts').fill('contact1@');
+    await page.locator('tbody tr[data-slot] a').first().click();
+    await page.waitForURL(/#\/m\/contacts\/sample-contact-/);
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    const original = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+    const phone = (await row(page, 'Phones').textContent()).trim();
+    const related = await page.locator('.related-list li').count();
+
+    // A new contact with the same phone written another way.
+    await nav(page, 'Contacts').click();
+    await page.getByRole('link', { name: 'New contact' }).first().click();
+    await page.getByRole('textbox', { name: 'Last name', exact: true }).fill('Copy');
+    await page.getByLabel('Phones').fill(phone.replace(/[\s+]/g, '').replace(/^/, '00'));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const warning = page.getByRole('alert').filter({ hasText: 'This may already exist' });
+    await warning.waitFor();
+    await warning.getByText('same phone').waitFor();
+    await warning.getByRole('link', { name: original }).waitFor();
+    assert.match(page.url(), /\/new/, 'nothing saved yet');
+    await warning.getByRole('button', { name: 'Save anyway' }).click();
+    await heading(page, 'Copy').waitFor();
+
+    // The review finds the pair; merge the copy into the original.
+    await nav(page, 'Contacts').click();
+    await page.getByRole('link', { name: 'Find duplicates' }).click();
+    await heading(page, 'Likely duplicates: Contacts').waitFor();
+    await page.getByRole('link', { name: `Merge “Copy” into “${original}”` }).click();
+    await heading(page, `Merge “Copy” into “${original}”`).waitFor();
+    await page.getByRole('button', { name: 'Merge', exact: true }).click();
+    await heading(page, original).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Merged.' }).waitFor();
+    await page.getByText('Merged “Copy” into this record').waitFor();
+    assert.equal(await page.locator('.related-list li').count(), related, 'every link kept');
+    await page.reload();
+    await ready(page);
+    await nav(page, 'Contacts').click();
+    await page.getByLabel('Search Contacts').fill('Copy');
+    await page.getByText('No records match').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
