@@ -154,7 +154,12 @@ impl DuplicateIndex {
         let company_field = module
             .fields
             .iter()
-            .find(|f| matches!(&f.kind, FieldKind::Lookup { module, .. } if module == COMPANIES))
+            .find(|f| {
+                !f.system
+                    && matches!(&f.kind, FieldKind::Lookup { module, .. } if module == COMPANIES)
+            })
+            // On leads, before conversion, the company is its name as text.
+            .or_else(|| module.field("company_name"))
             .map(|f| f.key.clone());
         DuplicateIndex {
             module: module.clone(),
@@ -212,6 +217,7 @@ impl DuplicateIndex {
             .as_ref()
             .and_then(|f| match values.get(f) {
                 Some(Value::Ref(c)) => Some(c.clone()),
+                Some(Value::Text(name)) => Some(company_key(name)).filter(|k| !k.is_empty()),
                 _ => None,
             });
         k
@@ -557,5 +563,30 @@ mod tests {
         );
         assert_eq!(ids(hit), vec!["p12345"]);
         assert!(idx.groups().is_empty());
+    }
+
+    #[test]
+    fn leads_compare_names_within_the_same_company_name() {
+        let schema = standard_schema();
+        let lead = |id: &str, first: &str, company: &str| {
+            let v: BTreeMap<String, Value> = [
+                ("first_name".to_string(), t(first)),
+                ("last_name".to_string(), t("Holm")),
+                ("company_name".to_string(), t(company)),
+            ]
+            .into();
+            Record::new(id.into(), "leads", 1, None, v)
+        };
+        let idx = DuplicateIndex::build(
+            schema.module("leads").unwrap(),
+            &[lead("a", "Nina", "Holm Retail AB")],
+        );
+        assert_eq!(
+            ids(idx.candidates(&lead("x", "Nina", "HOLM RETAIL").values, None)),
+            vec!["a"]
+        );
+        assert!(idx
+            .candidates(&lead("x", "Nina", "Other Co").values, None)
+            .is_empty());
     }
 }
