@@ -197,14 +197,8 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 next_tick().await;
             }
             let (p, rule_updates) = st.data.with_untracked(|d| imp.finish(d));
-            let reason = |f: &str, pr: &crate::domain::validate::Problem| {
-                let name = if f.is_empty() {
-                    String::new()
-                } else {
-                    field_name(l, f)
-                };
-                tr(l, pr.key(), &[("field", &name), ("value", &pr.detail())])
-            };
+            let reason =
+                |f: &str, pr: &crate::domain::validate::Problem| reason_text(l, f, pr, &field_name);
             summary.set(Some(Summary {
                 inserts: p.inserts.len(),
                 updates: p.updates.len(),
@@ -232,12 +226,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             return;
         };
         let text = rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
-            let name = if f.is_empty() {
-                String::new()
-            } else {
-                field_name(l, f)
-            };
-            tr(l, pr.key(), &[("field", &name), ("value", &pr.detail())])
+            reason_text(l, f, pr, &field_name)
         });
         let name = format!("{}-rejected.csv", def.with_value(|m| m.key.clone()));
         if let Err(e) = download(&name, "text/csv;charset=utf-8", &text) {
@@ -415,4 +404,28 @@ pub fn ImportPage(module: String) -> impl IntoView {
 
 fn t_reason(l: Locale) -> String {
     t(l, "import.reason")
+}
+
+/// Why a row was refused, naming the field unless the message already does.
+fn reason_text(
+    l: Locale,
+    field: &str,
+    problem: &crate::domain::validate::Problem,
+    field_name: &dyn Fn(Locale, &str) -> String,
+) -> String {
+    let name = if field.is_empty() {
+        String::new()
+    } else {
+        field_name(l, field)
+    };
+    let text = tr(
+        l,
+        problem.key(),
+        &[("field", &name), ("value", &problem.detail())],
+    );
+    if name.is_empty() || text.contains(&name) {
+        text
+    } else {
+        format!("{name}: {text}")
+    }
 }
