@@ -2,6 +2,7 @@
 //! records pass through `codec`, stores are declared only in `schema`, and every
 //! multi-record write is one transaction in `db`.
 
+pub mod bench_hooks;
 pub mod codec;
 pub mod db;
 pub mod error;

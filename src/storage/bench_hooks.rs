@@ -1,0 +1,91 @@
+//! Entry points for the performance benchmark (`bash .ci/bench`): it drives the real
+//! storage layer from the page through `window.wasmBindings`. They only ever touch
+//! databases whose name the benchmark gives (never the user's).
+
+use std::collections::BTreeMap;
+
+use wasm_bindgen::prelude::*;
+
+use super::db::{Db, WriteBatch};
+use super::schema::DB_VERSION;
+use crate::domain::standard_modules::CONTACTS;
+use crate::domain::{Record, Value};
+
+/// The contact the benchmark writes as number `i`; the JavaScript baseline builds the
+/// same document.
+fn contact(i: u32) -> Record {
+    let values: BTreeMap<String, Value> = [
+        (
+            "first_name".to_string(),
+            Value::Text(format!("First{}", i % 977)),
+        ),
+        ("last_name".to_string(), Value::Text(format!("Last{i}"))),
+        (
+            "emails".to_string(),
+            Value::List(vec![format!("p{i}@example.com")]),
+        ),
+        (
+            "phones".to_string(),
+            Value::List(vec![format!("+1 555 {i:07}")]),
+        ),
+        ("city".to_string(), Value::Text("Oslo".into())),
+    ]
+    .into();
+    Record::new(
+        format!("bench-{i}"),
+        CONTACTS,
+        1_700_000_000_000 + i as i64,
+        Some("local-user".into()),
+        values,
+    )
+}
+
+fn js_err(e: impl std::fmt::Display) -> JsValue {
+    JsValue::from_str(&e.to_string())
+}
+
+/// Writes `n` contacts into database `name` through `Db::commit` (encoding included)
+/// in one transaction; returns the milliseconds from the start of the write to its
+/// commit. Building the records is not timed.
+#[wasm_bindgen]
+pub async fn bench_app_insert(name: String, n: u32) -> Result<f64, JsValue> {
+    let records: Vec<Record> = (0..n).map(contact).collect();
+    let db = Db::open_named(&name, DB_VERSION).await.map_err(js_err)?;
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = || {
+        perf.as_ref()
+            .map(|p| p.now())
+            .unwrap_or_else(js_sys::Date::now)
+    };
+    let t0 = now();
+    db.commit(&WriteBatch {
+        inserts: records,
+        ..Default::default()
+    })
+    .await
+    .map_err(js_err)?;
+    let ms = now() - t0;
+    db.close();
+    Ok(ms)
+}
+
+/// The contact document `bench_app_insert` stores as number `i`, as JSON, so the
+/// baseline writes byte-identical documents.
+#[wasm_bindgen]
+pub fn bench_contact_json(i: u32) -> String {
+    serde_json::to_string(&contact(i)).unwrap_or_default()
+}
+
+/// Bytes of the wasm linear memory.
+#[wasm_bindgen]
+pub fn bench_wasm_memory() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map(|b| b.byte_length() as f64)
+                .unwrap_or(0.0)
+        })
+        .unwrap_or(0.0)
+}
