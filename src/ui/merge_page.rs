@@ -127,6 +127,17 @@ pub fn MergePage(module: String, master: String, other: String) -> impl IntoView
                     };
                     let (mv, ov) = (show(m_rec.get(&f.key)), show(o_rec.get(&f.key)));
                     let joined = f.kind.is_list();
+                    // Addresses and numbers read left to right in every language.
+                    let dir = if matches!(
+                        f.kind,
+                        crate::domain::FieldKind::Email { .. }
+                            | crate::domain::FieldKind::Phone { .. }
+                            | crate::domain::FieldKind::Url
+                    ) {
+                        "ltr"
+                    } else {
+                        "auto"
+                    };
                     let name = format!("win-{key}");
                     let (k1, k2, k3) = (key.clone(), key.clone(), key.clone());
                     view! {
@@ -137,7 +148,7 @@ pub fn MergePage(module: String, master: String, other: String) -> impl IntoView
                                     <input type="radio" name=name.clone()
                                         prop:checked=move || winners.with(|w| w.get(&k1) == Some(&Side::Master) || (!joined && w.get(&k1).is_none()))
                                         on:change=move |_| winners.update(|w| { w.insert(k2.clone(), Side::Master); }) />
-                                    <span dir="auto">{mv}</span>
+                                    <span dir=dir>{mv}</span>
                                 </label>
                             </td>
                             <td>
@@ -145,7 +156,7 @@ pub fn MergePage(module: String, master: String, other: String) -> impl IntoView
                                     <input type="radio" name=name
                                         prop:checked=move || winners.with(|w| w.get(&k3) == Some(&Side::Other))
                                         on:change=move |_| winners.update(|w| { w.insert(key.clone(), Side::Other); }) />
-                                    <span dir="auto">{ov}</span>
+                                    <span dir=dir>{ov}</span>
                                 </label>
                             </td>
                             <td class="muted">{joined.then(|| t(l, "merge.joined"))}</td>
