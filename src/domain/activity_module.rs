@@ -4,7 +4,7 @@
 use super::field::{FieldDef, FieldKind, Label, PicklistOption};
 use super::module_def::ModuleDef;
 use super::sales_modules::DEALS;
-use super::standard_modules::{options, section, COMPANIES, CONTACTS};
+use super::standard_modules::{picklist, section, COMPANIES, CONTACTS};
 use super::value::Value;
 
 pub const ACTIVITIES: &str = "activities";
@@ -20,23 +20,16 @@ pub fn activities() -> ModuleDef {
         })
         .collect();
     ModuleDef {
-        key: ACTIVITIES.into(),
-        singular: Label::key("module.activities.one"),
-        plural: Label::key("module.activities.many"),
         fields: vec![
             FieldDef::new("subject", FieldKind::SingleLine)
                 .required()
                 .max_len(200)
                 .in_list()
                 .searchable(),
-            FieldDef::new(
+            picklist(
                 "kind",
-                FieldKind::Picklist {
-                    options: options(
-                        "activity_kind",
-                        &["call", "email", "meeting", "task", "note"],
-                    ),
-                },
+                "activity_kind",
+                &["call", "email", "meeting", "task", "note"],
             )
             .required()
             .in_list()
@@ -45,26 +38,17 @@ pub fn activities() -> ModuleDef {
             FieldDef::new("done", FieldKind::Checkbox).in_list(),
             FieldDef::new("done_at", FieldKind::DateTime).system(),
             FieldDef::new("assignee", FieldKind::User),
-            FieldDef::new(
-                "priority",
-                FieldKind::Picklist {
-                    options: options("priority", &["low", "medium", "high"]),
-                },
-            ),
-            FieldDef::new(
+            picklist("priority", "priority", &["low", "medium", "high"]),
+            picklist(
                 "call_outcome",
-                FieldKind::Picklist {
-                    options: options(
-                        "call_outcome",
-                        &[
-                            "connected",
-                            "voicemail",
-                            "no_answer",
-                            "busy",
-                            "wrong_number",
-                        ],
-                    ),
-                },
+                "call_outcome",
+                &[
+                    "connected",
+                    "voicemail",
+                    "no_answer",
+                    "busy",
+                    "wrong_number",
+                ],
             )
             .help("help.call_outcome"),
             FieldDef::new("duration", FieldKind::Number).help("help.duration"),
@@ -74,11 +58,10 @@ pub fn activities() -> ModuleDef {
                 .in_list(),
             FieldDef::lookup("deal", DEALS).section("links"),
             FieldDef::lookup("lead", super::lead_module::LEADS).section("links"),
-            FieldDef::new(
+            picklist(
                 "repeat",
-                FieldKind::Picklist {
-                    options: options("repeat", &["daily", "weekly", "monthly", "yearly"]),
-                },
+                "repeat",
+                &["daily", "weekly", "monthly", "yearly"],
             )
             .section("repeat")
             .help("help.repeat"),
@@ -116,5 +99,6 @@ pub fn activities() -> ModuleDef {
         ],
         title_fields: vec!["subject".into()],
         nav: true,
+        ..ModuleDef::named(ACTIVITIES)
     }
 }

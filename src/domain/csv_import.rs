@@ -244,6 +244,8 @@ pub struct Importer<'a> {
     taken: HashMap<String, HashSet<String>>,
     pending: HashSet<String>,
     pending_at: HashMap<String, usize>,
+    /// Stored record id → its place in `plan.updates`, so many rows can update it.
+    updates_at: HashMap<String, usize>,
     lead_rules: Option<(Vec<scoring::ScoringRule>, Assigner)>,
 }
 
@@ -274,6 +276,7 @@ impl<'a> Importer<'a> {
             taken: HashMap::new(),
             pending: HashSet::new(),
             pending_at: HashMap::new(),
+            updates_at: HashMap::new(),
             lead_rules: None,
         }
     }
@@ -345,7 +348,9 @@ impl<'a> Importer<'a> {
         }
         let mut values = BTreeMap::new();
         let mut problems = Vec::new();
-        for (i, key) in self.mapping.clone().iter().enumerate() {
+        // Taken out for the loop, which resolves lookups through `self`.
+        let mapping = std::mem::take(&mut self.mapping);
+        for (i, key) in mapping.iter().enumerate() {
             let (Some(key), Some(cell)) = (key, row.cells.get(i)) else {
                 continue;
             };
@@ -382,6 +387,7 @@ impl<'a> Importer<'a> {
                 Err(p) => problems.push((key.clone(), p)),
             }
         }
+        self.mapping = mapping;
         if !problems.is_empty() {
             self.plan.rejects.push(reject(problems));
             return;
@@ -478,11 +484,11 @@ impl<'a> Importer<'a> {
         } else if let Some(&at) = self.pending_at.get(&id) {
             self.plan.inserts[at].values = merged;
         } else if let Some(before) = data.get(&self.module.key, &id) {
-            let base = self.plan.updates.iter().position(|(b, _)| b.id == id);
-            match base {
-                Some(i) => self.plan.updates[i].1.values = merged,
+            match self.updates_at.get(&id) {
+                Some(&i) => self.plan.updates[i].1.values = merged,
                 None => {
                     if let Some(after) = before.revised(merged, before.owner.clone(), self.now) {
+                        self.updates_at.insert(id.clone(), self.plan.updates.len());
                         self.plan.updates.push((before.clone(), after));
                     }
                 }

@@ -2,9 +2,11 @@
 //! BANT and CHAMP qualification, a computed score and band), scoring rules,
 //! territories and assignment rules. All of them are modules like any other.
 
-use super::field::{FieldDef, FieldKind, Label};
+use super::field::{FieldDef, FieldKind};
 use super::module_def::ModuleDef;
-use super::standard_modules::{options, section, COMPANIES, CONTACTS, INDUSTRIES};
+use super::standard_modules::{
+    options, person_name_fields, picklist, section, COMPANIES, CONTACTS, INDUSTRIES, LEAD_SOURCES,
+};
 use super::value::Value;
 
 pub const LEADS: &str = "leads";
@@ -45,26 +47,9 @@ pub const OPERATORS: &[&str] = &[
     "less_than",
 ];
 
-fn picklist(key: &str, group: &str, values: &[&str]) -> FieldDef {
-    FieldDef::new(
-        key,
-        FieldKind::Picklist {
-            options: options(group, values),
-        },
-    )
-}
-
 pub fn leads() -> ModuleDef {
-    let mut fields = vec![
-        FieldDef::new("first_name", FieldKind::SingleLine)
-            .max_len(100)
-            .in_list()
-            .searchable(),
-        FieldDef::new("last_name", FieldKind::SingleLine)
-            .required()
-            .max_len(100)
-            .in_list()
-            .searchable(),
+    let mut fields = person_name_fields();
+    fields.extend([
         FieldDef::new("company_name", FieldKind::SingleLine)
             .max_len(200)
             .in_list()
@@ -105,7 +90,7 @@ pub fn leads() -> ModuleDef {
         picklist("industry", "industry", INDUSTRIES),
         FieldDef::new("employees", FieldKind::Number),
         FieldDef::new("website", FieldKind::Url),
-    ];
+    ]);
     for k in ["city", "region", "country"] {
         fields.push(
             FieldDef::new(k, FieldKind::SingleLine)
@@ -115,19 +100,7 @@ pub fn leads() -> ModuleDef {
         );
     }
     fields.extend([
-        picklist(
-            "source",
-            "lead_source",
-            &[
-                "website",
-                "referral",
-                "event",
-                "cold_call",
-                "partner",
-                "social",
-            ],
-        )
-        .section("attribution"),
+        picklist("source", "lead_source", LEAD_SOURCES).section("attribution"),
         picklist(
             "channel",
             "channel",
@@ -184,9 +157,6 @@ pub fn leads() -> ModuleDef {
         FieldDef::new("description", FieldKind::MultiLine).section("more"),
     ]);
     ModuleDef {
-        key: LEADS.into(),
-        singular: Label::key("module.leads.one"),
-        plural: Label::key("module.leads.many"),
         fields,
         sections: vec![
             section("main"),
@@ -198,6 +168,7 @@ pub fn leads() -> ModuleDef {
         ],
         title_fields: vec!["first_name".into(), "last_name".into()],
         nav: true,
+        ..ModuleDef::named(LEADS)
     }
 }
 
@@ -219,9 +190,6 @@ fn lead_field_choice() -> FieldDef {
 /// rules it meets.
 pub fn scoring_rules() -> ModuleDef {
     ModuleDef {
-        key: SCORING_RULES.into(),
-        singular: Label::key("module.scoring_rules.one"),
-        plural: Label::key("module.scoring_rules.many"),
         fields: vec![
             FieldDef::new("name", FieldKind::SingleLine)
                 .required()
@@ -246,6 +214,7 @@ pub fn scoring_rules() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        ..ModuleDef::named(SCORING_RULES)
     }
 }
 
@@ -261,9 +230,6 @@ pub fn territories() -> ModuleDef {
         )
     };
     ModuleDef {
-        key: TERRITORIES.into(),
-        singular: Label::key("module.territories.one"),
-        plural: Label::key("module.territories.many"),
         fields: vec![
             FieldDef::new("name", FieldKind::SingleLine)
                 .required()
@@ -287,15 +253,13 @@ pub fn territories() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        ..ModuleDef::named(TERRITORIES)
     }
 }
 
 /// Applied in order of position when a lead is created by hand or by import.
 pub fn assignment_rules() -> ModuleDef {
     ModuleDef {
-        key: ASSIGNMENT_RULES.into(),
-        singular: Label::key("module.assignment_rules.one"),
-        plural: Label::key("module.assignment_rules.many"),
         fields: vec![
             FieldDef::new("name", FieldKind::SingleLine)
                 .required()
@@ -329,5 +293,6 @@ pub fn assignment_rules() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        ..ModuleDef::named(ASSIGNMENT_RULES)
     }
 }

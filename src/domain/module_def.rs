@@ -32,6 +32,20 @@ fn yes() -> bool {
 }
 
 impl ModuleDef {
+    /// A module with its standard names (`module.<key>.one` / `.many`) and nothing
+    /// else yet: the base the standard modules fill in.
+    pub fn named(key: &str) -> Self {
+        ModuleDef {
+            key: key.to_string(),
+            singular: Label::Key(format!("module.{key}.one")),
+            plural: Label::Key(format!("module.{key}.many")),
+            fields: Vec::new(),
+            sections: Vec::new(),
+            title_fields: Vec::new(),
+            nav: true,
+        }
+    }
+
     pub fn field(&self, key: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.key == key)
     }

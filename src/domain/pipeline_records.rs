@@ -98,12 +98,7 @@ pub fn load_pipeline(data: &Dataset, pipeline_id: &str) -> Option<Pipeline> {
 /// Ids of the deals in a stage.
 pub fn deals_in_stage(data: &Dataset, stage_id: &str) -> Vec<String> {
     data.set(DEALS)
-        .map(|s| {
-            s.records()
-                .filter(|r| matches!(r.get("stage"), Some(Value::Ref(st)) if st == stage_id))
-                .map(|r| r.id.clone())
-                .collect()
-        })
+        .map(|s| s.linking("stage", stage_id).map(|r| r.id.clone()).collect())
         .unwrap_or_default()
 }
 

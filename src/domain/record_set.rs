@@ -27,6 +27,9 @@ pub struct RecordSet {
     unique: HashMap<String, HashMap<String, Slot>>,
     /// Likely-duplicate keys, for modules with something to compare.
     dups: Option<DuplicateIndex>,
+    /// Lookup field -> linked record id -> slots linking to it: related lists,
+    /// timelines and deletes find what points at a record without a scan.
+    links: HashMap<String, HashMap<String, Vec<Slot>>>,
 }
 
 impl RecordSet {
@@ -34,6 +37,7 @@ impl RecordSet {
         let dups = DuplicateIndex::applies_to(&module).then(|| DuplicateIndex::new(&module));
         RecordSet {
             dups,
+            links: HashMap::new(),
             module,
             slots: Vec::new(),
             free: Vec::new(),
@@ -112,7 +116,33 @@ impl RecordSet {
         if let Some(d) = &mut self.dups {
             d.add(&record.id, &record.values);
         }
+        for field in &self.module.fields {
+            if let (FieldKind::Lookup { .. }, Some(Value::Ref(target))) =
+                (&field.kind, record.get(&field.key))
+            {
+                self.links
+                    .entry(field.key.clone())
+                    .or_default()
+                    .entry(target.clone())
+                    .or_default()
+                    .push(slot);
+            }
+        }
         self.slots[slot as usize] = Some(record);
+    }
+
+    /// Records whose lookup `field` points at `target`.
+    pub fn linking<'a>(
+        &'a self,
+        field: &str,
+        target: &str,
+    ) -> impl Iterator<Item = &'a Record> + 'a {
+        self.links
+            .get(field)
+            .and_then(|m| m.get(target))
+            .into_iter()
+            .flatten()
+            .filter_map(|s| self.at(*s))
     }
 
     /// The module's duplicate index, kept current with every change.
@@ -135,6 +165,19 @@ impl RecordSet {
             return;
         };
         self.search.remove(slot, &record_tokens(&self.module, old));
+        for field in &self.module.fields {
+            if let (FieldKind::Lookup { .. }, Some(Value::Ref(target))) =
+                (&field.kind, old.get(&field.key))
+            {
+                if let Some(slots) = self
+                    .links
+                    .get_mut(&field.key)
+                    .and_then(|m| m.get_mut(target))
+                {
+                    slots.retain(|s| *s != slot);
+                }
+            }
+        }
         for field in self.module.fields.iter().filter(|f| f.unique) {
             if let (Some(v), Some(map)) = (old.get(&field.key), self.unique.get_mut(&field.key)) {
                 for key in unique_keys(&field.kind, v) {
@@ -266,17 +309,38 @@ impl Dataset {
             .map(|(m, f)| {
                 let records = self
                     .set(&m.key)
-                    .map(|set| {
-                        set.records()
-                            .filter(|r| {
-                                matches!(r.get(&f.key), Some(Value::Ref(target)) if target == id)
-                            })
-                            .collect()
-                    })
+                    .map(|set| set.linking(&f.key, id).collect())
                     .unwrap_or_default();
                 (m.key.clone(), f.key.clone(), records)
             })
             .collect()
+    }
+
+    /// The records of a small module to choose from, as (id, title): those whose
+    /// `link.0` field points at `link.1` when given. A module with a `position`
+    /// field keeps its own order (stages on the board); others go by title.
+    pub fn choices(&self, module: &str, link: Option<(&str, &str)>) -> Vec<(String, String)> {
+        let Some(set) = self.set(module) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(f64, String, String)> = set
+            .records()
+            .filter(|r| {
+                link.is_none_or(
+                    |(field, parent)| matches!(r.get(field), Some(Value::Ref(p)) if p == parent),
+                )
+            })
+            .map(|r| {
+                let position = match r.get("position") {
+                    Some(Value::Number(n)) => *n,
+                    _ => 0.0,
+                };
+                let title = self.title(module, &r.id).unwrap_or_default();
+                (position, title, r.id.clone())
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        out.into_iter().map(|(_, title, id)| (id, title)).collect()
     }
 
     /// Every record, grouped by module in schema order: what a backup holds.
@@ -369,5 +433,63 @@ mod tests {
             .iter()
             .filter(|(m, _, _)| m != CONTACTS)
             .all(|(_, _, r)| r.is_empty()));
+    }
+
+    #[test]
+    fn choices_follow_a_position_field_or_the_title() {
+        use crate::domain::pipeline_records::{default_pipeline_records, load_pipeline};
+        let mut ds = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            ds.upsert(r);
+        }
+        let stages: Vec<String> = ds
+            .choices("stages", Some(("pipeline", "pipeline-new_business")))
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let board: Vec<String> = load_pipeline(&ds, "pipeline-new_business")
+            .unwrap()
+            .stages
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(stages, board, "the form offers stages in board order");
+        ds.upsert(company("b", "Bolt"));
+        ds.upsert(company("a", "Acme"));
+        let names: Vec<String> = ds
+            .choices(COMPANIES, None)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(names, vec!["Acme", "Bolt"]);
+    }
+
+    #[test]
+    fn the_link_index_follows_edits_and_removals() {
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(company("a", "Acme"));
+        ds.upsert(company("b", "Bolt"));
+        let person = |company: &str| {
+            let values = [
+                ("last_name".to_string(), Value::Text("Berg".into())),
+                ("company".to_string(), Value::Ref(company.into())),
+            ]
+            .into();
+            Record::new("p".into(), CONTACTS, 1, None, values)
+        };
+        let contacts_of = |ds: &Dataset, id: &str| -> Vec<String> {
+            ds.set(CONTACTS)
+                .unwrap()
+                .linking("company", id)
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        ds.upsert(person("a"));
+        assert_eq!(contacts_of(&ds, "a"), vec!["p"]);
+        ds.upsert(person("b"));
+        assert!(contacts_of(&ds, "a").is_empty(), "moved away");
+        assert_eq!(contacts_of(&ds, "b"), vec!["p"]);
+        ds.remove(CONTACTS, "p");
+        assert!(contacts_of(&ds, "b").is_empty());
     }
 }

@@ -3,9 +3,9 @@
 //! and stages are records like any other, so they are stored, backed up and given a
 //! history without code of their own.
 
-use super::field::{FieldDef, FieldKind, Label};
+use super::field::{FieldDef, FieldKind};
 use super::module_def::ModuleDef;
-use super::standard_modules::{options, section, COMPANIES, CONTACTS};
+use super::standard_modules::{picklist, section, COMPANIES, CONTACTS, LEAD_SOURCES};
 
 pub const DEALS: &str = "deals";
 pub const PIPELINES: &str = "pipelines";
@@ -25,9 +25,6 @@ pub const LOSS_REASONS: &[&str] = &[
 
 pub fn deals() -> ModuleDef {
     ModuleDef {
-        key: DEALS.into(),
-        singular: Label::key("module.deals.one"),
-        plural: Label::key("module.deals.many"),
         fields: vec![
             FieldDef::new("title", FieldKind::SingleLine)
                 .required()
@@ -51,36 +48,11 @@ pub fn deals() -> ModuleDef {
                 .in_list()
                 .searchable(),
             FieldDef::new("co_owner", FieldKind::User),
-            FieldDef::new(
-                "priority",
-                FieldKind::Picklist {
-                    options: options("priority", &["low", "medium", "high"]),
-                },
-            ),
-            FieldDef::new(
-                "source",
-                FieldKind::Picklist {
-                    options: options(
-                        "lead_source",
-                        &[
-                            "website",
-                            "referral",
-                            "event",
-                            "cold_call",
-                            "partner",
-                            "social",
-                        ],
-                    ),
-                },
-            ),
-            FieldDef::new(
-                "loss_reason",
-                FieldKind::Picklist {
-                    options: options("loss_reason", LOSS_REASONS),
-                },
-            )
-            .section("outcome")
-            .help("help.loss_reason"),
+            picklist("priority", "priority", &["low", "medium", "high"]),
+            picklist("source", "lead_source", LEAD_SOURCES),
+            picklist("loss_reason", "loss_reason", LOSS_REASONS)
+                .section("outcome")
+                .help("help.loss_reason"),
             FieldDef::new("closed_at", FieldKind::DateTime)
                 .section("outcome")
                 .system(),
@@ -89,14 +61,12 @@ pub fn deals() -> ModuleDef {
         sections: vec![section("main"), section("outcome"), section("more")],
         title_fields: vec!["title".into()],
         nav: true,
+        ..ModuleDef::named(DEALS)
     }
 }
 
 pub fn pipelines() -> ModuleDef {
     ModuleDef {
-        key: PIPELINES.into(),
-        singular: Label::key("module.pipelines.one"),
-        plural: Label::key("module.pipelines.many"),
         fields: vec![FieldDef::new("name", FieldKind::SingleLine)
             .required()
             .unique()
@@ -106,14 +76,12 @@ pub fn pipelines() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        ..ModuleDef::named(PIPELINES)
     }
 }
 
 pub fn stages() -> ModuleDef {
     ModuleDef {
-        key: STAGES.into(),
-        singular: Label::key("module.stages.one"),
-        plural: Label::key("module.stages.many"),
         fields: vec![
             FieldDef::new("name", FieldKind::SingleLine)
                 .required()
@@ -123,45 +91,34 @@ pub fn stages() -> ModuleDef {
             FieldDef::lookup("pipeline", PIPELINES).required().in_list(),
             FieldDef::new("position", FieldKind::Number),
             FieldDef::new("probability", FieldKind::Percent).in_list(),
-            FieldDef::new(
-                "outcome",
-                FieldKind::Picklist {
-                    options: options("outcome", &["open", "won", "lost"]),
-                },
-            )
-            .required()
-            .in_list(),
+            picklist("outcome", "outcome", &["open", "won", "lost"])
+                .required()
+                .in_list(),
         ],
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        ..ModuleDef::named(STAGES)
     }
 }
 
 pub fn deal_contacts() -> ModuleDef {
     ModuleDef {
-        key: DEAL_CONTACTS.into(),
-        singular: Label::key("module.deal_contacts.one"),
-        plural: Label::key("module.deal_contacts.many"),
         fields: vec![
             FieldDef::lookup("deal", DEALS).required().in_list(),
             FieldDef::lookup("contact", CONTACTS).required().in_list(),
-            FieldDef::new(
+            picklist(
                 "role",
-                FieldKind::Picklist {
-                    options: options(
-                        "contact_role",
-                        &[
-                            "decision_maker",
-                            "champion",
-                            "influencer",
-                            "evaluator",
-                            "billing",
-                            "user",
-                            "other",
-                        ],
-                    ),
-                },
+                "contact_role",
+                &[
+                    "decision_maker",
+                    "champion",
+                    "influencer",
+                    "evaluator",
+                    "billing",
+                    "user",
+                    "other",
+                ],
             )
             .required()
             .in_list(),
@@ -169,15 +126,13 @@ pub fn deal_contacts() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["contact".into()],
         nav: false,
+        ..ModuleDef::named(DEAL_CONTACTS)
     }
 }
 
 /// One rate: what one unit of `currency` is worth in `base`.
 pub fn rates() -> ModuleDef {
     ModuleDef {
-        key: RATES.into(),
-        singular: Label::key("module.rates.one"),
-        plural: Label::key("module.rates.many"),
         fields: vec![
             FieldDef::new("currency", FieldKind::SingleLine)
                 .required()
@@ -198,5 +153,6 @@ pub fn rates() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["currency".into(), "base".into()],
         nav: false,
+        ..ModuleDef::named(RATES)
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::record::{Record, Timestamp};
 use super::record_set::{Dataset, LOCAL_USER};
-use super::standard_modules::{COMPANIES, CONTACTS, INDUSTRIES};
+use super::standard_modules::{COMPANIES, CONTACTS, INDUSTRIES, LEAD_SOURCES};
 use super::validate::validate_values;
 use super::value::{Money, Value};
 
@@ -233,15 +233,6 @@ const JOB_TITLES: &[&str] = &[
     "Procurement Specialist",
 ];
 const TAGS: &[&str] = &["vip", "newsletter", "trade-fair", "referral", "key-account"];
-const SOURCES: &[&str] = &[
-    "website",
-    "referral",
-    "event",
-    "cold_call",
-    "partner",
-    "social",
-];
-
 /// A small deterministic generator, so the sample is the same in every browser.
 struct Lcg(u64);
 impl Lcg {
@@ -343,7 +334,7 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
                 "phones".into(),
                 Value::List(vec![format!("+{} {} {:04}", 10 + i, 500 + k, person_no)]),
             );
-            v.insert("lead_source".into(), text(rng.pick(SOURCES)));
+            v.insert("lead_source".into(), text(rng.pick(LEAD_SOURCES)));
             v.insert("city".into(), text(city));
             v.insert("country".into(), text(country));
             if person_no % 5 == 0 {

@@ -10,6 +10,7 @@ use super::lead_module::{LEADS, SCORING_RULES};
 use super::record::{Record, Timestamp};
 use super::record_set::LOCAL_USER;
 use super::scoring::{self, rule_of};
+use super::standard_modules::LEAD_SOURCES;
 use super::value::{Money, Value};
 
 const DAY: i64 = 86_400_000;
@@ -148,14 +149,6 @@ const LEADS_SEED: &[(&str, &str, &str, &str, &str, u32, &str)] = &[
 const STATUS_CYCLE: &[&str] = &[
     "new", "new", "mql", "mal", "sal", "sql", "sql", "junk", "dead", "new",
 ];
-const SOURCES: &[&str] = &[
-    "website",
-    "referral",
-    "event",
-    "cold_call",
-    "partner",
-    "social",
-];
 const CHANNELS: &[&str] = &["organic", "paid", "email", "social", "direct", "event"];
 
 fn t(s: &str) -> Value {
@@ -272,7 +265,7 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
             v.insert("dead_reason".into(), t("no_budget"));
         }
         v.insert("rating".into(), t(["hot", "warm", "cold"][i % 3]));
-        v.insert("source".into(), t(SOURCES[i % SOURCES.len()]));
+        v.insert("source".into(), t(LEAD_SOURCES[i % LEAD_SOURCES.len()]));
         v.insert("channel".into(), t(CHANNELS[i % CHANNELS.len()]));
         if i % 2 == 0 {
             v.insert(

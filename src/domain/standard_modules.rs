@@ -38,6 +38,16 @@ pub(crate) fn options(group: &str, values: &[&str]) -> Vec<PicklistOption> {
         .collect()
 }
 
+/// A picklist field whose options are translated as `option.<group>.<value>`.
+pub(crate) fn picklist(key: &str, group: &str, values: &[&str]) -> FieldDef {
+    FieldDef::new(
+        key,
+        FieldKind::Picklist {
+            options: options(group, values),
+        },
+    )
+}
+
 pub(crate) fn section(key: &str) -> Section {
     Section {
         key: key.to_string(),
@@ -84,23 +94,13 @@ fn companies() -> ModuleDef {
             .max_len(200)
             .in_list()
             .searchable(),
-        FieldDef::new(
+        picklist(
             "account_type",
-            FieldKind::Picklist {
-                options: options(
-                    "account_type",
-                    &["prospect", "customer", "partner", "supplier"],
-                ),
-            },
+            "account_type",
+            &["prospect", "customer", "partner", "supplier"],
         )
         .in_list(),
-        FieldDef::new(
-            "industry",
-            FieldKind::Picklist {
-                options: options("industry", INDUSTRIES),
-            },
-        )
-        .in_list(),
+        picklist("industry", "industry", INDUSTRIES).in_list(),
         FieldDef::new("website", FieldKind::Url).searchable(),
         FieldDef::new("phone", FieldKind::Phone { multiple: false }).searchable(),
         FieldDef::new("email", FieldKind::Email { multiple: false }).searchable(),
@@ -123,18 +123,17 @@ fn companies() -> ModuleDef {
         city.in_list = true;
     }
     ModuleDef {
-        key: COMPANIES.into(),
-        singular: Label::key("module.companies.one"),
-        plural: Label::key("module.companies.many"),
         fields,
         sections: vec![section("main"), section("address"), section("more")],
         title_fields: vec!["name".into()],
         nav: true,
+        ..ModuleDef::named(COMPANIES)
     }
 }
 
-fn contacts() -> ModuleDef {
-    let mut fields = vec![
+/// First and last name, as contacts and leads have them.
+pub(crate) fn person_name_fields() -> Vec<FieldDef> {
+    vec![
         FieldDef::new("first_name", FieldKind::SingleLine)
             .max_len(100)
             .in_list()
@@ -144,6 +143,22 @@ fn contacts() -> ModuleDef {
             .max_len(100)
             .in_list()
             .searchable(),
+    ]
+}
+
+/// Where a person or deal came from.
+pub const LEAD_SOURCES: &[&str] = &[
+    "website",
+    "referral",
+    "event",
+    "cold_call",
+    "partner",
+    "social",
+];
+
+fn contacts() -> ModuleDef {
+    let mut fields = person_name_fields();
+    fields.extend([
         FieldDef::new("job_title", FieldKind::SingleLine)
             .max_len(150)
             .searchable(),
@@ -156,22 +171,7 @@ fn contacts() -> ModuleDef {
         FieldDef::new("phones", FieldKind::Phone { multiple: true })
             .searchable()
             .help("help.several"),
-        FieldDef::new(
-            "lead_source",
-            FieldKind::Picklist {
-                options: options(
-                    "lead_source",
-                    &[
-                        "website",
-                        "referral",
-                        "event",
-                        "cold_call",
-                        "partner",
-                        "social",
-                    ],
-                ),
-            },
-        ),
+        picklist("lead_source", "lead_source", LEAD_SOURCES),
         FieldDef::new("birthday", FieldKind::Date),
         FieldDef::new("last_contacted", FieldKind::DateTime),
         FieldDef::new("do_not_contact", FieldKind::Checkbox),
@@ -184,17 +184,15 @@ fn contacts() -> ModuleDef {
         )
         .searchable()
         .help("help.tags"),
-    ];
+    ]);
     fields.extend(address_fields());
     fields.push(FieldDef::new("description", FieldKind::MultiLine).section("more"));
     ModuleDef {
-        key: CONTACTS.into(),
-        singular: Label::key("module.contacts.one"),
-        plural: Label::key("module.contacts.many"),
         fields,
         sections: vec![section("main"), section("address"), section("more")],
         title_fields: vec!["first_name".into(), "last_name".into()],
         nav: true,
+        ..ModuleDef::named(CONTACTS)
     }
 }
 
@@ -202,9 +200,6 @@ fn contacts() -> ModuleDef {
 /// "current user" is a setting of this browser.
 fn members() -> ModuleDef {
     ModuleDef {
-        key: MEMBERS.into(),
-        singular: Label::key("module.members.one"),
-        plural: Label::key("module.members.many"),
         fields: vec![
             FieldDef::new("name", FieldKind::SingleLine)
                 .required()
@@ -222,6 +217,7 @@ fn members() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        ..ModuleDef::named(MEMBERS)
     }
 }
 

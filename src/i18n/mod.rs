@@ -313,6 +313,7 @@ mod tests {
             include_str!("../ui/settings_page.rs"),
             include_str!("../ui/timeline_view.rs"),
             include_str!("../ui/convert_page.rs"),
+            include_str!("../ui/user_select.rs"),
             include_str!("../ui/import_page.rs"),
             include_str!("../ui/duplicates_page.rs"),
             include_str!("../ui/merge_page.rs"),

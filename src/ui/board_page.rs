@@ -12,6 +12,7 @@ use super::format::{count, date, money, percent, user_name};
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state, utc_offset, AppState};
+use super::user_select::{whose_user, WhoseFilter};
 use crate::domain::board::{self, columns, exchange_rates, BoardFilter, Column};
 use crate::domain::pipeline::Outcome;
 use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
@@ -85,11 +86,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
     let pending_lost = RwSignal::new(None::<(String, String)>);
 
     let filter = Memo::new(move |_| BoardFilter {
-        owner: match owner.get().as_str() {
-            "" => None,
-            "@me" => Some(st.current_user.get()),
-            o => Some(o.to_string()),
-        },
+        owner: whose_user(st, &owner.get()),
         priority: Some(priority.get()).filter(|p| !p.is_empty()),
         close_from: close_from.get().parse().ok(),
         close_to: close_to.get().parse().ok(),
@@ -161,26 +158,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="board-owner">{tk("filter.owner")}</label>
-                    <select id="board-owner" on:change=move |ev| owner.set(event_target_value(&ev))>
-                        <option value="">{tk("filter.everyone")}</option>
-                        <option value="@me">{tk("filter.mine")}</option>
-                        {move || {
-                            let l = st.locale.get();
-                            st.data
-                                .with(|d| {
-                                    d.user_ids()
-                                        .into_iter()
-                                        .map(|u| {
-                                            let name = user_name(l, d, &u);
-                                            view! { <option value=u>{name}</option> }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
-                    </select>
-                </div>
+                <WhoseFilter id="board-owner" label_key="filter.owner" whose=owner />
                 <div class="field">
                     <label for="board-priority">{tk("field.priority")}</label>
                     <select id="board-priority" on:change=move |ev| priority.set(event_target_value(&ev))>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::format::user_name;
 use super::state::{tk, use_state};
+use super::user_select::user_options;
 use crate::domain::input::FieldInput;
 use crate::domain::{FieldDef, FieldKind};
 use crate::i18n::{label, t};
@@ -212,63 +213,10 @@ pub fn FieldControl(
         FieldKind::User => view! {
             <select id=id.clone() aria-describedby=described_by.clone() on:change=set_text>
                 <option value="">{tk("form.choose")}</option>
-                {move || {
-                    let l = st.locale.get();
-                    let current = text();
-                    st.data
-                        .with(|d| {
-                            d.user_ids()
-                                .into_iter()
-                                .map(|u| {
-                                    let selected = current == u;
-                                    let name = user_name(l, d, &u);
-                                    view! {
-                                        <option value=u selected=selected>
-                                            {name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        })
-                }}
+                {user_options(st, text)}
             </select>
         }
         .into_any(),
-        FieldKind::Lookup {
-            module,
-            within: Some(other),
-        } => {
-            // A dependent lookup (a deal's stage) offers the few records that belong
-            // to the form's other link, as a plain select.
-            let others = use_context::<FormInputs>();
-            view! {
-                <select
-                    id=id.clone()
-                    aria-invalid=invalid
-                    aria-required=required.then_some("true")
-                    aria-describedby=described_by.clone()
-                    on:change=set_text
-                >
-                    <option value="">{tk("form.choose")}</option>
-                    {move || {
-                        let current = text();
-                        let parent = others
-                            .as_ref()
-                            .and_then(|o| o.0.get(&other).map(|s| text_of(&s.get())))
-                            .unwrap_or_default();
-                        st.data
-                            .with(|d| choices_within(d, &module, &other, &parent))
-                            .into_iter()
-                            .map(|(rid, title)| {
-                                let selected = rid == current;
-                                view! { <option value=rid selected=selected>{title}</option> }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            }
-            .into_any()
-        }
         FieldKind::Color => view! {
             <input
                 id=id.clone()
@@ -282,12 +230,15 @@ pub fn FieldControl(
             />
         }
         .into_any(),
-        FieldKind::Lookup { module, .. }
-            if st
-                .data
-                .with_untracked(|d| d.schema.module(&module).is_some_and(|m| !m.nav)) =>
+        FieldKind::Lookup { module, within }
+            if within.is_some()
+                || st
+                    .data
+                    .with_untracked(|d| d.schema.module(&module).is_some_and(|m| !m.nav)) =>
         {
-            // Settings-like modules (pipelines, members) hold few records: a select.
+            // Few choices: a dependent lookup (a deal's stage, among its pipeline's) or
+            // a settings-like module (pipelines, members) is a plain select.
+            let others = use_context::<FormInputs>();
             view! {
                 <select
                     id=id.clone()
@@ -299,19 +250,15 @@ pub fn FieldControl(
                     <option value="">{tk("form.choose")}</option>
                     {move || {
                         let current = text();
+                        let link = within.as_ref().map(|other| {
+                            let parent = others
+                                .as_ref()
+                                .and_then(|o| o.0.get(other).map(|s| text_of(&s.get())))
+                                .unwrap_or_default();
+                            (other.clone(), parent)
+                        });
                         st.data
-                            .with(|d| {
-                                let mut all: Vec<(String, String)> = d
-                                    .set(&module)
-                                    .map(|s| {
-                                        s.records()
-                                            .map(|r| (r.id.clone(), d.title(&module, &r.id).unwrap_or_default()))
-                                            .collect()
-                                    })
-                                    .unwrap_or_default();
-                                all.sort_by(|a, b| a.1.cmp(&b.1));
-                                all
-                            })
+                            .with(|d| d.choices(&module, link.as_ref().map(|(f, p)| (f.as_str(), p.as_str()))))
                             .into_iter()
                             .map(|(rid, title)| {
                                 let selected = rid == current;
@@ -454,40 +401,6 @@ fn CheckGroup(
 /// (the stages offered follow the chosen pipeline).
 #[derive(Clone)]
 pub struct FormInputs(pub std::collections::BTreeMap<String, RwSignal<FieldInput>>);
-
-/// Records of `module` whose `field` links to `parent`, in their natural order
-/// (stages by position), as (id, title).
-fn choices_within(
-    d: &crate::domain::record_set::Dataset,
-    module: &str,
-    field: &str,
-    parent: &str,
-) -> Vec<(String, String)> {
-    use crate::domain::Value;
-    let Some(set) = d.set(module) else {
-        return Vec::new();
-    };
-    if module == crate::domain::sales_modules::STAGES {
-        return crate::domain::pipeline_records::load_pipeline(d, parent)
-            .map(|p| {
-                p.stages
-                    .into_iter()
-                    .map(|s| {
-                        let title = d.title(module, &s.id).unwrap_or_default();
-                        (s.id, title)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-    }
-    let mut out: Vec<(String, String)> = set
-        .records()
-        .filter(|r| matches!(r.get(field), Some(Value::Ref(p)) if p == parent))
-        .map(|r| (r.id.clone(), set.module.title_of(r)))
-        .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out
-}
 
 /// Picks a record of another module by searching it, so it works with 100,000 records.
 #[component]

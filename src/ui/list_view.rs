@@ -11,6 +11,7 @@ use super::list_filters::FilterBar;
 use super::notice::Notice;
 use super::route::Route;
 use super::state::{tk, use_state};
+use super::user_select::{whose_user, WhoseFilter};
 use crate::domain::csv_export;
 use crate::domain::list_query::{self, ListQuery, Sort};
 use crate::domain::search::Slot;
@@ -44,11 +45,7 @@ pub fn ListView(module: String) -> impl IntoView {
             search: search.get(),
             filters: filters.get(),
             sort: sort.get(),
-            involving: match whose.get().as_str() {
-                "" => None,
-                "@me" => Some(st.current_user.get()),
-                u => Some(u.to_string()),
-            },
+            involving: whose_user(st, &whose.get()),
         };
         st.data
             .with(|d| list_query::run(d, &module_key.get_value(), &q))
@@ -354,26 +351,7 @@ pub fn ListView(module: String) -> impl IntoView {
                                     on:input=move |ev| search.set(event_target_value(&ev))
                                 />
                             </div>
-                            <div class="field">
-                                <label for="list-whose">{tk("filter.owner")}</label>
-                                <select id="list-whose" on:change=move |ev| whose.set(event_target_value(&ev))>
-                                    <option value="">{tk("filter.everyone")}</option>
-                                    <option value="@me">{tk("filter.mine")}</option>
-                                    {move || {
-                                        let l = st.locale.get();
-                                        st.data
-                                            .with(|d| {
-                                                d.user_ids()
-                                                    .into_iter()
-                                                    .map(|u| {
-                                                        let name = super::format::user_name(l, d, &u);
-                                                        view! { <option value=u>{name}</option> }
-                                                    })
-                                                    .collect_view()
-                                            })
-                                    }}
-                                </select>
-                            </div>
+                            <WhoseFilter id="list-whose" label_key="filter.owner" whose=whose />
                             <FilterBar module=module_key.get_value() filters=filters />
                             <p class="result-count" role="status">{result_count}</p>
                         </div>

@@ -26,6 +26,7 @@ mod route;
 mod settings_page;
 mod state;
 mod timeline_view;
+mod user_select;
 
 /// Mounts the app into the page's body.
 pub fn start() {

@@ -7,6 +7,7 @@ use super::format::{date_time, user_name, value_text};
 use super::route::Route;
 use super::state::{now, tk, use_state, utc_offset};
 use super::timeline_view::complete;
+use super::user_select::{whose_user, WhoseFilter};
 use crate::domain::activity_module::ACTIVITIES;
 use crate::domain::activity_rules::due;
 use crate::domain::agenda::{assignee, my_work};
@@ -27,11 +28,7 @@ pub fn MyWork() -> impl IntoView {
         }
     });
     let work = Memo::new(move |_| {
-        let user = match whose.get().as_str() {
-            "" => None,
-            "@me" => Some(st.current_user.get()),
-            other => Some(other.to_string()),
-        };
+        let user = whose_user(st, &whose.get());
         st.data
             .with(|d| my_work(d, user.as_deref(), tick.get(), utc_offset()))
     });
@@ -107,26 +104,7 @@ pub fn MyWork() -> impl IntoView {
                     </a>
                 </div>
             </div>
-            <div class="field inline-field">
-                <label for="work-whose">{tk("work.whose")}</label>
-                <select id="work-whose" on:change=move |ev| whose.set(event_target_value(&ev))>
-                    <option value="@me">{tk("filter.mine")}</option>
-                    <option value="">{tk("filter.everyone")}</option>
-                    {move || {
-                        let l = st.locale.get();
-                        st.data
-                            .with(|d| {
-                                d.user_ids()
-                                    .into_iter()
-                                    .map(|u| {
-                                        let name = user_name(l, d, &u);
-                                        view! { <option value=u>{name}</option> }
-                                    })
-                                    .collect_view()
-                            })
-                    }}
-                </select>
-            </div>
+            <WhoseFilter id="work-whose" label_key="work.whose" whose=whose class="field inline-field" />
             {group("overdue", |w| w.overdue.clone())}
             {group("today", |w| w.today.clone())}
             {group("upcoming", |w| w.upcoming.clone())}

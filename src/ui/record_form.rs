@@ -8,10 +8,11 @@ use leptos::task::spawn_local;
 
 use super::actions::{save_record, SaveError};
 use super::field_input::FieldControl;
-use super::format::{count, user_name};
+use super::format::count;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
+use super::user_select::user_options;
 use crate::domain::input::{parse_input, to_input, FieldInput};
 use crate::domain::validate::Problem;
 use crate::domain::{FieldDef, FieldKind, ModuleDef, Record};
@@ -362,7 +363,6 @@ pub fn RecordForm(
 #[component]
 fn OwnerControl(owner: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
     let st = use_state();
-    let users = move || st.data.with(|d| d.user_ids());
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
             <label for="f-owner">{tk("field.owner")}</label>
@@ -371,18 +371,7 @@ fn OwnerControl(owner: RwSignal<String>, error: Signal<Option<String>>) -> impl 
                 aria-describedby=move || error.with(Option::is_some).then_some("f-owner-error")
                 on:change=move |ev| owner.set(event_target_value(&ev))
             >
-                {move || {
-                    let l = st.locale.get();
-                    let current = owner.get();
-                    users()
-                        .into_iter()
-                        .map(|u| {
-                            let selected = u == current;
-                            let name = st.data.with(|d| user_name(l, d, &u));
-                            view! { <option value=u selected=selected>{name}</option> }
-                        })
-                        .collect_view()
-                }}
+                {user_options(st, move || owner.get())}
             </select>
             <p class="error" id="f-owner-error" hidden=move || error.with(Option::is_none)>
                 {move || error.get()}

@@ -4,9 +4,9 @@
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
-use super::format::user_name;
 use super::route::Route;
 use super::state::{tk, use_state, BASE_CURRENCY_KEY, USER_KEY};
+use super::user_select::user_options;
 use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
 use crate::domain::sales_modules::RATES;
 use crate::domain::standard_modules::MEMBERS;
@@ -33,21 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
                             st.current_user.set(u);
                         }
                     >
-                        {move || {
-                            let l = st.locale.get();
-                            let current = st.current_user.get();
-                            st.data
-                                .with(|d| {
-                                    d.user_ids()
-                                        .into_iter()
-                                        .map(|u| {
-                                            let selected = u == current;
-                                            let name = user_name(l, d, &u);
-                                            view! { <option value=u selected=selected>{name}</option> }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
+                        {user_options(st, move || st.current_user.get())}
                     </select>
                     <p class="help" id="current-user-help">{tk("settings.current_user_help")}</p>
                 </div>

@@ -1,35 +1,14 @@
 // End-to-end: a person using the release build, found by role and label as
 // assistive technology would find things.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, openApp, assertNoErrors } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, ready, loadSample } from './harness.mjs';
 
-let server;
-let browser;
+const env = useAppServer();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const heading = (page, name) => page.getByRole('heading', { level: 1, name });
-
-async function ready(page) {
-  await page.getByRole('navigation').waitFor({ timeout: 30_000 });
-}
-
-async function loadSample(page) {
-  await page.getByRole('button', { name: 'Load sample data' }).click();
-  await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
-}
 
 async function exportBackup(page, dir) {
   await page.getByRole('link', { name: 'Backup' }).click();
@@ -48,7 +27,7 @@ const recordsOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).records.so
 const historyOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).changes.sort(byId);
 
 test('a company and a contact created by hand survive a reload', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -137,7 +116,7 @@ test('a company and a contact created by hand survive a reload', async () => {
 
 test('a backup restores every record into an empty browser profile', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
-  const first = await openApp(browser, server.url);
+  const first = await openApp(env.browser, env.server.url);
   let exported;
   try {
     await ready(first.page);
@@ -147,7 +126,7 @@ test('a backup restores every record into an empty browser profile', async () =>
     // Clear this site's storage, as a user would in the browser's settings, and
     // restore into the same profile.
     const cdp = await first.context.newCDPSession(first.page);
-    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(server.url).origin, storageTypes: 'all' });
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(env.server.url).origin, storageTypes: 'all' });
     await first.page.reload();
     await heading(first.page, 'Backup and restore').waitFor();
     await first.page.getByRole('link', { name: 'Home' }).click();
@@ -170,7 +149,7 @@ test('a backup restores every record into an empty browser profile', async () =>
   assert.ok(original.some((r) => r.values?.name?.text === 'صنایع غذایی البرز'), 'Persian text lost');
 
   // A fresh context has empty IndexedDB: the same as clearing the site's storage.
-  const second = await openApp(browser, server.url);
+  const second = await openApp(env.browser, env.server.url);
   const { page } = second;
   try {
     await ready(page);
@@ -221,7 +200,7 @@ test('a backup restores every record into an empty browser profile', async () =>
 });
 
 test('a restore that would break data is refused and leaves the data as it was', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -256,7 +235,7 @@ test('a restore that would break data is refused and leaves the data as it was',
 });
 
 test('deleting asks first, and clears the links that pointed at the record', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -297,7 +276,7 @@ test('deleting asks first, and clears the links that pointed at the record', asy
 });
 
 test('Persian turns the whole page right-to-left and stays chosen', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -322,7 +301,7 @@ test('Persian turns the whole page right-to-left and stays chosen', async () => 
 });
 
 test('a save from a stale tab is refused with its cause, and the newer change is kept', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page, context } = app;
   try {
     await ready(page);
@@ -357,7 +336,7 @@ test('a save from a stale tab is refused with its cause, and the newer change is
 });
 
 test('the list is usable from the keyboard, even beyond the rows rendered', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -402,7 +381,7 @@ test('the list is usable from the keyboard, even beyond the rows rendered', asyn
 });
 
 test('leaving a form with unsaved changes asks first', async () => {
-  const app = await openApp(browser, server.url, { path: '#/m/companies/new' });
+  const app = await openApp(env.browser, env.server.url, { path: '#/m/companies/new' });
   const { page } = app;
   try {
     await heading(page, 'New company').waitFor();

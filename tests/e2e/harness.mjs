@@ -6,6 +6,7 @@
 //                   errors and page errors collected, navigated to the app
 //
 // Build dist/ first: `bash .ci/dist` (`bash .ci/test` does it for you).
+import { before, after } from 'node:test';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -150,4 +151,42 @@ export function assertNoErrors({ errors, failedRequests }) {
   if (problems.length) {
     throw new Error(`the page reported ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   }
+}
+
+/**
+ * Starts the server and the browser before a test file's tests and stops them
+ * after; `env.server` and `env.browser` are set once `before` has run.
+ */
+export function useAppServer() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}
+
+/** The page's main heading with this name. */
+export const heading = (page, name) => page.getByRole('heading', { level: 1, name });
+
+/** A link of the main navigation. */
+export const nav = (page, name) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+/** The shown value of a field on a record page. */
+export const fieldValue = (page, name) =>
+  page.locator('.field-row', { has: page.getByText(name, { exact: true }) }).locator('dd');
+
+/** Waits until the app has loaded its data and shows its navigation. */
+export async function ready(page) {
+  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
+}
+
+export async function loadSample(page) {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
 }

@@ -1,37 +1,19 @@
 // End-to-end: leads as a person works them — scored by the rules as they are saved,
 // converted into a contact, a company and a deal in one step.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openApp, assertNoErrors } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, fieldValue, ready, loadSample } from './harness.mjs';
 
-let server;
-let browser;
+const env = useAppServer();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const heading = (page, name) => page.getByRole('heading', { level: 1, name });
-const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-const row = (page, name) => page.locator('.field-row', { has: page.getByText(name, { exact: true }) }).locator('dd');
-
-async function ready(page) {
-  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
-}
+const row = fieldValue;
 
 test('a new lead is scored by the rules, and converting it creates contact, company and deal', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await loadSample(page);
 
     await nav(page, 'Leads').click();
     await heading(page, 'Leads').waitFor();
@@ -90,12 +72,11 @@ test('a new lead is scored by the rules, and converting it creates contact, comp
 });
 
 test('importing leads reports the duplicate and the broken row, and writes only on confirm', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await loadSample(page);
     await nav(page, 'Leads').click();
     await heading(page, 'Leads').waitFor();
     const before = await page.getByRole('status').filter({ hasText: /records?$/ }).textContent();
@@ -154,12 +135,11 @@ test('importing leads reports the duplicate and the broken row, and writes only 
 });
 
 test('likely duplicates are shown before saving, and merging them keeps every link', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await loadSample(page);
     await nav(page, 'Contacts').click();
     await page.getByLabel('Search Contacts').fill('contact1@');
     await page.locator('tbody tr[data-slot] a').first().click();

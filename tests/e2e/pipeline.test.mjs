@@ -1,31 +1,14 @@
 // End-to-end: the sales pipeline as a person uses it — custom stages, a deal moved by
 // drag and drop and by keyboard, a stage removed with its deals reassigned, and a
 // recurring task completed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openApp, assertNoErrors } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, fieldValue, ready, loadSample } from './harness.mjs';
 
-let server;
-let browser;
+const env = useAppServer();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const heading = (page, name) => page.getByRole('heading', { level: 1, name });
-const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const column = (page, name) => page.getByRole('region', { name, exact: true });
 const card = (scope, name) => scope.getByRole('article', { name, exact: true });
-
-async function ready(page) {
-  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
-}
 
 async function addStage(page, name, probability) {
   await page.getByLabel('Stage name', { exact: true }).fill(name);
@@ -35,7 +18,7 @@ async function addStage(page, name, probability) {
 }
 
 test('a deal in a custom pipeline moves by drag and drop, survives a reload, and its timeline shows the move', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -73,7 +56,7 @@ test('a deal in a custom pipeline moves by drag and drop, survives a reload, and
     await page.getByRole('combobox', { name: 'Stage', exact: true }).selectOption({ label: 'Discovery' });
     await page.getByRole('button', { name: 'Save' }).click();
     await heading(page, 'Big Rollout').waitFor();
-    const probability = page.locator('.field-row', { has: page.getByText('Probability', { exact: true }) }).locator('dd');
+    const probability = fieldValue(page, 'Probability');
     assert.equal((await probability.textContent()).trim(), '20%');
 
     await nav(page, 'Board').click();
@@ -107,12 +90,11 @@ test('a deal in a custom pipeline moves by drag and drop, survives a reload, and
 });
 
 test('from the keyboard: move to lost asks for the reason; removing a stage moves its deals', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
+    await loadSample(page);
     await nav(page, 'Board').click();
     await page.getByLabel('Pipeline', { exact: true }).selectOption({ label: 'New business' });
     const first = column(page, 'Qualification').getByRole('article').first();
@@ -153,7 +135,7 @@ test('from the keyboard: move to lost asks for the reason; removing a stage move
 });
 
 test('completing a recurring task creates its next occurrence', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
@@ -180,7 +162,7 @@ test('completing a recurring task creates its next occurrence', async () => {
     assert.equal(await page.getByRole('link', { name: 'Weekly report' }).count(), 1);
     await page.getByRole('link', { name: 'Weekly report' }).click();
     await heading(page, 'Weekly report').waitFor();
-    const row = (name) => page.locator('.field-row', { has: page.getByText(name, { exact: true }) }).locator('dd');
+    const row = (name) => fieldValue(page, name);
     assert.match(await row('Due').textContent(), /Nov 26, 2026/);
     assert.equal((await row('Occurrence').textContent()).trim(), '2');
     assert.equal((await row('Done').textContent()).trim(), 'No');
@@ -197,7 +179,7 @@ test('completing a recurring task creates its next occurrence', async () => {
 });
 
 test('the calendar adds an activity on the chosen day and shows it in month and week', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   try {
     await ready(page);
