@@ -60,7 +60,8 @@ pub fn score(values: &BTreeMap<String, Value>, rules: &[ScoringRule]) -> f64 {
         .iter()
         .filter(|r| r.condition.matches(values))
         .map(|r| r.points)
-        .sum()
+        // An empty f64 sum is −0.0, which would show as "-0".
+        .fold(0.0, |a, b| a + b)
 }
 
 /// A (≥ 50), B (≥ 25), C (≥ 10), D (below).
