@@ -11,6 +11,7 @@ use super::pipeline_records::outcome_of;
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
 use super::sales_modules::STAGES;
+use super::stage_trail::{append, parse, TRAIL};
 use super::validate::{FieldError, Problem};
 use super::value::Value;
 
@@ -58,6 +59,25 @@ pub fn apply(
     let old_values = before.map(|b| &b.values);
     let old_stage = old_values.and_then(|v| stage_of(data, v));
     let entering = old_stage.as_ref().map(|s| &s.id) != Some(&target.id);
+    // The trail is the rules' own: what the stored deal has wins over any typed value.
+    let mut trail = before
+        .map(|b| b.get(TRAIL))
+        .unwrap_or_else(|| values.get(TRAIL))
+        .and_then(|v| match v {
+            Value::Text(t) if parse(t).is_some() => Some(t.clone()),
+            _ => None,
+        });
+    if let (None, Some(b), Some(old)) = (&trail, before, &old_stage) {
+        // Saved before trails were kept: it has been in its stage since it was created.
+        trail = Some(append(None, &old.id, b.created_at));
+    }
+    if entering {
+        trail = Some(append(trail.as_deref(), &target.id, now));
+    }
+    match trail {
+        Some(t) => values.insert(TRAIL.into(), Value::Text(t)),
+        None => values.remove(TRAIL),
+    };
     if entering {
         let typed = probability(values);
         let set_by_user = match (before, old_stage.as_ref()) {
@@ -169,6 +189,52 @@ mod tests {
         let mut moved = vals(NEGOTIATION, Some(60.0));
         apply(&d, Some(&before), &mut moved, 10);
         assert_eq!(probability(&moved), Some(60.0));
+    }
+
+    fn trail(v: &BTreeMap<String, Value>) -> Option<&str> {
+        match v.get(TRAIL) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_stage_entered_is_added_to_the_trail_and_typing_cannot_change_it() {
+        let d = data();
+        let mut v = vals(PROPOSAL, None);
+        apply(&d, None, &mut v, 10);
+        assert_eq!(trail(&v), Some(&*format!("{PROPOSAL}@10")));
+        let mut first = saved(v);
+        first.created_at = 10;
+
+        let mut moved = first.values.clone();
+        moved.insert("stage".into(), Value::Ref(NEGOTIATION.into()));
+        moved.insert(TRAIL.into(), Value::Text("forged@1".into()));
+        apply(&d, Some(&first), &mut moved, 20);
+        let expected = format!("{PROPOSAL}@10 {NEGOTIATION}@20");
+        assert_eq!(trail(&moved), Some(&*expected));
+
+        // An edit that does not move the deal keeps the stored trail as it was.
+        let second = Record {
+            values: moved.clone(),
+            ..first.clone()
+        };
+        let mut edited = moved.clone();
+        edited.insert("title".into(), Value::Text("Renamed".into()));
+        edited.remove(TRAIL);
+        apply(&d, Some(&second), &mut edited, 30);
+        assert_eq!(trail(&edited), Some(&*expected));
+
+        // A deal saved before trails were kept starts from its creation.
+        let mut old = saved(vals(PROPOSAL, Some(50.0)));
+        old.created_at = 5;
+        let mut moved = old.values.clone();
+        moved.insert("stage".into(), Value::Ref(NEGOTIATION.into()));
+        apply(&d, Some(&old), &mut moved, 40);
+        assert_eq!(
+            trail(&moved),
+            Some(&*format!("{PROPOSAL}@5 {NEGOTIATION}@40"))
+        );
     }
 
     #[test]

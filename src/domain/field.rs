@@ -72,6 +72,11 @@ pub enum FieldKind {
     },
     /// A colour as `#rrggbb`.
     Color,
+    /// The records of `module` this record has passed through, each with when, as
+    /// `id@millis` separated by spaces (a deal's stage history). Kept by rules only.
+    Trail {
+        module: String,
+    },
 }
 
 impl FieldKind {
@@ -113,6 +118,7 @@ impl FieldKind {
             FieldKind::Users => "users",
             FieldKind::Lookup { .. } => "lookup",
             FieldKind::Color => "color",
+            FieldKind::Trail { .. } => "trail",
         }
     }
 }

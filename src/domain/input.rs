@@ -58,6 +58,7 @@ pub fn parse_input(
     }
     let value = match kind {
         FieldKind::SingleLine => Value::Text(text.replace(['\n', '\r'], " ")),
+        FieldKind::Trail { .. } => Value::Text(text.to_string()),
         FieldKind::MultiLine => Value::Text(text.to_string()),
         FieldKind::Email { multiple: true }
         | FieldKind::Phone { multiple: true }

@@ -4,6 +4,7 @@
 pub mod activity_module;
 pub mod activity_rules;
 pub mod agenda;
+pub mod analytics_modules;
 pub mod assignment;
 pub mod backup;
 pub mod board;
@@ -35,6 +36,7 @@ pub mod sample_sales;
 pub mod save_plan;
 pub mod scoring;
 pub mod search;
+pub mod stage_trail;
 pub mod standard_modules;
 pub mod timeline;
 pub mod validate;

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::activity_module::ACTIVITIES;
+use super::analytics_modules::QUOTAS;
 use super::lead_module::{LEADS, SCORING_RULES};
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
@@ -93,6 +94,7 @@ pub fn apply(
                 });
             }
         }
+        QUOTAS => out.errors = super::analytics_modules::check_quota(values),
         STAGES => {
             if matches!(values.get("probability"), Some(Value::Number(n)) if !(0.0..=100.0).contains(n))
             {

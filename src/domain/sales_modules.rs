@@ -56,6 +56,14 @@ pub fn deals() -> ModuleDef {
             FieldDef::new("closed_at", FieldKind::DateTime)
                 .section("outcome")
                 .system(),
+            FieldDef::new(
+                super::stage_trail::TRAIL,
+                FieldKind::Trail {
+                    module: STAGES.into(),
+                },
+            )
+            .section("outcome")
+            .system(),
             FieldDef::new("description", FieldKind::MultiLine).section("more"),
         ],
         sections: vec![section("main"), section("outcome"), section("more")],

@@ -11,6 +11,7 @@ use super::activity_module::ACTIVITIES;
 use super::record::{Record, Timestamp};
 use super::record_set::LOCAL_USER;
 use super::sales_modules::{DEALS, DEAL_CONTACTS, RATES};
+use super::stage_trail::{append, TRAIL};
 use super::standard_modules::{COMPANIES, CONTACTS, MEMBERS};
 use super::value::{Money, Value};
 
@@ -85,6 +86,44 @@ fn date(ms: Timestamp) -> Value {
             .unwrap_or_default()
             .date_naive(),
     )
+}
+
+/// The stages a sample deal went through on its way to `stage`: one after another
+/// from its creation, closing 20 days in; a lost deal got as far as its number says.
+fn sample_trail(
+    pipeline: &str,
+    stage: &str,
+    deal_no: usize,
+    created: Timestamp,
+    now: Timestamp,
+) -> String {
+    let open: &[&str] = if pipeline == "renewals" {
+        &["renewal_due", "renewal_quote"]
+    } else {
+        &["qualification", "needs_analysis", "proposal", "negotiation"]
+    };
+    let (walked, last) = match stage {
+        "won" => (open.len(), Some("won")),
+        "lost" => (1 + deal_no % open.len(), Some("lost")),
+        s => (open.iter().position(|o| *o == s).map_or(1, |i| i + 1), None),
+    };
+    let gap = ((now - created) / (walked as i64 + 1)).min(5 * DAY);
+    let mut trail = String::new();
+    for (k, s) in open.iter().take(walked).enumerate() {
+        trail = append(
+            Some(&trail),
+            &format!("stage-{pipeline}-{s}"),
+            created + k as i64 * gap,
+        );
+    }
+    if let Some(end) = last {
+        trail = append(
+            Some(&trail),
+            &format!("stage-{pipeline}-{end}"),
+            created + 20 * DAY,
+        );
+    }
+    trail
 }
 
 fn owner_of(n: usize) -> String {
@@ -222,6 +261,10 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             if stage == "lost" {
                 v.insert("loss_reason".into(), text(LOSS[deal_no % LOSS.len()]));
             }
+            v.insert(
+                TRAIL.into(),
+                text(&sample_trail(pipeline, stage, deal_no, created, now)),
+            );
             let deal_id = format!("sample-deal-{deal_no:03}");
             out.push(Record::new(
                 deal_id.clone(),

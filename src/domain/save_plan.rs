@@ -46,7 +46,13 @@ pub fn change_entry(
         } else {
             ChangeKind::Created
         },
-        fields: before.map(|b| record.changes_from(b)).unwrap_or_default(),
+        // The stage trail only repeats the stage change, which is recorded already.
+        fields: before
+            .map(|b| record.changes_from(b))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.field != super::stage_trail::TRAIL)
+            .collect(),
     }
 }
 

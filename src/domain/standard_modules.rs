@@ -24,6 +24,9 @@ pub fn standard_schema() -> Schema {
             super::lead_module::scoring_rules(),
             super::lead_module::territories(),
             super::lead_module::assignment_rules(),
+            super::analytics_modules::quotas(),
+            super::analytics_modules::dashboards(),
+            super::analytics_modules::reports(),
         ],
     }
 }

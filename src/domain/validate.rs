@@ -256,6 +256,9 @@ fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
         }
         (FieldKind::User | FieldKind::Lookup { .. }, Value::Ref(_)) => None,
         (FieldKind::Users, Value::List(_)) => None,
+        (FieldKind::Trail { .. }, Value::Text(s)) => super::stage_trail::parse(s)
+            .is_none()
+            .then(|| Problem::WrongType),
         (FieldKind::Color, Value::Text(s)) => {
             (!is_color(s)).then(|| Problem::InvalidColor(s.clone()))
         }
