@@ -28,6 +28,7 @@ pub mod pipeline_records;
 pub mod record;
 pub mod record_set;
 pub mod recurrence;
+pub mod report;
 pub mod sales_modules;
 pub mod sample;
 pub mod sample_leads;
