@@ -696,20 +696,18 @@ pub fn run(
     match (&rows_by, &cols_by) {
         (Some(g), None) => {
             let (new_of, keys) = g.ordered(data, &row_ids.keys);
-            let mut order: Vec<usize> = (0..row_ids.keys.len()).collect();
-            order.sort_by_key(|&old| new_of[old]);
-            let mut accs: Vec<Option<Acc>> = row_accs.into_iter().map(Some).collect();
-            result.groups = order
+            let mut cells: Vec<Cell> = vec![Cell::default(); keys.len()];
+            for (old, acc) in row_accs.into_iter().enumerate() {
+                cells[new_of[old]] = acc.cell(&measurer);
+            }
+            result.groups = keys
                 .into_iter()
-                .zip(keys)
-                .map(|(old, key)| {
-                    let c = accs[old].take().unwrap_or_default().cell(&measurer);
-                    Group {
-                        key,
-                        count: c.count,
-                        value: c.value,
-                        records: c.records,
-                    }
+                .zip(cells)
+                .map(|(key, c)| Group {
+                    key,
+                    count: c.count,
+                    value: c.value,
+                    records: c.records,
                 })
                 .collect();
         }
@@ -884,7 +882,7 @@ pub fn to_csv(
 mod tests {
     use super::*;
     use crate::domain::sales_modules::{DEALS, PIPELINES, STAGES};
-    use crate::domain::standard_modules::{standard_schema, COMPANIES};
+    use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
     use crate::domain::value::Money;
     use std::collections::BTreeMap;
     use std::str::FromStr;
@@ -1385,6 +1383,34 @@ mod tests {
         assert_eq!(
             groups,
             vec![(tag("retail"), 1), (tag("vip"), 2), (GroupKey::Empty, 1)]
+        );
+    }
+
+    #[test]
+    fn checkboxes_group_yes_then_no_and_an_unset_box_is_no() {
+        let mut ds = data();
+        for (id, flag) in [("a", Some(true)), ("b", Some(false)), ("c", None)] {
+            let mut v: BTreeMap<String, Value> = [("last_name".to_string(), text(id))].into();
+            if let Some(f) = flag {
+                v.insert("do_not_contact".into(), Value::Bool(f));
+            }
+            ds.upsert(Record::new(id.into(), CONTACTS, 0, None, v));
+        }
+        let mut s = spec(
+            ReportKind::Summary(Grouping::Field("do_not_contact".into())),
+            Measure::Count,
+        );
+        s.module = CONTACTS.into();
+        s.columns = vec![];
+        let groups: Vec<(GroupKey, usize)> = run(&ds, &s, &rates())
+            .unwrap()
+            .groups
+            .into_iter()
+            .map(|g| (g.key, g.count))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![(GroupKey::Bool(true), 1), (GroupKey::Bool(false), 2)]
         );
     }
 
