@@ -3,11 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
 use super::input::parse_number;
 use super::normalize::fold;
 use super::value::Value;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub field: String,
     pub operator: String,
@@ -18,6 +21,14 @@ fn number_of(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
         Value::Money(m) => m.amount.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+fn date_of(v: &Value) -> Option<NaiveDate> {
+    match v {
+        Value::Date(d) => Some(*d),
+        Value::DateTime(t) => Some(t.date_naive()),
         _ => None,
     }
 }
@@ -37,7 +48,14 @@ impl Condition {
     }
 
     pub fn matches(&self, values: &BTreeMap<String, Value>) -> bool {
-        let v = values.get(&self.field).filter(|v| !v.is_empty());
+        self.matches_value(values.get(&self.field))
+    }
+
+    /// Tests the condition against the field's value (`None` when the record has
+    /// none): for values that are not stored in the record's map, such as its
+    /// creation time or owner.
+    pub fn matches_value(&self, v: Option<&Value>) -> bool {
+        let v = v.filter(|v| !v.is_empty());
         let want = fold(self.value.trim());
         let equals = |v: &Value| match v {
             Value::List(items) => items.iter().any(|i| fold(i) == want),
@@ -66,6 +84,19 @@ impl Condition {
             "is_not_empty" => v.is_some(),
             "greater_than" => compare(true),
             "less_than" => compare(false),
+            "on_or_after" | "on_or_before" => {
+                let (Some(have), Ok(limit)) = (
+                    v.and_then(date_of),
+                    NaiveDate::parse_from_str(self.value.trim(), "%Y-%m-%d"),
+                ) else {
+                    return false;
+                };
+                if self.operator == "on_or_after" {
+                    have >= limit
+                } else {
+                    have <= limit
+                }
+            }
             _ => false,
         }
     }
@@ -110,5 +141,26 @@ mod tests {
         assert!(!c("employees", "less_than", "200").matches(&v));
         assert!(!c("employees", "greater_than", "lots").matches(&v));
         assert!(c("employees", "is", "250").matches(&v));
+    }
+
+    #[test]
+    fn dates_compare_on_or_after_and_on_or_before() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let v: BTreeMap<String, Value> = [
+            ("close".to_string(), Value::Date(d("2024-03-15"))),
+            (
+                "at".to_string(),
+                Value::DateTime(d("2024-03-15").and_hms_opt(23, 59, 0).unwrap().and_utc()),
+            ),
+        ]
+        .into();
+        assert!(c("close", "on_or_after", "2024-03-15").matches(&v));
+        assert!(c("close", "on_or_before", "2024-03-15").matches(&v));
+        assert!(!c("close", "on_or_after", "2024-03-16").matches(&v));
+        assert!(!c("close", "on_or_before", "2024-03-14").matches(&v));
+        assert!(c("at", "on_or_before", "2024-03-15").matches(&v));
+        assert!(!c("at", "on_or_after", "2024-03-16").matches(&v));
+        assert!(!c("close", "on_or_after", "soon").matches(&v));
+        assert!(!c("none", "on_or_after", "2024-01-01").matches(&v));
     }
 }

@@ -29,6 +29,7 @@ pub mod pipeline_records;
 pub mod record;
 pub mod record_set;
 pub mod recurrence;
+pub mod report;
 pub mod sales_metrics;
 pub mod sales_modules;
 pub mod sample;

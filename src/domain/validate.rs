@@ -258,7 +258,7 @@ fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
         (FieldKind::Users, Value::List(_)) => None,
         (FieldKind::Trail { .. }, Value::Text(s)) => super::stage_trail::parse(s)
             .is_none()
-            .then(|| Problem::WrongType),
+            .then_some(Problem::WrongType),
         (FieldKind::Color, Value::Text(s)) => {
             (!is_color(s)).then(|| Problem::InvalidColor(s.clone()))
         }
