@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod assignment;
 pub mod backup;
 pub mod board;
+pub mod chart_scale;
 pub mod condition;
 pub mod conversion;
 pub mod csv_export;
