@@ -209,7 +209,7 @@ fn pt(p: (f64, f64)) -> String {
 /// empty under the default `nonzero` fill rule.
 pub fn arc_path(cx: f64, cy: f64, outer: f64, inner: f64, start: f64, end: f64) -> String {
     let sweep = end - start;
-    if !(sweep > 0.0) || outer <= 0.0 {
+    if sweep.is_nan() || sweep <= 0.0 || outer <= 0.0 {
         return String::new();
     }
     let ro = svg_num(outer);
