@@ -8,6 +8,7 @@ pub mod analytics_modules;
 pub mod assignment;
 pub mod backup;
 pub mod board;
+pub mod chart_scale;
 pub mod condition;
 pub mod conversion;
 pub mod csv_export;

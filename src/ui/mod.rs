@@ -6,6 +6,7 @@ mod app;
 mod backup_page;
 mod board_page;
 mod calendar_page;
+pub mod chart;
 mod convert_page;
 mod download;
 mod duplicates_page;
