@@ -610,7 +610,7 @@ pub fn Chart(
         <figure class=class>
             <svg
                 class="chart-svg"
-                role="img"
+                role="group"
                 aria-labelledby=labelledby
                 viewBox=view_box
                 preserveAspectRatio="xMidYMid meet"
