@@ -13,6 +13,7 @@ pub mod condition;
 pub mod conversion;
 pub mod csv_export;
 pub mod csv_import;
+pub mod dashboard_layout;
 pub mod deal_rules;
 pub mod duplicates;
 pub mod field;

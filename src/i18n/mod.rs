@@ -317,6 +317,9 @@ mod tests {
             include_str!("../ui/import_page.rs"),
             include_str!("../ui/duplicates_page.rs"),
             include_str!("../ui/merge_page.rs"),
+            include_str!("../ui/dashboard_page.rs"),
+            include_str!("../ui/custom_dashboard.rs"),
+            include_str!("../ui/group_label.rs"),
         ];
         let en = keys(Locale::En);
         let mut missing = BTreeSet::new();

@@ -10,6 +10,8 @@ use super::backup_page::BackupPage;
 use super::board_page::BoardPage;
 use super::calendar_page::CalendarPage;
 use super::convert_page::ConvertPage;
+use super::custom_dashboard::DashboardsPage;
+use super::dashboard_page::DrillPage;
 use super::duplicates_page::DuplicatesPage;
 use super::home::HomePage;
 use super::import_page::ImportPage;
@@ -147,6 +149,8 @@ fn Page() -> impl IntoView {
             Route::Work => view! { <MyWork /> }.into_any(),
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
+            Route::Drill(key) => view! { <DrillPage key=key /> }.into_any(),
+            Route::Dashboards(id) => view! { <DashboardsPage id=id /> }.into_any(),
             Route::Convert(id) => view! { <ConvertPage lead=id /> }.into_any(),
             Route::Import(m) if known(&m) => view! { <ImportPage module=m /> }.into_any(),
             Route::Duplicates(m) if known(&m) => view! { <DuplicatesPage module=m /> }.into_any(),
@@ -196,6 +200,8 @@ fn Nav() -> impl IntoView {
             let here = match st.route.get() {
                 Route::List(m) | Route::New(m, _) | Route::View(m, _) | Route::Edit(m, _) => m,
                 Route::Backup => "#backup".into(),
+                Route::Drill(_) => "#home".into(),
+                Route::Dashboards(_) => "#dashboards".into(),
                 Route::Board(_) => "#board".into(),
                 Route::Convert(_) => "leads".into(),
                 Route::Import(m) | Route::Duplicates(m) | Route::Merge(m, ..) => m,
@@ -211,7 +217,12 @@ fn Nav() -> impl IntoView {
         <nav aria-label=tk("nav.label")>
             <ul>
                 <li>
-                    <a href="#/" aria-current=move || (st.route.get() == Route::Home).then_some("page")>
+                    <a
+                        href="#/"
+                        aria-current=move || {
+                            matches!(st.route.get(), Route::Home | Route::Drill(_)).then_some("page")
+                        }
+                    >
                         {tk("nav.home")}
                     </a>
                 </li>
@@ -231,6 +242,11 @@ fn Nav() -> impl IntoView {
                 <li>
                     <a href=Route::Board(String::new()).href() aria-current=active("#board")>
                         {tk("nav.board")}
+                    </a>
+                </li>
+                <li>
+                    <a href=Route::Dashboards(String::new()).href() aria-current=active("#dashboards")>
+                        {tk("nav.dashboards")}
                     </a>
                 </li>
                 <li>

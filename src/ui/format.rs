@@ -97,6 +97,19 @@ pub fn date(l: Locale, d: NaiveDate) -> String {
     )
 }
 
+/// A month and year ("Mar 2026"), for chart axes.
+pub fn month(l: Locale, d: NaiveDate) -> String {
+    let ms = Date::utc(d.year() as f64, d.month0() as f64);
+    call(
+        &formatter(
+            l,
+            "date",
+            &[("month", "short"), ("year", "numeric"), ("timeZone", "UTC")],
+        ),
+        &Date::new(&JsValue::from_f64(ms)).into(),
+    )
+}
+
 pub fn timestamp(l: Locale, ms: i64) -> String {
     call(
         &formatter(

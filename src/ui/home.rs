@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::actions::load_sample;
+use super::dashboard_page::SalesDashboardView;
 use super::format::count;
 use super::route::Route;
 use super::state::{tk, use_state};
@@ -18,7 +19,16 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{tk("home.title")}</h1>
-            <Show when=empty fallback=move || view! { <ModuleSummary /> }>
+            <Show
+                when=empty
+                fallback=move || {
+                    view! {
+                        <SalesDashboardView />
+                        <h2>{tk("home.records")}</h2>
+                        <ModuleSummary />
+                    }
+                }
+            >
                 <EmptyWelcome />
             </Show>
         </section>

@@ -24,6 +24,10 @@ pub enum Route {
     Duplicates(String),
     /// Merge (module, record kept, record merged into it).
     Merge(String, String, String),
+    /// The records behind a dashboard number (`open`, `funnel/<stage>`, …).
+    Drill(String),
+    /// The user's own dashboards (the list when empty).
+    Dashboards(String),
     NotFound,
 }
 
@@ -47,6 +51,9 @@ impl Route {
             ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
             ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
             ["settings"] => Route::Settings,
+            ["dashboards"] => Route::Dashboards(String::new()),
+            ["dashboards", id] => Route::Dashboards(id.to_string()),
+            ["dashboard", "records", key @ ..] if !key.is_empty() => Route::Drill(key.join("/")),
             ["convert", lead] => Route::Convert(lead.to_string()),
             ["import", m] => Route::Import(m.to_string()),
             ["duplicates", m] => Route::Duplicates(m.to_string()),
@@ -78,6 +85,12 @@ impl Route {
             Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
             Route::Settings => "#/settings".into(),
+            Route::Dashboards(id) if id.is_empty() => "#/dashboards".into(),
+            Route::Dashboards(id) => format!("#/dashboards/{}", encode(id)),
+            Route::Drill(key) => format!(
+                "#/dashboard/records/{}",
+                key.split('/').map(encode).collect::<Vec<_>>().join("/")
+            ),
             Route::Convert(id) => format!("#/convert/{}", encode(id)),
             Route::Import(m) => format!("#/import/{}", encode(m)),
             Route::Duplicates(m) => format!("#/duplicates/{}", encode(m)),

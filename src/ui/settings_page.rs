@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::route::Route;
 use super::state::{tk, use_state, BASE_CURRENCY_KEY, USER_KEY};
 use super::user_select::user_options;
+use crate::domain::analytics_modules::QUOTAS;
 use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
 use crate::domain::sales_modules::RATES;
 use crate::domain::standard_modules::MEMBERS;
@@ -77,6 +78,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="actions">
                     <a class="button" href=Route::Pipelines(String::new()).href()>{tk("settings.pipelines")}</a>
                     <a class="button" href=Route::List(RATES.into()).href()>{tk("settings.rates")}</a>
+                    <a class="button" href=Route::List(QUOTAS.into()).href()>{tk("settings.quotas")}</a>
                 </p>
             </section>
             <section class="record-section">
