@@ -317,6 +317,7 @@ mod tests {
             include_str!("../ui/import_page.rs"),
             include_str!("../ui/duplicates_page.rs"),
             include_str!("../ui/merge_page.rs"),
+            include_str!("../ui/report_page.rs"),
         ];
         let en = keys(Locale::En);
         let mut missing = BTreeSet::new();
