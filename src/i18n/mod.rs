@@ -320,6 +320,7 @@ mod tests {
             include_str!("../ui/dashboard_page.rs"),
             include_str!("../ui/custom_dashboard.rs"),
             include_str!("../ui/group_label.rs"),
+            include_str!("../ui/report_page.rs"),
         ];
         let en = keys(Locale::En);
         let mut missing = BTreeSet::new();

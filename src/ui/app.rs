@@ -23,6 +23,7 @@ use super::pipeline_editor::PipelineEditor;
 use super::record_form::RecordForm;
 use super::record_page::RecordPage;
 use super::reminders::Reminders;
+use super::report_page::{ReportBuilder, ReportsPage};
 use super::route::{current, Route};
 use super::settings_page::SettingsPage;
 use super::state::{tk, use_state, AppState, LoadState};
@@ -158,6 +159,8 @@ fn Page() -> impl IntoView {
                 view! { <MergePage module=m master=a other=b /> }.into_any()
             }
             Route::Pipelines(p) => view! { <PipelineEditor pipeline=p /> }.into_any(),
+            Route::Reports => view! { <ReportsPage /> }.into_any(),
+            Route::Report(id) => view! { <ReportBuilder id=id /> }.into_any(),
             Route::List(m) if known(&m) => view! { <ListView module=m /> }.into_any(),
             Route::New(m, prefill) if known(&m) => {
                 view! { <RecordForm module=m id=None prefill=prefill /> }.into_any()
@@ -208,6 +211,7 @@ fn Nav() -> impl IntoView {
                 Route::Work => "#work".into(),
                 Route::Calendar(..) => "#calendar".into(),
                 Route::Settings | Route::Pipelines(_) => "#settings".into(),
+                Route::Reports | Route::Report(_) => "#reports".into(),
                 _ => String::new(),
             };
             (here == key).then_some("page")
@@ -260,6 +264,11 @@ fn Nav() -> impl IntoView {
                         aria-current=active("#calendar")
                     >
                         {tk("nav.calendar")}
+                    </a>
+                </li>
+                <li>
+                    <a href=Route::Reports.href() aria-current=active("#reports")>
+                        {tk("nav.reports")}
                     </a>
                 </li>
                 <li>

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chart::{Chart, ChartData, ChartKind, Series};
 use super::format::{count, money, number, percent, user_name, value_text};
+use super::group_label::period_label;
 use super::route::{navigate, Route};
 use super::state::{now, tk, use_state, utc_offset, AppState};
 use super::user_select::{whose_user, WhoseFilter};
@@ -18,6 +19,7 @@ use crate::domain::activity_rules::local_date;
 use crate::domain::analytics_modules::QUOTAS;
 use crate::domain::board::exchange_rates;
 use crate::domain::lead_module::LEADS;
+use crate::domain::report::DateBucket;
 use crate::domain::sales_metrics::{
     drill, period_around, sales_dashboard, PeriodKind, SalesDashboard, Scope, Sum, ACTIVITY_KINDS,
 };
@@ -492,7 +494,7 @@ fn Forecast(f: SalesDashboard) -> impl IntoView {
         title: t(l, "dash.forecast"),
         categories: months
             .iter()
-            .map(|m| super::format::month(l, m.month))
+            .map(|m| period_label(l, m.month, DateBucket::Month))
             .collect(),
         series: vec![
             Series {
@@ -796,7 +798,7 @@ pub fn DrillPage(key: String) -> impl IntoView {
         let what = match head.as_str() {
             "funnel" => stage_name(st, &arg),
             "forecast" => NaiveDate::parse_from_str(&format!("{arg}-01"), "%Y-%m-%d")
-                .map(|m| super::format::month(l, m))
+                .map(|m| period_label(l, m, DateBucket::Month))
                 .unwrap_or_default(),
             "activities" => st.data.with(|d| user_name(l, d, &arg)),
             "source" => source_label(st, l, (arg != "-").then_some(arg.as_str())),

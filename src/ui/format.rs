@@ -97,15 +97,14 @@ pub fn date(l: Locale, d: NaiveDate) -> String {
     )
 }
 
-/// A month and year ("Mar 2026"), for chart axes.
-pub fn month(l: Locale, d: NaiveDate) -> String {
-    let ms = Date::utc(d.year() as f64, d.month0() as f64);
+/// A date in the Gregorian calendar the app's periods are cut in (even where the
+/// locale's own calendar differs), with the locale's month names and digits.
+pub fn gregorian(l: Locale, d: NaiveDate, opts: &[(&str, &str)]) -> String {
+    let mut all = opts.to_vec();
+    all.extend([("timeZone", "UTC"), ("calendar", "gregory")]);
+    let ms = Date::utc(d.year() as f64, d.month0() as f64) + (d.day() as f64 - 1.0) * 86_400_000.0;
     call(
-        &formatter(
-            l,
-            "date",
-            &[("month", "short"), ("year", "numeric"), ("timeZone", "UTC")],
-        ),
+        &formatter(l, "date", &all),
         &Date::new(&JsValue::from_f64(ms)).into(),
     )
 }

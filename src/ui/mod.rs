@@ -26,6 +26,7 @@ mod pipeline_editor;
 mod record_form;
 mod record_page;
 mod reminders;
+mod report_page;
 mod route;
 mod settings_page;
 mod state;

@@ -28,6 +28,10 @@ pub enum Route {
     Drill(String),
     /// The user's own dashboards (the list when empty).
     Dashboards(String),
+    /// The saved reports.
+    Reports,
+    /// The report builder, on a saved report (or a new one when empty).
+    Report(String),
     NotFound,
 }
 
@@ -58,6 +62,9 @@ impl Route {
             ["import", m] => Route::Import(m.to_string()),
             ["duplicates", m] => Route::Duplicates(m.to_string()),
             ["merge", m, a, b] => Route::Merge(m.to_string(), a.to_string(), b.to_string()),
+            ["reports"] => Route::Reports,
+            ["reports", "new"] => Route::Report(String::new()),
+            ["reports", id] => Route::Report(id.to_string()),
             ["settings", "pipelines"] => Route::Pipelines(String::new()),
             ["settings", "pipelines", p] => Route::Pipelines(p.to_string()),
             ["m", module] => Route::List(module.to_string()),
@@ -95,6 +102,9 @@ impl Route {
             Route::Import(m) => format!("#/import/{}", encode(m)),
             Route::Duplicates(m) => format!("#/duplicates/{}", encode(m)),
             Route::Merge(m, a, b) => format!("#/merge/{}/{}/{}", encode(m), encode(a), encode(b)),
+            Route::Reports => "#/reports".into(),
+            Route::Report(id) if id.is_empty() => "#/reports/new".into(),
+            Route::Report(id) => format!("#/reports/{}", encode(id)),
             Route::Pipelines(p) if p.is_empty() => "#/settings/pipelines".into(),
             Route::Pipelines(p) => format!("#/settings/pipelines/{}", encode(p)),
             Route::List(m) => format!("#/m/{}", encode(m)),
