@@ -8,8 +8,10 @@ use chrono::{TimeZone, Utc};
 use rust_decimal::Decimal;
 
 use super::activity_module::ACTIVITIES;
+use super::analytics_modules::QUOTAS;
 use super::record::{Record, Timestamp};
 use super::record_set::LOCAL_USER;
+use super::sales_metrics::{period_around, PeriodKind};
 use super::sales_modules::{DEALS, DEAL_CONTACTS, RATES};
 use super::stage_trail::{append, TRAIL};
 use super::standard_modules::{COMPANIES, CONTACTS, MEMBERS};
@@ -89,13 +91,14 @@ fn date(ms: Timestamp) -> Value {
 }
 
 /// The stages a sample deal went through on its way to `stage`: one after another
-/// from its creation, closing 20 days in; a lost deal got as far as its number says.
+/// from its creation until `until` (its close, or now); a lost deal got as far as its
+/// number says.
 fn sample_trail(
     pipeline: &str,
     stage: &str,
     deal_no: usize,
     created: Timestamp,
-    now: Timestamp,
+    until: Timestamp,
 ) -> String {
     let open: &[&str] = if pipeline == "renewals" {
         &["renewal_due", "renewal_quote"]
@@ -107,7 +110,7 @@ fn sample_trail(
         "lost" => (1 + deal_no % open.len(), Some("lost")),
         s => (open.iter().position(|o| *o == s).map_or(1, |i| i + 1), None),
     };
-    let gap = ((now - created) / (walked as i64 + 1)).min(5 * DAY);
+    let gap = ((until - created) / (walked as i64 + 1)).min(8 * DAY);
     let mut trail = String::new();
     for (k, s) in open.iter().take(walked).enumerate() {
         trail = append(
@@ -117,11 +120,7 @@ fn sample_trail(
         );
     }
     if let Some(end) = last {
-        trail = append(
-            Some(&trail),
-            &format!("stage-{pipeline}-{end}"),
-            created + 20 * DAY,
-        );
+        trail = append(Some(&trail), &format!("stage-{pipeline}-{end}"), until);
     }
     trail
 }
@@ -148,6 +147,40 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             now - 60 * DAY,
             Some(LOCAL_USER.into()),
             v,
+        ));
+        // A quarterly quota each, so the dashboard's attainment bars have something.
+        let today = Utc
+            .timestamp_millis_opt(now)
+            .single()
+            .map(|t| t.date_naive())
+            .unwrap_or_default();
+        let (start, end) = period_around(PeriodKind::Quarter, today);
+        let q: BTreeMap<String, Value> = [
+            (
+                "name".to_string(),
+                text(&format!("{name} — {}", start.format("%Y-%m"))),
+            ),
+            (
+                "user".to_string(),
+                Value::Ref(format!("sample-member-{}", i + 1)),
+            ),
+            ("start".to_string(), Value::Date(start)),
+            ("end".to_string(), Value::Date(end)),
+            (
+                "target".to_string(),
+                Value::Money(Money {
+                    amount: Decimal::from(100_000 + 50_000 * i as i64),
+                    currency: "USD".into(),
+                }),
+            ),
+        ]
+        .into();
+        out.push(Record::new(
+            format!("sample-quota-{}", i + 1),
+            QUOTAS,
+            now - 60 * DAY,
+            Some(LOCAL_USER.into()),
+            q,
         ));
     }
     for (code, rate) in RATES_SEED {
@@ -208,7 +241,15 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                 _ => 1,
             };
             let amount = (5_000 + (deal_no as i64 * 7_919) % 95_000) * scale;
-            let created = now - (10 + (deal_no as i64 * 13) % 120) * DAY;
+            let closing = stage == "won" || stage == "lost";
+            // Closed deals closed over the last months (so every period has some),
+            // 15 to 44 days after they were created.
+            let closed = now - ((deal_no as i64 * 11) % 80 + 1) * DAY;
+            let created = if closing {
+                closed - (15 + deal_no as i64 % 30) * DAY
+            } else {
+                now - (10 + (deal_no as i64 * 13) % 120) * DAY
+            };
             let mut v: BTreeMap<String, Value> = BTreeMap::new();
             let company_name = match company.get("name") {
                 Some(Value::Text(n)) => n.clone(),
@@ -255,15 +296,21 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                 "source".into(),
                 text(["website", "referral", "event", "partner"][deal_no % 4]),
             );
-            if stage == "won" || stage == "lost" {
-                v.insert("closed_at".into(), at(created + 20 * DAY));
+            if closing {
+                v.insert("closed_at".into(), at(closed));
             }
             if stage == "lost" {
                 v.insert("loss_reason".into(), text(LOSS[deal_no % LOSS.len()]));
             }
             v.insert(
                 TRAIL.into(),
-                text(&sample_trail(pipeline, stage, deal_no, created, now)),
+                text(&sample_trail(
+                    pipeline,
+                    stage,
+                    deal_no,
+                    created,
+                    if closing { closed } else { now },
+                )),
             );
             let deal_id = format!("sample-deal-{deal_no:03}");
             out.push(Record::new(

@@ -100,16 +100,67 @@ fn DashboardList() -> impl IntoView {
     }
 }
 
-/// Saves a changed layout; the page redraws from the stored record once the write
-/// has completed.
-fn save_layout(st: AppState, id: String, layout: Layout) {
-    spawn_local(async move {
-        let set = vec![(DEFINITION.to_string(), Value::Text(layout.to_json()))];
-        if let Err(e) = update_fields(st, DASHBOARDS, &id, set).await {
-            let l = st.locale.get_untracked();
-            let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
-            st.notice.set(Some(Notice::error(msg)));
+/// A change waiting to be applied to a dashboard's layout.
+type Op = Box<dyn FnOnce(&mut Layout)>;
+
+/// Writes layout changes one after another: each is applied to the layout as stored
+/// once the previous write completed, so quick successive changes all land.
+#[derive(Clone, Copy)]
+struct Saver {
+    saving: RwSignal<bool>,
+    pending: StoredValue<Vec<Op>, LocalStorage>,
+}
+
+impl Saver {
+    fn new() -> Self {
+        Saver {
+            saving: RwSignal::new(false),
+            pending: StoredValue::new_local(Vec::new()),
         }
+    }
+}
+
+fn stored_layout(st: AppState, id: &str) -> Option<Layout> {
+    st.data.with_untracked(
+        |d| match d.get(DASHBOARDS, id).and_then(|r| r.get(DEFINITION)) {
+            Some(Value::Text(json)) => Layout::parse(json).ok(),
+            _ => Some(Layout::default()),
+        },
+    )
+}
+
+/// Changes a dashboard's layout; the page redraws once the write completed.
+fn change_layout(st: AppState, saver: Saver, id: String, f: impl FnOnce(&mut Layout) + 'static) {
+    saver.pending.update_value(|p| p.push(Box::new(f)));
+    if saver.saving.get_untracked() {
+        return;
+    }
+    saver.saving.set(true);
+    spawn_local(async move {
+        loop {
+            let ops = saver
+                .pending
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            if ops.is_empty() {
+                break;
+            }
+            let Some(mut layout) = stored_layout(st, &id) else {
+                break;
+            };
+            for op in ops {
+                op(&mut layout);
+            }
+            let set = vec![(DEFINITION.to_string(), Value::Text(layout.to_json()))];
+            if let Err(e) = update_fields(st, DASHBOARDS, &id, set).await {
+                let l = st.locale.get_untracked();
+                let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
+                st.notice.set(Some(Notice::error(msg)));
+                saver.pending.update_value(Vec::clear);
+                break;
+            }
+        }
+        saver.saving.set(false);
     });
 }
 
@@ -130,6 +181,7 @@ fn DashboardView(id: String) -> impl IntoView {
         })
     });
     let adding = RwSignal::new(false);
+    let saver = Saver::new();
     // The records behind the mark last chosen: (title, module, records).
     let picked: RwSignal<Option<(String, String, Vec<Slot>)>> = RwSignal::new(None);
     let id_for_widgets = id.clone();
@@ -151,7 +203,7 @@ fn DashboardView(id: String) -> impl IntoView {
                 }
                 Some((name, Ok(layout))) => {
                     let id = id_for_widgets.clone();
-                    let (editor_layout, editor_id) = (layout.clone(), id.clone());
+                    let editor_id = id.clone();
                     view! {
                         <h1>{name}</h1>
                         <div class="actions">
@@ -168,26 +220,34 @@ fn DashboardView(id: String) -> impl IntoView {
                         </div>
                         <Show when=move || adding.get()>
                             <WidgetEditor
-                                layout=editor_layout.clone()
+                                saver=saver
                                 dashboard=editor_id.clone()
                                 done=Callback::new(move |_| adding.set(false))
                             />
                         </Show>
                         <div class="widget-grid">
-                            {layout
-                                .widgets
-                                .iter()
-                                .map(|w| {
-                                    view! {
-                                        <WidgetCard
-                                            widget=w.clone()
-                                            layout=layout.clone()
-                                            dashboard=id.clone()
-                                            picked=picked
-                                        />
+                            // Keyed by the whole widget, so a moved or changed widget
+                            // gets its own card (and handlers) rather than a neighbour's.
+                            <For
+                                each={
+                                    let widgets = layout.widgets.clone();
+                                    move || widgets.clone()
+                                }
+                                key=|w| serde_json::to_string(w).unwrap_or_default()
+                                children={
+                                    let id = id.clone();
+                                    move |w| {
+                                        view! {
+                                            <WidgetCard
+                                                widget=w
+                                                saver=saver
+                                                dashboard=id.clone()
+                                                picked=picked
+                                            />
+                                        }
                                     }
-                                })
-                                .collect_view()}
+                                }
+                            />
                         </div>
                         {layout
                             .widgets
@@ -274,7 +334,7 @@ fn measure_label(st: AppState, l: Locale, spec: &ReportSpec) -> String {
 #[component]
 fn WidgetCard(
     widget: Widget,
-    layout: Layout,
+    saver: Saver,
     dashboard: String,
     picked: RwSignal<Option<(String, String, Vec<Slot>)>>,
 ) -> impl IntoView {
@@ -294,12 +354,11 @@ fn WidgetCard(
         Ok(data) => widget_body(st, l, &widget, data, fmt, picked),
     };
     let change = move |f: fn(&mut Layout, &str)| {
-        let mut layout = layout.clone();
         let dashboard = dashboard.clone();
         let wid = widget.id.clone();
         move |_| {
-            f(&mut layout, &wid);
-            save_layout(st, dashboard.clone(), layout.clone());
+            let wid = wid.clone();
+            change_layout(st, saver, dashboard.clone(), move |l| f(l, &wid));
         }
     };
     let named = move |key: &str| tr(l, key, &[("widget", &title)]);
@@ -540,7 +599,7 @@ fn choices(st: AppState, l: Locale, module: &str) -> (Options, Options) {
 }
 
 #[component]
-fn WidgetEditor(layout: Layout, dashboard: String, done: Callback<()>) -> impl IntoView {
+fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl IntoView {
     let st = use_state();
     let first_module = st
         .data
@@ -633,9 +692,7 @@ fn WidgetEditor(layout: Layout, dashboard: String, done: Callback<()>) -> impl I
             return;
         }
         error.set(None);
-        let mut next = layout.clone();
-        next.add(widget);
-        save_layout(st, dashboard.clone(), next);
+        change_layout(st, saver, dashboard.clone(), move |l| l.add(widget));
         done.run(());
     };
     let field_options = move || {
@@ -823,7 +880,9 @@ fn WidgetEditor(layout: Layout, dashboard: String, done: Callback<()>) -> impl I
             </fieldset>
             {move || error.get().map(|e| view! { <p role="alert" class="notice notice-error">{e}</p> })}
             <div class="actions">
-                <button type="submit" class="primary">{tk("widget.add_it")}</button>
+                <button type="submit" class="primary">
+                    {tk("widget.add_it")}
+                </button>
                 <button type="button" on:click=move |_| done.run(())>{tk("action.cancel")}</button>
             </div>
         </form>

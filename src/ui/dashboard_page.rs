@@ -364,7 +364,10 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
             <div role="listitem">
                 <Kpi
                     label_key="dash.velocity"
-                    value=tr(l, "dash.per_day", &[("v", &opt_money(k.velocity))])
+                    value=k
+                        .velocity
+                        .map(|_| tr(l, "dash.per_day", &[("v", &opt_money(k.velocity))]))
+                        .unwrap_or_else(|| "—".into())
                     note=velocity_inputs
                     href=drill_href("open")
                 />
