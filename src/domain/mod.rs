@@ -38,6 +38,7 @@ pub mod sample;
 pub mod sample_leads;
 pub mod sample_sales;
 pub mod save_plan;
+pub mod scale_data;
 pub mod scoring;
 pub mod search;
 pub mod stage_trail;

@@ -4,7 +4,7 @@
 //! conversion by source and quota attainment. Every figure keeps the records it
 //! counts, so the dashboard can open them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -71,9 +71,21 @@ impl Scope<'_> {
         chrono::DateTime::from_timestamp_millis(t).map(|t| local_date(t, self.utc_offset_minutes))
     }
 
+    /// The period as [from, to) in milliseconds: local midnights, in UTC.
+    fn bounds(&self) -> (Timestamp, Timestamp) {
+        let midnight = |d: NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp_millis()
+                - self.utc_offset_minutes as i64 * 60_000
+        };
+        (midnight(self.start), midnight(self.end + Duration::days(1)))
+    }
+
+    // Plain arithmetic: it runs once per record of a big module.
     fn contains_time(&self, t: Timestamp) -> bool {
-        self.local(t)
-            .is_some_and(|d| d >= self.start && d <= self.end)
+        let (from, to) = self.bounds();
+        t >= from && t < to
     }
 
     fn owns(&self, r: &Record) -> bool {
@@ -138,27 +150,39 @@ struct StageInfo {
     outcome: Outcome,
 }
 
-fn stage_index(data: &Dataset) -> HashMap<&str, StageInfo> {
-    data.set(STAGES)
-        .map(|set| {
-            set.records()
-                .map(|r| {
-                    let info = StageInfo {
-                        pipeline: match r.get("pipeline") {
-                            Some(Value::Ref(p)) => p.clone(),
-                            _ => String::new(),
-                        },
-                        position: match r.get("position") {
-                            Some(Value::Number(n)) => *n,
-                            _ => 0.0,
-                        },
-                        outcome: outcome_of(r),
-                    };
-                    (r.id.as_str(), info)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// The stages by id. A handful per pipeline: a list searched in order is faster here
+/// than hashing every deal's stage id.
+struct Stages<'a>(Vec<(&'a str, StageInfo)>);
+
+impl Stages<'_> {
+    fn get(&self, id: &str) -> Option<&StageInfo> {
+        self.0.iter().find(|(s, _)| *s == id).map(|(_, i)| i)
+    }
+}
+
+fn stage_index(data: &Dataset) -> Stages<'_> {
+    Stages(
+        data.set(STAGES)
+            .map(|set| {
+                set.records()
+                    .map(|r| {
+                        let info = StageInfo {
+                            pipeline: match r.get("pipeline") {
+                                Some(Value::Ref(p)) => p.clone(),
+                                _ => String::new(),
+                            },
+                            position: match r.get("position") {
+                                Some(Value::Number(n)) => *n,
+                                _ => 0.0,
+                            },
+                            outcome: outcome_of(r),
+                        };
+                        (r.id.as_str(), info)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
 }
 
 fn stage_of(r: &Record) -> Option<&str> {
@@ -168,7 +192,7 @@ fn stage_of(r: &Record) -> Option<&str> {
     }
 }
 
-fn outcome(stages: &HashMap<&str, StageInfo>, r: &Record) -> Outcome {
+fn outcome(stages: &Stages, r: &Record) -> Outcome {
     stage_of(r)
         .and_then(|s| stages.get(s))
         .map_or(Outcome::Open, |s| s.outcome)
@@ -184,8 +208,13 @@ fn closed_at(r: &Record) -> Timestamp {
 }
 
 fn weight(p: f64) -> Decimal {
-    // The shortest decimal for the probability (10 %, not 0.1000000000000000055…).
-    Decimal::from_f64(p.clamp(0.0, 100.0)).unwrap_or_default() / Decimal::ONE_HUNDRED
+    let p = p.clamp(0.0, 100.0);
+    if p.fract() == 0.0 {
+        // Whole percentages (nearly all): exact and cheap.
+        return Decimal::new(p as i64, 2);
+    }
+    // Otherwise the shortest decimal for it (12.5 %, not 12.4999…).
+    Decimal::from_f64(p).unwrap_or_default() / Decimal::ONE_HUNDRED
 }
 
 /// The headline figures.
@@ -266,6 +295,7 @@ pub struct FunnelStep {
 pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> {
     let stages = stage_index(data);
     let mut order: Vec<(&str, &StageInfo)> = stages
+        .0
         .iter()
         .filter(|(_, s)| s.pipeline == pipeline && s.outcome != Outcome::Lost)
         .map(|(id, s)| (*id, s))
@@ -277,11 +307,8 @@ pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> 
             .then(a.1.position.total_cmp(&b.1.position))
             .then(a.0.cmp(b.0))
     });
-    let rank: HashMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (*id, i))
-        .collect();
+    let ids: Vec<&str> = order.iter().map(|(id, _)| *id).collect();
+    let rank = |id: &str| ids.iter().position(|s| *s == id);
     let mut out: Vec<FunnelStep> = order
         .iter()
         .map(|(id, _)| FunnelStep {
@@ -305,9 +332,8 @@ pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> 
         let won = outcome(&stages, r) == Outcome::Won;
         let furthest = trail
             .iter()
-            .filter_map(|s| rank.get(s.stage))
-            .chain(stage_of(r).and_then(|s| rank.get(s)))
-            .copied()
+            .filter_map(|s| rank(s.stage))
+            .chain(stage_of(r).and_then(rank))
             .filter(|i| {
                 won || stages
                     .get(order[*i].0)
@@ -325,8 +351,8 @@ pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> 
             let open = stages
                 .get(pair[0].stage)
                 .is_some_and(|s| s.outcome == Outcome::Open);
-            if let (true, Some(i)) = (open, rank.get(pair[0].stage)) {
-                stays[*i].push(pair[1].at - pair[0].at);
+            if let (true, Some(i)) = (open, rank(pair[0].stage)) {
+                stays[i].push(pair[1].at - pair[0].at);
             }
         }
     }

@@ -89,3 +89,39 @@ pub fn bench_wasm_memory() -> f64 {
         })
         .unwrap_or(0.0)
 }
+
+/// Times the whole sales dashboard's recomputation `runs` times over
+/// `scale_dataset(deals, activities)`; returns the milliseconds of each run. Building
+/// the data is not timed.
+#[wasm_bindgen]
+pub fn bench_dashboard(deals: u32, activities: u32, runs: u32) -> Vec<f64> {
+    use crate::domain::sales_metrics::sales_dashboard;
+    use crate::domain::scale_data::{scale_dataset, scale_scope_parts};
+    let now = js_sys::Date::now() as i64;
+    let data = scale_dataset(deals, activities, now);
+    let (rates, start, end) = scale_scope_parts(now);
+    let scope = crate::domain::sales_metrics::Scope {
+        start,
+        end,
+        owner: None,
+        now,
+        utc_offset_minutes: 0,
+        rates: &rates,
+    };
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let clock = || {
+        perf.as_ref()
+            .map(|p| p.now())
+            .unwrap_or_else(js_sys::Date::now)
+    };
+    (0..runs)
+        .map(|_| {
+            let t0 = clock();
+            let d = sales_dashboard(&data, &scope, "pipeline-new_business");
+            let ms = clock() - t0;
+            // Keep the result alive until timed, so nothing is optimised away.
+            std::hint::black_box(d);
+            ms
+        })
+        .collect()
+}

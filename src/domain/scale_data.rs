@@ -1,0 +1,186 @@
+//! Synthetic data at a real business's scale, for the benchmark and for profiling
+//! natively: deals with stage trails, amounts in two currencies and a third closed,
+//! and activities, most of them done.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::activity_module::ACTIVITIES;
+use super::pipeline::ExchangeRates;
+use super::pipeline_records::default_pipeline_records;
+use super::record::{Record, Timestamp};
+use super::record_set::Dataset;
+use super::sales_metrics::{period_around, PeriodKind};
+use super::sales_modules::DEALS;
+use super::stage_trail::TRAIL;
+use super::standard_modules::standard_schema;
+use super::value::{Money, Value};
+
+pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
+    const DAY: i64 = 86_400_000;
+    let mut data = Dataset::new(standard_schema());
+    for r in default_pipeline_records(1, &|k| k.to_string()) {
+        data.upsert(r);
+    }
+    let stages = [
+        "qualification",
+        "needs_analysis",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ];
+    let users = ["local-user", "u1", "u2", "u3"];
+    for i in 0..deals {
+        let stage = stages[(i % 6) as usize];
+        let created = now - (i as i64 % 300) * DAY;
+        let trail: Vec<String> = stages[..=((i % 6).min(4)) as usize]
+            .iter()
+            .enumerate()
+            .map(|(k, s)| format!("stage-new_business-{s}@{}", created + k as i64 * DAY))
+            .collect();
+        let mut v: BTreeMap<String, Value> = [
+            ("title".to_string(), Value::Text(format!("Deal {i}"))),
+            (
+                "pipeline".to_string(),
+                Value::Ref("pipeline-new_business".into()),
+            ),
+            (
+                "stage".to_string(),
+                Value::Ref(format!("stage-new_business-{stage}")),
+            ),
+            (
+                "probability".to_string(),
+                Value::Number(((i % 6) * 20) as f64),
+            ),
+            (TRAIL.to_string(), Value::Text(trail.join(" "))),
+            (
+                "amount".to_string(),
+                Value::Money(Money {
+                    amount: (1_000 + i % 50_000).into(),
+                    currency: if i % 3 == 0 { "EUR" } else { "USD" }.into(),
+                }),
+            ),
+            (
+                "expected_close".to_string(),
+                Value::Date(
+                    Utc.timestamp_millis_opt(created + 60 * DAY)
+                        .single()
+                        .map(|t| t.date_naive())
+                        .unwrap_or_default(),
+                ),
+            ),
+        ]
+        .into();
+        if stage == "won" || stage == "lost" {
+            if let Some(t) = Utc.timestamp_millis_opt(created + 30 * DAY).single() {
+                v.insert("closed_at".into(), Value::DateTime(t));
+            }
+        }
+        let owner = users[(i % 4) as usize].to_string();
+        data.upsert(Record::new(format!("d{i}"), DEALS, created, Some(owner), v));
+    }
+    let kinds = ["call", "email", "meeting", "task", "note"];
+    for i in 0..activities {
+        let done_at = now - (i as i64 % 365) * DAY;
+        let mut v: BTreeMap<String, Value> = [
+            ("subject".to_string(), Value::Text(format!("Activity {i}"))),
+            (
+                "kind".to_string(),
+                Value::Text(kinds[(i % 5) as usize].into()),
+            ),
+        ]
+        .into();
+        if i % 4 != 0 {
+            v.insert("done".into(), Value::Bool(true));
+            if let Some(t) = Utc.timestamp_millis_opt(done_at).single() {
+                v.insert("done_at".into(), Value::DateTime(t));
+            }
+        }
+        let owner = users[(i % 4) as usize].to_string();
+        data.upsert(Record::new(
+            format!("a{i}"),
+            ACTIVITIES,
+            done_at,
+            Some(owner),
+            v,
+        ));
+    }
+    data
+}
+
+/// The rates (EUR into USD) and the year around `now` the benchmark's dashboard uses.
+pub fn scale_scope_parts(now: Timestamp) -> (ExchangeRates, NaiveDate, NaiveDate) {
+    let rates = ExchangeRates {
+        base: "USD".into(),
+        rates: [("EUR".to_string(), rust_decimal::Decimal::new(108, 2))].into(),
+    };
+    let today = Utc
+        .timestamp_millis_opt(now)
+        .single()
+        .map(|t| t.date_naive())
+        .unwrap_or_default();
+    let (start, end) = period_around(PeriodKind::Year, today);
+    (rates, start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sales_metrics::*;
+
+    /// Where the dashboard's time goes: `cargo test --release --lib scale_data -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn profile_the_dashboard() {
+        let now = 1_790_000_000_000;
+        let data = scale_dataset(100_000, 500_000, now);
+        let (rates, start, end) = scale_scope_parts(now);
+        let scope = Scope {
+            start,
+            end,
+            owner: None,
+            now,
+            utc_offset_minutes: 0,
+            rates: &rates,
+        };
+        let time = |name: &str, f: &dyn Fn()| {
+            let t0 = std::time::Instant::now();
+            for _ in 0..5 {
+                f();
+            }
+            println!(
+                "{name}: {:.1} ms",
+                t0.elapsed().as_secs_f64() * 1000.0 / 5.0
+            );
+        };
+        time("kpis", &|| drop(std::hint::black_box(kpis(&data, &scope))));
+        time("funnel", &|| {
+            drop(std::hint::black_box(funnel(
+                &data,
+                &scope,
+                "pipeline-new_business",
+            )))
+        });
+        time("forecast", &|| {
+            drop(std::hint::black_box(forecast(&data, &scope)))
+        });
+        time("activities", &|| {
+            drop(std::hint::black_box(activity_report(&data, &scope)))
+        });
+        time("leads", &|| {
+            drop(std::hint::black_box(lead_figures(&data, &scope)))
+        });
+        time("quotas", &|| {
+            drop(std::hint::black_box(quotas(&data, &scope)))
+        });
+    }
+
+    #[test]
+    fn the_scale_data_has_what_it_says() {
+        let data = scale_dataset(60, 50, 1_790_000_000_000);
+        assert_eq!(data.set(DEALS).unwrap().len(), 60);
+        assert_eq!(data.set(ACTIVITIES).unwrap().len(), 50);
+    }
+}
