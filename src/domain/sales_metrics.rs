@@ -22,7 +22,7 @@ use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
 use super::sales_modules::{DEALS, STAGES};
 use super::search::Slot;
-use super::stage_trail::steps;
+use super::stage_trail::{steps, steps_iter as trail_steps};
 use super::value::{Money, Value};
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -321,38 +321,41 @@ pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> 
     let Some(set) = data.set(DEALS) else {
         return out;
     };
+    let open_at: Vec<bool> = order
+        .iter()
+        .map(|(_, s)| s.outcome == Outcome::Open)
+        .collect();
+    let created_in = |t: Timestamp| {
+        let (from, to) = scope.bounds();
+        t >= from && t < to
+    };
     for (slot, r) in set.iter() {
-        if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == pipeline)
+        if !created_in(r.created_at)
+            || !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == pipeline)
             || !scope.owns(r)
-            || !scope.contains_time(r.created_at)
         {
             continue;
         }
-        let trail = steps(r);
-        let won = outcome(&stages, r) == Outcome::Won;
-        let furthest = trail
-            .iter()
-            .filter_map(|s| rank(s.stage))
-            .chain(stage_of(r).and_then(rank))
-            .filter(|i| {
-                won || stages
-                    .get(order[*i].0)
-                    .is_some_and(|s| s.outcome == Outcome::Open)
-            })
-            .max();
+        // One walk over the trail, without collecting it: this runs per deal.
+        let current = stage_of(r).and_then(rank);
+        let won = current.is_some_and(|i| !open_at[i]);
+        let mut furthest = current.filter(|i| open_at[*i]);
+        let mut previous: Option<(Option<usize>, Timestamp)> = None;
+        for step in trail_steps(r) {
+            let i = rank(step.stage);
+            if let Some(i) = i.filter(|i| open_at[*i]) {
+                furthest = furthest.max(Some(i));
+            }
+            // Time in stage counts finished stays in open stages only.
+            if let Some((Some(p), at)) = previous {
+                stays[p].push(step.at - at);
+            }
+            previous = Some((i.filter(|i| open_at[*i]), step.at));
+        }
         let reach = if won { Some(out.len() - 1) } else { furthest };
         if let Some(last) = reach {
             for step in out.iter_mut().take(last + 1) {
                 step.reached.push(slot);
-            }
-        }
-        // Time in stage counts finished stays in open stages only.
-        for pair in trail.windows(2) {
-            let open = stages
-                .get(pair[0].stage)
-                .is_some_and(|s| s.outcome == Outcome::Open);
-            if let (true, Some(i)) = (open, rank(pair[0].stage)) {
-                stays[i].push(pair[1].at - pair[0].at);
             }
         }
     }
@@ -405,20 +408,20 @@ pub fn forecast(data: &Dataset, scope: &Scope) -> Vec<ForecastMonth> {
         });
         m = add_months(m, 1);
     }
+    let (first, count) = (months.first().map(|f| f.month), months.len());
+    // Month number since the first month of the period: arithmetic, not a search.
     let index = |d: NaiveDate| {
-        (d >= scope.start && d <= scope.end)
-            .then(|| {
-                months
-                    .iter()
-                    .position(|f| f.month.year() == d.year() && f.month.month() == d.month())
-            })
-            .flatten()
+        let first = first?;
+        if d < scope.start || d > scope.end {
+            return None;
+        }
+        let i = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
+        usize::try_from(i).ok().filter(|i| *i < count)
     };
     let Some(set) = data.set(DEALS) else {
         return months;
     };
     let stages = stage_index(data);
-    let mut hits: Vec<(usize, Slot, Outcome)> = Vec::new();
     for (slot, r) in set.iter().filter(|(_, r)| scope.owns(r)) {
         let o = outcome(&stages, r);
         let day = match o {
@@ -426,20 +429,17 @@ pub fn forecast(data: &Dataset, scope: &Scope) -> Vec<ForecastMonth> {
             Outcome::Won => scope.local(closed_at(r)),
             Outcome::Lost => None,
         };
-        if let Some(i) = day.and_then(index) {
-            hits.push((i, slot, o));
-        }
-    }
-    for (i, slot, o) in hits {
-        let Some(r) = set.at(slot) else { continue };
-        let a = scope.in_base(r);
+        let Some(i) = day.and_then(index) else {
+            continue;
+        };
+        let (a, p) = (scope.in_base(r), probability(r));
         let f = &mut months[i];
         f.records.push(slot);
         f.best_case.add(&a, Decimal::ONE);
         if o == Outcome::Won {
             f.committed.add(&a, Decimal::ONE);
         } else {
-            f.weighted.add(&a, weight(probability(r)));
+            f.weighted.add(&a, weight(p));
         }
     }
     months
@@ -459,12 +459,21 @@ pub struct ActivityRow {
 /// Calls, emails, meetings and tasks completed in the period, per assignee (most
 /// active first).
 pub fn activity_report(data: &Dataset, scope: &Scope) -> Vec<ActivityRow> {
-    let mut rows: BTreeMap<&str, ActivityRow> = BTreeMap::new();
+    // A handful of users: a list beats a map, and the period bounds are worked out once.
+    let mut rows: Vec<ActivityRow> = Vec::new();
     let Some(set) = data.set(ACTIVITIES) else {
         return Vec::new();
     };
+    let (from, to) = scope.bounds();
     for (slot, r) in set.iter() {
         if !matches!(r.get("done"), Some(Value::Bool(true))) {
+            continue;
+        }
+        let done = match r.get("done_at") {
+            Some(Value::DateTime(t)) => t.timestamp_millis(),
+            _ => r.updated_at,
+        };
+        if done < from || done >= to {
             continue;
         }
         let Some(kind) = (match r.get("kind") {
@@ -473,23 +482,25 @@ pub fn activity_report(data: &Dataset, scope: &Scope) -> Vec<ActivityRow> {
         }) else {
             continue;
         };
-        let done = match r.get("done_at") {
-            Some(Value::DateTime(t)) => t.timestamp_millis(),
-            _ => r.updated_at,
-        };
         let Some(user) = assignee(r) else { continue };
-        if scope.owner.is_some_and(|o| o != user) || !scope.contains_time(done) {
+        if scope.owner.is_some_and(|o| o != user) {
             continue;
         }
-        let row = rows.entry(user).or_insert_with(|| ActivityRow {
-            user: user.to_string(),
-            counts: [0; 4],
-            records: Vec::new(),
-        });
-        row.counts[kind] += 1;
-        row.records.push(slot);
+        let i = match rows.iter().position(|x| x.user == user) {
+            Some(i) => i,
+            None => {
+                rows.push(ActivityRow {
+                    user: user.to_string(),
+                    counts: [0; 4],
+                    records: Vec::new(),
+                });
+                rows.len() - 1
+            }
+        };
+        rows[i].counts[kind] += 1;
+        rows[i].records.push(slot);
     }
-    let mut out: Vec<ActivityRow> = rows.into_values().collect();
+    let mut out = rows;
     out.sort_by(|a, b| {
         b.records
             .len()

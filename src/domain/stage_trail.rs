@@ -33,6 +33,33 @@ pub fn append(trail: Option<&str>, stage: &str, at: Timestamp) -> String {
     }
 }
 
+/// The stages a deal went through, one by one without collecting them (malformed
+/// parts are skipped); like `steps`, a deal without a trail entered its current stage
+/// when it was created.
+pub fn steps_iter(deal: &Record) -> impl Iterator<Item = Step<'_>> {
+    let text = match deal.get(TRAIL) {
+        Some(Value::Text(t)) if !t.trim().is_empty() => Some(t.as_str()),
+        _ => None,
+    };
+    let fallback = match (text, deal.get("stage")) {
+        (None, Some(Value::Ref(stage))) => Some(Step {
+            stage,
+            at: deal.created_at,
+        }),
+        _ => None,
+    };
+    text.into_iter()
+        .flat_map(str::split_ascii_whitespace)
+        .filter_map(|part| {
+            let (stage, at) = part.rsplit_once('@')?;
+            Some(Step {
+                stage,
+                at: at.parse().ok()?,
+            })
+        })
+        .chain(fallback)
+}
+
 /// The stages a deal went through. A deal saved before trails were kept counts as
 /// having entered its current stage when it was created.
 pub fn steps(deal: &Record) -> Vec<Step<'_>> {
