@@ -36,7 +36,9 @@ pub fn activities() -> ModuleDef {
             .default_value(Value::Text("task".into())),
             FieldDef::new("due", FieldKind::DateTime).in_list(),
             FieldDef::new("done", FieldKind::Checkbox).in_list(),
-            FieldDef::new("done_at", FieldKind::DateTime).system(),
+            FieldDef::new("done_at", FieldKind::DateTime)
+                .system()
+                .indexed(),
             FieldDef::new("assignee", FieldKind::User),
             picklist("priority", "priority", &["low", "medium", "high"]),
             picklist(

@@ -153,6 +153,9 @@ pub struct FieldDef {
     /// on the record page, never edited in a form.
     #[serde(default)]
     pub system: bool,
+    /// A date kept in a time index, so a period is read without a scan (dashboards).
+    #[serde(default)]
+    pub indexed: bool,
 }
 
 impl FieldDef {
@@ -170,6 +173,7 @@ impl FieldDef {
             searchable: false,
             section: "main".to_string(),
             system: false,
+            indexed: false,
         }
     }
 
@@ -182,6 +186,11 @@ impl FieldDef {
                 within: None,
             },
         )
+    }
+
+    pub fn indexed(mut self) -> Self {
+        self.indexed = true;
+        self
     }
 
     pub fn system(mut self) -> Self {

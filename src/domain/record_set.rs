@@ -2,7 +2,7 @@
 //! uniqueness fast at 100,000 records. Storage fills it once at start and keeps it in
 //! step after every committed write.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::duplicates::DuplicateIndex;
 use super::field::FieldKind;
@@ -30,6 +30,31 @@ pub struct RecordSet {
     /// Lookup field -> linked record id -> slots linking to it: related lists,
     /// timelines and deletes find what points at a record without a scan.
     links: HashMap<String, HashMap<String, Vec<Slot>>>,
+    /// `created_at` and every `indexed` date field -> (milliseconds, slot): a period
+    /// of a big module is read as a range, not a scan.
+    times: HashMap<String, BTreeSet<(i64, Slot)>>,
+}
+
+/// The pseudo-field of the time index holding each record's creation time.
+pub const CREATED_AT: &str = "created_at";
+
+/// A record's entries in the time index: its creation time and its indexed dates (a
+/// date counts from its UTC midnight).
+fn time_keys<'a>(module: &'a ModuleDef, record: &Record) -> Vec<(&'a str, i64)> {
+    let mut out = vec![(CREATED_AT, record.created_at)];
+    for f in module.fields.iter().filter(|f| f.indexed) {
+        match record.get(&f.key) {
+            Some(Value::DateTime(t)) => out.push((&f.key, t.timestamp_millis())),
+            Some(Value::Date(d)) => out.push((
+                &f.key,
+                d.and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    .timestamp_millis(),
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 impl RecordSet {
@@ -44,7 +69,32 @@ impl RecordSet {
             by_id: HashMap::new(),
             search: SearchIndex::default(),
             unique: HashMap::new(),
+            times: HashMap::new(),
         }
+    }
+
+    /// Slots whose `field` (`created_at` or an indexed date) falls in [from, to), in
+    /// milliseconds, oldest first.
+    pub fn in_time_range(
+        &self,
+        field: &str,
+        from: i64,
+        to: i64,
+    ) -> impl Iterator<Item = Slot> + '_ {
+        self.times
+            .get(field)
+            .filter(|_| from < to)
+            .into_iter()
+            .flat_map(move |t| t.range((from, 0)..(to, 0)))
+            .map(|(_, slot)| *slot)
+    }
+
+    /// Slots whose lookup `field` points at `target`.
+    pub fn linking_slots(&self, field: &str, target: &str) -> &[Slot] {
+        self.links
+            .get(field)
+            .and_then(|m| m.get(target))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn len(&self) -> usize {
@@ -128,6 +178,12 @@ impl RecordSet {
                     .push(slot);
             }
         }
+        for (field, t) in time_keys(&self.module, &record) {
+            self.times
+                .entry(field.to_string())
+                .or_default()
+                .insert((t, slot));
+        }
         self.slots[slot as usize] = Some(record);
     }
 
@@ -165,6 +221,11 @@ impl RecordSet {
             return;
         };
         self.search.remove(slot, &record_tokens(&self.module, old));
+        for (field, t) in time_keys(&self.module, old) {
+            if let Some(set) = self.times.get_mut(field) {
+                set.remove(&(t, slot));
+            }
+        }
         for field in &self.module.fields {
             if let (FieldKind::Lookup { .. }, Some(Value::Ref(target))) =
                 (&field.kind, old.get(&field.key))
@@ -396,6 +457,44 @@ mod tests {
         assert!(set.search("acme").is_empty());
         assert_eq!(set.search("glob").len(), 1);
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn the_time_index_follows_every_change() {
+        use crate::domain::sales_modules::DEALS;
+        let day = 86_400_000;
+        let deal = |id: &str, created: i64, close: Option<&str>| {
+            let mut values: BTreeMap<String, Value> =
+                [("title".to_string(), Value::Text(id.into()))].into();
+            if let Some(c) = close {
+                let d = chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d").unwrap();
+                values.insert("expected_close".into(), Value::Date(d));
+            }
+            Record::new(id.into(), DEALS, created, None, values)
+        };
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(deal("a", 10 * day, Some("1970-01-05")));
+        ds.upsert(deal("b", 20 * day, Some("1970-01-20")));
+        ds.upsert(deal("c", 30 * day, None));
+        let ids = |ds: &Dataset, field: &str, from: i64, to: i64| -> Vec<String> {
+            let set = ds.set(DEALS).unwrap();
+            set.in_time_range(field, from, to)
+                .map(|s| set.at(s).unwrap().id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&ds, CREATED_AT, 10 * day, 30 * day), ["a", "b"]);
+        // 5 January 1970 is day 4 since the epoch.
+        assert_eq!(ids(&ds, "expected_close", 4 * day, 5 * day), ["a"]);
+        // Moving a date moves its entry; removing a record drops it.
+        ds.upsert(deal("a", 10 * day, Some("1970-01-25")));
+        assert!(ids(&ds, "expected_close", 4 * day, 5 * day).is_empty());
+        assert_eq!(ids(&ds, "expected_close", 0, 40 * day), ["b", "a"]);
+        ds.remove(DEALS, "b");
+        assert_eq!(ids(&ds, "expected_close", 0, 40 * day), ["a"]);
+        assert_eq!(ids(&ds, CREATED_AT, 0, 100 * day), ["a", "c"]);
+        // Fields that are not indexed, and empty ranges, give nothing.
+        assert!(ids(&ds, "title", 0, i64::MAX).is_empty());
+        assert!(ids(&ds, CREATED_AT, 50 * day, 0).is_empty());
     }
 
     #[test]

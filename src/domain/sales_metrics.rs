@@ -19,13 +19,15 @@ use super::lead_module::LEADS;
 use super::pipeline::{ExchangeRates, Outcome};
 use super::pipeline_records::outcome_of;
 use super::record::{Record, Timestamp};
-use super::record_set::Dataset;
+use super::record_set::{Dataset, CREATED_AT};
 use super::sales_modules::{DEALS, STAGES};
 use super::search::Slot;
 use super::stage_trail::{steps, steps_iter as trail_steps};
 use super::value::{Money, Value};
 
 const DAY_MS: f64 = 86_400_000.0;
+const CLOSED_AT: &str = "closed_at";
+const EXPECTED_CLOSE: &str = "expected_close";
 
 /// The period and people a dashboard looks at.
 #[derive(Clone, Debug)]
@@ -82,10 +84,14 @@ impl Scope<'_> {
         (midnight(self.start), midnight(self.end + Duration::days(1)))
     }
 
-    // Plain arithmetic: it runs once per record of a big module.
-    fn contains_time(&self, t: Timestamp) -> bool {
-        let (from, to) = self.bounds();
-        t >= from && t < to
+    /// The period's dates as the date index keeps them (from UTC midnights).
+    fn date_bounds(&self) -> (Timestamp, Timestamp) {
+        let midnight = |d: NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp_millis()
+        };
+        (midnight(self.start), midnight(self.end + Duration::days(1)))
     }
 
     fn owns(&self, r: &Record) -> bool {
@@ -246,23 +252,34 @@ pub fn kpis(data: &Dataset, scope: &Scope) -> Kpis {
     let stages = stage_index(data);
     let mut won_with_amount = 0usize;
     let mut cycle_total = 0.0;
-    for (slot, r) in set.iter().filter(|(_, r)| scope.owns(r)) {
-        let a = scope.in_base(r);
+    // Open now: the deals at each open stage, through the link index.
+    for (stage, _) in stages.0.iter().filter(|(_, s)| s.outcome == Outcome::Open) {
+        for &slot in set.linking_slots("stage", stage) {
+            let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
+                continue;
+            };
+            let a = scope.in_base(r);
+            k.open.push(slot);
+            k.open_value.add(&a, Decimal::ONE);
+            k.weighted.add(&a, weight(probability(r)));
+        }
+    }
+    // Closed in the period: a range of the close-time index.
+    let (from, to) = scope.bounds();
+    for slot in set.in_time_range(CLOSED_AT, from, to) {
+        let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
+            continue;
+        };
         match outcome(&stages, r) {
-            Outcome::Open => {
-                k.open.push(slot);
-                k.open_value.add(&a, Decimal::ONE);
-                k.weighted.add(&a, weight(probability(r)));
-            }
-            Outcome::Won if scope.contains_time(closed_at(r)) => {
+            Outcome::Won => {
                 k.won.push(slot);
-                if k.won_value.add(&a, Decimal::ONE).is_some() {
+                if k.won_value.add(&scope.in_base(r), Decimal::ONE).is_some() {
                     won_with_amount += 1;
                 }
                 cycle_total += (closed_at(r) - r.created_at).max(0) as f64 / DAY_MS;
             }
-            Outcome::Lost if scope.contains_time(closed_at(r)) => k.lost.push(slot),
-            _ => {}
+            Outcome::Lost => k.lost.push(slot),
+            Outcome::Open => {}
         }
     }
     let closed = k.won.len() + k.lost.len();
@@ -325,15 +342,10 @@ pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> 
         .iter()
         .map(|(_, s)| s.outcome == Outcome::Open)
         .collect();
-    let created_in = |t: Timestamp| {
-        let (from, to) = scope.bounds();
-        t >= from && t < to
-    };
-    for (slot, r) in set.iter() {
-        if !created_in(r.created_at)
-            || !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == pipeline)
-            || !scope.owns(r)
-        {
+    let (from, to) = scope.bounds();
+    for slot in set.in_time_range(CREATED_AT, from, to) {
+        let Some(r) = set.at(slot) else { continue };
+        if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == pipeline) || !scope.owns(r) {
             continue;
         }
         // One walk over the trail, without collecting it: this runs per deal.
@@ -422,12 +434,23 @@ pub fn forecast(data: &Dataset, scope: &Scope) -> Vec<ForecastMonth> {
         return months;
     };
     let stages = stage_index(data);
-    for (slot, r) in set.iter().filter(|(_, r)| scope.owns(r)) {
+    // Open deals by expected close and won deals by close time: two index ranges.
+    let (dfrom, dto) = scope.date_bounds();
+    let (from, to) = scope.bounds();
+    let expected = set
+        .in_time_range(EXPECTED_CLOSE, dfrom, dto)
+        .map(|s| (s, true));
+    let closed = set.in_time_range(CLOSED_AT, from, to).map(|s| (s, false));
+    for (slot, by_expected) in expected.chain(closed) {
+        let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
+            continue;
+        };
         let o = outcome(&stages, r);
-        let day = match o {
-            Outcome::Open => expected_close(r),
-            Outcome::Won => scope.local(closed_at(r)),
-            Outcome::Lost => None,
+        // Each deal from one range only: open ones by expected close, won by close.
+        let day = match (o, by_expected) {
+            (Outcome::Open, true) => expected_close(r),
+            (Outcome::Won, false) => scope.local(closed_at(r)),
+            _ => None,
         };
         let Some(i) = day.and_then(index) else {
             continue;
@@ -465,15 +488,10 @@ pub fn activity_report(data: &Dataset, scope: &Scope) -> Vec<ActivityRow> {
         return Vec::new();
     };
     let (from, to) = scope.bounds();
-    for (slot, r) in set.iter() {
+    // Done in the period: a range of the done-time index.
+    for slot in set.in_time_range("done_at", from, to) {
+        let Some(r) = set.at(slot) else { continue };
         if !matches!(r.get("done"), Some(Value::Bool(true))) {
-            continue;
-        }
-        let done = match r.get("done_at") {
-            Some(Value::DateTime(t)) => t.timestamp_millis(),
-            _ => r.updated_at,
-        };
-        if done < from || done >= to {
             continue;
         }
         let Some(kind) = (match r.get("kind") {
@@ -537,10 +555,11 @@ pub fn lead_figures(data: &Dataset, scope: &Scope) -> LeadFigures {
     };
     let stages = stage_index(data);
     let mut sources: BTreeMap<Option<String>, SourceRow> = BTreeMap::new();
-    for (slot, r) in set.iter() {
-        if !scope.owns(r) || !scope.contains_time(r.created_at) {
+    let (from, to) = scope.bounds();
+    for slot in set.in_time_range(CREATED_AT, from, to) {
+        let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
             continue;
-        }
+        };
         let source = match r.get("source") {
             Some(Value::Text(s)) => Some(s.clone()),
             _ => None,
@@ -621,11 +640,10 @@ pub fn quotas(data: &Dataset, scope: &Scope) -> Vec<QuotaRow> {
         };
         let mut won = Sum::default();
         let mut list = Vec::new();
-        for (ds, d) in deals.iter() {
-            if d.owner.as_deref() == Some(user.as_str())
-                && outcome(&stages, d) == Outcome::Won
-                && own.contains_time(closed_at(d))
-            {
+        let (from, to) = own.bounds();
+        for ds in deals.in_time_range(CLOSED_AT, from, to) {
+            let Some(d) = deals.at(ds) else { continue };
+            if d.owner.as_deref() == Some(user.as_str()) && outcome(&stages, d) == Outcome::Won {
                 won.add(&own.in_base(d), Decimal::ONE);
                 list.push(ds);
             }

@@ -43,7 +43,9 @@ pub fn deals() -> ModuleDef {
             .required()
             .in_list(),
             FieldDef::new("probability", FieldKind::Percent).help("help.probability"),
-            FieldDef::new("expected_close", FieldKind::Date).in_list(),
+            FieldDef::new("expected_close", FieldKind::Date)
+                .in_list()
+                .indexed(),
             FieldDef::lookup("company", COMPANIES)
                 .in_list()
                 .searchable(),
@@ -55,7 +57,8 @@ pub fn deals() -> ModuleDef {
                 .help("help.loss_reason"),
             FieldDef::new("closed_at", FieldKind::DateTime)
                 .section("outcome")
-                .system(),
+                .system()
+                .indexed(),
             FieldDef::new(
                 super::stage_trail::TRAIL,
                 FieldKind::Trail {

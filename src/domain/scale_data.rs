@@ -110,8 +110,12 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
     data
 }
 
-/// The rates (EUR into USD) and the year around `now` the benchmark's dashboard uses.
-pub fn scale_scope_parts(now: Timestamp) -> (ExchangeRates, NaiveDate, NaiveDate) {
+/// The rates (EUR into USD) and the period of `kind` around `now` the benchmark's
+/// dashboard uses.
+pub fn scale_scope_parts(
+    now: Timestamp,
+    kind: PeriodKind,
+) -> (ExchangeRates, NaiveDate, NaiveDate) {
     let rates = ExchangeRates {
         base: "USD".into(),
         rates: [("EUR".to_string(), rust_decimal::Decimal::new(108, 2))].into(),
@@ -121,7 +125,7 @@ pub fn scale_scope_parts(now: Timestamp) -> (ExchangeRates, NaiveDate, NaiveDate
         .single()
         .map(|t| t.date_naive())
         .unwrap_or_default();
-    let (start, end) = period_around(PeriodKind::Year, today);
+    let (start, end) = period_around(kind, today);
     (rates, start, end)
 }
 
@@ -136,45 +140,42 @@ mod tests {
     fn profile_the_dashboard() {
         let now = 1_790_000_000_000;
         let data = scale_dataset(100_000, 500_000, now);
-        let (rates, start, end) = scale_scope_parts(now);
-        let scope = Scope {
-            start,
-            end,
-            owner: None,
-            now,
-            utc_offset_minutes: 0,
-            rates: &rates,
-        };
-        let time = |name: &str, f: &dyn Fn()| {
-            let t0 = std::time::Instant::now();
-            for _ in 0..5 {
-                f();
-            }
-            println!(
-                "{name}: {:.1} ms",
-                t0.elapsed().as_secs_f64() * 1000.0 / 5.0
-            );
-        };
-        time("kpis", &|| drop(std::hint::black_box(kpis(&data, &scope))));
-        time("funnel", &|| {
-            drop(std::hint::black_box(funnel(
-                &data,
-                &scope,
-                "pipeline-new_business",
-            )))
-        });
-        time("forecast", &|| {
-            drop(std::hint::black_box(forecast(&data, &scope)))
-        });
-        time("activities", &|| {
-            drop(std::hint::black_box(activity_report(&data, &scope)))
-        });
-        time("leads", &|| {
-            drop(std::hint::black_box(lead_figures(&data, &scope)))
-        });
-        time("quotas", &|| {
-            drop(std::hint::black_box(quotas(&data, &scope)))
-        });
+        for kind in [PeriodKind::Quarter, PeriodKind::Year] {
+            let (rates, start, end) = scale_scope_parts(now, kind);
+            let scope = Scope {
+                start,
+                end,
+                owner: None,
+                now,
+                utc_offset_minutes: 0,
+                rates: &rates,
+            };
+            let time = |name: &str, f: &dyn Fn()| {
+                let t0 = std::time::Instant::now();
+                for _ in 0..5 {
+                    f();
+                }
+                let ms = t0.elapsed().as_secs_f64() * 1000.0 / 5.0;
+                println!("{kind:?} {name}: {ms:.1} ms");
+            };
+            let p = "pipeline-new_business";
+            time("kpis", &|| drop(std::hint::black_box(kpis(&data, &scope))));
+            time("funnel", &|| {
+                drop(std::hint::black_box(funnel(&data, &scope, p)))
+            });
+            time("forecast", &|| {
+                drop(std::hint::black_box(forecast(&data, &scope)))
+            });
+            time("activities", &|| {
+                drop(std::hint::black_box(activity_report(&data, &scope)))
+            });
+            time("leads", &|| {
+                drop(std::hint::black_box(lead_figures(&data, &scope)))
+            });
+            time("quotas", &|| {
+                drop(std::hint::black_box(quotas(&data, &scope)))
+            });
+        }
     }
 
     #[test]

@@ -91,15 +91,21 @@ pub fn bench_wasm_memory() -> f64 {
 }
 
 /// Times the whole sales dashboard's recomputation `runs` times over
-/// `scale_dataset(deals, activities)`; returns the milliseconds of each run. Building
-/// the data is not timed.
+/// `scale_dataset(deals, activities)`, for the default period (this quarter) or,
+/// with `year`, this year; returns the milliseconds of each run. Building the data
+/// is not timed.
 #[wasm_bindgen]
-pub fn bench_dashboard(deals: u32, activities: u32, runs: u32) -> Vec<f64> {
+pub fn bench_dashboard(deals: u32, activities: u32, runs: u32, year: bool) -> Vec<f64> {
     use crate::domain::sales_metrics::sales_dashboard;
     use crate::domain::scale_data::{scale_dataset, scale_scope_parts};
     let now = js_sys::Date::now() as i64;
     let data = scale_dataset(deals, activities, now);
-    let (rates, start, end) = scale_scope_parts(now);
+    let kind = if year {
+        crate::domain::sales_metrics::PeriodKind::Year
+    } else {
+        crate::domain::sales_metrics::PeriodKind::Quarter
+    };
+    let (rates, start, end) = scale_scope_parts(now, kind);
     let scope = crate::domain::sales_metrics::Scope {
         start,
         end,

@@ -208,9 +208,12 @@ if (!ONLY || ONLY.includes('app')) {
 // memory (as the app holds them after loading), timed inside wasm per recomputation.
 if (!ONLY || ONLY.includes('dashboard')) {
   const { context, page } = await newPage(browser, server.url);
-  const times = await page.evaluate((runs) => window.wasmBindings.bench_dashboard(100000, 500000, runs), RUNS + 1);
+  // The default dashboard (this quarter, everyone); then the same for a whole year.
+  const times = await page.evaluate((runs) => window.wasmBindings.bench_dashboard(100000, 500000, runs, false), RUNS + 1);
+  const year = await page.evaluate((runs) => window.wasmBindings.bench_dashboard(100000, 500000, runs, true), RUNS);
   // The first run also warms the allocator; the figure is the runs after it.
-  record('sales dashboard recompute (100,000 deals, 500,000 activities, in memory)', 'ms', Array.from(times).slice(1), '≤ 100', { first_run_ms: times[0] });
+  record('default sales dashboard recompute (this quarter; 100,000 deals, 500,000 activities in memory)', 'ms', Array.from(times).slice(1), '≤ 100', { first_run_ms: times[0] });
+  record('the same dashboard for this year', 'ms', Array.from(year), '', {});
   await context.close();
 }
 
