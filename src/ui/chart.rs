@@ -443,6 +443,7 @@ fn round(
 fn funnel(
     data: &ChartData,
     format: Callback<f64, String>,
+    percent: Option<Callback<f64, String>>,
     marks: Marks,
 ) -> (String, impl IntoView) {
     let (step, gap) = (40.0, 6.0);
@@ -456,7 +457,13 @@ fn funnel(
             let top = c as f64 * (step + gap) + gap;
             let text = format.run(values[c]);
             let shown = match percents[c] {
-                Some(p) => format!("{} — {text} ({}%)", data.categories[c], p.round()),
+                Some(p) => {
+                    let share = match percent {
+                        Some(f) => f.run(p.round()),
+                        None => format!("{}%", p.round()),
+                    };
+                    format!("{} — {text} ({share})", data.categories[c])
+                }
                 None => format!("{} — {text}", data.categories[c]),
             };
             let shape = view! {
@@ -507,6 +514,9 @@ pub fn Chart(
     #[prop(into)] table_caption: String,
     #[prop(into)] empty_text: String,
     #[prop(optional, into)] table_toggle_label: Option<String>,
+    /// Formats a funnel step's share of the first (0–100) in the user's locale.
+    #[prop(optional, into)]
+    percent: Option<Callback<f64, String>>,
 ) -> impl IntoView {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let title_id = format!("chart-{id}-title");
@@ -531,7 +541,7 @@ pub fn Chart(
             (v, b.into_any())
         }
         ChartKind::Funnel => {
-            let (v, b) = funnel(&data, format, marks);
+            let (v, b) = funnel(&data, format, percent, marks);
             (v, b.into_any())
         }
         _ => {

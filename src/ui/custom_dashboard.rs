@@ -516,6 +516,7 @@ fn widget_body(
                     kind=kind
                     data=chart
                     format=fmt
+                    percent=Callback::new(move |p: f64| super::format::percent(l, p))
                     rtl=l.is_rtl()
                     on_select=select
                     table_caption=widget.title.clone()

@@ -466,6 +466,7 @@ fn Funnel(f: SalesDashboard) -> impl IntoView {
                 kind=ChartKind::Funnel
                 data=data
                 format=count_format(l)
+                percent=Callback::new(move |p: f64| percent(l, p))
                 rtl=l.is_rtl()
                 on_select=select
                 table_caption=t(l, "dash.funnel")
