@@ -607,3 +607,63 @@ async fn an_import_is_written_whole_or_not_at_all() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// A custom dashboard's layout is stored in IndexedDB with its record, comes back
+/// after reopening, and travels in the JSON backup.
+#[wasm_bindgen_test]
+async fn a_dashboard_layout_survives_reopening_and_the_backup() {
+    use crm::domain::analytics_modules::{DASHBOARDS, DEFINITION};
+    use crm::domain::chart_scale::ChartKind;
+    use crm::domain::dashboard_layout::{Display, Layout, Widget};
+    use crm::domain::report::{FilterGroup, Grouping, Measure, ReportKind, ReportSpec};
+    use crm::domain::standard_modules::standard_schema;
+
+    let mut layout = Layout::default();
+    layout.add(Widget {
+        id: "w1".into(),
+        title: "Deals by stage".into(),
+        display: Display::Chart(ChartKind::StackedBar),
+        spec: ReportSpec {
+            module: "deals".into(),
+            columns: vec![],
+            filter: FilterGroup::default(),
+            sort: None,
+            kind: ReportKind::Matrix {
+                rows: Grouping::Field("stage".into()),
+                cols: Grouping::Owner,
+            },
+            measure: Measure::Sum("amount".into()),
+        },
+        width: 2,
+    });
+    let values: BTreeMap<String, Value> = [
+        ("name".to_string(), Value::Text("Team view".into())),
+        (DEFINITION.to_string(), Value::Text(layout.to_json())),
+    ]
+    .into();
+    let dashboard = Record::new(
+        "dash-1".into(),
+        DASHBOARDS,
+        5_000,
+        Some("local-user".into()),
+        values,
+    );
+
+    let name = fresh_name("dashboard");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    db.commit(&inserts(vec![dashboard.clone()])).await.unwrap();
+    db.close();
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let loaded = db.load_all().await.unwrap();
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+    assert_eq!(loaded, vec![dashboard.clone()]);
+
+    let text = crm::domain::backup::export(&[&loaded[0]], &[], "2026-11-25T00:00:00Z");
+    let parsed = crm::domain::backup::parse(&text, &standard_schema()).unwrap();
+    let restored = &parsed.records[0];
+    let Some(Value::Text(json)) = restored.get(DEFINITION) else {
+        panic!("the layout is missing from the backup");
+    };
+    assert_eq!(Layout::parse(json).unwrap(), layout);
+}
