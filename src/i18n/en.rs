@@ -833,4 +833,5 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("report.err.cannot_group", "The report cannot run: it cannot be grouped by “{field}”."),
     ("option.operator.on_or_after", "on or after"),
     ("option.operator.on_or_before", "on or before"),
+    ("dash.reversed", "The end date is before the start date: showing the start day only. Change one of them."),
 ];

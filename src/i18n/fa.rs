@@ -833,4 +833,5 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("report.err.cannot_group", "گزارش اجرا نمی‌شود: نمی‌توان آن را بر پایهٔ «{field}» گروه‌بندی کرد."),
     ("option.operator.on_or_after", "در یا پس از"),
     ("option.operator.on_or_before", "در یا پیش از"),
+    ("dash.reversed", "تاریخ پایان پیش از تاریخ شروع است: تنها روز شروع نشان داده می‌شود. یکی از آن‌ها را تغییر دهید."),
 ];

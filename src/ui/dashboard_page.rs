@@ -73,6 +73,14 @@ impl DashboardScope {
         period_around(kind, today)
     }
 
+    /// Custom dates whose end comes before their start (the figures then cover the
+    /// start day alone, and the page says so).
+    pub fn reversed(&self) -> bool {
+        let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        self.period == "custom"
+            && matches!((parse(&self.from), parse(&self.to)), (Some(a), Some(b)) if b < a)
+    }
+
     /// The pipeline the funnel shows: the chosen one if it still exists, else the first.
     pub fn pipeline(&self, st: AppState) -> String {
         st.data.with(|d| {
@@ -226,6 +234,11 @@ pub fn SalesDashboardView() -> impl IntoView {
                 </div>
                 <p class="muted dash-range">{period_text}</p>
             </div>
+            {move || {
+                settings
+                    .with(DashboardScope::reversed)
+                    .then(|| view! { <p role="alert" class="notice notice-error">{tk("dash.reversed")}</p> })
+            }}
             {move || figures.with(|f| view! { <Kpis f=f.clone() /> })}
             <div class="dash-grid">
                 {move || {

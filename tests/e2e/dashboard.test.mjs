@@ -31,8 +31,13 @@ test('dashboard figures match the sample deals and open the records they count',
 
     // All time, everyone: open + won + lost must be every deal there is.
     await page.getByLabel('Period').selectOption({ label: 'Custom dates' });
+    // Dates the wrong way round are named as such.
+    await page.getByLabel('From', { exact: true }).fill('2026-05-01');
+    await page.getByLabel('To', { exact: true }).fill('2026-04-01');
+    await page.getByRole('alert').filter({ hasText: 'The end date is before the start date' }).waitFor();
     await page.getByLabel('From', { exact: true }).fill('2000-01-01');
     await page.getByLabel('To', { exact: true }).fill('2100-12-31');
+    await page.getByRole('alert').filter({ hasText: 'The end date is before the start date' }).waitFor({ state: 'detached' });
     await page.getByText(/2000.*2100/).first().waitFor();
     const won = await kpiValue(page, 'Deals won');
     const lost = await kpiValue(page, 'Deals lost');
