@@ -667,3 +667,24 @@ async fn a_dashboard_layout_survives_reopening_and_the_backup() {
     };
     assert_eq!(Layout::parse(json).unwrap(), layout);
 }
+
+/// Reading one module through the module index gives exactly that module's records
+/// (the app shows a list from it before reading the rest).
+#[wasm_bindgen_test]
+async fn one_module_is_read_through_the_module_index() {
+    let name = fresh_name("module");
+    let records = sample_records(1_700_000_000_000);
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    db.commit(&inserts(records.clone())).await.unwrap();
+    let companies = db.load_module("companies").await.unwrap();
+    let expected: Vec<Record> = records
+        .iter()
+        .filter(|r| r.module == "companies")
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(sorted(companies), sorted(expected));
+    assert!(db.load_module("no_such_module").await.unwrap().is_empty());
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -834,4 +834,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("option.operator.on_or_after", "on or after"),
     ("option.operator.on_or_before", "on or before"),
     ("dash.reversed", "The end date is before the start date: showing the start day only. Change one of them."),
+    ("app.loading_rest", "Reading the rest of your records… Saving waits until they are in."),
+    ("app.loading_short", "Still reading…"),
 ];

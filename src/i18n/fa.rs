@@ -834,4 +834,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("option.operator.on_or_after", "در یا پس از"),
     ("option.operator.on_or_before", "در یا پیش از"),
     ("dash.reversed", "تاریخ پایان پیش از تاریخ شروع است: تنها روز شروع نشان داده می‌شود. یکی از آن‌ها را تغییر دهید."),
+    ("app.loading_rest", "در حال خواندن باقی رکوردها… ذخیره تا پایان آن صبر می‌کند."),
+    ("app.loading_short", "هنوز در حال خواندن…"),
 ];

@@ -10,7 +10,7 @@ use super::codec::{
     decode_change, decode_record, doc_text, encode_change, encode_record, encode_record_doc,
 };
 use super::error::{Context, StorageError};
-use super::schema::{self, BY_RECORD, CHANGES, DB_NAME, DB_VERSION, META, RECORDS};
+use super::schema::{self, BY_MODULE, BY_RECORD, CHANGES, DB_NAME, DB_VERSION, META, RECORDS};
 use crate::domain::migrate::{migrate_record, MigrateError, DATA_VERSION};
 use crate::domain::record::ChangeEntry;
 use crate::domain::Record;
@@ -128,6 +128,18 @@ impl Db {
         }
         .await;
         finish(tx, result, op).await
+    }
+
+    /// The stored records of one module, read through the module index in one request.
+    pub async fn load_module(&self, module: &str) -> Result<Vec<Record>, StorageError> {
+        let op = "storage.op.load";
+        let tx = self.tx(&[RECORDS], TransactionMode::ReadOnly)?;
+        let index = tx.store(RECORDS).during(op)?.index(BY_MODULE).during(op)?;
+        let entries = index
+            .get_all(Some(only(module, op)?), None)
+            .await
+            .during(op)?;
+        entries.iter().map(decode_record).collect()
     }
 
     /// Every stored record of every module, read in one request.

@@ -116,6 +116,11 @@ pub fn App() -> impl IntoView {
             <LanguagePicker />
         </header>
         <NoticeBar />
+        {move || {
+            st.loading_rest
+                .get()
+                .then(|| view! { <p class="loading-rest" role="status">{tk("app.loading_rest")}</p> })
+        }}
         <main id="main" tabindex="-1">
             {move || match st.load.get() {
                 LoadState::Loading => {

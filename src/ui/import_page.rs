@@ -16,7 +16,7 @@ use super::download::download;
 use super::format::count;
 use super::notice::Notice;
 use super::route::{navigate, Route};
-use super::state::{new_id, now, tk, use_state};
+use super::state::{new_id, next_tick, now, tk, use_state};
 use crate::domain::csv_import::{
     guess_mapping, read_table, rejects_csv, DuplicatePolicy, ImportPlan, Importer, Table,
 };
@@ -30,16 +30,6 @@ const SHOWN_REJECTS: usize = 200;
 
 fn mapping_key(module: &str) -> String {
     format!("crm.import_mapping.{module}")
-}
-
-/// Lets the browser draw and handle input between chunks of work.
-async fn next_tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 #[derive(Clone, Default)]

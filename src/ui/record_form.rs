@@ -346,7 +346,13 @@ pub fn RecordForm(
                     <button type="submit" class="primary" disabled=move || st.busy.get()>
                         {move || {
                             let l = st.locale.get();
-                            if st.busy.get() { t(l, "form.saving") } else { t(l, "action.save") }
+                            if st.loading_rest.get() {
+                                t(l, "app.loading_short")
+                            } else if st.busy.get() {
+                                t(l, "form.saving")
+                            } else {
+                                t(l, "action.save")
+                            }
                         }}
                     </button>
                     <a class="button" href=cancel_href>

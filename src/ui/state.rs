@@ -32,6 +32,9 @@ pub struct AppState {
     pub load: RwSignal<LoadState>,
     /// True while a write is in flight: buttons that write are disabled meanwhile.
     pub busy: RwSignal<bool>,
+    /// True while the records of other modules are still being read after the
+    /// first page was shown (writes wait: `busy` is set meanwhile).
+    pub loading_rest: RwSignal<bool>,
     /// True while a form holds typed changes that are not saved: leaving asks first.
     pub unsaved: RwSignal<bool>,
     /// Who is using this browser: owns new records, "my deals", "my work".
@@ -52,6 +55,7 @@ impl AppState {
             notice: RwSignal::new(None),
             load: RwSignal::new(LoadState::Loading),
             busy: RwSignal::new(false),
+            loading_rest: RwSignal::new(false),
             unsaved: RwSignal::new(false),
             current_user: RwSignal::new(
                 LocalStorage::get(USER_KEY).unwrap_or_else(|_| LOCAL_USER.to_string()),
@@ -105,4 +109,14 @@ pub fn now() -> i64 {
 
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// Lets the browser draw and handle input between chunks of work.
+pub async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -74,6 +74,25 @@ async function firstRowsAfterReload(page, hash) {
   return page.evaluate(() => performance.now());
 }
 
+/** Waits until the app has read every module (it shows the list first). */
+async function allLoaded(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('crm:complete').length > 0 || performance.getEntriesByName('crm:indexed').length > 0 && !document.querySelector('.loading-rest'), null, { timeout: 300_000, polling: 50 });
+  return page.evaluate(() => performance.getEntriesByName('crm:complete')[0]?.startTime ?? performance.now());
+}
+
+/** The start-up phases the app marks (open, read + decode, index), in ms. */
+async function startPhases(page) {
+  return page.evaluate(() => {
+    const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+    return {
+      open_ms: at('crm:read') - at('crm:open'),
+      read_decode_ms: at('crm:decoded') - at('crm:read'),
+      index_ms: at('crm:indexed') - at('crm:decoded'),
+      before_open_ms: at('crm:open'),
+    };
+  });
+}
+
 const server = await startServer(DIST);
 const browser = await launchBrowser();
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
@@ -129,9 +148,17 @@ if (!ONLY || ONLY.includes('app')) {
   // The first open after a bulk write pays for IndexedDB's own compaction; reported apart.
   const firstMs = await firstRowsAfterReload(page, '#/m/contacts');
   record('first open after writing 320,000 records (not a cold start)', 'ms', [firstMs], '');
+  await allLoaded(page);
   const cold = [];
-  for (let r = 0; r < RUNS; r++) cold.push(await firstRowsAfterReload(page, '#/m/contacts'));
-  record('cold start to a usable contacts list (100k contacts, 20k deals, 200k activities)', 'ms', cold, '≤ 1000');
+  const complete = [];
+  let phases;
+  for (let r = 0; r < RUNS; r++) {
+    cold.push(await firstRowsAfterReload(page, '#/m/contacts'));
+    phases = await startPhases(page);
+    complete.push(await allLoaded(page));
+  }
+  record('cold start to a usable contacts list (100k contacts, 20k deals, 200k activities)', 'ms', cold, '≤ 1000', phases);
+  record('… and every other module read in the background (writes wait until then)', 'ms', complete, '');
 
   const sorts = [];
   for (let r = 0; r < RUNS; r++) {
