@@ -185,3 +185,71 @@ mod tests {
         assert_eq!(data.set(ACTIVITIES).unwrap().len(), 50);
     }
 }
+
+#[cfg(test)]
+mod load_profile {
+    use super::*;
+    use crate::domain::standard_modules::CONTACTS;
+
+    /// Where indexing 100,000 contacts goes: `cargo test --release --lib load_profile -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn profile_indexing_contacts() {
+        let contacts: Vec<Record> = (0..100_000u32)
+            .map(|i| {
+                let values: BTreeMap<String, Value> = [
+                    (
+                        "first_name".to_string(),
+                        Value::Text(format!("First{}", i % 977)),
+                    ),
+                    ("last_name".to_string(), Value::Text(format!("Last{i}"))),
+                    (
+                        "emails".to_string(),
+                        Value::List(vec![format!("p{i}@example.com")]),
+                    ),
+                    (
+                        "phones".to_string(),
+                        Value::List(vec![format!("+1 555 {i:07}")]),
+                    ),
+                    ("city".to_string(), Value::Text("Oslo".into())),
+                ]
+                .into();
+                Record::new(
+                    format!("c{i}"),
+                    CONTACTS,
+                    1_700_000_000_000 + i as i64,
+                    None,
+                    values,
+                )
+            })
+            .collect();
+        let t0 = std::time::Instant::now();
+        let mut data = Dataset::new(standard_schema());
+        for r in contacts.clone() {
+            data.upsert(r);
+        }
+        println!(
+            "upsert 100k contacts (all indexes): {:.0} ms",
+            t0.elapsed().as_secs_f64() * 1000.0
+        );
+        let t0 = std::time::Instant::now();
+        let mut tokens = 0;
+        let def = data.schema.module(CONTACTS).unwrap().clone();
+        for r in &contacts {
+            tokens += crate::domain::search::record_tokens(&def, r).len();
+        }
+        println!(
+            "search tokens alone: {:.0} ms ({tokens})",
+            t0.elapsed().as_secs_f64() * 1000.0
+        );
+        let t0 = std::time::Instant::now();
+        let mut d = crate::domain::duplicates::DuplicateIndex::new(&def);
+        for r in &contacts {
+            d.add(&r.id, &r.values);
+        }
+        println!(
+            "duplicate index alone: {:.0} ms",
+            t0.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}

@@ -45,9 +45,17 @@ pub fn record_tokens(module: &ModuleDef, record: &Record) -> Vec<String> {
 impl SearchIndex {
     pub fn insert(&mut self, slot: Slot, toks: &[String]) {
         for t in toks {
-            let slots = self.terms.entry(t.as_str().into()).or_default();
-            if let Err(pos) = slots.binary_search(&slot) {
-                slots.insert(pos, slot);
+            // Look up before inserting: most tokens exist already, and a new key
+            // costs an allocation.
+            match self.terms.get_mut(t.as_str()) {
+                Some(slots) => {
+                    if let Err(pos) = slots.binary_search(&slot) {
+                        slots.insert(pos, slot);
+                    }
+                }
+                None => {
+                    self.terms.insert(t.as_str().into(), vec![slot]);
+                }
             }
         }
     }
