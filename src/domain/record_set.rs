@@ -33,6 +33,9 @@ pub struct RecordSet {
     /// `created_at` and every `indexed` date field -> (milliseconds, slot): a period
     /// of a big module is read as a range, not a scan.
     times: HashMap<String, BTreeSet<(i64, Slot)>>,
+    /// Slots added by `upsert_deferred` whose search and duplicate keys are not
+    /// indexed yet: search scans them meanwhile, so it is never incomplete.
+    pending: Vec<Slot>,
 }
 
 /// The pseudo-field of the time index holding each record's creation time.
@@ -70,7 +73,37 @@ impl RecordSet {
             search: SearchIndex::default(),
             unique: HashMap::new(),
             times: HashMap::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Adds a record now and its search and duplicate keys later (`index_pending`):
+    /// a big module's list can be shown before those indexes are built.
+    pub fn upsert_deferred(&mut self, record: Record) {
+        let slot = self.place(record, false);
+        self.pending.push(slot);
+    }
+
+    /// Indexes up to `budget` deferred records; true when none is left.
+    pub fn index_pending(&mut self, budget: usize) -> bool {
+        let take = budget.min(self.pending.len());
+        let batch: Vec<Slot> = self.pending.drain(..take).collect();
+        for slot in batch {
+            if let Some(record) = self.slots[slot as usize].take() {
+                self.search
+                    .insert(slot, &record_tokens(&self.module, &record));
+                if let Some(d) = &mut self.dups {
+                    d.add(&record.id, &record.values);
+                }
+                self.slots[slot as usize] = Some(record);
+            }
+        }
+        self.pending.is_empty()
+    }
+
+    /// Whether every record's search and duplicate keys are indexed.
+    pub fn fully_indexed(&self) -> bool {
+        self.pending.is_empty()
     }
 
     /// Slots whose `field` (`created_at` or an indexed date) falls in [from, to), in
@@ -127,7 +160,20 @@ impl RecordSet {
     /// Slots matching a search, or every slot when the query is empty.
     pub fn search(&self, query: &str) -> Vec<Slot> {
         match self.search.query(query) {
-            Some(slots) => slots,
+            Some(mut slots) => {
+                if !self.pending.is_empty() {
+                    let words = SearchIndex::words(query);
+                    let found = self.pending.iter().copied().filter(|s| {
+                        self.at(*s).is_some_and(|r| {
+                            SearchIndex::matches(&words, &record_tokens(&self.module, r))
+                        })
+                    });
+                    slots.extend(found);
+                    slots.sort_unstable();
+                    slots.dedup();
+                }
+                slots
+            }
             None => self.iter().map(|(s, _)| s).collect(),
         }
     }
@@ -139,9 +185,19 @@ impl RecordSet {
 
     /// Inserts or replaces a record, keeping every index current.
     pub fn upsert(&mut self, record: Record) {
+        self.place(record, true);
+    }
+
+    /// Puts a record in its slot with the link, uniqueness and time indexes, and the
+    /// search and duplicate keys too when `full`.
+    fn place(&mut self, record: Record, full: bool) -> Slot {
         let slot = match self.by_id.get(&record.id) {
             Some(&slot) => {
                 self.unindex(slot);
+                if !self.pending.is_empty() {
+                    // Replacing a deferred record: it is indexed now (or deferred again).
+                    self.pending.retain(|s| *s != slot);
+                }
                 slot
             }
             None => {
@@ -153,8 +209,10 @@ impl RecordSet {
                 slot
             }
         };
-        self.search
-            .insert(slot, &record_tokens(&self.module, &record));
+        if full {
+            self.search
+                .insert(slot, &record_tokens(&self.module, &record));
+        }
         for field in self.module.fields.iter().filter(|f| f.unique) {
             if let Some(v) = record.get(&field.key) {
                 let map = self.unique.entry(field.key.clone()).or_default();
@@ -163,7 +221,7 @@ impl RecordSet {
                 }
             }
         }
-        if let Some(d) = &mut self.dups {
+        if let (true, Some(d)) = (full, &mut self.dups) {
             d.add(&record.id, &record.values);
         }
         for field in &self.module.fields {
@@ -185,6 +243,7 @@ impl RecordSet {
                 .insert((t, slot));
         }
         self.slots[slot as usize] = Some(record);
+        slot
     }
 
     /// Records whose lookup `field` points at `target`.
@@ -209,6 +268,9 @@ impl RecordSet {
     pub fn remove(&mut self, id: &str) -> Option<Record> {
         let slot = self.by_id.remove(id)?;
         self.unindex(slot);
+        if !self.pending.is_empty() {
+            self.pending.retain(|s| *s != slot);
+        }
         if let Some(d) = &mut self.dups {
             d.remove(id, &BTreeMap::new());
         }
@@ -313,6 +375,27 @@ impl Dataset {
 
     pub fn remove(&mut self, module: &str, id: &str) -> Option<Record> {
         self.sets.get_mut(module)?.remove(id)
+    }
+
+    /// `upsert` with the search and duplicate keys left for `index_pending`.
+    pub fn upsert_deferred(&mut self, record: Record) {
+        if let Some(set) = self.sets.get_mut(&record.module) {
+            set.upsert_deferred(record);
+        }
+    }
+
+    /// Indexes up to `budget` deferred records; true when every module is done.
+    pub fn index_pending(&mut self, budget: usize) -> bool {
+        let mut left = budget;
+        for set in self.sets.values_mut() {
+            let before = set.pending.len();
+            let done = set.index_pending(left);
+            left -= before - set.pending.len();
+            if !done {
+                return false;
+            }
+        }
+        true
     }
 
     /// Whether the user has any records of their own yet: pipelines and stages are
@@ -495,6 +578,39 @@ mod tests {
         // Fields that are not indexed, and empty ranges, give nothing.
         assert!(ids(&ds, "title", 0, i64::MAX).is_empty());
         assert!(ids(&ds, CREATED_AT, 50 * day, 0).is_empty());
+    }
+
+    #[test]
+    fn deferred_records_are_searchable_before_and_after_indexing() {
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(company("a", "Acme"));
+        for (id, name) in [("b", "Acme Trading"), ("c", "Bolt"), ("d", "Cobalt")] {
+            ds.upsert_deferred(company(id, name));
+        }
+        let found = |ds: &Dataset, q: &str| -> Vec<String> {
+            let set = ds.set(COMPANIES).unwrap();
+            let mut ids: Vec<String> = set
+                .search(q)
+                .into_iter()
+                .map(|s| set.at(s).unwrap().id.clone())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert!(!ds.set(COMPANIES).unwrap().fully_indexed());
+        assert_eq!(found(&ds, "acm"), ["a", "b"]);
+        assert_eq!(found(&ds, "bol"), ["c"]);
+        // A deferred record replaced or removed before indexing leaves no trace.
+        ds.upsert(company("c", "Cargo"));
+        ds.remove(COMPANIES, "d");
+        assert!(!ds.index_pending(0));
+        assert!(ds.index_pending(1));
+        assert!(ds.set(COMPANIES).unwrap().fully_indexed());
+        assert_eq!(found(&ds, "acm"), ["a", "b"]);
+        assert!(found(&ds, "bol").is_empty());
+        assert_eq!(found(&ds, "car"), ["c"]);
+        assert!(found(&ds, "cob").is_empty());
+        assert_eq!(ds.set(COMPANIES).unwrap().len(), 3);
     }
 
     #[test]

@@ -73,6 +73,19 @@ impl SearchIndex {
         }
     }
 
+    /// Whether a record with tokens `toks` matches a query: every word of it starts one
+    /// of the tokens (the rule `query` applies through the index).
+    pub fn matches(words: &[String], toks: &[String]) -> bool {
+        words
+            .iter()
+            .all(|w| toks.iter().any(|t| t.starts_with(w.as_str())))
+    }
+
+    /// The words of a query as the index compares them.
+    pub fn words(query: &str) -> Vec<String> {
+        tokens(query)
+    }
+
     /// Slots whose tokens start with every word of the query, sorted.
     /// `None` when the query has no words (everything matches).
     pub fn query(&self, query: &str) -> Option<Vec<Slot>> {

@@ -116,9 +116,10 @@ pub async fn load_everything(st: AppState) {
                     records.extend(db.load_module(m).await?);
                 }
                 mark("crm:decoded");
+                // Search and duplicate keys come after the page is drawn.
                 st.data.update(|d| {
                     for r in records {
-                        d.upsert(r);
+                        d.upsert_deferred(r);
                     }
                 });
             }
@@ -139,6 +140,13 @@ pub async fn load_everything(st: AppState) {
         st.busy.set(true);
         st.loading_rest.set(true);
         st.load.set(LoadState::Ready);
+        loop {
+            next_tick().await;
+            if st.data.try_update_untracked(|d| d.index_pending(5_000)) != Some(false) {
+                break;
+            }
+        }
+        st.data.update(|_| {});
         let rest: Vec<String> = st.data.with_untracked(|d| {
             d.schema
                 .modules
