@@ -142,12 +142,9 @@ pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
         });
         slots = keyed.into_iter().map(|(_, s)| s).collect();
     } else {
-        // Newest first by default, like most CRMs; compared by reference, since
+        // Newest first by default, like most CRMs: read off the time index, since
         // this runs over every record of the module.
-        slots.sort_by(|a, b| match (set.at(*a), set.at(*b)) {
-            (Some(ra), Some(rb)) => (rb.created_at, &rb.id).cmp(&(ra.created_at, &ra.id)),
-            _ => a.cmp(b),
-        });
+        slots = set.newest_first(&slots);
     }
     slots
 }

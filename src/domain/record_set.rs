@@ -101,6 +101,55 @@ impl RecordSet {
         self.pending.is_empty()
     }
 
+    /// `among` newest first (ties by id, descending), read off the time index rather
+    /// than sorted: the default order of a list of any length.
+    pub fn newest_first(&self, among: &[Slot]) -> Vec<Slot> {
+        let Some(times) = self
+            .times
+            .get(CREATED_AT)
+            .filter(|_| among.len() * 16 > self.len())
+        else {
+            // A few rows (a search's hits): sorting them beats walking the index.
+            let mut out = among.to_vec();
+            out.sort_by(|a, b| match (self.at(*a), self.at(*b)) {
+                (Some(ra), Some(rb)) => (rb.created_at, &rb.id).cmp(&(ra.created_at, &ra.id)),
+                _ => a.cmp(b),
+            });
+            return out;
+        };
+        let mut member = vec![false; self.slots.len()];
+        for s in among {
+            if let Some(m) = member.get_mut(*s as usize) {
+                *m = true;
+            }
+        }
+        let mut out: Vec<Slot> = Vec::with_capacity(among.len());
+        let mut run_start = 0;
+        let mut run_time = None;
+        for &(t, slot) in times.iter().rev() {
+            if !member[slot as usize] {
+                continue;
+            }
+            if run_time != Some(t) {
+                self.sort_run_by_id(&mut out[run_start..]);
+                run_start = out.len();
+                run_time = Some(t);
+            }
+            out.push(slot);
+        }
+        self.sort_run_by_id(&mut out[run_start..]);
+        out
+    }
+
+    fn sort_run_by_id(&self, run: &mut [Slot]) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| {
+                let id = |s: &Slot| self.at(*s).map(|r| r.id.as_str());
+                id(b).cmp(&id(a))
+            });
+        }
+    }
+
     /// Whether every record's search and duplicate keys are indexed.
     pub fn fully_indexed(&self) -> bool {
         self.pending.is_empty()
@@ -611,6 +660,32 @@ mod tests {
         assert_eq!(found(&ds, "car"), ["c"]);
         assert!(found(&ds, "cob").is_empty());
         assert_eq!(ds.set(COMPANIES).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn newest_first_matches_a_sort_by_time_then_id() {
+        let mut ds = Dataset::new(standard_schema());
+        for i in 0..60u32 {
+            let id = format!("c{:02}", (i * 37) % 60);
+            let mut r = company(&id, &format!("Name {i}"));
+            r.created_at = (i % 7) as i64;
+            ds.upsert(r);
+        }
+        ds.remove(COMPANIES, "c05");
+        let set = ds.set(COMPANIES).unwrap();
+        let mut among: Vec<Slot> = set.iter().map(|(s, _)| s).filter(|s| s % 3 != 0).collect();
+        let mut expected = among.clone();
+        expected.sort_by(|a, b| {
+            let (ra, rb) = (set.at(*a).unwrap(), set.at(*b).unwrap());
+            (rb.created_at, &rb.id).cmp(&(ra.created_at, &ra.id))
+        });
+        among.reverse();
+        assert_eq!(set.newest_first(&among), expected);
+        // A handful of rows takes the sorting path: same order.
+        let few: Vec<Slot> = expected.iter().rev().take(3).copied().collect();
+        let mut few_expected = few.clone();
+        few_expected.reverse();
+        assert_eq!(set.newest_first(&few), few_expected);
     }
 
     #[test]

@@ -132,14 +132,23 @@ impl Db {
 
     /// The stored records of one module, read through the module index in one request.
     pub async fn load_module(&self, module: &str) -> Result<Vec<Record>, StorageError> {
+        self.load_module_entries(module)
+            .await?
+            .iter()
+            .map(decode_record)
+            .collect()
+    }
+
+    /// The stored entries of one module, not yet decoded (`codec::decode_record`), so
+    /// a caller can decode them a chunk at a time.
+    pub async fn load_module_entries(&self, module: &str) -> Result<Vec<JsValue>, StorageError> {
         let op = "storage.op.load";
         let tx = self.tx(&[RECORDS], TransactionMode::ReadOnly)?;
         let index = tx.store(RECORDS).during(op)?.index(BY_MODULE).during(op)?;
-        let entries = index
+        index
             .get_all(Some(only(module, op)?), None)
             .await
-            .during(op)?;
-        entries.iter().map(decode_record).collect()
+            .during(op)
     }
 
     /// Every stored record of every module, read in one request.

@@ -38,7 +38,6 @@ pub fn storage_message(l: Locale, e: &StorageError) -> String {
     )
 }
 
-/// Opens the database and reads every record into memory.
 /// A performance mark (`crm:…`), so the start-up phases show in the browser's
 /// profiler and the benchmark can split the cold start.
 fn mark(name: &str) {
@@ -69,19 +68,27 @@ fn first_modules(st: AppState) -> Option<Vec<String>> {
     })
 }
 
-/// Adds records to the in-memory sets in chunks, letting the browser draw and take
-/// input between them; views are told once at the end.
-async fn add_in_chunks(st: AppState, records: Vec<Record>) {
-    let mut rest = records.into_iter().peekable();
-    while rest.peek().is_some() {
+/// Decodes stored entries and adds them to the in-memory sets a chunk at a time,
+/// letting the browser draw and take input between chunks; views are told once at
+/// the end.
+async fn add_in_chunks(
+    st: AppState,
+    entries: Vec<wasm_bindgen::JsValue>,
+) -> Result<(), StorageError> {
+    for chunk in entries.chunks(1_000) {
+        let records = chunk
+            .iter()
+            .map(crate::storage::codec::decode_record)
+            .collect::<Result<Vec<_>, _>>()?;
         st.data.update_untracked(|d| {
-            for r in rest.by_ref().take(5_000) {
+            for r in records {
                 d.upsert(r);
             }
         });
         next_tick().await;
     }
     st.data.update(|_| {});
+    Ok(())
 }
 
 /// Opens the database and reads every record into memory. On a list or record page
@@ -142,7 +149,7 @@ pub async fn load_everything(st: AppState) {
         st.load.set(LoadState::Ready);
         loop {
             next_tick().await;
-            if st.data.try_update_untracked(|d| d.index_pending(5_000)) != Some(false) {
+            if st.data.try_update_untracked(|d| d.index_pending(1_000)) != Some(false) {
                 break;
             }
         }
@@ -157,8 +164,12 @@ pub async fn load_everything(st: AppState) {
         });
         for m in rest {
             next_tick().await;
-            match db.load_module(&m).await {
-                Ok(records) => add_in_chunks(st, records).await,
+            let read = match db.load_module_entries(&m).await {
+                Ok(entries) => add_in_chunks(st, entries).await,
+                Err(e) => Err(e),
+            };
+            match read {
+                Ok(()) => {}
                 Err(e) => {
                     // The page is shown, but nothing may be written over a partial
                     // picture: say why and stay read-only.

@@ -89,6 +89,7 @@ async function startPhases(page) {
       read_decode_ms: at('crm:decoded') - at('crm:read'),
       index_ms: at('crm:indexed') - at('crm:decoded'),
       before_open_ms: at('crm:open'),
+
     };
   });
 }
