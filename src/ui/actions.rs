@@ -537,15 +537,23 @@ pub async fn restore(
     };
     st.busy.set(true);
     let result = db.replace_all(&records, &changes).await;
+    if let Err(e) = result {
+        st.busy.set(false);
+        return Err(storage_message(l, &e));
+    }
+    // Rebuilt a chunk at a time so the page keeps drawing; writes wait meanwhile.
+    st.data.update(|d| *d = Dataset::new(d.schema.clone()));
+    let mut rest = records.into_iter().peekable();
+    while rest.peek().is_some() {
+        st.data.update_untracked(|d| {
+            for r in rest.by_ref().take(1_000) {
+                d.upsert(r);
+            }
+        });
+        next_tick().await;
+    }
+    st.data.update(|_| {});
     st.busy.set(false);
-    result.map_err(|e| storage_message(l, &e))?;
-    st.data.update(|d| {
-        let mut fresh = Dataset::new(d.schema.clone());
-        for r in records {
-            fresh.upsert(r);
-        }
-        *d = fresh;
-    });
     ensure_pipelines(st).await;
     Ok(())
 }
