@@ -56,6 +56,9 @@ pub fn BackupPage() -> impl IntoView {
     let checked = RwSignal::new(Checked::Nothing);
 
     let export = move |_| {
+        if st.loading_rest.get_untracked() {
+            return;
+        }
         spawn_local(async move {
             let l = st.locale.get_untracked();
             let Some(db) = db() else {
@@ -226,7 +229,13 @@ pub fn BackupPage() -> impl IntoView {
             <section class="card">
                 <h2>{tk("backup.export_title")}</h2>
                 <p>{tk("backup.export_hint")}</p>
-                <button type="button" class="primary" on:click=export>
+                // A backup made before every record is read would leave some out.
+                <button
+                    type="button"
+                    class="primary"
+                    disabled=move || st.loading_rest.get()
+                    on:click=export
+                >
                     {tk("backup.export_button")}
                 </button>
             </section>

@@ -142,6 +142,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
     };
 
     let check = move |_| {
+        if st.loading_rest.get_untracked() {
+            return;
+        }
         let l = st.locale.get_untracked();
         let module = def.with_value(|m| m.key.clone());
         let map = mapping.get_untracked();
@@ -345,7 +348,14 @@ pub fn ImportPage(module: String) -> impl IntoView {
                         .collect_view()}
                 </fieldset>
                 <div class="actions">
-                    <button type="button" on:click=check disabled=move || progress.get().is_some()>{tk("import.check")}</button>
+                    <button
+                        type="button"
+                        on:click=check
+                        // Rows are checked against every record, so not before all are read.
+                        disabled=move || progress.get().is_some() || st.loading_rest.get()
+                    >
+                        {tk("import.check")}
+                    </button>
                 </div>
             </Show>
             {move || progress.get().map(|(done, total)| {

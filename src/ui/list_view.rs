@@ -274,6 +274,9 @@ pub fn ListView(module: String) -> impl IntoView {
 
     // Exactly the rows the list shows (search, filters, order), every field.
     let export_csv = move |_| {
+        if st.loading_rest.get_untracked() {
+            return;
+        }
         let l = st.locale.get_untracked();
         let module = module_key.get_value();
         let text = st.data.with_untracked(|d| {
@@ -315,7 +318,12 @@ pub fn ListView(module: String) -> impl IntoView {
             <div class="page-head">
                 <h1>{title}</h1>
                 <div class="actions">
-                    <button type="button" hidden=is_empty_module on:click=export_csv>
+                    <button
+                        type="button"
+                        hidden=is_empty_module
+                        disabled=move || st.loading_rest.get()
+                        on:click=export_csv
+                    >
                         {tk("list.export_csv")}
                     </button>
                     <a class="button" href=Route::Import(module_key.get_value()).href()>

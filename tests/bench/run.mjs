@@ -265,7 +265,12 @@ if (!ONLY || ONLY.includes('backup')) {
   record('JSON backup export of 100,000 contacts (click to file saved)', 'ms', exports, '≤ 2000');
   const t0 = Date.now();
   await page.getByLabel('Backup file').setInputFiles(file);
-  await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
+  try {
+    await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
+  } catch (e) {
+    await page.screenshot({ path: '/tmp/shots/bench-fail.png', fullPage: false });
+    throw e;
+  }
   await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ timeout: 300_000 });
   record('JSON backup import of 100,000 contacts (file chosen to restored)', 'ms', [Date.now() - t0], '≤ 5000');
 
