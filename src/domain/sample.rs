@@ -353,6 +353,8 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
     let sales = super::sample_sales::sample_sales_records(now, &out);
     out.extend(sales);
     out.extend(super::sample_leads::sample_lead_records(now));
+    let converted = super::sample_leads::converted_sample_leads(&out, 12);
+    out.extend(converted);
     out
 }
 

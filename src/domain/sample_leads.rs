@@ -315,3 +315,71 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
     }
     out
 }
+
+/// Leads that were converted into sample deals (one per deal with a contact, for the
+/// first `n` such deals), so the dashboard's lead conversion and attribution have
+/// something to show: each came in a week before its deal and points at the deal,
+/// its contact and company.
+pub fn converted_sample_leads(records: &[Record], n: usize) -> Vec<Record> {
+    use super::sales_modules::{DEALS, DEAL_CONTACTS};
+    let active: Vec<_> = records
+        .iter()
+        .filter(|r| r.module == SCORING_RULES)
+        .filter_map(rule_of)
+        .collect();
+    let find = |module: &str, id: &str| records.iter().find(|r| r.module == module && r.id == id);
+    let text = |r: &Record, k: &str| match r.get(k) {
+        Some(Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    };
+    records
+        .iter()
+        .filter(|r| r.module == DEAL_CONTACTS)
+        .filter_map(|link| {
+            let (Some(Value::Ref(deal_id)), Some(Value::Ref(contact_id))) =
+                (link.get("deal"), link.get("contact"))
+            else {
+                return None;
+            };
+            let deal = find(DEALS, deal_id)?;
+            let contact = find(super::standard_modules::CONTACTS, contact_id)?;
+            let company = match deal.get("company") {
+                Some(Value::Ref(c)) => find(super::standard_modules::COMPANIES, c),
+                _ => None,
+            }?;
+            Some((deal, contact, company))
+        })
+        .take(n)
+        .enumerate()
+        .map(|(i, (deal, contact, company))| {
+            let converted_at = Utc
+                .timestamp_millis_opt(deal.created_at)
+                .single()
+                .unwrap_or_default();
+            let mut v: BTreeMap<String, Value> = [
+                ("first_name", t(&text(contact, "first_name"))),
+                ("last_name", t(&text(contact, "last_name"))),
+                ("company_name", t(&text(company, "name"))),
+                ("status", t("converted")),
+                ("rating", t("hot")),
+                ("source", t(LEAD_SOURCES[i % LEAD_SOURCES.len()])),
+                ("converted_contact", Value::Ref(contact.id.clone())),
+                ("converted_company", Value::Ref(company.id.clone())),
+                ("converted_deal", Value::Ref(deal.id.clone())),
+                ("converted_at", Value::DateTime(converted_at)),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+            scoring::apply(&mut v, &active);
+            Record::new(
+                format!("sample-lead-converted-{:02}", i + 1),
+                LEADS,
+                deal.created_at - 7 * DAY,
+                deal.owner.clone(),
+                v,
+            )
+        })
+        .collect()
+}

@@ -158,7 +158,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
         let q: BTreeMap<String, Value> = [
             (
                 "name".to_string(),
-                text(&format!("{name} — {}", start.format("%Y-%m"))),
+                text(&format!("Quarter from {}", start.format("%Y-%m-%d"))),
             ),
             (
                 "user".to_string(),
