@@ -226,14 +226,22 @@ fn DashboardView(id: String) -> impl IntoView {
                             />
                         </Show>
                         <div class="widget-grid">
-                            // Keyed by the whole widget, so a moved or changed widget
-                            // gets its own card (and handlers) rather than a neighbour's.
+                            // Keyed by the whole widget (and the language), so a moved or
+                            // changed widget gets its own card rather than a neighbour's.
                             <For
                                 each={
                                     let widgets = layout.widgets.clone();
-                                    move || widgets.clone()
+                                    move || {
+                                        st.locale.track();
+                                        widgets.clone()
+                                    }
                                 }
-                                key=|w| serde_json::to_string(w).unwrap_or_default()
+                                key=move |w| {
+                                    (
+                                        st.locale.get_untracked().code(),
+                                        serde_json::to_string(w).unwrap_or_default(),
+                                    )
+                                }
                                 children={
                                     let id = id.clone();
                                     move |w| {

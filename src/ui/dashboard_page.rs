@@ -239,9 +239,14 @@ pub fn SalesDashboardView() -> impl IntoView {
                     .with(DashboardScope::reversed)
                     .then(|| view! { <p role="alert" class="notice notice-error">{tk("dash.reversed")}</p> })
             }}
-            {move || figures.with(|f| view! { <Kpis f=f.clone() /> })}
+            // Redrawn with the language too: the widgets format in the user's locale.
+            {move || {
+                st.locale.track();
+                figures.with(|f| view! { <Kpis f=f.clone() /> })
+            }}
             <div class="dash-grid">
                 {move || {
+                    st.locale.track();
                     let f = figures.get();
                     view! {
                         <Funnel f=f.clone() />
