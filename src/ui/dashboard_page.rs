@@ -862,7 +862,14 @@ pub fn RecordTable(
         let Some(set) = d.set(&module) else {
             return view! { <p></p> }.into_any();
         };
-        let fields: Vec<_> = set.module.fields.iter().filter(|f| f.in_list).cloned().collect();
+        // The first column is the record's title: its title fields are not repeated.
+        let fields: Vec<_> = set
+            .module
+            .fields
+            .iter()
+            .filter(|f| f.in_list && !set.module.title_fields.contains(&f.key))
+            .cloned()
+            .collect();
         let shown = slots.len().min(500);
         let heads = fields
             .iter()
