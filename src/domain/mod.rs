@@ -32,6 +32,7 @@ pub mod record;
 pub mod record_set;
 pub mod recurrence;
 pub mod report;
+pub mod report_choices;
 pub mod sales_metrics;
 pub mod sales_modules;
 pub mod sample;

@@ -89,6 +89,11 @@ impl Schema {
         self.modules.iter().find(|m| m.key == key)
     }
 
+    /// The modules people work in (in the navigation), in schema order.
+    pub fn nav_modules(&self) -> impl Iterator<Item = &ModuleDef> {
+        self.modules.iter().filter(|m| m.nav)
+    }
+
     /// (module, field) pairs whose lookups point at `target`: the related lists of a record page.
     pub fn related_to<'a>(
         &'a self,

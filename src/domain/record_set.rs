@@ -451,9 +451,7 @@ impl Dataset {
     /// there from the start and do not count.
     pub fn has_user_records(&self) -> bool {
         self.schema
-            .modules
-            .iter()
-            .filter(|m| m.nav)
+            .nav_modules()
             .any(|m| self.set(&m.key).is_some_and(|s| !s.is_empty()))
     }
 

@@ -25,7 +25,7 @@ use super::search::Slot;
 use super::value::{format_number, SortKey, Value};
 
 /// Pseudo-fields every record has besides its values.
-pub const CREATED_AT: &str = "created_at";
+pub use super::record_set::CREATED_AT;
 pub const UPDATED_AT: &str = "updated_at";
 pub const OWNER: &str = "owner";
 

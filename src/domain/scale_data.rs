@@ -110,6 +110,35 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
     data
 }
 
+/// Contact number `i` of the benchmark (the JavaScript baseline writes the same
+/// document) and of the indexing profile.
+pub fn scale_contact(i: u32) -> Record {
+    let values: BTreeMap<String, Value> = [
+        (
+            "first_name".to_string(),
+            Value::Text(format!("First{}", i % 977)),
+        ),
+        ("last_name".to_string(), Value::Text(format!("Last{i}"))),
+        (
+            "emails".to_string(),
+            Value::List(vec![format!("p{i}@example.com")]),
+        ),
+        (
+            "phones".to_string(),
+            Value::List(vec![format!("+1 555 {i:07}")]),
+        ),
+        ("city".to_string(), Value::Text("Oslo".into())),
+    ]
+    .into();
+    Record::new(
+        format!("bench-{i}"),
+        super::standard_modules::CONTACTS,
+        1_700_000_000_000 + i as i64,
+        Some("local-user".into()),
+        values,
+    )
+}
+
 /// The rates (EUR into USD) and the period of `kind` around `now` the benchmark's
 /// dashboard uses.
 pub fn scale_scope_parts(
@@ -195,34 +224,7 @@ mod load_profile {
     #[test]
     #[ignore]
     fn profile_indexing_contacts() {
-        let contacts: Vec<Record> = (0..100_000u32)
-            .map(|i| {
-                let values: BTreeMap<String, Value> = [
-                    (
-                        "first_name".to_string(),
-                        Value::Text(format!("First{}", i % 977)),
-                    ),
-                    ("last_name".to_string(), Value::Text(format!("Last{i}"))),
-                    (
-                        "emails".to_string(),
-                        Value::List(vec![format!("p{i}@example.com")]),
-                    ),
-                    (
-                        "phones".to_string(),
-                        Value::List(vec![format!("+1 555 {i:07}")]),
-                    ),
-                    ("city".to_string(), Value::Text("Oslo".into())),
-                ]
-                .into();
-                Record::new(
-                    format!("c{i}"),
-                    CONTACTS,
-                    1_700_000_000_000 + i as i64,
-                    None,
-                    values,
-                )
-            })
-            .collect();
+        let contacts: Vec<Record> = (0..100_000u32).map(scale_contact).collect();
         let t0 = std::time::Instant::now();
         let mut data = Dataset::new(standard_schema());
         for r in contacts.clone() {

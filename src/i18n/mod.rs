@@ -319,7 +319,7 @@ mod tests {
             include_str!("../ui/merge_page.rs"),
             include_str!("../ui/dashboard_page.rs"),
             include_str!("../ui/custom_dashboard.rs"),
-            include_str!("../ui/group_label.rs"),
+            include_str!("../ui/report_labels.rs"),
             include_str!("../ui/report_page.rs"),
         ];
         let en = keys(Locale::En);

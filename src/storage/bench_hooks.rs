@@ -2,43 +2,12 @@
 //! storage layer from the page through `window.wasmBindings`. They only ever touch
 //! databases whose name the benchmark gives (never the user's).
 
-use std::collections::BTreeMap;
-
 use wasm_bindgen::prelude::*;
 
 use super::db::{Db, WriteBatch};
 use super::schema::DB_VERSION;
-use crate::domain::standard_modules::CONTACTS;
-use crate::domain::{Record, Value};
-
-/// The contact the benchmark writes as number `i`; the JavaScript baseline builds the
-/// same document.
-fn contact(i: u32) -> Record {
-    let values: BTreeMap<String, Value> = [
-        (
-            "first_name".to_string(),
-            Value::Text(format!("First{}", i % 977)),
-        ),
-        ("last_name".to_string(), Value::Text(format!("Last{i}"))),
-        (
-            "emails".to_string(),
-            Value::List(vec![format!("p{i}@example.com")]),
-        ),
-        (
-            "phones".to_string(),
-            Value::List(vec![format!("+1 555 {i:07}")]),
-        ),
-        ("city".to_string(), Value::Text("Oslo".into())),
-    ]
-    .into();
-    Record::new(
-        format!("bench-{i}"),
-        CONTACTS,
-        1_700_000_000_000 + i as i64,
-        Some("local-user".into()),
-        values,
-    )
-}
+use crate::domain::scale_data::scale_contact;
+use crate::domain::Record;
 
 fn js_err(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
@@ -49,7 +18,7 @@ fn js_err(e: impl std::fmt::Display) -> JsValue {
 /// commit. Building the records is not timed.
 #[wasm_bindgen]
 pub async fn bench_app_insert(name: String, n: u32) -> Result<f64, JsValue> {
-    let records: Vec<Record> = (0..n).map(contact).collect();
+    let records: Vec<Record> = (0..n).map(scale_contact).collect();
     let db = Db::open_named(&name, DB_VERSION).await.map_err(js_err)?;
     let perf = web_sys::window().and_then(|w| w.performance());
     let now = || {
@@ -73,7 +42,7 @@ pub async fn bench_app_insert(name: String, n: u32) -> Result<f64, JsValue> {
 /// baseline writes byte-identical documents.
 #[wasm_bindgen]
 pub fn bench_contact_json(i: u32) -> String {
-    serde_json::to_string(&contact(i)).unwrap_or_default()
+    serde_json::to_string(&scale_contact(i)).unwrap_or_default()
 }
 
 /// Bytes of the wasm linear memory.

@@ -196,9 +196,7 @@ fn Nav() -> impl IntoView {
     let st = use_state();
     let modules: Vec<(String, crate::domain::Label)> = st.data.with_untracked(|d| {
         d.schema
-            .modules
-            .iter()
-            .filter(|m| m.nav)
+            .nav_modules()
             .map(|m| (m.key.clone(), m.plural.clone()))
             .collect()
     });

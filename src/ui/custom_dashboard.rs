@@ -10,18 +10,21 @@ use leptos::task::spawn_local;
 use super::actions::{save_record, update_fields};
 use super::chart::{Chart, ChartData, Series};
 use super::dashboard_page::RecordTable;
-use super::format::{count, money, number};
-use super::group_label::group_label;
+use super::format::{count, number};
 use super::notice::Notice;
+use super::report_labels::{choice_name, field_name, group_label, measure_title, measure_value};
 use super::route::{navigate, Route};
 use super::state::{new_id, tk, use_state, AppState};
 use crate::domain::analytics_modules::{DASHBOARDS, DEFINITION};
 use crate::domain::board::exchange_rates;
 use crate::domain::condition::Condition;
 use crate::domain::dashboard_layout::{widget_data, Display, Layout, Widget, WidgetData};
-use crate::domain::report::{DateBucket, FilterGroup, Grouping, Measure, ReportKind, ReportSpec};
+use crate::domain::report::{FilterGroup, Measure, ReportKind, ReportSpec};
+use crate::domain::report_choices::{
+    all_fields, grouping_choices, grouping_of, measure_fields, BUCKETS, OPERATORS,
+};
 use crate::domain::search::Slot;
-use crate::domain::{FieldKind, Money, Value};
+use crate::domain::Value;
 use crate::i18n::{label, t, tr, Locale};
 
 #[component]
@@ -288,55 +291,25 @@ fn print() {
     }
 }
 
-/// The measure's field, when it is money (shown in the base currency).
-fn is_money(st: AppState, spec: &ReportSpec) -> bool {
-    let field = match &spec.measure {
-        Measure::Sum(f) | Measure::Avg(f) => f,
-        Measure::Count => return false,
-    };
-    st.data.with_untracked(|d| {
-        d.schema
-            .module(&spec.module)
-            .and_then(|m| m.field(field))
-            .is_some_and(|f| f.kind == FieldKind::Currency)
-    })
-}
-
+/// How a widget's values read (axis ticks, tooltips, the KPI): as its measure's field.
 fn value_format(st: AppState, l: Locale, spec: &ReportSpec) -> Callback<f64, String> {
     let base = st.base_currency.get_untracked();
-    let as_money = is_money(st, spec);
-    Callback::new(move |v: f64| {
-        if as_money {
-            money(
-                l,
-                &Money {
-                    amount: rust_decimal::Decimal::from_f64_retain(v)
-                        .unwrap_or_default()
-                        .round_dp(2),
-                    currency: base.clone(),
-                },
-            )
-        } else {
-            number(l, (v * 100.0).round() / 100.0)
-        }
+    let def = st
+        .data
+        .with_untracked(|d| d.schema.module(&spec.module).cloned());
+    let measure = spec.measure.clone();
+    Callback::new(move |v: f64| match &def {
+        Some(def) => measure_value(l, &base, def, &measure, v),
+        None => number(l, v),
     })
 }
 
 fn measure_label(st: AppState, l: Locale, spec: &ReportSpec) -> String {
-    let field_name = |f: &str| {
-        st.data.with_untracked(|d| {
-            d.schema
-                .module(&spec.module)
-                .and_then(|m| m.field(f))
-                .map(|f| label(l, &f.label))
-                .unwrap_or_else(|| f.to_string())
+    st.data
+        .with_untracked(|d| match d.schema.module(&spec.module) {
+            Some(def) => measure_title(l, def, &spec.measure),
+            None => String::new(),
         })
-    };
-    match &spec.measure {
-        Measure::Count => t(l, "widget.measure.count"),
-        Measure::Sum(f) => tr(l, "widget.measure.sum_of", &[("field", &field_name(f))]),
-        Measure::Avg(f) => tr(l, "widget.measure.avg_of", &[("field", &field_name(f))]),
-    }
 }
 
 #[component]
@@ -536,22 +509,6 @@ fn widget_body(
     }
 }
 
-/// Reads a grouping choice: `owner`, `f:<field>` or `d:<field>` with the bucket.
-fn grouping(choice: &str, bucket: &str) -> Option<Grouping> {
-    let bucket = match bucket {
-        "week" => DateBucket::Week,
-        "quarter" => DateBucket::Quarter,
-        "year" => DateBucket::Year,
-        _ => DateBucket::Month,
-    };
-    match choice.split_once(':') {
-        _ if choice == "owner" => Some(Grouping::Owner),
-        Some(("f", f)) => Some(Grouping::Field(f.to_string())),
-        Some(("d", f)) => Some(Grouping::Date(f.to_string(), bucket)),
-        _ => None,
-    }
-}
-
 fn measure(choice: &str) -> Measure {
     match choice.split_once(':') {
         Some(("sum", f)) => Measure::Sum(f.to_string()),
@@ -560,49 +517,40 @@ fn measure(choice: &str) -> Measure {
     }
 }
 
-/// The grouping and measure choices a module offers, as (value, label).
 /// Choices of a select as (value, label).
 type Options = Vec<(String, String)>;
 /// One filter row being edited: its number, field, operator and value.
 type FilterRow = (usize, RwSignal<String>, RwSignal<String>, RwSignal<String>);
 
+/// The grouping and measure choices a module offers, as (value, label): the same
+/// ones the report builder offers.
 fn choices(st: AppState, l: Locale, module: &str) -> (Options, Options) {
     st.data.with_untracked(|d| {
-        let Some(m) = d.schema.module(module) else {
+        let Some(def) = d.schema.module(module) else {
             return (Vec::new(), Vec::new());
         };
-        let mut groups = vec![("owner".to_string(), t(l, "field.owner"))];
-        let mut measures = vec![("count".to_string(), t(l, "widget.measure.count"))];
-        for f in m
-            .fields
-            .iter()
-            .filter(|f| !matches!(f.kind, FieldKind::Trail { .. }))
-        {
-            let name = label(l, &f.label);
-            match f.kind {
-                FieldKind::Picklist { .. }
-                | FieldKind::MultiSelect { .. }
-                | FieldKind::Lookup { .. }
-                | FieldKind::User
-                | FieldKind::Users
-                | FieldKind::Checkbox => groups.push((format!("f:{}", f.key), name)),
-                FieldKind::Date | FieldKind::DateTime => {
-                    groups.push((format!("d:{}", f.key), name))
-                }
-                FieldKind::Number | FieldKind::Currency | FieldKind::Percent => {
-                    measures.push((
-                        format!("sum:{}", f.key),
-                        tr(l, "widget.measure.sum_of", &[("field", &name)]),
-                    ));
-                    measures.push((
-                        format!("avg:{}", f.key),
-                        tr(l, "widget.measure.avg_of", &[("field", &name)]),
-                    ));
-                }
-                _ => {}
-            }
-        }
-        groups.push(("d:created_at".to_string(), t(l, "widget.created_at")));
+        let groups = grouping_choices(def)
+            .into_iter()
+            .map(|c| {
+                let name = choice_name(l, def, &c);
+                (c, name)
+            })
+            .collect();
+        let measures = std::iter::once(Measure::Count)
+            .chain(
+                measure_fields(def)
+                    .into_iter()
+                    .flat_map(|f| [Measure::Sum(f.clone()), Measure::Avg(f)]),
+            )
+            .map(|m| {
+                let value = match &m {
+                    Measure::Count => "count".to_string(),
+                    Measure::Sum(f) => format!("sum:{f}"),
+                    Measure::Avg(f) => format!("avg:{f}"),
+                };
+                (value, measure_title(l, def, &m))
+            })
+            .collect();
         (groups, measures)
     })
 }
@@ -612,13 +560,7 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
     let st = use_state();
     let first_module = st
         .data
-        .with_untracked(|d| {
-            d.schema
-                .modules
-                .iter()
-                .find(|m| m.nav)
-                .map(|m| m.key.clone())
-        })
+        .with_untracked(|d| d.schema.nav_modules().next().map(|m| m.key.clone()))
         .unwrap_or_default();
     let title = RwSignal::new(String::new());
     let display = RwSignal::new("bar".to_string());
@@ -644,8 +586,8 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
         ev.prevent_default();
         let l = st.locale.get_untracked();
         let shown = Display::from_key(&display.get_untracked()).unwrap_or(Display::Kpi);
-        let first = grouping(&group.get_untracked(), &bucket.get_untracked());
-        let second = grouping(&split.get_untracked(), &bucket.get_untracked());
+        let first = grouping_of(&group.get_untracked(), &bucket.get_untracked());
+        let second = grouping_of(&split.get_untracked(), &bucket.get_untracked());
         let kind = match (shown, first, second) {
             (Display::Kpi, _, _) => ReportKind::Tabular,
             (_, Some(rows), Some(cols)) => ReportKind::Matrix { rows, cols },
@@ -709,10 +651,13 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
         st.data.with(|d| {
             d.schema
                 .module(&module.get())
-                .map(|m| {
-                    m.fields
-                        .iter()
-                        .map(|f| (f.key.clone(), label(l, &f.label)))
+                .map(|def| {
+                    all_fields(def)
+                        .into_iter()
+                        .map(|k| {
+                            let name = field_name(l, def, &k);
+                            (k, name)
+                        })
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -758,9 +703,7 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
                         st.data
                             .with(|d| {
                                 d.schema
-                                    .modules
-                                    .iter()
-                                    .filter(|m| m.nav)
+                                    .nav_modules()
                                     .map(|m| (m.key.clone(), label(l, &m.plural)))
                                     .collect::<Vec<_>>()
                             })
@@ -795,12 +738,12 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
             <div class="field">
                 <label for="w-bucket">{tk("widget.date_bucket")}</label>
                 <select id="w-bucket" on:change=move |ev| bucket.set(event_target_value(&ev))>
-                    {["week", "month", "quarter", "year"]
+                    {BUCKETS
                         .into_iter()
                         .map(|b| {
                             view! {
                                 <option value=b selected=b == "month">
-                                    {move || t(st.locale.get(), &format!("widget.bucket.{b}"))}
+                                    {move || t(st.locale.get(), &format!("report.bucket.{b}"))}
                                 </option>
                             }
                         })
@@ -840,11 +783,9 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
                                 <div class="field">
                                     <label for=oid.clone()>{tk("widget.filter_operator")}</label>
                                     <select id=oid on:change=move |ev| op.set(event_target_value(&ev))>
-                                        {crate::domain::lead_module::OPERATORS
-                                            .iter()
-                                            .chain(["on_or_after", "on_or_before"].iter())
+                                        {OPERATORS
+                                            .into_iter()
                                             .map(|o| {
-                                                let o = *o;
                                                 view! {
                                                     <option value=o>
                                                         {move || t(st.locale.get(), &format!("option.operator.{o}"))}

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chart::{Chart, ChartData, ChartKind, Series};
 use super::format::{count, money, number, percent, user_name, value_text};
-use super::group_label::period_label;
+use super::report_labels::period_label;
 use super::route::{navigate, Route};
 use super::state::{now, tk, use_state, utc_offset, AppState};
 use super::user_select::{whose_user, WhoseFilter};
@@ -114,6 +114,15 @@ pub fn with_scope<R>(st: AppState, s: &DashboardScope, f: impl FnOnce(&Scope) ->
 
 fn drill_href(key: &str) -> String {
     Route::Drill(key.to_string()).href()
+}
+
+/// A chart's selection opens the records behind the chosen category.
+fn drill_on_select(keys: Vec<String>) -> Callback<(usize, usize)> {
+    Callback::new(move |(c, _): (usize, usize)| {
+        if let Some(k) = keys.get(c) {
+            navigate(&Route::Drill(k.clone()));
+        }
+    })
 }
 
 fn sum_text(l: Locale, s: &Sum, base: &str) -> String {
@@ -434,11 +443,7 @@ fn Funnel(f: SalesDashboard) -> impl IntoView {
         .iter()
         .map(|s| format!("funnel/{}", s.stage))
         .collect();
-    let select = Callback::new(move |(c, _): (usize, usize)| {
-        if let Some(k) = keys.get(c) {
-            navigate(&Route::Drill(k.clone()));
-        }
-    });
+    let select = drill_on_select(keys);
     let rows = steps
         .iter()
         .enumerate()
@@ -537,11 +542,7 @@ fn Forecast(f: SalesDashboard) -> impl IntoView {
         .iter()
         .map(|m| format!("forecast/{}", m.month.format("%Y-%m")))
         .collect();
-    let select = Callback::new(move |(c, _): (usize, usize)| {
-        if let Some(k) = keys.get(c) {
-            navigate(&Route::Drill(k.clone()));
-        }
-    });
+    let select = drill_on_select(keys);
     let notes: Vec<String> = months
         .iter()
         .map(|m| left_out(l, &m.best_case))
@@ -606,14 +607,7 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
             values: lf.by_source.iter().map(|s| s.leads.len() as f64).collect(),
         }],
     };
-    let select = {
-        let keys = keys.clone();
-        Callback::new(move |(c, _): (usize, usize)| {
-            if let Some(k) = keys.get(c) {
-                navigate(&Route::Drill(k.clone()));
-            }
-        })
-    };
+    let select = drill_on_select(keys.clone());
     let rows = lf
         .by_source
         .iter()
@@ -711,11 +705,7 @@ fn Activities(f: SalesDashboard) -> impl IntoView {
         .iter()
         .map(|r| format!("activities/{}", r.user))
         .collect();
-    let select = Callback::new(move |(c, _): (usize, usize)| {
-        if let Some(k) = keys.get(c) {
-            navigate(&Route::Drill(k.clone()));
-        }
-    });
+    let select = drill_on_select(keys);
     view! {
         <section class="dash-card" aria-labelledby="dash-activities">
             <h3 id="dash-activities">{tk("dash.activities")}</h3>

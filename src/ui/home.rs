@@ -83,9 +83,7 @@ fn ModuleSummary() -> impl IntoView {
         let l = st.locale.get();
         st.data.with(|d| {
             d.schema
-                .modules
-                .iter()
-                .filter(|m| m.nav)
+                .nav_modules()
                 .filter_map(|m| d.set(&m.key))
                 .map(|set| {
                     let n = set.len();

@@ -7,197 +7,32 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rust_decimal::prelude::FromPrimitive;
-use rust_decimal::Decimal;
 
 use super::actions::{save_record, update_fields};
 use super::download::download;
 use super::format::{self, count, user_name, value_text};
-use super::group_label::group_label;
 use super::notice::Notice;
+use super::report_labels::{
+    choice_name, field_name, group_label, grouping_title, measure_text, measure_title,
+};
 use super::route::{navigate, Route};
-use super::state::{tk, use_state};
+use super::state::{tk, use_state, AppState};
 use crate::domain::analytics_modules::{DEFINITION, REPORTS};
 use crate::domain::board::exchange_rates;
 use crate::domain::condition::Condition;
 use crate::domain::record_set::Dataset;
 use crate::domain::report::{
-    self, CsvHeader, DateBucket, FilterGroup, GroupKey, Grouping, Measure, ReportError, ReportKind,
-    ReportResult, ReportSpec, CREATED_AT, OWNER, UPDATED_AT,
+    self, CsvHeader, FilterGroup, GroupKey, Measure, ReportError, ReportKind, ReportResult,
+    ReportSpec, CREATED_AT, OWNER, UPDATED_AT,
 };
-use crate::domain::{FieldKind, ModuleDef, Money, Record, Value};
+use crate::domain::report_choices::{
+    all_fields, grouping_choices, grouping_code, grouping_of, measure_fields, BUCKETS, OPERATORS,
+};
+use crate::domain::{FieldKind, ModuleDef, Record, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
 
 /// Rows of a tabular report drawn on the page; the CSV has them all.
 const SHOWN_ROWS: usize = 500;
-
-const OPERATORS: [&str; 9] = [
-    "is",
-    "is_not",
-    "contains",
-    "is_empty",
-    "is_not_empty",
-    "greater_than",
-    "less_than",
-    "on_or_after",
-    "on_or_before",
-];
-
-const BUCKETS: [&str; 4] = ["week", "month", "quarter", "year"];
-
-// ---------------------------------------------------------------------------
-// Fields, groupings and measures in the user's words
-
-fn field_name(l: Locale, def: &ModuleDef, key: &str) -> String {
-    match key {
-        OWNER => t(l, "field.owner"),
-        CREATED_AT => t(l, "report.created_at"),
-        UPDATED_AT => t(l, "report.updated_at"),
-        _ => def
-            .field(key)
-            .map(|f| label(l, &f.label))
-            .unwrap_or_else(|| key.to_string()),
-    }
-}
-
-/// Fields a report can show or filter on: the module's own, then owner and times.
-fn all_fields(def: &ModuleDef) -> Vec<String> {
-    def.fields
-        .iter()
-        .filter(|f| !matches!(f.kind, FieldKind::Trail { .. }))
-        .map(|f| f.key.clone())
-        .chain([OWNER, CREATED_AT, UPDATED_AT].map(String::from))
-        .collect()
-}
-
-/// What a report can be grouped by, as select values: `owner`, `f:<field>` for a
-/// field with distinct values, `d:<field>` for a date (grouped by period).
-fn grouping_choices(def: &ModuleDef) -> Vec<String> {
-    let mut out = vec!["owner".to_string()];
-    for f in &def.fields {
-        match f.kind {
-            FieldKind::Picklist { .. }
-            | FieldKind::MultiSelect { .. }
-            | FieldKind::Lookup { .. }
-            | FieldKind::User
-            | FieldKind::Users
-            | FieldKind::Checkbox
-            | FieldKind::SingleLine => out.push(format!("f:{}", f.key)),
-            FieldKind::Date | FieldKind::DateTime => out.push(format!("d:{}", f.key)),
-            _ => {}
-        }
-    }
-    out.push(format!("d:{CREATED_AT}"));
-    out
-}
-
-fn measure_fields(def: &ModuleDef) -> Vec<String> {
-    def.fields
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.kind,
-                FieldKind::Number | FieldKind::Currency | FieldKind::Percent
-            )
-        })
-        .map(|f| f.key.clone())
-        .collect()
-}
-
-fn choice_name(l: Locale, def: &ModuleDef, choice: &str) -> String {
-    match choice.split_once(':') {
-        Some((_, key)) => field_name(l, def, key),
-        None => t(l, "field.owner"),
-    }
-}
-
-fn bucket_of(code: &str) -> DateBucket {
-    match code {
-        "week" => DateBucket::Week,
-        "quarter" => DateBucket::Quarter,
-        "year" => DateBucket::Year,
-        _ => DateBucket::Month,
-    }
-}
-
-fn bucket_code(b: DateBucket) -> &'static str {
-    match b {
-        DateBucket::Week => "week",
-        DateBucket::Month => "month",
-        DateBucket::Quarter => "quarter",
-        DateBucket::Year => "year",
-    }
-}
-
-fn grouping_of(choice: &str, bucket: &str) -> Option<Grouping> {
-    if choice == "owner" {
-        return Some(Grouping::Owner);
-    }
-    if let Some(k) = choice.strip_prefix("f:") {
-        return Some(Grouping::Field(k.to_string()));
-    }
-    choice
-        .strip_prefix("d:")
-        .map(|k| Grouping::Date(k.to_string(), bucket_of(bucket)))
-}
-
-/// A grouping as (select value, bucket code).
-fn grouping_code(g: &Grouping) -> (String, String) {
-    match g {
-        Grouping::Owner => ("owner".into(), "month".into()),
-        Grouping::Field(k) if k == OWNER => ("owner".into(), "month".into()),
-        Grouping::Field(k) => (format!("f:{k}"), "month".into()),
-        Grouping::Date(k, b) => (format!("d:{k}"), bucket_code(*b).into()),
-    }
-}
-
-fn grouping_title(l: Locale, def: &ModuleDef, g: &Grouping) -> String {
-    match g {
-        Grouping::Owner => t(l, "field.owner"),
-        Grouping::Field(k) => field_name(l, def, k),
-        Grouping::Date(k, b) => format!(
-            "{} ({})",
-            field_name(l, def, k),
-            t(l, &format!("report.bucket.{}", bucket_code(*b)))
-        ),
-    }
-}
-
-fn measure_title(l: Locale, def: &ModuleDef, m: &Measure) -> String {
-    match m {
-        Measure::Count => t(l, "report.count"),
-        Measure::Sum(f) => tr(l, "report.sum_of", &[("field", &field_name(l, def, f))]),
-        Measure::Avg(f) => tr(l, "report.avg_of", &[("field", &field_name(l, def, f))]),
-    }
-}
-
-/// A measure value: a count, or a sum/average (money in the base currency).
-fn measure_text(
-    l: Locale,
-    base: &str,
-    def: &ModuleDef,
-    m: &Measure,
-    n: usize,
-    value: Option<f64>,
-) -> String {
-    let (Measure::Sum(f) | Measure::Avg(f)) = m else {
-        return count(l, n);
-    };
-    let Some(v) = value else {
-        return "–".into();
-    };
-    match def.field(f).map(|d| &d.kind) {
-        Some(FieldKind::Currency) => format::money(
-            l,
-            &Money {
-                amount: Decimal::from_f64(v).unwrap_or_default().round_dp(2),
-                currency: base.to_string(),
-            },
-        ),
-        Some(FieldKind::Percent) => format::percent(l, v),
-        _ => format::number(l, (v * 100.0).round() / 100.0),
-    }
-}
 
 /// A record's value of a column, as text.
 fn cell_text(l: Locale, data: &Dataset, def: &ModuleDef, r: &Record, key: &str) -> String {
@@ -470,9 +305,7 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
     };
     let modules: Vec<(String, crate::domain::Label)> = st.data.with_untracked(|d| {
         d.schema
-            .modules
-            .iter()
-            .filter(|m| m.nav)
+            .nav_modules()
             .map(|m| (m.key.clone(), m.plural.clone()))
             .collect()
     });
@@ -871,36 +704,7 @@ fn GroupPicker(
                 }}
             </label>
             <select id=id on:change=move |ev| by.set(event_target_value(&ev))>
-                {move || {
-                    let l = st.locale.get();
-                    let Some(def) = st.data.with(|d| draft.def(d)) else {
-                        return ().into_any();
-                    };
-                    let _ = draft.module.get();
-                    let current = by.get_untracked();
-                    let none = view! {
-                        <option value="" selected=current.is_empty()>
-                            {t(l, "report.choose")}
-                        </option>
-                    };
-                    let options = grouping_choices(&def)
-                        .into_iter()
-                        .map(|c| {
-                            let selected = c == current;
-                            let name = choice_name(l, &def, &c);
-                            view! {
-                                <option value=c selected=selected>
-                                    {name}
-                                </option>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        {none}
-                        {options}
-                    }
-                        .into_any()
-                }}
+                {choice_options(st, draft, by, "report.choose", grouping_choices, choice_name)}
             </select>
         </div>
         <Show when=move || by.get().starts_with("d:")>
@@ -955,41 +759,51 @@ fn MeasurePicker(draft: Draft) -> impl IntoView {
                             id="report-measure-field"
                             on:change=move |ev| draft.measure_field.set(event_target_value(&ev))
                         >
-                            {move || {
-                                let l = st.locale.get();
-                                let _ = draft.module.get();
-                                let Some(def) = st.data.with(|d| draft.def(d)) else {
-                                    return ().into_any();
-                                };
-                                let current = draft.measure_field.get_untracked();
-                                let none = view! {
-                                    <option value="" selected=current.is_empty()>
-                                        {t(l, "report.choose")}
-                                    </option>
-                                };
-                                let options = measure_fields(&def)
-                                    .into_iter()
-                                    .map(|k| {
-                                        let selected = k == current;
-                                        let name = field_name(l, &def, &k);
-                                        view! {
-                                            <option value=k selected=selected>
-                                                {name}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view();
-                                view! {
-                                    {none}
-                                    {options}
-                                }
-                                    .into_any()
-                            }}
+                            {choice_options(st, draft, draft.measure_field, "report.choose", measure_fields, field_name)}
                         </select>
                     </div>
                 </Show>
             </div>
         </fieldset>
+    }
+}
+
+/// The options of a select over the module's fields or choices: a first "none"
+/// option, then `list` named by `name`, the stored choice selected. Redrawn when the
+/// module or the language changes.
+fn choice_options(
+    st: AppState,
+    draft: Draft,
+    current: RwSignal<String>,
+    none_key: &'static str,
+    list: fn(&ModuleDef) -> Vec<String>,
+    name: fn(Locale, &ModuleDef, &str) -> String,
+) -> impl Fn() -> AnyView {
+    move || {
+        let l = st.locale.get();
+        let _ = draft.module.get();
+        let Some(def) = st.data.with(|d| draft.def(d)) else {
+            return ().into_any();
+        };
+        let current = current.get_untracked();
+        let none = view! {
+            <option value="" selected=current.is_empty()>
+                {t(l, none_key)}
+            </option>
+        };
+        let options = list(&def)
+            .into_iter()
+            .map(|k| {
+                let selected = k == current;
+                let label = name(l, &def, &k);
+                view! { <option value=k selected=selected>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            {none}
+            {options}
+        }
+        .into_any()
     }
 }
 
@@ -1006,36 +820,7 @@ fn SortPicker(draft: Draft) -> impl IntoView {
                         id="report-sort"
                         on:change=move |ev| draft.sort_field.set(event_target_value(&ev))
                     >
-                        {move || {
-                            let l = st.locale.get();
-                            let _ = draft.module.get();
-                            let Some(def) = st.data.with(|d| draft.def(d)) else {
-                                return ().into_any();
-                            };
-                            let current = draft.sort_field.get_untracked();
-                            let none = view! {
-                                <option value="" selected=current.is_empty()>
-                                    {t(l, "report.no_sort")}
-                                </option>
-                            };
-                            let options = all_fields(&def)
-                                .into_iter()
-                                .map(|k| {
-                                    let selected = k == current;
-                                    let name = field_name(l, &def, &k);
-                                    view! {
-                                        <option value=k selected=selected>
-                                            {name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view();
-                            view! {
-                                {none}
-                                {options}
-                            }
-                                .into_any()
-                        }}
+                        {choice_options(st, draft, draft.sort_field, "report.no_sort", all_fields, field_name)}
                     </select>
                 </div>
                 <div class="field">
