@@ -828,4 +828,5 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("dash.reversed", "The end date is before the start date: showing the start day only. Change one of them."),
     ("app.loading_rest", "Reading the rest of your records… Saving waits until they are in."),
     ("app.loading_short", "Still reading…"),
+    ("widget.intro", "Your own dashboards: name one, then add numbers, charts and tables over any of your records."),
 ];

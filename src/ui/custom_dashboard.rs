@@ -69,6 +69,7 @@ fn DashboardList() -> impl IntoView {
             <p>
                 <a href="#/">{tk("dash.title")}</a>
             </p>
+            <p class="muted">{tk("widget.intro")}</p>
             <ul class="link-list">
                 {move || {
                     st.data
@@ -735,7 +736,11 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
                     {move || options(offered.get().0, split)}
                 </select>
             </div>
-            <div class="field">
+            // Only a date grouping is cut into periods.
+            <div
+                class="field"
+                hidden=move || !(group.get().starts_with("d:") || split.get().starts_with("d:"))
+            >
                 <label for="w-bucket">{tk("widget.date_bucket")}</label>
                 <select id="w-bucket" on:change=move |ev| bucket.set(event_target_value(&ev))>
                     {BUCKETS
