@@ -145,8 +145,24 @@ async fn a_failing_restore_keeps_the_previous_data() {
     let before = vec![company("a", "Acme"), company("b", "Bolt")];
     db.commit(&inserts(before.clone())).await.unwrap();
 
-    let clash = vec![company("x", "X"), company("x", "X again")];
-    assert!(db.replace_all(&clash, &[]).await.is_err());
+    let clash = [company("x", "X"), company("x", "X again")];
+    assert!(db
+        .replace_all(&clash.iter().collect::<Vec<_>>(), &[])
+        .await
+        .is_err());
+    assert_eq!(sorted(db.load_all().await.unwrap()), before);
+    // Written a chunk at a time, yet one transaction: a clash in a late chunk
+    // undoes the chunks already written, and the clearing before them.
+    let mut many: Vec<_> = (0..4_500)
+        .map(|i| company(&format!("m{i}"), &format!("Company {i}")))
+        .collect();
+    many.push(company("m10", "Again"));
+    assert!(db
+        .replace_all(&many.iter().collect::<Vec<_>>(), &[])
+        .await
+        .is_err());
+    assert_eq!(sorted(db.load_all().await.unwrap()), before);
+    assert!(db.commit(&inserts(many)).await.is_err());
     assert_eq!(sorted(db.load_all().await.unwrap()), before);
 
     let after = vec![company("z", "Zeta")];
@@ -160,7 +176,9 @@ async fn a_failing_restore_keeps_the_previous_data() {
         kind: ChangeKind::Created,
         fields: vec![],
     }];
-    db.replace_all(&after, &history).await.unwrap();
+    db.replace_all(&after.iter().collect::<Vec<_>>(), &history)
+        .await
+        .unwrap();
     assert_eq!(db.load_all().await.unwrap(), after);
     assert_eq!(db.load_all_changes().await.unwrap(), history);
     assert_eq!(db.changes_for("z").await.unwrap(), history);
@@ -661,7 +679,7 @@ async fn a_dashboard_layout_survives_reopening_and_the_backup() {
 
     let text = crm::domain::backup::export(&[&loaded[0]], &[], "2026-11-25T00:00:00Z");
     let parsed = crm::domain::backup::parse(&text, &standard_schema()).unwrap();
-    let restored = &parsed.records[0];
+    let restored = parsed.records()[0];
     let Some(Value::Text(json)) = restored.get(DEFINITION) else {
         panic!("the layout is missing from the backup");
     };

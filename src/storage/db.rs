@@ -161,10 +161,16 @@ impl Db {
 
     /// Every record's history, for a backup.
     pub async fn load_all_changes(&self) -> Result<Vec<ChangeEntry>, StorageError> {
+        let entries = self.load_all_change_entries().await?;
+        entries.iter().map(decode_change).collect()
+    }
+
+    /// Every history entry as stored, for a caller that decodes a chunk at a time
+    /// (`codec::decode_change`).
+    pub async fn load_all_change_entries(&self) -> Result<Vec<JsValue>, StorageError> {
         let tx = self.tx(&[CHANGES], TransactionMode::ReadOnly)?;
         let store = tx.store(CHANGES).during("storage.op.load")?;
-        let entries = store.get_all(None, None).await.during("storage.op.load")?;
-        entries.iter().map(decode_change).collect()
+        store.get_all(None, None).await.during("storage.op.load")
     }
 
     /// The saved changes of one record, oldest first.
@@ -182,33 +188,14 @@ impl Db {
         Ok(changes)
     }
 
-    /// Writes a batch atomically. Everything is encoded before the transaction opens,
-    /// so the only failures inside it are the database's own.
+    /// Writes a batch atomically: any failure inside aborts the whole transaction.
     pub async fn commit(&self, batch: &WriteBatch) -> Result<(), StorageError> {
         let op = "storage.op.save";
-        let inserts = batch
-            .inserts
-            .iter()
-            .map(encode_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        let updates = batch
-            .updates
-            .iter()
-            .map(encode_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        let changes = batch
-            .changes
-            .iter()
-            .map(encode_change)
-            .collect::<Result<Vec<_>, _>>()?;
         let tx = self.tx(&[RECORDS, CHANGES], TransactionMode::ReadWrite)?;
         let result = async {
             let records = tx.store(RECORDS).during(op)?;
             let history = tx.store(CHANGES).during(op)?;
-            records
-                .add_all(inserts.into_iter().map(|v| (v, None)))
-                .await
-                .during(op)?;
+            write_in_chunks(&records, &batch.inserts, encode_record, Write::Add, op).await?;
             // An update must follow the revision it was made from: another tab may
             // have saved the same record meanwhile, and its change must not be lost.
             for r in &batch.updates {
@@ -222,10 +209,7 @@ impl Db {
                     return Err(StorageError::new(CONFLICT, r.id.clone()));
                 }
             }
-            records
-                .put_all(updates.into_iter().map(|v| (v, None)))
-                .await
-                .during(op)?;
+            write_in_chunks(&records, &batch.updates, encode_record, Write::Put, op).await?;
             for id in &batch.deletes {
                 records.delete(JsValue::from_str(id)).await.during(op)?;
                 let range = only(id, op)?;
@@ -234,11 +218,7 @@ impl Db {
                     history.delete(key).await.during(op)?;
                 }
             }
-            history
-                .put_all(changes.into_iter().map(|v| (v, None)))
-                .await
-                .during(op)?;
-            Ok(())
+            write_in_chunks(&history, &batch.changes, encode_change, Write::Put, op).await
         }
         .await;
         finish(tx, result, op).await
@@ -248,32 +228,18 @@ impl Db {
     /// on failure the previous data stays exactly as it was.
     pub async fn replace_all(
         &self,
-        records: &[Record],
+        records: &[&Record],
         changes: &[ChangeEntry],
     ) -> Result<(), StorageError> {
         let op = "storage.op.restore";
-        let encoded = records
-            .iter()
-            .map(encode_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        let history = changes
-            .iter()
-            .map(encode_change)
-            .collect::<Result<Vec<_>, _>>()?;
         let tx = self.tx(&[RECORDS, CHANGES, META], TransactionMode::ReadWrite)?;
         let result = async {
             let store = tx.store(RECORDS).during(op)?;
             store.clear().await.during(op)?;
-            let changes = tx.store(CHANGES).during(op)?;
-            changes.clear().await.during(op)?;
-            store
-                .add_all(encoded.into_iter().map(|v| (v, None)))
-                .await
-                .during(op)?;
-            changes
-                .add_all(history.into_iter().map(|v| (v, None)))
-                .await
-                .during(op)?;
+            let history = tx.store(CHANGES).during(op)?;
+            history.clear().await.during(op)?;
+            write_in_chunks(&store, records, |r| encode_record(r), Write::Add, op).await?;
+            write_in_chunks(&history, changes, encode_change, Write::Add, op).await?;
             put_data_version(&tx).await
         }
         .await;
@@ -284,6 +250,40 @@ impl Db {
     pub fn rexie(&self) -> &Rexie {
         &self.rexie
     }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Write {
+    /// Refused if the key exists.
+    Add,
+    Put,
+}
+
+/// Entries encoded and requested per chunk: a chunk takes a few milliseconds.
+const WRITE_CHUNK: usize = 2_000;
+
+/// Encodes and writes entries a chunk at a time inside the open transaction. Each
+/// chunk's requests finish (a browser task) before the next chunk is encoded, so the
+/// page keeps drawing during a long write and only one chunk is held encoded.
+/// The transaction stays open throughout: it always has a request in flight.
+async fn write_in_chunks<T>(
+    store: &rexie::Store,
+    items: &[T],
+    encode: impl Fn(&T) -> Result<JsValue, StorageError>,
+    how: Write,
+    op: &'static str,
+) -> Result<(), StorageError> {
+    for chunk in items.chunks(WRITE_CHUNK) {
+        let encoded = chunk
+            .iter()
+            .map(|item| encode(item).map(|v| (v, None)))
+            .collect::<Result<Vec<_>, _>>()?;
+        match how {
+            Write::Add => store.add_all(encoded.into_iter()).await.during(op)?,
+            Write::Put => store.put_all(encoded.into_iter()).await.during(op)?,
+        }
+    }
+    Ok(())
 }
 
 fn only(key: &str, op: &'static str) -> Result<KeyRange, StorageError> {
