@@ -2,10 +2,12 @@
 //! whole document before anything is written, and names each problem and where it is.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use super::json_outline::{line_column, place_in_document, Member, Outline};
 use super::migrate::{migrate_record, MigrateError, DATA_VERSION};
 use super::module_def::Schema;
 use super::record::{ChangeEntry, Record};
@@ -17,26 +19,43 @@ pub const BACKUP_FORMAT: &str = "local-crm-backup";
 /// At most this many problems are listed; a broken file usually repeats one mistake.
 const MAX_ISSUES: usize = 20;
 
-#[derive(Serialize)]
-struct BackupOut<'a> {
-    format: &'static str,
-    version: u32,
-    exported_at: &'a str,
-    records: &'a [&'a Record],
-    changes: &'a [ChangeEntry],
+/// The backup document, written in pieces so a large one can be made a chunk at a
+/// time: `export_head`, then `export_items` over the records, `EXPORT_BETWEEN`,
+/// `export_items` over the history, and `EXPORT_END`.
+pub fn export_head(exported_at: &str) -> String {
+    format!(
+        "{{\"format\":{},\"version\":{DATA_VERSION},\"exported_at\":{},\"records\":[",
+        Json::from(BACKUP_FORMAT),
+        Json::from(exported_at)
+    )
 }
 
-/// Writes the backup document: every record and every record's change history.
-/// `exported_at` is an ISO 8601 time supplied by the caller.
+/// Records or history entries, comma-separated; `first` is whether they open their list.
+pub fn export_items<T: Serialize>(items: &[T], first: bool) -> String {
+    let mut out = String::with_capacity(items.len() * 512);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 || !first {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(item).expect("records always serialise"));
+    }
+    out
+}
+
+pub const EXPORT_BETWEEN: &str = "],\"changes\":[";
+pub const EXPORT_END: &str = "]}";
+
+/// Writes the backup document at once: every record and every record's change
+/// history. `exported_at` is an ISO 8601 time supplied by the caller.
 pub fn export(records: &[&Record], changes: &[ChangeEntry], exported_at: &str) -> String {
-    serde_json::to_string(&BackupOut {
-        format: BACKUP_FORMAT,
-        version: DATA_VERSION,
-        exported_at,
-        records,
-        changes,
-    })
-    .expect("records always serialise")
+    [
+        export_head(exported_at),
+        export_items(records, true),
+        EXPORT_BETWEEN.to_string(),
+        export_items(changes, true),
+        EXPORT_END.to_string(),
+    ]
+    .concat()
 }
 
 /// Where in the file a problem is.
@@ -136,169 +155,387 @@ impl BackupError {
     }
 }
 
-/// A checked backup, ready to replace the database's records.
+/// A checked backup, ready to replace the database's records. Its records are
+/// already held in memory sets, which the restore keeps; their search and duplicate
+/// keys are still to be built (`Dataset::index_pending`).
 #[derive(Debug)]
 pub struct ParsedBackup {
-    pub records: Vec<Record>,
+    pub data: Dataset,
+    /// (position in the file, module, id) of every record, in the file's order.
+    order: Vec<(usize, String, String)>,
     pub changes: Vec<ChangeEntry>,
     pub version: u32,
 }
 
-/// Parses and checks a whole backup file. Nothing is returned unless every record is
-/// well formed, of a known module, unique, and valid against its field definitions
-/// with its lookups resolved inside the file.
+impl ParsedBackup {
+    /// The records in the file's order.
+    pub fn records(&self) -> Vec<&Record> {
+        self.order
+            .iter()
+            .filter_map(|(_, m, id)| self.data.get(m, id))
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
+/// Parses and checks a whole backup file at once (see [`BackupCheck`]).
 pub fn parse(text: &str, schema: &Schema) -> Result<ParsedBackup, BackupError> {
-    let text = text.trim_start_matches('\u{FEFF}');
-    if text.trim().is_empty() {
-        return Err(BackupError::one(Location::Document, BackupProblem::Empty));
-    }
-    let doc: Json = serde_json::from_str(text).map_err(|e| {
-        BackupError::one(
-            Location::LineColumn {
-                line: e.line(),
-                column: e.column(),
-            },
-            BackupProblem::NotJson(e.to_string()),
-        )
-    })?;
-    let Some(obj) = doc.as_object() else {
-        return Err(BackupError::one(
-            Location::Document,
-            BackupProblem::NotABackup,
-        ));
-    };
-    match obj.get("format").and_then(Json::as_str) {
-        Some(BACKUP_FORMAT) => {}
-        Some(other) => {
-            return Err(BackupError::one(
-                Location::Document,
-                BackupProblem::ForeignFormat(other.to_string()),
-            ))
-        }
-        None => {
-            return Err(BackupError::one(
-                Location::Document,
-                BackupProblem::NotABackup,
-            ))
-        }
-    }
-    let version = obj.get("version").and_then(Json::as_u64).ok_or_else(|| {
-        BackupError::one(Location::Document, BackupProblem::MissingPart("version"))
-    })? as u32;
-    let entries = obj.get("records").and_then(Json::as_array).ok_or_else(|| {
-        BackupError::one(Location::Document, BackupProblem::MissingPart("records"))
-    })?;
+    let mut check = BackupCheck::new(text.as_bytes().to_vec(), schema.clone());
+    while !check.step() {}
+    check.finish()
+}
 
-    let mut issues = Vec::new();
-    let mut records = Vec::with_capacity(entries.len());
-    let mut ids = HashSet::with_capacity(entries.len());
-    for (index, entry) in entries.iter().enumerate() {
-        let at = |field: Option<String>| Location::Record {
-            index,
-            id: entry.get("id").and_then(Json::as_str).map(str::to_string),
-            field,
-        };
-        let migrated = match migrate_record(entry.clone(), version) {
-            Ok(doc) => doc,
-            // A version problem is the same for every record: report it once.
-            Err(MigrateError::TooNew(v)) => {
-                return Err(BackupError::one(
-                    Location::Document,
-                    BackupProblem::TooNew(v),
-                ))
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stage {
+    Outline,
+    Header,
+    Records,
+    Validate,
+    Changes,
+    Finished,
+}
+
+/// Bytes of structure scanned, and pieces handled, per step: each step stays well
+/// under a frame so the page keeps drawing and taking input between steps.
+const SCAN_PER_STEP: usize = 256 * 1024;
+const PIECES_PER_STEP: usize = 100;
+
+/// Checks a backup a step at a time. Nothing is accepted unless every record is well
+/// formed, of a known module, unique, and valid against its field definitions with
+/// its lookups resolved inside the file; every history entry must belong to one.
+pub struct BackupCheck {
+    bytes: Vec<u8>,
+    schema: Schema,
+    outline: Outline,
+    stage: Stage,
+    version: u32,
+    records: Vec<Range<usize>>,
+    changes_at: Vec<Range<usize>>,
+    next: usize,
+    ids: HashSet<String>,
+    /// Where each accepted record came from: its position in the file.
+    order: Vec<(usize, String, String)>,
+    data: Dataset,
+    changes: Vec<ChangeEntry>,
+    issues: Vec<BackupIssue>,
+    total: usize,
+    /// A problem that ends the check at once (the file is not a readable backup).
+    fatal: Option<BackupError>,
+}
+
+impl BackupCheck {
+    pub fn new(bytes: Vec<u8>, schema: Schema) -> Self {
+        let data = Dataset::new(schema.clone());
+        BackupCheck {
+            bytes,
+            schema,
+            outline: Outline::new(&["records", "changes"]),
+            stage: Stage::Outline,
+            version: 0,
+            records: Vec::new(),
+            changes_at: Vec::new(),
+            next: 0,
+            ids: HashSet::new(),
+            order: Vec::new(),
+            data,
+            changes: Vec::new(),
+            issues: Vec::new(),
+            total: 0,
+            fatal: None,
+        }
+    }
+
+    /// How far the check is, 0–100.
+    pub fn percent(&self) -> u8 {
+        let part = |done: usize, of: usize| {
+            if of == 0 {
+                1.0
+            } else {
+                done as f64 / of as f64
             }
-            Err(MigrateError::Unknown(v)) => {
-                return Err(BackupError::one(
-                    Location::Document,
-                    BackupProblem::UnknownVersion(v),
-                ))
-            }
         };
-        let record: Record = match serde_json::from_value(migrated) {
-            Ok(r) => r,
+        // Rough shares of the time each stage takes.
+        let p = match self.stage {
+            Stage::Outline => 0.15 * part(self.outline.position(), self.bytes.len()),
+            Stage::Header => 0.15,
+            Stage::Records => 0.15 + 0.45 * part(self.next, self.records.len()),
+            Stage::Validate => 0.6 + 0.3 * part(self.next, self.order.len()),
+            Stage::Changes => 0.9 + 0.1 * part(self.next, self.changes_at.len()),
+            Stage::Finished => 1.0,
+        };
+        (p * 100.0).round() as u8
+    }
+
+    fn stop(&mut self, location: Location, problem: BackupProblem) {
+        self.fatal = Some(BackupError::one(location, problem));
+        self.stage = Stage::Finished;
+    }
+
+    fn note(&mut self, location: Location, problem: BackupProblem) {
+        self.total += 1;
+        if self.issues.len() < MAX_ISSUES {
+            self.issues.push(BackupIssue { location, problem });
+        }
+    }
+
+    /// Parses one piece of the file as JSON; a syntax error ends the check, named by
+    /// its line and column in the whole file.
+    fn piece(&mut self, at: Range<usize>) -> Option<Json> {
+        match serde_json::from_slice(&self.bytes[at.clone()]) {
+            Ok(v) => Some(v),
             Err(e) => {
-                issues.push(BackupIssue {
-                    location: at(None),
-                    problem: BackupProblem::MalformedRecord(e.to_string()),
-                });
-                continue;
+                let (line, column) = place_in_document(&self.bytes, at.start, e.line(), e.column());
+                self.stop(
+                    Location::LineColumn { line, column },
+                    BackupProblem::NotJson(e.to_string()),
+                );
+                None
             }
-        };
-        if schema.module(&record.module).is_none() {
-            issues.push(BackupIssue {
-                location: at(None),
-                problem: BackupProblem::UnknownModule(record.module.clone()),
-            });
-            continue;
         }
-        if !ids.insert(record.id.clone()) {
-            issues.push(BackupIssue {
-                location: at(None),
-                problem: BackupProblem::DuplicateId(record.id.clone()),
-            });
-            continue;
-        }
-        records.push((index, record));
     }
 
-    // Field rules are checked against the file's own records, so lookups and
-    // uniqueness are judged as they will be once the file replaces the database.
-    let mut data = Dataset::new(schema.clone());
-    for (_, r) in &records {
-        data.upsert(r.clone());
+    /// Does the next slice of work. Returns whether the check is finished.
+    pub fn step(&mut self) -> bool {
+        match self.stage {
+            Stage::Outline => self.step_outline(),
+            Stage::Header => self.step_header(),
+            Stage::Records => self.step_records(),
+            Stage::Validate => self.step_validate(),
+            Stage::Changes => self.step_changes(),
+            Stage::Finished => {}
+        }
+        self.stage == Stage::Finished
     }
-    for (index, record) in &records {
-        let module = schema.module(&record.module).expect("checked above");
-        let at = |field: String| Location::Record {
-            index: *index,
+
+    fn step_outline(&mut self) {
+        if self.next == 0 {
+            self.next = 1;
+            // A byte order mark is not part of the JSON.
+            if self.bytes.starts_with("\u{FEFF}".as_bytes()) {
+                self.bytes.drain(..3);
+            }
+            if self.bytes.iter().all(|b| b.is_ascii_whitespace()) {
+                return self.stop(Location::Document, BackupProblem::Empty);
+            }
+        }
+        match self.outline.advance(&self.bytes, SCAN_PER_STEP) {
+            Ok(false) => {}
+            Ok(true) => {
+                self.next = 0;
+                self.stage = Stage::Header;
+            }
+            // Valid JSON of another shape is "not a backup"; anything else is not JSON.
+            Err(e) if e.message == "not an object" => {
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&self.bytes) {
+                    Ok(_) => self.stop(Location::Document, BackupProblem::NotABackup),
+                    Err(e) => self.stop(
+                        Location::LineColumn {
+                            line: e.line(),
+                            column: e.column(),
+                        },
+                        BackupProblem::NotJson(e.to_string()),
+                    ),
+                }
+            }
+            Err(e) => {
+                let (line, column) = line_column(&self.bytes, e.offset);
+                self.stop(
+                    Location::LineColumn { line, column },
+                    BackupProblem::NotJson(format!("{} at line {line} column {column}", e.message)),
+                )
+            }
+        }
+    }
+
+    /// The top-level parts: format, version, and where the records and history are.
+    fn step_header(&mut self) {
+        let value = |this: &mut Self, key: &str| match this.outline.member(key) {
+            Some(Member::Value(at)) => {
+                let at = at.clone();
+                this.piece(at).map(Some)
+            }
+            _ => Some(None),
+        };
+        let Some(format) = value(self, "format") else {
+            return;
+        };
+        match format.as_ref().and_then(Json::as_str) {
+            Some(BACKUP_FORMAT) => {}
+            Some(other) => {
+                let other = other.to_string();
+                return self.stop(Location::Document, BackupProblem::ForeignFormat(other));
+            }
+            None => return self.stop(Location::Document, BackupProblem::NotABackup),
+        }
+        let Some(version) = value(self, "version") else {
+            return;
+        };
+        let Some(version) = version.as_ref().and_then(Json::as_u64) else {
+            return self.stop(Location::Document, BackupProblem::MissingPart("version"));
+        };
+        self.version = version as u32;
+        match self.outline.member("records") {
+            Some(Member::Elements(list)) => self.records = list.clone(),
+            _ => return self.stop(Location::Document, BackupProblem::MissingPart("records")),
+        }
+        // History is optional: older backups have none.
+        if let Some(Member::Elements(list)) = self.outline.member("changes") {
+            self.changes_at = list.clone();
+        }
+        self.outline.members.clear();
+        self.ids.reserve(self.records.len());
+        self.stage = Stage::Records;
+    }
+
+    fn step_records(&mut self) {
+        let end = (self.next + PIECES_PER_STEP).min(self.records.len());
+        while self.next < end {
+            let index = self.next;
+            self.next += 1;
+            let at = self.records[index].clone();
+            // A current backup's record reads straight into a record; anything that
+            // does not is read again the slow way, which names its problem.
+            if self.version == DATA_VERSION {
+                if let Ok(record) = serde_json::from_slice::<Record>(&self.bytes[at.clone()]) {
+                    self.accept(index, record);
+                    continue;
+                }
+            }
+            let Some(entry) = self.piece(at) else {
+                return;
+            };
+            let at = |field: Option<String>| Location::Record {
+                index,
+                id: entry.get("id").and_then(Json::as_str).map(str::to_string),
+                field,
+            };
+            let location = at(None);
+            let migrated = match migrate_record(entry, self.version) {
+                Ok(doc) => doc,
+                // A version problem is the same for every record: report it once.
+                Err(MigrateError::TooNew(v)) => {
+                    return self.stop(Location::Document, BackupProblem::TooNew(v))
+                }
+                Err(MigrateError::Unknown(v)) => {
+                    return self.stop(Location::Document, BackupProblem::UnknownVersion(v))
+                }
+            };
+            let record: Record = match serde_json::from_value(migrated) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.note(location, BackupProblem::MalformedRecord(e.to_string()));
+                    continue;
+                }
+            };
+            self.accept(index, record);
+        }
+        if self.next == self.records.len() {
+            self.records = Vec::new();
+            self.next = 0;
+            self.stage = Stage::Validate;
+        }
+    }
+
+    /// Takes a well-formed record if its module is known and its id is new.
+    fn accept(&mut self, index: usize, record: Record) {
+        let location = Location::Record {
+            index,
             id: Some(record.id.clone()),
-            field: Some(field),
+            field: None,
         };
-        for e in validate_values(module, &record.values, &record.id, &data) {
-            issues.push(BackupIssue {
-                location: at(e.field),
-                problem: BackupProblem::Field(e.problem),
+        if self.schema.module(&record.module).is_none() {
+            self.note(location, BackupProblem::UnknownModule(record.module));
+        } else if !self.ids.insert(record.id.clone()) {
+            self.note(location, BackupProblem::DuplicateId(record.id));
+        } else {
+            self.order
+                .push((index, record.module.clone(), record.id.clone()));
+            // Lookups, uniqueness and links are indexed at once (the field checks
+            // need them); search and duplicate keys wait (`Dataset::index_pending`).
+            self.data.upsert_deferred(record);
+        }
+    }
+
+    /// Field rules are checked against the file's own records, so lookups and
+    /// uniqueness are judged as they will be once the file replaces the database.
+    fn step_validate(&mut self) {
+        let end = (self.next + PIECES_PER_STEP * 5).min(self.order.len());
+        let mut found = Vec::new();
+        for (index, module, id) in &self.order[self.next..end] {
+            let record = self.data.get(module, id).expect("held since decoded");
+            let def = self.schema.module(module).expect("checked when decoded");
+            let at = |field: String| Location::Record {
+                index: *index,
+                id: Some(id.clone()),
+                field: Some(field),
+            };
+            for e in validate_values(def, &record.values, id, &self.data) {
+                found.push((at(e.field), BackupProblem::Field(e.problem)));
+            }
+            if let Some(owner) = &record.owner {
+                if !self.data.user_exists(owner) {
+                    found.push((
+                        at("owner".into()),
+                        BackupProblem::Field(Problem::UnknownUser(owner.clone())),
+                    ));
+                }
+            }
+        }
+        for (location, problem) in found {
+            self.note(location, problem);
+        }
+        self.next = end;
+        if self.next == self.order.len() {
+            self.next = 0;
+            self.stage = Stage::Changes;
+        }
+    }
+
+    fn step_changes(&mut self) {
+        let end = (self.next + PIECES_PER_STEP * 2).min(self.changes_at.len());
+        while self.next < end {
+            let index = self.next;
+            self.next += 1;
+            let Some(entry) = self.piece(self.changes_at[index].clone()) else {
+                return;
+            };
+            let at = Location::Change { index };
+            match serde_json::from_value::<ChangeEntry>(entry) {
+                Ok(c) if self.ids.contains(&c.record_id) => self.changes.push(c),
+                Ok(c) => self.note(at, BackupProblem::OrphanChange(c.record_id)),
+                Err(e) => self.note(at, BackupProblem::MalformedChange(e.to_string())),
+            }
+        }
+        if self.next == self.changes_at.len() {
+            self.stage = Stage::Finished;
+        }
+    }
+
+    /// The checked backup, or every problem found (up to a limit) and how many.
+    pub fn finish(self) -> Result<ParsedBackup, BackupError> {
+        if let Some(fatal) = self.fatal {
+            return Err(fatal);
+        }
+        debug_assert_eq!(self.stage, Stage::Finished);
+        if self.total > 0 {
+            return Err(BackupError {
+                issues: self.issues,
+                total: self.total,
             });
         }
-        if let Some(owner) = &record.owner {
-            if !data.user_exists(owner) {
-                issues.push(BackupIssue {
-                    location: at("owner".into()),
-                    problem: BackupProblem::Field(Problem::UnknownUser(owner.clone())),
-                });
-            }
-        }
-    }
-
-    // History is optional (older backups have none) but must belong to the file's records.
-    let mut changes = Vec::new();
-    if let Some(entries) = obj.get("changes").and_then(Json::as_array) {
-        for (index, entry) in entries.iter().enumerate() {
-            let at = Location::Change { index };
-            match serde_json::from_value::<ChangeEntry>(entry.clone()) {
-                Ok(c) if ids.contains(&c.record_id) => changes.push(c),
-                Ok(c) => issues.push(BackupIssue {
-                    location: at,
-                    problem: BackupProblem::OrphanChange(c.record_id),
-                }),
-                Err(e) => issues.push(BackupIssue {
-                    location: at,
-                    problem: BackupProblem::MalformedChange(e.to_string()),
-                }),
-            }
-        }
-    }
-
-    if issues.is_empty() {
         Ok(ParsedBackup {
-            records: records.into_iter().map(|(_, r)| r).collect(),
-            changes,
-            version,
+            data: self.data,
+            order: self.order,
+            changes: self.changes,
+            version: self.version,
         })
-    } else {
-        let total = issues.len();
-        issues.truncate(MAX_ISSUES);
-        Err(BackupError { issues, total })
     }
 }
 
@@ -382,7 +619,7 @@ mod tests {
         let text = export(&refs, &history(&records), "2026-11-22T10:00:00Z");
         assert!(text.contains("شرکت نوآوران پارس"));
         let parsed = parse(&text, &standard_schema()).unwrap();
-        assert_eq!(parsed.records, records);
+        assert_eq!(parsed.records(), records.iter().collect::<Vec<_>>());
         assert_eq!(parsed.changes, history(&records));
         assert_eq!(parsed.version, DATA_VERSION);
     }
@@ -392,7 +629,7 @@ mod tests {
         let records = sample();
         let refs: Vec<&Record> = records.iter().collect();
         let text = format!("\u{FEFF}{}", export(&refs, &[], "t"));
-        assert_eq!(parse(&text, &standard_schema()).unwrap().records.len(), 2);
+        assert_eq!(parse(&text, &standard_schema()).unwrap().len(), 2);
     }
 
     #[test]
@@ -495,8 +732,110 @@ mod tests {
         });
         let parsed = parse(&doc.to_string(), &standard_schema()).unwrap();
         assert_eq!(
-            parsed.records[0].get("tags"),
+            parsed.records()[0].get("tags"),
             Some(&Value::List(vec!["a".into(), "b".into()]))
         );
+    }
+
+    #[test]
+    fn a_large_file_is_checked_in_many_small_steps_with_the_same_outcome() {
+        let mut records = sample();
+        for i in 0..600 {
+            let mut r = records[0].clone();
+            r.id = format!("co-{}", i + 2);
+            r.values
+                .insert("name".into(), Value::Text(format!("Company {i}")));
+            records.push(r);
+        }
+        let refs: Vec<&Record> = records.iter().collect();
+        let text = export(&refs, &history(&records), "t");
+        let mut check = BackupCheck::new(text.clone().into_bytes(), standard_schema());
+        let mut steps = 0;
+        let mut last = 0;
+        while !check.step() {
+            steps += 1;
+            assert!(check.percent() >= last, "progress never goes back");
+            last = check.percent();
+        }
+        assert_eq!(check.percent(), 100);
+        assert!(steps > 10, "{steps} steps");
+        let parsed = check.finish().unwrap();
+        assert_eq!(parsed.records(), refs);
+        assert_eq!(parsed.changes, history(&records));
+        assert_eq!(parsed.data.total(), records.len());
+    }
+
+    #[test]
+    fn members_may_come_in_any_order_and_unknown_ones_are_ignored() {
+        let records = sample();
+        let entries = serde_json::to_string(&records).unwrap();
+        let text = format!(
+            r#"{{"records": {entries}, "note": {{"a": [1, "]"]}}, "version": {DATA_VERSION}, "format": "{BACKUP_FORMAT}"}}"#
+        );
+        assert_eq!(parse(&text, &standard_schema()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_syntax_error_inside_a_record_is_placed_in_the_whole_file() {
+        let records = sample();
+        let refs: Vec<&Record> = records.iter().collect();
+        let good = serde_json::to_string_pretty(
+            &serde_json::from_str::<Json>(&export(&refs, &[], "t")).unwrap(),
+        )
+        .unwrap();
+        // Break the second record's first value: `"revision": 6` → `"revision": 6x`.
+        let at =
+            good.match_indices("\"revision\": ").nth(1).unwrap().0 + "\"revision\": ".len() + 1;
+        let mut bad = good.clone();
+        bad.insert(at, 'x');
+        let (line, column) = line_column(bad.as_bytes(), at);
+        let issue = first_issue(&bad);
+        assert!(
+            matches!(issue.problem, BackupProblem::NotJson(_)),
+            "{issue:?}"
+        );
+        assert_eq!(issue.location, Location::LineColumn { line, column });
+    }
+
+    #[test]
+    fn every_problem_is_counted_but_only_the_first_ones_listed() {
+        let mut records = sample();
+        for i in 0..30 {
+            let mut r = records[1].clone();
+            r.id = format!("p-{}", i + 2);
+            r.values
+                .insert("emails".into(), Value::List(vec![format!("bad{i}")]));
+            records.push(r);
+        }
+        let refs: Vec<&Record> = records.iter().collect();
+        let err = parse(&export(&refs, &[], "t"), &standard_schema()).unwrap_err();
+        assert_eq!(err.total, 30);
+        assert_eq!(err.issues.len(), MAX_ISSUES);
+    }
+
+    #[test]
+    fn a_backup_written_in_pieces_is_one_well_formed_document() {
+        let records = sample();
+        let refs: Vec<&Record> = records.iter().collect();
+        let changes = history(&records);
+        let pieces = [
+            export_head("2026-11-25T10:00:00Z"),
+            export_items(&refs[..1], true),
+            export_items(&refs[1..], false),
+            export_items(&[] as &[&Record], false),
+            EXPORT_BETWEEN.to_string(),
+            export_items(&changes[..1], true),
+            export_items(&changes[1..], false),
+            EXPORT_END.to_string(),
+        ]
+        .concat();
+        assert_eq!(pieces, export(&refs, &changes, "2026-11-25T10:00:00Z"));
+        let doc: Json = serde_json::from_str(&pieces).unwrap();
+        assert_eq!(doc["format"], BACKUP_FORMAT);
+        assert_eq!(doc["version"], DATA_VERSION);
+        assert_eq!(doc["exported_at"], "2026-11-25T10:00:00Z");
+        let parsed = parse(&pieces, &standard_schema()).unwrap();
+        assert_eq!(parsed.records(), refs);
+        assert_eq!(parsed.changes, changes);
     }
 }

@@ -18,6 +18,7 @@ pub mod deal_rules;
 pub mod duplicates;
 pub mod field;
 pub mod input;
+pub mod json_outline;
 pub mod lead_module;
 pub mod lead_rules;
 pub mod list_query;

@@ -411,8 +411,8 @@ mod tests {
         all.extend(a.iter().cloned());
         let text = backup::export(&all.iter().collect::<Vec<_>>(), &[], "t");
         assert_eq!(
-            backup::parse(&text, &standard_schema()).unwrap().records,
-            all
+            backup::parse(&text, &standard_schema()).unwrap().records(),
+            all.iter().collect::<Vec<_>>()
         );
         let mut data = crate::domain::record_set::Dataset::new(standard_schema());
         for r in default_pipeline_records(1, &|k| k.to_string()) {

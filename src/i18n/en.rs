@@ -141,6 +141,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.import_hint", "The whole file is checked first. Nothing changes unless it is a valid backup and you confirm."),
     ("backup.file_label", "Backup file"),
     ("backup.reading", "Checking the file…"),
+    ("backup.writing", "Replacing your data with the backup…"),
     ("backup.refused", "“{file}” cannot be restored"),
     ("backup.nothing_changed", "Your data has not been changed."),
     ("backup.more_problems.one", "…and {n} more problem."),

@@ -141,6 +141,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.import_hint", "ابتدا کل فایل بررسی می‌شود. تا فایل پشتیبان معتبری نباشد و شما تأیید نکنید، چیزی تغییر نمی‌کند."),
     ("backup.file_label", "فایل پشتیبان"),
     ("backup.reading", "در حال بررسی فایل…"),
+    ("backup.writing", "در حال جایگزینی داده‌های شما با پشتیبان…"),
     ("backup.refused", "«{file}» قابل بازگردانی نیست"),
     ("backup.nothing_changed", "داده‌های شما تغییری نکرده است."),
     ("backup.more_problems.one", "…و {n} مشکل دیگر."),

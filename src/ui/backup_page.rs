@@ -6,15 +6,15 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 
 use super::actions::{restore, storage_message};
-use super::download::download;
+use super::download::download_parts;
 use super::format::count;
 use super::notice::Notice;
 use super::state::db;
-use super::state::{tk, use_state};
-use crate::domain::backup::{self, BackupError, Location};
-use crate::domain::record::ChangeEntry;
-use crate::domain::Record;
+use super::state::{next_tick, tk, use_state, AppState};
+use crate::domain::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
 use crate::i18n::{label, t, tn, tr, Locale};
+use crate::storage::codec::decode_change;
+use crate::storage::StorageError;
 
 fn iso_now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
@@ -45,10 +45,67 @@ fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String)
 #[derive(Clone)]
 enum Checked {
     Nothing,
-    Reading,
+    /// Reading and checking, this far (0–100).
+    Reading(u8),
     Refused(String, BackupError),
-    Ready(String, Vec<Record>, Vec<ChangeEntry>),
+    /// The file's name and how many records it holds; the checked backup waits aside.
+    Ready(String, usize),
 }
+
+/// The chosen file's bytes, copied into wasm a slice per tick.
+async fn file_bytes(file: &web_sys::File) -> Option<Vec<u8>> {
+    const SLICE: usize = 8 << 20;
+    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
+    let array = js_sys::Uint8Array::new(&buffer);
+    let len = array.length() as usize;
+    let mut bytes = vec![0u8; len];
+    for start in (0..len).step_by(SLICE) {
+        let end = (start + SLICE).min(len);
+        array
+            .subarray(start as u32, end as u32)
+            .copy_to(&mut bytes[start..end]);
+        next_tick().await;
+    }
+    Some(bytes)
+}
+
+/// Records or history entries written per piece of a backup (a few milliseconds).
+const EXPORT_CHUNK: usize = 2_000;
+
+/// The backup document in pieces, made a chunk per tick so the page keeps drawing,
+/// and the time it was made. History lives only in storage; records are read from
+/// memory, which always matches what was committed.
+async fn backup_pieces(st: AppState) -> Result<(Vec<String>, String), StorageError> {
+    let db = db().ok_or_else(|| StorageError::new("storage.op.open", "no database"))?;
+    let entries = db.load_all_change_entries().await?;
+    let stamp = iso_now();
+    let mut pieces = vec![backup::export_head(&stamp)];
+    let total = st.data.with_untracked(|d| d.total());
+    for start in (0..total).step_by(EXPORT_CHUNK) {
+        pieces.push(st.data.with_untracked(|d| {
+            let all = d.all_records();
+            backup::export_items(
+                &all[start..(start + EXPORT_CHUNK).min(all.len())],
+                start == 0,
+            )
+        }));
+        next_tick().await;
+    }
+    pieces.push(backup::EXPORT_BETWEEN.to_string());
+    for (i, chunk) in entries.chunks(EXPORT_CHUNK).enumerate() {
+        let changes = chunk
+            .iter()
+            .map(decode_change)
+            .collect::<Result<Vec<_>, _>>()?;
+        pieces.push(backup::export_items(&changes, i == 0));
+        next_tick().await;
+    }
+    pieces.push(backup::EXPORT_END.to_string());
+    Ok((pieces, stamp))
+}
+
+/// Work per turn before the page gets to draw and take input again.
+const TURN_MS: f64 = 8.0;
 
 #[component]
 pub fn BackupPage() -> impl IntoView {
@@ -56,32 +113,25 @@ pub fn BackupPage() -> impl IntoView {
     let checked = RwSignal::new(Checked::Nothing);
 
     let export = move |_| {
-        if st.loading_rest.get_untracked() {
+        if st.loading_rest.get_untracked() || st.busy.get_untracked() {
             return;
         }
         spawn_local(async move {
             let l = st.locale.get_untracked();
-            let Some(db) = db() else {
-                st.notice
-                    .set(Some(Notice::error(t(l, "error.no_database"))));
-                return;
-            };
-            // History lives only in storage; records are read from memory, which
-            // always matches what was committed.
-            let changes = match db.load_all_changes().await {
-                Ok(c) => c,
+            // Writes wait while the backup is made, so it is one consistent moment.
+            st.busy.set(true);
+            let result = backup_pieces(st).await;
+            st.busy.set(false);
+            let (pieces, stamp) = match result {
+                Ok(made) => made,
                 Err(e) => {
                     st.notice.set(Some(Notice::error(storage_message(l, &e))));
                     return;
                 }
             };
-            let stamp = iso_now();
-            let text = st
-                .data
-                .with_untracked(|d| backup::export(&d.all_records(), &changes, &stamp));
             let n = st.data.with_untracked(|d| d.total());
             let name = format!("crm-backup-{}.json", &stamp[..10]);
-            match download(&name, "application/json", &text) {
+            match download_parts(&name, "application/json", &pieces) {
                 Ok(()) => st.notice.set(Some(Notice::success(tr(
                     l,
                     "backup.exported",
@@ -96,46 +146,78 @@ pub fn BackupPage() -> impl IntoView {
         });
     };
 
+    // The checked backup, kept out of the signal (it holds every record).
+    let parsed = StoredValue::new_local(None::<ParsedBackup>);
+    // A newer file choice abandons the check of an older one.
+    let run = StoredValue::new(0u32);
+    let writing = RwSignal::new(false);
+
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
+        run.update_value(|r| *r += 1);
+        let mine = run.get_value();
+        parsed.set_value(None);
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             checked.set(Checked::Nothing);
             return;
         };
         let name = file.name();
-        checked.set(Checked::Reading);
+        checked.set(Checked::Reading(0));
         spawn_local(async move {
-            let text = JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string());
             let schema = st.data.with_untracked(|d| d.schema.clone());
-            let outcome = match text {
-                // Binary data is not valid UTF-8 text: report it as "not JSON".
-                None => Err(BackupError {
-                    issues: vec![backup::BackupIssue {
-                        location: Location::Document,
-                        problem: backup::BackupProblem::NotJson(String::new()),
-                    }],
-                    total: 1,
-                }),
-                Some(text) => backup::parse(&text, &schema).map(|p| (p.records, p.changes)),
+            let Some(bytes) = file_bytes(&file).await else {
+                checked.set(Checked::Refused(
+                    name,
+                    BackupError {
+                        issues: vec![backup::BackupIssue {
+                            location: Location::Document,
+                            problem: backup::BackupProblem::NotJson(String::new()),
+                        }],
+                        total: 1,
+                    },
+                ));
+                return;
             };
-            checked.set(match outcome {
-                Ok((records, changes)) => Checked::Ready(name, records, changes),
+            let mut check = BackupCheck::new(bytes, schema);
+            loop {
+                let started = js_sys::Date::now();
+                let mut done = false;
+                while !done && js_sys::Date::now() - started < TURN_MS {
+                    done = check.step();
+                }
+                if run.get_value() != mine {
+                    return;
+                }
+                if done {
+                    break;
+                }
+                checked.set(Checked::Reading(check.percent()));
+                next_tick().await;
+            }
+            checked.set(match check.finish() {
+                Ok(p) => {
+                    let n = p.len();
+                    parsed.set_value(Some(p));
+                    Checked::Ready(name, n)
+                }
                 Err(e) => Checked::Refused(name, e),
             });
         });
     };
 
     let confirm = move |_| {
-        let Checked::Ready(_, records, changes) = checked.get_untracked() else {
+        let Checked::Ready(_, n) = checked.get_untracked() else {
+            return;
+        };
+        let Some(backup) = parsed.try_update_value(Option::take).flatten() else {
             return;
         };
         let l = st.locale.get_untracked();
-        let n = records.len();
+        writing.set(true);
         spawn_local(async move {
-            match restore(st, records, changes).await {
+            let outcome = restore(st, backup).await;
+            writing.set(false);
+            match outcome {
                 Ok(()) => {
                     checked.set(Checked::Nothing);
                     st.notice.set(Some(Notice::success(tr(
@@ -144,7 +226,11 @@ pub fn BackupPage() -> impl IntoView {
                         &[("n", &count(l, n))],
                     ))));
                 }
-                Err(msg) => st.notice.set(Some(Notice::error(msg))),
+                Err((msg, backup)) => {
+                    // Still checked and still wanted: the user may try again.
+                    parsed.set_value(Some(backup));
+                    st.notice.set(Some(Notice::error(msg)));
+                }
             }
         });
     };
@@ -153,7 +239,15 @@ pub fn BackupPage() -> impl IntoView {
         let l = st.locale.get();
         match checked.get() {
             Checked::Nothing => ().into_any(),
-            Checked::Reading => view! { <p role="status">{t(l, "backup.reading")}</p> }.into_any(),
+            Checked::Reading(done) => view! {
+                <div role="status" class="backup-progress">
+                    <label for="backup-progress">{t(l, "backup.reading")}</label>
+                    <progress id="backup-progress" max="100" value=done>
+                        {format!("{done}%")}
+                    </progress>
+                </div>
+            }
+            .into_any(),
             Checked::Refused(name, err) => {
                 let field_name = |key: &str| {
                     st.data.with_untracked(|d| {
@@ -194,8 +288,7 @@ pub fn BackupPage() -> impl IntoView {
                 }
                 .into_any()
             }
-            Checked::Ready(name, records, _) => {
-                let incoming = records.len();
+            Checked::Ready(name, incoming) => {
                 let current = st.data.with(|d| d.total());
                 view! {
                     <div class="backup-report ready">
@@ -211,10 +304,18 @@ pub fn BackupPage() -> impl IntoView {
                             <button type="button" class="danger" disabled=move || st.busy.get() on:click=confirm>
                                 {t(l, "backup.confirm_replace")}
                             </button>
-                            <button type="button" on:click=move |_| checked.set(Checked::Nothing)>
+                            <button
+                                type="button"
+                                disabled=move || writing.get()
+                                on:click=move |_| {
+                                    parsed.set_value(None);
+                                    checked.set(Checked::Nothing);
+                                }
+                            >
                                 {t(l, "action.cancel")}
                             </button>
                         </div>
+                        {move || writing.get().then(|| view! { <p role="status">{t(l, "backup.writing")}</p> })}
                     </div>
                 }
                 .into_any()
@@ -233,7 +334,7 @@ pub fn BackupPage() -> impl IntoView {
                 <button
                     type="button"
                     class="primary"
-                    disabled=move || st.loading_rest.get()
+                    disabled=move || st.loading_rest.get() || st.busy.get()
                     on:click=export
                 >
                     {tk("backup.export_button")}

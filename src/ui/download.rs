@@ -4,7 +4,19 @@ use wasm_bindgen::JsCast;
 
 /// Offers text as a file download; nothing leaves the device.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    download_parts(file_name, mime, &[text])
+}
+
+/// Offers pieces of text as one file: a large file need not be joined in memory.
+pub fn download_parts<S: AsRef<str>>(
+    file_name: &str,
+    mime: &str,
+    pieces: &[S],
+) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    for p in pieces {
+        parts.push(&wasm_bindgen::JsValue::from_str(p.as_ref()));
+    }
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
