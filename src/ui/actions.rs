@@ -11,10 +11,10 @@ use super::route::Route;
 use super::state::{
     db, db as db_handle, new_id, next_tick, now, set_db, utc_offset, AppState, LoadState,
 };
+use crate::domain::backup::ParsedBackup;
 use crate::domain::module_rules;
 use crate::domain::pipeline::Pipeline;
 use crate::domain::pipeline_records::{default_pipeline_records, plan_pipeline_save};
-use crate::domain::record::ChangeEntry;
 use crate::domain::record_set::Dataset;
 use crate::domain::sales_modules::PIPELINES;
 use crate::domain::sample::{fitting, sample_records};
@@ -188,13 +188,13 @@ pub async fn load_everything(st: AppState) {
     ensure_pipelines(st).await;
 }
 
-async fn commit(st: AppState, batch: WriteBatch) -> Result<(), String> {
+async fn commit(st: AppState, batch: &WriteBatch) -> Result<(), String> {
     let l = st.locale.get_untracked();
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
     st.busy.set(true);
-    let result = db.commit(&batch).await;
+    let result = db.commit(batch).await;
     st.busy.set(false);
     result.map_err(|e| storage_message(l, &e))
 }
@@ -270,7 +270,7 @@ pub async fn save_record(
         changes: plan.changes,
         ..Default::default()
     };
-    commit(st, batch).await.map_err(SaveError::Storage)?;
+    commit(st, &batch).await.map_err(SaveError::Storage)?;
     st.data.update(|d| {
         for r in plan.inserts.into_iter().chain(plan.updates) {
             d.upsert(r);
@@ -327,7 +327,7 @@ pub async fn save_pipeline(
         batch.updates.push(after.clone());
     }
     batch.deletes = plan.deletes.iter().map(|r| r.id.clone()).collect();
-    commit(st, batch).await?;
+    commit(st, &batch).await?;
     st.data.update(|d| {
         for r in plan.inserts {
             d.upsert(r);
@@ -361,12 +361,38 @@ pub async fn commit_records(
         batch.updates.push(after.clone());
     }
     batch.inserts = inserts;
-    commit(st, batch.clone()).await?;
-    st.data.update(|d| {
-        for r in batch.inserts.into_iter().chain(batch.updates) {
-            d.upsert(r);
+    commit(st, &batch).await?;
+    // An import can bring 100,000 records: memory takes them a chunk per tick and
+    // builds their search and duplicate keys after that, in the background. Writes
+    // wait meanwhile, so none can interleave with a half-applied import.
+    let big = batch.inserts.len() + batch.updates.len() > 1_000;
+    st.busy.set(true);
+    st.loading_rest.set(big);
+    let mut rest = batch.inserts.into_iter().chain(batch.updates).peekable();
+    while rest.peek().is_some() {
+        st.data.update_untracked(|d| {
+            for r in rest.by_ref().take(2_000) {
+                if big {
+                    d.upsert_deferred(r);
+                } else {
+                    d.upsert(r);
+                }
+            }
+        });
+        if rest.peek().is_some() {
+            next_tick().await;
         }
-    });
+    }
+    st.data.update(|_| {});
+    if big {
+        leptos::task::spawn_local(async move {
+            index_in_background(st).await;
+            st.loading_rest.set(false);
+            st.busy.set(false);
+        });
+    } else {
+        st.busy.set(false);
+    }
     Ok(())
 }
 
@@ -389,7 +415,7 @@ pub async fn ensure_pipelines(st: AppState) {
         inserts: records.clone(),
         ..Default::default()
     };
-    match commit(st, batch).await {
+    match commit(st, &batch).await {
         Ok(()) => st.data.update(|d| {
             for r in records {
                 d.upsert(r);
@@ -478,7 +504,7 @@ pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), S
         ));
         batch.updates.push(after);
     }
-    commit(st, batch.clone()).await?;
+    commit(st, &batch).await?;
     st.data.update(|d| {
         d.remove(module, id);
         for (m, id) in gone {
@@ -507,7 +533,7 @@ pub async fn load_sample(st: AppState) {
         changes,
         ..Default::default()
     };
-    match commit(st, batch).await {
+    match commit(st, &batch).await {
         Ok(()) => {
             let n = records.len();
             st.data.update(|d| {
@@ -526,34 +552,40 @@ pub async fn load_sample(st: AppState) {
 }
 
 /// Replaces all data with a checked backup; memory follows only after the commit.
-pub async fn restore(
-    st: AppState,
-    records: Vec<Record>,
-    changes: Vec<ChangeEntry>,
-) -> Result<(), String> {
+/// On failure the backup is handed back with the message, so it can be retried.
+pub async fn restore(st: AppState, backup: ParsedBackup) -> Result<(), (String, ParsedBackup)> {
     let l = st.locale.get_untracked();
     let Some(db) = db() else {
-        return Err(t(l, "error.no_database"));
+        return Err((t(l, "error.no_database"), backup));
     };
     st.busy.set(true);
-    let result = db.replace_all(&records, &changes).await;
+    let result = db.replace_all(&backup.records(), &backup.changes).await;
     if let Err(e) = result {
         st.busy.set(false);
-        return Err(storage_message(l, &e));
+        return Err((storage_message(l, &e), backup));
     }
-    // Rebuilt a chunk at a time so the page keeps drawing; writes wait meanwhile.
-    st.data.update(|d| *d = Dataset::new(d.schema.clone()));
-    let mut rest = records.into_iter().peekable();
-    while rest.peek().is_some() {
-        st.data.update_untracked(|d| {
-            for r in rest.by_ref().take(1_000) {
-                d.upsert(r);
-            }
-        });
+    // The check already holds the backup's records in memory sets: they become what
+    // is in memory as they are. Their search and duplicate keys are built next, in
+    // the background; writes and CSV checks wait for them (as while starting).
+    st.loading_rest.set(true);
+    st.data.set(backup.data);
+    leptos::task::spawn_local(async move {
+        index_in_background(st).await;
+        st.loading_rest.set(false);
+        st.busy.set(false);
+        ensure_pipelines(st).await;
+    });
+    Ok(())
+}
+
+/// Builds deferred search and duplicate keys 1,000 records per tick, so the page
+/// keeps drawing; search scans what is not indexed yet meanwhile.
+async fn index_in_background(st: AppState) {
+    loop {
         next_tick().await;
+        if st.data.try_update_untracked(|d| d.index_pending(1_000)) != Some(false) {
+            break;
+        }
     }
     st.data.update(|_| {});
-    st.busy.set(false);
-    ensure_pipelines(st).await;
-    Ok(())
 }
