@@ -307,6 +307,11 @@ impl DuplicateIndex {
         out
     }
 
+    /// Whether the index holds keys of this record.
+    pub fn contains(&self, id: &str) -> bool {
+        self.keys.contains_key(id)
+    }
+
     /// Records these values likely duplicate, strongest first; `except` is the
     /// record's own id.
     pub fn candidates(&self, values: &BTreeMap<String, Value>, except: Option<&str>) -> Vec<Match> {

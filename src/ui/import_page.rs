@@ -4,6 +4,7 @@
 //! confirm, and everything accepted is written in one transaction.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -18,13 +19,16 @@ use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, next_tick, now, tk, use_state};
 use crate::domain::csv_import::{
-    guess_mapping, read_table, rejects_csv, DuplicatePolicy, ImportPlan, Importer, Table,
+    guess_mapping, rejects_csv, CsvError, DuplicatePolicy, ImportPlan, Importer, LayeredFinder,
+    Table, TableReader,
 };
 use crate::domain::duplicates::DuplicateIndex;
 use crate::domain::Label;
 use crate::i18n::{label, t, tn, tr, Locale};
 
-const CHUNK: usize = 2_000;
+/// Rows checked per step, and work per turn before the page draws again.
+const CHUNK: usize = 200;
+const TURN_MS: f64 = 8.0;
 const PREVIEW_ROWS: usize = 5;
 const SHOWN_REJECTS: usize = 200;
 
@@ -51,7 +55,8 @@ pub fn ImportPage(module: String) -> impl IntoView {
         return view! { <super::app::NotFound /> }.into_any();
     };
     let def = StoredValue::new(def);
-    let table = StoredValue::new(None::<Table>);
+    // Shared, not copied: a 100,000-row table is read by the check across ticks.
+    let table = StoredValue::new_local(None::<Rc<Table>>);
     let file_name = RwSignal::new(String::new());
     let headers = RwSignal::new(Vec::<String>::new());
     let mapping = RwSignal::new(Vec::<Option<String>>::new());
@@ -66,6 +71,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         )>,
     );
     let rows_total = RwSignal::new(0usize);
+    let reading = StoredValue::new(0u32);
 
     let field_name = move |l: Locale, key: &str| {
         def.with_value(|m| {
@@ -89,6 +95,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
         plan.set_value(None);
         error.set(None);
         file_name.set(file.name());
+        // A newer choice abandons the reading of an older file.
+        reading.update_value(|r| *r += 1);
+        let mine = reading.get_value();
         spawn_local(async move {
             let l = st.locale.get_untracked();
             let bytes = match JsFuture::from(file.array_buffer()).await {
@@ -102,7 +111,26 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     return;
                 }
             };
-            match read_table(&bytes) {
+            // Read a few hundred rows at a time for up to TURN_MS, then the page draws.
+            let read = async {
+                let mut reader = TableReader::new(bytes)?;
+                loop {
+                    let started = js_sys::Date::now();
+                    let mut done = false;
+                    while !done && js_sys::Date::now() - started < TURN_MS {
+                        done = reader.step(CHUNK)?;
+                    }
+                    if done || reading.get_value() != mine {
+                        return Ok(reader.finish());
+                    }
+                    next_tick().await;
+                }
+            };
+            let outcome: Result<Table, CsvError> = read.await;
+            if reading.get_value() != mine {
+                return;
+            }
+            match outcome {
                 Ok(t) => {
                     let names = |lb: &Label| {
                         Locale::ALL
@@ -123,7 +151,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     headers.set(t.headers.clone());
                     rows_total.set(t.rows.len());
                     mapping.set(guess);
-                    table.set_value(Some(t));
+                    table.set_value(Some(Rc::new(t)));
                 }
                 Err(e) => {
                     table.set_value(None);
@@ -172,17 +200,23 @@ pub fn ImportPage(module: String) -> impl IntoView {
         spawn_local(async move {
             let Some(t) = table.get_value() else { return };
             let m = def.get_value();
-            let mut finder = st.data.with_untracked(|d| {
-                d.set(&m.key)
-                    .and_then(|s| s.duplicates().cloned())
-                    .unwrap_or_else(|| DuplicateIndex::new(&m))
-            });
+            // Keys of the rows accepted so far; the stored records' keys are read in place.
+            let mut file_keys = DuplicateIndex::new(&m);
             let mut imp = Importer::new(&m, &t, map, pol, ctx, owner, now());
             let mut ids = new_id;
+            // A few hundred rows at a time for up to TURN_MS, then the page draws.
             loop {
-                let done = st
-                    .data
-                    .with_untracked(|d| imp.step(d, &mut finder, &mut ids, CHUNK));
+                let started = js_sys::Date::now();
+                let mut done = false;
+                while !done && js_sys::Date::now() - started < TURN_MS {
+                    done = st.data.with_untracked(|d| {
+                        let mut finder = LayeredFinder {
+                            stored: d.set(&m.key).and_then(|s| s.duplicates()),
+                            file: &mut file_keys,
+                        };
+                        imp.step(d, &mut finder, &mut ids, CHUNK)
+                    });
+                }
                 progress.set(Some(imp.progress()));
                 if done {
                     break;
@@ -215,12 +249,18 @@ pub fn ImportPage(module: String) -> impl IntoView {
 
     let download_rejects = move |_| {
         let l = st.locale.get_untracked();
-        let (Some(t), Some((p, _))) = (table.get_value(), plan.get_value()) else {
+        let Some(t) = table.get_value() else {
             return;
         };
-        let text = rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
-            reason_text(l, f, pr, &field_name)
-        });
+        let Some(text) = plan.with_value(|p| {
+            p.as_ref().map(|(p, _)| {
+                rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
+                    reason_text(l, f, pr, &field_name)
+                })
+            })
+        }) else {
+            return;
+        };
         let name = format!("{}-rejected.csv", def.with_value(|m| m.key.clone()));
         if let Err(e) = download(&name, "text/csv;charset=utf-8", &text) {
             st.notice.set(Some(Notice::error(e)));
@@ -229,7 +269,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
 
     let confirm = move |_| {
         let l = st.locale.get_untracked();
-        let Some((p, rule_updates)) = plan.get_value() else {
+        // Taken, not copied (it may hold 100,000 records). If the write fails, the
+        // rows are checked again before another try: the data may have changed.
+        let Some((p, rule_updates)) = plan.try_update_value(Option::take).flatten() else {
             return;
         };
         let n = p.inserts.len() + p.updates.len();
@@ -244,7 +286,10 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     st.notice
                         .set(Some(Notice::success(tn(l, "import.done", n, &count(l, n)))));
                 }
-                Err(msg) => error.set(Some(msg)),
+                Err(msg) => {
+                    summary.set(None);
+                    error.set(Some(msg));
+                }
             }
         });
     };
