@@ -245,6 +245,25 @@ if (!ONLY || ONLY.includes('dashboard')) {
   await context.close();
 }
 
+// Responsiveness during long work: the longest gap between animation frames from
+// watchFrames() to the matching framesGap() (a blocked page draws no frames).
+async function watchFrames(page) {
+  await page.evaluate(() => {
+    const g = (window.__frames = { worst: 0, last: performance.now(), on: true });
+    const tick = () => {
+      if (!g.on) return;
+      const t = performance.now();
+      g.worst = Math.max(g.worst, t - g.last);
+      g.last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+async function framesGap(page) {
+  return page.evaluate(() => { window.__frames.on = false; return window.__frames.worst; });
+}
+
 // 6. JSON backup of 100,000 contacts; CSV import of 100,000 rows.
 if (!ONLY || ONLY.includes('backup')) {
   const { context, page } = await newPage(browser, server.url);
@@ -252,49 +271,49 @@ if (!ONLY || ONLY.includes('backup')) {
   await firstRowsAfterReload(page, '#/m/contacts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const exports = [];
+  const exportGaps = [];
   let file;
   for (let r = 0; r < Math.min(RUNS, 3); r++) {
     await page.evaluate(() => { location.hash = '#/backup'; });
     await page.getByRole('button', { name: 'Download backup' }).waitFor();
+    await watchFrames(page);
     const t0 = Date.now();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()]);
+    exportGaps.push(await framesGap(page));
     file = path.join(dir, `backup-${r}.json`);
     await download.saveAs(file);
     exports.push(Date.now() - t0);
   }
-  record('JSON backup export of 100,000 contacts (click to file saved)', 'ms', exports, '≤ 2000');
+  record('JSON backup export of 100,000 contacts (click to file saved)', 'ms', exports, '≤ 2000', { longest_frame_gap_ms: Math.max(...exportGaps), file_mb: fs.statSync(file).size / 1e6 });
+  await watchFrames(page);
   const t0 = Date.now();
   await page.getByLabel('Backup file').setInputFiles(file);
+  let checkedAt = 0;
   try {
+    await page.getByRole('button', { name: 'Replace my data with this backup' }).waitFor({ timeout: 300_000 });
+    checkedAt = Date.now();
     await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
   } catch (e) {
     await page.screenshot({ path: '/tmp/shots/bench-fail.png', fullPage: false });
     throw e;
   }
   await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ timeout: 300_000 });
-  record('JSON backup import of 100,000 contacts (file chosen to restored)', 'ms', [Date.now() - t0], '≤ 5000');
+  record('JSON backup import of 100,000 contacts (file chosen to restored)', 'ms', [Date.now() - t0], '≤ 5000', { checking_ms: checkedAt - t0, longest_frame_gap_ms: await framesGap(page) });
 
   const rows = ['First name,Last name,Emails,City'];
   for (let i = 0; i < CONTACTS; i++) rows.push(`Imported${i % 500},Person${i},imp${i}@example.org,Bergen`);
   const csv = path.join(dir, 'contacts.csv');
   fs.writeFileSync(csv, rows.join('\n'));
   await page.evaluate(() => { location.hash = '#/import/contacts'; });
+  await watchFrames(page);
   const c0 = Date.now();
   await page.getByLabel('CSV file').setInputFiles(csv);
   await page.getByRole('button', { name: 'Check the rows' }).click();
-  // Responsiveness while checking: the longest gap between animation frames.
-  const longest = await page.evaluate(async () => {
-    let last = performance.now(); let worst = 0;
-    while (!document.querySelector('[aria-labelledby="import-summary"]')) {
-      await new Promise((r) => requestAnimationFrame(r));
-      const t = performance.now(); worst = Math.max(worst, t - last); last = t;
-    }
-    return worst;
-  });
+  await page.locator('[aria-labelledby="import-summary"]').waitFor({ timeout: 300_000 });
   const checked = Date.now() - c0;
   await page.getByRole('button', { name: /^Import [\d,]+ records$/ }).click();
   await page.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 300_000 });
-  record('CSV import of 100,000 rows (file chosen to written)', 'ms', [Date.now() - c0], '≤ 10000', { checking_ms: checked, longest_frame_gap_ms: longest });
+  record('CSV import of 100,000 rows (file chosen to written)', 'ms', [Date.now() - c0], '≤ 10000', { checking_ms: checked, longest_frame_gap_ms: await framesGap(page) });
   fs.rmSync(dir, { recursive: true, force: true });
   await context.close();
 }
