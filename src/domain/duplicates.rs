@@ -139,6 +139,19 @@ fn pull(map: &mut HashMap<String, Vec<String>>, key: &str, id: &str) {
     }
 }
 
+crate::release_leaf!(Keys);
+
+impl crate::domain::release::Release for DuplicateIndex {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        // `&`, not `&&`: each part frees what the budget still allows.
+        self.keys.release(budget)
+            & self.emails.release(budget)
+            & self.phones.release(budget)
+            & self.buckets.release(budget)
+            & self.names.release(budget)
+    }
+}
+
 impl DuplicateIndex {
     /// Whether a module has anything to compare: an email, a phone, or (companies)
     /// a name that must not repeat.

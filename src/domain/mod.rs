@@ -32,6 +32,7 @@ pub mod pipeline_records;
 pub mod record;
 pub mod record_set;
 pub mod recurrence;
+pub mod release;
 pub mod report;
 pub mod report_choices;
 pub mod sales_metrics;

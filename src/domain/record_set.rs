@@ -8,6 +8,7 @@ use super::duplicates::DuplicateIndex;
 use super::field::FieldKind;
 use super::module_def::{ModuleDef, Schema};
 use super::record::{Record, RecordId};
+use super::release::Release;
 use super::search::{record_tokens, SearchIndex, Slot};
 use super::standard_modules::MEMBERS;
 use super::validate::{unique_keys, Lookups};
@@ -359,6 +360,31 @@ impl RecordSet {
                 }
             }
         }
+    }
+}
+
+crate::release_leaf!(Record);
+
+impl Release for RecordSet {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        // `&`, not `&&`: each part frees what the budget still allows.
+        self.slots.release(budget)
+            & self.by_id.release(budget)
+            & self.search.release(budget)
+            & self.unique.release(budget)
+            & self.dups.release(budget)
+            & self.links.release(budget)
+            & self.times.release(budget)
+            & self.pending.release(budget)
+            & self.free.release(budget)
+    }
+}
+
+impl Dataset {
+    /// Frees up to `budget` entries of a dataset that is no longer used; true once
+    /// it is empty (dropping 100,000 indexed records at once takes half a second).
+    pub fn release(&mut self, budget: usize) -> bool {
+        self.sets.release(&mut { budget })
     }
 }
 

@@ -18,6 +18,12 @@ pub struct SearchIndex {
     terms: BTreeMap<Box<str>, Vec<Slot>>,
 }
 
+impl super::release::Release for SearchIndex {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        self.terms.release(budget)
+    }
+}
+
 /// The tokens a record is found by: words of its searchable fields, plus the bare
 /// digits of phone numbers so "0912 123" and "0912123" both match.
 pub fn record_tokens(module: &ModuleDef, record: &Record) -> Vec<String> {

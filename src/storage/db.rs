@@ -259,8 +259,9 @@ enum Write {
     Put,
 }
 
-/// Entries encoded and requested per chunk: a chunk takes a few milliseconds.
-const WRITE_CHUNK: usize = 2_000;
+/// Entries encoded and requested per chunk: a chunk takes a few milliseconds (2,000
+/// took ≈ 50 ms, three frames).
+const WRITE_CHUNK: usize = 500;
 
 /// Encodes and writes entries a chunk at a time inside the open transaction. Each
 /// chunk's requests finish (a browser task) before the next chunk is encoded, so the

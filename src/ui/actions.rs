@@ -40,7 +40,8 @@ pub fn storage_message(l: Locale, e: &StorageError) -> String {
 
 /// A performance mark (`crm:…`), so the start-up phases show in the browser's
 /// profiler and the benchmark can split the cold start.
-fn mark(name: &str) {
+/// A performance mark, for the benchmark to see where time goes.
+pub(super) fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
@@ -362,6 +363,7 @@ pub async fn commit_records(
     }
     batch.inserts = inserts;
     commit(st, &batch).await?;
+    mark("crm:import-written");
     // An import can bring 100,000 records: memory takes them a chunk per tick and
     // builds their search and duplicate keys after that, in the background. Writes
     // wait meanwhile, so none can interleave with a half-applied import.
@@ -384,9 +386,11 @@ pub async fn commit_records(
         }
     }
     st.data.update(|_| {});
+    mark("crm:import-shown");
     if big {
         leptos::task::spawn_local(async move {
             index_in_background(st).await;
+            mark("crm:import-indexed");
             st.loading_rest.set(false);
             st.busy.set(false);
         });
@@ -567,13 +571,25 @@ pub async fn restore(st: AppState, backup: ParsedBackup) -> Result<(), (String, 
     // The check already holds the backup's records in memory sets: they become what
     // is in memory as they are. Their search and duplicate keys are built next, in
     // the background; writes and CSV checks wait for them (as while starting).
+    mark("crm:restore-written");
     st.loading_rest.set(true);
-    st.data.set(backup.data);
+    let mut old = None;
+    st.data
+        .update(|d| old = Some(std::mem::replace(d, backup.data)));
+    mark("crm:restore-shown");
     leptos::task::spawn_local(async move {
         index_in_background(st).await;
+        mark("crm:restore-indexed");
         st.loading_rest.set(false);
         st.busy.set(false);
         ensure_pipelines(st).await;
+        // The replaced records are freed a slice per tick: all at once would hold
+        // the page for a good part of a second.
+        if let Some(mut old) = old {
+            while !old.release(5_000) {
+                next_tick().await;
+            }
+        }
     });
     Ok(())
 }

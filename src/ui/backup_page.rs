@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 
-use super::actions::{restore, storage_message};
+use super::actions::{mark, restore, storage_message};
 use super::download::download_parts;
 use super::format::count;
 use super::notice::Notice;
@@ -178,6 +178,7 @@ pub fn BackupPage() -> impl IntoView {
                 ));
                 return;
             };
+            mark("crm:backup-read");
             let mut check = BackupCheck::new(bytes, schema);
             loop {
                 let started = js_sys::Date::now();
@@ -194,6 +195,7 @@ pub fn BackupPage() -> impl IntoView {
                 checked.set(Checked::Reading(check.percent()));
                 next_tick().await;
             }
+            mark("crm:backup-checked");
             checked.set(match check.finish() {
                 Ok(p) => {
                     let n = p.len();

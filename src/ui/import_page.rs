@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::actions::commit_records;
+use super::actions::{commit_records, mark};
 use super::download::download;
 use super::format::count;
 use super::notice::Notice;
@@ -127,6 +127,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 }
             };
             let outcome: Result<Table, CsvError> = read.await;
+            mark("crm:csv-read");
             if reading.get_value() != mine {
                 return;
             }
@@ -224,6 +225,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 next_tick().await;
             }
             let (p, rule_updates) = st.data.with_untracked(|d| imp.finish(d));
+            mark("crm:csv-checked");
             let reason =
                 |f: &str, pr: &crate::domain::validate::Problem| reason_text(l, f, pr, &field_name);
             summary.set(Some(Summary {

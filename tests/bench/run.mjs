@@ -247,9 +247,13 @@ if (!ONLY || ONLY.includes('dashboard')) {
 
 // Responsiveness during long work: the longest gap between animation frames from
 // watchFrames() to the matching framesGap() (a blocked page draws no frames).
+// BENCH_VERBOSE=1 also prints the long tasks and the app's marks in between.
 async function watchFrames(page) {
   await page.evaluate(() => {
-    const g = (window.__frames = { worst: 0, last: performance.now(), on: true });
+    const g = (window.__frames = { worst: 0, last: performance.now(), on: true, since: performance.now(), long: [] });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) g.long.push([Math.round(e.startTime - g.since), Math.round(e.duration)]);
+    }).observe({ type: 'longtask' });
     const tick = () => {
       if (!g.on) return;
       const t = performance.now();
@@ -261,7 +265,15 @@ async function watchFrames(page) {
   });
 }
 async function framesGap(page) {
-  return page.evaluate(() => { window.__frames.on = false; return window.__frames.worst; });
+  const [worst, long, marks] = await page.evaluate(() => {
+    const g = window.__frames;
+    g.on = false;
+    const marks = performance.getEntriesByType('mark').filter((m) => m.startTime >= g.since)
+      .map((m) => [m.name, Math.round(m.startTime - g.since)]);
+    return [g.worst, g.long, marks];
+  });
+  if (process.env.BENCH_VERBOSE) console.log('long tasks [start, ms]:', JSON.stringify(long), '\nmarks:', JSON.stringify(marks));
+  return worst;
 }
 
 // 6. JSON backup of 100,000 contacts; CSV import of 100,000 rows.
