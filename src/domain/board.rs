@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::pipeline::{column_totals, ColumnTotals, ExchangeRates, Outcome, Pipeline};
 use super::record::Record;
-use super::record_set::Dataset;
+use super::record_set::{Dataset, RecordSet};
 use super::sales_modules::{DEALS, RATES};
 use super::search::Slot;
 use super::value::{Money, Value};
@@ -139,14 +139,32 @@ impl BoardFilter {
 }
 
 /// The board's columns, one per stage in order, with pending moves shown where they
-/// go (totals included, so a column's figures match its cards). Search narrows
-/// through the index first, so typing stays fast with thousands of deals.
+/// go (totals included, so a column's figures match its cards).
 pub fn columns(
     data: &Dataset,
     pipeline: &Pipeline,
     filter: &BoardFilter,
     rates: &ExchangeRates,
     pending: &PendingMoves,
+) -> Vec<Column> {
+    let stored = stored_columns(data, pipeline, filter, rates);
+    with_pending(data, pipeline, filter, rates, stored, pending)
+}
+
+/// A column's order: soonest expected close first, then oldest; the slot breaks ties,
+/// so a column reads the same whether built at once or by moving a card into it.
+fn order_key(r: Option<&Record>, slot: Slot) -> (bool, Option<NaiveDate>, Option<i64>, Slot) {
+    let close = r.and_then(expected_close);
+    (close.is_none(), close, r.map(|r| r.created_at), slot)
+}
+
+/// The columns as stored, without pending moves. Search narrows through the index
+/// first, so typing stays fast with thousands of deals.
+pub fn stored_columns(
+    data: &Dataset,
+    pipeline: &Pipeline,
+    filter: &BoardFilter,
+    rates: &ExchangeRates,
 ) -> Vec<Column> {
     let Some(set) = data.set(DEALS) else {
         return Vec::new();
@@ -161,46 +179,86 @@ pub fn columns(
             totals: ColumnTotals::default(),
         })
         .collect();
-    let index: std::collections::HashMap<&str, usize> = pipeline
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     for slot in set.search(&filter.text) {
-        let Some(r) = set.at(slot).map(|r| pending.shown(r)) else {
-            continue;
-        };
-        if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == &pipeline.id) {
-            continue;
-        }
-        let Some(Value::Ref(stage)) = r.get("stage") else {
-            continue;
-        };
-        let Some(&i) = index.get(stage.as_str()) else {
-            continue;
-        };
-        if filter.keeps(r) {
+        let Some(r) = set.at(slot) else { continue };
+        if let Some(i) = column_of(pipeline, filter, r) {
             cols[i].deals.push(slot);
         }
     }
     for col in &mut cols {
-        let shown = |s: &Slot| set.at(*s).map(|r| pending.shown(r));
-        col.deals.sort_by_key(|s| {
-            let r = shown(s);
-            (
-                r.and_then(expected_close).is_none(),
-                r.and_then(expected_close),
-                r.map(|r| r.created_at),
-            )
-        });
-        col.totals = column_totals(
-            col.deals
-                .iter()
-                .filter_map(shown)
-                .map(|r| (amount(r), probability(r))),
-            rates,
-        );
+        // Each key once: a column can hold thousands of deals.
+        col.deals.sort_by_cached_key(|s| order_key(set.at(*s), *s));
+        col.totals = totals(set, &col.deals, rates, &PendingMoves::default());
+    }
+    cols
+}
+
+/// The column a deal belongs in, if the board shows it.
+fn column_of(pipeline: &Pipeline, filter: &BoardFilter, r: &Record) -> Option<usize> {
+    if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == &pipeline.id) {
+        return None;
+    }
+    let Some(Value::Ref(stage)) = r.get("stage") else {
+        return None;
+    };
+    let i = pipeline.stages.iter().position(|s| &s.id == stage)?;
+    filter.keeps(r).then_some(i)
+}
+
+fn totals(
+    set: &RecordSet,
+    deals: &[Slot],
+    rates: &ExchangeRates,
+    pending: &PendingMoves,
+) -> ColumnTotals {
+    column_totals(
+        deals
+            .iter()
+            .filter_map(|s| set.at(*s))
+            .map(|r| pending.shown(r))
+            .map(|r| (amount(r), probability(r))),
+        rates,
+    )
+}
+
+/// `stored` columns with the pending moves applied: each moving card leaves its column
+/// and is placed in order in the one it goes to, and only those columns are totalled
+/// again, so a move shows without going over every deal. A card moves only if the
+/// board shows it (the search matched it as stored).
+pub fn with_pending(
+    data: &Dataset,
+    pipeline: &Pipeline,
+    filter: &BoardFilter,
+    rates: &ExchangeRates,
+    mut cols: Vec<Column>,
+    pending: &PendingMoves,
+) -> Vec<Column> {
+    let Some(set) = data.set(DEALS) else {
+        return cols;
+    };
+    let mut touched = vec![false; cols.len()];
+    for planned in pending.0.values() {
+        let Some(slot) = set.slot_of(&planned.id) else {
+            continue;
+        };
+        let Some((from, pos)) = cols
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| c.deals.iter().position(|s| *s == slot).map(|p| (i, p)))
+        else {
+            continue;
+        };
+        cols[from].deals.remove(pos);
+        touched[from] = true;
+        if let Some(to) = column_of(pipeline, filter, planned) {
+            let key = |s: Slot| order_key(set.at(s).map(|r| pending.shown(r)), s);
+            let at = cols[to].deals.partition_point(|s| key(*s) < key(slot));
+            cols[to].deals.insert(at, slot);
+            touched[to] = true;
+        }
+    }
+    for (col, _) in cols.iter_mut().zip(touched).filter(|(_, t)| *t) {
+        col.totals = totals(set, &col.deals, rates, pending);
     }
     cols
 }

@@ -15,7 +15,9 @@ use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state, utc_offset, AppState};
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::board::{self, columns, exchange_rates, BoardFilter, Column, PendingMoves};
+use crate::domain::board::{
+    self, exchange_rates, stored_columns, with_pending, BoardFilter, Column, PendingMoves,
+};
 use crate::domain::pipeline::Outcome;
 use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
 use crate::domain::sales_modules::{DEALS, LOSS_REASONS, STAGES};
@@ -167,14 +169,28 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         text: text.get(),
     });
     let model = Memo::new(move |_| st.data.with(|d| load_pipeline(d, &chosen.get())));
+    let rates = Memo::new(move |_| st.data.with(|d| exchange_rates(d, &st.base_currency.get())));
+    let stored = Memo::new(move |_| {
+        let Some(p) = model.get() else {
+            return Vec::new();
+        };
+        rates.with(|rates| {
+            st.data
+                .with(|d| stored_columns(d, &p, &filter.get(), rates))
+        })
+    });
+    // Pending moves are laid over the stored columns, so a move shows without the
+    // board going over every deal again.
     let cols = Memo::new(move |_| {
         let Some(p) = model.get() else {
             return Vec::new();
         };
-        let rates = st.data.with(|d| exchange_rates(d, &st.base_currency.get()));
+        let base = stored.get();
         pending.with(|moving| {
-            st.data
-                .with(|d| columns(d, &p, &filter.get(), &rates, moving))
+            rates.with(|rates| {
+                st.data
+                    .with(|d| with_pending(d, &p, &filter.get(), rates, base, moving))
+            })
         })
     });
 
