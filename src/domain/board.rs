@@ -1,12 +1,14 @@
 //! The pipeline board: a pipeline's deals sorted into stage columns, filtered, with
 //! each column's count, total and probability-weighted total in the base currency.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::pipeline::{column_totals, ColumnTotals, ExchangeRates, Outcome, Pipeline};
 use super::record::Record;
-use super::record_set::Dataset;
+use super::record_set::{Dataset, RecordSet};
 use super::sales_modules::{DEALS, RATES};
 use super::search::Slot;
 use super::value::{Money, Value};
@@ -27,6 +29,36 @@ pub struct Column {
     /// Deal slots, soonest expected close first.
     pub deals: Vec<Slot>,
     pub totals: ColumnTotals,
+}
+
+/// Card moves shown before their transaction has committed, so a move is on screen
+/// at once: each holds the deal as its save will store it (new stage, the stage's
+/// probability, a close stamp), drawn in place of the stored deal. When the save
+/// settles the entry goes; the store then holds either that same deal (committed) or
+/// the one from before (failed), so the card stays or goes back with nothing else to
+/// undo.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PendingMoves(BTreeMap<String, Record>);
+
+impl PendingMoves {
+    /// Shows `planned` in place of the stored deal with its id until `settle`.
+    pub fn apply(&mut self, planned: Record) {
+        self.0.insert(planned.id.clone(), planned);
+    }
+
+    /// The save of this deal committed or failed: show what the store holds.
+    pub fn settle(&mut self, id: &str) {
+        self.0.remove(id);
+    }
+
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    /// The deal as the board shows it: the pending move's record, else the stored one.
+    pub fn shown<'a>(&'a self, stored: &'a Record) -> &'a Record {
+        self.0.get(&stored.id).unwrap_or(stored)
+    }
 }
 
 /// Rates into `base` from the rate records whose base is `base`.
@@ -106,9 +138,29 @@ impl BoardFilter {
     }
 }
 
-/// The board's columns, one per stage in order. Search narrows through the index
-/// first, so typing stays fast with thousands of deals.
+/// The board's columns, one per stage in order, with pending moves shown where they
+/// go (totals included, so a column's figures match its cards).
 pub fn columns(
+    data: &Dataset,
+    pipeline: &Pipeline,
+    filter: &BoardFilter,
+    rates: &ExchangeRates,
+    pending: &PendingMoves,
+) -> Vec<Column> {
+    let stored = stored_columns(data, pipeline, filter, rates);
+    with_pending(data, pipeline, filter, rates, stored, pending)
+}
+
+/// A column's order: soonest expected close first, then oldest; the slot breaks ties,
+/// so a column reads the same whether built at once or by moving a card into it.
+fn order_key(r: Option<&Record>, slot: Slot) -> (bool, Option<NaiveDate>, Option<i64>, Slot) {
+    let close = r.and_then(expected_close);
+    (close.is_none(), close, r.map(|r| r.created_at), slot)
+}
+
+/// The columns as stored, without pending moves. Search narrows through the index
+/// first, so typing stays fast with thousands of deals.
+pub fn stored_columns(
     data: &Dataset,
     pipeline: &Pipeline,
     filter: &BoardFilter,
@@ -127,43 +179,86 @@ pub fn columns(
             totals: ColumnTotals::default(),
         })
         .collect();
-    let index: std::collections::HashMap<&str, usize> = pipeline
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     for slot in set.search(&filter.text) {
         let Some(r) = set.at(slot) else { continue };
-        if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == &pipeline.id) {
-            continue;
-        }
-        let Some(Value::Ref(stage)) = r.get("stage") else {
-            continue;
-        };
-        let Some(&i) = index.get(stage.as_str()) else {
-            continue;
-        };
-        if filter.keeps(r) {
+        if let Some(i) = column_of(pipeline, filter, r) {
             cols[i].deals.push(slot);
         }
     }
     for col in &mut cols {
-        col.deals.sort_by_key(|s| {
-            let r = set.at(*s);
-            (
-                r.and_then(expected_close).is_none(),
-                r.and_then(expected_close),
-                r.map(|r| r.created_at),
-            )
-        });
-        col.totals = column_totals(
-            col.deals
-                .iter()
-                .filter_map(|s| set.at(*s))
-                .map(|r| (amount(r), probability(r))),
-            rates,
-        );
+        // Each key once: a column can hold thousands of deals.
+        col.deals.sort_by_cached_key(|s| order_key(set.at(*s), *s));
+        col.totals = totals(set, &col.deals, rates, &PendingMoves::default());
+    }
+    cols
+}
+
+/// The column a deal belongs in, if the board shows it.
+fn column_of(pipeline: &Pipeline, filter: &BoardFilter, r: &Record) -> Option<usize> {
+    if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == &pipeline.id) {
+        return None;
+    }
+    let Some(Value::Ref(stage)) = r.get("stage") else {
+        return None;
+    };
+    let i = pipeline.stages.iter().position(|s| &s.id == stage)?;
+    filter.keeps(r).then_some(i)
+}
+
+fn totals(
+    set: &RecordSet,
+    deals: &[Slot],
+    rates: &ExchangeRates,
+    pending: &PendingMoves,
+) -> ColumnTotals {
+    column_totals(
+        deals
+            .iter()
+            .filter_map(|s| set.at(*s))
+            .map(|r| pending.shown(r))
+            .map(|r| (amount(r), probability(r))),
+        rates,
+    )
+}
+
+/// `stored` columns with the pending moves applied: each moving card leaves its column
+/// and is placed in order in the one it goes to, and only those columns are totalled
+/// again, so a move shows without going over every deal. A card moves only if the
+/// board shows it (the search matched it as stored).
+pub fn with_pending(
+    data: &Dataset,
+    pipeline: &Pipeline,
+    filter: &BoardFilter,
+    rates: &ExchangeRates,
+    mut cols: Vec<Column>,
+    pending: &PendingMoves,
+) -> Vec<Column> {
+    let Some(set) = data.set(DEALS) else {
+        return cols;
+    };
+    let mut touched = vec![false; cols.len()];
+    for planned in pending.0.values() {
+        let Some(slot) = set.slot_of(&planned.id) else {
+            continue;
+        };
+        let Some((from, pos)) = cols
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| c.deals.iter().position(|s| *s == slot).map(|p| (i, p)))
+        else {
+            continue;
+        };
+        cols[from].deals.remove(pos);
+        touched[from] = true;
+        if let Some(to) = column_of(pipeline, filter, planned) {
+            let key = |s: Slot| order_key(set.at(s).map(|r| pending.shown(r)), s);
+            let at = cols[to].deals.partition_point(|s| key(*s) < key(slot));
+            cols[to].deals.insert(at, slot);
+            touched[to] = true;
+        }
+    }
+    for (col, _) in cols.iter_mut().zip(touched).filter(|(_, t)| *t) {
+        col.totals = totals(set, &col.deals, rates, pending);
     }
     cols
 }
@@ -232,7 +327,13 @@ mod tests {
         let p = load_pipeline(&d, "pipeline-new_business").unwrap();
         let rates = exchange_rates(&d, "EUR");
         assert_eq!(rates.rates.len(), 1, "only rates into the base count");
-        let cols = columns(&d, &p, &BoardFilter::default(), &rates);
+        let cols = columns(
+            &d,
+            &p,
+            &BoardFilter::default(),
+            &rates,
+            &PendingMoves::default(),
+        );
         assert_eq!(cols.len(), 6);
         let proposal = &cols[2];
         let set = d.set(DEALS).unwrap();
@@ -254,7 +355,7 @@ mod tests {
         let p = load_pipeline(&d, "pipeline-new_business").unwrap();
         let rates = exchange_rates(&d, "EUR");
         let count = |f: &BoardFilter| -> usize {
-            columns(&d, &p, f, &rates)
+            columns(&d, &p, f, &rates, &PendingMoves::default())
                 .iter()
                 .map(|c| c.deals.len())
                 .sum()
@@ -275,6 +376,104 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(count(&someone_else), 0);
+    }
+
+    /// Deal "a" (proposal, 1,000 EUR at 50 %) moved to negotiation through the save
+    /// rules, as the board plans a move before writing it.
+    fn planned_move(d: &Dataset) -> Record {
+        use crate::domain::save_plan::{plan_save, SaveContext};
+        let before = d.get(DEALS, "a").unwrap().clone();
+        let mut values = before.values.clone();
+        values.insert(
+            "stage".into(),
+            Value::Ref("stage-new_business-negotiation".into()),
+        );
+        let mut ids = || "change-1".to_string();
+        let plan = plan_save(
+            d,
+            DEALS,
+            Some(&before),
+            values,
+            None,
+            &mut SaveContext {
+                now: 2,
+                utc_offset_minutes: 0,
+                user: LOCAL_USER,
+                new_id: &mut ids,
+            },
+        )
+        .unwrap();
+        plan.saved.unwrap()
+    }
+
+    /// Which column holds each deal, and the columns' (count, total, weighted).
+    fn board(d: &Dataset, pending: &PendingMoves) -> Vec<(Vec<String>, usize, Decimal, Decimal)> {
+        let p = load_pipeline(d, "pipeline-new_business").unwrap();
+        let set = d.set(DEALS).unwrap();
+        columns(
+            d,
+            &p,
+            &BoardFilter::default(),
+            &exchange_rates(d, "EUR"),
+            pending,
+        )
+        .into_iter()
+        .map(|c| {
+            let ids = c
+                .deals
+                .iter()
+                .map(|s| set.at(*s).unwrap().id.clone())
+                .collect();
+            (ids, c.totals.count, c.totals.total, c.totals.weighted)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_pending_move_shows_in_its_new_column_with_its_new_totals() {
+        let d = data();
+        let before = board(&d, &PendingMoves::default());
+        let mut pending = PendingMoves::default();
+        pending.apply(planned_move(&d));
+        assert!(pending.is_pending("a"));
+        let shown = board(&d, &pending);
+        assert_eq!(shown[2].0, vec!["b"], "gone from proposal at once");
+        assert_eq!(
+            shown[3].0,
+            vec!["a", "c"],
+            "in negotiation, soonest close first"
+        );
+        // The stage's probability (75 %) counts in the weighted total already.
+        assert_eq!(shown[3].1, 2);
+        assert_eq!(shown[3].2, Decimal::from(1050));
+        assert_eq!(shown[3].3, Decimal::from(775));
+        assert_eq!(shown[2].2, Decimal::from(100));
+        assert_eq!(shown[..2], before[..2], "other columns unchanged");
+        assert_eq!(shown[4..], before[4..]);
+    }
+
+    #[test]
+    fn a_committed_move_stays_and_a_failed_one_goes_back() {
+        let d = data();
+        let before = board(&d, &PendingMoves::default());
+        let planned = planned_move(&d);
+        let mut pending = PendingMoves::default();
+        pending.apply(planned.clone());
+        let while_saving = board(&d, &pending);
+
+        // Committed: the store takes the planned deal, then the move settles.
+        let mut committed = d.clone();
+        committed.upsert(planned);
+        assert_eq!(board(&committed, &pending), while_saving);
+        let mut done = pending.clone();
+        done.settle("a");
+        assert!(!done.is_pending("a"));
+        assert_eq!(board(&committed, &done), while_saving, "nothing jumps");
+
+        // Failed: the store is unchanged; settling shows the stored deal again.
+        pending.settle("a");
+        assert_eq!(board(&d, &pending), before);
+        assert_eq!(pending, PendingMoves::default());
     }
 
     #[test]

@@ -192,6 +192,10 @@ impl RecordSet {
         self.by_id.get(id).and_then(|s| self.at(*s))
     }
 
+    pub fn slot_of(&self, id: &str) -> Option<Slot> {
+        self.by_id.get(id).copied()
+    }
+
     pub fn at(&self, slot: Slot) -> Option<&Record> {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }

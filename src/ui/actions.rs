@@ -299,6 +299,60 @@ pub async fn update_fields(
     save_record(st, module, Some(before), values, None).await
 }
 
+/// `update_fields` for a change shown before it is written (a card moved on the
+/// board): `show` gets the record as it will be stored as soon as the save is planned,
+/// then the same one transaction runs, and memory follows only after it commits. A
+/// refused plan returns `Invalid` without calling `show`.
+pub async fn update_fields_shown_first(
+    st: AppState,
+    module: &str,
+    id: &str,
+    set: Vec<(String, Value)>,
+    show: impl FnOnce(&Record),
+) -> Result<Option<Record>, SaveError> {
+    let l = st.locale.get_untracked();
+    let Some(before) = st.data.with_untracked(|d| d.get(module, id).cloned()) else {
+        return Err(SaveError::Storage(t(l, "record.not_found")));
+    };
+    let mut values = before.values.clone();
+    values.extend(set);
+    let user = st.current_user.get_untracked();
+    let mut ids = new_id;
+    let plan = st.data.with_untracked(|d| {
+        plan_save(
+            d,
+            module,
+            Some(&before),
+            values,
+            None,
+            &mut SaveContext {
+                now: now(),
+                utc_offset_minutes: utc_offset(),
+                user: &user,
+                new_id: &mut ids,
+            },
+        )
+    });
+    let plan = plan.map_err(SaveError::Invalid)?;
+    let Some(saved) = plan.saved else {
+        return Ok(None);
+    };
+    show(&saved);
+    let batch = WriteBatch {
+        inserts: plan.inserts.clone(),
+        updates: plan.updates.clone(),
+        changes: plan.changes,
+        ..Default::default()
+    };
+    commit(st, batch).await.map_err(SaveError::Storage)?;
+    st.data.update(|d| {
+        for r in plan.inserts.into_iter().chain(plan.updates) {
+            d.upsert(r);
+        }
+    });
+    Ok(Some(saved))
+}
+
 /// Writes a pipeline's edited stages, and moves the deals of removed stages, in one
 /// transaction.
 pub async fn save_pipeline(

@@ -1,22 +1,26 @@
 //! The pipeline board: a column per stage with its count, total and weighted total in
 //! the base currency; cards move by drag and drop or, from the keyboard, by each
-//! card's "Move to" select. Each column renders only the cards scrolled into view.
+//! card's "Move to" select. A moved card shows in its new column at once, marked as
+//! saving until its transaction commits. Each column renders only the cards scrolled
+//! into view.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rust_decimal::Decimal;
 
-use super::actions::update_fields;
+use super::actions::update_fields_shown_first;
 use super::format::{count, date, money, percent, user_name};
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state, utc_offset, AppState};
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::board::{self, columns, exchange_rates, BoardFilter, Column};
+use crate::domain::board::{
+    self, exchange_rates, stored_columns, with_pending, BoardFilter, Column, PendingMoves,
+};
 use crate::domain::pipeline::Outcome;
 use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
-use crate::domain::sales_modules::{DEALS, LOSS_REASONS};
+use crate::domain::sales_modules::{DEALS, LOSS_REASONS, STAGES};
 use crate::domain::standard_modules::MEMBERS;
 use crate::domain::{Label, Money, Value};
 use crate::i18n::{t, tr, Locale};
@@ -37,20 +41,81 @@ fn today() -> NaiveDate {
     crate::domain::activity_rules::local_date(now, utc_offset())
 }
 
-/// Saves a deal's move to another stage; a move to a lost stage carries its reason.
-fn move_deal(st: AppState, deal: String, stage: String, reason: Option<String>) {
+/// A performance mark (`crm:move…`): the benchmark reads how long a move takes to
+/// show and to commit inside the page, without the test driver's round trips.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// The id of the focused element, if any.
+fn focused_id() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .active_element()
+        .map(|e| e.id())
+}
+
+/// A card is drawn anew when it changes column or stops saving; a keyboard user
+/// working its "Move to" select keeps focus on it across that.
+fn refocus_later(select_id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&select_id))
+        {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Changes the pending moves, keeping a keyboard user's focus on the deal's select.
+fn update_pending(pending: RwSignal<PendingMoves>, deal: &str, f: impl FnOnce(&mut PendingMoves)) {
+    let select_id = format!("move-{deal}");
+    let had_focus = focused_id().as_deref() == Some(select_id.as_str());
+    // The board may be gone by the time a save settles (the user moved on).
+    if pending.try_update(f).is_some() && had_focus {
+        refocus_later(select_id);
+    }
+}
+
+/// Moves a deal to another stage through its save rules, in one transaction; a move
+/// to a lost stage carries its reason. The card shows in its new column at once,
+/// marked as saving; "moved" is said only once the transaction committed, and a failed
+/// save puts the card back where the store has it and says why.
+fn move_deal(
+    st: AppState,
+    pending: RwSignal<PendingMoves>,
+    deal: String,
+    stage: String,
+    reason: Option<String>,
+) {
     let l = st.locale.get_untracked();
+    mark("crm:move");
     spawn_local(async move {
         let mut set = vec![("stage".to_string(), Value::Ref(stage))];
         if let Some(r) = reason {
             set.push(("loss_reason".into(), Value::Text(r)));
         }
-        match update_fields(st, DEALS, &deal, set).await {
-            Ok(Some(r)) => {
-                let title = st
-                    .data
-                    .with_untracked(|d| d.title(DEALS, &r.id))
-                    .unwrap_or_default();
+        let saved = update_fields_shown_first(st, DEALS, &deal, set, |planned| {
+            update_pending(pending, &deal, |p| p.apply(planned.clone()));
+            mark("crm:move-shown");
+        })
+        .await;
+        if saved.is_ok() {
+            mark("crm:move-saved");
+        }
+        update_pending(pending, &deal, |p| p.settle(&deal));
+        let title = st
+            .data
+            .with_untracked(|d| d.title(DEALS, &deal))
+            .unwrap_or_default();
+        match saved {
+            Ok(Some(_)) => {
                 st.notice.set(Some(Notice::success(tr(
                     l,
                     "board.moved",
@@ -59,8 +124,18 @@ fn move_deal(st: AppState, deal: String, stage: String, reason: Option<String>) 
             }
             Ok(None) => {}
             Err(e) => {
-                let msg = st.data.with_untracked(|d| e.message(l, DEALS, d));
-                st.notice.set(Some(Notice::error(msg)));
+                let (cause, stays_in) = st.data.with_untracked(|d| {
+                    let stays_in = match d.get(DEALS, &deal).and_then(|r| r.get("stage")) {
+                        Some(Value::Ref(s)) => d.title(STAGES, s),
+                        _ => None,
+                    };
+                    (e.message(l, DEALS, d), stays_in.unwrap_or_default())
+                });
+                st.notice.set(Some(Notice::error(tr(
+                    l,
+                    "board.not_moved",
+                    &[("title", &title), ("stage", &stays_in), ("reason", &cause)],
+                ))));
             }
         }
     });
@@ -84,6 +159,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
     let close_to = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let pending_lost = RwSignal::new(None::<(String, String)>);
+    let pending = RwSignal::new(PendingMoves::default());
 
     let filter = Memo::new(move |_| BoardFilter {
         owner: whose_user(st, &owner.get()),
@@ -93,12 +169,29 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         text: text.get(),
     });
     let model = Memo::new(move |_| st.data.with(|d| load_pipeline(d, &chosen.get())));
+    let rates = Memo::new(move |_| st.data.with(|d| exchange_rates(d, &st.base_currency.get())));
+    let stored = Memo::new(move |_| {
+        let Some(p) = model.get() else {
+            return Vec::new();
+        };
+        rates.with(|rates| {
+            st.data
+                .with(|d| stored_columns(d, &p, &filter.get(), rates))
+        })
+    });
+    // Pending moves are laid over the stored columns, so a move shows without the
+    // board going over every deal again.
     let cols = Memo::new(move |_| {
         let Some(p) = model.get() else {
             return Vec::new();
         };
-        let rates = st.data.with(|d| exchange_rates(d, &st.base_currency.get()));
-        st.data.with(|d| columns(d, &p, &filter.get(), &rates))
+        let base = stored.get();
+        pending.with(|moving| {
+            rates.with(|rates| {
+                st.data
+                    .with(|d| with_pending(d, &p, &filter.get(), rates, base, moving))
+            })
+        })
     });
 
     let request_move = move |deal: String, stage: String| {
@@ -110,13 +203,14 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         let already = st.data.with_untracked(|d| {
             matches!(d.get(DEALS, &deal).and_then(|r| r.get("stage")), Some(Value::Ref(s)) if s == &stage)
         });
-        if already {
+        // A card still saving its last move takes no other until that settles.
+        if already || pending.with_untracked(|p| p.is_pending(&deal)) {
             return;
         }
         if lost {
             pending_lost.set(Some((deal, stage)));
         } else {
-            move_deal(st, deal, stage, None);
+            move_deal(st, pending, deal, stage, None);
         }
     };
 
@@ -193,7 +287,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
             </p>
             <Show when=move || pending_lost.get().is_some()>
                 <LossReason pending=pending_lost on_confirm=move |deal, stage, reason| {
-                    move_deal(st, deal, stage, Some(reason))
+                    move_deal(st, pending, deal, stage, Some(reason))
                 } />
             </Show>
             <div class="board">
@@ -224,6 +318,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
                                         .map(|p| p.stages.iter().map(|s| (s.id.clone(), s.name.clone())).collect())
                                         .unwrap_or_default()
                                 })
+                                pending=pending
                                 on_move=request_move
                             />
                         }
@@ -246,6 +341,7 @@ fn BoardColumn(
     col: Column,
     name: Label,
     stages: Signal<Vec<(String, Label)>>,
+    pending: RwSignal<PendingMoves>,
     on_move: impl Fn(String, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let st = use_state();
@@ -333,7 +429,9 @@ fn BoardColumn(
                             .into_iter()
                             .enumerate()
                             .filter_map(|(i, slot)| {
-                                let r = st.data.with(|d| d.set(DEALS).and_then(|s| s.at(slot).cloned()))?;
+                                let stored = st.data.with(|d| d.set(DEALS).and_then(|s| s.at(slot).cloned()))?;
+                                let (r, saving) = pending
+                                    .with(|p| (p.shown(&stored).clone(), p.is_pending(&stored.id)));
                                 let top = (a + i) as f64 * CARD_HEIGHT;
                                 Some(view! {
                                     <DealCard
@@ -342,6 +440,7 @@ fn BoardColumn(
                                         locale=l
                                         overdue_today=today
                                         outcome=outcome
+                                        saving=saving
                                         stages=stages
                                         on_move=on_move
                                     />
@@ -366,6 +465,8 @@ fn DealCard(
     locale: Locale,
     overdue_today: NaiveDate,
     outcome: Outcome,
+    /// Shown in this column before its move has committed.
+    saving: bool,
     stages: Signal<Vec<(String, Label)>>,
     on_move: impl Fn(String, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -410,7 +511,9 @@ fn DealCard(
         <article
             class="deal-card"
             class:overdue=overdue
-            draggable="true"
+            class:saving=saving
+            aria-busy=saving.then_some("true")
+            draggable=if saving { "false" } else { "true" }
             style=format!("top:{top}px;height:{}px", CARD_HEIGHT - 8.0)
             aria-label=title.clone()
             on:dragstart=move |ev| {
@@ -456,6 +559,7 @@ fn DealCard(
                         })
                         .collect_view()}
                 </select>
+                {saving.then(|| view! { <span class="saving-mark">{t(l, "board.saving")}</span> })}
             </div>
         </article>
     }

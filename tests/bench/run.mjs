@@ -218,17 +218,55 @@ if (!ONLY || ONLY.includes('app')) {
     board.push((await page.evaluate(() => performance.now())) - t0);
   }
   record('pipeline board with 5,000 open deals: navigate to first card drawn', 'ms', board, '≤ 300');
-  const moves = [];
+  // A card move, timed inside the page (the driver's round trips would add ≈ 20 ms):
+  // from the select's change to the card in its new column (drawn before its save
+  // commits), and to "moved" said after the commit; the app's marks give the save
+  // itself (crm:move → crm:move-saved) and its transaction (crm:move-shown → saved). The same card goes to Proposal and back, so it
+  // is the first of its column each time.
+  const shown = [], durable = [], saves = [], commits = [];
+  let early = 0;
   for (let r = 0; r < RUNS; r++) {
-    const card = page.getByRole('region', { name: 'Qualification', exact: true }).getByRole('article').first();
-    const title = await card.getAttribute('aria-label');
-    const select = page.getByRole('combobox', { name: `Move “${title}” to stage` });
-    const t0 = await page.evaluate(() => performance.now());
-    await select.selectOption({ label: 'Proposal' });
-    await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).waitFor();
-    moves.push((await page.evaluate(() => performance.now())) - t0);
+    const [from, to] = r % 2 ? ['Proposal', 'Qualification'] : ['Qualification', 'Proposal'];
+    const m = await page.evaluate(async ({ from, to }) => {
+      const region = (name) => [...document.querySelectorAll('.board-column')].find((c) => c.querySelector('h2')?.textContent === name);
+      // The last run's "moved" goes first: this run's is the same text.
+      document.querySelector('.notice .link-button')?.click();
+      await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
+      const card = region(from).querySelector('article');
+      const title = card.getAttribute('aria-label');
+      const select = card.querySelector('select');
+      select.value = [...select.options].find((o) => o.textContent === to).value;
+      for (const n of ['crm:move', 'crm:move-shown', 'crm:move-saved']) performance.clearMarks(n);
+      const inTarget = () => [...(region(to)?.querySelectorAll('article') ?? [])].some((a) => a.getAttribute('aria-label') === title);
+      const announced = () => [...document.querySelectorAll('[role=status]')].some((s) => s.textContent.includes(`“${title}” moved.`));
+      let tShown, tDone, savingWhenShown;
+      const t0 = performance.now();
+      await new Promise((resolve, reject) => {
+        const check = () => {
+          const t = performance.now();
+          if (tShown === undefined && inTarget()) {
+            tShown = t;
+            savingWhenShown = performance.getEntriesByName('crm:move-saved').length === 0;
+          }
+          if (tDone === undefined && announced()) tDone = t;
+          if (tShown !== undefined && tDone !== undefined) { obs.disconnect(); resolve(); }
+        };
+        const obs = new MutationObserver(check);
+        obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+        setTimeout(() => { obs.disconnect(); reject(new Error(`card move to ${to} not seen`)); }, 10_000);
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      const at = (n) => performance.getEntriesByName(n).at(-1)?.startTime;
+      return { shown: tShown - t0, durable: tDone - t0, save: at('crm:move-saved') - at('crm:move'), commit: at('crm:move-saved') - at('crm:move-shown'), savingWhenShown };
+    }, { from, to });
+    shown.push(m.shown);
+    durable.push(m.durable);
+    saves.push(m.save);
+    commits.push(m.commit);
+    if (m.savingWhenShown) early++;
   }
-  record('card move: saved (committed) and shown', 'ms', moves, 'on screen at once; durable ≤ 50');
+  record('card move: shown in the new column', 'ms', shown, 'on screen at once', { runs_shown_before_commit: early });
+  record('card move: durable (committed and announced)', 'ms', durable, '≤ 50', { save_ms: median(saves), transaction_ms: median(commits) });
   await context.close();
 }
 

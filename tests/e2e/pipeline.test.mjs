@@ -1,6 +1,6 @@
 // End-to-end: the sales pipeline as a person uses it — custom stages, a deal moved by
-// drag and drop and by keyboard, a stage removed with its deals reassigned, and a
-// recurring task completed.
+// drag and drop and by keyboard (shown at once, put back when its save fails), a
+// stage removed with its deals reassigned, and a recurring task completed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useAppServer, openApp, assertNoErrors, heading, nav, fieldValue, ready, loadSample } from './harness.mjs';
@@ -128,6 +128,103 @@ test('from the keyboard: move to lost asks for the reason; removing a stage move
     assert.equal(await column(page, 'Proposal').count(), 0);
     const negotiation = await column(page, 'Negotiation').locator('header').textContent();
     assert.match(negotiation, new RegExp(`${5 + held} deals`));
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+// Holds a write transaction on the app's records from a second connection (as another
+// tab would), so the app's next save waits behind it; `settle` lets it go, after
+// bumping a deal's stored revision when asked, which makes the app's save a conflict.
+async function holdRecords(page) {
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('local-crm');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      const hold = (window.__hold = { release: false, bump: null });
+      tx.oncomplete = () => db.close();
+      // A transaction stays open only while it has requests: keep asking.
+      const spin = () => {
+        if (hold.bump) {
+          const id = hold.bump;
+          hold.bump = null;
+          store.get(id).onsuccess = (e) => {
+            const entry = e.target.result;
+            const doc = JSON.parse(entry.doc);
+            doc.revision += 1;
+            store.put({ ...entry, doc: JSON.stringify(doc) }).onsuccess = spin;
+          };
+        } else if (!hold.release) {
+          store.get('').onsuccess = spin;
+        }
+      };
+      spin();
+      resolve();
+    };
+  }));
+  return {
+    settle: (bump = null) => page.evaluate((id) => { window.__hold.bump = id; window.__hold.release = true; }, bump),
+  };
+}
+
+test('a moved card shows in its new column at once while saving; a failed save puts it back and says why', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await loadSample(page);
+    await nav(page, 'Board').click();
+    await page.getByLabel('Pipeline', { exact: true }).selectOption({ label: 'New business' });
+    const head = (name) => column(page, name).locator('header').textContent();
+    const heads = async () => [await head('Qualification'), await head('Proposal'), await head('Negotiation')];
+    const before = await heads();
+
+    // Committed: shown at once, marked as saving, and "moved" only after the commit.
+    let title = await column(page, 'Qualification').getByRole('article').first().getAttribute('aria-label');
+    let hold = await holdRecords(page);
+    await page.getByRole('combobox', { name: `Move “${title}” to stage` }).selectOption({ label: 'Proposal' });
+    let moving = card(column(page, 'Proposal'), title);
+    await moving.waitFor();
+    assert.equal(await moving.getAttribute('aria-busy'), 'true');
+    assert.match(await moving.textContent(), /Saving…/);
+    assert.equal(await card(column(page, 'Qualification'), title).count(), 0);
+    assert.notEqual(await head('Proposal'), before[1], 'the totals count the card where it is shown');
+    assert.equal(await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).count(), 0, 'not said before the commit');
+    await hold.settle();
+    await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).waitFor();
+    await page.locator('.deal-card:not([aria-busy])', { hasText: title }).waitFor();
+    assert.match(await card(column(page, 'Proposal'), title).textContent(), /50%/, 'the stage probability');
+    const afterMove = await heads();
+
+    // Failed: another tab saved the deal meanwhile, so this save is refused.
+    title = await column(page, 'Qualification').getByRole('article').first().getAttribute('aria-label');
+    const select = page.getByRole('combobox', { name: `Move “${title}” to stage` });
+    const id = (await select.getAttribute('id')).replace(/^move-/, '');
+    hold = await holdRecords(page);
+    await select.focus();
+    await select.selectOption({ label: 'Negotiation' });
+    moving = card(column(page, 'Negotiation'), title);
+    await moving.waitFor();
+    assert.equal(await moving.getAttribute('aria-busy'), 'true');
+    await hold.settle(id);
+    await page.getByRole('alert').filter({ hasText: `“${title}” stays in Qualification. Not saved: this record was changed in another tab` }).waitFor();
+    await card(column(page, 'Qualification'), title).waitFor();
+    assert.equal(await card(column(page, 'Negotiation'), title).count(), 0);
+    assert.equal(await card(column(page, 'Qualification'), title).getAttribute('aria-busy'), null);
+    assert.deepEqual(await heads(), afterMove, 'the totals are back as they were');
+    // The keyboard user's focus followed the card there and back.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), `move-${id}`);
+
+    await page.reload();
+    await ready(page);
+    await card(column(page, 'Qualification'), title).waitFor();
+    assert.equal(await card(column(page, 'Negotiation'), title).count(), 0);
+    assert.deepEqual(await heads(), afterMove, 'nothing else changed');
+    assert.notDeepEqual(afterMove, before);
     assertNoErrors(app);
   } finally {
     await app.context.close();
