@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rust_decimal::Decimal;
 
-use super::actions::update_fields_shown_first;
+// Marks (`crm:move…`) let the benchmark time a move inside the page.
+use super::actions::{mark, update_fields_shown_first};
 use super::format::{count, date, money, percent, user_name};
 use super::notice::Notice;
 use super::route::{navigate, Route};
@@ -39,14 +40,6 @@ fn stage_name(l: Locale, name: &Label) -> String {
 fn today() -> NaiveDate {
     let now = chrono::DateTime::from_timestamp_millis(super::state::now()).unwrap_or_default();
     crate::domain::activity_rules::local_date(now, utc_offset())
-}
-
-/// A performance mark (`crm:move…`): the benchmark reads how long a move takes to
-/// show and to commit inside the page, without the test driver's round trips.
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
 }
 
 /// The id of the focused element, if any.
