@@ -244,6 +244,21 @@ pub async fn save_record(
     values: BTreeMap<String, Value>,
     owner: Option<String>,
 ) -> Result<Option<Record>, SaveError> {
+    save_record_showing(st, module, existing, values, owner, |_| {}).await
+}
+
+/// `save_record`, where `show` gets the record as it will be stored as soon as the
+/// save is planned (a card moved on the board shows at once); the one transaction
+/// runs after, and memory follows only once it committed. A refused plan returns
+/// `Invalid` without calling `show`.
+async fn save_record_showing(
+    st: AppState,
+    module: &str,
+    existing: Option<Record>,
+    values: BTreeMap<String, Value>,
+    owner: Option<String>,
+    show: impl FnOnce(&Record),
+) -> Result<Option<Record>, SaveError> {
     let user = st.current_user.get_untracked();
     let mut ids = new_id;
     let plan = st.data.with_untracked(|d| {
@@ -264,6 +279,9 @@ pub async fn save_record(
     let plan = plan.map_err(SaveError::Invalid)?;
     if plan.saved.is_none() && plan.inserts.is_empty() {
         return Ok(None);
+    }
+    if let Some(saved) = &plan.saved {
+        show(saved);
     }
     let batch = WriteBatch {
         inserts: plan.inserts.clone(),
@@ -288,21 +306,11 @@ pub async fn update_fields(
     id: &str,
     set: Vec<(String, Value)>,
 ) -> Result<Option<Record>, SaveError> {
-    let l = st.locale.get_untracked();
-    let Some(before) = st.data.with_untracked(|d| d.get(module, id).cloned()) else {
-        return Err(SaveError::Storage(t(l, "record.not_found")));
-    };
-    let mut values = before.values.clone();
-    for (k, v) in set {
-        values.insert(k, v);
-    }
-    save_record(st, module, Some(before), values, None).await
+    update_fields_shown_first(st, module, id, set, |_| {}).await
 }
 
-/// `update_fields` for a change shown before it is written (a card moved on the
-/// board): `show` gets the record as it will be stored as soon as the save is planned,
-/// then the same one transaction runs, and memory follows only after it commits. A
-/// refused plan returns `Invalid` without calling `show`.
+/// `update_fields`, with the record shown before it is written (see
+/// `save_record_showing`).
 pub async fn update_fields_shown_first(
     st: AppState,
     module: &str,
@@ -316,41 +324,7 @@ pub async fn update_fields_shown_first(
     };
     let mut values = before.values.clone();
     values.extend(set);
-    let user = st.current_user.get_untracked();
-    let mut ids = new_id;
-    let plan = st.data.with_untracked(|d| {
-        plan_save(
-            d,
-            module,
-            Some(&before),
-            values,
-            None,
-            &mut SaveContext {
-                now: now(),
-                utc_offset_minutes: utc_offset(),
-                user: &user,
-                new_id: &mut ids,
-            },
-        )
-    });
-    let plan = plan.map_err(SaveError::Invalid)?;
-    let Some(saved) = plan.saved else {
-        return Ok(None);
-    };
-    show(&saved);
-    let batch = WriteBatch {
-        inserts: plan.inserts.clone(),
-        updates: plan.updates.clone(),
-        changes: plan.changes,
-        ..Default::default()
-    };
-    commit(st, batch).await.map_err(SaveError::Storage)?;
-    st.data.update(|d| {
-        for r in plan.inserts.into_iter().chain(plan.updates) {
-            d.upsert(r);
-        }
-    });
-    Ok(Some(saved))
+    save_record_showing(st, module, Some(before), values, None, show).await
 }
 
 /// Writes a pipeline's edited stages, and moves the deals of removed stages, in one
