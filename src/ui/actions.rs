@@ -380,14 +380,21 @@ pub async fn commit_records(
 ) -> Result<(), String> {
     let user = st.current_user.get_untracked();
     let mut batch = WriteBatch::default();
-    for r in &inserts {
-        batch.changes.push(change_entry(new_id(), r, None, &user));
+    // History entries are made 2,000 per tick: 100,000 at once hold the page.
+    for chunk in inserts.chunks(2_000) {
+        for r in chunk {
+            batch.changes.push(change_entry(new_id(), r, None, &user));
+        }
+        next_tick().await;
     }
-    for (before, after) in &updates {
-        batch
-            .changes
-            .push(change_entry(new_id(), after, Some(before), &user));
-        batch.updates.push(after.clone());
+    for chunk in updates.chunks(2_000) {
+        for (before, after) in chunk {
+            batch
+                .changes
+                .push(change_entry(new_id(), after, Some(before), &user));
+            batch.updates.push(after.clone());
+        }
+        next_tick().await;
     }
     batch.inserts = inserts;
     commit(st, &batch).await?;
