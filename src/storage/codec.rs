@@ -99,8 +99,10 @@ impl StoredEntries {
         let mut out = Vec::with_capacity(range.len());
         let mut at = range.start;
         while at < range.end {
-            // A few thousand at a time, so the joined text stays small next to the records.
-            let to = range.end.min(at + 4_096);
+            // A few hundred at a time: a joined text under V8's large-object size (128 KiB)
+            // is freed by its quick young-generation collections; bigger ones stayed in the
+            // JS heap (≈ 100 MB after start) until a full collection.
+            let to = range.end.min(at + 256);
             let joined = crm_join_docs(&self.entries, at as u32, to as u32);
             let end = joined.get(1).as_f64().map_or(at, |e| e as usize);
             if end > at {
