@@ -689,8 +689,8 @@ async fn one_module_is_read_through_the_module_index() {
     Db::delete_named(&name).await.unwrap();
 }
 
-/// Modules are decoded a batch of documents at a time; every record still comes back
-/// as stored, and an entry that cannot be read stops the load with its own cause.
+/// Modules are decoded a chunk at a time; every record still comes back as stored, and
+/// an entry that cannot be read stops the load with its own cause.
 #[wasm_bindgen_test]
 async fn a_broken_entry_is_reported_with_its_cause() {
     let name = fresh_name("broken");
@@ -711,7 +711,6 @@ async fn a_broken_entry_is_reported_with_its_cause() {
     };
     let cases = [
         (Some("{\"id\":"), cause("{\"id\":")),
-        // The batch separator inside a document: refused as JSON refuses it.
         (Some("{\"id\":\"x\u{1e}\"}"), cause("{\"id\":\"x\u{1e}\"}")),
         (None, "stored entry has no document".to_string()),
     ];

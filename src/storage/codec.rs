@@ -4,9 +4,8 @@
 
 use std::ops::Range;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::error::StorageError;
@@ -38,101 +37,34 @@ pub fn doc_text(stored: &JsValue) -> Result<String, StorageError> {
 }
 
 fn open<T: DeserializeOwned>(stored: &JsValue) -> Result<T, StorageError> {
-    parse(&doc_text(stored)?)
+    let text = doc_text(stored)?;
+    serde_json::from_str(&text).map_err(|e| StorageError::new("storage.op.decode", e.to_string()))
 }
 
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, StorageError> {
-    serde_json::from_str(text).map_err(|e| StorageError::new("storage.op.decode", e.to_string()))
-}
-
-/// Separates the documents of a batch: a control character, which JSON text can
-/// never hold unescaped, so no document can contain it (a corrupt one that does is
-/// caught by the count of pieces).
-const DOC_SEPARATOR: char = '\u{1e}';
-
-#[wasm_bindgen(inline_js = r#"
-export function crm_entries(entries) { return entries; }
-export function crm_join_docs(entries, from, to) {
-  const docs = [];
-  let i = from;
-  for (; i < to; i++) {
-    const doc = entries[i]?.doc;
-    if (typeof doc !== 'string') break;
-    docs.push(doc);
-  }
-  return [docs.join('\u001e'), i];
-}
-"#)]
-extern "C" {
-    /// Hands a whole result to JS in one call (the glue builds the array).
-    fn crm_entries(entries: Vec<JsValue>) -> Array;
-    /// The `doc` texts of `entries[from..to]` joined by `DOC_SEPARATOR`, up to the
-    /// first entry without one, and where it stopped: `[text, end]`.
-    fn crm_join_docs(entries: &Array, from: u32, to: u32) -> Array;
-}
-
-/// Stored entries as a read returned them, left on the JS side: their documents
-/// cross into wasm as one text per batch rather than one per record, which was most
-/// of the decoding time.
+/// Stored entries as a read returned them, decoded a chunk at a time by the caller.
+/// (Joining a chunk's documents on the JS side to cross into wasm once per chunk was
+/// measured: no faster at start-up, so each document is read on its own.)
 pub struct StoredEntries {
-    entries: Array,
+    entries: Vec<JsValue>,
 }
 
 impl StoredEntries {
     pub fn new(entries: Vec<JsValue>) -> Self {
-        StoredEntries {
-            entries: crm_entries(entries),
-        }
+        StoredEntries { entries }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.length() as usize
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.entries.is_empty()
     }
 
-    /// The records of entries `range`, in order. The first entry that fails stops it
-    /// with that entry's own error, exactly as `decode_record` reports it.
+    /// The records of entries `range`, in order; the first entry that fails stops it
+    /// with its own error.
     pub fn decode_records(&self, range: Range<usize>) -> Result<Vec<Record>, StorageError> {
-        let mut out = Vec::with_capacity(range.len());
-        let mut at = range.start;
-        while at < range.end {
-            // A few hundred at a time: a joined text under V8's large-object size (128 KiB)
-            // is freed by its quick young-generation collections; bigger ones stayed in the
-            // JS heap (≈ 100 MB after start) until a full collection.
-            let to = range.end.min(at + 256);
-            let joined = crm_join_docs(&self.entries, at as u32, to as u32);
-            let end = joined.get(1).as_f64().map_or(at, |e| e as usize);
-            if end > at {
-                let text = joined
-                    .get(0)
-                    .as_string()
-                    .filter(|t| t.split(DOC_SEPARATOR).count() == end - at);
-                if let Some(text) = text {
-                    for piece in text.split(DOC_SEPARATOR) {
-                        out.push(parse(piece)?);
-                    }
-                } else {
-                    for i in at..end {
-                        out.push(self.decode_one(i)?);
-                    }
-                }
-            }
-            if end < to {
-                // No document text: read alone, it fails with its usual error.
-                out.push(self.decode_one(end)?);
-                at = end + 1;
-            } else {
-                at = to;
-            }
-        }
-        Ok(out)
-    }
-
-    fn decode_one(&self, i: usize) -> Result<Record, StorageError> {
-        decode_record(&self.entries.get(i as u32))
+        self.entries[range].iter().map(decode_record).collect()
     }
 }
 
