@@ -706,3 +706,55 @@ async fn one_module_is_read_through_the_module_index() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// Modules are decoded a chunk at a time; every record still comes back as stored, and
+/// an entry that cannot be read stops the load with its own cause.
+#[wasm_bindgen_test]
+async fn a_broken_entry_is_reported_with_its_cause() {
+    let name = fresh_name("broken");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let many: Vec<Record> = (0..5_000)
+        .map(|i| company(&format!("c{i:05}"), &format!("Firma {i} — شرکت \u{1F600}")))
+        .collect();
+    db.commit(&inserts(many.clone())).await.unwrap();
+    assert_eq!(
+        sorted(db.load_module("companies").await.unwrap()),
+        sorted(many)
+    );
+
+    let cause = |text: &str| {
+        serde_json::from_str::<Record>(text)
+            .unwrap_err()
+            .to_string()
+    };
+    let cases = [
+        (Some("{\"id\":"), cause("{\"id\":")),
+        (Some("{\"id\":\"x\u{1e}\"}"), cause("{\"id\":\"x\u{1e}\"}")),
+        (None, "stored entry has no document".to_string()),
+    ];
+    for (doc, expected) in cases {
+        let tx = db
+            .rexie()
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)
+            .unwrap();
+        let entry = js_sys::Object::new();
+        let set = |k: &str, v: &str| js_sys::Reflect::set(&entry, &k.into(), &v.into()).unwrap();
+        set("id", "c04500-broken");
+        set("module", "companies");
+        if let Some(doc) = doc {
+            set("doc", doc);
+        }
+        tx.store(RECORDS)
+            .unwrap()
+            .put(&entry.into(), None)
+            .await
+            .unwrap();
+        assert!(tx.done().await.unwrap().is_committed());
+        let err = db.load_module("companies").await.unwrap_err();
+        assert_eq!(err.op, "storage.op.decode");
+        assert_eq!(err.detail, expected);
+        assert_eq!(db.load_all().await.unwrap_err().detail, expected);
+    }
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -78,6 +78,13 @@ impl RecordSet {
         }
     }
 
+    /// Makes room for `additional` more records at once, rather than growing the
+    /// slots and the id map step by step while a module is read.
+    pub fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+        self.by_id.reserve(additional);
+    }
+
     /// Adds a record now and its search and duplicate keys later (`index_pending`):
     /// a big module's list can be shown before those indexes are built.
     pub fn upsert_deferred(&mut self, record: Record) {
@@ -454,6 +461,13 @@ impl Dataset {
 
     pub fn remove(&mut self, module: &str, id: &str) -> Option<Record> {
         self.sets.get_mut(module)?.remove(id)
+    }
+
+    /// Makes room for `additional` more records of `module`.
+    pub fn reserve(&mut self, module: &str, additional: usize) {
+        if let Some(set) = self.sets.get_mut(module) {
+            set.reserve(additional);
+        }
     }
 
     /// `upsert` with the search and duplicate keys left for `index_pending`.

@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 
 use super::codec::{
     decode_change, decode_record, doc_text, encode_change, encode_record, encode_record_doc,
+    StoredEntries,
 };
 use super::error::{Context, StorageError};
 use super::schema::{self, BY_MODULE, BY_RECORD, CHANGES, DB_NAME, DB_VERSION, META, RECORDS};
@@ -132,31 +133,30 @@ impl Db {
 
     /// The stored records of one module, read through the module index in one request.
     pub async fn load_module(&self, module: &str) -> Result<Vec<Record>, StorageError> {
-        self.load_module_entries(module)
-            .await?
-            .iter()
-            .map(decode_record)
-            .collect()
+        let entries = self.load_module_entries(module).await?;
+        entries.decode_records(0..entries.len())
     }
 
-    /// The stored entries of one module, not yet decoded (`codec::decode_record`), so
-    /// a caller can decode them a chunk at a time.
-    pub async fn load_module_entries(&self, module: &str) -> Result<Vec<JsValue>, StorageError> {
+    /// The stored entries of one module, not yet decoded, so a caller can decode them
+    /// a chunk at a time.
+    pub async fn load_module_entries(&self, module: &str) -> Result<StoredEntries, StorageError> {
         let op = "storage.op.load";
         let tx = self.tx(&[RECORDS], TransactionMode::ReadOnly)?;
         let index = tx.store(RECORDS).during(op)?.index(BY_MODULE).during(op)?;
-        index
+        let entries = index
             .get_all(Some(only(module, op)?), None)
             .await
-            .during(op)
+            .during(op)?;
+        Ok(StoredEntries::new(entries))
     }
 
     /// Every stored record of every module, read in one request.
     pub async fn load_all(&self) -> Result<Vec<Record>, StorageError> {
         let tx = self.tx(&[RECORDS], TransactionMode::ReadOnly)?;
         let store = tx.store(RECORDS).during("storage.op.load")?;
-        let entries = store.get_all(None, None).await.during("storage.op.load")?;
-        entries.iter().map(decode_record).collect()
+        let entries =
+            StoredEntries::new(store.get_all(None, None).await.during("storage.op.load")?);
+        entries.decode_records(0..entries.len())
     }
 
     /// Every record's history, for a backup.

@@ -23,6 +23,7 @@ use crate::domain::standard_modules::MEMBERS;
 use crate::domain::validate::FieldError;
 use crate::domain::{FieldKind, Record, Value};
 use crate::i18n::{label, t, tr, Locale};
+use crate::storage::codec::StoredEntries;
 use crate::storage::db::{WriteBatch, CONFLICT};
 use crate::storage::{Db, StorageError};
 
@@ -74,13 +75,13 @@ fn first_modules(st: AppState) -> Option<Vec<String>> {
 /// the end.
 async fn add_in_chunks(
     st: AppState,
-    entries: Vec<wasm_bindgen::JsValue>,
+    module: &str,
+    entries: StoredEntries,
 ) -> Result<(), StorageError> {
-    for chunk in entries.chunks(1_000) {
-        let records = chunk
-            .iter()
-            .map(crate::storage::codec::decode_record)
-            .collect::<Result<Vec<_>, _>>()?;
+    st.data
+        .update_untracked(|d| d.reserve(module, entries.len()));
+    for start in (0..entries.len()).step_by(1_000) {
+        let records = entries.decode_records(start..entries.len().min(start + 1_000))?;
         st.data.update_untracked(|d| {
             for r in records {
                 d.upsert(r);
@@ -119,17 +120,26 @@ pub async fn load_everything(st: AppState) {
                 });
             }
             Some(modules) => {
-                let mut records = Vec::new();
+                // Decoded straight into the sets, so all of them are never held twice;
+                // search and duplicate keys come after the page is drawn.
                 for m in modules {
-                    records.extend(db.load_module(m).await?);
+                    let entries = db.load_module_entries(m).await?;
+                    if m == &modules[0] {
+                        mark("crm:fetched");
+                    }
+                    st.data.update_untracked(|d| d.reserve(m, entries.len()));
+                    for start in (0..entries.len()).step_by(4_096) {
+                        let records =
+                            entries.decode_records(start..entries.len().min(start + 4_096))?;
+                        st.data.update_untracked(|d| {
+                            for r in records {
+                                d.upsert_deferred(r);
+                            }
+                        });
+                    }
                 }
                 mark("crm:decoded");
-                // Search and duplicate keys come after the page is drawn.
-                st.data.update(|d| {
-                    for r in records {
-                        d.upsert_deferred(r);
-                    }
-                });
+                st.data.update(|_| {});
             }
         }
         Ok(())
@@ -166,7 +176,7 @@ pub async fn load_everything(st: AppState) {
         for m in rest {
             next_tick().await;
             let read = match db.load_module_entries(&m).await {
-                Ok(entries) => add_in_chunks(st, entries).await,
+                Ok(entries) => add_in_chunks(st, &m, entries).await,
                 Err(e) => Err(e),
             };
             match read {
