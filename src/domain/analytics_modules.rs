@@ -95,10 +95,10 @@ mod tests {
     fn a_quota_ending_before_it_starts_or_without_a_positive_target_is_refused() {
         let d = |s: &str| Value::Date(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
         let money = |a: i64| {
-            Value::Money(Money {
+            Value::Money(Box::new(Money {
                 amount: a.into(),
                 currency: "USD".into(),
-            })
+            }))
         };
         let mut v: BTreeMap<String, Value> = [
             ("start".to_string(), d("2026-04-01")),

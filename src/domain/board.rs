@@ -285,10 +285,10 @@ mod tests {
             ("probability".to_string(), Value::Number(50.0)),
             (
                 "amount".to_string(),
-                Value::Money(Money {
+                Value::Money(Box::new(Money {
                     amount: Decimal::from_str(amount).unwrap(),
                     currency: currency.into(),
-                }),
+                })),
             ),
         ]
         .into();

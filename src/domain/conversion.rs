@@ -235,10 +235,10 @@ pub fn plan_conversion(
         ]
         .into();
         if let Some(a) = d.amount.clone().or_else(|| match lead.get("bant_budget") {
-            Some(Value::Money(m)) => Some(m.clone()),
+            Some(Value::Money(m)) => Some(Money::clone(m)),
             _ => None,
         }) {
-            values.insert("amount".into(), Value::Money(a));
+            values.insert("amount".into(), Value::Money(Box::new(a)));
         }
         if let Some(c) = &plan.company {
             values.insert("company".into(), Value::Ref(c.clone()));
@@ -363,10 +363,10 @@ mod tests {
             ("source", t("event")),
             (
                 "bant_budget",
-                Value::Money(Money {
+                Value::Money(Box::new(Money {
                     amount: Decimal::from(9000),
                     currency: "EUR".into(),
-                }),
+                })),
             ),
         ]
         .into_iter()

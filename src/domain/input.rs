@@ -76,7 +76,7 @@ pub fn parse_input(
         }
         FieldKind::Number => Value::Number(parse_number(text)?),
         FieldKind::Percent => Value::Number(parse_number(text.trim_end_matches(['%', '٪']))?),
-        FieldKind::Currency => Value::Money(parse_money(text, &ctx.default_currency)?),
+        FieldKind::Currency => Value::Money(Box::new(parse_money(text, &ctx.default_currency)?)),
         FieldKind::Date => Value::Date(parse_date(text)?),
         FieldKind::DateTime => {
             let local = NaiveDateTime::parse_from_str(&ascii(text), "%Y-%m-%dT%H:%M")

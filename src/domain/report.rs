@@ -896,10 +896,10 @@ mod tests {
     }
 
     fn money(amount: &str, currency: &str) -> Value {
-        Value::Money(Money {
+        Value::Money(Box::new(Money {
             amount: Decimal::from_str(amount).unwrap(),
             currency: currency.into(),
-        })
+        }))
     }
 
     fn text(s: &str) -> Value {

@@ -765,10 +765,10 @@ mod tests {
         Value::DateTime(Utc.timestamp_millis_opt(ms(s)).unwrap())
     }
     fn money(a: i64, c: &str) -> Value {
-        Value::Money(Money {
+        Value::Money(Box::new(Money {
             amount: a.into(),
             currency: c.into(),
-        })
+        }))
     }
     fn stage(s: &str) -> String {
         format!("stage-new_business-{s}")

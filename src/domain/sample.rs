@@ -298,10 +298,10 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
         let revenue = Decimal::from_str(&format!("{}000", 50 + rng.next() % 9_950)).unwrap();
         v.insert(
             "annual_revenue".into(),
-            Value::Money(Money {
+            Value::Money(Box::new(Money {
                 amount: revenue,
                 currency: currency.to_string(),
-            }),
+            })),
         );
         if i % 3 == 0 {
             v.insert("tags".into(), Value::List(vec![rng.pick(TAGS).to_string()]));

@@ -288,10 +288,10 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
         if matches!(status, "sal" | "sql") {
             v.insert(
                 "bant_budget".into(),
-                Value::Money(Money {
+                Value::Money(Box::new(Money {
                     amount: Decimal::from(20_000 + i as i64 * 1_500),
                     currency: currency.to_string(),
-                }),
+                })),
             );
             v.insert(
                 "bant_need".into(),

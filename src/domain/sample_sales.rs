@@ -168,10 +168,10 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             ("end".to_string(), Value::Date(end)),
             (
                 "target".to_string(),
-                Value::Money(Money {
+                Value::Money(Box::new(Money {
                     amount: Decimal::from(100_000 + 50_000 * i as i64),
                     currency: "USD".into(),
-                }),
+                })),
             ),
         ]
         .into();
@@ -265,10 +265,10 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             );
             v.insert(
                 "amount".into(),
-                Value::Money(Money {
+                Value::Money(Box::new(Money {
                     amount: Decimal::from(amount),
                     currency: currency.clone(),
-                }),
+                })),
             );
             v.insert(
                 "pipeline".into(),

@@ -57,10 +57,10 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
             (TRAIL.to_string(), Value::Text(trail.join(" "))),
             (
                 "amount".to_string(),
-                Value::Money(Money {
+                Value::Money(Box::new(Money {
                     amount: (1_000 + i % 50_000).into(),
                     currency: if i % 3 == 0 { "EUR" } else { "USD" }.into(),
-                }),
+                })),
             ),
             (
                 "expected_close".to_string(),

@@ -137,7 +137,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                 pipeline: pipeline.get_untracked(),
                 stage: stage.get_untracked(),
                 title: deal_title.get_untracked(),
-                amount: money,
+                amount: money.map(|m| *m),
             })
         } else {
             None
