@@ -72,17 +72,19 @@ async fn file_bytes(file: &web_sys::File) -> Option<Vec<u8>> {
 /// Records or history entries written per piece of a backup (a few milliseconds).
 const EXPORT_CHUNK: usize = 2_000;
 
-/// The backup document in pieces, made a chunk per tick so the page keeps drawing,
-/// and the time it was made. History lives only in storage; records are read from
-/// memory, which always matches what was committed.
-async fn backup_pieces(st: AppState) -> Result<(Vec<String>, String), StorageError> {
+/// The backup document in pieces (JS strings), made a chunk per tick so the page
+/// keeps drawing, and the time it was made. History lives only in storage; records
+/// are read from memory, which always matches what was committed.
+async fn backup_pieces(st: AppState) -> Result<(js_sys::Array, String), StorageError> {
     let db = db().ok_or_else(|| StorageError::new("storage.op.open", "no database"))?;
     let entries = db.load_all_change_entries().await?;
     let stamp = iso_now();
-    let mut pieces = vec![backup::export_head(&stamp)];
+    let pieces = js_sys::Array::new();
+    let add = |text: &str| pieces.push(&wasm_bindgen::JsValue::from_str(text));
+    add(&backup::export_head(&stamp));
     let total = st.data.with_untracked(|d| d.total());
     for start in (0..total).step_by(EXPORT_CHUNK) {
-        pieces.push(st.data.with_untracked(|d| {
+        add(&st.data.with_untracked(|d| {
             let all = d.all_records();
             backup::export_items(
                 &all[start..(start + EXPORT_CHUNK).min(all.len())],
@@ -91,16 +93,16 @@ async fn backup_pieces(st: AppState) -> Result<(Vec<String>, String), StorageErr
         }));
         next_tick().await;
     }
-    pieces.push(backup::EXPORT_BETWEEN.to_string());
+    add(backup::EXPORT_BETWEEN);
     for (i, chunk) in entries.chunks(EXPORT_CHUNK).enumerate() {
         let changes = chunk
             .iter()
             .map(decode_change)
             .collect::<Result<Vec<_>, _>>()?;
-        pieces.push(backup::export_items(&changes, i == 0));
+        add(&backup::export_items(&changes, i == 0));
         next_tick().await;
     }
-    pieces.push(backup::EXPORT_END.to_string());
+    add(backup::EXPORT_END);
     Ok((pieces, stamp))
 }
 

@@ -4,22 +4,19 @@ use wasm_bindgen::JsCast;
 
 /// Offers text as a file download; nothing leaves the device.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    download_parts(file_name, mime, &[text])
+    download_parts(
+        file_name,
+        mime,
+        &js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)),
+    )
 }
 
-/// Offers pieces of text as one file: a large file need not be joined in memory.
-pub fn download_parts<S: AsRef<str>>(
-    file_name: &str,
-    mime: &str,
-    pieces: &[S],
-) -> Result<(), String> {
-    let parts = js_sys::Array::new();
-    for p in pieces {
-        parts.push(&wasm_bindgen::JsValue::from_str(p.as_ref()));
-    }
+/// Offers pieces of text (JS strings) as one file: a large file need not be joined,
+/// and its pieces can be handed to JS a tick at a time.
+pub fn download_parts(file_name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &opts)
         .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let doc = web_sys::window()

@@ -111,11 +111,59 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// One message channel serves every tick: a message task is not clamped to 4 ms the
+/// way a chain of zero-delay timers is, and the browser still draws and takes input
+/// between tasks.
+struct Ticks {
+    sender: web_sys::MessagePort,
+    _receiver: web_sys::MessagePort,
+    waiting: Rc<RefCell<std::collections::VecDeque<js_sys::Function>>>,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Ticks {
+    fn new() -> Option<Ticks> {
+        use wasm_bindgen::JsCast;
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let waiting = Rc::new(RefCell::new(
+            std::collections::VecDeque::<js_sys::Function>::new(),
+        ));
+        let queue = waiting.clone();
+        let on_message = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let next = queue.borrow_mut().pop_front();
+            if let Some(resolve) = next {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        });
+        let receiver = channel.port1();
+        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Ticks {
+            sender: channel.port2(),
+            _receiver: receiver,
+            waiting,
+            _on_message: on_message,
+        })
+    }
+}
+
+thread_local! {
+    static TICKS: Option<Ticks> = Ticks::new();
+}
+
 /// Lets the browser draw and handle input between chunks of work.
 pub async fn next_tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        let queued = TICKS.with(|ticks| match ticks {
+            Some(t) => {
+                t.waiting.borrow_mut().push_back(resolve.clone());
+                t.sender.post_message(&wasm_bindgen::JsValue::NULL).is_ok()
+            }
+            None => false,
+        });
+        if !queued {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;

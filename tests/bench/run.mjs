@@ -218,9 +218,15 @@ if (!ONLY || ONLY.includes('app')) {
   }, queries);
   record('search keystroke to updated results (100k contacts)', 'ms', lat, 'p95 ≤ 16', { p95: pct(lat, 95) });
 
+  // The JS heap still holds the read's garbage (the stored texts, already decoded
+  // into wasm) until the next collection: it is measured after one, and before too.
+  const heapBefore = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
   const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
   const wasm = await page.evaluate(() => window.wasmBindings.bench_wasm_memory());
-  record('memory after cold start: JS heap + wasm memory', 'MB', [(heap + wasm) / 1e6], '≤ 300', { js_heap_mb: heap / 1e6, wasm_mb: wasm / 1e6 });
+  record('memory after cold start: JS heap (after a collection) + wasm memory', 'MB', [(heap + wasm) / 1e6], '≤ 300', { js_heap_mb: heap / 1e6, js_heap_before_collection_mb: heapBefore / 1e6, wasm_mb: wasm / 1e6 });
 
   const board = [];
   for (let r = 0; r < RUNS; r++) {
