@@ -369,8 +369,10 @@ impl<'a> Importer<'a> {
             plan: ImportPlan::default(),
             titles: HashMap::new(),
             taken: HashMap::new(),
-            pending: HashSet::new(),
-            pending_at: HashMap::new(),
+            // Sized for every row up front: growing a 100,000-entry set rehashes it
+            // all in one step.
+            pending: HashSet::with_capacity(table.rows.len()),
+            pending_at: HashMap::with_capacity(table.rows.len()),
             updates_at: HashMap::new(),
             lead_rules: None,
         }

@@ -415,6 +415,11 @@ pub async fn commit_records(
     let big = batch.inserts.len() + batch.updates.len() > 1_000;
     st.busy.set(true);
     st.loading_rest.set(big);
+    if let Some(first) = batch.inserts.first() {
+        // Room for all at once: growing a set of 100,000 rehashes it in one step.
+        let (module, n) = (first.module.clone(), batch.inserts.len());
+        st.data.update_untracked(|d| d.reserve(&module, n));
+    }
     let mut rest = batch.inserts.into_iter().chain(batch.updates).peekable();
     while rest.peek().is_some() {
         st.data.update_untracked(|d| {

@@ -14,7 +14,6 @@ use super::state::{next_tick, tk, use_state, AppState};
 use crate::domain::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::storage::codec::decode_change;
-use crate::storage::StorageError;
 
 fn iso_now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
@@ -75,13 +74,25 @@ const EXPORT_CHUNK: usize = 2_000;
 /// The backup document in pieces (JS strings), made a chunk per tick so the page
 /// keeps drawing, and the time it was made. History lives only in storage; records
 /// are read from memory, which always matches what was committed.
-async fn backup_pieces(st: AppState) -> Result<(js_sys::Array, String), StorageError> {
-    let db = db().ok_or_else(|| StorageError::new("storage.op.open", "no database"))?;
-    let entries = db.load_all_change_entries().await?;
+async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String), String> {
+    let failed = |detail: String| tr(l, "backup.export_failed", &[("detail", &detail)]);
+    let db = db().ok_or_else(|| t(l, "error.no_database"))?;
+    let entries = db
+        .load_all_change_entries()
+        .await
+        .map_err(|e| storage_message(l, &e))?;
     let stamp = iso_now();
+    // Each piece becomes a small Blob in its own tick: a Blob made of 30 MB of
+    // strings at once would encode them all in one go.
     let pieces = js_sys::Array::new();
-    let add = |text: &str| pieces.push(&wasm_bindgen::JsValue::from_str(text));
-    add(&backup::export_head(&stamp));
+    let add = |text: &str| -> Result<(), String> {
+        let part = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let blob =
+            web_sys::Blob::new_with_str_sequence(&part).map_err(|e| failed(format!("{e:?}")))?;
+        pieces.push(&blob);
+        Ok(())
+    };
+    add(&backup::export_head(&stamp))?;
     let total = st.data.with_untracked(|d| d.total());
     for start in (0..total).step_by(EXPORT_CHUNK) {
         add(&st.data.with_untracked(|d| {
@@ -90,19 +101,20 @@ async fn backup_pieces(st: AppState) -> Result<(js_sys::Array, String), StorageE
                 &all[start..(start + EXPORT_CHUNK).min(all.len())],
                 start == 0,
             )
-        }));
+        }))?;
         next_tick().await;
     }
-    add(backup::EXPORT_BETWEEN);
+    add(backup::EXPORT_BETWEEN)?;
     for (i, chunk) in entries.chunks(EXPORT_CHUNK).enumerate() {
         let changes = chunk
             .iter()
             .map(decode_change)
-            .collect::<Result<Vec<_>, _>>()?;
-        add(&backup::export_items(&changes, i == 0));
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| storage_message(l, &e))?;
+        add(&backup::export_items(&changes, i == 0))?;
         next_tick().await;
     }
-    add(backup::EXPORT_END);
+    add(backup::EXPORT_END)?;
     Ok((pieces, stamp))
 }
 
@@ -122,12 +134,12 @@ pub fn BackupPage() -> impl IntoView {
             let l = st.locale.get_untracked();
             // Writes wait while the backup is made, so it is one consistent moment.
             st.busy.set(true);
-            let result = backup_pieces(st).await;
+            let result = backup_pieces(st, l).await;
             st.busy.set(false);
             let (pieces, stamp) = match result {
                 Ok(made) => made,
-                Err(e) => {
-                    st.notice.set(Some(Notice::error(storage_message(l, &e))));
+                Err(message) => {
+                    st.notice.set(Some(Notice::error(message)));
                     return;
                 }
             };

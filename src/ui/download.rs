@@ -11,12 +11,12 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     )
 }
 
-/// Offers pieces of text (JS strings) as one file: a large file need not be joined,
-/// and its pieces can be handed to JS a tick at a time.
+/// Offers pieces (JS strings or Blobs) as one file: a large file need not be joined,
+/// and its pieces can be made a tick at a time.
 pub fn download_parts(file_name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &opts)
+    let blob = web_sys::Blob::new_with_blob_sequence_and_options(parts, &opts)
         .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let doc = web_sys::window()
