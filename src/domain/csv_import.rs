@@ -15,6 +15,7 @@ use super::module_def::ModuleDef;
 use super::normalize::fold;
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
+use super::release::Release;
 use super::scoring;
 use super::validate::{unique_keys, validate_values, FieldError, Lookups, Problem};
 use super::value::Value;
@@ -422,21 +423,14 @@ impl<'a> Importer<'a> {
         if self.next < self.table.rows.len() || max_rows == 0 {
             return false;
         }
-        // Once every row is checked, the working sets (one entry per row) are freed
-        // one per step: freeing them all at once would hold the page for a while.
-        if !self.taken.is_empty() {
-            self.taken = HashMap::new();
-        } else if !self.pending_at.is_empty() {
-            self.pending_at = HashMap::new();
-        } else if !self.pending.is_empty() {
-            self.pending = HashSet::new();
-        } else if !self.titles.is_empty() || !self.updates_at.is_empty() {
-            self.titles = HashMap::new();
-            self.updates_at = HashMap::new();
-        } else {
-            return true;
-        }
-        false
+        // Once every row is checked, the working sets (entries per row) are freed a
+        // slice per step: freeing them all at once would hold the page for a while.
+        let budget = &mut max_rows.saturating_mul(10);
+        self.taken.release(budget)
+            & self.pending_at.release(budget)
+            & self.pending.release(budget)
+            & self.titles.release(budget)
+            & self.updates_at.release(budget)
     }
 
     fn row(

@@ -320,6 +320,13 @@ impl DuplicateIndex {
         out
     }
 
+    /// Room for `additional` more records' keys (growing a big map rehashes it all
+    /// in one step).
+    pub fn reserve(&mut self, additional: usize) {
+        self.keys.reserve(additional);
+        self.emails.reserve(additional);
+    }
+
     /// Whether the index holds keys of this record.
     pub fn contains(&self, id: &str) -> bool {
         self.keys.contains_key(id)

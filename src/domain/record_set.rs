@@ -83,6 +83,9 @@ impl RecordSet {
     pub fn reserve(&mut self, additional: usize) {
         self.slots.reserve(additional);
         self.by_id.reserve(additional);
+        if let Some(d) = &mut self.dups {
+            d.reserve(additional);
+        }
     }
 
     /// Adds a record now and its search and duplicate keys later (`index_pending`):

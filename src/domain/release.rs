@@ -1,7 +1,7 @@
 //! Freeing a large structure a slice at a time: dropping 100,000 indexed records at
 //! once holds the page for half a second, so a replaced dataset is freed over ticks.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 
 /// Frees up to `budget` entries, lowering it by what was freed; true once empty.
@@ -74,6 +74,25 @@ impl<K: Eq + Hash, V: Release> Release for HashMap<K, V> {
         });
         if self.is_empty() {
             *self = HashMap::new();
+        }
+        self.is_empty()
+    }
+}
+
+impl<T: Eq + Hash> Release for HashSet<T> {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return self.is_empty();
+        }
+        self.retain(|_| {
+            if *budget == 0 {
+                return true;
+            }
+            *budget -= 1;
+            false
+        });
+        if self.is_empty() {
+            *self = HashSet::new();
         }
         self.is_empty()
     }
