@@ -23,6 +23,7 @@ use crate::domain::csv_import::{
     Table, TableReader,
 };
 use crate::domain::duplicates::DuplicateIndex;
+use crate::domain::release::Release;
 use crate::domain::Label;
 use crate::i18n::{label, t, tn, tr, Locale};
 
@@ -246,6 +247,10 @@ pub fn ImportPage(module: String) -> impl IntoView {
             }));
             progress.set(None);
             plan.set_value(Some((p, rule_updates)));
+            // The file's duplicate keys (one per row) are freed a slice per tick.
+            while !file_keys.release(&mut 5_000) {
+                next_tick().await;
+            }
         });
     };
 
