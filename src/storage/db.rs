@@ -152,11 +152,18 @@ impl Db {
 
     /// Every stored record of every module, read in one request.
     pub async fn load_all(&self) -> Result<Vec<Record>, StorageError> {
+        let entries = self.load_all_entries().await?;
+        entries.decode_records(0..entries.len())
+    }
+
+    /// Every stored record as stored, read in one request, for a caller that
+    /// decodes a chunk at a time.
+    pub async fn load_all_entries(&self) -> Result<StoredEntries, StorageError> {
         let tx = self.tx(&[RECORDS], TransactionMode::ReadOnly)?;
         let store = tx.store(RECORDS).during("storage.op.load")?;
-        let entries =
-            StoredEntries::new(store.get_all(None, None).await.during("storage.op.load")?);
-        entries.decode_records(0..entries.len())
+        Ok(StoredEntries::new(
+            store.get_all(None, None).await.during("storage.op.load")?,
+        ))
     }
 
     /// Every record's history, for a backup.
