@@ -162,6 +162,19 @@ pub fn BackupPage() -> impl IntoView {
 
     // The checked backup, kept out of the signal (it holds every record).
     let parsed = StoredValue::new_local(None::<ParsedBackup>);
+    // A checked backup that is not wanted is freed a slice per tick: 100,000 records
+    // dropped at once would hold the page.
+    let discard = move || {
+        if let Some(backup) = parsed.try_update_value(Option::take).flatten() {
+            spawn_local(async move {
+                let mut data = backup.data;
+                while !data.release(5_000) {
+                    next_tick().await;
+                }
+            });
+        }
+    };
+    on_cleanup(discard);
     // A newer file choice abandons the check of an older one.
     let run = StoredValue::new(0u32);
     let writing = RwSignal::new(false);
@@ -170,7 +183,7 @@ pub fn BackupPage() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         run.update_value(|r| *r += 1);
         let mine = run.get_value();
-        parsed.set_value(None);
+        discard();
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             checked.set(Checked::Nothing);
             return;
@@ -324,7 +337,7 @@ pub fn BackupPage() -> impl IntoView {
                                 type="button"
                                 disabled=move || writing.get()
                                 on:click=move |_| {
-                                    parsed.set_value(None);
+                                    discard();
                                     checked.set(Checked::Nothing);
                                 }
                             >
