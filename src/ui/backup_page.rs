@@ -125,6 +125,13 @@ const TURN_MS: f64 = 8.0;
 pub fn BackupPage() -> impl IntoView {
     let st = use_state();
     let checked = RwSignal::new(Checked::Nothing);
+    // Emptied once a file is done with, so choosing the same file again is a change.
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let forget_file = move || {
+        if let Some(input) = file_input.get_untracked() {
+            input.set_value("");
+        }
+    };
 
     let export = move |_| {
         if st.loading_rest.get_untracked() || st.busy.get_untracked() {
@@ -249,6 +256,7 @@ pub fn BackupPage() -> impl IntoView {
             match outcome {
                 Ok(()) => {
                     checked.set(Checked::Nothing);
+                    forget_file();
                     st.notice.set(Some(Notice::success(tr(
                         l,
                         "backup.restored",
@@ -338,6 +346,7 @@ pub fn BackupPage() -> impl IntoView {
                                 disabled=move || writing.get()
                                 on:click=move |_| {
                                     discard();
+                                    forget_file();
                                     checked.set(Checked::Nothing);
                                 }
                             >
@@ -374,7 +383,13 @@ pub fn BackupPage() -> impl IntoView {
                 <p>{tk("backup.import_hint")}</p>
                 <div class="field">
                     <label for="backup-file">{tk("backup.file_label")}</label>
-                    <input id="backup-file" type="file" accept=".json,application/json" on:change=on_file />
+                    <input
+                        id="backup-file"
+                        type="file"
+                        accept=".json,application/json"
+                        node_ref=file_input
+                        on:change=on_file
+                    />
                 </div>
                 {report}
             </section>

@@ -26,6 +26,9 @@ function record(name, unit, samples, target, extra = {}) {
 async function newPage(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
+  // A failure inside the app shows up here rather than as a mysterious timeout.
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.error('console error:', m.text()); });
   await page.goto(url);
   await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 120_000 });
   await page.waitForFunction(() => window.wasmBindings);
@@ -354,20 +357,34 @@ if (!ONLY || ONLY.includes('backup')) {
     exports.push(Date.now() - t0);
   }
   record('JSON backup export of 100,000 contacts (click to file saved)', 'ms', exports, '≤ 2000', { longest_frame_gap_ms: Math.max(...exportGaps), file_mb: fs.statSync(file).size / 1e6 });
-  await watchFrames(page);
-  const t0 = Date.now();
-  await page.getByLabel('Backup file').setInputFiles(file);
-  let checkedAt = 0;
-  try {
-    await page.getByRole('button', { name: 'Replace my data with this backup' }).waitFor({ timeout: 300_000 });
-    checkedAt = Date.now();
-    await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
-  } catch (e) {
-    await page.screenshot({ path: '/tmp/shots/bench-fail.png', fullPage: false });
-    throw e;
+  // The same file restored a few times over the same 100,000 contacts; each restore
+  // waits until the previous one's background indexing let writes go again.
+  const imports = [];
+  const checks = [];
+  const importGaps = [];
+  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+    await page.evaluate(() => { location.hash = '#/backup'; });
+    await page.getByRole('button', { name: 'Download backup' }).and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
+    await watchFrames(page);
+    const t0 = Date.now();
+    await page.getByLabel('Backup file').setInputFiles(file);
+    const replace = page.getByRole('button', { name: 'Replace my data with this backup' });
+    try {
+      await replace.waitFor({ timeout: 300_000 });
+    } catch (e) {
+      await page.screenshot({ path: '/tmp/shots/bench-fail.png', fullPage: false });
+      throw e;
+    }
+    checks.push(Date.now() - t0);
+    await replace.click();
+    await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ timeout: 300_000 });
+    imports.push(Date.now() - t0);
+    importGaps.push(await framesGap(page));
+    // The next run waits for its own "Restored" notice.
+    await page.getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ state: 'detached' });
   }
-  await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ timeout: 300_000 });
-  record('JSON backup import of 100,000 contacts (file chosen to restored)', 'ms', [Date.now() - t0], '≤ 5000', { checking_ms: checkedAt - t0, longest_frame_gap_ms: await framesGap(page) });
+  record('JSON backup import of 100,000 contacts (file chosen to restored)', 'ms', imports, '≤ 5000', { checking_ms: median(checks), longest_frame_gap_ms: Math.max(...importGaps) });
 
   const rows = ['First name,Last name,Emails,City'];
   for (let i = 0; i < CONTACTS; i++) rows.push(`Imported${i % 500},Person${i},imp${i}@example.org,Bergen`);

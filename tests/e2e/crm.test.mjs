@@ -177,6 +177,11 @@ test('a backup restores every record into an empty browser profile', async () =>
 
     await page.getByLabel('Backup file').setInputFiles(exported);
     await page.getByRole('heading', { name: /is a valid backup/ }).waitFor();
+    // Cancelled, the same file can be chosen again (the input is emptied).
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: /is a valid backup/ }).waitFor({ state: 'detached' });
+    await page.getByLabel('Backup file').setInputFiles(exported);
+    await page.getByRole('heading', { name: /is a valid backup/ }).waitFor();
     await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
     await page.getByRole('status').filter({ hasText: /Restored \d+ records/ }).waitFor();
 
