@@ -2,6 +2,10 @@
 //! Every write that touches more than one entry is one readwrite transaction; on any
 //! error it is aborted explicitly, and success is reported only once it committed.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
 use rexie::{KeyRange, Rexie, Transaction, TransactionMode};
 use serde_json::Value as Json;
 use wasm_bindgen::JsValue;
@@ -270,10 +274,11 @@ enum Write {
 /// took ≈ 50 ms, three frames).
 const WRITE_CHUNK: usize = 500;
 
-/// Encodes and writes entries a chunk at a time inside the open transaction. Each
-/// chunk's requests finish (a browser task) before the next chunk is encoded, so the
-/// page keeps drawing during a long write and only one chunk is held encoded.
-/// The transaction stays open throughout: it always has a request in flight.
+/// Encodes and writes entries a chunk at a time inside the open transaction, so the
+/// page keeps drawing during a long write and only two chunks are held encoded. The
+/// next chunk's requests are made before waiting for the previous chunk's, so the
+/// database always has work queued; the transaction stays open throughout, as it
+/// always has a request in flight.
 async fn write_in_chunks<T>(
     store: &rexie::Store,
     items: &[T],
@@ -281,15 +286,36 @@ async fn write_in_chunks<T>(
     how: Write,
     op: &'static str,
 ) -> Result<(), StorageError> {
+    type Pending<'a> = Pin<Box<dyn Future<Output = rexie::Result<()>> + 'a>>;
+    let mut in_flight: Option<Pending<'_>> = None;
     for chunk in items.chunks(WRITE_CHUNK) {
         let encoded = chunk
             .iter()
             .map(|item| encode(item).map(|v| (v, None)))
             .collect::<Result<Vec<_>, _>>()?;
-        match how {
-            Write::Add => store.add_all(encoded.into_iter()).await.during(op)?,
-            Write::Put => store.put_all(encoded.into_iter()).await.during(op)?,
+        let mut next: Pending<'_> = match how {
+            Write::Add => Box::pin(store.add_all(encoded.into_iter())),
+            Write::Put => Box::pin(store.put_all(encoded.into_iter())),
+        };
+        // Polled once: that makes the chunk's requests, without waiting for them.
+        let mut settled = None;
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(r) = next.as_mut().poll(cx) {
+                settled = Some(r);
+            }
+            Poll::Ready(())
+        })
+        .await;
+        if let Some(previous) = in_flight.take() {
+            previous.await.during(op)?;
         }
+        match settled {
+            Some(r) => r.during(op)?,
+            None => in_flight = Some(next),
+        }
+    }
+    if let Some(last) = in_flight {
+        last.await.during(op)?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::domain::module_rules;
 use crate::domain::pipeline::Pipeline;
 use crate::domain::pipeline_records::{default_pipeline_records, plan_pipeline_save};
 use crate::domain::record_set::Dataset;
+use crate::domain::release::Release;
 use crate::domain::sales_modules::PIPELINES;
 use crate::domain::sample::{fitting, sample_records};
 use crate::domain::save_plan::{change_entry, plan_save, SaveContext};
@@ -426,6 +427,7 @@ pub async fn commit_records(
     // builds their search and duplicate keys after that, in the background. Writes
     // wait meanwhile, so none can interleave with a half-applied import.
     let big = batch.inserts.len() + batch.updates.len() > 1_000;
+    let mut history = std::mem::take(&mut batch.changes);
     st.busy.set(true);
     st.loading_rest.set(big);
     if let Some(first) = batch.inserts.first() {
@@ -452,6 +454,11 @@ pub async fn commit_records(
     mark("crm:import-shown");
     if big {
         leptos::task::spawn_local(async move {
+            // The written history entries are freed a slice per tick, then the keys
+            // are built.
+            while !history.release(&mut 5_000) {
+                next_tick().await;
+            }
             index_in_background(st).await;
             mark("crm:import-indexed");
             st.loading_rest.set(false);
