@@ -140,7 +140,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.import_title", "Restore from a backup"),
     ("backup.import_hint", "The whole file is checked first. Nothing changes unless it is a valid backup and you confirm."),
     ("backup.file_label", "Backup file"),
-    ("backup.reading", "Checking the file…"),
     ("backup.writing", "Replacing your data with the backup…"),
     ("backup.refused", "“{file}” cannot be restored"),
     ("backup.nothing_changed", "Your data has not been changed."),
@@ -832,4 +831,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("app.loading_rest", "Reading the rest of your records… Saving waits until they are in."),
     ("app.loading_short", "Still reading…"),
     ("widget.intro", "Your own dashboards: name one, then add numbers, charts and tables over any of your records."),
+    ("backup.reading_done", "Checking the file… {percent} done"),
+    ("import.writing", "Writing the records… The list opens when they are saved."),
 ];

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::actions::{mark, restore, storage_message};
 use super::download::download_parts;
-use super::format::count;
+use super::format::{count, percent};
 use super::notice::Notice;
 use super::state::db;
 use super::state::{next_tick, tk, use_state, AppState};
@@ -277,12 +277,13 @@ pub fn BackupPage() -> impl IntoView {
         match checked.get() {
             Checked::Nothing => ().into_any(),
             Checked::Reading(done) => view! {
-                <div role="status" class="backup-progress">
-                    <label for="backup-progress">{t(l, "backup.reading")}</label>
-                    <progress id="backup-progress" max="100" value=done>
-                        {format!("{done}%")}
-                    </progress>
-                </div>
+                <p role="status">
+                    <progress max="100" value=done aria-labelledby="backup-progress"></progress>
+                    " "
+                    <span id="backup-progress">
+                        {tr(l, "backup.reading_done", &[("percent", &percent(l, f64::from(done)))])}
+                    </span>
+                </p>
             }
             .into_any(),
             Checked::Refused(name, err) => {

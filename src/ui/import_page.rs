@@ -73,6 +73,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
     );
     let rows_total = RwSignal::new(0usize);
     let reading = StoredValue::new(0u32);
+    let writing = RwSignal::new(false);
 
     let field_name = move |l: Locale, key: &str| {
         def.with_value(|m| {
@@ -285,6 +286,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         let module = def.with_value(|m| m.key.clone());
         let mut updates = p.updates;
         updates.extend(rule_updates);
+        writing.set(true);
         spawn_local(async move {
             match commit_records(st, p.inserts, updates).await {
                 Ok(()) => {
@@ -298,6 +300,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     error.set(Some(msg));
                 }
             }
+            writing.set(false);
         });
     };
 
@@ -420,6 +423,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     </p>
                 }
             })}
+            {move || writing.get().then(|| view! { <p role="status">{tk("import.writing")}</p> })}
             {move || summary.get().map(|s| {
                 let l = st.locale.get();
                 let n = s.inserts + s.updates;
