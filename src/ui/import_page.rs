@@ -407,7 +407,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                         type="button"
                         on:click=check
                         // Rows are checked against every record, so not before all are read.
-                        disabled=move || progress.get().is_some() || st.loading_rest.get()
+                        disabled=move || progress.get().is_some() || st.loading_rest.get() || writing.get()
                     >
                         {tk("import.check")}
                     </button>
@@ -423,7 +423,6 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     </p>
                 }
             })}
-            {move || writing.get().then(|| view! { <p role="status">{tk("import.writing")}</p> })}
             {move || summary.get().map(|s| {
                 let l = st.locale.get();
                 let n = s.inserts + s.updates;
@@ -450,6 +449,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                                 {tn(l, "import.confirm", n, &count(l, n))}
                             </button>
                         </div>
+                        {move || writing.get().then(|| view! { <p role="status">{t(l, "import.writing")}</p> })}
                     </section>
                 }
             })}
