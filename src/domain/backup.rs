@@ -381,13 +381,13 @@ impl BackupCheck {
             return self.stop(Location::Document, BackupProblem::MissingPart("version"));
         };
         self.version = version as u32;
-        match self.outline.member("records") {
-            Some(Member::Elements(list)) => self.records = list.clone(),
+        match self.outline.take_member("records") {
+            Some(Member::Elements(list)) => self.records = list,
             _ => return self.stop(Location::Document, BackupProblem::MissingPart("records")),
         }
         // History is optional: older backups have none.
-        if let Some(Member::Elements(list)) = self.outline.member("changes") {
-            self.changes_at = list.clone();
+        if let Some(Member::Elements(list)) = self.outline.take_member("changes") {
+            self.changes_at = list;
         }
         self.outline.members.clear();
         self.ids.reserve(self.records.len());

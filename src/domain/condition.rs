@@ -10,6 +10,20 @@ use super::input::parse_number;
 use super::normalize::fold;
 use super::value::Value;
 
+/// Every operator a condition understands, in the order forms offer them; the date
+/// comparisons come last.
+pub const OPERATORS: [&str; 9] = [
+    "is",
+    "is_not",
+    "contains",
+    "is_empty",
+    "is_not_empty",
+    "greater_than",
+    "less_than",
+    "on_or_after",
+    "on_or_before",
+];
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub field: String,

@@ -209,6 +209,12 @@ impl Outline {
     pub fn member(&self, key: &str) -> Option<&Member> {
         self.members.iter().find(|(k, _)| k == key).map(|(_, m)| m)
     }
+
+    /// Takes a member out of the outline (its element list is not copied).
+    pub fn take_member(&mut self, key: &str) -> Option<Member> {
+        let at = self.members.iter().position(|(k, _)| k == key)?;
+        Some(self.members.swap_remove(at).1)
+    }
 }
 
 /// One-based line and column of a byte offset, as serde_json counts them.

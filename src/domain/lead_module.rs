@@ -2,6 +2,7 @@
 //! BANT and CHAMP qualification, a computed score and band), scoring rules,
 //! territories and assignment rules. All of them are modules like any other.
 
+use super::condition::OPERATORS as OPERATORS_ALL;
 use super::field::{FieldDef, FieldKind};
 use super::module_def::ModuleDef;
 use super::standard_modules::{
@@ -37,15 +38,8 @@ pub const QUALIFICATION_FIELDS: &[&str] = &[
     "champ_money",
     "champ_prioritization",
 ];
-pub const OPERATORS: &[&str] = &[
-    "is",
-    "is_not",
-    "contains",
-    "is_empty",
-    "is_not_empty",
-    "greater_than",
-    "less_than",
-];
+/// The operators scoring and assignment rules offer: all but the date comparisons.
+pub const OPERATORS: &[&str] = OPERATORS_ALL.split_at(7).0;
 
 pub fn leads() -> ModuleDef {
     let mut fields = person_name_fields();

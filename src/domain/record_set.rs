@@ -394,11 +394,11 @@ impl Release for RecordSet {
     }
 }
 
-impl Dataset {
-    /// Frees up to `budget` entries of a dataset that is no longer used; true once
-    /// it is empty (dropping 100,000 indexed records at once takes half a second).
-    pub fn release(&mut self, budget: usize) -> bool {
-        self.sets.release(&mut { budget })
+/// A dataset that is no longer used is freed a slice at a time: dropping 100,000
+/// indexed records at once takes half a second.
+impl Release for Dataset {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        self.sets.release(budget)
     }
 }
 

@@ -7,18 +7,8 @@ use super::field::FieldKind;
 use super::module_def::ModuleDef;
 use super::report::{DateBucket, Grouping, CREATED_AT, OWNER, UPDATED_AT};
 
-/// Filter operators, in the order forms offer them.
-pub const OPERATORS: [&str; 9] = [
-    "is",
-    "is_not",
-    "contains",
-    "is_empty",
-    "is_not_empty",
-    "greater_than",
-    "less_than",
-    "on_or_after",
-    "on_or_before",
-];
+/// Filter operators: every one a condition understands.
+pub use super::condition::OPERATORS;
 
 /// Date buckets as forms write them.
 pub const BUCKETS: [&str; 4] = ["week", "month", "quarter", "year"];

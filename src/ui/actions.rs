@@ -172,13 +172,7 @@ pub async fn load_everything(st: AppState) {
         st.busy.set(true);
         st.loading_rest.set(true);
         st.load.set(LoadState::Ready);
-        loop {
-            next_tick().await;
-            if st.data.try_update_untracked(|d| d.index_pending(1_000)) != Some(false) {
-                break;
-            }
-        }
-        st.data.update(|_| {});
+        index_in_background(st).await;
         let rest: Vec<String> = st.data.with_untracked(|d| {
             d.schema
                 .modules
@@ -654,7 +648,7 @@ pub async fn restore(st: AppState, backup: ParsedBackup) -> Result<(), (String, 
         // The replaced records are freed a slice per tick: all at once would hold
         // the page for a good part of a second.
         if let Some(mut old) = old {
-            while !old.release(5_000) {
+            while !old.release(&mut 5_000) {
                 next_tick().await;
             }
         }

@@ -3,15 +3,16 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen_futures::JsFuture;
 
 use super::actions::{mark, restore, storage_message};
+use super::chosen_file::file_bytes;
 use super::download::download_parts;
 use super::format::{count, percent};
 use super::notice::Notice;
 use super::state::db;
-use super::state::{next_tick, tk, use_state, AppState};
+use super::state::{next_tick, tk, turn, use_state, AppState};
 use crate::domain::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
+use crate::domain::release::Release;
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::storage::codec::decode_change;
 
@@ -49,23 +50,6 @@ enum Checked {
     Refused(String, BackupError),
     /// The file's name and how many records it holds; the checked backup waits aside.
     Ready(String, usize),
-}
-
-/// The chosen file's bytes, copied into wasm a slice per tick.
-async fn file_bytes(file: &web_sys::File) -> Option<Vec<u8>> {
-    const SLICE: usize = 8 << 20;
-    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
-    let array = js_sys::Uint8Array::new(&buffer);
-    let len = array.length() as usize;
-    let mut bytes = vec![0u8; len];
-    for start in (0..len).step_by(SLICE) {
-        let end = (start + SLICE).min(len);
-        array
-            .subarray(start as u32, end as u32)
-            .copy_to(&mut bytes[start..end]);
-        next_tick().await;
-    }
-    Some(bytes)
 }
 
 /// Records or history entries written per piece of a backup (a few milliseconds).
@@ -117,9 +101,6 @@ async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String
     add(backup::EXPORT_END)?;
     Ok((pieces, stamp))
 }
-
-/// Work per turn before the page gets to draw and take input again.
-const TURN_MS: f64 = 8.0;
 
 #[component]
 pub fn BackupPage() -> impl IntoView {
@@ -175,7 +156,7 @@ pub fn BackupPage() -> impl IntoView {
         if let Some(backup) = parsed.try_update_value(Option::take).flatten() {
             spawn_local(async move {
                 let mut data = backup.data;
-                while !data.release(5_000) {
+                while !data.release(&mut 5_000) {
                     next_tick().await;
                 }
             });
@@ -199,27 +180,26 @@ pub fn BackupPage() -> impl IntoView {
         checked.set(Checked::Reading(0));
         spawn_local(async move {
             let schema = st.data.with_untracked(|d| d.schema.clone());
-            let Some(bytes) = file_bytes(&file).await else {
-                checked.set(Checked::Refused(
-                    name,
-                    BackupError {
-                        issues: vec![backup::BackupIssue {
-                            location: Location::Document,
-                            problem: backup::BackupProblem::NotJson(String::new()),
-                        }],
-                        total: 1,
-                    },
-                ));
-                return;
+            let bytes = match file_bytes(&file).await {
+                Ok(bytes) => bytes,
+                Err(detail) => {
+                    checked.set(Checked::Refused(
+                        name,
+                        BackupError {
+                            issues: vec![backup::BackupIssue {
+                                location: Location::Document,
+                                problem: backup::BackupProblem::NotJson(detail),
+                            }],
+                            total: 1,
+                        },
+                    ));
+                    return;
+                }
             };
             mark("crm:backup-read");
             let mut check = BackupCheck::new(bytes, schema);
             loop {
-                let started = js_sys::Date::now();
-                let mut done = false;
-                while !done && js_sys::Date::now() - started < TURN_MS {
-                    done = check.step();
-                }
+                let done = turn(|| check.step());
                 if run.get_value() != mine {
                     return;
                 }

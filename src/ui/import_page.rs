@@ -10,14 +10,14 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::actions::{commit_records, mark};
+use super::chosen_file::file_bytes;
 use super::download::download;
 use super::format::count;
 use super::notice::Notice;
 use super::route::{navigate, Route};
-use super::state::{new_id, next_tick, now, tk, use_state};
+use super::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
 use crate::domain::csv_import::{
     guess_mapping, rejects_csv, CsvError, DuplicatePolicy, ImportPlan, Importer, LayeredFinder,
     Table, TableReader,
@@ -27,9 +27,8 @@ use crate::domain::release::Release;
 use crate::domain::Label;
 use crate::i18n::{label, t, tn, tr, Locale};
 
-/// Rows checked per step, and work per turn before the page draws again.
+/// Rows read or checked per step.
 const CHUNK: usize = 200;
-const TURN_MS: f64 = 8.0;
 const PREVIEW_ROWS: usize = 5;
 const SHOWN_REJECTS: usize = 200;
 
@@ -102,26 +101,18 @@ pub fn ImportPage(module: String) -> impl IntoView {
         let mine = reading.get_value();
         spawn_local(async move {
             let l = st.locale.get_untracked();
-            let bytes = match JsFuture::from(file.array_buffer()).await {
-                Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+            let bytes = match file_bytes(&file).await {
+                Ok(bytes) => bytes,
                 Err(e) => {
-                    error.set(Some(tr(
-                        l,
-                        "import.err.read",
-                        &[("detail", &format!("{e:?}"))],
-                    )));
+                    error.set(Some(tr(l, "import.err.read", &[("detail", &e)])));
                     return;
                 }
             };
-            // Read a few hundred rows at a time for up to TURN_MS, then the page draws.
+            // Read a few hundred rows at a time for a turn, then the page draws.
             let read = async {
                 let mut reader = TableReader::new(bytes)?;
                 loop {
-                    let started = js_sys::Date::now();
-                    let mut done = false;
-                    while !done && js_sys::Date::now() - started < TURN_MS {
-                        done = reader.step(CHUNK)?;
-                    }
+                    let done = try_turn(|| reader.step(CHUNK))?;
                     if done || reading.get_value() != mine {
                         return Ok(reader.finish());
                     }
@@ -207,19 +198,17 @@ pub fn ImportPage(module: String) -> impl IntoView {
             let mut file_keys = DuplicateIndex::new(&m);
             let mut imp = Importer::new(&m, &t, map, pol, ctx, owner, now());
             let mut ids = new_id;
-            // A few hundred rows at a time for up to TURN_MS, then the page draws.
+            // A few hundred rows at a time for a turn, then the page draws.
             loop {
-                let started = js_sys::Date::now();
-                let mut done = false;
-                while !done && js_sys::Date::now() - started < TURN_MS {
-                    done = st.data.with_untracked(|d| {
+                let done = turn(|| {
+                    st.data.with_untracked(|d| {
                         let mut finder = LayeredFinder {
                             stored: d.set(&m.key).and_then(|s| s.duplicates()),
                             file: &mut file_keys,
                         };
                         imp.step(d, &mut finder, &mut ids, CHUNK)
-                    });
-                }
+                    })
+                });
                 progress.set(Some(imp.progress()));
                 if done {
                     break;

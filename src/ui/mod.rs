@@ -7,6 +7,7 @@ mod backup_page;
 mod board_page;
 mod calendar_page;
 mod chart;
+mod chosen_file;
 mod convert_page;
 mod custom_dashboard;
 mod dashboard_page;

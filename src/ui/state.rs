@@ -150,6 +150,28 @@ thread_local! {
     static TICKS: Option<Ticks> = Ticks::new();
 }
 
+/// Work per turn before the browser gets to draw and take input again.
+const TURN_MS: f64 = 8.0;
+
+/// Runs `step` until it reports the work finished or a turn's time is used up, then
+/// says whether the work finished; call `next_tick` between turns.
+pub fn try_turn<E>(mut step: impl FnMut() -> Result<bool, E>) -> Result<bool, E> {
+    let started = js_sys::Date::now();
+    loop {
+        if step()? {
+            return Ok(true);
+        }
+        if js_sys::Date::now() - started >= TURN_MS {
+            return Ok(false);
+        }
+    }
+}
+
+/// `try_turn` for work that cannot fail.
+pub fn turn(mut step: impl FnMut() -> bool) -> bool {
+    try_turn(|| Ok::<_, std::convert::Infallible>(step())).unwrap_or(true)
+}
+
 /// Lets the browser draw and handle input between chunks of work.
 pub async fn next_tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
