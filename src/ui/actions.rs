@@ -9,7 +9,8 @@ use super::format::count;
 use super::notice::Notice;
 use super::route::Route;
 use super::state::{
-    db, db as db_handle, new_id, next_tick, now, set_db, utc_offset, AppState, LoadState,
+    db, db as db_handle, new_id, next_tick, now, set_db, try_turn, turn, utc_offset, AppState,
+    LoadState,
 };
 use crate::domain::backup::ParsedBackup;
 use crate::domain::module_rules;
@@ -71,26 +72,30 @@ fn first_modules(st: AppState) -> Option<Vec<String>> {
     })
 }
 
-/// Decodes stored entries and adds them to the in-memory sets a chunk at a time,
-/// letting the browser draw and take input between chunks; views are told once at
-/// the end.
-async fn add_in_chunks(
+/// Decodes one module's stored entries into its set in turns of a few milliseconds,
+/// so the browser keeps drawing and taking input; search and duplicate keys are left
+/// for `index_in_background`. Views are not told: the caller does that once.
+async fn decode_in_turns(
     st: AppState,
     module: &str,
     entries: StoredEntries,
 ) -> Result<(), StorageError> {
     st.data
         .update_untracked(|d| d.reserve(module, entries.len()));
-    for start in (0..entries.len()).step_by(1_000) {
-        let records = entries.decode_records(start..entries.len().min(start + 1_000))?;
+    let mut next = 0;
+    while !try_turn(|| {
+        let end = entries.len().min(next + 256);
+        let records = entries.decode_records(next..end)?;
         st.data.update_untracked(|d| {
             for r in records {
-                d.upsert(r);
+                d.upsert_deferred(r);
             }
         });
+        next = end;
+        Ok::<_, StorageError>(next >= entries.len())
+    })? {
         next_tick().await;
     }
-    st.data.update(|_| {});
     Ok(())
 }
 
@@ -110,52 +115,21 @@ pub async fn load_everything(st: AppState) {
     mark("crm:read");
     let first = first_modules(st);
     let result: Result<(), StorageError> = async {
-        match &first {
-            None => {
-                // Everything is decoded and indexed (seconds for 300,000 records),
-                // with a turn for the browser every 5,000 so the loading page stays
-                // alive; smaller turns cost more than they give before a page shows.
-                let entries = db.load_all_entries().await?;
+        // A list or record page needs its module and what it links to; any other
+        // page (the home page's figures, dashboards) needs every module.
+        let modules = first.clone().unwrap_or_else(|| {
+            st.data
+                .with_untracked(|d| d.schema.modules.iter().map(|m| m.key.clone()).collect())
+        });
+        for m in &modules {
+            let entries = db.load_module_entries(m).await?;
+            if m == &modules[0] {
                 mark("crm:fetched");
-                for start in (0..entries.len()).step_by(5_000) {
-                    let records =
-                        entries.decode_records(start..entries.len().min(start + 5_000))?;
-                    st.data.update_untracked(|d| {
-                        for r in records {
-                            d.upsert(r);
-                        }
-                    });
-                    next_tick().await;
-                }
-                mark("crm:decoded");
-                st.data.update(|_| {});
             }
-            Some(modules) => {
-                // Decoded straight into the sets, so all of them are never held twice;
-                // search and duplicate keys come after the page is drawn.
-                for m in modules {
-                    let entries = db.load_module_entries(m).await?;
-                    if m == &modules[0] {
-                        mark("crm:fetched");
-                    }
-                    st.data.update_untracked(|d| d.reserve(m, entries.len()));
-                    // No turns for the browser here: the page has nothing to show or
-                    // take until these are in (≈ 0.3 s for 100,000 records), and turns
-                    // between chunks measured ≈ 0.15 s slower to the first rows.
-                    for start in (0..entries.len()).step_by(4_096) {
-                        let records =
-                            entries.decode_records(start..entries.len().min(start + 4_096))?;
-                        st.data.update_untracked(|d| {
-                            for r in records {
-                                d.upsert_deferred(r);
-                            }
-                        });
-                    }
-                }
-                mark("crm:decoded");
-                st.data.update(|_| {});
-            }
+            decode_in_turns(st, m, entries).await?;
         }
+        mark("crm:decoded");
+        st.data.update(|_| {});
         Ok(())
     }
     .await;
@@ -163,47 +137,46 @@ pub async fn load_everything(st: AppState) {
         st.load.set(LoadState::Failed(storage_message(l, &e)));
         return;
     }
-    mark("crm:indexed");
     set_db(db);
     let Some(db) = db_handle() else {
         return;
     };
-    if let Some(done) = first {
-        st.busy.set(true);
-        st.loading_rest.set(true);
-        st.load.set(LoadState::Ready);
-        index_in_background(st).await;
-        let rest: Vec<String> = st.data.with_untracked(|d| {
-            d.schema
-                .modules
-                .iter()
-                .map(|m| m.key.clone())
-                .filter(|m| !done.contains(m))
-                .collect()
-        });
-        for m in rest {
-            next_tick().await;
-            let read = match db.load_module_entries(&m).await {
-                Ok(entries) => add_in_chunks(st, &m, entries).await,
-                Err(e) => Err(e),
-            };
-            match read {
-                Ok(()) => {}
-                Err(e) => {
-                    // The page is shown, but nothing may be written over a partial
-                    // picture: say why and stay read-only.
-                    st.loading_rest.set(false);
-                    st.load.set(LoadState::Failed(storage_message(l, &e)));
-                    return;
-                }
-            }
+    // The page is shown now; search and duplicate keys, and on a list or record
+    // page the other modules, follow in the background while writes wait.
+    st.busy.set(true);
+    st.loading_rest.set(true);
+    st.load.set(LoadState::Ready);
+    index_in_background(st).await;
+    mark("crm:indexed");
+    let rest: Vec<String> = st.data.with_untracked(|d| {
+        d.schema
+            .modules
+            .iter()
+            .map(|m| m.key.clone())
+            .filter(|m| first.as_ref().is_some_and(|done| !done.contains(m)))
+            .collect()
+    });
+    for m in &rest {
+        next_tick().await;
+        let read = match db.load_module_entries(m).await {
+            Ok(entries) => decode_in_turns(st, m, entries).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = read {
+            // The page is shown, but nothing may be written over a partial
+            // picture: say why and stay read-only.
+            st.loading_rest.set(false);
+            st.load.set(LoadState::Failed(storage_message(l, &e)));
+            return;
         }
-        st.loading_rest.set(false);
-        st.busy.set(false);
-        mark("crm:complete");
-    } else {
-        st.load.set(LoadState::Ready);
     }
+    if !rest.is_empty() {
+        st.data.update(|_| {});
+        index_in_background(st).await;
+    }
+    st.loading_rest.set(false);
+    st.busy.set(false);
+    mark("crm:complete");
     ensure_pipelines(st).await;
 }
 
@@ -661,7 +634,8 @@ pub async fn restore(st: AppState, backup: ParsedBackup) -> Result<(), (String, 
 async fn index_in_background(st: AppState) {
     loop {
         next_tick().await;
-        if st.data.try_update_untracked(|d| d.index_pending(1_000)) != Some(false) {
+        let done = turn(|| st.data.try_update_untracked(|d| d.index_pending(200)) != Some(false));
+        if done {
             break;
         }
     }

@@ -89,7 +89,7 @@ async function firstRowsShown(page, hash) {
 
 /** Waits until the app has read every module (it shows the list first). */
 async function allLoaded(page) {
-  await page.waitForFunction(() => performance.getEntriesByName('crm:complete').length > 0 || performance.getEntriesByName('crm:indexed').length > 0 && !document.querySelector('.loading-rest'), null, { timeout: 300_000, polling: 50 });
+  await page.waitForFunction(() => performance.getEntriesByName('crm:complete').length > 0, null, { timeout: 300_000, polling: 50 });
   return page.evaluate(() => performance.getEntriesByName('crm:complete')[0]?.startTime ?? performance.now());
 }
 
@@ -108,6 +108,19 @@ async function startPhases(page) {
 
     };
   });
+}
+
+/** JS heap and wasm memory in MB, once everything is read. The JS heap still holds
+ * the read's garbage (the stored texts, already decoded into wasm) until the next
+ * collection: it is measured after one, and before too. */
+async function memoryNow(page) {
+  const heapBefore = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
+  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
+  const wasm = await page.evaluate(() => window.wasmBindings.bench_wasm_memory());
+  return { total: (heap + wasm) / 1e6, heap: heap / 1e6, heapBefore: heapBefore / 1e6, wasm: wasm / 1e6 };
 }
 
 const server = await startServer(DIST);
@@ -162,20 +175,28 @@ if (!ONLY || ONLY.includes('app')) {
   await seed(page, 'contacts', CONTACTS);
   await seed(page, 'deals', 20_000);
   await seed(page, 'activities', 200_000);
-  // The first open after a bulk write pays for IndexedDB's own compaction; reported apart.
+  // The first open after a bulk write pays for IndexedDB's own compaction; reported
+  // apart, and taken once: there is only one first open per written database.
   const firstMs = await firstRowsAfterReload(page, '#/m/contacts');
   record('first open after writing 320,000 records (not a cold start)', 'ms', [firstMs], '');
   await allLoaded(page);
   const cold = [];
   const complete = [];
+  const memory = [];
   let phases;
   for (let r = 0; r < RUNS; r++) {
     cold.push(await firstRowsShown(page, '#/m/contacts'));
     phases = await startPhases(page);
     complete.push(await allLoaded(page));
+    memory.push(await memoryNow(page));
   }
   record('cold start to a usable contacts list (100k contacts, 20k deals, 200k activities)', 'ms', cold, '≤ 1000', phases);
   record('… and every other module read in the background (writes wait until then)', 'ms', complete, '');
+  record('memory after cold start: JS heap (after a collection) + wasm memory', 'MB', memory.map((m) => m.total), '≤ 300', {
+    js_heap_mb: median(memory.map((m) => m.heap)),
+    js_heap_before_collection_mb: median(memory.map((m) => m.heapBefore)),
+    wasm_mb: median(memory.map((m) => m.wasm)),
+  });
 
   const sorts = [];
   for (let r = 0; r < RUNS; r++) {
@@ -220,16 +241,6 @@ if (!ONLY || ONLY.includes('app')) {
     return out;
   }, queries);
   record('search keystroke to updated results (100k contacts)', 'ms', lat, 'p95 ≤ 16', { p95: pct(lat, 95) });
-
-  // The JS heap still holds the read's garbage (the stored texts, already decoded
-  // into wasm) until the next collection: it is measured after one, and before too.
-  const heapBefore = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.detach();
-  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
-  const wasm = await page.evaluate(() => window.wasmBindings.bench_wasm_memory());
-  record('memory after cold start: JS heap (after a collection) + wasm memory', 'MB', [(heap + wasm) / 1e6], '≤ 300', { js_heap_mb: heap / 1e6, js_heap_before_collection_mb: heapBefore / 1e6, wasm_mb: wasm / 1e6 });
 
   const board = [];
   for (let r = 0; r < RUNS; r++) {
@@ -359,10 +370,10 @@ if (!ONLY || ONLY.includes('backup')) {
   record('JSON backup export of 100,000 contacts (click to file saved)', 'ms', exports, '≤ 2000', { longest_frame_gap_ms: Math.max(...exportGaps), file_mb: fs.statSync(file).size / 1e6 });
   // The same file restored a few times over the same 100,000 contacts; each restore
   // waits until the previous one's background indexing let writes go again.
-  const imports = [];
-  const checks = [];
-  const importGaps = [];
-  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+  /** Restores `file` from the backup page; returns [ms to checked, ms to restored,
+   * longest frame gap]. It waits until the previous restore's background indexing
+   * let writes go again, and dismisses its own "Restored" notice. */
+  async function restore(file) {
     await page.evaluate(() => { location.hash = '#/backup'; });
     await page.getByRole('button', { name: 'Download backup' }).and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
     await watchFrames(page);
@@ -375,31 +386,54 @@ if (!ONLY || ONLY.includes('backup')) {
       await page.screenshot({ path: '/tmp/shots/bench-fail.png', fullPage: false });
       throw e;
     }
-    checks.push(Date.now() - t0);
+    const checked = Date.now() - t0;
     await replace.click();
     await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ timeout: 300_000 });
-    imports.push(Date.now() - t0);
-    importGaps.push(await framesGap(page));
-    // The next run waits for its own "Restored" notice.
+    const restored = Date.now() - t0;
+    const gap = await framesGap(page);
     await page.getByRole('button', { name: 'Dismiss' }).first().click();
     await page.getByRole('status').filter({ hasText: /Restored/ }).waitFor({ state: 'detached' });
+    return [checked, restored, gap];
+  }
+  // The same file restored a few times over the same 100,000 contacts.
+  const imports = [];
+  const checks = [];
+  const importGaps = [];
+  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+    const [checked, restored, gap] = await restore(file);
+    checks.push(checked);
+    imports.push(restored);
+    importGaps.push(gap);
   }
   record('JSON backup import of 100,000 contacts (file chosen to restored)', 'ms', imports, '≤ 5000', { checking_ms: median(checks), longest_frame_gap_ms: Math.max(...importGaps) });
 
+  // Each CSV run starts from the same 100,000 contacts: the backup is restored first.
   const rows = ['First name,Last name,Emails,City'];
   for (let i = 0; i < CONTACTS; i++) rows.push(`Imported${i % 500},Person${i},imp${i}@example.org,Bergen`);
   const csv = path.join(dir, 'contacts.csv');
   fs.writeFileSync(csv, rows.join('\n'));
-  await page.evaluate(() => { location.hash = '#/import/contacts'; });
-  await watchFrames(page);
-  const c0 = Date.now();
-  await page.getByLabel('CSV file').setInputFiles(csv);
-  await page.getByRole('button', { name: 'Check the rows' }).click();
-  await page.locator('[aria-labelledby="import-summary"]').waitFor({ timeout: 300_000 });
-  const checked = Date.now() - c0;
-  await page.getByRole('button', { name: /^Import [\d,]+ records$/ }).click();
-  await page.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 300_000 });
-  record('CSV import of 100,000 rows (file chosen to written)', 'ms', [Date.now() - c0], '≤ 10000', { checking_ms: checked, longest_frame_gap_ms: await framesGap(page) });
+  const csvRuns = [];
+  const csvChecks = [];
+  const csvGaps = [];
+  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+    if (r > 0) await restore(file);
+    await page.evaluate(() => { location.hash = '#/import/contacts'; });
+    await page.getByLabel('CSV file').waitFor();
+    await watchFrames(page);
+    const c0 = Date.now();
+    await page.getByLabel('CSV file').setInputFiles(csv);
+    await page.getByRole('button', { name: 'Check the rows' }).click();
+    await page.locator('[aria-labelledby="import-summary"]').waitFor({ timeout: 300_000 });
+    csvChecks.push(Date.now() - c0);
+    await page.getByRole('button', { name: /^Import [\d,]+ records$/ }).click();
+    const done = page.getByRole('status').filter({ hasText: /Imported/ });
+    await done.waitFor({ timeout: 300_000 });
+    csvRuns.push(Date.now() - c0);
+    csvGaps.push(await framesGap(page));
+    await page.getByRole('button', { name: 'Dismiss' }).first().click();
+    await done.waitFor({ state: 'detached' });
+  }
+  record('CSV import of 100,000 rows (file chosen to written)', 'ms', csvRuns, '≤ 10000', { checking_ms: median(csvChecks), longest_frame_gap_ms: Math.max(...csvGaps) });
   fs.rmSync(dir, { recursive: true, force: true });
   await context.close();
 }
@@ -414,6 +448,7 @@ if (!ONLY || ONLY.includes('size')) {
     raw += b.length; gz += zlib.gzipSync(b, { level: 9 }).length;
     br += zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   }
+  // A property of the build, not a timing: the same every time, so taken once.
   record('first-load download, brotli', 'KB', [br / 1024], '≤ 400', { raw_kb: raw / 1024, gzip_kb: gz / 1024 });
 }
 
