@@ -235,6 +235,12 @@ impl RecordSet {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }
 
+    /// One past the highest slot `at` may find a record in: work that walks the
+    /// slots a slice at a time stops here.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &Record)> {
         self.slots
             .iter()
