@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::chart_scale::ChartKind;
 use super::pipeline::ExchangeRates;
 use super::record_set::Dataset;
-use super::report::{run, GroupKey, ReportError, ReportKind, ReportSpec};
+use super::report::{run, GroupKey, ReportError, ReportKind, ReportResult, ReportSpec};
 use super::search::Slot;
 
 /// How a widget shows its report.
@@ -126,7 +126,11 @@ pub fn widget_data(
     widget: &Widget,
     rates: &ExchangeRates,
 ) -> Result<WidgetData, ReportError> {
-    let result = run(data, &widget.spec, rates)?;
+    Ok(widget_data_from(widget, run(data, &widget.spec, rates)?))
+}
+
+/// What a widget draws from its report's result (a page runs the report in steps).
+pub fn widget_data_from(widget: &Widget, result: ReportResult) -> WidgetData {
     let mut out = WidgetData {
         total: result.total,
         all: result.rows.clone(),
@@ -159,7 +163,7 @@ pub fn widget_data(
             out.records = vec![result.groups.into_iter().map(|g| g.records).collect()];
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

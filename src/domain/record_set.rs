@@ -182,6 +182,31 @@ impl RecordSet {
             .map(|(_, slot)| *slot)
     }
 
+    /// `in_time_range` as (time, slot) entries, resumed after `after` (the last entry
+    /// an earlier slice took): a long range is walked a slice at a time, each slice
+    /// costing only its own length.
+    pub fn time_entries_after(
+        &self,
+        field: &str,
+        from: i64,
+        to: i64,
+        after: Option<(i64, Slot)>,
+    ) -> impl Iterator<Item = (i64, Slot)> + '_ {
+        use std::ops::Bound::{Excluded, Included};
+        let start = match after {
+            Some(a) => Excluded(a),
+            None => Included((from, 0)),
+        };
+        // An entry at or past the end (the data changed under a walk) ends it.
+        let open = from < to && after.is_none_or(|a| a < (to, 0));
+        self.times
+            .get(field)
+            .filter(|_| open)
+            .into_iter()
+            .flat_map(move |t| t.range((start, Excluded((to, 0)))))
+            .copied()
+    }
+
     /// Slots whose lookup `field` points at `target`.
     pub fn linking_slots(&self, field: &str, target: &str) -> &[Slot] {
         self.links
@@ -208,6 +233,12 @@ impl RecordSet {
 
     pub fn at(&self, slot: Slot) -> Option<&Record> {
         self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    /// One past the highest slot `at` may find a record in: work that walks the
+    /// slots a slice at a time stops here.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &Record)> {

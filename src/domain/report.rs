@@ -20,7 +20,7 @@ use super::module_def::ModuleDef;
 use super::normalize::fold;
 use super::pipeline::ExchangeRates;
 use super::record::Record;
-use super::record_set::Dataset;
+use super::record_set::{Dataset, RecordSet};
 use super::search::Slot;
 use super::value::{format_number, SortKey, Value};
 
@@ -596,31 +596,77 @@ fn raw_text<'a>(r: RawKey<'a>) -> &'a str {
     }
 }
 
-/// Gives each distinct key a dense index, in order of first appearance.
-#[derive(Default)]
-struct Interner<'r> {
-    map: HashMap<RawKey<'r>, usize>,
-    keys: Vec<RawKey<'r>>,
+/// A group key held by a computation between its steps (a `RawKey` borrows the
+/// record it came from, which a step cannot keep).
+#[derive(Clone, PartialEq, Eq)]
+enum OwnedKey {
+    Empty,
+    Str(String),
+    Bool(bool),
+    Date(NaiveDate),
 }
 
-impl<'r> Interner<'r> {
-    fn id(&mut self, k: RawKey<'r>) -> usize {
-        *self.map.entry(k).or_insert_with(|| {
-            self.keys.push(k);
-            self.keys.len() - 1
-        })
+impl OwnedKey {
+    fn of(k: RawKey) -> Self {
+        match k {
+            RawKey::Empty => OwnedKey::Empty,
+            RawKey::Str(s) => OwnedKey::Str(s.to_string()),
+            RawKey::Bool(b) => OwnedKey::Bool(b),
+            RawKey::Date(d) => OwnedKey::Date(d),
+        }
+    }
+
+    fn raw(&self) -> RawKey<'_> {
+        match self {
+            OwnedKey::Empty => RawKey::Empty,
+            OwnedKey::Str(s) => RawKey::Str(s),
+            OwnedKey::Bool(b) => RawKey::Bool(*b),
+            OwnedKey::Date(d) => RawKey::Date(*d),
+        }
+    }
+}
+
+/// Gives each distinct key a dense index, in order of first appearance. Found by the
+/// borrowed key's hash, so a key already seen costs no copy.
+#[derive(Default)]
+struct Interner {
+    by_hash: HashMap<u64, Vec<usize>>,
+    keys: Vec<OwnedKey>,
+}
+
+impl Interner {
+    fn id(&mut self, k: RawKey) -> usize {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        k.hash(&mut h);
+        let bucket = self.by_hash.entry(h.finish()).or_default();
+        if let Some(&i) = bucket.iter().find(|&&i| self.keys[i].raw() == k) {
+            return i;
+        }
+        self.keys.push(OwnedKey::of(k));
+        bucket.push(self.keys.len() - 1);
+        self.keys.len() - 1
+    }
+
+    fn raws(&self) -> Vec<RawKey<'_>> {
+        self.keys.iter().map(OwnedKey::raw).collect()
     }
 }
 
 // ---------------------------------------------------------------------------
 // Run
 
-/// Runs `spec` over `data`: one pass over the module's records.
-pub fn run(
-    data: &Dataset,
-    spec: &ReportSpec,
-    rates: &ExchangeRates,
-) -> Result<ReportResult, ReportError> {
+/// A spec compiled against its module, for one step (it borrows the data).
+struct Compiled<'a> {
+    set: &'a RecordSet,
+    filter: Filter<'a>,
+    measurer: Measurer<'a>,
+    sort: Option<(FieldRef<'a>, bool)>,
+    rows_by: Option<Grouper<'a>>,
+    cols_by: Option<Grouper<'a>>,
+}
+
+fn compile<'a>(data: &'a Dataset, spec: &'a ReportSpec) -> Result<Compiled<'a>, ReportError> {
     let set = data
         .set(&spec.module)
         .ok_or_else(|| ReportError::UnknownModule(spec.module.clone()))?;
@@ -628,12 +674,6 @@ pub fn run(
     for c in &spec.columns {
         resolve(module, c)?;
     }
-    let filter = Filter::compile(module, &spec.filter)?;
-    let measurer = Measurer::compile(module, &spec.measure)?;
-    let sort = match &spec.sort {
-        Some((f, desc)) => Some((resolve(module, f)?, *desc)),
-        None => None,
-    };
     let (rows_by, cols_by) = match &spec.kind {
         ReportKind::Tabular => (None, None),
         ReportKind::Summary(g) => (Some(Grouper::compile(module, g)?), None),
@@ -642,139 +682,296 @@ pub fn run(
             Some(Grouper::compile(module, cols)?),
         ),
     };
-
-    let mut matching: Vec<(Slot, &Record)> =
-        set.iter().filter(|(_, r)| filter.matches(r)).collect();
-    if let Some((field, desc)) = sort {
-        sort_rows(data, module, &mut matching, field, desc);
-    }
-
-    let mut total = Acc::default();
-    let mut unconverted = 0;
-    let mut row_ids = Interner::default();
-    let mut col_ids = Interner::default();
-    let mut row_accs: Vec<Acc> = Vec::new();
-    let mut col_accs: Vec<Acc> = Vec::new();
-    let mut cells: HashMap<(usize, usize), Acc> = HashMap::new();
-    let (mut rbuf, mut cbuf) = (Vec::new(), Vec::new());
-    for &(slot, r) in &matching {
-        let a = measurer.amount(r, rates);
-        if matches!(a, Amount::Unconverted) {
-            unconverted += 1;
-        }
-        // The total keeps no records: `rows` lists them.
-        total.count_in(a);
-        let Some(g) = &rows_by else { continue };
-        g.keys(r, &mut rbuf);
-        for k in &rbuf {
-            let id = row_ids.id(*k);
-            if id == row_accs.len() {
-                row_accs.push(Acc::default());
-            }
-            row_accs[id].add(slot, a);
-        }
-        let Some(cg) = &cols_by else { continue };
-        cg.keys(r, &mut cbuf);
-        for k in &cbuf {
-            let cid = col_ids.id(*k);
-            if cid == col_accs.len() {
-                col_accs.push(Acc::default());
-            }
-            col_accs[cid].add(slot, a);
-            for rk in &rbuf {
-                let rid = row_ids.map[rk];
-                cells.entry((rid, cid)).or_default().add(slot, a);
-            }
-        }
-    }
-
-    let mut result = ReportResult {
-        total: total.value(&measurer),
-        unconverted,
-        ..Default::default()
-    };
-    match (&rows_by, &cols_by) {
-        (Some(g), None) => {
-            let (new_of, keys) = g.ordered(data, &row_ids.keys);
-            let mut cells: Vec<Cell> = vec![Cell::default(); keys.len()];
-            for (old, acc) in row_accs.into_iter().enumerate() {
-                cells[new_of[old]] = acc.cell(&measurer);
-            }
-            result.groups = keys
-                .into_iter()
-                .zip(cells)
-                .map(|(key, c)| Group {
-                    key,
-                    count: c.count,
-                    value: c.value,
-                    records: c.records,
-                })
-                .collect();
-        }
-        (Some(rg), Some(cg)) => {
-            let (row_new, row_keys) = rg.ordered(data, &row_ids.keys);
-            let (col_new, col_keys) = cg.ordered(data, &col_ids.keys);
-            let mut grid: Vec<Vec<Cell>> =
-                vec![vec![Cell::default(); col_keys.len()]; row_keys.len()];
-            for ((r, c), acc) in cells {
-                grid[row_new[r]][col_new[c]] = acc.cell(&measurer);
-            }
-            let mut row_totals = vec![Cell::default(); row_keys.len()];
-            for (old, acc) in row_accs.into_iter().enumerate() {
-                row_totals[row_new[old]] = acc.cell(&measurer);
-            }
-            let mut col_totals = vec![Cell::default(); col_keys.len()];
-            for (old, acc) in col_accs.into_iter().enumerate() {
-                col_totals[col_new[old]] = acc.cell(&measurer);
-            }
-            result.matrix = Some(Matrix {
-                row_keys,
-                col_keys,
-                cells: grid,
-                row_totals,
-                col_totals,
-                grand_total: Cell {
-                    count: total.count,
-                    value: result.total,
-                    records: matching.iter().map(|(s, _)| *s).collect(),
-                },
-            });
-        }
-        _ => {}
-    }
-    result.rows = matching.into_iter().map(|(s, _)| s).collect();
-    Ok(result)
+    Ok(Compiled {
+        set,
+        filter: Filter::compile(module, &spec.filter)?,
+        measurer: Measurer::compile(module, &spec.measure)?,
+        sort: match &spec.sort {
+            Some((f, desc)) => Some((resolve(module, f)?, *desc)),
+            None => None,
+        },
+        rows_by,
+        cols_by,
+    })
 }
 
-fn sort_rows(
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunPhase {
+    /// Slots of the module, in order, through the filter.
+    Filter,
+    /// The sort key of each matching record.
+    SortKeys,
+    /// The keyed records sorted (one step).
+    Sort,
+    /// Totals and groups over the matching records, in their order.
+    Group,
+    Done,
+}
+
+/// A report run a slice of records at a time, so a page can give the browser a turn
+/// between slices: `new` (which checks the spec), `step` until it says done, then
+/// `finish`. The data must be the same at every step (a page abandons the run when it
+/// changes). Each step resumes at a saved position (a slot, an index into the
+/// matching records), so it costs about its slice — except sorting the matching
+/// records, which is one step.
+pub struct ReportWork {
+    /// Shared, so a step's compiled spec can borrow it while the step fills the rest.
+    spec: std::sync::Arc<ReportSpec>,
+    phase: RunPhase,
+    /// Next slot to filter, or next matching record to key or group.
+    at: usize,
+    matching: Vec<Slot>,
+    keyed: Vec<(Option<SortKey>, Slot)>,
+    total: Acc,
+    unconverted: usize,
+    row_ids: Interner,
+    col_ids: Interner,
+    row_accs: Vec<Acc>,
+    col_accs: Vec<Acc>,
+    cells: HashMap<(usize, usize), Acc>,
+}
+
+impl ReportWork {
+    /// Records a page's step takes: a turn runs steps until its time is used up.
+    pub const SLICE: usize = 2_048;
+
+    pub fn new(data: &Dataset, spec: &ReportSpec) -> Result<Self, ReportError> {
+        compile(data, spec)?;
+        Ok(ReportWork {
+            spec: std::sync::Arc::new(spec.clone()),
+            phase: RunPhase::Filter,
+            at: 0,
+            matching: Vec::new(),
+            keyed: Vec::new(),
+            total: Acc::default(),
+            unconverted: 0,
+            row_ids: Interner::default(),
+            col_ids: Interner::default(),
+            row_accs: Vec::new(),
+            col_accs: Vec::new(),
+            cells: HashMap::new(),
+        })
+    }
+
+    /// Takes up to `max_records` more records (at least one); true once `finish`
+    /// gives the result.
+    pub fn step(
+        &mut self,
+        data: &Dataset,
+        rates: &ExchangeRates,
+        max_records: usize,
+    ) -> Result<bool, ReportError> {
+        let mut budget = max_records.max(1);
+        let spec = self.spec.clone();
+        let c = compile(data, &spec)?;
+        loop {
+            match self.phase {
+                RunPhase::Filter => {
+                    let end = c.set.slot_count();
+                    while self.at < end {
+                        if budget == 0 {
+                            return Ok(false);
+                        }
+                        budget -= 1;
+                        let slot = self.at as Slot;
+                        self.at += 1;
+                        if c.set.at(slot).is_some_and(|r| c.filter.matches(r)) {
+                            self.matching.push(slot);
+                        }
+                    }
+                    self.phase = if c.sort.is_some() {
+                        RunPhase::SortKeys
+                    } else {
+                        RunPhase::Group
+                    };
+                    self.at = 0;
+                }
+                RunPhase::SortKeys => {
+                    let Some((field, _)) = c.sort else {
+                        self.phase = RunPhase::Group;
+                        continue;
+                    };
+                    let lookup = sort_lookup(&c.set.module, field);
+                    while let Some(&slot) = self.matching.get(self.at) {
+                        if budget == 0 {
+                            return Ok(false);
+                        }
+                        budget -= 1;
+                        self.at += 1;
+                        let key = c
+                            .set
+                            .at(slot)
+                            .and_then(|r| sort_key(data, lookup, r, field));
+                        self.keyed.push((key, slot));
+                    }
+                    self.phase = RunPhase::Sort;
+                }
+                RunPhase::Sort => {
+                    if budget == 0 {
+                        return Ok(false);
+                    }
+                    budget = budget.saturating_sub(self.keyed.len());
+                    let desc = c.sort.is_some_and(|(_, d)| d);
+                    sort_keyed(&mut self.keyed, desc);
+                    self.matching = self.keyed.drain(..).map(|(_, s)| s).collect();
+                    self.keyed = Vec::new();
+                    self.phase = RunPhase::Group;
+                    self.at = 0;
+                }
+                RunPhase::Group => {
+                    if !self.group(&c, rates, &mut budget) {
+                        return Ok(false);
+                    }
+                    self.phase = RunPhase::Done;
+                }
+                RunPhase::Done => return Ok(true),
+            }
+        }
+    }
+
+    fn group(&mut self, c: &Compiled, rates: &ExchangeRates, budget: &mut usize) -> bool {
+        let (mut rbuf, mut cbuf, mut rids) = (Vec::new(), Vec::new(), Vec::new());
+        while let Some(&slot) = self.matching.get(self.at) {
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            self.at += 1;
+            let Some(r) = c.set.at(slot) else { continue };
+            let a = c.measurer.amount(r, rates);
+            if matches!(a, Amount::Unconverted) {
+                self.unconverted += 1;
+            }
+            // The total keeps no records: `rows` lists them.
+            self.total.count_in(a);
+            let Some(g) = &c.rows_by else { continue };
+            g.keys(r, &mut rbuf);
+            rids.clear();
+            for k in &rbuf {
+                let id = self.row_ids.id(*k);
+                if id == self.row_accs.len() {
+                    self.row_accs.push(Acc::default());
+                }
+                self.row_accs[id].add(slot, a);
+                rids.push(id);
+            }
+            let Some(cg) = &c.cols_by else { continue };
+            cg.keys(r, &mut cbuf);
+            for k in &cbuf {
+                let cid = self.col_ids.id(*k);
+                if cid == self.col_accs.len() {
+                    self.col_accs.push(Acc::default());
+                }
+                self.col_accs[cid].add(slot, a);
+                for &rid in &rids {
+                    self.cells.entry((rid, cid)).or_default().add(slot, a);
+                }
+            }
+        }
+        true
+    }
+
+    /// The result: groups and matrix in display order. Only complete once `step`
+    /// said so.
+    pub fn finish(self, data: &Dataset) -> Result<ReportResult, ReportError> {
+        let spec = self.spec.clone();
+        let c = compile(data, &spec)?;
+        let measurer = &c.measurer;
+        let mut result = ReportResult {
+            total: self.total.value(measurer),
+            unconverted: self.unconverted,
+            ..Default::default()
+        };
+        match (&c.rows_by, &c.cols_by) {
+            (Some(g), None) => {
+                let (new_of, keys) = g.ordered(data, &self.row_ids.raws());
+                let mut cells: Vec<Cell> = vec![Cell::default(); keys.len()];
+                for (old, acc) in self.row_accs.into_iter().enumerate() {
+                    cells[new_of[old]] = acc.cell(measurer);
+                }
+                result.groups = keys
+                    .into_iter()
+                    .zip(cells)
+                    .map(|(key, c)| Group {
+                        key,
+                        count: c.count,
+                        value: c.value,
+                        records: c.records,
+                    })
+                    .collect();
+            }
+            (Some(rg), Some(cg)) => {
+                let (row_new, row_keys) = rg.ordered(data, &self.row_ids.raws());
+                let (col_new, col_keys) = cg.ordered(data, &self.col_ids.raws());
+                let mut grid: Vec<Vec<Cell>> =
+                    vec![vec![Cell::default(); col_keys.len()]; row_keys.len()];
+                for ((r, c), acc) in self.cells {
+                    grid[row_new[r]][col_new[c]] = acc.cell(measurer);
+                }
+                let mut row_totals = vec![Cell::default(); row_keys.len()];
+                for (old, acc) in self.row_accs.into_iter().enumerate() {
+                    row_totals[row_new[old]] = acc.cell(measurer);
+                }
+                let mut col_totals = vec![Cell::default(); col_keys.len()];
+                for (old, acc) in self.col_accs.into_iter().enumerate() {
+                    col_totals[col_new[old]] = acc.cell(measurer);
+                }
+                result.matrix = Some(Matrix {
+                    row_keys,
+                    col_keys,
+                    cells: grid,
+                    row_totals,
+                    col_totals,
+                    grand_total: Cell {
+                        count: self.total.count,
+                        value: result.total,
+                        records: self.matching.clone(),
+                    },
+                });
+            }
+            _ => {}
+        }
+        result.rows = self.matching;
+        Ok(result)
+    }
+}
+
+/// Runs `spec` over `data` in one go (a page steps `ReportWork` instead).
+pub fn run(
     data: &Dataset,
-    module: &ModuleDef,
-    rows: &mut Vec<(Slot, &Record)>,
-    field: FieldRef,
-    desc: bool,
-) {
-    let lookup = match field {
+    spec: &ReportSpec,
+    rates: &ExchangeRates,
+) -> Result<ReportResult, ReportError> {
+    let mut work = ReportWork::new(data, spec)?;
+    while !work.step(data, rates, usize::MAX)? {}
+    work.finish(data)
+}
+
+/// The module a sort field looks up, whose titles it sorts by.
+fn sort_lookup<'m>(module: &'m ModuleDef, field: FieldRef) -> Option<&'m str> {
+    match field {
         FieldRef::Value(k) => match module.field(k).map(|d| &d.kind) {
             Some(FieldKind::Lookup { module, .. }) => Some(module.as_str()),
             _ => None,
         },
         _ => None,
-    };
-    // Keys computed once per row, never per comparison.
-    let mut keyed: Vec<(Option<SortKey>, Slot, &Record)> = rows
-        .drain(..)
-        .map(|(s, r)| {
-            let v = value_of(r, field).filter(|v| !v.is_empty());
-            let key = match (lookup, v.as_deref()) {
-                (Some(target), Some(Value::Ref(id))) => {
-                    data.title(target, id).map(|t| SortKey::Text(fold(&t)))
-                }
-                (_, v) => v.map(Value::sort_key),
-            };
-            (key, s, r)
-        })
-        .collect();
-    keyed.sort_by(|(a, sa, _), (b, sb, _)| {
+    }
+}
+
+/// A record's sort key, computed once per row, never per comparison.
+fn sort_key(data: &Dataset, lookup: Option<&str>, r: &Record, field: FieldRef) -> Option<SortKey> {
+    let v = value_of(r, field).filter(|v| !v.is_empty());
+    match (lookup, v.as_deref()) {
+        (Some(target), Some(Value::Ref(id))) => {
+            data.title(target, id).map(|t| SortKey::Text(fold(&t)))
+        }
+        (_, v) => v.map(Value::sort_key),
+    }
+}
+
+/// Rows without a value last whichever the direction; ties by slot.
+fn sort_keyed(keyed: &mut [(Option<SortKey>, Slot)], desc: bool) {
+    keyed.sort_by(|(a, sa), (b, sb)| {
         let ord = match (a, b) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => return Ordering::Greater,
@@ -784,7 +981,6 @@ fn sort_rows(
         let ord = if desc { ord.reverse() } else { ord };
         ord.then(sa.cmp(sb))
     });
-    rows.extend(keyed.into_iter().map(|(_, s, r)| (s, r)));
 }
 
 // ---------------------------------------------------------------------------
@@ -1602,5 +1798,71 @@ mod tests {
             "\u{FEFF}Group,2024-01-01,2024-04-01,Total\r\nann,1000,600,1600\r\nbob,,,\r\n\
              Total,1000,600,1600\r\n"
         );
+    }
+
+    /// Every spec below, over `ds`, gives the one-shot result stepped 1, 7 or many
+    /// records at a time.
+    fn stepping_matches(ds: &Dataset) {
+        let by_stage = Grouping::Field("stage".into());
+        let by_month = Grouping::Date(CREATED_AT.into(), DateBucket::Month);
+        let mut specs = vec![
+            spec(ReportKind::Tabular, Measure::Count),
+            spec(
+                ReportKind::Summary(by_stage.clone()),
+                Measure::Sum("amount".into()),
+            ),
+            spec(
+                ReportKind::Summary(by_month.clone()),
+                Measure::Avg("amount".into()),
+            ),
+            spec(
+                ReportKind::Matrix {
+                    rows: Grouping::Owner,
+                    cols: by_stage.clone(),
+                },
+                Measure::Count,
+            ),
+        ];
+        let mut sorted = spec(ReportKind::Summary(by_month), Measure::Count);
+        sorted.sort = Some(("amount".into(), true));
+        specs.push(sorted);
+        let mut by_lookup = spec(ReportKind::Tabular, Measure::Sum("amount".into()));
+        by_lookup.sort = Some(("stage".into(), false));
+        by_lookup.filter = group(true, vec![cond("amount", "is_not_empty", "")], vec![]);
+        specs.push(by_lookup);
+        for s in &specs {
+            let whole = run(ds, s, &rates()).unwrap();
+            for slice in [1, 7, 1_000_000] {
+                let mut work = ReportWork::new(ds, s).unwrap();
+                let mut steps = 1;
+                while !work.step(ds, &rates(), slice).unwrap() {
+                    steps += 1;
+                }
+                if slice == 1 && ds.set(DEALS).is_some_and(|d| d.len() > 1) {
+                    assert!(steps > 1);
+                }
+                assert_eq!(work.finish(ds).unwrap(), whole, "slice {slice}: {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_run_in_steps_gives_the_one_shot_result() {
+        stepping_matches(&data());
+        stepping_matches(&Dataset::new(standard_schema()));
+        let now = JAN_1 + 400 * DAY;
+        let mut sample = Dataset::new(standard_schema());
+        for r in crate::domain::pipeline_records::default_pipeline_records(1, &|k| k.to_string()) {
+            sample.upsert(r);
+        }
+        for r in crate::domain::sample::sample_records(now) {
+            sample.upsert(r);
+        }
+        assert!(sample.set(DEALS).is_some_and(|d| d.len() > 10));
+        stepping_matches(&sample);
+        // A spec that cannot run says so before any step.
+        let mut bad = spec(ReportKind::Tabular, Measure::Count);
+        bad.module = "nowhere".into();
+        assert!(ReportWork::new(&sample, &bad).is_err());
     }
 }

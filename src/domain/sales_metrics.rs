@@ -1,8 +1,9 @@
-//! The sales dashboard's figures, computed in one pass per widget over the in-memory
-//! records: pipeline value, wins and losses, deal size, cycle length, velocity, the
-//! funnel with time in stage, the forecast by month, activity per user, lead
-//! conversion by source and quota attainment. Every figure keeps the records it
-//! counts, so the dashboard can open them.
+//! The sales dashboard's figures: pipeline value, wins and losses, deal size, cycle
+//! length, velocity, the funnel with time in stage, the forecast by month, activity
+//! per user, lead conversion by source and quota attainment. They are computed over
+//! the in-memory records a slice at a time (`SalesDashboardWork`; the one-shot
+//! functions run it to the end), so a page never holds for the whole computation.
+//! Every figure keeps the records it counts, so the dashboard can open them.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ use super::lead_module::LEADS;
 use super::pipeline::{ExchangeRates, Outcome};
 use super::pipeline_records::outcome_of;
 use super::record::{Record, Timestamp};
-use super::record_set::{Dataset, CREATED_AT};
+use super::record_set::{Dataset, RecordSet, CREATED_AT};
 use super::sales_modules::{DEALS, STAGES};
 use super::search::Slot;
 use super::stage_trail::{steps, steps_iter as trail_steps};
@@ -244,59 +245,6 @@ pub struct Kpis {
     pub velocity: Option<Decimal>,
 }
 
-pub fn kpis(data: &Dataset, scope: &Scope) -> Kpis {
-    let mut k = Kpis::default();
-    let Some(set) = data.set(DEALS) else {
-        return k;
-    };
-    let stages = stage_index(data);
-    let mut won_with_amount = 0usize;
-    let mut cycle_total = 0.0;
-    // Open now: the deals at each open stage, through the link index.
-    for (stage, _) in stages.0.iter().filter(|(_, s)| s.outcome == Outcome::Open) {
-        for &slot in set.linking_slots("stage", stage) {
-            let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
-                continue;
-            };
-            let a = scope.in_base(r);
-            k.open.push(slot);
-            k.open_value.add(&a, Decimal::ONE);
-            k.weighted.add(&a, weight(probability(r)));
-        }
-    }
-    // Closed in the period: a range of the close-time index.
-    let (from, to) = scope.bounds();
-    for slot in set.in_time_range(CLOSED_AT, from, to) {
-        let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
-            continue;
-        };
-        match outcome(&stages, r) {
-            Outcome::Won => {
-                k.won.push(slot);
-                if k.won_value.add(&scope.in_base(r), Decimal::ONE).is_some() {
-                    won_with_amount += 1;
-                }
-                cycle_total += (closed_at(r) - r.created_at).max(0) as f64 / DAY_MS;
-            }
-            Outcome::Lost => k.lost.push(slot),
-            Outcome::Open => {}
-        }
-    }
-    let closed = k.won.len() + k.lost.len();
-    k.win_rate = (closed > 0).then(|| k.won.len() as f64 / closed as f64);
-    k.average_deal =
-        (won_with_amount > 0).then(|| k.won_value.value / Decimal::from(won_with_amount));
-    k.cycle_days = (!k.won.is_empty()).then(|| cycle_total / k.won.len() as f64);
-    k.velocity = match (k.average_deal, k.win_rate, k.cycle_days) {
-        (Some(avg), Some(rate), Some(days)) if days > 0.0 => {
-            let per_day = Decimal::from_f64_retain(rate / days).unwrap_or_default();
-            Some(Decimal::from(k.open.len()) * avg * per_day)
-        }
-        _ => None,
-    };
-    k
-}
-
 /// One step of the funnel: the deals that reached a stage.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunnelStep {
@@ -304,77 +252,6 @@ pub struct FunnelStep {
     pub reached: Vec<Slot>,
     /// Median days a deal spent in this stage before moving on.
     pub median_days: Option<f64>,
-}
-
-/// The funnel of one pipeline over the deals created in the period: its open stages
-/// in order, then its won stage. A deal reached every stage up to the furthest one
-/// its trail or current stage shows; a lost deal reached those it passed through.
-pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> {
-    let stages = stage_index(data);
-    let mut order: Vec<(&str, &StageInfo)> = stages
-        .0
-        .iter()
-        .filter(|(_, s)| s.pipeline == pipeline && s.outcome != Outcome::Lost)
-        .map(|(id, s)| (*id, s))
-        .collect();
-    // Open stages by position, the won stage(s) last.
-    order.sort_by(|a, b| {
-        (a.1.outcome == Outcome::Won)
-            .cmp(&(b.1.outcome == Outcome::Won))
-            .then(a.1.position.total_cmp(&b.1.position))
-            .then(a.0.cmp(b.0))
-    });
-    let ids: Vec<&str> = order.iter().map(|(id, _)| *id).collect();
-    let rank = |id: &str| ids.iter().position(|s| *s == id);
-    let mut out: Vec<FunnelStep> = order
-        .iter()
-        .map(|(id, _)| FunnelStep {
-            stage: id.to_string(),
-            reached: Vec::new(),
-            median_days: None,
-        })
-        .collect();
-    let mut stays: Vec<Vec<i64>> = vec![Vec::new(); out.len()];
-    let Some(set) = data.set(DEALS) else {
-        return out;
-    };
-    let open_at: Vec<bool> = order
-        .iter()
-        .map(|(_, s)| s.outcome == Outcome::Open)
-        .collect();
-    let (from, to) = scope.bounds();
-    for slot in set.in_time_range(CREATED_AT, from, to) {
-        let Some(r) = set.at(slot) else { continue };
-        if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == pipeline) || !scope.owns(r) {
-            continue;
-        }
-        // One walk over the trail, without collecting it: this runs per deal.
-        let current = stage_of(r).and_then(rank);
-        let won = current.is_some_and(|i| !open_at[i]);
-        let mut furthest = current.filter(|i| open_at[*i]);
-        let mut previous: Option<(Option<usize>, Timestamp)> = None;
-        for step in trail_steps(r) {
-            let i = rank(step.stage);
-            if let Some(i) = i.filter(|i| open_at[*i]) {
-                furthest = furthest.max(Some(i));
-            }
-            // Time in stage counts finished stays in open stages only.
-            if let Some((Some(p), at)) = previous {
-                stays[p].push(step.at - at);
-            }
-            previous = Some((i.filter(|i| open_at[*i]), step.at));
-        }
-        let reach = if won { Some(out.len() - 1) } else { furthest };
-        if let Some(last) = reach {
-            for step in out.iter_mut().take(last + 1) {
-                step.reached.push(slot);
-            }
-        }
-    }
-    for (step, mut times) in out.iter_mut().zip(stays) {
-        step.median_days = median(&mut times).map(|ms| ms / DAY_MS);
-    }
-    out
 }
 
 fn median(values: &mut [i64]) -> Option<f64> {
@@ -404,70 +281,6 @@ pub struct ForecastMonth {
     pub records: Vec<Slot>,
 }
 
-/// The forecast for every month of the period, by expected close (open deals) and
-/// close time (won deals).
-pub fn forecast(data: &Dataset, scope: &Scope) -> Vec<ForecastMonth> {
-    let mut months = Vec::new();
-    let mut m =
-        NaiveDate::from_ymd_opt(scope.start.year(), scope.start.month(), 1).unwrap_or(scope.start);
-    while m <= scope.end && months.len() < 120 {
-        months.push(ForecastMonth {
-            month: m,
-            committed: Sum::default(),
-            weighted: Sum::default(),
-            best_case: Sum::default(),
-            records: Vec::new(),
-        });
-        m = add_months(m, 1);
-    }
-    let (first, count) = (months.first().map(|f| f.month), months.len());
-    // Month number since the first month of the period: arithmetic, not a search.
-    let index = |d: NaiveDate| {
-        let first = first?;
-        if d < scope.start || d > scope.end {
-            return None;
-        }
-        let i = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
-        usize::try_from(i).ok().filter(|i| *i < count)
-    };
-    let Some(set) = data.set(DEALS) else {
-        return months;
-    };
-    let stages = stage_index(data);
-    // Open deals by expected close and won deals by close time: two index ranges.
-    let (dfrom, dto) = scope.date_bounds();
-    let (from, to) = scope.bounds();
-    let expected = set
-        .in_time_range(EXPECTED_CLOSE, dfrom, dto)
-        .map(|s| (s, true));
-    let closed = set.in_time_range(CLOSED_AT, from, to).map(|s| (s, false));
-    for (slot, by_expected) in expected.chain(closed) {
-        let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
-            continue;
-        };
-        let o = outcome(&stages, r);
-        // Each deal from one range only: open ones by expected close, won by close.
-        let day = match (o, by_expected) {
-            (Outcome::Open, true) => expected_close(r),
-            (Outcome::Won, false) => scope.local(closed_at(r)),
-            _ => None,
-        };
-        let Some(i) = day.and_then(index) else {
-            continue;
-        };
-        let (a, p) = (scope.in_base(r), probability(r));
-        let f = &mut months[i];
-        f.records.push(slot);
-        f.best_case.add(&a, Decimal::ONE);
-        if o == Outcome::Won {
-            f.committed.add(&a, Decimal::ONE);
-        } else {
-            f.weighted.add(&a, weight(p));
-        }
-    }
-    months
-}
-
 /// The activity kinds the activity report counts, in its column order.
 pub const ACTIVITY_KINDS: [&str; 4] = ["call", "email", "meeting", "task"];
 
@@ -477,55 +290,6 @@ pub struct ActivityRow {
     pub user: String,
     pub counts: [usize; 4],
     pub records: Vec<Slot>,
-}
-
-/// Calls, emails, meetings and tasks completed in the period, per assignee (most
-/// active first).
-pub fn activity_report(data: &Dataset, scope: &Scope) -> Vec<ActivityRow> {
-    // A handful of users: a list beats a map, and the period bounds are worked out once.
-    let mut rows: Vec<ActivityRow> = Vec::new();
-    let Some(set) = data.set(ACTIVITIES) else {
-        return Vec::new();
-    };
-    let (from, to) = scope.bounds();
-    // Done in the period: a range of the done-time index.
-    for slot in set.in_time_range("done_at", from, to) {
-        let Some(r) = set.at(slot) else { continue };
-        if !matches!(r.get("done"), Some(Value::Bool(true))) {
-            continue;
-        }
-        let Some(kind) = (match r.get("kind") {
-            Some(Value::Text(k)) => ACTIVITY_KINDS.iter().position(|x| x == k),
-            _ => None,
-        }) else {
-            continue;
-        };
-        let Some(user) = assignee(r) else { continue };
-        if scope.owner.is_some_and(|o| o != user) {
-            continue;
-        }
-        let i = match rows.iter().position(|x| x.user == user) {
-            Some(i) => i,
-            None => {
-                rows.push(ActivityRow {
-                    user: user.to_string(),
-                    counts: [0; 4],
-                    records: Vec::new(),
-                });
-                rows.len() - 1
-            }
-        };
-        rows[i].counts[kind] += 1;
-        rows[i].records.push(slot);
-    }
-    let mut out = rows;
-    out.sort_by(|a, b| {
-        b.records
-            .len()
-            .cmp(&a.records.len())
-            .then(a.user.cmp(&b.user))
-    });
-    out
 }
 
 /// Leads created in the period from one source (first touch).
@@ -548,56 +312,6 @@ pub struct LeadFigures {
     pub by_source: Vec<SourceRow>,
 }
 
-pub fn lead_figures(data: &Dataset, scope: &Scope) -> LeadFigures {
-    let mut out = LeadFigures::default();
-    let Some(set) = data.set(LEADS) else {
-        return out;
-    };
-    let stages = stage_index(data);
-    let mut sources: BTreeMap<Option<String>, SourceRow> = BTreeMap::new();
-    let (from, to) = scope.bounds();
-    for slot in set.in_time_range(CREATED_AT, from, to) {
-        let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
-            continue;
-        };
-        let source = match r.get("source") {
-            Some(Value::Text(s)) => Some(s.clone()),
-            _ => None,
-        };
-        let row = sources.entry(source.clone()).or_insert_with(|| SourceRow {
-            source,
-            leads: Vec::new(),
-            converted: 0,
-            won_value: Sum::default(),
-        });
-        out.leads.push(slot);
-        row.leads.push(slot);
-        if r.get("converted_contact").is_some() {
-            out.converted.push(slot);
-            row.converted += 1;
-            let won_deal = match r.get("converted_deal") {
-                Some(Value::Ref(id)) => data
-                    .get(DEALS, id)
-                    .filter(|d| outcome(&stages, d) == Outcome::Won),
-                _ => None,
-            };
-            if let Some(d) = won_deal {
-                row.won_value.add(&scope.in_base(d), Decimal::ONE);
-            }
-        }
-    }
-    out.rate = (!out.leads.is_empty()).then(|| out.converted.len() as f64 / out.leads.len() as f64);
-    out.by_source = sources.into_values().collect();
-    // Biggest sources first; the leads without a source last.
-    out.by_source.sort_by(|a, b| {
-        a.source
-            .is_none()
-            .cmp(&b.source.is_none())
-            .then(b.leads.len().cmp(&a.leads.len()))
-    });
-    out
-}
-
 /// One quota and how far its user got.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuotaRow {
@@ -612,58 +326,6 @@ pub struct QuotaRow {
     pub attainment: Option<f64>,
 }
 
-/// The quotas whose dates overlap the period (of the scope's user, or everyone's).
-pub fn quotas(data: &Dataset, scope: &Scope) -> Vec<QuotaRow> {
-    let (Some(qset), Some(deals)) = (data.set(QUOTAS), data.set(DEALS)) else {
-        return Vec::new();
-    };
-    let stages = stage_index(data);
-    let mut rows = Vec::new();
-    for (slot, q) in qset.iter() {
-        let (Some(Value::Ref(user)), Some(Value::Date(start)), Some(Value::Date(end))) =
-            (q.get("user"), q.get("start"), q.get("end"))
-        else {
-            continue;
-        };
-        if *start > scope.end || *end < scope.start || scope.owner.is_some_and(|o| o != user) {
-            continue;
-        }
-        let target = match q.get("target") {
-            Some(Value::Money(m)) => scope.rates.to_base(m),
-            _ => None,
-        };
-        let own = Scope {
-            start: *start,
-            end: *end,
-            owner: Some(user),
-            ..scope.clone()
-        };
-        let mut won = Sum::default();
-        let mut list = Vec::new();
-        let (from, to) = own.bounds();
-        for ds in deals.in_time_range(CLOSED_AT, from, to) {
-            let Some(d) = deals.at(ds) else { continue };
-            if d.owner.as_deref() == Some(user.as_str()) && outcome(&stages, d) == Outcome::Won {
-                won.add(&own.in_base(d), Decimal::ONE);
-                list.push(ds);
-            }
-        }
-        let attainment = target
-            .filter(|t| *t > Decimal::ZERO)
-            .and_then(|t| (won.value / t).to_f64());
-        rows.push(QuotaRow {
-            quota: slot,
-            user: user.clone(),
-            target,
-            won,
-            deals: list,
-            attainment,
-        });
-    }
-    rows.sort_by(|a, b| a.user.cmp(&b.user).then(a.quota.cmp(&b.quota)));
-    rows
-}
-
 /// Everything the sales dashboard shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SalesDashboard {
@@ -675,19 +337,758 @@ pub struct SalesDashboard {
     pub quotas: Vec<QuotaRow>,
 }
 
-pub fn sales_dashboard(data: &Dataset, scope: &Scope, pipeline: &str) -> SalesDashboard {
-    SalesDashboard {
-        kpis: kpis(data, scope),
-        funnel: funnel(data, scope, pipeline),
-        forecast: forecast(data, scope),
-        activities: activity_report(data, scope),
-        leads: lead_figures(data, scope),
-        quotas: quotas(data, scope),
+/// Which parts of the dashboard a computation fills: the page wants them all, a
+/// drill-down only the one its key names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    pub kpis: bool,
+    pub funnel: bool,
+    pub forecast: bool,
+    pub activities: bool,
+    pub leads: bool,
+    pub quotas: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        kpis: true,
+        funnel: true,
+        forecast: true,
+        activities: true,
+        leads: true,
+        quotas: true,
+    };
+    pub const NONE: Parts = Parts {
+        kpis: false,
+        funnel: false,
+        forecast: false,
+        activities: false,
+        leads: false,
+        quotas: false,
+    };
+
+    /// The part holding the records of a drill-down key (see `drill`).
+    pub fn for_drill(key: &str) -> Parts {
+        let head = key.split_once('/').map_or(key, |(h, _)| h);
+        match head {
+            "open" | "won" | "lost" | "closed" => Parts {
+                kpis: true,
+                ..Parts::NONE
+            },
+            "funnel" => Parts {
+                funnel: true,
+                ..Parts::NONE
+            },
+            "forecast" => Parts {
+                forecast: true,
+                ..Parts::NONE
+            },
+            "activities" => Parts {
+                activities: true,
+                ..Parts::NONE
+            },
+            "leads" | "converted" | "source" => Parts {
+                leads: true,
+                ..Parts::NONE
+            },
+            "quota" => Parts {
+                quotas: true,
+                ..Parts::NONE
+            },
+            _ => Parts::NONE,
+        }
     }
 }
 
+/// The walks a dashboard computation makes, in order; each resumes where the
+/// previous slice stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// KPIs: deals open now, through each open stage's links.
+    OpenDeals,
+    /// KPIs: deals closed in the period (close-time index).
+    ClosedDeals,
+    /// Funnel: deals created in the period (creation-time index).
+    NewDeals,
+    /// Forecast: open deals by expected close, then won deals by close time.
+    ExpectedDeals,
+    WonDeals,
+    /// Activity report: activities done in the period (done-time index).
+    DoneActivities,
+    /// Lead figures: leads created in the period.
+    NewLeads,
+    /// Quotas: per quota, the deals closed within its own dates.
+    Quotas,
+    /// Funnel: the median stay of each stage, a stage per slice.
+    Medians,
+}
+
+const PHASES: [Phase; 9] = [
+    Phase::OpenDeals,
+    Phase::ClosedDeals,
+    Phase::NewDeals,
+    Phase::ExpectedDeals,
+    Phase::WonDeals,
+    Phase::DoneActivities,
+    Phase::NewLeads,
+    Phase::Quotas,
+    Phase::Medians,
+];
+
+impl Parts {
+    fn want(&self, phase: Phase) -> bool {
+        match phase {
+            Phase::OpenDeals | Phase::ClosedDeals => self.kpis,
+            Phase::NewDeals | Phase::Medians => self.funnel,
+            Phase::ExpectedDeals | Phase::WonDeals => self.forecast,
+            Phase::DoneActivities => self.activities,
+            Phase::NewLeads => self.leads,
+            Phase::Quotas => self.quotas,
+        }
+    }
+}
+
+/// Walks one range of a time index from where the last slice stopped, visiting up to
+/// `budget` entries; true when the range is done.
+fn walk(
+    set: &RecordSet,
+    field: &str,
+    (from, to): (Timestamp, Timestamp),
+    after: &mut Option<(i64, Slot)>,
+    budget: &mut usize,
+    mut visit: impl FnMut(Slot, &Record),
+) -> bool {
+    for entry in set.time_entries_after(field, from, to, *after) {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        *after = Some(entry);
+        if let Some(r) = set.at(entry.1) {
+            visit(entry.1, r);
+        }
+    }
+    true
+}
+
+/// A quota's user and dates, if it has them.
+fn quota_terms(q: &Record) -> Option<(&str, NaiveDate, NaiveDate)> {
+    match (q.get("user"), q.get("start"), q.get("end")) {
+        (Some(Value::Ref(user)), Some(Value::Date(start)), Some(Value::Date(end))) => {
+            Some((user, *start, *end))
+        }
+        _ => None,
+    }
+}
+
+/// The sales dashboard computed a slice of records at a time, so a page can give the
+/// browser a turn between slices: `new`, then `step` until it says done, then
+/// `finish`. The data and scope must be the same at every step (a page abandons the
+/// work when either changes). Each step costs about its slice: every walk resumes
+/// from a saved position in an index (a time-index entry, or a position in a link
+/// list), never from the start.
+pub struct SalesDashboardWork {
+    parts: Parts,
+    pipeline: String,
+    phase: usize,
+    /// The last time-index entry the current walk took.
+    after: Option<(i64, Slot)>,
+    /// Position in the current list (open stage, quota slot, funnel step) and within
+    /// the list's item (the open stage's deals).
+    outer: usize,
+    inner: usize,
+    out: SalesDashboard,
+    won_with_amount: usize,
+    cycle_total: f64,
+    funnel_ids: Vec<String>,
+    funnel_open: Vec<bool>,
+    stays: Vec<Vec<i64>>,
+    sources: BTreeMap<Option<String>, SourceRow>,
+    /// The quota whose deals are being summed.
+    quota: Option<QuotaRow>,
+}
+
+impl SalesDashboardWork {
+    /// Records a page's step takes (≈ 1 ms in wasm over the benchmark's data): a turn
+    /// runs steps until its time is used up.
+    pub const SLICE: usize = 2_048;
+
+    pub fn new(data: &Dataset, scope: &Scope, pipeline: &str, parts: Parts) -> Self {
+        let mut work = SalesDashboardWork {
+            parts,
+            pipeline: pipeline.to_string(),
+            phase: 0,
+            after: None,
+            outer: 0,
+            inner: 0,
+            out: SalesDashboard::default(),
+            won_with_amount: 0,
+            cycle_total: 0.0,
+            funnel_ids: Vec::new(),
+            funnel_open: Vec::new(),
+            stays: Vec::new(),
+            sources: BTreeMap::new(),
+            quota: None,
+        };
+        if parts.funnel {
+            work.start_funnel(data);
+        }
+        if parts.forecast {
+            work.out.forecast = forecast_months(scope);
+        }
+        work
+    }
+
+    /// The funnel's steps: the pipeline's open stages in order, then its won stage.
+    fn start_funnel(&mut self, data: &Dataset) {
+        let stages = stage_index(data);
+        let mut order: Vec<(&str, &StageInfo)> = stages
+            .0
+            .iter()
+            .filter(|(_, s)| s.pipeline == self.pipeline && s.outcome != Outcome::Lost)
+            .map(|(id, s)| (*id, s))
+            .collect();
+        // Open stages by position, the won stage(s) last.
+        order.sort_by(|a, b| {
+            (a.1.outcome == Outcome::Won)
+                .cmp(&(b.1.outcome == Outcome::Won))
+                .then(a.1.position.total_cmp(&b.1.position))
+                .then(a.0.cmp(b.0))
+        });
+        self.funnel_ids = order.iter().map(|(id, _)| id.to_string()).collect();
+        self.funnel_open = order
+            .iter()
+            .map(|(_, s)| s.outcome == Outcome::Open)
+            .collect();
+        self.stays = vec![Vec::new(); order.len()];
+        self.out.funnel = self
+            .funnel_ids
+            .iter()
+            .map(|id| FunnelStep {
+                stage: id.clone(),
+                reached: Vec::new(),
+                median_days: None,
+            })
+            .collect();
+    }
+
+    /// Takes up to `max_records` more records (at least one); true once every part
+    /// is computed and `finish` gives the result.
+    pub fn step(&mut self, data: &Dataset, scope: &Scope, max_records: usize) -> bool {
+        let mut budget = max_records.max(1);
+        while let Some(&phase) = PHASES.get(self.phase) {
+            let done = !self.parts.want(phase)
+                || match phase {
+                    Phase::OpenDeals => self.open_deals(data, scope, &mut budget),
+                    Phase::ClosedDeals => self.closed_deals(data, scope, &mut budget),
+                    Phase::NewDeals => self.new_deals(data, scope, &mut budget),
+                    Phase::ExpectedDeals => self.forecast_walk(data, scope, true, &mut budget),
+                    Phase::WonDeals => self.forecast_walk(data, scope, false, &mut budget),
+                    Phase::DoneActivities => self.done_activities(data, scope, &mut budget),
+                    Phase::NewLeads => self.new_leads(data, scope, &mut budget),
+                    Phase::Quotas => self.quotas(data, scope, &mut budget),
+                    Phase::Medians => self.medians(&mut budget),
+                };
+            if !done {
+                return false;
+            }
+            self.phase += 1;
+            self.after = None;
+            self.outer = 0;
+            self.inner = 0;
+        }
+        true
+    }
+
+    /// Runs every remaining step at once.
+    pub fn run(mut self, data: &Dataset, scope: &Scope) -> SalesDashboard {
+        while !self.step(data, scope, usize::MAX) {}
+        self.finish()
+    }
+
+    /// How far the work is, 0–100 (by walks done, a rough measure).
+    pub fn percent(&self) -> u8 {
+        (self.phase * 100 / PHASES.len()) as u8
+    }
+
+    fn open_deals(&mut self, data: &Dataset, scope: &Scope, budget: &mut usize) -> bool {
+        let Some(set) = data.set(DEALS) else {
+            return true;
+        };
+        let stages = stage_index(data);
+        let open: Vec<&str> = stages
+            .0
+            .iter()
+            .filter(|(_, s)| s.outcome == Outcome::Open)
+            .map(|(id, _)| *id)
+            .collect();
+        let k = &mut self.out.kpis;
+        while let Some(stage) = open.get(self.outer) {
+            let slots = set.linking_slots("stage", stage);
+            while let Some(&slot) = slots.get(self.inner) {
+                if *budget == 0 {
+                    return false;
+                }
+                *budget -= 1;
+                self.inner += 1;
+                let Some(r) = set.at(slot).filter(|r| scope.owns(r)) else {
+                    continue;
+                };
+                let a = scope.in_base(r);
+                k.open.push(slot);
+                k.open_value.add(&a, Decimal::ONE);
+                k.weighted.add(&a, weight(probability(r)));
+            }
+            self.outer += 1;
+            self.inner = 0;
+        }
+        true
+    }
+
+    fn closed_deals(&mut self, data: &Dataset, scope: &Scope, budget: &mut usize) -> bool {
+        let Some(set) = data.set(DEALS) else {
+            return true;
+        };
+        let stages = stage_index(data);
+        let k = &mut self.out.kpis;
+        let (won_with_amount, cycle_total) = (&mut self.won_with_amount, &mut self.cycle_total);
+        walk(
+            set,
+            CLOSED_AT,
+            scope.bounds(),
+            &mut self.after,
+            budget,
+            |slot, r| {
+                if !scope.owns(r) {
+                    return;
+                }
+                match outcome(&stages, r) {
+                    Outcome::Won => {
+                        k.won.push(slot);
+                        if k.won_value.add(&scope.in_base(r), Decimal::ONE).is_some() {
+                            *won_with_amount += 1;
+                        }
+                        *cycle_total += (closed_at(r) - r.created_at).max(0) as f64 / DAY_MS;
+                    }
+                    Outcome::Lost => k.lost.push(slot),
+                    Outcome::Open => {}
+                }
+            },
+        )
+    }
+
+    /// The funnel's deals: created in the period in its pipeline. A deal reached
+    /// every stage up to the furthest one its trail or current stage shows; a lost
+    /// deal reached those it passed through.
+    fn new_deals(&mut self, data: &Dataset, scope: &Scope, budget: &mut usize) -> bool {
+        let Some(set) = data.set(DEALS) else {
+            return true;
+        };
+        let ids = &self.funnel_ids;
+        let open_at = &self.funnel_open;
+        let rank = |id: &str| ids.iter().position(|s| s == id);
+        let (steps, stays, pipeline) = (&mut self.out.funnel, &mut self.stays, &self.pipeline);
+        walk(
+            set,
+            CREATED_AT,
+            scope.bounds(),
+            &mut self.after,
+            budget,
+            |slot, r| {
+                if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == pipeline)
+                    || !scope.owns(r)
+                {
+                    return;
+                }
+                // One walk over the trail, without collecting it: this runs per deal.
+                let current = stage_of(r).and_then(rank);
+                let won = current.is_some_and(|i| !open_at[i]);
+                let mut furthest = current.filter(|i| open_at[*i]);
+                let mut previous: Option<(Option<usize>, Timestamp)> = None;
+                for step in trail_steps(r) {
+                    let i = rank(step.stage);
+                    if let Some(i) = i.filter(|i| open_at[*i]) {
+                        furthest = furthest.max(Some(i));
+                    }
+                    // Time in stage counts finished stays in open stages only.
+                    if let Some((Some(p), at)) = previous {
+                        stays[p].push(step.at - at);
+                    }
+                    previous = Some((i.filter(|i| open_at[*i]), step.at));
+                }
+                let reach = if won { Some(steps.len() - 1) } else { furthest };
+                if let Some(last) = reach {
+                    for step in steps.iter_mut().take(last + 1) {
+                        step.reached.push(slot);
+                    }
+                }
+            },
+        )
+    }
+
+    /// The forecast: open deals by expected close (`by_expected`), won deals by close
+    /// time; each deal counts from one walk only.
+    fn forecast_walk(
+        &mut self,
+        data: &Dataset,
+        scope: &Scope,
+        by_expected: bool,
+        budget: &mut usize,
+    ) -> bool {
+        let Some(set) = data.set(DEALS) else {
+            return true;
+        };
+        let stages = stage_index(data);
+        let months = &mut self.out.forecast;
+        let (first, count) = (months.first().map(|f| f.month), months.len());
+        // Month number since the first month of the period: arithmetic, not a search.
+        let index = |d: NaiveDate| {
+            let first = first?;
+            if d < scope.start || d > scope.end {
+                return None;
+            }
+            let i = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
+            usize::try_from(i).ok().filter(|i| *i < count)
+        };
+        let (field, range) = if by_expected {
+            (EXPECTED_CLOSE, scope.date_bounds())
+        } else {
+            (CLOSED_AT, scope.bounds())
+        };
+        walk(set, field, range, &mut self.after, budget, |slot, r| {
+            if !scope.owns(r) {
+                return;
+            }
+            let o = outcome(&stages, r);
+            let day = match (o, by_expected) {
+                (Outcome::Open, true) => expected_close(r),
+                (Outcome::Won, false) => scope.local(closed_at(r)),
+                _ => None,
+            };
+            let Some(i) = day.and_then(index) else {
+                return;
+            };
+            let (a, p) = (scope.in_base(r), probability(r));
+            let f = &mut months[i];
+            f.records.push(slot);
+            f.best_case.add(&a, Decimal::ONE);
+            if o == Outcome::Won {
+                f.committed.add(&a, Decimal::ONE);
+            } else {
+                f.weighted.add(&a, weight(p));
+            }
+        })
+    }
+
+    /// Calls, emails, meetings and tasks completed in the period, per assignee.
+    fn done_activities(&mut self, data: &Dataset, scope: &Scope, budget: &mut usize) -> bool {
+        let Some(set) = data.set(ACTIVITIES) else {
+            return true;
+        };
+        // A handful of users: a list beats a map.
+        let rows = &mut self.out.activities;
+        walk(
+            set,
+            "done_at",
+            scope.bounds(),
+            &mut self.after,
+            budget,
+            |slot, r| {
+                if !matches!(r.get("done"), Some(Value::Bool(true))) {
+                    return;
+                }
+                let Some(kind) = (match r.get("kind") {
+                    Some(Value::Text(k)) => ACTIVITY_KINDS.iter().position(|x| x == k),
+                    _ => None,
+                }) else {
+                    return;
+                };
+                let Some(user) = assignee(r) else { return };
+                if scope.owner.is_some_and(|o| o != user) {
+                    return;
+                }
+                let i = match rows.iter().position(|x| x.user == user) {
+                    Some(i) => i,
+                    None => {
+                        rows.push(ActivityRow {
+                            user: user.to_string(),
+                            counts: [0; 4],
+                            records: Vec::new(),
+                        });
+                        rows.len() - 1
+                    }
+                };
+                rows[i].counts[kind] += 1;
+                rows[i].records.push(slot);
+            },
+        )
+    }
+
+    /// Leads created in the period, by source, with the won value of the deals the
+    /// converted ones became.
+    fn new_leads(&mut self, data: &Dataset, scope: &Scope, budget: &mut usize) -> bool {
+        let Some(set) = data.set(LEADS) else {
+            return true;
+        };
+        let stages = stage_index(data);
+        let (out, sources) = (&mut self.out.leads, &mut self.sources);
+        walk(
+            set,
+            CREATED_AT,
+            scope.bounds(),
+            &mut self.after,
+            budget,
+            |slot, r| {
+                if !scope.owns(r) {
+                    return;
+                }
+                let source = match r.get("source") {
+                    Some(Value::Text(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                let row = sources.entry(source.clone()).or_insert_with(|| SourceRow {
+                    source,
+                    leads: Vec::new(),
+                    converted: 0,
+                    won_value: Sum::default(),
+                });
+                out.leads.push(slot);
+                row.leads.push(slot);
+                if r.get("converted_contact").is_some() {
+                    out.converted.push(slot);
+                    row.converted += 1;
+                    let won_deal = match r.get("converted_deal") {
+                        Some(Value::Ref(id)) => data
+                            .get(DEALS, id)
+                            .filter(|d| outcome(&stages, d) == Outcome::Won),
+                        _ => None,
+                    };
+                    if let Some(d) = won_deal {
+                        row.won_value.add(&scope.in_base(d), Decimal::ONE);
+                    }
+                }
+            },
+        )
+    }
+
+    /// The quotas whose dates overlap the period (of the scope's user, or everyone's),
+    /// each with what its user won within the quota's own dates.
+    fn quotas(&mut self, data: &Dataset, scope: &Scope, budget: &mut usize) -> bool {
+        let (Some(qset), Some(deals)) = (data.set(QUOTAS), data.set(DEALS)) else {
+            return true;
+        };
+        let stages = stage_index(data);
+        loop {
+            if self.quota.is_none() {
+                // The next quota that applies, after the last one taken.
+                let next = qset.iter().find(|(slot, q)| {
+                    *slot as usize >= self.outer
+                        && quota_terms(q).is_some_and(|(user, start, end)| {
+                            start <= scope.end
+                                && end >= scope.start
+                                && scope.owner.is_none_or(|o| o == user)
+                        })
+                });
+                let Some((slot, q)) = next else {
+                    return true;
+                };
+                self.outer = slot as usize + 1;
+                self.after = None;
+                self.quota = Some(QuotaRow {
+                    quota: slot,
+                    user: quota_terms(q).map(|t| t.0.to_string()).unwrap_or_default(),
+                    target: match q.get("target") {
+                        Some(Value::Money(m)) => scope.rates.to_base(m),
+                        _ => None,
+                    },
+                    won: Sum::default(),
+                    deals: Vec::new(),
+                    attainment: None,
+                });
+            }
+            let Some(row) = self.quota.as_mut() else {
+                return true;
+            };
+            let Some((_, start, end)) = qset.at(row.quota).and_then(quota_terms) else {
+                // Gone (the data changed under the work): leave it out.
+                self.quota = None;
+                continue;
+            };
+            let user = row.user.as_str();
+            let own = Scope {
+                start,
+                end,
+                owner: Some(user),
+                ..scope.clone()
+            };
+            let (won, list) = (&mut row.won, &mut row.deals);
+            let done = walk(
+                deals,
+                CLOSED_AT,
+                own.bounds(),
+                &mut self.after,
+                budget,
+                |ds, d| {
+                    if d.owner.as_deref() == Some(user) && outcome(&stages, d) == Outcome::Won {
+                        won.add(&own.in_base(d), Decimal::ONE);
+                        list.push(ds);
+                    }
+                },
+            );
+            if !done {
+                return false;
+            }
+            if let Some(mut row) = self.quota.take() {
+                row.attainment = row
+                    .target
+                    .filter(|t| *t > Decimal::ZERO)
+                    .and_then(|t| (row.won.value / t).to_f64());
+                self.out.quotas.push(row);
+            }
+        }
+    }
+
+    /// Each funnel stage's median stay, a stage at a time (a year holds ≈ 100,000
+    /// stays per stage).
+    fn medians(&mut self, budget: &mut usize) -> bool {
+        while let Some(times) = self.stays.get_mut(self.outer) {
+            if *budget == 0 {
+                return false;
+            }
+            *budget = budget.saturating_sub(times.len().max(1));
+            let mut times = std::mem::take(times);
+            self.out.funnel[self.outer].median_days = median(&mut times).map(|ms| ms / DAY_MS);
+            self.outer += 1;
+        }
+        true
+    }
+
+    /// The figures: the ratios, and the rows in their display order. Only complete
+    /// once `step` said so.
+    pub fn finish(self) -> SalesDashboard {
+        let mut out = self.out;
+        let k = &mut out.kpis;
+        let closed = k.won.len() + k.lost.len();
+        k.win_rate = (closed > 0).then(|| k.won.len() as f64 / closed as f64);
+        k.average_deal = (self.won_with_amount > 0)
+            .then(|| k.won_value.value / Decimal::from(self.won_with_amount));
+        k.cycle_days = (!k.won.is_empty()).then(|| self.cycle_total / k.won.len() as f64);
+        k.velocity = match (k.average_deal, k.win_rate, k.cycle_days) {
+            (Some(avg), Some(rate), Some(days)) if days > 0.0 => {
+                let per_day = Decimal::from_f64_retain(rate / days).unwrap_or_default();
+                Some(Decimal::from(k.open.len()) * avg * per_day)
+            }
+            _ => None,
+        };
+        // Most active first.
+        out.activities.sort_by(|a, b| {
+            b.records
+                .len()
+                .cmp(&a.records.len())
+                .then(a.user.cmp(&b.user))
+        });
+        let l = &mut out.leads;
+        l.rate = (!l.leads.is_empty()).then(|| l.converted.len() as f64 / l.leads.len() as f64);
+        l.by_source = self.sources.into_values().collect();
+        // Biggest sources first; the leads without a source last.
+        l.by_source.sort_by(|a, b| {
+            a.source
+                .is_none()
+                .cmp(&b.source.is_none())
+                .then(b.leads.len().cmp(&a.leads.len()))
+        });
+        out.quotas
+            .sort_by(|a, b| a.user.cmp(&b.user).then(a.quota.cmp(&b.quota)));
+        out
+    }
+}
+
+/// Every month of the period, empty.
+fn forecast_months(scope: &Scope) -> Vec<ForecastMonth> {
+    let mut months = Vec::new();
+    let mut m =
+        NaiveDate::from_ymd_opt(scope.start.year(), scope.start.month(), 1).unwrap_or(scope.start);
+    while m <= scope.end && months.len() < 120 {
+        months.push(ForecastMonth {
+            month: m,
+            committed: Sum::default(),
+            weighted: Sum::default(),
+            best_case: Sum::default(),
+            records: Vec::new(),
+        });
+        m = add_months(m, 1);
+    }
+    months
+}
+
+fn only(data: &Dataset, scope: &Scope, pipeline: &str, parts: Parts) -> SalesDashboard {
+    SalesDashboardWork::new(data, scope, pipeline, parts).run(data, scope)
+}
+
+/// The headline figures: deals open now (through the stage links) and closed in the
+/// period (a range of the close-time index).
+pub fn kpis(data: &Dataset, scope: &Scope) -> Kpis {
+    let parts = Parts {
+        kpis: true,
+        ..Parts::NONE
+    };
+    only(data, scope, "", parts).kpis
+}
+
+/// The funnel of one pipeline over the deals created in the period: its open stages
+/// in order, then its won stage.
+pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> {
+    let parts = Parts {
+        funnel: true,
+        ..Parts::NONE
+    };
+    only(data, scope, pipeline, parts).funnel
+}
+
+/// The forecast for every month of the period, by expected close (open deals) and
+/// close time (won deals).
+pub fn forecast(data: &Dataset, scope: &Scope) -> Vec<ForecastMonth> {
+    let parts = Parts {
+        forecast: true,
+        ..Parts::NONE
+    };
+    only(data, scope, "", parts).forecast
+}
+
+/// Calls, emails, meetings and tasks completed in the period, per assignee (most
+/// active first).
+pub fn activity_report(data: &Dataset, scope: &Scope) -> Vec<ActivityRow> {
+    let parts = Parts {
+        activities: true,
+        ..Parts::NONE
+    };
+    only(data, scope, "", parts).activities
+}
+
+pub fn lead_figures(data: &Dataset, scope: &Scope) -> LeadFigures {
+    let parts = Parts {
+        leads: true,
+        ..Parts::NONE
+    };
+    only(data, scope, "", parts).leads
+}
+
+/// The quotas whose dates overlap the period (of the scope's user, or everyone's).
+pub fn quotas(data: &Dataset, scope: &Scope) -> Vec<QuotaRow> {
+    let parts = Parts {
+        quotas: true,
+        ..Parts::NONE
+    };
+    only(data, scope, "", parts).quotas
+}
+
+/// The whole dashboard in one go (a page steps `SalesDashboardWork` instead).
+pub fn sales_dashboard(data: &Dataset, scope: &Scope, pipeline: &str) -> SalesDashboard {
+    only(data, scope, pipeline, Parts::ALL)
+}
+
 /// The records behind one number of the dashboard, named as its links name them
-/// (`open`, `won`, `lost`, `funnel/<stage>`, `forecast/<yyyy-mm>`,
+/// (`open`, `won`, `lost`, `closed`, `funnel/<stage>`, `forecast/<yyyy-mm>`,
 /// `activities/<user>`, `leads`, `converted`, `source/<value or ->`,
 /// `quota/<id>`): (module, records).
 pub fn drill(
@@ -696,37 +1097,49 @@ pub fn drill(
     pipeline: &str,
     key: &str,
 ) -> Option<(&'static str, Vec<Slot>)> {
+    drill_records(
+        data,
+        only(data, scope, pipeline, Parts::for_drill(key)),
+        key,
+    )
+}
+
+/// `drill` from figures already computed (with at least `Parts::for_drill(key)`).
+pub fn drill_records(
+    data: &Dataset,
+    d: SalesDashboard,
+    key: &str,
+) -> Option<(&'static str, Vec<Slot>)> {
     let (head, arg) = key.split_once('/').unwrap_or((key, ""));
     Some(match head {
-        "open" => (DEALS, kpis(data, scope).open),
-        "won" => (DEALS, kpis(data, scope).won),
-        "lost" => (DEALS, kpis(data, scope).lost),
+        "open" => (DEALS, d.kpis.open),
+        "won" => (DEALS, d.kpis.won),
+        "lost" => (DEALS, d.kpis.lost),
+        "closed" => {
+            let mut all = d.kpis.won;
+            all.extend(d.kpis.lost);
+            (DEALS, all)
+        }
         "funnel" => (
             DEALS,
-            funnel(data, scope, pipeline)
-                .into_iter()
-                .find(|s| s.stage == arg)?
-                .reached,
+            d.funnel.into_iter().find(|s| s.stage == arg)?.reached,
         ),
         "forecast" => (
             DEALS,
-            forecast(data, scope)
+            d.forecast
                 .into_iter()
                 .find(|f| f.month.format("%Y-%m").to_string() == arg)?
                 .records,
         ),
         "activities" => (
             ACTIVITIES,
-            activity_report(data, scope)
-                .into_iter()
-                .find(|a| a.user == arg)?
-                .records,
+            d.activities.into_iter().find(|a| a.user == arg)?.records,
         ),
-        "leads" => (LEADS, lead_figures(data, scope).leads),
-        "converted" => (LEADS, lead_figures(data, scope).converted),
+        "leads" => (LEADS, d.leads.leads),
+        "converted" => (LEADS, d.leads.converted),
         "source" => (
             LEADS,
-            lead_figures(data, scope)
+            d.leads
                 .by_source
                 .into_iter()
                 .find(|s| s.source.as_deref().unwrap_or("-") == arg)?
@@ -736,7 +1149,7 @@ pub fn drill(
             let qset = data.set(QUOTAS)?;
             (
                 DEALS,
-                quotas(data, scope)
+                d.quotas
                     .into_iter()
                     .find(|q| qset.at(q.quota).is_some_and(|r| r.id == arg))?
                     .deals,
@@ -1274,5 +1687,141 @@ mod tests {
             period_around(PeriodKind::Year, day("2024-02-29")),
             (day("2024-01-01"), day("2024-12-31"))
         );
+    }
+
+    /// Runs the work `slice` records at a time; also says how many steps it took.
+    fn stepped(
+        data: &Dataset,
+        scope: &Scope,
+        pipeline: &str,
+        slice: usize,
+    ) -> (SalesDashboard, usize) {
+        let mut work = SalesDashboardWork::new(data, scope, pipeline, Parts::ALL);
+        let mut steps = 1;
+        while !work.step(data, scope, slice) {
+            steps += 1;
+            assert!(steps < 10_000_000, "the work makes no progress");
+        }
+        (work.finish(), steps)
+    }
+
+    /// Every period, owner and slice size gives exactly the one-shot figures.
+    fn stepping_matches(data: &Dataset, scopes: &[Scope], pipeline: &str) {
+        for scope in scopes {
+            let whole = sales_dashboard(data, scope, pipeline);
+            for slice in [1, 7, 1_000_000] {
+                let (figures, steps) = stepped(data, scope, pipeline, slice);
+                assert_eq!(figures, whole, "slice {slice}, {scope:?}");
+                if slice == 1 && data.total() > 0 {
+                    assert!(steps > 1, "one record per step cannot finish at once");
+                }
+            }
+            for key in drill_keys(data, &whole) {
+                assert_eq!(
+                    drill(data, scope, pipeline, &key),
+                    drill_records(data, whole.clone(), &key),
+                    "{key}"
+                );
+            }
+        }
+    }
+
+    /// Every drill-down key the figures link to.
+    fn drill_keys(data: &Dataset, d: &SalesDashboard) -> Vec<String> {
+        let mut keys: Vec<String> = ["open", "won", "lost", "closed", "leads", "converted"]
+            .map(String::from)
+            .into();
+        keys.extend(d.funnel.iter().map(|s| format!("funnel/{}", s.stage)));
+        keys.extend(
+            d.forecast
+                .iter()
+                .map(|f| format!("forecast/{}", f.month.format("%Y-%m"))),
+        );
+        keys.extend(
+            d.activities
+                .iter()
+                .map(|a| format!("activities/{}", a.user)),
+        );
+        keys.extend(
+            d.leads
+                .by_source
+                .iter()
+                .map(|s| format!("source/{}", s.source.as_deref().unwrap_or("-"))),
+        );
+        if let Some(q) = data.set(QUOTAS) {
+            keys.extend(
+                d.quotas
+                    .iter()
+                    .filter_map(|r| q.at(r.quota))
+                    .map(|r| format!("quota/{}", r.id)),
+            );
+        }
+        keys
+    }
+
+    fn scopes<'a>(rates: &'a ExchangeRates, now: Timestamp, users: &[&'a str]) -> Vec<Scope<'a>> {
+        let today = chrono::DateTime::from_timestamp_millis(now)
+            .unwrap()
+            .date_naive();
+        let mut out = Vec::new();
+        for kind in [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year] {
+            let (start, end) = period_around(kind, today);
+            for owner in std::iter::once(None).chain(users.iter().map(|u| Some(*u))) {
+                out.push(Scope {
+                    start,
+                    end,
+                    owner,
+                    now,
+                    utc_offset_minutes: 210,
+                    rates,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn stepping_gives_the_one_shot_figures_on_the_worked_example() {
+        let data = fixture();
+        let r = rates();
+        let mut all = vec![q1(&r, None), q1(&r, Some("a")), q1(&r, Some("b"))];
+        all.extend(scopes(&r, ms("2026-02-15"), &["a"]));
+        stepping_matches(&data, &all, "pipeline-new_business");
+        // A pipeline that does not exist: an empty funnel, the rest as before.
+        stepping_matches(&data, &all[..1], "pipeline-none");
+    }
+
+    #[test]
+    fn stepping_gives_the_one_shot_figures_on_the_sample_and_synthetic_data() {
+        let now = ms("2026-11-25") + 13 * 3_600_000;
+        let mut sample = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| k.to_string()) {
+            sample.upsert(r);
+        }
+        for r in crate::domain::sample::sample_records(now) {
+            sample.upsert(r);
+        }
+        let r = rates();
+        let users = sample.user_ids();
+        let users: Vec<&str> = users.iter().map(String::as_str).take(2).collect();
+        let sample_scopes = scopes(&r, now, &users);
+        let year = sales_dashboard(&sample, &sample_scopes[6], "pipeline-new_business");
+        assert!(!year.kpis.open.is_empty() && !year.leads.leads.is_empty());
+        stepping_matches(&sample, &sample_scopes, "pipeline-new_business");
+
+        let scale = crate::domain::scale_data::scale_dataset(600, 2_000, now);
+        stepping_matches(&scale, &scopes(&r, now, &["u1"]), "pipeline-new_business");
+    }
+
+    #[test]
+    fn stepping_over_no_data_finishes_with_empty_figures() {
+        let empty = Dataset::new(standard_schema());
+        let r = rates();
+        let all = scopes(&r, ms("2026-02-15"), &["a"]);
+        stepping_matches(&empty, &all, "");
+        let (d, steps) = stepped(&empty, &all[0], "", 1);
+        assert_eq!(steps, 1);
+        assert!(d.kpis.open.is_empty() && d.funnel.is_empty() && d.quotas.is_empty());
+        assert_eq!(d.forecast.len(), 1);
     }
 }

@@ -833,4 +833,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("widget.intro", "Your own dashboards: name one, then add numbers, charts and tables over any of your records."),
     ("backup.reading_done", "Checking the file… {percent} done"),
     ("import.writing", "Writing the records… The list opens when they are saved."),
+    ("dash.updating", "Updating the figures…"),
+    ("dash.computing", "Working out the figures…"),
 ];

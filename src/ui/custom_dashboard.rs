@@ -14,12 +14,14 @@ use super::format::{count, number};
 use super::notice::Notice;
 use super::report_labels::{choice_name, field_name, group_label, measure_title, measure_value};
 use super::route::{navigate, Route};
-use super::state::{new_id, tk, use_state, AppState};
+use super::state::{in_turns, new_id, tk, try_turn, use_state, AppState, Generation};
 use crate::domain::analytics_modules::{DASHBOARDS, DEFINITION};
 use crate::domain::board::exchange_rates;
 use crate::domain::condition::Condition;
-use crate::domain::dashboard_layout::{widget_data, Display, Layout, Widget, WidgetData};
-use crate::domain::report::{FilterGroup, Measure, ReportKind, ReportSpec};
+use crate::domain::dashboard_layout::{widget_data_from, Display, Layout, Widget, WidgetData};
+use crate::domain::report::{
+    FilterGroup, Measure, ReportError, ReportKind, ReportSpec, ReportWork,
+};
 use crate::domain::report_choices::{
     all_fields, grouping_choices, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
@@ -323,17 +325,47 @@ fn WidgetCard(
     let st = use_state();
     let l = st.locale.get_untracked();
     let base = st.base_currency.get_untracked();
-    let result = st
-        .data
-        .with_untracked(|d| widget_data(d, &widget, &exchange_rates(d, &base)));
+    let rates = st.data.with_untracked(|d| exchange_rates(d, &base));
+    // The widget's report runs in turns; leaving the page stops it.
+    let result = RwSignal::new(None::<Result<WidgetData, ReportError>>);
+    let busy = RwSignal::new(true);
+    let generation = Generation::new();
+    let mine = generation.start();
+    match st.data.with_untracked(|d| ReportWork::new(d, &widget.spec)) {
+        Err(e) => {
+            result.set(Some(Err(e)));
+            busy.set(false);
+        }
+        Ok(work) => {
+            let w = widget.clone();
+            in_turns(
+                generation,
+                mine,
+                work,
+                move |work| {
+                    st.data.with_untracked(|d| {
+                        // An error ends the run; `finish` names it.
+                        try_turn(|| work.step(d, &rates, ReportWork::SLICE)).unwrap_or(true)
+                    })
+                },
+                move |work| {
+                    let data = st.data.with_untracked(|d| work.finish(d));
+                    result.set(Some(data.map(|r| widget_data_from(&w, r))));
+                    busy.set(false);
+                },
+            );
+        }
+    }
     let title = widget.title.clone();
     let fmt = value_format(st, l, &widget.spec);
-    let body = match result {
-        Err(e) => view! {
+    let shown = widget.clone();
+    let body = move || match result.get() {
+        None => view! { <p class="muted" role="status">{t(l, "dash.computing")}</p> }.into_any(),
+        Some(Err(e)) => view! {
             <p role="alert">{tr(l, "widget.cannot_show", &[("cause", &e.to_string())])}</p>
         }
         .into_any(),
-        Ok(data) => widget_body(st, l, &widget, data, fmt, picked),
+        Some(Ok(data)) => widget_body(st, l, &shown, data, fmt, picked),
     };
     let change = move |f: fn(&mut Layout, &str)| {
         let dashboard = dashboard.clone();
@@ -347,7 +379,7 @@ fn WidgetCard(
     view! {
         <section class=format!("dash-card widget widget-w{}", widget.width) aria-label=widget.title.clone()>
             <h2>{widget.title.clone()}</h2>
-            {body}
+            <div aria-busy=move || busy.get().to_string()>{body}</div>
             <div class="widget-tools">
                 <button type="button" aria-label=named("widget.move_earlier") on:click=change(|l, w| l.shift(w, -1))>
                     "↑"
@@ -631,10 +663,11 @@ fn WidgetEditor(saver: Saver, dashboard: String, done: Callback<()>) -> impl Int
             },
             width: 1,
         };
-        let base = st.base_currency.get_untracked();
+        // Checking the spec is enough (a run fails only where this does); the card
+        // runs it in turns.
         let checked = st
             .data
-            .with_untracked(|d| widget_data(d, &widget, &exchange_rates(d, &base)).map(|_| ()));
+            .with_untracked(|d| ReportWork::new(d, &widget.spec).map(|_| ()));
         if let Err(e) = checked {
             error.set(Some(tr(
                 l,

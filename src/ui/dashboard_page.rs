@@ -13,17 +13,20 @@ use super::chart::{Chart, ChartData, ChartKind, Series};
 use super::format::{count, money, number, percent, user_name, value_text};
 use super::report_labels::period_label;
 use super::route::{navigate, Route};
-use super::state::{now, tk, use_state, utc_offset, AppState};
+use super::state::{in_turns, now, tk, turn, use_state, utc_offset, AppState, Generation};
 use super::user_select::{whose_user, WhoseFilter};
 use crate::domain::activity_rules::local_date;
 use crate::domain::analytics_modules::QUOTAS;
 use crate::domain::board::exchange_rates;
 use crate::domain::lead_module::LEADS;
+use crate::domain::pipeline::ExchangeRates;
 use crate::domain::report::DateBucket;
 use crate::domain::sales_metrics::{
-    drill, period_around, sales_dashboard, PeriodKind, SalesDashboard, Scope, Sum, ACTIVITY_KINDS,
+    drill_records, period_around, Parts, PeriodKind, SalesDashboard, SalesDashboardWork, Scope,
+    Sum, ACTIVITY_KINDS,
 };
-use crate::domain::sales_modules::{DEALS, PIPELINES, STAGES};
+use crate::domain::sales_modules::{PIPELINES, STAGES};
+use crate::domain::search::Slot;
 use crate::domain::{Money, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
 
@@ -95,21 +98,95 @@ impl DashboardScope {
     }
 }
 
-/// Runs `f` with the scope the saved settings describe.
-pub fn with_scope<R>(st: AppState, s: &DashboardScope, f: impl FnOnce(&Scope) -> R) -> R {
-    let (start, end) = s.dates();
-    let owner = whose_user(st, &s.whose);
-    let base = st.base_currency.get();
-    let rates = st.data.with(|d| exchange_rates(d, &base));
-    let scope = Scope {
-        start,
-        end,
-        owner: owner.as_deref(),
-        now: now(),
-        utc_offset_minutes: utc_offset(),
-        rates: &rates,
-    };
-    f(&scope)
+/// The scope the saved settings describe, owned: stepped work rebuilds its `Scope`
+/// from it every turn.
+pub struct ScopeParts {
+    start: NaiveDate,
+    end: NaiveDate,
+    owner: Option<String>,
+    now: i64,
+    utc_offset_minutes: i32,
+    rates: ExchangeRates,
+}
+
+impl ScopeParts {
+    pub fn of(st: AppState, s: &DashboardScope) -> Self {
+        let (start, end) = s.dates();
+        let base = st.base_currency.get();
+        ScopeParts {
+            start,
+            end,
+            owner: whose_user(st, &s.whose),
+            now: now(),
+            utc_offset_minutes: utc_offset(),
+            rates: st.data.with(|d| exchange_rates(d, &base)),
+        }
+    }
+
+    pub fn scope(&self) -> Scope<'_> {
+        Scope {
+            start: self.start,
+            end: self.end,
+            owner: self.owner.as_deref(),
+            now: self.now,
+            utc_offset_minutes: self.utc_offset_minutes,
+            rates: &self.rates,
+        }
+    }
+}
+
+/// Computes `parts` of the dashboard a turn at a time (see `in_turns`), then hands
+/// the figures to `done`; `busy` is true meanwhile.
+fn compute_in_turns(
+    st: AppState,
+    generation: Generation,
+    s: &DashboardScope,
+    pipeline: String,
+    parts: Parts,
+    busy: RwSignal<bool>,
+    done: impl FnOnce(SalesDashboard) + 'static,
+) {
+    let mine = generation.start();
+    busy.set(true);
+    let scope = ScopeParts::of(st, s);
+    let work = st
+        .data
+        .with_untracked(|d| SalesDashboardWork::new(d, &scope.scope(), &pipeline, parts));
+    in_turns(
+        generation,
+        mine,
+        work,
+        move |w| {
+            let scope = scope.scope();
+            st.data
+                .with_untracked(|d| turn(|| w.step(d, &scope, SalesDashboardWork::SLICE)))
+        },
+        move |w| {
+            done(w.finish());
+            busy.set(false);
+        },
+    );
+}
+
+/// "Working out the figures…" before the first result, "Updating…" while newer
+/// ones are computed: a polite live region that is always there.
+fn progress_status(
+    busy: RwSignal<bool>,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl IntoView {
+    let st = use_state();
+    view! {
+        <p class="muted dash-status" role="status">
+            {move || {
+                let l = st.locale.get();
+                match (busy.get(), shown()) {
+                    (false, _) => String::new(),
+                    (true, true) => t(l, "dash.updating"),
+                    (true, false) => t(l, "dash.computing"),
+                }
+            }}
+        </p>
+    }
 }
 
 fn drill_href(key: &str) -> String {
@@ -156,12 +233,18 @@ pub fn SalesDashboardView() -> impl IntoView {
     });
     Effect::new(move |_| settings.with(DashboardScope::save));
     let pipeline = Memo::new(move |_| settings.with(|s| s.pipeline(st)));
-    let figures = Memo::new(move |_| {
+    // The figures shown: the previous ones stay while newer ones are computed.
+    let figures = RwSignal::new(None::<SalesDashboard>);
+    let busy = RwSignal::new(true);
+    let generation = Generation::new();
+    // A new period, owner, pipeline, currency or any data change starts over.
+    Effect::new(move |_| {
         let s = settings.get();
         let p = pipeline.get();
-        with_scope(st, &s, |scope| {
-            st.data.with(|d| sales_dashboard(d, scope, &p))
-        })
+        st.data.track();
+        compute_in_turns(st, generation, &s, p, Parts::ALL, busy, move |f| {
+            figures.set(Some(f))
+        });
     });
     let set = move |f: fn(&mut DashboardScope, String)| {
         move |ev: leptos::ev::Event| {
@@ -248,23 +331,29 @@ pub fn SalesDashboardView() -> impl IntoView {
                     .with(DashboardScope::reversed)
                     .then(|| view! { <p role="alert" class="notice notice-error">{tk("dash.reversed")}</p> })
             }}
-            // Redrawn with the language too: the widgets format in the user's locale.
-            {move || {
-                st.locale.track();
-                figures.with(|f| view! { <Kpis f=f.clone() /> })
-            }}
-            <div class="dash-grid">
+            {progress_status(busy, move || figures.with(Option::is_some))}
+            <div class="dash-figures" aria-busy=move || busy.get().to_string()>
+                // Redrawn with the language too: the widgets format in the user's locale.
                 {move || {
                     st.locale.track();
-                    let f = figures.get();
-                    view! {
-                        <Funnel f=f.clone() />
-                        <Forecast f=f.clone() />
-                        <Leads f=f.clone() />
-                        <Activities f=f.clone() />
-                        <Quotas f=f />
-                    }
+                    figures.with(|f| f.as_ref().map(|f| view! { <Kpis f=f.clone() /> }))
                 }}
+                <div class="dash-grid">
+                    {move || {
+                        st.locale.track();
+                        figures
+                            .get()
+                            .map(|f| {
+                                view! {
+                                    <Funnel f=f.clone() />
+                                    <Forecast f=f.clone() />
+                                    <Leads f=f.clone() />
+                                    <Activities f=f.clone() />
+                                    <Quotas f=f />
+                                }
+                            })
+                    }}
+                </div>
             </div>
         </section>
     }
@@ -785,20 +874,27 @@ pub fn DrillPage(key: String) -> impl IntoView {
     let settings = DashboardScope::load();
     let pipeline = settings.pipeline(st);
     let head = key.split('/').next().unwrap_or_default().to_string();
-    let found = Memo::new({
+    // The records, once computed: `None` until then, `Some(None)` for an unknown key.
+    let found = RwSignal::new(None::<Option<(&'static str, Vec<Slot>)>>);
+    let busy = RwSignal::new(true);
+    let generation = Generation::new();
+    Effect::new({
         let key = key.clone();
         move |_| {
-            with_scope(st, &settings, |scope| {
-                st.data.with(|d| {
-                    if key == "closed" {
-                        let k = crate::domain::sales_metrics::kpis(d, scope);
-                        let mut all = k.won;
-                        all.extend(k.lost);
-                        return Some((DEALS, all));
-                    }
-                    drill(d, scope, &pipeline, &key)
-                })
-            })
+            st.data.track();
+            let key = key.clone();
+            compute_in_turns(
+                st,
+                generation,
+                &settings,
+                pipeline.clone(),
+                Parts::for_drill(&key),
+                busy,
+                move |f| {
+                    let records = st.data.with_untracked(|d| drill_records(d, f, &key));
+                    found.set(Some(records));
+                },
+            );
         }
     });
     let arg = key
@@ -825,16 +921,22 @@ pub fn DrillPage(key: String) -> impl IntoView {
                 <a href="#/">{tk("dash.back")}</a>
             </p>
             <h1>{title}</h1>
-            {move || {
-                let l = st.locale.get();
-                match found.get() {
-                    None => view! { <p role="alert">{tk("dash.drill_unknown")}</p> }.into_any(),
-                    Some((module, slots)) => {
-                        view! { <RecordTable module=module.to_string() slots=slots locale=l /> }
-                            .into_any()
+            {progress_status(busy, move || found.with(Option::is_some))}
+            <div aria-busy=move || busy.get().to_string()>
+                {move || {
+                    let l = st.locale.get();
+                    match found.get() {
+                        None => ().into_any(),
+                        Some(None) => {
+                            view! { <p role="alert">{tk("dash.drill_unknown")}</p> }.into_any()
+                        }
+                        Some(Some((module, slots))) => {
+                            view! { <RecordTable module=module.to_string() slots=slots locale=l /> }
+                                .into_any()
+                        }
                     }
-                }
-            }}
+                }}
+            </div>
         </section>
     }
 }

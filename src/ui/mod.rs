@@ -30,7 +30,7 @@ mod report_labels;
 mod report_page;
 mod route;
 mod settings_page;
-mod state;
+pub(crate) mod state;
 mod timeline_view;
 mod user_select;
 

@@ -151,7 +151,7 @@ thread_local! {
 }
 
 /// Work per turn before the browser gets to draw and take input again.
-const TURN_MS: f64 = 8.0;
+pub const TURN_MS: f64 = 8.0;
 
 /// Runs `step` until it reports the work finished or a turn's time is used up, then
 /// says whether the work finished; call `next_tick` between turns.
@@ -189,4 +189,61 @@ pub async fn next_tick() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Numbers the computations of one view, so a newer one (or leaving the view)
+/// abandons the one running: a computation keeps going only while the number it
+/// was given is still the current one.
+#[derive(Clone, Copy)]
+pub struct Generation(StoredValue<u64>);
+
+impl Generation {
+    /// Tied to the current view: leaving it stops whatever runs.
+    pub fn new() -> Self {
+        let g = Generation(StoredValue::new(0));
+        on_cleanup(move || {
+            g.0.try_update_value(|n| *n += 1);
+        });
+        g
+    }
+
+    /// Starts a computation, abandoning the one running; returns its number.
+    pub fn start(&self) -> u64 {
+        self.0
+            .try_update_value(|n| {
+                *n += 1;
+                *n
+            })
+            .unwrap_or(0)
+    }
+
+    /// Whether computation `mine` is still wanted (a disposed view wants none).
+    pub fn current(&self, mine: u64) -> bool {
+        self.0.try_get_value() == Some(mine)
+    }
+}
+
+/// Runs `work` a turn at a time (`one_turn` does a turn of it and says whether it is
+/// finished): the first turn at once, the rest one per tick, so input is never held
+/// for more than a turn. Stops silently once `generation` moved on from `mine`;
+/// otherwise hands the finished work to `done`.
+pub fn in_turns<W: 'static>(
+    generation: Generation,
+    mine: u64,
+    mut work: W,
+    mut one_turn: impl FnMut(&mut W) -> bool + 'static,
+    done: impl FnOnce(W) + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        loop {
+            if !generation.current(mine) {
+                return;
+            }
+            if one_turn(&mut work) {
+                break;
+            }
+            next_tick().await;
+        }
+        done(work);
+    });
 }

@@ -304,15 +304,22 @@ if (!ONLY || ONLY.includes('app')) {
 }
 
 // 5. The sales dashboard recomputed over 100,000 deals and 500,000 activities held in
-// memory (as the app holds them after loading), timed inside wasm per recomputation.
+// memory (as the app holds them after loading), timed inside wasm per recomputation,
+// computed as the page does it: slices of records in turns, a tick between turns.
+// The figure is the whole computation; the longest turn is how long input waited.
 if (!ONLY || ONLY.includes('dashboard')) {
   const { context, page } = await newPage(browser, server.url);
   // The default dashboard (this quarter, everyone); then the same for a whole year.
-  const times = await page.evaluate((runs) => window.wasmBindings.bench_dashboard(100000, 500000, runs, false), RUNS + 1);
+  const quarter = await page.evaluate((runs) => window.wasmBindings.bench_dashboard(100000, 500000, runs, false), RUNS + 1);
   const year = await page.evaluate((runs) => window.wasmBindings.bench_dashboard(100000, 500000, runs, true), RUNS);
+  const held = (r, from) => ({
+    longest_turn_ms: Math.max(...r.longest_turn_ms.slice(from)),
+    longest_step_ms: Math.max(...r.longest_step_ms.slice(from)),
+    turns: median(r.turns.slice(from)),
+  });
   // The first run also warms the allocator; the figure is the runs after it.
-  record('default sales dashboard recompute (this quarter; 100,000 deals, 500,000 activities in memory)', 'ms', Array.from(times).slice(1), '≤ 100', { first_run_ms: times[0] });
-  record('the same dashboard for this year', 'ms', Array.from(year), '', {});
+  record('default sales dashboard recompute (this quarter; 100,000 deals, 500,000 activities in memory)', 'ms', Array.from(quarter.total_ms).slice(1), '≤ 100', { first_run_ms: quarter.total_ms[0], ...held(quarter, 1) });
+  record('the same dashboard for this year', 'ms', Array.from(year.total_ms), '', held(year, 0));
   await context.close();
 }
 
