@@ -16,14 +16,14 @@ use super::report_labels::{
     choice_name, field_name, group_label, grouping_title, measure_text, measure_title,
 };
 use super::route::{navigate, Route};
-use super::state::{tk, use_state, AppState};
+use super::state::{in_turns, tk, try_turn, use_state, AppState, Generation};
 use crate::domain::analytics_modules::{DEFINITION, REPORTS};
 use crate::domain::board::exchange_rates;
 use crate::domain::condition::Condition;
 use crate::domain::record_set::Dataset;
 use crate::domain::report::{
     self, CsvHeader, FilterGroup, GroupKey, Measure, ReportError, ReportKind, ReportResult,
-    ReportSpec, CREATED_AT, OWNER, UPDATED_AT,
+    ReportSpec, ReportWork, CREATED_AT, OWNER, UPDATED_AT,
 };
 use crate::domain::report_choices::{
     all_fields, grouping_choices, grouping_code, grouping_of, measure_fields, BUCKETS, OPERATORS,
@@ -343,18 +343,51 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
     let draft = Draft::new(name, &spec);
     let outcome = RwSignal::new(None::<Outcome>);
 
+    // The report runs in turns so the page keeps taking input over 100,000 records;
+    // a new run, a module change or leaving the page abandons the one running.
+    let generation = Generation::new();
+    let running = RwSignal::new(false);
     let run_now = move || {
-        let o = match draft.spec() {
-            Err(k) => Outcome::Incomplete(k),
-            Ok(spec) => st.data.with_untracked(|d| {
-                let rates = exchange_rates(d, &st.base_currency.get_untracked());
-                match report::run(d, &spec, &rates) {
-                    Ok(r) => Outcome::Ran(Box::new(spec), Box::new(r)),
-                    Err(e) => Outcome::Failed(e),
-                }
-            }),
+        let mine = generation.start();
+        let spec = match draft.spec() {
+            Ok(spec) => spec,
+            Err(k) => {
+                running.set(false);
+                outcome.set(Some(Outcome::Incomplete(k)));
+                return;
+            }
         };
-        outcome.set(Some(o));
+        let rates = st
+            .data
+            .with_untracked(|d| exchange_rates(d, &st.base_currency.get_untracked()));
+        match st.data.with_untracked(|d| ReportWork::new(d, &spec)) {
+            Err(e) => {
+                running.set(false);
+                outcome.set(Some(Outcome::Failed(e)));
+            }
+            Ok(work) => {
+                running.set(true);
+                in_turns(
+                    generation,
+                    mine,
+                    work,
+                    move |work| {
+                        st.data.with_untracked(|d| {
+                            // An error ends the run; `finish` names it.
+                            try_turn(|| work.step(d, &rates, ReportWork::SLICE)).unwrap_or(true)
+                        })
+                    },
+                    move |work| {
+                        let o = match st.data.with_untracked(|d| work.finish(d)) {
+                            Ok(r) => Outcome::Ran(Box::new(spec), Box::new(r)),
+                            Err(e) => Outcome::Failed(e),
+                        };
+                        running.set(false);
+                        outcome.set(Some(o));
+                    },
+                );
+            }
+        }
     };
     if saved.is_some() && load_problem.is_none() {
         run_now();
@@ -491,7 +524,7 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
         <section class="page report-builder">
             <div class="report-printable">
                 <h1 dir="auto">{title}</h1>
-                <ResultView draft=draft outcome=outcome />
+                <ResultView draft=draft outcome=outcome running=running />
             </div>
             <form
                 class="report-form"
@@ -528,6 +561,8 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
                                 on:change=move |ev| {
                                     let m = event_target_value(&ev);
                                     st.data.with_untracked(|d| draft.reset_for(d, &m));
+                                    generation.start();
+                                    running.set(false);
                                     outcome.set(None);
                                 }
                             >
@@ -1183,9 +1218,24 @@ fn FilterRow(
 // The result
 
 #[component]
-fn ResultView(draft: Draft, outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+fn ResultView(
+    draft: Draft,
+    outcome: RwSignal<Option<Outcome>>,
+    running: RwSignal<bool>,
+) -> impl IntoView {
     let st = use_state();
-    move || {
+    // The last result stays while a new run works; the status says so.
+    let status = move || {
+        running.get().then(|| {
+            let key = if outcome.with(|o| o.is_some()) {
+                "dash.updating"
+            } else {
+                "dash.computing"
+            };
+            view! { <p class="muted" role="status">{t(st.locale.get(), key)}</p> }
+        })
+    };
+    let result = move || {
         let l = st.locale.get();
         let base = st.base_currency.get();
         outcome.with(|o| match o {
@@ -1202,6 +1252,10 @@ fn ResultView(draft: Draft, outcome: RwSignal<Option<Outcome>>) -> impl IntoView
                 .data
                 .with_untracked(|d| result_view(l, d, &base, spec, result)),
         })
+    };
+    view! {
+        {status}
+        <div aria-busy=move || running.get().to_string()>{result}</div>
     }
 }
 
