@@ -46,6 +46,7 @@ pub mod scoring;
 pub mod search;
 pub mod stage_trail;
 pub mod standard_modules;
+pub mod stepped_sort;
 pub mod timeline;
 pub mod validate;
 pub mod value;

@@ -22,6 +22,7 @@ use super::pipeline::ExchangeRates;
 use super::record::Record;
 use super::record_set::{Dataset, RecordSet};
 use super::search::Slot;
+use super::stepped_sort::SteppedSort;
 use super::value::{format_number, SortKey, Value};
 
 /// Pseudo-fields every record has besides its values.
@@ -701,7 +702,7 @@ enum RunPhase {
     Filter,
     /// The sort key of each matching record.
     SortKeys,
-    /// The keyed records sorted (one step).
+    /// The keyed records sorted, a bounded number per step.
     Sort,
     /// Totals and groups over the matching records, in their order.
     Group,
@@ -712,8 +713,7 @@ enum RunPhase {
 /// between slices: `new` (which checks the spec), `step` until it says done, then
 /// `finish`. The data must be the same at every step (a page abandons the run when it
 /// changes). Each step resumes at a saved position (a slot, an index into the
-/// matching records), so it costs about its slice — except sorting the matching
-/// records, which is one step.
+/// matching records, a place in the sort), so it costs about its slice.
 pub struct ReportWork {
     /// Shared, so a step's compiled spec can borrow it while the step fills the rest.
     spec: std::sync::Arc<ReportSpec>,
@@ -722,6 +722,7 @@ pub struct ReportWork {
     at: usize,
     matching: Vec<Slot>,
     keyed: Vec<(Option<SortKey>, Slot)>,
+    sorter: Option<SteppedSort>,
     total: Acc,
     unconverted: usize,
     row_ids: Interner,
@@ -743,6 +744,7 @@ impl ReportWork {
             at: 0,
             matching: Vec::new(),
             keyed: Vec::new(),
+            sorter: None,
             total: Acc::default(),
             unconverted: 0,
             row_ids: Interner::default(),
@@ -810,10 +812,23 @@ impl ReportWork {
                     if budget == 0 {
                         return Ok(false);
                     }
-                    budget = budget.saturating_sub(self.keyed.len());
                     let desc = c.sort.is_some_and(|(_, d)| d);
-                    sort_keyed(&mut self.keyed, desc);
-                    self.matching = self.keyed.drain(..).map(|(_, s)| s).collect();
+                    let keyed = &self.keyed;
+                    let sorter = self
+                        .sorter
+                        .get_or_insert_with(|| SteppedSort::new(keyed.len()));
+                    let sorted = sorter.step(&mut budget, |a, b| {
+                        keyed_order(&keyed[a as usize], &keyed[b as usize], desc)
+                    });
+                    if !sorted {
+                        return Ok(false);
+                    }
+                    let order = self.sorter.take().map(SteppedSort::into_order);
+                    self.matching = order
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|i| self.keyed[i as usize].1)
+                        .collect();
                     self.keyed = Vec::new();
                     self.phase = RunPhase::Group;
                     self.at = 0;
@@ -970,17 +985,21 @@ fn sort_key(data: &Dataset, lookup: Option<&str>, r: &Record, field: FieldRef) -
 }
 
 /// Rows without a value last whichever the direction; ties by slot.
-fn sort_keyed(keyed: &mut [(Option<SortKey>, Slot)], desc: bool) {
-    keyed.sort_by(|(a, sa), (b, sb)| {
-        let ord = match (a, b) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => return Ordering::Greater,
-            (Some(_), None) => return Ordering::Less,
-            (Some(a), Some(b)) => a.cmp(b),
-        };
-        let ord = if desc { ord.reverse() } else { ord };
-        ord.then(sa.cmp(sb))
-    });
+/// Report order: by key (empty keys last either way), then by slot, so the order is
+/// total and the same however it is sorted.
+fn keyed_order(
+    (a, sa): &(Option<SortKey>, Slot),
+    (b, sb): &(Option<SortKey>, Slot),
+    desc: bool,
+) -> Ordering {
+    let ord = match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => return Ordering::Greater,
+        (Some(_), None) => return Ordering::Less,
+        (Some(a), Some(b)) => a.cmp(b),
+    };
+    let ord = if desc { ord.reverse() } else { ord };
+    ord.then(sa.cmp(sb))
 }
 
 // ---------------------------------------------------------------------------
