@@ -6,7 +6,7 @@
 //! Natively (pointers are 8 bytes, so this overstates wasm32):
 //!   cargo test --release --test record_memory -- --ignored --nocapture
 //! On wasm32 in Node (the real pointer size; timings there are of a debug build):
-//!   cargo test --target wasm32-unknown-unknown --test record_memory -- --include-ignored
+//!   cargo test --target wasm32-unknown-unknown --test record_memory -- --include-ignored --nocapture
 //!
 //! Bytes are those the code asked for; the allocator adds its own per allocation
 //! (about 4–8 bytes and rounding to 8 with wasm32's dlmalloc), so the allocation count
@@ -15,7 +15,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 
+use crm::domain::duplicates::DuplicateIndex;
 use crm::domain::record_set::Dataset;
+use crm::domain::search::{record_tokens, SearchIndex};
 use crm::domain::scale_data::scale_contact;
 use crm::domain::standard_modules::standard_schema;
 use crm::domain::Record;
@@ -169,7 +171,31 @@ fn measure() {
         );
     }
     report("records alone", start, records_only, total);
-    drop(decoded);
+    // The search and duplicate keys on their own, to tell them apart.
+    let schema = standard_schema();
+    let before = live();
+    let search: Vec<SearchIndex> = decoded
+        .iter()
+        .map(|(m, records)| {
+            let def = schema.module(m).unwrap();
+            let mut index = SearchIndex::default();
+            for (slot, r) in records.iter().enumerate() {
+                index.insert(slot as u32, &record_tokens(def, r));
+            }
+            index
+        })
+        .collect();
+    let searched = live();
+    report("search keys", before, searched, total);
+    let dups: Vec<DuplicateIndex> = decoded
+        .iter()
+        .filter_map(|(m, records)| {
+            let def = schema.module(m).unwrap();
+            DuplicateIndex::applies_to(def).then(|| DuplicateIndex::build(def, records))
+        })
+        .collect();
+    report("duplicate keys", searched, live(), total);
+    drop((search, dups, decoded));
 
     // As start-up holds them: decoded straight into the sets, then indexed.
     let start = live();
