@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 
 use crm::domain::duplicates::DuplicateIndex;
 use crm::domain::record_set::Dataset;
-use crm::domain::search::{record_tokens, SearchIndex};
 use crm::domain::scale_data::scale_contact;
+use crm::domain::search::{record_tokens, SearchIndex};
 use crm::domain::standard_modules::standard_schema;
 use crm::domain::Record;
 

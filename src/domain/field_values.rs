@@ -208,8 +208,6 @@ impl FieldValues {
         match self.find(&name) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
-                // Records are built once and rarely grow: room for one more, not double.
-                self.entries.reserve_exact(1);
                 self.entries.insert(i, (name, value));
                 None
             }
@@ -222,12 +220,16 @@ impl FieldValues {
         let i = match self.find(&name) {
             Ok(i) => i,
             Err(i) => {
-                self.entries.reserve_exact(1);
                 self.entries.insert(i, (name, value));
                 i
             }
         };
         &mut self.entries[i].1
+    }
+
+    /// Drops spare room left by inserts: a record keeps exactly what it holds.
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
     }
 
     pub fn remove(&mut self, name: &str) -> Option<Value> {
@@ -507,6 +509,19 @@ mod tests {
         let owned: Vec<(FieldName, Value)> = values.clone().into_iter().collect();
         assert_eq!(owned.len(), 3);
         assert_eq!(owned[0].0, "city");
+    }
+
+    #[test]
+    fn decoded_and_shrunk_maps_hold_no_spare_room() {
+        let json = r#"{"a":{"text":"1"},"b":{"text":"2"},"c":{"text":"3"},"d":{"text":"4"},"e":{"text":"5"}}"#;
+        let decoded: FieldValues = serde_json::from_str(json).unwrap();
+        assert_eq!(decoded.entries.capacity(), 5);
+        let mut built = FieldValues::new();
+        for (k, v) in sample() {
+            built.insert(k, v);
+        }
+        built.shrink_to_fit();
+        assert_eq!(built.entries.capacity(), built.len());
     }
 
     #[test]

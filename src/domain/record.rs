@@ -124,6 +124,8 @@ pub enum ChangeKind {
 
 fn without_empty(mut values: FieldValues) -> FieldValues {
     values.retain(|_, v| !v.is_empty());
+    // Built by inserts (forms, imports, rules), the vector may have room to spare.
+    values.shrink_to_fit();
     values
 }
 
