@@ -1,7 +1,7 @@
 //! Browser tests of the storage layer over real IndexedDB in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use std::collections::BTreeMap;
+use crm::domain::FieldValues;
 
 use crm::domain::record::{ChangeEntry, ChangeKind};
 use crm::domain::sample::sample_records;
@@ -20,7 +20,7 @@ fn fresh_name(tag: &str) -> String {
 }
 
 fn company(id: &str, name: &str) -> Record {
-    let values: BTreeMap<String, Value> = [("name".to_string(), Value::Text(name.into()))].into();
+    let values: FieldValues = [("name".to_string(), Value::Text(name.into()))].into();
     Record::new(
         id.into(),
         "companies",
@@ -307,7 +307,7 @@ fn plan(
     data: &crm::domain::record_set::Dataset,
     module: &str,
     before: Option<&Record>,
-    values: BTreeMap<String, Value>,
+    values: FieldValues,
     now: i64,
     ids: &mut dyn FnMut() -> String,
 ) -> crm::domain::save_plan::SavePlan {
@@ -356,7 +356,7 @@ async fn a_deal_and_its_stage_history_survive_reopening() {
         n += 1;
         format!("id-{n}")
     };
-    let values: BTreeMap<String, Value> = [
+    let values: FieldValues = [
         ("title".to_string(), Value::Text("Fleet deal".into())),
         (
             "pipeline".to_string(),
@@ -374,10 +374,7 @@ async fn a_deal_and_its_stage_history_survive_reopening() {
     data.upsert(deal.clone());
 
     let mut moved_values = deal.values.clone();
-    moved_values.insert(
-        "stage".into(),
-        Value::Ref("stage-new_business-negotiation".into()),
-    );
+    moved_values.insert("stage", Value::Ref("stage-new_business-negotiation".into()));
     let moved = plan(&data, "deals", Some(&deal), moved_values, 20_000, &mut ids);
     db.commit(&batch_of(&moved)).await.unwrap();
     db.close();
@@ -419,7 +416,7 @@ async fn a_stage_removal_that_fails_moves_no_deal() {
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let mut data = Dataset::new(standard_schema());
     let mut seed = default_pipeline_records(1, &|k| k.to_string());
-    let deal_values: BTreeMap<String, Value> = [
+    let deal_values: FieldValues = [
         ("title".to_string(), Value::Text("Held".into())),
         (
             "pipeline".to_string(),
@@ -502,7 +499,7 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let mut data = Dataset::new(standard_schema());
     let mut seed = default_pipeline_records(1, &|k| k.to_string());
-    let lead: BTreeMap<String, Value> = [
+    let lead: FieldValues = [
         ("first_name".to_string(), Value::Text("Anna".into())),
         ("last_name".to_string(), Value::Text("Berg".into())),
         ("company_name".to_string(), Value::Text("Acme".into())),
@@ -654,7 +651,7 @@ async fn a_dashboard_layout_survives_reopening_and_the_backup() {
         },
         width: 2,
     });
-    let values: BTreeMap<String, Value> = [
+    let values: FieldValues = [
         ("name".to_string(), Value::Text("Team view".into())),
         (DEFINITION.to_string(), Value::Text(layout.to_json())),
     ]

@@ -2,7 +2,7 @@
 //! anchored to the series' first date, completing stamps the time, and completing
 //! an occurrence of a series creates the next one.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc, Weekday};
 
@@ -27,18 +27,18 @@ fn weekday(code: &str) -> Option<Weekday> {
     )
 }
 
-fn number(values: &BTreeMap<String, Value>, f: &str) -> Option<f64> {
+fn number(values: &FieldValues, f: &str) -> Option<f64> {
     match values.get(f) {
         Some(Value::Number(n)) => Some(*n),
         _ => None,
     }
 }
 
-fn is_true(values: &BTreeMap<String, Value>, f: &str) -> bool {
+fn is_true(values: &FieldValues, f: &str) -> bool {
     matches!(values.get(f), Some(Value::Bool(true)))
 }
 
-pub fn due(values: &BTreeMap<String, Value>) -> Option<DateTime<Utc>> {
+pub fn due(values: &FieldValues) -> Option<DateTime<Utc>> {
     match values.get("due") {
         Some(Value::DateTime(t)) => Some(*t),
         _ => None,
@@ -53,7 +53,7 @@ pub fn local_date(t: DateTime<Utc>, utc_offset_minutes: i32) -> NaiveDate {
 /// The repeat rule the fields describe, `None` when the activity does not repeat,
 /// or the field at fault.
 pub fn recurrence_of(
-    values: &BTreeMap<String, Value>,
+    values: &FieldValues,
 ) -> Option<Result<Recurrence, (&'static str, RecurrenceError)>> {
     let Some(Value::Text(every)) = values.get("repeat") else {
         return None;
@@ -101,10 +101,10 @@ fn field_of(e: &RecurrenceError) -> &'static str {
 /// when this save completes an occurrence of a series, the values of the next one.
 pub fn apply(
     before: Option<&Record>,
-    values: &mut BTreeMap<String, Value>,
+    values: &mut FieldValues,
     now: Timestamp,
     utc_offset_minutes: i32,
-) -> (Vec<FieldError>, Option<BTreeMap<String, Value>>) {
+) -> (Vec<FieldError>, Option<FieldValues>) {
     let mut errors = Vec::new();
     let mut problem = |field: &str, p: Problem| {
         errors.push(FieldError {
@@ -120,7 +120,7 @@ pub fn apply(
     let done = is_true(values, "done");
     if done && !was_done {
         if let Some(t) = Utc.timestamp_millis_opt(now).single() {
-            values.insert("done_at".into(), Value::DateTime(t));
+            values.insert("done_at", Value::DateTime(t));
         }
     } else if !done {
         values.remove("done_at");
@@ -147,7 +147,7 @@ pub fn apply(
         Some(Value::Date(d)) => *d,
         _ => {
             let d = local_date(due_at, utc_offset_minutes);
-            values.insert("series_start".into(), Value::Date(d));
+            values.insert("series_start", Value::Date(d));
             d
         }
     };
@@ -156,7 +156,7 @@ pub fn apply(
         return (errors, None);
     }
     let occurrence = number(values, "occurrence").unwrap_or(1.0).max(1.0);
-    values.insert("occurrence".into(), Value::Number(occurrence));
+    values.insert("occurrence", Value::Number(occurrence));
     if !errors.is_empty() || !done || was_done || is_true(values, "continued") {
         return (errors, None);
     }
@@ -171,13 +171,10 @@ pub fn apply(
     for f in ["done_at", "continued", "call_outcome"] {
         next.remove(f);
     }
-    next.insert("done".into(), Value::Bool(false));
-    next.insert(
-        "due".into(),
-        Value::DateTime(Utc.from_utc_datetime(&next_due)),
-    );
-    next.insert("occurrence".into(), Value::Number((next_index + 1) as f64));
-    values.insert("continued".into(), Value::Bool(true));
+    next.insert("done", Value::Bool(false));
+    next.insert("due", Value::DateTime(Utc.from_utc_datetime(&next_due)));
+    next.insert("occurrence", Value::Number((next_index + 1) as f64));
+    values.insert("continued", Value::Bool(true));
     (errors, Some(next))
 }
 
@@ -190,8 +187,8 @@ mod tests {
         Value::DateTime(Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap())
     }
 
-    fn task(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
-        let mut v: BTreeMap<String, Value> = [
+    fn task(pairs: Vec<(&str, Value)>) -> FieldValues {
+        let mut v: FieldValues = [
             ("subject".to_string(), Value::Text("Report".into())),
             ("kind".to_string(), Value::Text("task".into())),
         ]
@@ -202,7 +199,7 @@ mod tests {
         v
     }
 
-    fn record(values: BTreeMap<String, Value>) -> Record {
+    fn record(values: FieldValues) -> Record {
         Record::new("a".into(), ACTIVITIES, 1, None, values)
     }
 
@@ -216,7 +213,7 @@ mod tests {
         assert!(errs.is_empty() && next.is_none());
         assert_eq!(v.get("occurrence"), Some(&Value::Number(1.0)));
         let before = record(v.clone());
-        v.insert("done".into(), Value::Bool(true));
+        v.insert("done", Value::Bool(true));
         let (errs, next) = apply(Some(&before), &mut v, 2, 0);
         assert!(errs.is_empty());
         let next = next.expect("a next occurrence");
@@ -229,7 +226,7 @@ mod tests {
         // Its own completion follows the series' start, not the clamped date.
         let mut second = next;
         let before2 = record(second.clone());
-        second.insert("done".into(), Value::Bool(true));
+        second.insert("done", Value::Bool(true));
         let (_, third) = apply(Some(&before2), &mut second, 3, 0);
         assert_eq!(third.unwrap().get("due"), Some(&at(2024, 3, 31, 9)));
     }
@@ -243,7 +240,7 @@ mod tests {
         ]);
         apply(None, &mut v, 1, 0);
         let before = record(v.clone());
-        v.insert("done".into(), Value::Bool(true));
+        v.insert("done", Value::Bool(true));
         assert!(apply(Some(&before), &mut v, 2, 0).1.is_none());
 
         let mut w = task(vec![

@@ -156,6 +156,7 @@ mod tests {
     use super::*;
     use crate::domain::record_set::LOCAL_USER;
     use crate::domain::standard_modules::standard_schema;
+    use crate::domain::FieldValues;
 
     fn ms(y: i32, m: u32, d: u32, h: u32) -> Timestamp {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
@@ -164,20 +165,17 @@ mod tests {
     }
 
     fn activity(id: &str, due_at: Option<Timestamp>, done: bool, who: Option<&str>) -> Record {
-        let mut v: BTreeMap<String, Value> = [
+        let mut v: FieldValues = [
             ("subject".to_string(), Value::Text(id.into())),
             ("kind".to_string(), Value::Text("task".into())),
             ("done".to_string(), Value::Bool(done)),
         ]
         .into();
         if let Some(t) = due_at {
-            v.insert(
-                "due".into(),
-                Value::DateTime(Utc.timestamp_millis_opt(t).unwrap()),
-            );
+            v.insert("due", Value::DateTime(Utc.timestamp_millis_opt(t).unwrap()));
         }
         if let Some(w) = who {
-            v.insert("assignee".into(), Value::Ref(w.into()));
+            v.insert("assignee", Value::Ref(w.into()));
         }
         Record::new(id.into(), ACTIVITIES, 1, Some(LOCAL_USER.into()), v)
     }

@@ -2,7 +2,7 @@
 //! the user's own dashboards and saved reports. Definitions are kept as JSON in a
 //! system field, so they are stored, backed up and restored like any record.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::field::{FieldDef, FieldKind};
 use super::module_def::ModuleDef;
@@ -65,7 +65,7 @@ pub fn reports() -> ModuleDef {
 }
 
 /// A quota's period must not end before it starts, and its target must be positive.
-pub fn check_quota(values: &BTreeMap<String, Value>) -> Vec<FieldError> {
+pub fn check_quota(values: &FieldValues) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if let (Some(Value::Date(s)), Some(Value::Date(e))) = (values.get("start"), values.get("end")) {
         if e < s {
@@ -100,15 +100,15 @@ mod tests {
                 currency: "USD".into(),
             }))
         };
-        let mut v: BTreeMap<String, Value> = [
+        let mut v: FieldValues = [
             ("start".to_string(), d("2026-04-01")),
             ("end".to_string(), d("2026-06-30")),
             ("target".to_string(), money(1000)),
         ]
         .into();
         assert!(check_quota(&v).is_empty());
-        v.insert("end".into(), d("2026-03-31"));
-        v.insert("target".into(), money(0));
+        v.insert("end", d("2026-03-31"));
+        v.insert("target", money(0));
         let fields: Vec<_> = check_quota(&v).into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["end", "target"]);
     }

@@ -3,7 +3,8 @@
 //! group, or to the member with the fewest open leads. Round-robin turns are kept in
 //! the rule record, so they stay fair across restarts of the app.
 
-use std::collections::{BTreeMap, HashMap};
+use super::field_values::FieldValues;
+use std::collections::HashMap;
 
 use super::condition::Condition;
 use super::lead_module::{ASSIGNMENT_RULES, CLOSED_STATUSES, LEADS, TERRITORIES};
@@ -50,21 +51,21 @@ pub struct Assignment {
     pub rule_name: String,
 }
 
-fn text(r: &BTreeMap<String, Value>, k: &str) -> Option<String> {
+fn text(r: &FieldValues, k: &str) -> Option<String> {
     match r.get(k) {
         Some(Value::Text(s)) | Some(Value::Ref(s)) if !s.trim().is_empty() => Some(s.clone()),
         _ => None,
     }
 }
 
-fn list(r: &BTreeMap<String, Value>, k: &str) -> Vec<String> {
+fn list(r: &FieldValues, k: &str) -> Vec<String> {
     match r.get(k) {
         Some(Value::List(items)) => items.clone(),
         _ => Vec::new(),
     }
 }
 
-fn number(r: &BTreeMap<String, Value>, k: &str) -> Option<f64> {
+fn number(r: &FieldValues, k: &str) -> Option<f64> {
     match r.get(k) {
         Some(Value::Number(n)) => Some(*n),
         _ => None,
@@ -84,7 +85,7 @@ impl Territory {
     }
 
     /// Every criterion the territory sets must hold; one it leaves empty holds.
-    pub fn covers(&self, lead: &BTreeMap<String, Value>) -> bool {
+    pub fn covers(&self, lead: &FieldValues) -> bool {
         let one_of = |allowed: &[String], field: &str| {
             allowed.is_empty()
                 || text(lead, field).is_some_and(|v| allowed.iter().any(|a| fold(a) == fold(&v)))
@@ -195,7 +196,7 @@ impl Assigner {
     }
 
     /// Who gets a new lead with these values, by the first rule that gives someone.
-    pub fn assign(&mut self, lead: &BTreeMap<String, Value>) -> Option<Assignment> {
+    pub fn assign(&mut self, lead: &FieldValues) -> Option<Assignment> {
         let mut chosen = None;
         for (i, rule) in self.rules.iter().enumerate() {
             if rule.condition.as_ref().is_some_and(|c| !c.matches(lead)) {
@@ -253,7 +254,7 @@ impl Assigner {
                 let before = data.get(ASSIGNMENT_RULES, &r.id)?;
                 let mut values = before.values.clone();
                 if let Some(u) = &r.last_assigned {
-                    values.insert("last_assigned".into(), Value::Ref(u.clone()));
+                    values.insert("last_assigned", Value::Ref(u.clone()));
                 }
                 before
                     .revised(values, before.owner.clone(), now)
@@ -269,8 +270,7 @@ mod tests {
     use crate::domain::standard_modules::standard_schema;
 
     fn rec(id: &str, module: &str, pairs: Vec<(&str, Value)>) -> Record {
-        let v: BTreeMap<String, Value> =
-            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let v: FieldValues = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         Record::new(id.into(), module, 1, None, v)
     }
     fn t(s: &str) -> Value {
@@ -279,7 +279,7 @@ mod tests {
     fn users(us: &[&str]) -> Value {
         Value::List(us.iter().map(|u| u.to_string()).collect())
     }
-    fn lead(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
+    fn lead(pairs: Vec<(&str, Value)>) -> FieldValues {
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
 

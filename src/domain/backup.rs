@@ -544,16 +544,16 @@ mod tests {
     use super::*;
     use crate::domain::record_set::LOCAL_USER;
     use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+    use crate::domain::FieldValues;
     use crate::domain::Value;
-    use std::collections::BTreeMap;
 
     fn sample() -> Vec<Record> {
-        let company: BTreeMap<String, Value> = [
+        let company: FieldValues = [
             ("name".to_string(), Value::Text("شرکت نوآوران پارس".into())),
             ("tags".to_string(), Value::List(vec!["ویژه".into()])),
         ]
         .into();
-        let contact: BTreeMap<String, Value> = [
+        let contact: FieldValues = [
             ("first_name".to_string(), Value::Text("สมชาย".into())),
             ("last_name".to_string(), Value::Text("ใจดี".into())),
             ("company".to_string(), Value::Ref("co-1".into())),
@@ -672,10 +672,10 @@ mod tests {
         let mut records = sample();
         records[1]
             .values
-            .insert("emails".into(), Value::List(vec!["not-an-email".into()]));
+            .insert("emails", Value::List(vec!["not-an-email".into()]));
         records[1]
             .values
-            .insert("company".into(), Value::Ref("missing".into()));
+            .insert("company", Value::Ref("missing".into()));
         let refs: Vec<&Record> = records.iter().collect();
         let err = parse(&export(&refs, &[], "t"), &standard_schema()).unwrap_err();
         assert_eq!(err.total, 2);
@@ -743,8 +743,7 @@ mod tests {
         for i in 0..600 {
             let mut r = records[0].clone();
             r.id = format!("co-{}", i + 2);
-            r.values
-                .insert("name".into(), Value::Text(format!("Company {i}")));
+            r.values.insert("name", Value::Text(format!("Company {i}")));
             records.push(r);
         }
         let refs: Vec<&Record> = records.iter().collect();
@@ -804,7 +803,7 @@ mod tests {
             let mut r = records[1].clone();
             r.id = format!("p-{}", i + 2);
             r.values
-                .insert("emails".into(), Value::List(vec![format!("bad{i}")]));
+                .insert("emails", Value::List(vec![format!("bad{i}")]));
             records.push(r);
         }
         let refs: Vec<&Record> = records.iter().collect();

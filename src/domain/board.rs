@@ -272,7 +272,7 @@ mod tests {
     use std::str::FromStr;
 
     fn deal(id: &str, stage: &str, amount: &str, currency: &str, close: Option<&str>) -> Record {
-        let mut v: std::collections::BTreeMap<String, Value> = [
+        let mut v: crate::domain::FieldValues = [
             ("title".to_string(), Value::Text(format!("Deal {id}"))),
             (
                 "pipeline".to_string(),
@@ -293,7 +293,7 @@ mod tests {
         ]
         .into();
         if let Some(c) = close {
-            v.insert("expected_close".into(), Value::Date(c.parse().unwrap()));
+            v.insert("expected_close", Value::Date(c.parse().unwrap()));
         }
         Record::new(id.into(), DEALS, 1, Some(LOCAL_USER.into()), v)
     }
@@ -384,10 +384,7 @@ mod tests {
         use crate::domain::save_plan::{plan_save, SaveContext};
         let before = d.get(DEALS, "a").unwrap().clone();
         let mut values = before.values.clone();
-        values.insert(
-            "stage".into(),
-            Value::Ref("stage-new_business-negotiation".into()),
-        );
+        values.insert("stage", Value::Ref("stage-new_business-negotiation".into()));
         let mut ids = || "change-1".to_string();
         let plan = plan_save(
             d,

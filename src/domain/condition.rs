@@ -1,7 +1,7 @@
 //! One field condition ("industry is retail", "phones is empty", "employees greater
 //! than 500"), as scoring and assignment rules state them, tested against a record.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -49,7 +49,7 @@ fn date_of(v: &Value) -> Option<NaiveDate> {
 
 impl Condition {
     /// Reads a condition from a rule record's `field`, `operator` and `value` fields.
-    pub fn from_values(values: &BTreeMap<String, Value>) -> Option<Condition> {
+    pub fn from_values(values: &FieldValues) -> Option<Condition> {
         let text = |k: &str| match values.get(k) {
             Some(Value::Text(s)) => Some(s.clone()),
             _ => None,
@@ -61,7 +61,7 @@ impl Condition {
         })
     }
 
-    pub fn matches(&self, values: &BTreeMap<String, Value>) -> bool {
+    pub fn matches(&self, values: &FieldValues) -> bool {
         self.matches_value(values.get(&self.field))
     }
 
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn operators_over_text_lists_numbers_and_empties() {
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("industry".to_string(), Value::Text("retail".into())),
             ("employees".to_string(), Value::Number(250.0)),
             ("tags".to_string(), Value::List(vec!["VIP".into()])),
@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn dates_compare_on_or_after_and_on_or_before() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("close".to_string(), Value::Date(d("2024-03-15"))),
             (
                 "at".to_string(),

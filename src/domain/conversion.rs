@@ -3,7 +3,7 @@
 //! storage layer writes in one transaction. The lead is marked converted and links
 //! to what it became; its activities follow the new contact.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::{TimeZone, Utc};
 
@@ -152,7 +152,7 @@ impl Lookups for Overlay<'_> {
     }
 }
 
-fn copy(from: &Record, pairs: &[(&str, &str)]) -> BTreeMap<String, Value> {
+fn copy(from: &Record, pairs: &[(&str, &str)]) -> FieldValues {
     pairs
         .iter()
         .filter_map(|(src, dst)| from.get(src).map(|v| (dst.to_string(), v.clone())))
@@ -196,7 +196,7 @@ pub fn plan_conversion(
                     ("country", "country"),
                 ],
             );
-            values.insert("account_type".into(), Value::Text("prospect".into()));
+            values.insert("account_type", Value::Text("prospect".into()));
             let r = Record::new(new_id(), COMPANIES, now, Some(owner.clone()), values);
             let id = r.id.clone();
             plan.inserts.push(r);
@@ -220,7 +220,7 @@ pub fn plan_conversion(
         ],
     );
     if let Some(c) = &plan.company {
-        contact.insert("company".into(), Value::Ref(c.clone()));
+        contact.insert("company", Value::Ref(c.clone()));
     }
     let contact = Record::new(new_id(), CONTACTS, now, Some(owner.clone()), contact);
     plan.contact = contact.id.clone();
@@ -228,7 +228,7 @@ pub fn plan_conversion(
 
     let mut deal_errors = Vec::new();
     if let Some(d) = &req.deal {
-        let mut values: BTreeMap<String, Value> = [
+        let mut values: FieldValues = [
             ("title".to_string(), Value::Text(d.title.trim().to_string())),
             ("pipeline".to_string(), Value::Ref(d.pipeline.clone())),
             ("stage".to_string(), Value::Ref(d.stage.clone())),
@@ -238,18 +238,18 @@ pub fn plan_conversion(
             Some(Value::Money(m)) => Some(Money::clone(m)),
             _ => None,
         }) {
-            values.insert("amount".into(), Value::Money(Box::new(a)));
+            values.insert("amount", Value::Money(Box::new(a)));
         }
         if let Some(c) = &plan.company {
-            values.insert("company".into(), Value::Ref(c.clone()));
+            values.insert("company", Value::Ref(c.clone()));
         }
         if let Some(s) = lead.get("source") {
-            values.insert("source".into(), s.clone());
+            values.insert("source", s.clone());
         }
         deal_errors = super::deal_rules::apply(data, None, &mut values, now);
         let deal = Record::new(new_id(), DEALS, now, Some(owner.clone()), values);
         plan.deal = Some(deal.id.clone());
-        let role: BTreeMap<String, Value> = [
+        let role: FieldValues = [
             ("deal".to_string(), Value::Ref(deal.id.clone())),
             ("contact".to_string(), Value::Ref(plan.contact.clone())),
             ("role".to_string(), Value::Text("decision_maker".into())),
@@ -285,16 +285,16 @@ pub fn plan_conversion(
     }
 
     let mut lead_values = lead.values.clone();
-    lead_values.insert("status".into(), Value::Text("converted".into()));
-    lead_values.insert("converted_contact".into(), Value::Ref(plan.contact.clone()));
+    lead_values.insert("status", Value::Text("converted".into()));
+    lead_values.insert("converted_contact", Value::Ref(plan.contact.clone()));
     if let Some(c) = &plan.company {
-        lead_values.insert("converted_company".into(), Value::Ref(c.clone()));
+        lead_values.insert("converted_company", Value::Ref(c.clone()));
     }
     if let Some(d) = &plan.deal {
-        lead_values.insert("converted_deal".into(), Value::Ref(d.clone()));
+        lead_values.insert("converted_deal", Value::Ref(d.clone()));
     }
     if let Some(t) = Utc.timestamp_millis_opt(now).single() {
-        lead_values.insert("converted_at".into(), Value::DateTime(t));
+        lead_values.insert("converted_at", Value::DateTime(t));
     }
     if let Some(after) = lead.revised(lead_values, lead.owner.clone(), now) {
         plan.updates.push((lead.clone(), after));
@@ -308,13 +308,12 @@ pub fn plan_conversion(
                 continue;
             }
             let mut v = a.values.clone();
-            v.entry("contact".into())
-                .or_insert(Value::Ref(plan.contact.clone()));
+            v.get_or_insert("contact", Value::Ref(plan.contact.clone()));
             if let Some(c) = &plan.company {
-                v.entry("company".into()).or_insert(Value::Ref(c.clone()));
+                v.get_or_insert("company", Value::Ref(c.clone()));
             }
             if let Some(d) = &plan.deal {
-                v.entry("deal".into()).or_insert(Value::Ref(d.clone()));
+                v.get_or_insert("deal", Value::Ref(d.clone()));
             }
             if let Some(after) = a.revised(v, a.owner.clone(), now) {
                 plan.updates.push((a.clone(), after));
@@ -353,7 +352,7 @@ mod tests {
         for r in default_pipeline_records(1, &|k| k.to_string()) {
             d.upsert(r);
         }
-        let lead: BTreeMap<String, Value> = [
+        let lead: FieldValues = [
             ("first_name", t("Anna")),
             ("last_name", t("Berg")),
             ("company_name", t("Acme Ltd.")),
@@ -379,7 +378,7 @@ mod tests {
             Some("local-user".into()),
             lead,
         ));
-        let call: BTreeMap<String, Value> = [
+        let call: FieldValues = [
             ("subject", t("Intro call")),
             ("kind", t("call")),
             ("lead", Value::Ref("lead".into())),
@@ -448,7 +447,7 @@ mod tests {
     #[test]
     fn the_likely_company_ignores_case_and_legal_suffixes() {
         let mut d = data();
-        let co: BTreeMap<String, Value> = [("name".to_string(), t("ACME"))].into();
+        let co: FieldValues = [("name".to_string(), t("ACME"))].into();
         d.upsert(Record::new("acme".into(), COMPANIES, 1, None, co));
         let lead = d.get(LEADS, "lead").unwrap();
         assert_eq!(likely_company(&d, lead), Some("acme".into()));
@@ -470,7 +469,7 @@ mod tests {
             deal: None,
         };
         let mut taken = d.clone();
-        let same: BTreeMap<String, Value> = [("name".to_string(), t("Acme Ltd."))].into();
+        let same: FieldValues = [("name".to_string(), t("Acme Ltd."))].into();
         taken.upsert(Record::new("acme2".into(), COMPANIES, 1, None, same));
         match plan_conversion(&taken, &clash, 5, "u", &mut ids()) {
             Err(ConversionError::Invalid(errs)) => {
@@ -510,7 +509,7 @@ mod tests {
         );
         let mut junk = d.get(LEADS, "lead").unwrap().clone();
         junk.values.remove("converted_contact");
-        junk.values.insert("status".into(), t("junk"));
+        junk.values.insert("status", t("junk"));
         d.upsert(junk);
         assert_eq!(
             plan_conversion(&d, &req, 6, "u", &mut ids()).unwrap_err(),

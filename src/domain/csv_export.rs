@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn rows_follow_the_fields_with_quoting_lookups_and_non_latin_text() {
         let mut ds = Dataset::new(standard_schema());
-        let company: std::collections::BTreeMap<String, Value> = [
+        let company: crate::domain::FieldValues = [
             (
                 "name".to_string(),
                 Value::Text("شرکت \"نمونه\", تهران".into()),
@@ -80,7 +80,7 @@ mod tests {
         ]
         .into();
         ds.upsert(Record::new("c".into(), COMPANIES, 1, None, company));
-        let contact: std::collections::BTreeMap<String, Value> = [
+        let contact: crate::domain::FieldValues = [
             ("last_name".to_string(), Value::Text("ใจดี".into())),
             ("company".to_string(), Value::Ref("c".into())),
             (

@@ -3,7 +3,8 @@
 //! which column holds which field, and checking every row in chunks — so a 100,000-row
 //! file never freezes the page — into one plan that is written in one transaction.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use super::field_values::FieldValues;
+use std::collections::{HashMap, HashSet};
 
 use super::assignment::Assigner;
 use super::csv_export::neutralise;
@@ -232,18 +233,18 @@ pub enum DuplicatePolicy {
 
 /// Finds the record a row duplicates, among stored records and rows accepted earlier.
 pub trait DuplicateFinder {
-    fn find(&self, values: &BTreeMap<String, Value>) -> Option<String>;
-    fn add(&mut self, id: &str, values: &BTreeMap<String, Value>);
+    fn find(&self, values: &FieldValues) -> Option<String>;
+    fn add(&mut self, id: &str, values: &FieldValues);
 }
 
 impl DuplicateFinder for DuplicateIndex {
-    fn find(&self, values: &BTreeMap<String, Value>) -> Option<String> {
+    fn find(&self, values: &FieldValues) -> Option<String> {
         self.candidates(values, None)
             .into_iter()
             .next()
             .map(|m| m.id)
     }
-    fn add(&mut self, id: &str, values: &BTreeMap<String, Value>) {
+    fn add(&mut self, id: &str, values: &FieldValues) {
         DuplicateIndex::add(self, id, values)
     }
 }
@@ -257,7 +258,7 @@ pub struct LayeredFinder<'a> {
 }
 
 impl DuplicateFinder for LayeredFinder<'_> {
-    fn find(&self, values: &BTreeMap<String, Value>) -> Option<String> {
+    fn find(&self, values: &FieldValues) -> Option<String> {
         let mut all = self.file.candidates(values, None);
         if let Some(stored) = self.stored {
             all.extend(
@@ -277,7 +278,7 @@ impl DuplicateFinder for LayeredFinder<'_> {
             })
             .map(|m| m.id)
     }
-    fn add(&mut self, id: &str, values: &BTreeMap<String, Value>) {
+    fn add(&mut self, id: &str, values: &FieldValues) {
         self.file.add(id, values)
     }
 }
@@ -455,7 +456,7 @@ impl<'a> Importer<'a> {
             )]));
             return;
         }
-        let mut values = BTreeMap::new();
+        let mut values = FieldValues::new();
         let mut problems = Vec::new();
         // Taken out for the loop, which resolves lookups through `self`.
         let mapping = std::mem::take(&mut self.mapping);
@@ -533,7 +534,7 @@ impl<'a> Importer<'a> {
         } else {
             id.clone()
         };
-        let merged: BTreeMap<String, Value> = if id.is_empty() {
+        let merged: FieldValues = if id.is_empty() {
             values.clone()
         } else if let Some(&at) = self.pending_at.get(&id) {
             let mut v = self.plan.inserts[at].values.clone();
@@ -580,7 +581,7 @@ impl<'a> Importer<'a> {
             let mut merged = merged;
             if let Some((_, assigner)) = &mut self.lead_rules {
                 if let Some(a) = assigner.assign(&merged) {
-                    merged.insert("assigned_by".into(), Value::Text(a.rule_name));
+                    merged.insert("assigned_by", Value::Text(a.rule_name));
                     owner = a.user;
                 }
             }
@@ -752,7 +753,7 @@ mod tests {
 
     struct ByEmail(Vec<(String, String)>);
     impl DuplicateFinder for ByEmail {
-        fn find(&self, v: &BTreeMap<String, Value>) -> Option<String> {
+        fn find(&self, v: &FieldValues) -> Option<String> {
             let Some(Value::List(e)) = v.get("emails") else {
                 return None;
             };
@@ -761,7 +762,7 @@ mod tests {
                 .find(|(k, _)| e.iter().any(|x| fold(x) == *k))
                 .map(|(_, id)| id.clone())
         }
-        fn add(&mut self, id: &str, v: &BTreeMap<String, Value>) {
+        fn add(&mut self, id: &str, v: &FieldValues) {
             if let Some(Value::List(e)) = v.get("emails") {
                 for x in e {
                     self.0.push((fold(x), id.to_string()));
@@ -779,7 +780,7 @@ mod tests {
             None,
             [("name".to_string(), Value::Text("Acme".into()))].into(),
         ));
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("last_name".to_string(), Value::Text("Old".into())),
             (
                 "emails".to_string(),
@@ -916,8 +917,7 @@ mod tests {
         use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES};
         let mut d = Dataset::new(standard_schema());
         let rec = |id: &str, module: &str, pairs: Vec<(&str, Value)>| {
-            let v: BTreeMap<String, Value> =
-                pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let v: FieldValues = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             Record::new(id.into(), module, 1, None, v)
         };
         let t = |s: &str| Value::Text(s.into());

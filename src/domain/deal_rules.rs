@@ -2,7 +2,7 @@
 //! probability (unless the user set the deal's own), closing stamps the close time,
 //! and a lost deal needs its reason.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::{TimeZone, Utc};
 
@@ -15,7 +15,7 @@ use super::stage_trail::{append, parse, TRAIL};
 use super::validate::{FieldError, Problem};
 use super::value::Value;
 
-fn stage_of(data: &Dataset, values: &BTreeMap<String, Value>) -> Option<Stage> {
+fn stage_of(data: &Dataset, values: &FieldValues) -> Option<Stage> {
     let Some(Value::Ref(id)) = values.get("stage") else {
         return None;
     };
@@ -31,7 +31,7 @@ fn stage_of(data: &Dataset, values: &BTreeMap<String, Value>) -> Option<Stage> {
     })
 }
 
-fn probability(values: &BTreeMap<String, Value>) -> Option<f64> {
+fn probability(values: &FieldValues) -> Option<f64> {
     match values.get("probability") {
         Some(Value::Number(n)) => Some(*n),
         _ => None,
@@ -41,7 +41,7 @@ fn probability(values: &BTreeMap<String, Value>) -> Option<f64> {
 pub fn apply(
     data: &Dataset,
     before: Option<&Record>,
-    values: &mut BTreeMap<String, Value>,
+    values: &mut FieldValues,
     now: Timestamp,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -75,7 +75,7 @@ pub fn apply(
         trail = Some(append(trail.as_deref(), &target.id, now));
     }
     match trail {
-        Some(t) => values.insert(TRAIL.into(), Value::Text(t)),
+        Some(t) => values.insert(TRAIL, Value::Text(t)),
         None => values.remove(TRAIL),
     };
     if entering {
@@ -93,7 +93,7 @@ pub fn apply(
             }
         };
         let p = probability_on_entering(&target, typed.unwrap_or(0.0), set_by_user);
-        values.insert("probability".into(), Value::Number(p));
+        values.insert("probability", Value::Number(p));
         let was_open = old_stage
             .as_ref()
             .is_none_or(|s| s.outcome == Outcome::Open);
@@ -103,7 +103,7 @@ pub fn apply(
             }
             _ if was_open || !values.contains_key("closed_at") => {
                 if let Some(t) = Utc.timestamp_millis_opt(now).single() {
-                    values.insert("closed_at".into(), Value::DateTime(t));
+                    values.insert("closed_at", Value::DateTime(t));
                 }
             }
             _ => {}
@@ -141,8 +141,8 @@ mod tests {
         d
     }
 
-    fn vals(stage: &str, probability: Option<f64>) -> BTreeMap<String, Value> {
-        let mut v: BTreeMap<String, Value> = [
+    fn vals(stage: &str, probability: Option<f64>) -> FieldValues {
+        let mut v: FieldValues = [
             ("title".to_string(), Value::Text("Deal".into())),
             (
                 "pipeline".to_string(),
@@ -152,12 +152,12 @@ mod tests {
         ]
         .into();
         if let Some(p) = probability {
-            v.insert("probability".into(), Value::Number(p));
+            v.insert("probability", Value::Number(p));
         }
         v
     }
 
-    fn saved(values: BTreeMap<String, Value>) -> Record {
+    fn saved(values: FieldValues) -> Record {
         Record::new("d".into(), DEALS, 1, Some(LOCAL_USER.into()), values)
     }
 
@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(probability(&moved), Some(60.0));
     }
 
-    fn trail(v: &BTreeMap<String, Value>) -> Option<&str> {
+    fn trail(v: &FieldValues) -> Option<&str> {
         match v.get(TRAIL) {
             Some(Value::Text(t)) => Some(t),
             _ => None,
@@ -208,8 +208,8 @@ mod tests {
         first.created_at = 10;
 
         let mut moved = first.values.clone();
-        moved.insert("stage".into(), Value::Ref(NEGOTIATION.into()));
-        moved.insert(TRAIL.into(), Value::Text("forged@1".into()));
+        moved.insert("stage", Value::Ref(NEGOTIATION.into()));
+        moved.insert(TRAIL, Value::Text("forged@1".into()));
         apply(&d, Some(&first), &mut moved, 20);
         let expected = format!("{PROPOSAL}@10 {NEGOTIATION}@20");
         assert_eq!(trail(&moved), Some(&*expected));
@@ -220,7 +220,7 @@ mod tests {
             ..first.clone()
         };
         let mut edited = moved.clone();
-        edited.insert("title".into(), Value::Text("Renamed".into()));
+        edited.insert("title", Value::Text("Renamed".into()));
         edited.remove(TRAIL);
         apply(&d, Some(&second), &mut edited, 30);
         assert_eq!(trail(&edited), Some(&*expected));
@@ -229,7 +229,7 @@ mod tests {
         let mut old = saved(vals(PROPOSAL, Some(50.0)));
         old.created_at = 5;
         let mut moved = old.values.clone();
-        moved.insert("stage".into(), Value::Ref(NEGOTIATION.into()));
+        moved.insert("stage", Value::Ref(NEGOTIATION.into()));
         apply(&d, Some(&old), &mut moved, 40);
         assert_eq!(
             trail(&moved),
@@ -250,14 +250,14 @@ mod tests {
         let errs = apply(&d, Some(&before), &mut lost, 10);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "loss_reason");
-        lost.insert("loss_reason".into(), Value::Text("price".into()));
+        lost.insert("loss_reason", Value::Text("price".into()));
         assert!(apply(&d, Some(&before), &mut lost, 10).is_empty());
         assert_eq!(probability(&lost), Some(0.0));
 
         // Reopened: no close time, no loss reason.
         let closed = saved(lost.clone());
         let mut reopened = lost;
-        reopened.insert("stage".into(), Value::Ref(PROPOSAL.into()));
+        reopened.insert("stage", Value::Ref(PROPOSAL.into()));
         apply(&d, Some(&closed), &mut reopened, 20);
         assert!(!reopened.contains_key("closed_at"));
         assert!(!reopened.contains_key("loss_reason"));

@@ -3,6 +3,7 @@
 //! suffixes). Every comparison goes through hash keys or a per-company bucket, so
 //! checking a record among 100,000 never compares it with all of them.
 
+use super::field_values::FieldValues;
 use std::collections::{BTreeMap, HashMap};
 
 use super::conversion::company_key;
@@ -194,7 +195,7 @@ impl DuplicateIndex {
         index
     }
 
-    fn keys_of(&self, values: &BTreeMap<String, Value>) -> Keys {
+    fn keys_of(&self, values: &FieldValues) -> Keys {
         let mut k = Keys::default();
         for f in &self.module.fields {
             let items: Vec<String> = match values.get(&f.key) {
@@ -236,7 +237,7 @@ impl DuplicateIndex {
         k
     }
 
-    pub fn add(&mut self, id: &str, values: &BTreeMap<String, Value>) {
+    pub fn add(&mut self, id: &str, values: &FieldValues) {
         self.remove_id(id);
         let k = self.keys_of(values);
         for e in &k.emails {
@@ -259,7 +260,7 @@ impl DuplicateIndex {
         self.keys.insert(id.to_string(), k);
     }
 
-    pub fn remove(&mut self, id: &str, _values: &BTreeMap<String, Value>) {
+    pub fn remove(&mut self, id: &str, _values: &FieldValues) {
         self.remove_id(id);
     }
 
@@ -334,7 +335,7 @@ impl DuplicateIndex {
 
     /// Records these values likely duplicate, strongest first; `except` is the
     /// record's own id.
-    pub fn candidates(&self, values: &BTreeMap<String, Value>, except: Option<&str>) -> Vec<Match> {
+    pub fn candidates(&self, values: &FieldValues, except: Option<&str>) -> Vec<Match> {
         self.matches_of(&self.keys_of(values), except)
     }
 
@@ -404,8 +405,7 @@ mod tests {
         Value::List(items.iter().map(|s| s.to_string()).collect())
     }
     fn contact(id: &str, pairs: Vec<(&str, Value)>) -> Record {
-        let v: BTreeMap<String, Value> =
-            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let v: FieldValues = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         Record::new(id.into(), CONTACTS, 1, None, v)
     }
     fn contacts_index(records: &[Record]) -> DuplicateIndex {
@@ -554,7 +554,7 @@ mod tests {
         let b = contact("b", vec![("last_name", t("B"))]);
         idx.add("b", &b.values);
         assert!(idx.groups().is_empty(), "re-adding replaces the old keys");
-        idx.remove("a", &BTreeMap::new());
+        idx.remove("a", &FieldValues::new());
         assert!(idx
             .candidates(
                 &contact("y", vec![("emails", l(&["x@e.example"]))]).values,
@@ -594,7 +594,7 @@ mod tests {
     fn leads_compare_names_within_the_same_company_name() {
         let schema = standard_schema();
         let lead = |id: &str, first: &str, company: &str| {
-            let v: BTreeMap<String, Value> = [
+            let v: FieldValues = [
                 ("first_name".to_string(), t(first)),
                 ("last_name".to_string(), t("Holm")),
                 ("company_name".to_string(), t(company)),

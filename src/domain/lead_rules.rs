@@ -2,7 +2,7 @@
 //! computed, a dead lead needs its reason, "converted" is set only by converting,
 //! and a new lead goes to whoever the assignment rules choose.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::assignment::Assigner;
 use super::record::{Record, Timestamp};
@@ -20,7 +20,7 @@ pub struct LeadOutcome {
     pub side_updates: Vec<(Record, Record)>,
 }
 
-fn status(values: &BTreeMap<String, Value>) -> Option<&str> {
+fn status(values: &FieldValues) -> Option<&str> {
     match values.get("status") {
         Some(Value::Text(s)) => Some(s),
         _ => None,
@@ -28,7 +28,7 @@ fn status(values: &BTreeMap<String, Value>) -> Option<&str> {
 }
 
 /// A dead lead needs its reason; "converted" is set only by converting.
-pub fn check_status(values: &mut BTreeMap<String, Value>) -> Vec<FieldError> {
+pub fn check_status(values: &mut FieldValues) -> Vec<FieldError> {
     let mut errors = Vec::new();
     match status(values) {
         Some("dead") => {
@@ -55,7 +55,7 @@ pub fn check_status(values: &mut BTreeMap<String, Value>) -> Vec<FieldError> {
 pub fn apply(
     data: &Dataset,
     before: Option<&Record>,
-    values: &mut BTreeMap<String, Value>,
+    values: &mut FieldValues,
     now: Timestamp,
 ) -> LeadOutcome {
     let mut out = LeadOutcome {
@@ -66,7 +66,7 @@ pub fn apply(
     if before.is_none() {
         let mut assigner = Assigner::new(data);
         if let Some(a) = assigner.assign(values) {
-            values.insert("assigned_by".into(), Value::Text(a.rule_name));
+            values.insert("assigned_by", Value::Text(a.rule_name));
             out.owner = Some(a.user);
             out.side_updates = assigner.rule_updates(data, now);
         }
@@ -86,7 +86,7 @@ mod tests {
 
     fn data() -> Dataset {
         let mut d = Dataset::new(standard_schema());
-        let rule: BTreeMap<String, Value> = [
+        let rule: FieldValues = [
             ("name", t("Hot")),
             ("field", t("rating")),
             ("operator", t("is")),
@@ -97,7 +97,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         d.upsert(Record::new("s1".into(), SCORING_RULES, 1, None, rule));
-        let rr: BTreeMap<String, Value> = [
+        let rr: FieldValues = [
             ("name", t("Turns")),
             ("method", t("round_robin")),
             ("group", Value::List(vec!["m1".into(), "m2".into()])),
@@ -109,13 +109,13 @@ mod tests {
         d
     }
 
-    fn lead(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
-        let mut v: BTreeMap<String, Value> = [("last_name", t("Berg")), ("status", t("new"))]
+    fn lead(pairs: Vec<(&str, Value)>) -> FieldValues {
+        let mut v: FieldValues = [("last_name", t("Berg")), ("status", t("new"))]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         for (k, x) in pairs {
-            v.insert(k.into(), x);
+            v.insert(k, x);
         }
         v
     }

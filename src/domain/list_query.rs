@@ -164,13 +164,13 @@ mod tests {
         .iter()
         .enumerate()
         {
-            let mut values: std::collections::BTreeMap<String, Value> = [
+            let mut values: crate::domain::FieldValues = [
                 ("name".to_string(), Value::Text(name.to_string())),
                 ("account_type".to_string(), Value::Text(kind.to_string())),
             ]
             .into();
             if !city.is_empty() {
-                values.insert("city".into(), Value::Text(city.to_string()));
+                values.insert("city", Value::Text(city.to_string()));
             }
             ds.upsert(Record::new(
                 format!("c{i}"),
@@ -273,13 +273,13 @@ mod tests {
         use crate::domain::activity_module::ACTIVITIES;
         let mut ds = Dataset::new(standard_schema());
         let task = |id: &str, owner: &str, assignee: Option<&str>| {
-            let mut v: std::collections::BTreeMap<String, Value> = [
+            let mut v: crate::domain::FieldValues = [
                 ("subject".to_string(), Value::Text(id.to_uppercase())),
                 ("kind".to_string(), Value::Text("task".into())),
             ]
             .into();
             if let Some(a) = assignee {
-                v.insert("assignee".into(), Value::Ref(a.into()));
+                v.insert("assignee", Value::Ref(a.into()));
             }
             Record::new(id.into(), ACTIVITIES, 1, Some(owner.into()), v)
         };
@@ -301,7 +301,7 @@ mod tests {
     fn number_filters_keep_scores_in_range() {
         let mut ds = Dataset::new(standard_schema());
         for (i, score) in [5.0, 25.0, 60.0].iter().enumerate() {
-            let v: std::collections::BTreeMap<String, Value> = [
+            let v: crate::domain::FieldValues = [
                 ("last_name".to_string(), Value::Text(format!("L{i}"))),
                 ("status".to_string(), Value::Text("new".into())),
                 ("score".to_string(), Value::Number(*score)),

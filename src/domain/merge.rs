@@ -4,6 +4,7 @@
 //! moves to the master. The master's history entry carries a trace field `@merged`
 //! (old: the other record's title, new: its id), which the timeline words.
 
+use super::field_values::FieldValues;
 use std::collections::BTreeMap;
 
 use super::normalize::fold;
@@ -78,7 +79,7 @@ pub fn plan_merge(
     let master = get(&choice.master)?;
     let other = get(&choice.other)?;
 
-    let mut values: BTreeMap<String, Value> = BTreeMap::new();
+    let mut values: FieldValues = FieldValues::new();
     for f in &def.fields {
         let (m, o) = (master.get(&f.key), other.get(&f.key));
         let v = match (choice.winners.get(&f.key), f.system) {
@@ -196,8 +197,7 @@ mod tests {
         Value::Text(s.into())
     }
     fn r(id: &str, module: &str, pairs: Vec<(&str, Value)>) -> Record {
-        let v: BTreeMap<String, Value> =
-            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let v: FieldValues = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         Record::new(id.into(), module, 1, Some("local-user".into()), v)
     }
     fn link(id: &str) -> Value {
@@ -302,7 +302,7 @@ mod tests {
         for rec in d.all_records() {
             for (k, v) in &rec.values {
                 if matches!(v, Value::Ref(x) if x == a || x == b) {
-                    out.push((rec.id.clone(), k.clone()));
+                    out.push((rec.id.clone(), k.to_string()));
                 }
             }
         }

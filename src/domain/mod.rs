@@ -17,6 +17,7 @@ pub mod dashboard_layout;
 pub mod deal_rules;
 pub mod duplicates;
 pub mod field;
+pub mod field_values;
 pub mod input;
 pub mod json_outline;
 pub mod lead_module;
@@ -52,6 +53,7 @@ pub mod validate;
 pub mod value;
 
 pub use field::{FieldDef, FieldKind, Label, PicklistOption};
+pub use field_values::{FieldName, FieldValues};
 pub use module_def::{ModuleDef, Schema, Section};
 pub use record::{Record, RecordId, Timestamp};
 pub use value::{Money, Value};

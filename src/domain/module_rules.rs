@@ -2,7 +2,7 @@
 //! definitions say): every way of saving — form, board move, one-click complete —
 //! goes through `apply`, so the rules hold whichever way a change is made.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::activity_module::ACTIVITIES;
 use super::analytics_modules::QUOTAS;
@@ -20,7 +20,7 @@ pub struct RuleOutcome {
     pub errors: Vec<FieldError>,
     /// New records of the same module the save also creates (the next occurrence of a
     /// series), written in the same transaction.
-    pub follow_ups: Vec<BTreeMap<String, Value>>,
+    pub follow_ups: Vec<FieldValues>,
     /// The owner the rules chose for a new record (lead assignment).
     pub owner: Option<String>,
     /// Other records the save changes too, as (before, after).
@@ -56,7 +56,7 @@ pub fn apply(
     data: &Dataset,
     module: &str,
     before: Option<&Record>,
-    values: &mut BTreeMap<String, Value>,
+    values: &mut FieldValues,
     now: Timestamp,
     utc_offset_minutes: i32,
 ) -> RuleOutcome {
@@ -117,7 +117,7 @@ mod tests {
     #[test]
     fn rates_are_upper_cased_and_must_be_positive() {
         let d = Dataset::new(standard_schema());
-        let mut v: BTreeMap<String, Value> = [
+        let mut v: FieldValues = [
             ("currency".to_string(), Value::Text(" usd".into())),
             ("base".to_string(), Value::Text("EURO".into())),
             ("rate".to_string(), Value::Number(0.0)),
@@ -132,8 +132,7 @@ mod tests {
     #[test]
     fn other_modules_have_no_extra_rules() {
         let d = Dataset::new(standard_schema());
-        let mut v: BTreeMap<String, Value> =
-            [("name".to_string(), Value::Text("Acme".into()))].into();
+        let mut v: FieldValues = [("name".to_string(), Value::Text("Acme".into()))].into();
         let out = apply(&d, "companies", None, &mut v, 1, 0);
         assert!(out.errors.is_empty() && out.follow_ups.is_empty());
     }

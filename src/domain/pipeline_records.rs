@@ -1,7 +1,7 @@
 //! Pipelines and stages as stored records, read into the `Pipeline` model that holds
 //! the editing rules, and written back as one set of record changes.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::field::Label;
 use super::pipeline::{Outcome, Pipeline, Stage};
@@ -117,7 +117,7 @@ impl PipelineWrite {
     }
 }
 
-fn stage_values(pipeline_id: &str, s: &Stage, position: usize) -> BTreeMap<String, Value> {
+fn stage_values(pipeline_id: &str, s: &Stage, position: usize) -> FieldValues {
     let name = match &s.name {
         Label::Text(t) | Label::Key(t) => t.clone(),
     };
@@ -147,7 +147,7 @@ pub fn plan_pipeline_save(
     let name = match &edited.name {
         Label::Text(t) | Label::Key(t) => t.trim().to_string(),
     };
-    let pipeline_values: BTreeMap<String, Value> = [("name".to_string(), Value::Text(name))].into();
+    let pipeline_values: FieldValues = [("name".to_string(), Value::Text(name))].into();
     match data.get(PIPELINES, &edited.id) {
         Some(before) => {
             if let Some(after) = before.revised(pipeline_values, before.owner.clone(), now) {
@@ -198,13 +198,13 @@ pub fn plan_pipeline_save(
             for id in deals {
                 let before = data.get(DEALS, &id).expect("listed above");
                 let mut values = before.values.clone();
-                values.insert("stage".into(), Value::Ref(to.clone()));
+                values.insert("stage", Value::Ref(to.clone()));
                 let probability = super::pipeline::probability_on_entering(
                     target,
                     number(before, "probability"),
                     false,
                 );
-                values.insert("probability".into(), Value::Number(probability));
+                values.insert("probability", Value::Number(probability));
                 if let Some(after) = before.revised(values, before.owner.clone(), now) {
                     out.updates.push((before.clone(), after));
                 }

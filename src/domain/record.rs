@@ -1,9 +1,8 @@
 //! A record of any module: stable id, timestamps, owner, revision and field values.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::field_values::{FieldName, FieldValues};
 use super::value::Value;
 
 pub type RecordId = String;
@@ -23,7 +22,7 @@ pub struct Record {
     /// Starts at 1 and grows by one with every saved change.
     pub revision: u64,
     #[serde(default)]
-    pub values: BTreeMap<String, Value>,
+    pub values: FieldValues,
 }
 
 impl Record {
@@ -32,7 +31,7 @@ impl Record {
         module: &str,
         now: Timestamp,
         owner: Option<String>,
-        values: BTreeMap<String, Value>,
+        values: FieldValues,
     ) -> Self {
         Record {
             id,
@@ -53,7 +52,7 @@ impl Record {
     /// (so an unchanged save writes nothing).
     pub fn revised(
         &self,
-        values: BTreeMap<String, Value>,
+        values: FieldValues,
         owner: Option<String>,
         now: Timestamp,
     ) -> Option<Record> {
@@ -72,14 +71,14 @@ impl Record {
 
     /// Field-level differences from an earlier revision: (field, old, new).
     pub fn changes_from(&self, before: &Record) -> Vec<FieldChange> {
-        let mut keys: Vec<&String> = before.values.keys().chain(self.values.keys()).collect();
+        let mut keys: Vec<&FieldName> = before.values.keys().chain(self.values.keys()).collect();
         keys.sort();
         keys.dedup();
         let mut out: Vec<FieldChange> = keys
             .into_iter()
-            .filter(|k| before.values.get(*k) != self.values.get(*k))
+            .filter(|k| before.values.get(k) != self.values.get(k))
             .map(|k| FieldChange {
-                field: k.clone(),
+                field: k.to_string(),
                 old: before.values.get(k).cloned(),
                 new: self.values.get(k).cloned(),
             })
@@ -123,8 +122,10 @@ pub enum ChangeKind {
     Updated,
 }
 
-fn without_empty(mut values: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+fn without_empty(mut values: FieldValues) -> FieldValues {
     values.retain(|_, v| !v.is_empty());
+    // Built by inserts (forms, imports, rules), the vector may have room to spare.
+    values.shrink_to_fit();
     values
 }
 
@@ -132,7 +133,7 @@ fn without_empty(mut values: BTreeMap<String, Value>) -> BTreeMap<String, Value>
 mod tests {
     use super::*;
 
-    fn vals(pairs: &[(&str, &str)]) -> BTreeMap<String, Value> {
+    fn vals(pairs: &[(&str, &str)]) -> FieldValues {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), Value::Text(v.to_string())))

@@ -2,6 +2,7 @@
 //! uniqueness fast at 100,000 records. Storage fills it once at start and keeps it in
 //! step after every committed write.
 
+use super::field_values::FieldValues;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::duplicates::DuplicateIndex;
@@ -367,7 +368,7 @@ impl RecordSet {
             self.pending.retain(|s| *s != slot);
         }
         if let Some(d) = &mut self.dups {
-            d.remove(id, &BTreeMap::new());
+            d.remove(id, &FieldValues::new());
         }
         self.free.push(slot);
         self.slots[slot as usize].take()
@@ -672,11 +673,10 @@ mod tests {
         use crate::domain::sales_modules::DEALS;
         let day = 86_400_000;
         let deal = |id: &str, created: i64, close: Option<&str>| {
-            let mut values: BTreeMap<String, Value> =
-                [("title".to_string(), Value::Text(id.into()))].into();
+            let mut values: FieldValues = [("title".to_string(), Value::Text(id.into()))].into();
             if let Some(c) = close {
                 let d = chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d").unwrap();
-                values.insert("expected_close".into(), Value::Date(d));
+                values.insert("expected_close", Value::Date(d));
             }
             Record::new(id.into(), DEALS, created, None, values)
         };

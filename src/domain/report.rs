@@ -1099,7 +1099,7 @@ mod tests {
     use crate::domain::sales_modules::{DEALS, PIPELINES, STAGES};
     use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
     use crate::domain::value::Money;
-    use std::collections::BTreeMap;
+    use crate::domain::FieldValues;
     use std::str::FromStr;
 
     const DAY: i64 = 86_400_000;
@@ -1122,7 +1122,7 @@ mod tests {
     }
 
     fn stage(id: &str, name: &str, position: f64) -> Record {
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("name".to_string(), text(name)),
             ("pipeline".to_string(), Value::Ref("p".into())),
             ("position".to_string(), Value::Number(position)),
@@ -1231,23 +1231,23 @@ mod tests {
         for (i, (id, title, amount, priority, stage, close, owner, prob)) in
             rows.into_iter().enumerate()
         {
-            let mut v: BTreeMap<String, Value> = [
+            let mut v: FieldValues = [
                 ("title".to_string(), text(title)),
                 ("pipeline".to_string(), Value::Ref("p".into())),
                 ("stage".to_string(), Value::Ref(stage.into())),
             ]
             .into();
             if let Some(a) = amount {
-                v.insert("amount".into(), a);
+                v.insert("amount", a);
             }
             if let Some(p) = priority {
-                v.insert("priority".into(), text(p));
+                v.insert("priority", text(p));
             }
             if let Some(c) = close {
-                v.insert("expected_close".into(), Value::Date(d(c)));
+                v.insert("expected_close", Value::Date(d(c)));
             }
             if let Some(p) = prob {
-                v.insert("probability".into(), Value::Number(p));
+                v.insert("probability", Value::Number(p));
             }
             let now = JAN_1 + (i as i64 + 1) * DAY;
             ds.upsert(Record::new(
@@ -1572,9 +1572,9 @@ mod tests {
             ("c2", vec!["vip"]),
             ("c3", vec![]),
         ] {
-            let mut v: BTreeMap<String, Value> = [("name".to_string(), text(id))].into();
+            let mut v: FieldValues = [("name".to_string(), text(id))].into();
             v.insert(
-                "tags".into(),
+                "tags",
                 Value::List(tags.into_iter().map(String::from).collect()),
             );
             ds.upsert(Record::new(id.into(), COMPANIES, 0, None, v));
@@ -1605,9 +1605,9 @@ mod tests {
     fn checkboxes_group_yes_then_no_and_an_unset_box_is_no() {
         let mut ds = data();
         for (id, flag) in [("a", Some(true)), ("b", Some(false)), ("c", None)] {
-            let mut v: BTreeMap<String, Value> = [("last_name".to_string(), text(id))].into();
+            let mut v: FieldValues = [("last_name".to_string(), text(id))].into();
             if let Some(f) = flag {
-                v.insert("do_not_contact".into(), Value::Bool(f));
+                v.insert("do_not_contact", Value::Bool(f));
             }
             ds.upsert(Record::new(id.into(), CONTACTS, 0, None, v));
         }

@@ -1,7 +1,7 @@
 //! Deterministic sample data for a quick trial: companies and contacts from the
 //! markets the product is made for, so every script and direction shows up.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -271,19 +271,19 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
     let mut person_no = 0;
     for (i, (name, city, country, currency, domain)) in COMPANIES_SEED.iter().enumerate() {
         let company_id = format!("sample-company-{:03}", i + 1);
-        let mut v: BTreeMap<String, Value> = BTreeMap::new();
-        v.insert("name".into(), text(name));
-        v.insert("city".into(), text(city));
-        v.insert("country".into(), text(country));
-        v.insert("industry".into(), text(rng.pick(INDUSTRIES)));
+        let mut v: FieldValues = FieldValues::new();
+        v.insert("name", text(name));
+        v.insert("city", text(city));
+        v.insert("country", text(country));
+        v.insert("industry", text(rng.pick(INDUSTRIES)));
         v.insert(
-            "account_type".into(),
+            "account_type",
             text(rng.pick(&["prospect", "customer", "customer", "partner", "supplier"])),
         );
-        v.insert("website".into(), text(&format!("https://www.{domain}")));
-        v.insert("email".into(), text(&format!("info@{domain}")));
+        v.insert("website", text(&format!("https://www.{domain}")));
+        v.insert("email", text(&format!("info@{domain}")));
         v.insert(
-            "phone".into(),
+            "phone",
             text(&format!(
                 "+{} {} {:04}",
                 10 + i,
@@ -291,20 +291,17 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
                 rng.next() % 10_000
             )),
         );
-        v.insert(
-            "employees".into(),
-            Value::Number((10 + rng.next() % 5000) as f64),
-        );
+        v.insert("employees", Value::Number((10 + rng.next() % 5000) as f64));
         let revenue = Decimal::from_str(&format!("{}000", 50 + rng.next() % 9_950)).unwrap();
         v.insert(
-            "annual_revenue".into(),
+            "annual_revenue",
             Value::Money(Box::new(Money {
                 amount: revenue,
                 currency: currency.to_string(),
             })),
         );
         if i % 3 == 0 {
-            v.insert("tags".into(), Value::List(vec![rng.pick(TAGS).to_string()]));
+            v.insert("tags", Value::List(vec![rng.pick(TAGS).to_string()]));
         }
         let created = now - (i as i64 + 30) * day;
         out.push(Record::new(
@@ -320,25 +317,25 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
         for k in 0..count {
             person_no += 1;
             let (first, last) = people[(i + k * 3) % people.len()];
-            let mut v: BTreeMap<String, Value> = BTreeMap::new();
-            v.insert("first_name".into(), text(first));
-            v.insert("last_name".into(), text(last));
-            v.insert("job_title".into(), text(rng.pick(JOB_TITLES)));
-            v.insert("company".into(), Value::Ref(company_id.clone()));
+            let mut v: FieldValues = FieldValues::new();
+            v.insert("first_name", text(first));
+            v.insert("last_name", text(last));
+            v.insert("job_title", text(rng.pick(JOB_TITLES)));
+            v.insert("company", Value::Ref(company_id.clone()));
             let mut emails = vec![format!("contact{person_no}@{domain}")];
             if person_no % 4 == 0 {
                 emails.push(format!("p{person_no}.private@mail.example"));
             }
-            v.insert("emails".into(), Value::List(emails));
+            v.insert("emails", Value::List(emails));
             v.insert(
-                "phones".into(),
+                "phones",
                 Value::List(vec![format!("+{} {} {:04}", 10 + i, 500 + k, person_no)]),
             );
-            v.insert("lead_source".into(), text(rng.pick(LEAD_SOURCES)));
-            v.insert("city".into(), text(city));
-            v.insert("country".into(), text(country));
+            v.insert("lead_source", text(rng.pick(LEAD_SOURCES)));
+            v.insert("city", text(city));
+            v.insert("country", text(country));
             if person_no % 5 == 0 {
-                v.insert("tags".into(), Value::List(vec![rng.pick(TAGS).to_string()]));
+                v.insert("tags", Value::List(vec![rng.pick(TAGS).to_string()]));
             }
             let created = now - (i as i64 + 1) * day + k as i64 * 60_000;
             out.push(Record::new(

@@ -1,7 +1,7 @@
 //! The leads half of the sample data: a few scoring rules and leads at every stage of
 //! the lifecycle, from several sources and markets, scored by those rules.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::{TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -164,7 +164,7 @@ fn rule(
     points: f64,
     now: Timestamp,
 ) -> Record {
-    let v: BTreeMap<String, Value> = [
+    let v: FieldValues = [
         ("name", t(name)),
         ("field", t(field)),
         ("operator", t(op)),
@@ -239,37 +239,37 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
     {
         let created = now - (2 + i as i64 * 4) * DAY;
         let status = STATUS_CYCLE[i % STATUS_CYCLE.len()];
-        let mut v: BTreeMap<String, Value> = BTreeMap::new();
-        v.insert("first_name".into(), t(first));
-        v.insert("last_name".into(), t(last));
+        let mut v: FieldValues = FieldValues::new();
+        v.insert("first_name", t(first));
+        v.insert("last_name", t(last));
         if !company.is_empty() {
-            v.insert("company_name".into(), t(company));
+            v.insert("company_name", t(company));
         }
-        v.insert("country".into(), t(country));
-        v.insert("industry".into(), t(industry));
+        v.insert("country", t(country));
+        v.insert("industry", t(industry));
         if *employees > 0 {
-            v.insert("employees".into(), Value::Number(*employees as f64));
+            v.insert("employees", Value::Number(*employees as f64));
         }
         v.insert(
-            "emails".into(),
+            "emails",
             Value::List(vec![format!("lead{}@prospect{}.example", i + 1, i + 1)]),
         );
         if i % 3 != 0 {
             v.insert(
-                "phones".into(),
+                "phones",
                 Value::List(vec![format!("+{} 555 {:04}", 30 + i, 1000 + i * 7)]),
             );
         }
-        v.insert("status".into(), t(status));
+        v.insert("status", t(status));
         if status == "dead" {
-            v.insert("dead_reason".into(), t("no_budget"));
+            v.insert("dead_reason", t("no_budget"));
         }
-        v.insert("rating".into(), t(["hot", "warm", "cold"][i % 3]));
-        v.insert("source".into(), t(LEAD_SOURCES[i % LEAD_SOURCES.len()]));
-        v.insert("channel".into(), t(CHANNELS[i % CHANNELS.len()]));
+        v.insert("rating", t(["hot", "warm", "cold"][i % 3]));
+        v.insert("source", t(LEAD_SOURCES[i % LEAD_SOURCES.len()]));
+        v.insert("channel", t(CHANNELS[i % CHANNELS.len()]));
         if i % 2 == 0 {
             v.insert(
-                "campaign".into(),
+                "campaign",
                 t(["Spring webinar", "Trade fair 2026"][i % 4 / 2]),
             );
         }
@@ -279,26 +279,23 @@ pub fn sample_lead_records(now: Timestamp) -> Vec<Record> {
                 .unwrap_or_default(),
         );
         v.insert(
-            "first_touch".into(),
+            "first_touch",
             t(["Pricing page", "Webinar sign-up", "Trade fair stand"][i % 3]),
         );
-        v.insert("first_touch_at".into(), touch.clone());
-        v.insert("last_touch".into(), t("Newsletter click"));
-        v.insert("last_touch_at".into(), touch);
+        v.insert("first_touch_at", touch.clone());
+        v.insert("last_touch", t("Newsletter click"));
+        v.insert("last_touch_at", touch);
         if matches!(status, "sal" | "sql") {
             v.insert(
-                "bant_budget".into(),
+                "bant_budget",
                 Value::Money(Box::new(Money {
                     amount: Decimal::from(20_000 + i as i64 * 1_500),
                     currency: currency.to_string(),
                 })),
             );
-            v.insert(
-                "bant_need".into(),
-                t("Replace the old system before the season"),
-            );
-            v.insert("champ_challenges".into(), t("Manual work and errors"));
-            v.insert("champ_prioritization".into(), t("high"));
+            v.insert("bant_need", t("Replace the old system before the season"));
+            v.insert("champ_challenges", t("Manual work and errors"));
+            v.insert("champ_prioritization", t("high"));
         }
         scoring::apply(&mut v, &active);
         let owner = match i % 4 {
@@ -356,7 +353,7 @@ pub fn converted_sample_leads(records: &[Record], n: usize) -> Vec<Record> {
                 .timestamp_millis_opt(deal.created_at)
                 .single()
                 .unwrap_or_default();
-            let mut v: BTreeMap<String, Value> = [
+            let mut v: FieldValues = [
                 ("first_name", t(&text(contact, "first_name"))),
                 ("last_name", t(&text(contact, "last_name"))),
                 ("company_name", t(&text(company, "name"))),

@@ -2,7 +2,7 @@
 //! default pipelines with the contacts on them, and activities around them — so the
 //! board, "My work" and the calendar have something to show in a trial.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::{TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -135,7 +135,7 @@ fn owner_of(n: usize) -> String {
 pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
     let mut out = Vec::new();
     for (i, (name, email, color)) in MEMBERS_SEED.iter().enumerate() {
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("name".to_string(), text(name)),
             ("email".to_string(), text(email)),
             ("color".to_string(), text(color)),
@@ -155,7 +155,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             .map(|t| t.date_naive())
             .unwrap_or_default();
         let (start, end) = period_around(PeriodKind::Quarter, today);
-        let q: BTreeMap<String, Value> = [
+        let q: FieldValues = [
             (
                 "name".to_string(),
                 text(&format!("Quarter from {}", start.format("%Y-%m-%d"))),
@@ -184,7 +184,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
         ));
     }
     for (code, rate) in RATES_SEED {
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("currency".to_string(), text(code)),
             ("base".to_string(), text("USD")),
             (
@@ -250,13 +250,13 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
             } else {
                 now - (10 + (deal_no as i64 * 13) % 120) * DAY
             };
-            let mut v: BTreeMap<String, Value> = BTreeMap::new();
+            let mut v: FieldValues = FieldValues::new();
             let company_name = match company.get("name") {
                 Some(Value::Text(n)) => n.clone(),
                 _ => String::new(),
             };
             v.insert(
-                "title".into(),
+                "title",
                 text(&format!(
                     "{} — {}",
                     company_name,
@@ -264,46 +264,37 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                 )),
             );
             v.insert(
-                "amount".into(),
+                "amount",
                 Value::Money(Box::new(Money {
                     amount: Decimal::from(amount),
                     currency: currency.clone(),
                 })),
             );
-            v.insert(
-                "pipeline".into(),
-                Value::Ref(format!("pipeline-{pipeline}")),
-            );
-            v.insert(
-                "stage".into(),
-                Value::Ref(format!("stage-{pipeline}-{stage}")),
-            );
+            v.insert("pipeline", Value::Ref(format!("pipeline-{pipeline}")));
+            v.insert("stage", Value::Ref(format!("stage-{pipeline}-{stage}")));
             let p = PROBABILITY
                 .iter()
                 .find(|(s, _)| *s == stage)
                 .map(|(_, p)| *p)
                 .unwrap_or(0.0);
-            v.insert("probability".into(), Value::Number(p));
+            v.insert("probability", Value::Number(p));
             // Some open deals are already past their expected close: overdue.
             let close_offset = (deal_no as i64 * 17) % 90 - 20;
-            v.insert("expected_close".into(), date(now + close_offset * DAY));
-            v.insert("company".into(), Value::Ref(company.id.clone()));
+            v.insert("expected_close", date(now + close_offset * DAY));
+            v.insert("company", Value::Ref(company.id.clone()));
+            v.insert("priority", text(["low", "medium", "high"][deal_no % 3]));
             v.insert(
-                "priority".into(),
-                text(["low", "medium", "high"][deal_no % 3]),
-            );
-            v.insert(
-                "source".into(),
+                "source",
                 text(["website", "referral", "event", "partner"][deal_no % 4]),
             );
             if closing {
-                v.insert("closed_at".into(), at(closed));
+                v.insert("closed_at", at(closed));
             }
             if stage == "lost" {
-                v.insert("loss_reason".into(), text(LOSS[deal_no % LOSS.len()]));
+                v.insert("loss_reason", text(LOSS[deal_no % LOSS.len()]));
             }
             v.insert(
-                TRAIL.into(),
+                TRAIL,
                 text(&sample_trail(
                     pipeline,
                     stage,
@@ -321,7 +312,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                 v,
             ));
             if let Some(contact) = contacts.get(k % contacts.len().max(1)) {
-                let v: BTreeMap<String, Value> = [
+                let v: FieldValues = [
                     ("deal".to_string(), Value::Ref(deal_id.clone())),
                     ("contact".to_string(), Value::Ref(contact.id.clone())),
                     (
@@ -343,31 +334,31 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                 let kind = ["call", "meeting", "email", "task"][deal_no % 4];
                 let due =
                     now + ((deal_no as i64 * 5) % 21 - 7) * DAY + (deal_no as i64 % 8) * 3_600_000;
-                let mut v: BTreeMap<String, Value> = BTreeMap::new();
+                let mut v: FieldValues = FieldValues::new();
                 let subject = match kind {
                     "call" => "Follow-up call",
                     "meeting" => "Demo meeting",
                     "email" => "Send proposal",
                     _ => "Prepare quote",
                 };
-                v.insert("subject".into(), text(subject));
-                v.insert("kind".into(), text(kind));
-                v.insert("due".into(), at(due));
+                v.insert("subject", text(subject));
+                v.insert("kind", text(kind));
+                v.insert("due", at(due));
                 let done = due < now - 3 * DAY;
-                v.insert("done".into(), Value::Bool(done));
+                v.insert("done", Value::Bool(done));
                 if done {
-                    v.insert("done_at".into(), at(due + 3_600_000));
+                    v.insert("done_at", at(due + 3_600_000));
                     if kind == "call" {
-                        v.insert("call_outcome".into(), text("connected"));
+                        v.insert("call_outcome", text("connected"));
                     }
                 }
                 if kind == "meeting" {
-                    v.insert("duration".into(), Value::Number(45.0));
+                    v.insert("duration", Value::Number(45.0));
                 }
-                v.insert("company".into(), Value::Ref(company.id.clone()));
-                v.insert("contact".into(), Value::Ref(contact.id.clone()));
-                v.insert("deal".into(), Value::Ref(deal_id.clone()));
-                v.insert("assignee".into(), Value::Ref(owner_of(deal_no)));
+                v.insert("company", Value::Ref(company.id.clone()));
+                v.insert("contact", Value::Ref(contact.id.clone()));
+                v.insert("deal", Value::Ref(deal_id.clone()));
+                v.insert("assignee", Value::Ref(owner_of(deal_no)));
                 out.push(Record::new(
                     format!("sample-activity-{deal_no:03}"),
                     ACTIVITIES,
@@ -379,7 +370,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
         }
     }
     // A weekly meeting that repeats on Mondays.
-    let v: BTreeMap<String, Value> = [
+    let v: FieldValues = [
         ("subject".to_string(), text("Weekly pipeline review")),
         ("kind".to_string(), text("meeting")),
         ("due".to_string(), at(now + DAY)),

@@ -2,13 +2,12 @@
 //! rules applied, every value validated, the new revision, the records the rules
 //! create alongside it, and a history entry for each.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::module_rules;
 use super::record::{ChangeEntry, ChangeKind, Record, Timestamp};
 use super::record_set::Dataset;
 use super::validate::{validate_values, FieldError};
-use super::value::Value;
 
 #[derive(Debug, Default, Clone)]
 pub struct SavePlan {
@@ -63,7 +62,7 @@ pub fn plan_save(
     data: &Dataset,
     module: &str,
     before: Option<&Record>,
-    mut values: BTreeMap<String, Value>,
+    mut values: FieldValues,
     owner: Option<String>,
     ctx: &mut SaveContext,
 ) -> Result<SavePlan, Vec<FieldError>> {
@@ -155,6 +154,7 @@ mod tests {
     use crate::domain::record_set::LOCAL_USER;
     use crate::domain::sales_modules::DEALS;
     use crate::domain::standard_modules::standard_schema;
+    use crate::domain::Value;
     use chrono::{TimeZone, Utc};
 
     fn ctx_ids() -> impl FnMut() -> String {
@@ -183,7 +183,7 @@ mod tests {
             user: LOCAL_USER,
             new_id: &mut ids,
         };
-        let values: BTreeMap<String, Value> = [
+        let values: FieldValues = [
             ("title".to_string(), Value::Text("Big".into())),
             (
                 "pipeline".to_string(),
@@ -202,10 +202,7 @@ mod tests {
         d.upsert(deal.clone());
 
         let mut moved = deal.values.clone();
-        moved.insert(
-            "stage".into(),
-            Value::Ref("stage-new_business-proposal".into()),
-        );
+        moved.insert("stage", Value::Ref("stage-new_business-proposal".into()));
         ctx.now = 200;
         let plan = plan_save(&d, DEALS, Some(&deal), moved, None, &mut ctx).unwrap();
         assert_eq!(plan.updates.len(), 1);
@@ -228,7 +225,7 @@ mod tests {
             user: LOCAL_USER,
             new_id: &mut ids,
         };
-        let values: BTreeMap<String, Value> = [
+        let values: FieldValues = [
             (
                 "pipeline".to_string(),
                 Value::Ref("pipeline-new_business".into()),
@@ -254,7 +251,7 @@ mod tests {
             user: LOCAL_USER,
             new_id: &mut ids,
         };
-        let values: BTreeMap<String, Value> = [
+        let values: FieldValues = [
             ("subject".to_string(), Value::Text("Weekly report".into())),
             ("kind".to_string(), Value::Text("task".into())),
             ("done".to_string(), Value::Bool(true)),

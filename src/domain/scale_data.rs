@@ -2,7 +2,7 @@
 //! natively: deals with stage trails, amounts in two currencies and a third closed,
 //! and activities, most of them done.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -40,7 +40,7 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
             .enumerate()
             .map(|(k, s)| format!("stage-new_business-{s}@{}", created + k as i64 * DAY))
             .collect();
-        let mut v: BTreeMap<String, Value> = [
+        let mut v: FieldValues = [
             ("title".to_string(), Value::Text(format!("Deal {i}"))),
             (
                 "pipeline".to_string(),
@@ -75,7 +75,7 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
         .into();
         if stage == "won" || stage == "lost" {
             if let Some(t) = Utc.timestamp_millis_opt(created + 30 * DAY).single() {
-                v.insert("closed_at".into(), Value::DateTime(t));
+                v.insert("closed_at", Value::DateTime(t));
             }
         }
         let owner = users[(i % 4) as usize].to_string();
@@ -84,7 +84,7 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
     let kinds = ["call", "email", "meeting", "task", "note"];
     for i in 0..activities {
         let done_at = now - (i as i64 % 365) * DAY;
-        let mut v: BTreeMap<String, Value> = [
+        let mut v: FieldValues = [
             ("subject".to_string(), Value::Text(format!("Activity {i}"))),
             (
                 "kind".to_string(),
@@ -93,9 +93,9 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
         ]
         .into();
         if i % 4 != 0 {
-            v.insert("done".into(), Value::Bool(true));
+            v.insert("done", Value::Bool(true));
             if let Some(t) = Utc.timestamp_millis_opt(done_at).single() {
-                v.insert("done_at".into(), Value::DateTime(t));
+                v.insert("done_at", Value::DateTime(t));
             }
         }
         let owner = users[(i % 4) as usize].to_string();
@@ -113,7 +113,7 @@ pub fn scale_dataset(deals: u32, activities: u32, now: Timestamp) -> Dataset {
 /// Contact number `i` of the benchmark (the JavaScript baseline writes the same
 /// document) and of the indexing profile.
 pub fn scale_contact(i: u32) -> Record {
-    let values: BTreeMap<String, Value> = [
+    let values: FieldValues = [
         (
             "first_name".to_string(),
             Value::Text(format!("First{}", i % 977)),

@@ -1,7 +1,7 @@
 //! Lead scoring: the active scoring rules' points summed for each lead, the priority
 //! band the score falls in, and the qualification completeness indicator.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::condition::Condition;
 use super::lead_module::{LEADS, QUALIFICATION_FIELDS, SCORING_RULES};
@@ -55,7 +55,7 @@ pub fn active_rules(
     rules
 }
 
-pub fn score(values: &BTreeMap<String, Value>, rules: &[ScoringRule]) -> f64 {
+pub fn score(values: &FieldValues, rules: &[ScoringRule]) -> f64 {
     rules
         .iter()
         .filter(|r| r.condition.matches(values))
@@ -75,20 +75,20 @@ pub fn band(score: f64) -> &'static str {
 }
 
 /// Percent of the BANT and CHAMP fields that are filled.
-pub fn qualification(values: &BTreeMap<String, Value>) -> f64 {
+pub fn qualification(values: &FieldValues) -> f64 {
     let filled = QUALIFICATION_FIELDS
         .iter()
-        .filter(|f| values.get(**f).is_some_and(|v| !v.is_empty()))
+        .filter(|f| values.get(f).is_some_and(|v| !v.is_empty()))
         .count();
     (filled as f64 * 100.0 / QUALIFICATION_FIELDS.len() as f64).round()
 }
 
 /// Sets a lead's computed fields: score, band and qualification.
-pub fn apply(values: &mut BTreeMap<String, Value>, rules: &[ScoringRule]) {
+pub fn apply(values: &mut FieldValues, rules: &[ScoringRule]) {
     let s = score(values, rules);
-    values.insert("score".into(), Value::Number(s));
-    values.insert("band".into(), Value::Text(band(s).into()));
-    values.insert("qualification".into(), Value::Number(qualification(values)));
+    values.insert("score", Value::Number(s));
+    values.insert("band", Value::Text(band(s).into()));
+    values.insert("qualification", Value::Number(qualification(values)));
 }
 
 /// Leads whose computed fields change under `rules`: (before, after) pairs, for the
@@ -117,7 +117,7 @@ mod tests {
     use crate::domain::standard_modules::standard_schema;
 
     fn rule(id: &str, field: &str, op: &str, value: &str, points: f64) -> Record {
-        let v: BTreeMap<String, Value> = [
+        let v: FieldValues = [
             ("name".to_string(), Value::Text(id.into())),
             ("field".to_string(), Value::Text(field.into())),
             ("operator".to_string(), Value::Text(op.into())),
@@ -130,13 +130,13 @@ mod tests {
     }
 
     fn lead(id: &str, pairs: Vec<(&str, Value)>) -> Record {
-        let mut v: BTreeMap<String, Value> = [
+        let mut v: FieldValues = [
             ("last_name".to_string(), Value::Text(id.into())),
             ("status".to_string(), Value::Text("new".into())),
         ]
         .into();
         for (k, x) in pairs {
-            v.insert(k.into(), x);
+            v.insert(k, x);
         }
         Record::new(id.into(), LEADS, 1, None, v)
     }
@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(removed[0].1.get("score"), Some(&Value::Number(0.0)));
         // An inactive rule counts nothing.
         let mut off = rule("r1", "industry", "is", "retail", 30.0);
-        off.values.insert("active".into(), Value::Bool(false));
+        off.values.insert("active", Value::Bool(false));
         assert!(active_rules(&d, Some(&off), None)
             .iter()
             .all(|r| r.id != "r1"));

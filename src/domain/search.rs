@@ -15,7 +15,64 @@ pub type Slot = u32;
 #[derive(Default, Debug, Clone)]
 pub struct SearchIndex {
     /// Token -> sorted, de-duplicated slots.
-    terms: BTreeMap<Box<str>, Vec<Slot>>,
+    terms: BTreeMap<Box<str>, Postings>,
+}
+
+/// The slots holding one token. Most tokens (a surname, a phone number, a number in a
+/// subject) belong to one record: kept inline, without an allocation of their own.
+#[derive(Debug, Clone)]
+enum Postings {
+    One(Slot),
+    Many(Vec<Slot>),
+}
+
+impl Postings {
+    fn as_slice(&self) -> &[Slot] {
+        match self {
+            Postings::One(s) => std::slice::from_ref(s),
+            Postings::Many(v) => v,
+        }
+    }
+
+    fn insert(&mut self, slot: Slot) {
+        match self {
+            Postings::One(s) if *s == slot => {}
+            Postings::One(s) => {
+                let (a, b) = if *s < slot { (*s, slot) } else { (slot, *s) };
+                *self = Postings::Many(vec![a, b]);
+            }
+            Postings::Many(v) => {
+                if let Err(pos) = v.binary_search(&slot) {
+                    v.insert(pos, slot);
+                }
+            }
+        }
+    }
+
+    /// Removes `slot`; true when none is left.
+    fn remove(&mut self, slot: Slot) -> bool {
+        match self {
+            Postings::One(s) => *s == slot,
+            Postings::Many(v) => {
+                if let Ok(pos) = v.binary_search(&slot) {
+                    v.remove(pos);
+                }
+                v.is_empty()
+            }
+        }
+    }
+}
+
+impl super::release::Release for Postings {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        // At most one free.
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        *self = Postings::One(0);
+        true
+    }
 }
 
 impl super::release::Release for SearchIndex {
@@ -54,13 +111,9 @@ impl SearchIndex {
             // Look up before inserting: most tokens exist already, and a new key
             // costs an allocation.
             match self.terms.get_mut(t.as_str()) {
-                Some(slots) => {
-                    if let Err(pos) = slots.binary_search(&slot) {
-                        slots.insert(pos, slot);
-                    }
-                }
+                Some(slots) => slots.insert(slot),
                 None => {
-                    self.terms.insert(t.as_str().into(), vec![slot]);
+                    self.terms.insert(t.as_str().into(), Postings::One(slot));
                 }
             }
         }
@@ -69,10 +122,7 @@ impl SearchIndex {
     pub fn remove(&mut self, slot: Slot, toks: &[String]) {
         for t in toks {
             if let Some(slots) = self.terms.get_mut(t.as_str()) {
-                if let Ok(pos) = slots.binary_search(&slot) {
-                    slots.remove(pos);
-                }
-                if slots.is_empty() {
+                if slots.remove(slot) {
                     self.terms.remove(t.as_str());
                 }
             }
@@ -110,7 +160,7 @@ impl SearchIndex {
                 if !term.starts_with(start) {
                     break;
                 }
-                hits.extend_from_slice(slots);
+                hits.extend_from_slice(slots.as_slice());
             }
             hits.sort_unstable();
             hits.dedup();
@@ -183,5 +233,27 @@ mod tests {
         assert_eq!(ix.query("anna"), Some(vec![1]));
         ix.remove(1, &["anna".to_string()]);
         assert!(ix.terms.is_empty());
+    }
+
+    #[test]
+    fn a_token_grows_from_one_slot_to_many_and_back() {
+        let mut ix = SearchIndex::default();
+        let anna = ["anna".to_string()];
+        ix.insert(5, &anna);
+        ix.insert(5, &anna);
+        assert_eq!(ix.query("anna"), Some(vec![5]));
+        ix.insert(2, &anna);
+        ix.insert(9, &anna);
+        assert_eq!(ix.query("anna"), Some(vec![2, 5, 9]));
+        ix.remove(5, &anna);
+        ix.remove(7, &anna);
+        assert_eq!(ix.query("anna"), Some(vec![2, 9]));
+        ix.remove(2, &anna);
+        ix.remove(9, &anna);
+        assert!(ix.terms.is_empty());
+        // A single slot that is not the one removed stays.
+        ix.insert(3, &anna);
+        ix.remove(4, &anna);
+        assert_eq!(ix.query("anna"), Some(vec![3]));
     }
 }

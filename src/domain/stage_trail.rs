@@ -80,7 +80,7 @@ pub fn steps(deal: &Record) -> Vec<Step<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::domain::FieldValues;
 
     #[test]
     fn a_trail_round_trips_and_refuses_garbage() {
@@ -108,8 +108,7 @@ mod tests {
 
     #[test]
     fn a_deal_without_a_trail_entered_its_stage_when_created() {
-        let values: BTreeMap<String, Value> =
-            [("stage".to_string(), Value::Ref("s3".into()))].into();
+        let values: FieldValues = [("stage".to_string(), Value::Ref("s3".into()))].into();
         let d = Record::new("d".into(), "deals", 77, None, values);
         assert_eq!(
             steps(&d),

@@ -84,13 +84,12 @@ mod tests {
     use super::*;
     use crate::domain::record::{ChangeKind, FieldChange};
     use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+    use crate::domain::FieldValues;
     use crate::domain::Value;
     use chrono::{TimeZone, Utc};
-    use std::collections::BTreeMap;
 
     fn rec(id: &str, module: &str, at: Timestamp, pairs: Vec<(&str, Value)>) -> Record {
-        let v: BTreeMap<String, Value> =
-            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let v: FieldValues = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         Record::new(id.into(), module, at, None, v)
     }
 

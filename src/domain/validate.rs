@@ -1,7 +1,7 @@
 //! Validation of a record's values against its module's field definitions.
 //! The same rules serve forms, backup import and (later) CSV import.
 
-use std::collections::BTreeMap;
+use super::field_values::FieldValues;
 
 use super::field::{FieldDef, FieldKind};
 use super::input::{parse_email, parse_phone, parse_url};
@@ -119,7 +119,7 @@ pub fn unique_keys(kind: &FieldKind, value: &Value) -> Vec<String> {
 /// uniqueness checks.
 pub fn validate_values(
     module: &ModuleDef,
-    values: &BTreeMap<String, Value>,
+    values: &FieldValues,
     record_id: &str,
     lookups: &dyn Lookups,
 ) -> Vec<FieldError> {
@@ -127,7 +127,7 @@ pub fn validate_values(
     for key in values.keys() {
         if module.field(key).is_none() {
             errors.push(FieldError {
-                field: key.clone(),
+                field: key.to_string(),
                 problem: Problem::UnknownField,
             });
         }
@@ -199,7 +199,7 @@ fn check_value(
 fn check_within(
     field: &FieldDef,
     value: &Value,
-    values: &BTreeMap<String, Value>,
+    values: &FieldValues,
     lookups: &dyn Lookups,
 ) -> Option<Problem> {
     let (
@@ -294,11 +294,11 @@ mod tests {
         }
     }
 
-    fn contact(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
+    fn contact(pairs: Vec<(&str, Value)>) -> FieldValues {
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
 
-    fn check(values: &BTreeMap<String, Value>, id: &str) -> Vec<(String, Problem)> {
+    fn check(values: &FieldValues, id: &str) -> Vec<(String, Problem)> {
         let schema = standard_schema();
         let fx = Fixture {
             taken_email: "anna@example.com",

@@ -1,7 +1,7 @@
 //! What the user's actions do: each builds one write batch, waits for IndexedDB to
 //! commit it, and only then updates the in-memory dataset and says "saved".
 
-use std::collections::BTreeMap;
+use crate::domain::FieldValues;
 
 use leptos::prelude::*;
 
@@ -232,7 +232,7 @@ pub async fn save_record(
     st: AppState,
     module: &str,
     existing: Option<Record>,
-    values: BTreeMap<String, Value>,
+    values: FieldValues,
     owner: Option<String>,
 ) -> Result<Option<Record>, SaveError> {
     save_record_showing(st, module, existing, values, owner, |_| {}).await
@@ -246,7 +246,7 @@ async fn save_record_showing(
     st: AppState,
     module: &str,
     existing: Option<Record>,
-    values: BTreeMap<String, Value>,
+    values: FieldValues,
     owner: Option<String>,
     show: impl FnOnce(&Record),
 ) -> Result<Option<Record>, SaveError> {

@@ -2,7 +2,7 @@
 //! module — a number, a chart or a table of a measure grouped by a field, the owner or
 //! a date — added, moved, resized and removed, saved with the dashboard record.
 
-use std::collections::BTreeMap;
+use crate::domain::FieldValues;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,7 +46,7 @@ fn DashboardList() -> impl IntoView {
         ev.prevent_default();
         let n = name.get_untracked();
         spawn_local(async move {
-            let values: BTreeMap<String, Value> = [
+            let values: FieldValues = [
                 ("name".to_string(), Value::Text(n)),
                 (
                     DEFINITION.to_string(),

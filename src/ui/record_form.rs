@@ -15,7 +15,7 @@ use super::state::{tk, use_state};
 use super::user_select::user_options;
 use crate::domain::input::{parse_input, to_input, FieldInput};
 use crate::domain::validate::Problem;
-use crate::domain::{FieldDef, FieldKind, ModuleDef, Record};
+use crate::domain::{FieldDef, FieldKind, FieldValues, ModuleDef, Record};
 use crate::i18n::{label, t, tn, tr, Locale};
 
 fn problem_text(l: Locale, def: &ModuleDef, field: &str, p: &Problem) -> String {
@@ -145,7 +145,7 @@ pub fn RecordForm(
         }
         let l = st.locale.get_untracked();
         let ctx = st.parse_context();
-        let mut values = BTreeMap::new();
+        let mut values = FieldValues::new();
         let mut found = BTreeMap::new();
         def.with_value(|m| {
             inputs.with_value(|ins| {

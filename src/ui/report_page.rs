@@ -3,8 +3,6 @@
 //! of the `reports` module, exports it as CSV and prints it. The engine is
 //! `crate::domain::report`; this page gathers the definition and words the result.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -28,7 +26,7 @@ use crate::domain::report::{
 use crate::domain::report_choices::{
     all_fields, grouping_choices, grouping_code, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
-use crate::domain::{FieldKind, ModuleDef, Record, Value};
+use crate::domain::{FieldKind, FieldValues, ModuleDef, Record, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
 
 /// Rows of a tabular report drawn on the page; the CSV has them all.
@@ -420,11 +418,11 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
                     .await
                 }
                 None => {
-                    let mut values = BTreeMap::new();
+                    let mut values = FieldValues::new();
                     if !name.is_empty() {
-                        values.insert("name".to_string(), Value::Text(name));
+                        values.insert("name", Value::Text(name));
                     }
-                    values.insert(DEFINITION.to_string(), Value::Text(json));
+                    values.insert(DEFINITION, Value::Text(json));
                     let owner = Some(st.current_user.get_untracked());
                     save_record(st, REPORTS, None, values, owner).await
                 }
