@@ -78,9 +78,16 @@ fn intern(name: &str) -> Arc<str> {
         return known.clone();
     }
     let new: Arc<str> = name.into();
-    names.insert(new.clone());
+    // Real schemas have a few hundred names; a file made up of endless unknown keys
+    // gets unshared copies instead of growing the set for good.
+    if names.len() < MAX_SHARED {
+        names.insert(new.clone());
+    }
     new
 }
+
+/// Names kept for sharing, at most.
+const MAX_SHARED: usize = 10_000;
 
 impl PartialEq for FieldName {
     fn eq(&self, other: &Self) -> bool {
