@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::field::FieldKind;
 use super::normalize::fold;
 use super::record::Record;
-use super::record_set::Dataset;
+use super::record_set::{Dataset, NewestWalk};
 use super::search::Slot;
+use super::stepped_sort::SteppedSort;
 use super::value::{SortKey, Value};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -93,60 +94,198 @@ impl Filter {
 /// Runs a query over one module and returns the matching slots in display order.
 /// Lookups sort by the title of the record they point at.
 pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
-    let Some(set) = data.set(module) else {
-        return Vec::new();
-    };
-    let mut slots: Vec<Slot> = set
-        .search(&query.search)
-        .into_iter()
-        .filter(|s| {
-            set.at(*s).is_some_and(|r| {
-                query.filters.iter().all(|f| f.matches(r))
-                    && query
-                        .involving
-                        .as_deref()
-                        .is_none_or(|u| involves(&set.module, r, u))
-            })
-        })
-        .collect();
-    if let Some(sort) = &query.sort {
-        let field = set.module.field(&sort.field);
-        let lookup_target = match field.map(|f| &f.kind) {
-            Some(FieldKind::Lookup { module, .. }) => Some(module.as_str()),
-            _ => None,
+    let mut work = ListWork::new(data, module, query.clone());
+    while !work.step(data, usize::MAX) {}
+    work.finish()
+}
+
+enum Phase {
+    /// The search's hits through the filters.
+    Filter,
+    /// Each row's sort key, computed once: sorting must not re-derive keys per
+    /// comparison.
+    Keys,
+    Sort,
+    /// Newest first by default, like most CRMs, read off the time index.
+    Newest,
+    Done,
+}
+
+/// A list query worked out a slice at a time (`step` until done, then `finish`), so
+/// 200,000 rows are filtered and ordered without holding the page; the data must
+/// stay the same meanwhile (a page starts over when it changes).
+pub struct ListWork {
+    query: ListQuery,
+    module: String,
+    phase: Phase,
+    hits: Vec<Slot>,
+    at: usize,
+    slots: Vec<Slot>,
+    keyed: Vec<(Option<SortKey>, Slot)>,
+    sorter: Option<SteppedSort>,
+    newest: Option<NewestWalk>,
+}
+
+impl ListWork {
+    /// Rows or index entries a page's step takes: a turn runs steps until its time is
+    /// used up.
+    pub const SLICE: usize = 4_096;
+
+    pub fn new(data: &Dataset, module: &str, query: ListQuery) -> Self {
+        // The search reads the index: its hits come at once.
+        let (hits, phase) = match data.set(module) {
+            Some(set) => (set.search(&query.search), Phase::Filter),
+            None => (Vec::new(), Phase::Done),
         };
-        // Compute each key once: sorting 100,000 rows must not re-derive keys per comparison.
-        let mut keyed: Vec<(Option<SortKey>, Slot)> = slots
-            .iter()
-            .map(|&s| {
-                let v = set.at(s).and_then(|r| r.get(&sort.field));
-                let key = match (lookup_target, v) {
-                    (Some(target), Some(Value::Ref(id))) => {
-                        data.title(target, id).map(|t| SortKey::Text(fold(&t)))
-                    }
-                    (_, v) => v.map(Value::sort_key),
-                };
-                (key, s)
-            })
-            .collect();
-        keyed.sort_by(|(a, sa), (b, sb)| {
-            // Empty values go last in both directions.
-            let ord = match (a, b) {
-                (None, None) => Ordering::Equal,
-                (None, Some(_)) => return Ordering::Greater,
-                (Some(_), None) => return Ordering::Less,
-                (Some(a), Some(b)) => a.cmp(b),
-            };
-            let ord = if sort.descending { ord.reverse() } else { ord };
-            ord.then(sa.cmp(sb))
-        });
-        slots = keyed.into_iter().map(|(_, s)| s).collect();
-    } else {
-        // Newest first by default, like most CRMs: read off the time index, since
-        // this runs over every record of the module.
-        slots = set.newest_first(&slots);
+        ListWork {
+            query,
+            module: module.to_string(),
+            phase,
+            hits,
+            at: 0,
+            slots: Vec::new(),
+            keyed: Vec::new(),
+            sorter: None,
+            newest: None,
+        }
     }
-    slots
+
+    /// Takes about `budget` more rows (at least one); true once `finish` gives them all.
+    pub fn step(&mut self, data: &Dataset, budget: usize) -> bool {
+        let Some(set) = data.set(&self.module) else {
+            self.slots.clear();
+            self.phase = Phase::Done;
+            return true;
+        };
+        let mut budget = budget.max(1);
+        loop {
+            match self.phase {
+                Phase::Filter => {
+                    let q = &self.query;
+                    if q.filters.is_empty() && q.involving.is_none() {
+                        self.slots = std::mem::take(&mut self.hits);
+                    } else {
+                        while self.at < self.hits.len() {
+                            if budget == 0 {
+                                return false;
+                            }
+                            let end = self.hits.len().min(self.at + budget);
+                            budget -= end - self.at;
+                            for &s in &self.hits[self.at..end] {
+                                let keep = set.at(s).is_some_and(|r| {
+                                    q.filters.iter().all(|f| f.matches(r))
+                                        && q.involving
+                                            .as_deref()
+                                            .is_none_or(|u| involves(&set.module, r, u))
+                                });
+                                if keep {
+                                    self.slots.push(s);
+                                }
+                            }
+                            self.at = end;
+                        }
+                        self.hits = Vec::new();
+                    }
+                    self.at = 0;
+                    self.phase = if self.query.sort.is_some() {
+                        Phase::Keys
+                    } else {
+                        Phase::Newest
+                    };
+                }
+                Phase::Keys => {
+                    let Some(sort) = &self.query.sort else {
+                        self.phase = Phase::Newest;
+                        continue;
+                    };
+                    let lookup_target = match set.module.field(&sort.field).map(|f| &f.kind) {
+                        Some(FieldKind::Lookup { module, .. }) => Some(module.as_str()),
+                        _ => None,
+                    };
+                    while let Some(&s) = self.slots.get(self.at) {
+                        if budget == 0 {
+                            return false;
+                        }
+                        budget -= 1;
+                        self.at += 1;
+                        let v = set.at(s).and_then(|r| r.get(&sort.field));
+                        let key = match (lookup_target, v) {
+                            (Some(target), Some(Value::Ref(id))) => {
+                                data.title(target, id).map(|t| SortKey::Text(fold(&t)))
+                            }
+                            (_, v) => v.map(Value::sort_key),
+                        };
+                        self.keyed.push((key, s));
+                    }
+                    self.phase = Phase::Sort;
+                }
+                Phase::Sort => {
+                    if budget == 0 {
+                        return false;
+                    }
+                    let descending = self.query.sort.as_ref().is_some_and(|s| s.descending);
+                    let keyed = &self.keyed;
+                    let sorter = self
+                        .sorter
+                        .get_or_insert_with(|| SteppedSort::new(keyed.len()));
+                    let sorted = sorter.step(&mut budget, |a, b| {
+                        row_order(&keyed[a as usize], &keyed[b as usize], descending)
+                    });
+                    if !sorted {
+                        return false;
+                    }
+                    let order = self.sorter.take().map(SteppedSort::into_order);
+                    self.slots = order
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|i| self.keyed[i as usize].1)
+                        .collect();
+                    self.keyed = Vec::new();
+                    self.phase = Phase::Done;
+                }
+                Phase::Newest => {
+                    if budget == 0 {
+                        return false;
+                    }
+                    let slots = &mut self.slots;
+                    let walk = self
+                        .newest
+                        .get_or_insert_with(|| set.newest_walk(std::mem::take(slots)));
+                    if !set.newest_step(walk, budget) {
+                        return false;
+                    }
+                    self.slots = self
+                        .newest
+                        .take()
+                        .map(NewestWalk::into_slots)
+                        .unwrap_or_default();
+                    self.phase = Phase::Done;
+                }
+                Phase::Done => return true,
+            }
+        }
+    }
+
+    /// The rows in order; complete once `step` said so.
+    pub fn finish(self) -> Vec<Slot> {
+        self.slots
+    }
+}
+
+/// By key, empty values last in both directions, then by slot: a total order.
+fn row_order(
+    (a, sa): &(Option<SortKey>, Slot),
+    (b, sb): &(Option<SortKey>, Slot),
+    descending: bool,
+) -> Ordering {
+    let ord = match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => return Ordering::Greater,
+        (Some(_), None) => return Ordering::Less,
+        (Some(a), Some(b)) => a.cmp(b),
+    };
+    let ord = if descending { ord.reverse() } else { ord };
+    ord.then(sa.cmp(sb))
 }
 
 #[cfg(test)]
@@ -328,5 +467,75 @@ mod tests {
             names(&ds, "leads", &q(FilterOp::AtMost(25.0))),
             vec!["L1", "L0"]
         );
+    }
+
+    #[test]
+    fn a_query_worked_in_steps_gives_the_one_go_rows() {
+        use crate::domain::activity_module::ACTIVITIES;
+        use crate::domain::sales_modules::DEALS;
+        let data = crate::domain::scale_data::scale_dataset(700, 3_000, 1_800_000_000_000);
+        let sorted = |field: &str, descending| {
+            Some(Sort {
+                field: field.into(),
+                descending,
+            })
+        };
+        let queries = [
+            (DEALS, ListQuery::default()),
+            (
+                DEALS,
+                ListQuery {
+                    sort: sorted("amount", false),
+                    ..Default::default()
+                },
+            ),
+            (
+                DEALS,
+                ListQuery {
+                    sort: sorted("title", true),
+                    ..Default::default()
+                },
+            ),
+            (
+                ACTIVITIES,
+                ListQuery {
+                    sort: sorted("deal", false),
+                    ..Default::default()
+                },
+            ),
+            (
+                ACTIVITIES,
+                ListQuery {
+                    filters: vec![Filter {
+                        field: "subject".into(),
+                        op: FilterOp::IsNotEmpty,
+                    }],
+                    involving: Some("u2".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                DEALS,
+                ListQuery {
+                    search: "1".into(),
+                    ..Default::default()
+                },
+            ),
+            ("no_such_module", ListQuery::default()),
+        ];
+        for (module, q) in queries {
+            let whole = run(&data, module, &q);
+            for budget in [1, 7, 500] {
+                let mut work = ListWork::new(&data, module, q.clone());
+                let mut steps = 1;
+                while !work.step(&data, budget) {
+                    steps += 1;
+                }
+                assert_eq!(work.finish(), whole, "{module} {q:?} budget {budget}");
+                if whole.len() > budget {
+                    assert!(steps > 1, "{module} {q:?} budget {budget}");
+                }
+            }
+        }
     }
 }

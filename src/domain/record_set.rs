@@ -62,6 +62,26 @@ fn time_keys<'a>(module: &'a ModuleDef, record: &Record) -> Vec<(&'a str, i64)> 
     out
 }
 
+/// `RecordSet::newest_first` part-way: the slots marked so far, the order so far and
+/// where the walk down the creation-time index stopped.
+pub struct NewestWalk {
+    member: Vec<bool>,
+    marked: usize,
+    among: Vec<Slot>,
+    out: Vec<Slot>,
+    before: Option<(i64, Slot)>,
+    run_start: usize,
+    run_time: Option<i64>,
+    done: bool,
+}
+
+impl NewestWalk {
+    /// The slots newest first; complete once `newest_step` said so.
+    pub fn into_slots(self) -> Vec<Slot> {
+        self.out
+    }
+}
+
 impl RecordSet {
     pub fn new(module: ModuleDef) -> Self {
         let dups = DuplicateIndex::applies_to(&module).then(|| DuplicateIndex::new(&module));
@@ -116,41 +136,85 @@ impl RecordSet {
     /// `among` newest first (ties by id, descending), read off the time index rather
     /// than sorted: the default order of a list of any length.
     pub fn newest_first(&self, among: &[Slot]) -> Vec<Slot> {
+        let mut walk = self.newest_walk(among.to_vec());
+        while !self.newest_step(&mut walk, usize::MAX) {}
+        walk.out
+    }
+
+    /// Starts `newest_first` to be done a slice at a time with `newest_step`.
+    pub fn newest_walk(&self, among: Vec<Slot>) -> NewestWalk {
+        NewestWalk {
+            member: Vec::new(),
+            marked: 0,
+            among,
+            out: Vec::new(),
+            before: None,
+            run_start: 0,
+            run_time: None,
+            done: false,
+        }
+    }
+
+    /// Takes about `budget` more slots or index entries (at least one); true once
+    /// `walk.into_slots()` is the whole order. The set must not change meanwhile.
+    pub fn newest_step(&self, walk: &mut NewestWalk, budget: usize) -> bool {
+        if walk.done {
+            return true;
+        }
+        let mut budget = budget.max(1);
         let Some(times) = self
             .times
             .get(CREATED_AT)
-            .filter(|_| among.len() * 16 > self.len())
+            .filter(|_| walk.among.len() * 16 > self.len())
         else {
             // A few rows (a search's hits): sorting them beats walking the index.
-            let mut out = among.to_vec();
+            let mut out = std::mem::take(&mut walk.among);
             out.sort_by(|a, b| match (self.at(*a), self.at(*b)) {
                 (Some(ra), Some(rb)) => (rb.created_at, &rb.id).cmp(&(ra.created_at, &ra.id)),
                 _ => a.cmp(b),
             });
-            return out;
+            walk.out = out;
+            walk.done = true;
+            return true;
         };
-        let mut member = vec![false; self.slots.len()];
-        for s in among {
-            if let Some(m) = member.get_mut(*s as usize) {
-                *m = true;
-            }
+        if walk.member.is_empty() {
+            walk.member = vec![false; self.slots.len()];
+            walk.out.reserve(walk.among.len());
         }
-        let mut out: Vec<Slot> = Vec::with_capacity(among.len());
-        let mut run_start = 0;
-        let mut run_time = None;
-        for &(t, slot) in times.iter().rev() {
-            if !member[slot as usize] {
+        while walk.marked < walk.among.len() {
+            if budget == 0 {
+                return false;
+            }
+            let end = walk.among.len().min(walk.marked + budget);
+            for s in &walk.among[walk.marked..end] {
+                if let Some(m) = walk.member.get_mut(*s as usize) {
+                    *m = true;
+                }
+            }
+            budget -= end - walk.marked;
+            walk.marked = end;
+        }
+        use std::ops::Bound::{Excluded, Unbounded};
+        let upper = walk.before.map_or(Unbounded, Excluded);
+        for &(t, slot) in times.range((Unbounded, upper)).rev() {
+            if budget == 0 {
+                return false;
+            }
+            budget -= 1;
+            walk.before = Some((t, slot));
+            if !walk.member.get(slot as usize).copied().unwrap_or(false) {
                 continue;
             }
-            if run_time != Some(t) {
-                self.sort_run_by_id(&mut out[run_start..]);
-                run_start = out.len();
-                run_time = Some(t);
+            if walk.run_time != Some(t) {
+                self.sort_run_by_id(&mut walk.out[walk.run_start..]);
+                walk.run_start = walk.out.len();
+                walk.run_time = Some(t);
             }
-            out.push(slot);
+            walk.out.push(slot);
         }
-        self.sort_run_by_id(&mut out[run_start..]);
-        out
+        self.sort_run_by_id(&mut walk.out[walk.run_start..]);
+        walk.done = true;
+        true
     }
 
     fn sort_run_by_id(&self, run: &mut [Slot]) {
@@ -757,6 +821,16 @@ mod tests {
         });
         among.reverse();
         assert_eq!(set.newest_first(&among), expected);
+        // Walked a few slots or entries at a time: the same order, in several steps.
+        for budget in [1, 7, 40] {
+            let mut walk = set.newest_walk(among.clone());
+            let mut steps = 1;
+            while !set.newest_step(&mut walk, budget) {
+                steps += 1;
+            }
+            assert!(steps > 1, "budget {budget}");
+            assert_eq!(walk.into_slots(), expected, "budget {budget}");
+        }
         // A handful of rows takes the sorting path: same order.
         let few: Vec<Slot> = expected.iter().rev().take(3).copied().collect();
         let mut few_expected = few.clone();

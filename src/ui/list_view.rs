@@ -10,10 +10,10 @@ use super::format::{count, value_text};
 use super::list_filters::FilterBar;
 use super::notice::Notice;
 use super::route::Route;
-use super::state::{tk, use_state};
+use super::state::{in_turns, tk, turn, use_state, Generation};
 use super::user_select::{whose_user, WhoseFilter};
 use crate::domain::csv_export;
-use crate::domain::list_query::{self, ListQuery, Sort};
+use crate::domain::list_query::{ListQuery, ListWork, Sort};
 use crate::domain::search::Slot;
 use crate::domain::FieldDef;
 use crate::i18n::{label, t, tn, tr};
@@ -40,15 +40,41 @@ pub fn ListView(module: String) -> impl IntoView {
     // "" everyone, "@me" the current user, or a user's id.
     let whose = RwSignal::new(String::new());
     let module_key = StoredValue::new(module.clone());
-    let rows: Memo<Vec<Slot>> = Memo::new(move |_| {
+    // The rows in order, worked out in turns: most queries finish in the first, and
+    // 200,000 rows never hold the page. The last rows stay until newer ones are ready.
+    let rows = RwSignal::new(Vec::<Slot>::new());
+    let working = RwSignal::new(false);
+    let generation = Generation::new();
+    Effect::new(move |_| {
         let q = ListQuery {
             search: search.get(),
             filters: filters.get(),
             sort: sort.get(),
             involving: whose_user(st, &whose.get()),
         };
-        st.data
-            .with(|d| list_query::run(d, &module_key.get_value(), &q))
+        st.data.track();
+        let mine = generation.start();
+        let mut work = st
+            .data
+            .with_untracked(|d| ListWork::new(d, &module_key.get_value(), q));
+        // Only a real change notifies: an equal result must not scroll to the top.
+        let show = move |work: ListWork| {
+            let new = work.finish();
+            if rows.with_untracked(|r| *r != new) {
+                rows.set(new);
+            }
+            working.set(false);
+        };
+        let one_turn = move |w: &mut ListWork| {
+            st.data
+                .with_untracked(|d| turn(|| w.step(d, ListWork::SLICE)))
+        };
+        if one_turn(&mut work) {
+            show(work);
+        } else {
+            working.set(true);
+            in_turns(generation, mine, work, one_turn, show);
+        }
     });
     let module_size = move || {
         st.data
@@ -385,6 +411,7 @@ pub fn ListView(module: String) -> impl IntoView {
             <div hidden=is_empty_module>
                 <div
                     class="list-scroll"
+                    aria-busy=move || working.get().to_string()
                     node_ref=scroller
                     on:scroll=move |_| {
                         if let Some(el) = scroller.get_untracked() {
