@@ -103,7 +103,8 @@ async function startPhases(page) {
       // The route's module: the IndexedDB read alone, then decoding everything first.
       read_ms: at('crm:fetched') - at('crm:read'),
       decode_ms: at('crm:decoded') - at('crm:fetched'),
-      index_ms: at('crm:indexed') - at('crm:decoded'),
+      // Search and duplicate keys of the first modules, built after the rows are shown.
+      index_after_shown_ms: at('crm:indexed') - at('crm:decoded'),
       before_open_ms: at('crm:open'),
 
     };
@@ -186,8 +187,8 @@ if (!ONLY || ONLY.includes('app')) {
   let phases;
   for (let r = 0; r < RUNS; r++) {
     cold.push(await firstRowsShown(page, '#/m/contacts'));
-    phases = await startPhases(page);
     complete.push(await allLoaded(page));
+    phases = await startPhases(page);
     memory.push(await memoryNow(page));
   }
   record('cold start to a usable contacts list (100k contacts, 20k deals, 200k activities)', 'ms', cold, '≤ 1000', phases);
