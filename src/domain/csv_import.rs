@@ -36,6 +36,12 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+impl Release for Table {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        self.rows.release(budget)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CsvError {
     NotText,

@@ -280,6 +280,19 @@ pub fn ImportPage(module: String) -> impl IntoView {
             match commit_records(st, p.inserts, updates).await {
                 Ok(()) => {
                     plan.set_value(None);
+                    // The file's rows (100,000 of them) are freed a slice per tick, not
+                    // all at once when the page goes.
+                    let rows = table
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .and_then(|t| Rc::try_unwrap(t).ok());
+                    if let Some(mut rows) = rows {
+                        spawn_local(async move {
+                            while !rows.release(&mut 5_000) {
+                                next_tick().await;
+                            }
+                        });
+                    }
                     navigate(&Route::List(module));
                     st.notice
                         .set(Some(Notice::success(tn(l, "import.done", n, &count(l, n)))));
