@@ -11,6 +11,7 @@ use super::field::FieldKind;
 use super::module_def::ModuleDef;
 use super::normalize::{fold, phone_digits};
 use super::record::Record;
+use super::sharded_map::ShardedMap;
 use super::standard_modules::COMPANIES;
 use super::value::Value;
 
@@ -116,22 +117,23 @@ fn similar(a: &str, b: &str) -> bool {
 pub struct DuplicateIndex {
     module: ModuleDef,
     company_field: Option<String>,
-    keys: HashMap<String, Keys>,
-    emails: HashMap<String, Vec<String>>,
-    phones: HashMap<String, Vec<String>>,
+    keys: ShardedMap<String, Keys>,
+    emails: ShardedMap<String, Vec<String>>,
+    phones: ShardedMap<String, Vec<String>>,
     /// Company id (empty for modules without one) → (record id, name key).
-    buckets: HashMap<String, Vec<(String, String)>>,
+    buckets: ShardedMap<String, Vec<(String, String)>>,
     /// For modules without a company: exact name key → ids.
-    names: HashMap<String, Vec<String>>,
+    names: ShardedMap<String, Vec<String>>,
 }
 
-fn push(map: &mut HashMap<String, Vec<String>>, key: &str, id: &str) {
+fn push(map: &mut ShardedMap<String, Vec<String>>, key: &str, id: &str) {
     if !key.is_empty() {
-        map.entry(key.to_string()).or_default().push(id.to_string());
+        map.get_or_insert_with(key.to_string(), Vec::new)
+            .push(id.to_string());
     }
 }
 
-fn pull(map: &mut HashMap<String, Vec<String>>, key: &str, id: &str) {
+fn pull(map: &mut ShardedMap<String, Vec<String>>, key: &str, id: &str) {
     if let Some(ids) = map.get_mut(key) {
         ids.retain(|x| x != id);
         if ids.is_empty() {
@@ -178,11 +180,11 @@ impl DuplicateIndex {
         DuplicateIndex {
             module: module.clone(),
             company_field,
-            keys: HashMap::new(),
-            emails: HashMap::new(),
-            phones: HashMap::new(),
-            buckets: HashMap::new(),
-            names: HashMap::new(),
+            keys: ShardedMap::new(),
+            emails: ShardedMap::new(),
+            phones: ShardedMap::new(),
+            buckets: ShardedMap::new(),
+            names: ShardedMap::new(),
         }
     }
 
@@ -250,8 +252,7 @@ impl DuplicateIndex {
             match (&self.company_field, &k.company) {
                 (Some(_), Some(c)) => self
                     .buckets
-                    .entry(c.clone())
-                    .or_default()
+                    .get_or_insert_with(c.clone(), Vec::new)
                     .push((id.to_string(), k.name.clone())),
                 (None, _) => push(&mut self.names, &k.name, id),
                 _ => {}
@@ -321,8 +322,7 @@ impl DuplicateIndex {
         out
     }
 
-    /// Room for `additional` more records' keys (growing a big map rehashes it all
-    /// in one step).
+    /// Room for `additional` more records' keys, made before filling (at start-up).
     pub fn reserve(&mut self, additional: usize) {
         self.keys.reserve(additional);
         self.emails.reserve(additional);

@@ -45,6 +45,7 @@ pub mod save_plan;
 pub mod scale_data;
 pub mod scoring;
 pub mod search;
+pub mod sharded_map;
 pub mod stage_trail;
 pub mod standard_modules;
 pub mod stepped_sort;

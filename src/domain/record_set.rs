@@ -11,6 +11,7 @@ use super::module_def::{ModuleDef, Schema};
 use super::record::{Record, RecordId};
 use super::release::Release;
 use super::search::{record_tokens, SearchIndex, Slot};
+use super::sharded_map::ShardedMap;
 use super::standard_modules::MEMBERS;
 use super::validate::{unique_keys, Lookups};
 use super::value::Value;
@@ -23,15 +24,15 @@ pub struct RecordSet {
     pub module: ModuleDef,
     slots: Vec<Option<Record>>,
     free: Vec<Slot>,
-    by_id: HashMap<RecordId, Slot>,
+    by_id: ShardedMap<RecordId, Slot>,
     search: SearchIndex,
     /// field -> folded value -> slot holding it.
-    unique: HashMap<String, HashMap<String, Slot>>,
+    unique: HashMap<String, ShardedMap<String, Slot>>,
     /// Likely-duplicate keys, for modules with something to compare.
     dups: Option<DuplicateIndex>,
     /// Lookup field -> linked record id -> slots linking to it: related lists,
     /// timelines and deletes find what points at a record without a scan.
-    links: HashMap<String, HashMap<String, Vec<Slot>>>,
+    links: HashMap<String, ShardedMap<String, Vec<Slot>>>,
     /// `created_at` and every `indexed` date field -> (milliseconds, slot): a period
     /// of a big module is read as a range, not a scan.
     times: HashMap<String, BTreeSet<(i64, Slot)>>,
@@ -89,7 +90,7 @@ impl RecordSet {
             module,
             slots: Vec::new(),
             free: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: ShardedMap::new(),
             search: SearchIndex::default(),
             unique: HashMap::new(),
             times: HashMap::new(),
@@ -359,7 +360,7 @@ impl RecordSet {
             if let Some(v) = record.get(&field.key) {
                 let map = self.unique.entry(field.key.clone()).or_default();
                 for key in unique_keys(&field.kind, v) {
-                    map.entry(key).or_insert(slot);
+                    map.get_or_insert_with(key, || slot);
                 }
             }
         }
@@ -373,8 +374,7 @@ impl RecordSet {
                 self.links
                     .entry(field.key.clone())
                     .or_default()
-                    .entry(target.clone())
-                    .or_default()
+                    .get_or_insert_with(target.clone(), Vec::new)
                     .push(slot);
             }
         }
@@ -446,8 +446,8 @@ impl RecordSet {
         for field in self.module.fields.iter().filter(|f| f.unique) {
             if let (Some(v), Some(map)) = (old.get(&field.key), self.unique.get_mut(&field.key)) {
                 for key in unique_keys(&field.kind, v) {
-                    if map.get(&key) == Some(&slot) {
-                        map.remove(&key);
+                    if map.get(key.as_str()) == Some(&slot) {
+                        map.remove(key.as_str());
                     }
                 }
             }
