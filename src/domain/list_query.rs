@@ -1,7 +1,5 @@
 //! A list view's query (search, filters, sort) run over a module's in-memory records.
 
-use std::cmp::Ordering;
-
 use serde::{Deserialize, Serialize};
 
 use super::field::FieldKind;
@@ -9,7 +7,7 @@ use super::normalize::fold;
 use super::record::Record;
 use super::record_set::{Dataset, NewestWalk};
 use super::search::Slot;
-use super::stepped_sort::SteppedSort;
+use super::stepped_sort::KeyedRows;
 use super::value::{SortKey, Value};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -121,8 +119,7 @@ pub struct ListWork {
     hits: Vec<Slot>,
     at: usize,
     slots: Vec<Slot>,
-    keyed: Vec<(Option<SortKey>, Slot)>,
-    sorter: Option<SteppedSort>,
+    keyed: KeyedRows,
     newest: Option<NewestWalk>,
 }
 
@@ -144,8 +141,7 @@ impl ListWork {
             hits,
             at: 0,
             slots: Vec::new(),
-            keyed: Vec::new(),
-            sorter: None,
+            keyed: KeyedRows::default(),
             newest: None,
         }
     }
@@ -215,32 +211,16 @@ impl ListWork {
                             }
                             (_, v) => v.map(Value::sort_key),
                         };
-                        self.keyed.push((key, s));
+                        self.keyed.push(key, s);
                     }
                     self.phase = Phase::Sort;
                 }
                 Phase::Sort => {
-                    if budget == 0 {
-                        return false;
-                    }
                     let descending = self.query.sort.as_ref().is_some_and(|s| s.descending);
-                    let keyed = &self.keyed;
-                    let sorter = self
-                        .sorter
-                        .get_or_insert_with(|| SteppedSort::new(keyed.len()));
-                    let sorted = sorter.step(&mut budget, |a, b| {
-                        row_order(&keyed[a as usize], &keyed[b as usize], descending)
-                    });
-                    if !sorted {
+                    let Some(slots) = self.keyed.sort_step(&mut budget, descending) else {
                         return false;
-                    }
-                    let order = self.sorter.take().map(SteppedSort::into_order);
-                    self.slots = order
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|i| self.keyed[i as usize].1)
-                        .collect();
-                    self.keyed = Vec::new();
+                    };
+                    self.slots = slots;
                     self.phase = Phase::Done;
                 }
                 Phase::Newest => {
@@ -270,22 +250,6 @@ impl ListWork {
     pub fn finish(self) -> Vec<Slot> {
         self.slots
     }
-}
-
-/// By key, empty values last in both directions, then by slot: a total order.
-fn row_order(
-    (a, sa): &(Option<SortKey>, Slot),
-    (b, sb): &(Option<SortKey>, Slot),
-    descending: bool,
-) -> Ordering {
-    let ord = match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => return Ordering::Greater,
-        (Some(_), None) => return Ordering::Less,
-        (Some(a), Some(b)) => a.cmp(b),
-    };
-    let ord = if descending { ord.reverse() } else { ord };
-    ord.then(sa.cmp(sb))
 }
 
 #[cfg(test)]

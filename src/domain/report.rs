@@ -4,7 +4,6 @@
 //! 100,000 records.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -22,7 +21,7 @@ use super::pipeline::ExchangeRates;
 use super::record::Record;
 use super::record_set::{Dataset, RecordSet};
 use super::search::Slot;
-use super::stepped_sort::SteppedSort;
+use super::stepped_sort::KeyedRows;
 use super::value::{format_number, SortKey, Value};
 
 /// Pseudo-fields every record has besides its values.
@@ -721,8 +720,7 @@ pub struct ReportWork {
     /// Next slot to filter, or next matching record to key or group.
     at: usize,
     matching: Vec<Slot>,
-    keyed: Vec<(Option<SortKey>, Slot)>,
-    sorter: Option<SteppedSort>,
+    keyed: KeyedRows,
     total: Acc,
     unconverted: usize,
     row_ids: Interner,
@@ -743,8 +741,7 @@ impl ReportWork {
             phase: RunPhase::Filter,
             at: 0,
             matching: Vec::new(),
-            keyed: Vec::new(),
-            sorter: None,
+            keyed: KeyedRows::default(),
             total: Acc::default(),
             unconverted: 0,
             row_ids: Interner::default(),
@@ -804,32 +801,16 @@ impl ReportWork {
                             .set
                             .at(slot)
                             .and_then(|r| sort_key(data, lookup, r, field));
-                        self.keyed.push((key, slot));
+                        self.keyed.push(key, slot);
                     }
                     self.phase = RunPhase::Sort;
                 }
                 RunPhase::Sort => {
-                    if budget == 0 {
-                        return Ok(false);
-                    }
                     let desc = c.sort.is_some_and(|(_, d)| d);
-                    let keyed = &self.keyed;
-                    let sorter = self
-                        .sorter
-                        .get_or_insert_with(|| SteppedSort::new(keyed.len()));
-                    let sorted = sorter.step(&mut budget, |a, b| {
-                        keyed_order(&keyed[a as usize], &keyed[b as usize], desc)
-                    });
-                    if !sorted {
+                    let Some(slots) = self.keyed.sort_step(&mut budget, desc) else {
                         return Ok(false);
-                    }
-                    let order = self.sorter.take().map(SteppedSort::into_order);
-                    self.matching = order
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|i| self.keyed[i as usize].1)
-                        .collect();
-                    self.keyed = Vec::new();
+                    };
+                    self.matching = slots;
                     self.phase = RunPhase::Group;
                     self.at = 0;
                 }
@@ -982,24 +963,6 @@ fn sort_key(data: &Dataset, lookup: Option<&str>, r: &Record, field: FieldRef) -
         }
         (_, v) => v.map(Value::sort_key),
     }
-}
-
-/// Rows without a value last whichever the direction; ties by slot.
-/// Report order: by key (empty keys last either way), then by slot, so the order is
-/// total and the same however it is sorted.
-fn keyed_order(
-    (a, sa): &(Option<SortKey>, Slot),
-    (b, sb): &(Option<SortKey>, Slot),
-    desc: bool,
-) -> Ordering {
-    let ord = match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => return Ordering::Greater,
-        (Some(_), None) => return Ordering::Less,
-        (Some(a), Some(b)) => a.cmp(b),
-    };
-    let ord = if desc { ord.reverse() } else { ord };
-    ord.then(sa.cmp(sb))
 }
 
 // ---------------------------------------------------------------------------

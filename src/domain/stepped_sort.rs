@@ -4,6 +4,9 @@
 
 use std::cmp::Ordering;
 
+use super::search::Slot;
+use super::value::{row_order, SortKey};
+
 /// Elements sorted in one go before merging: small enough for well under a frame.
 const RUN: usize = 2_048;
 
@@ -87,6 +90,43 @@ impl SteppedSort {
     /// The indices in sorted order; complete once `step` said so.
     pub fn into_order(self) -> Vec<u32> {
         self.order
+    }
+}
+
+/// Rows with their sort keys (each computed once), sorted in steps in the order
+/// lists and reports use (`row_order`).
+#[derive(Default)]
+pub struct KeyedRows {
+    keyed: Vec<(Option<SortKey>, Slot)>,
+    sorter: Option<SteppedSort>,
+}
+
+impl KeyedRows {
+    pub fn push(&mut self, key: Option<SortKey>, slot: Slot) {
+        self.keyed.push((key, slot));
+    }
+
+    /// Sorts about `budget` more; once sorted, the slots in order (the rows are taken).
+    pub fn sort_step(&mut self, budget: &mut usize, descending: bool) -> Option<Vec<Slot>> {
+        let keyed = &self.keyed;
+        let sorter = self
+            .sorter
+            .get_or_insert_with(|| SteppedSort::new(keyed.len()));
+        let sorted = sorter.step(budget, |a, b| {
+            row_order(&keyed[a as usize], &keyed[b as usize], descending)
+        });
+        if !sorted {
+            return None;
+        }
+        let order = self.sorter.take().map(SteppedSort::into_order);
+        let keyed = std::mem::take(&mut self.keyed);
+        Some(
+            order
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| keyed[i as usize].1)
+                .collect(),
+        )
     }
 }
 

@@ -123,6 +123,24 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// How lists and reports order rows by a key: rows without a value last whichever
+/// the direction, ties by the second part (a slot), so the order is total and the
+/// same however it is sorted.
+pub fn row_order<T: Ord>(
+    (a, ta): &(Option<SortKey>, T),
+    (b, tb): &(Option<SortKey>, T),
+    descending: bool,
+) -> Ordering {
+    let ord = match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => return Ordering::Greater,
+        (Some(_), None) => return Ordering::Less,
+        (Some(a), Some(b)) => a.cmp(b),
+    };
+    let ord = if descending { ord.reverse() } else { ord };
+    ord.then(ta.cmp(tb))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,10 +13,10 @@ use super::dashboard_page::RecordTable;
 use super::format::{count, number};
 use super::notice::Notice;
 use super::report_labels::{choice_name, field_name, group_label, measure_title, measure_value};
+use super::report_run::run_in_turns;
 use super::route::{navigate, Route};
-use super::state::{in_turns, new_id, tk, try_turn, use_state, AppState, Generation};
+use super::state::{new_id, tk, use_state, AppState, Generation};
 use crate::domain::analytics_modules::{DASHBOARDS, DEFINITION};
-use crate::domain::board::exchange_rates;
 use crate::domain::condition::Condition;
 use crate::domain::dashboard_layout::{widget_data_from, Display, Layout, Widget, WidgetData};
 use crate::domain::report::{
@@ -324,38 +324,14 @@ fn WidgetCard(
 ) -> impl IntoView {
     let st = use_state();
     let l = st.locale.get_untracked();
-    let base = st.base_currency.get_untracked();
-    let rates = st.data.with_untracked(|d| exchange_rates(d, &base));
     // The widget's report runs in turns; leaving the page stops it.
     let result = RwSignal::new(None::<Result<WidgetData, ReportError>>);
     let busy = RwSignal::new(true);
-    let generation = Generation::new();
-    let mine = generation.start();
-    match st.data.with_untracked(|d| ReportWork::new(d, &widget.spec)) {
-        Err(e) => {
-            result.set(Some(Err(e)));
-            busy.set(false);
-        }
-        Ok(work) => {
-            let w = widget.clone();
-            in_turns(
-                generation,
-                mine,
-                work,
-                move |work| {
-                    st.data.with_untracked(|d| {
-                        // An error ends the run; `finish` names it.
-                        try_turn(|| work.step(d, &rates, ReportWork::SLICE)).unwrap_or(true)
-                    })
-                },
-                move |work| {
-                    let data = st.data.with_untracked(|d| work.finish(d));
-                    result.set(Some(data.map(|r| widget_data_from(&w, r))));
-                    busy.set(false);
-                },
-            );
-        }
-    }
+    let w = widget.clone();
+    run_in_turns(st, Generation::new(), &widget.spec, move |data| {
+        result.set(Some(data.map(|r| widget_data_from(&w, r))));
+        busy.set(false);
+    });
     let title = widget.title.clone();
     let fmt = value_format(st, l, &widget.spec);
     let shown = widget.clone();

@@ -28,6 +28,7 @@ mod record_page;
 mod reminders;
 mod report_labels;
 mod report_page;
+mod report_run;
 mod route;
 mod settings_page;
 pub(crate) mod state;

@@ -13,15 +13,15 @@ use super::notice::Notice;
 use super::report_labels::{
     choice_name, field_name, group_label, grouping_title, measure_text, measure_title,
 };
+use super::report_run::run_in_turns;
 use super::route::{navigate, Route};
-use super::state::{in_turns, tk, try_turn, use_state, AppState, Generation};
+use super::state::{tk, use_state, AppState, Generation};
 use crate::domain::analytics_modules::{DEFINITION, REPORTS};
-use crate::domain::board::exchange_rates;
 use crate::domain::condition::Condition;
 use crate::domain::record_set::Dataset;
 use crate::domain::report::{
     self, CsvHeader, FilterGroup, GroupKey, Measure, ReportError, ReportKind, ReportResult,
-    ReportSpec, ReportWork, CREATED_AT, OWNER, UPDATED_AT,
+    ReportSpec, CREATED_AT, OWNER, UPDATED_AT,
 };
 use crate::domain::report_choices::{
     all_fields, grouping_choices, grouping_code, grouping_of, measure_fields, BUCKETS, OPERATORS,
@@ -346,46 +346,24 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
     let generation = Generation::new();
     let running = RwSignal::new(false);
     let run_now = move || {
-        let mine = generation.start();
         let spec = match draft.spec() {
             Ok(spec) => spec,
             Err(k) => {
+                generation.start();
                 running.set(false);
                 outcome.set(Some(Outcome::Incomplete(k)));
                 return;
             }
         };
-        let rates = st
-            .data
-            .with_untracked(|d| exchange_rates(d, &st.base_currency.get_untracked()));
-        match st.data.with_untracked(|d| ReportWork::new(d, &spec)) {
-            Err(e) => {
-                running.set(false);
-                outcome.set(Some(Outcome::Failed(e)));
-            }
-            Ok(work) => {
-                running.set(true);
-                in_turns(
-                    generation,
-                    mine,
-                    work,
-                    move |work| {
-                        st.data.with_untracked(|d| {
-                            // An error ends the run; `finish` names it.
-                            try_turn(|| work.step(d, &rates, ReportWork::SLICE)).unwrap_or(true)
-                        })
-                    },
-                    move |work| {
-                        let o = match st.data.with_untracked(|d| work.finish(d)) {
-                            Ok(r) => Outcome::Ran(Box::new(spec), Box::new(r)),
-                            Err(e) => Outcome::Failed(e),
-                        };
-                        running.set(false);
-                        outcome.set(Some(o));
-                    },
-                );
-            }
-        }
+        running.set(true);
+        let shown = spec.clone();
+        run_in_turns(st, generation, &spec, move |result| {
+            running.set(false);
+            outcome.set(Some(match result {
+                Ok(r) => Outcome::Ran(Box::new(shown), Box::new(r)),
+                Err(e) => Outcome::Failed(e),
+            }));
+        });
     };
     if saved.is_some() && load_problem.is_none() {
         run_now();
