@@ -20,6 +20,15 @@ pub const CHANGES: &str = "changes";
 pub const BY_MODULE: &str = "by_module";
 pub const BY_RECORD: &str = "by_record";
 
+/// An index declared with every option spelled out: on an upgrade rexie compares an
+/// existing index with its declaration, and one left unspecified never compares
+/// equal, so the index was dropped and rebuilt over every stored entry on every upgrade.
+fn index(name: &str, key_path: &str, multi_entry: bool) -> Index {
+    Index::new(name, key_path)
+        .unique(false)
+        .multi_entry(multi_entry)
+}
+
 /// The declaration as of `version`; `DB_VERSION` for the app. Older versions are
 /// opened only by the upgrade tests, to build a database as a previous release left it.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
@@ -29,16 +38,16 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
         .add_object_store(
             ObjectStore::new(RECORDS)
                 .key_path("id")
-                .add_index(Index::new(BY_MODULE, "module")),
+                .add_index(index(BY_MODULE, "module", false)),
         )
         .add_object_store(ObjectStore::new(META).key_path("key"));
     // Version 2: change history.
     if version >= 2 {
-        b = b.add_object_store(
-            ObjectStore::new(CHANGES)
-                .key_path("id")
-                .add_index(Index::new(BY_RECORD, "record_id")),
-        );
+        b = b.add_object_store(ObjectStore::new(CHANGES).key_path("id").add_index(index(
+            BY_RECORD,
+            "record_id",
+            false,
+        )));
     }
     b
 }
