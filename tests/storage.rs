@@ -1080,3 +1080,38 @@ async fn upgrading_from_version_two_keeps_every_history_entry() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// What a 100,000-row import writes now, against the same records with one history
+/// entry per record (the restore still writes them so). Slow, so run on demand:
+/// `cargo test --target wasm32-unknown-unknown --test storage -- --include-ignored
+/// --nocapture a_100_000_record_import`.
+#[wasm_bindgen_test]
+#[ignore]
+async fn a_100_000_record_import_writes_100_history_entries() {
+    let name = fresh_name("history-batch-100k");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let (records, changes) = imported("i", 100_000);
+    let started = js_sys::Date::now();
+    db.commit(&WriteBatch {
+        inserts: records.clone(),
+        changes: changes.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let packed_ms = js_sys::Date::now() - started;
+    assert_eq!(stored_history_entries(&db).await, 100);
+
+    let refs: Vec<&Record> = records.iter().collect();
+    let started = js_sys::Date::now();
+    db.replace_all(&refs, &changes).await.unwrap();
+    let per_record_ms = js_sys::Date::now() - started;
+    assert_eq!(stored_history_entries(&db).await, 100_000);
+    console_log!(
+        "100,000 records: with history in chunks {packed_ms} ms (100 history entries); \
+         with one history entry per record {per_record_ms} ms (100,000; a restore, \
+         which also clears the stores)"
+    );
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
