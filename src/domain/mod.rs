@@ -18,6 +18,7 @@ pub mod deal_rules;
 pub mod duplicates;
 pub mod field;
 pub mod field_values;
+pub mod history_batch;
 pub mod input;
 pub mod json_outline;
 pub mod lead_module;

@@ -1,15 +1,16 @@
 //! The one point record contents pass through on their way into and out of
-//! IndexedDB. Keys that indexes need (`id`, `module`, `record_id`) stay in the clear;
-//! the rest is one `doc` string — where encryption at rest will slot in.
+//! IndexedDB. Keys that indexes need (`id`, `module`, `record_id`, `record_ids`) stay
+//! in the clear; the rest is one `doc` string — where encryption at rest will slot in.
 
 use std::ops::Range;
 
 use js_sys::{Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::StorageError;
-use crate::domain::record::ChangeEntry;
+use crate::domain::history_batch::CreatedBatch;
+use crate::domain::record::{ChangeEntry, Timestamp};
 use crate::domain::Record;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -92,6 +93,82 @@ pub fn encode_change(change: &ChangeEntry) -> Result<JsValue, StorageError> {
     )
 }
 
+/// A one-record history entry. A stored batch is refused (its document has no
+/// record, revision or kind), so it can never pass for one record's entry; readers
+/// of the history store use `decode_history`.
 pub fn decode_change(stored: &JsValue) -> Result<ChangeEntry, StorageError> {
     open(stored)
+}
+
+/// What a batch stores besides its key and its record ids.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BatchDoc {
+    module: String,
+    at: Timestamp,
+    user: Option<String>,
+}
+
+const RECORD_IDS: &str = "record_ids";
+
+/// A batch of created records: `{id, record_ids: [...], doc}`. The ids are kept only
+/// in the clear array, which the multi-entry index reads; a batch has no `record_id`,
+/// so the one-record index never lists it.
+pub fn encode_created_batch(batch: &CreatedBatch) -> Result<JsValue, StorageError> {
+    let doc = BatchDoc {
+        module: batch.module.clone(),
+        at: batch.at,
+        user: batch.user.clone(),
+    };
+    let stored = envelope(&[("id", &batch.id)], &doc)?;
+    let ids: js_sys::Array = batch
+        .record_ids
+        .iter()
+        .map(|r| JsValue::from_str(r))
+        .collect();
+    set(stored.unchecked_ref(), RECORD_IDS, &ids);
+    Ok(stored)
+}
+
+/// One stored history entry: a record's own, or a batch of created records.
+pub enum StoredChange {
+    One(ChangeEntry),
+    Batch(CreatedBatch),
+}
+
+pub fn decode_history(stored: &JsValue) -> Result<StoredChange, StorageError> {
+    let ids = Reflect::get(stored, &JsValue::from_str(RECORD_IDS)).unwrap_or(JsValue::UNDEFINED);
+    if !js_sys::Array::is_array(&ids) {
+        return decode_change(stored).map(StoredChange::One);
+    }
+    let bad = |what: &str| StorageError::new("storage.op.decode", what.to_string());
+    let id = Reflect::get(stored, &JsValue::from_str("id"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| bad("stored history batch has no id"))?;
+    let record_ids = js_sys::Array::from(&ids)
+        .iter()
+        .map(|v| v.as_string())
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| bad("stored history batch lists a record id that is not text"))?;
+    let doc: BatchDoc = open(stored)?;
+    Ok(StoredChange::Batch(CreatedBatch {
+        id,
+        module: doc.module,
+        at: doc.at,
+        user: doc.user,
+        record_ids,
+    }))
+}
+
+/// Appends the per-record entries a stored history entry stands for: itself, or
+/// every record of a batch.
+pub fn decode_history_into(
+    stored: &JsValue,
+    out: &mut Vec<ChangeEntry>,
+) -> Result<(), StorageError> {
+    match decode_history(stored)? {
+        StoredChange::One(c) => out.push(c),
+        StoredChange::Batch(b) => out.extend(b.expand()),
+    }
+    Ok(())
 }

@@ -11,11 +11,14 @@ use serde_json::Value as Json;
 use wasm_bindgen::JsValue;
 
 use super::codec::{
-    decode_change, decode_record, doc_text, encode_change, encode_record, encode_record_doc,
-    StoredEntries,
+    decode_history, decode_history_into, decode_record, doc_text, encode_change,
+    encode_created_batch, encode_record, encode_record_doc, StoredChange, StoredEntries,
 };
 use super::error::{Context, StorageError};
-use super::schema::{self, BY_MODULE, BY_RECORD, CHANGES, DB_NAME, DB_VERSION, META, RECORDS};
+use super::schema::{
+    self, BY_MODULE, BY_RECORD, BY_RECORDS, CHANGES, DB_NAME, DB_VERSION, META, RECORDS,
+};
+use crate::domain::history_batch::{self, CreatedBatch};
 use crate::domain::migrate::{migrate_record, MigrateError, DATA_VERSION};
 use crate::domain::record::ChangeEntry;
 use crate::domain::Record;
@@ -33,6 +36,8 @@ pub struct WriteBatch {
     pub updates: Vec<Record>,
     /// Ids of records to delete, with their history.
     pub deletes: Vec<String>,
+    /// History entries, one per change of a record; a big write's plain "created"
+    /// entries are stored in chunks (`history_batch::pack`) and read back the same.
     pub changes: Vec<ChangeEntry>,
 }
 
@@ -170,14 +175,19 @@ impl Db {
         ))
     }
 
-    /// Every record's history, for a backup.
+    /// Every record's history, for a backup: one entry per change of a record, a
+    /// stored batch expanded into its records' entries.
     pub async fn load_all_changes(&self) -> Result<Vec<ChangeEntry>, StorageError> {
         let entries = self.load_all_change_entries().await?;
-        entries.iter().map(decode_change).collect()
+        let mut changes = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            decode_history_into(entry, &mut changes)?;
+        }
+        Ok(changes)
     }
 
     /// Every history entry as stored, for a caller that decodes a chunk at a time
-    /// (`codec::decode_change`).
+    /// (`codec::decode_history_into`, which expands a batch).
     pub async fn load_all_change_entries(&self) -> Result<Vec<JsValue>, StorageError> {
         let tx = self.tx(&[CHANGES], TransactionMode::ReadOnly)?;
         let store = tx.store(CHANGES).during("storage.op.load")?;
@@ -188,13 +198,27 @@ impl Db {
     pub async fn changes_for(&self, record_id: &str) -> Result<Vec<ChangeEntry>, StorageError> {
         let op = "storage.op.load";
         let tx = self.tx(&[CHANGES], TransactionMode::ReadOnly)?;
-        let index = tx.store(CHANGES).during(op)?.index(BY_RECORD).during(op)?;
-        let range = only(record_id, op)?;
-        let entries = index.get_all(Some(range), None).await.during(op)?;
-        let mut changes: Vec<ChangeEntry> = entries
-            .iter()
-            .map(decode_change)
-            .collect::<Result<_, _>>()?;
+        let store = tx.store(CHANGES).during(op)?;
+        let own = store.index(BY_RECORD).during(op)?;
+        let entries = own
+            .get_all(Some(only(record_id, op)?), None)
+            .await
+            .during(op)?;
+        let mut changes = Vec::with_capacity(entries.len() + 1);
+        for entry in &entries {
+            decode_history_into(entry, &mut changes)?;
+        }
+        // A record created by a big write is listed in its batch instead.
+        let batched = store.index(BY_RECORDS).during(op)?;
+        let batches = batched
+            .get_all(Some(only(record_id, op)?), None)
+            .await
+            .during(op)?;
+        for entry in &batches {
+            if let StoredChange::Batch(b) = decode_history(entry)? {
+                changes.extend(b.entry_for(record_id));
+            }
+        }
         changes.sort_by_key(|c| (c.at, c.revision));
         Ok(changes)
     }
@@ -229,7 +253,27 @@ impl Db {
                     history.delete(key).await.during(op)?;
                 }
             }
-            write_in_chunks(&history, &batch.changes, encode_change, Write::Put, op).await
+            remove_from_batches(&history, &batch.deletes, op).await?;
+            // A big write's plain "created" entries are stored a chunk of records per
+            // entry (IndexedDB's cost is per entry); the rest one per change.
+            let packed = history_batch::pack(&batch.changes);
+            write_in_chunks(
+                &history,
+                &packed.singles,
+                |c| encode_change(c),
+                Write::Put,
+                op,
+            )
+            .await?;
+            // Fresh ids: a clash is a bug, and refusing it aborts the whole write.
+            write_in_chunks(
+                &history,
+                &packed.batches,
+                encode_created_batch,
+                Write::Add,
+                op,
+            )
+            .await
         }
         .await;
         finish(tx, result, op).await
@@ -261,6 +305,43 @@ impl Db {
     pub fn rexie(&self) -> &Rexie {
         &self.rexie
     }
+}
+
+/// Takes deleted records out of the batches that list them, in the open transaction:
+/// a batch is rewritten without them, or deleted once it lists nobody. Each batch is
+/// read and written once however many of its records go.
+async fn remove_from_batches(
+    history: &rexie::Store,
+    deletes: &[String],
+    op: &'static str,
+) -> Result<(), StorageError> {
+    if deletes.is_empty() {
+        return Ok(());
+    }
+    let index = history.index(BY_RECORDS).during(op)?;
+    let mut touched: Vec<CreatedBatch> = Vec::new();
+    for id in deletes {
+        for entry in index.get_all(Some(only(id, op)?), None).await.during(op)? {
+            if let StoredChange::Batch(b) = decode_history(&entry)? {
+                if !touched.iter().any(|t| t.id == b.id) {
+                    touched.push(b);
+                }
+            }
+        }
+    }
+    let gone: std::collections::HashSet<&str> = deletes.iter().map(String::as_str).collect();
+    for mut b in touched {
+        b.remove(&gone);
+        if b.record_ids.is_empty() {
+            history.delete(JsValue::from_str(&b.id)).await.during(op)?;
+        } else {
+            history
+                .put(&encode_created_batch(&b)?, None)
+                .await
+                .during(op)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq)]

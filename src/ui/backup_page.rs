@@ -14,7 +14,7 @@ use super::state::{next_tick, tk, turn, use_state, AppState};
 use crate::domain::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
 use crate::domain::release::Release;
 use crate::i18n::{label, t, tn, tr, Locale};
-use crate::storage::codec::decode_change;
+use crate::storage::codec::decode_history_into;
 
 fn iso_now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
@@ -89,14 +89,18 @@ async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String
         next_tick().await;
     }
     add(backup::EXPORT_BETWEEN)?;
-    for (i, chunk) in entries.chunks(EXPORT_CHUNK).enumerate() {
-        let changes = chunk
-            .iter()
-            .map(decode_change)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| storage_message(l, &e))?;
-        add(&backup::export_items(&changes, i == 0))?;
-        next_tick().await;
+    // A stored batch of created records expands into one entry per record, so the
+    // file holds the same entries as ever; a piece is cut by entries written.
+    let mut changes = Vec::with_capacity(EXPORT_CHUNK);
+    let mut first = true;
+    for (i, entry) in entries.iter().enumerate() {
+        decode_history_into(entry, &mut changes).map_err(|e| storage_message(l, &e))?;
+        if changes.len() >= EXPORT_CHUNK || (i + 1 == entries.len() && !changes.is_empty()) {
+            add(&backup::export_items(&changes, first))?;
+            first = false;
+            changes.clear();
+            next_tick().await;
+        }
     }
     add(backup::EXPORT_END)?;
     Ok((pieces, stamp))
