@@ -80,6 +80,9 @@ fn packable(c: &ChangeEntry) -> bool {
     c.kind == ChangeKind::Created && c.revision == 1 && c.fields.is_empty()
 }
 
+/// What entries share to be listed in one batch: module, time and user.
+type BatchKey<'a> = (&'a str, Timestamp, Option<&'a str>);
+
 /// Packs the plain "created" entries of `changes` into batches when there are more
 /// than `PACK_ABOVE` of them; every other entry stays as it is. Entries are grouped
 /// by module, time and user (all an expanded entry carries besides its record), in
@@ -91,15 +94,22 @@ pub fn pack(changes: &[ChangeEntry]) -> Packed<'_> {
         return packed;
     }
     // The batch still being filled for each (module, at, user).
-    let mut open: HashMap<(&str, Timestamp, Option<&str>), usize> = HashMap::new();
+    let mut open: HashMap<BatchKey, usize> = HashMap::new();
+    // An import's entries come in runs with one key: the run's batch is at hand
+    // without hashing (100,000 lookups held the page).
+    let mut last: Option<(BatchKey, usize)> = None;
     for c in changes {
         if !packable(c) {
             packed.singles.push(c);
             continue;
         }
         let key = (c.module.as_str(), c.at, c.user.as_deref());
-        let slot = match open.get(&key) {
-            Some(&i) if packed.batches[i].record_ids.len() < PER_ENTRY => i,
+        let known = match last {
+            Some((k, i)) if k == key => Some(i),
+            _ => open.get(&key).copied(),
+        };
+        let slot = match known {
+            Some(i) if packed.batches[i].record_ids.len() < PER_ENTRY => i,
             _ => {
                 packed.batches.push(CreatedBatch {
                     id: c.id.clone(),
@@ -113,6 +123,7 @@ pub fn pack(changes: &[ChangeEntry]) -> Packed<'_> {
             }
         };
         packed.batches[slot].record_ids.push(c.record_id.clone());
+        last = Some((key, slot));
     }
     packed
 }
