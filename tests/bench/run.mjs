@@ -326,8 +326,13 @@ if (!ONLY || ONLY.includes('dashboard')) {
 
 // Responsiveness during long work: the longest gap between animation frames from
 // watchFrames() to the matching framesGap() (a blocked page draws no frames).
-// BENCH_VERBOSE=1 also prints the long tasks and the app's marks in between.
+// BENCH_VERBOSE=1 also prints the long tasks and the app's marks in between;
+// BENCH_TRACE=1 also records a Chromium trace and names what each long task spent
+// its time on (garbage collection, a script call, layout…).
 async function watchFrames(page) {
+  if (process.env.BENCH_TRACE) {
+    await page.context().browser().startTracing(page, { categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline'] });
+  }
   await page.evaluate(() => {
     const g = (window.__frames = { worst: 0, last: performance.now(), on: true, since: performance.now(), long: [] });
     new PerformanceObserver((list) => {
@@ -352,7 +357,23 @@ async function framesGap(page) {
     return [g.worst, g.long, marks];
   });
   if (process.env.BENCH_VERBOSE) console.log('long tasks [start, ms]:', JSON.stringify(long), '\nmarks:', JSON.stringify(marks));
+  if (process.env.BENCH_TRACE) console.log('long tasks in the trace:', longTaskParts(JSON.parse(await page.context().browser().stopTracing())));
   return worst;
+}
+
+/** Each task over 50 ms on a thread, with the named events inside it that took 10 ms
+ * or more (the biggest first): what held the page. */
+function longTaskParts(trace) {
+  const events = (trace.traceEvents || trace).filter((e) => e.ph === 'X' && e.dur);
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.dur > 50_000);
+  return tasks.map((t) => {
+    const inside = events
+      .filter((e) => e !== t && e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur >= 10_000)
+      .sort((a, b) => b.dur - a.dur)
+      .slice(0, 5)
+      .map((e) => `${e.name} ${Math.round(e.dur / 1000)}`);
+    return `${Math.round(t.dur / 1000)} ms: ${inside.join(', ')}`;
+  }).join(' | ') || 'none';
 }
 
 // 6. JSON backup of 100,000 contacts; CSV import of 100,000 rows.
