@@ -774,6 +774,19 @@ fn imported(prefix: &str, n: usize) -> (Vec<Record>, Vec<ChangeEntry>) {
 }
 
 /// How many entries the history store holds, as stored.
+/// `imported`, committed in one write.
+async fn write_imported(db: &Db, prefix: &str, n: usize) -> (Vec<Record>, Vec<ChangeEntry>) {
+    let (records, changes) = imported(prefix, n);
+    db.commit(&WriteBatch {
+        inserts: records.clone(),
+        changes: changes.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    (records, changes)
+}
+
 async fn stored_history_entries(db: &Db) -> u32 {
     let tx = db
         .rexie()
@@ -799,14 +812,7 @@ fn by_id(mut changes: Vec<ChangeEntry>) -> Vec<ChangeEntry> {
 async fn a_big_write_keeps_its_created_history_in_chunks_yet_reads_it_per_record() {
     let name = fresh_name("history-batch");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
-    let (records, changes) = imported("i", 2_500);
-    db.commit(&WriteBatch {
-        inserts: records.clone(),
-        changes: changes.clone(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let (records, changes) = write_imported(&db, "i", 2_500).await;
     // Chunks of 1,000 records, each found under the id of its first entry.
     assert_eq!(stored_history_entries(&db).await, 3);
     let batch_of = |i: usize| format!("i-h{}", i / 1_000 * 1_000);
@@ -880,14 +886,7 @@ async fn a_big_write_keeps_its_created_history_in_chunks_yet_reads_it_per_record
 async fn deleting_a_batch_created_record_removes_its_history_and_keeps_its_neighbours() {
     let name = fresh_name("history-batch-delete");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
-    let (records, changes) = imported("i", 2_500);
-    db.commit(&WriteBatch {
-        inserts: records,
-        changes: changes.clone(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let (_, changes) = write_imported(&db, "i", 2_500).await;
 
     // Two records of different chunks, and the whole third chunk.
     let mut gone = vec!["i5".to_string(), "i1500".to_string()];
@@ -950,14 +949,7 @@ async fn deleting_a_batch_created_record_removes_its_history_and_keeps_its_neigh
 async fn a_big_write_that_fails_late_leaves_no_history_behind() {
     let name = fresh_name("history-batch-atomic");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
-    let (first, first_changes) = imported("a", 1);
-    db.commit(&WriteBatch {
-        inserts: first.clone(),
-        changes: first_changes.clone(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let (first, first_changes) = write_imported(&db, "a", 1).await;
 
     // A record clash at the very end: records and history both undone.
     let (mut records, changes) = imported("m", 4_500);
@@ -1045,14 +1037,7 @@ async fn upgrading_from_version_two_keeps_every_history_entry() {
 
     // A new big write goes into chunks beside them; both are found and both go with
     // their records.
-    let (new_records, new_changes) = imported("n", 1_500);
-    db.commit(&WriteBatch {
-        inserts: new_records,
-        changes: new_changes.clone(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let (_, new_changes) = write_imported(&db, "n", 1_500).await;
     assert_eq!(stored_history_entries(&db).await, 1_200 + 2);
     assert_eq!(
         db.changes_for("n1200").await.unwrap(),

@@ -367,6 +367,13 @@ impl Parts {
         quotas: false,
     };
 
+    /// Only the parts `pick` turns on.
+    fn just(pick: fn(&mut Parts)) -> Parts {
+        let mut parts = Parts::NONE;
+        pick(&mut parts);
+        parts
+    }
+
     /// The part holding the records of a drill-down key (see `drill`).
     pub fn for_drill(key: &str) -> Parts {
         let head = key.split_once('/').map_or(key, |(h, _)| h);
@@ -1028,58 +1035,34 @@ fn only(data: &Dataset, scope: &Scope, pipeline: &str, parts: Parts) -> SalesDas
 /// The headline figures: deals open now (through the stage links) and closed in the
 /// period (a range of the close-time index).
 pub fn kpis(data: &Dataset, scope: &Scope) -> Kpis {
-    let parts = Parts {
-        kpis: true,
-        ..Parts::NONE
-    };
-    only(data, scope, "", parts).kpis
+    only(data, scope, "", Parts::just(|p| p.kpis = true)).kpis
 }
 
 /// The funnel of one pipeline over the deals created in the period: its open stages
 /// in order, then its won stage.
 pub fn funnel(data: &Dataset, scope: &Scope, pipeline: &str) -> Vec<FunnelStep> {
-    let parts = Parts {
-        funnel: true,
-        ..Parts::NONE
-    };
-    only(data, scope, pipeline, parts).funnel
+    only(data, scope, pipeline, Parts::just(|p| p.funnel = true)).funnel
 }
 
 /// The forecast for every month of the period, by expected close (open deals) and
 /// close time (won deals).
 pub fn forecast(data: &Dataset, scope: &Scope) -> Vec<ForecastMonth> {
-    let parts = Parts {
-        forecast: true,
-        ..Parts::NONE
-    };
-    only(data, scope, "", parts).forecast
+    only(data, scope, "", Parts::just(|p| p.forecast = true)).forecast
 }
 
 /// Calls, emails, meetings and tasks completed in the period, per assignee (most
 /// active first).
 pub fn activity_report(data: &Dataset, scope: &Scope) -> Vec<ActivityRow> {
-    let parts = Parts {
-        activities: true,
-        ..Parts::NONE
-    };
-    only(data, scope, "", parts).activities
+    only(data, scope, "", Parts::just(|p| p.activities = true)).activities
 }
 
 pub fn lead_figures(data: &Dataset, scope: &Scope) -> LeadFigures {
-    let parts = Parts {
-        leads: true,
-        ..Parts::NONE
-    };
-    only(data, scope, "", parts).leads
+    only(data, scope, "", Parts::just(|p| p.leads = true)).leads
 }
 
 /// The quotas whose dates overlap the period (of the scope's user, or everyone's).
 pub fn quotas(data: &Dataset, scope: &Scope) -> Vec<QuotaRow> {
-    let parts = Parts {
-        quotas: true,
-        ..Parts::NONE
-    };
-    only(data, scope, "", parts).quotas
+    only(data, scope, "", Parts::just(|p| p.quotas = true)).quotas
 }
 
 /// The whole dashboard in one go (a page steps `SalesDashboardWork` instead).

@@ -5,22 +5,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useAppServer, openApp, assertNoErrors, heading, ready, loadSample } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, ready, loadSample, exportBackup } from './harness.mjs';
 
 const env = useAppServer();
 
-
-async function exportBackup(page, dir) {
-  await page.getByRole('link', { name: 'Backup' }).click();
-  await heading(page, 'Backup and restore').waitFor();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download backup' }).click(),
-  ]);
-  const file = path.join(dir, download.suggestedFilename());
-  await download.saveAs(file);
-  return file;
-}
 
 const byId = (a, b) => a.id.localeCompare(b.id);
 const recordsOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).records.sort(byId);

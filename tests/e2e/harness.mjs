@@ -190,3 +190,16 @@ export async function loadSample(page) {
   await page.getByRole('button', { name: 'Load sample data' }).click();
   await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
 }
+
+/** Downloads a backup from the Backup page into `dir`; returns the file's path. */
+export async function exportBackup(page, dir) {
+  await page.getByRole('link', { name: 'Backup' }).click();
+  await heading(page, 'Backup and restore').waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download backup' }).click(),
+  ]);
+  const file = path.join(dir, `${Date.now()}-${download.suggestedFilename()}`);
+  await download.saveAs(file);
+  return file;
+}

@@ -6,20 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, exportBackup } from './harness.mjs';
 
 const env = useAppServer();
 
-async function exportBackup(page, dir) {
-  await page.getByRole('link', { name: 'Backup' }).click();
-  await heading(page, 'Backup and restore').waitFor();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download backup' }).click(),
-  ]);
-  const file = path.join(dir, `${Date.now()}-${download.suggestedFilename()}`);
-  await download.saveAs(file);
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+/** The backup downloaded from the Backup page, parsed. */
+async function backupOf(page, dir) {
+  return JSON.parse(fs.readFileSync(await exportBackup(page, dir), 'utf8'));
 }
 
 async function openCompany(page, name) {
@@ -79,7 +72,7 @@ test('a 1,500-row import gives each record its own history, kept by backup and r
     await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByRole('status').filter({ hasText: 'Deleted “Chunked Trading 1499”' }).waitFor();
 
-    backup = await exportBackup(page, dir);
+    backup = await backupOf(page, dir);
     assertNoErrors(first);
   } finally {
     await first.context.close();
@@ -118,7 +111,7 @@ test('a 1,500-row import gives each record its own history, kept by backup and r
     await page.getByRole('status').filter({ hasText: /Restored [\d,]+ records/ }).waitFor();
     await page.reload();
     await ready(page);
-    const again = await exportBackup(page, dir);
+    const again = await backupOf(page, dir);
     assert.deepEqual(again.changes.sort(byId), backup.changes.sort(byId));
     await openCompany(page, 'Chunked Trading 1500');
     await page.locator('.history').getByText('Created').waitFor();
