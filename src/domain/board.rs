@@ -138,19 +138,6 @@ impl BoardFilter {
     }
 }
 
-/// The board's columns, one per stage in order, with pending moves shown where they
-/// go (totals included, so a column's figures match its cards).
-pub fn columns(
-    data: &Dataset,
-    pipeline: &Pipeline,
-    filter: &BoardFilter,
-    rates: &ExchangeRates,
-    pending: &PendingMoves,
-) -> Vec<Column> {
-    let stored = stored_columns(data, pipeline, filter, rates);
-    with_pending(data, pipeline, filter, rates, stored, pending)
-}
-
 /// A column's order: soonest expected close first, then oldest; the slot breaks ties,
 /// so a column reads the same whether built at once or by moving a card into it.
 fn order_key(r: Option<&Record>, slot: Slot) -> (bool, Option<NaiveDate>, Option<i64>, Slot) {
@@ -266,6 +253,19 @@ pub fn with_pending(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The board as the page shows it: the stored columns with pending moves laid
+    /// over them (totals included, so a column's figures match its cards).
+    fn columns(
+        data: &Dataset,
+        pipeline: &Pipeline,
+        filter: &BoardFilter,
+        rates: &ExchangeRates,
+        pending: &PendingMoves,
+    ) -> Vec<Column> {
+        let stored = stored_columns(data, pipeline, filter, rates);
+        with_pending(data, pipeline, filter, rates, stored, pending)
+    }
     use crate::domain::pipeline_records::{default_pipeline_records, load_pipeline};
     use crate::domain::record_set::LOCAL_USER;
     use crate::domain::standard_modules::standard_schema;

@@ -222,12 +222,8 @@ impl RecordSet {
         from: i64,
         to: i64,
     ) -> impl Iterator<Item = Slot> + '_ {
-        self.times
-            .get(field)
-            .filter(|_| from < to)
-            .into_iter()
-            .flat_map(move |t| t.range((from, 0)..(to, 0)))
-            .map(|(_, slot)| *slot)
+        self.time_entries_after(field, from, to, None)
+            .map(|(_, slot)| slot)
     }
 
     /// `in_time_range` as (time, slot) entries, resumed after `after` (the last entry
