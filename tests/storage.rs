@@ -6,11 +6,13 @@ use crm::domain::FieldValues;
 use crm::domain::history_batch::expanded_id;
 use crm::domain::record::{ChangeEntry, ChangeKind};
 use crm::domain::sample::sample_records;
+use crm::domain::writes::WritePlan;
 use crm::domain::{Record, Value};
 use crm::storage::codec::{encode_change, encode_record, encode_record_doc};
-use crm::storage::db::WriteBatch;
+use crm::storage::db::Committed;
 use crm::storage::schema::{CHANGES, DB_VERSION, RECORDS};
 use crm::storage::Db;
+use crm::storage::StorageError;
 use rexie::TransactionMode;
 use wasm_bindgen_test::*;
 
@@ -36,6 +38,68 @@ fn sorted(mut records: Vec<Record>) -> Vec<Record> {
     records
 }
 
+/// The batch shape most of these tests were first written in: updates as their new
+/// revision, deletes by id. `commit_batch` makes it the `WritePlan` a planner would:
+/// an update's "before" is its previous revision, a delete the record as stored now.
+#[derive(Default, Clone)]
+struct WriteBatch {
+    inserts: Vec<Record>,
+    updates: Vec<Record>,
+    deletes: Vec<String>,
+    changes: Vec<ChangeEntry>,
+}
+
+trait CommitBatch {
+    async fn commit_batch(&self, batch: &WriteBatch) -> Result<Committed, StorageError>;
+    async fn replace_all(
+        &self,
+        records: &[&Record],
+        changes: &[ChangeEntry],
+    ) -> Result<Committed, StorageError>;
+}
+
+impl CommitBatch for Db {
+    async fn commit_batch(&self, batch: &WriteBatch) -> Result<Committed, StorageError> {
+        let stored = if batch.deletes.is_empty() {
+            Vec::new()
+        } else {
+            self.load_all().await?
+        };
+        let plan = WritePlan {
+            inserts: batch.inserts.clone(),
+            updates: batch
+                .updates
+                .iter()
+                .map(|a| {
+                    let mut b = a.clone();
+                    b.revision -= 1;
+                    (b, a.clone())
+                })
+                .collect(),
+            deletes: batch
+                .deletes
+                .iter()
+                .filter_map(|id| stored.iter().find(|r| &r.id == id).cloned())
+                .collect(),
+            changes: batch.changes.clone(),
+            ..Default::default()
+        };
+        self.commit(&plan).await
+    }
+
+    async fn replace_all(
+        &self,
+        records: &[&Record],
+        changes: &[ChangeEntry],
+    ) -> Result<Committed, StorageError> {
+        let plan = WritePlan::replace_everything(
+            records.iter().map(|r| (*r).clone()).collect(),
+            changes.to_vec(),
+        );
+        self.commit(&plan).await
+    }
+}
+
 fn inserts(records: Vec<Record>) -> WriteBatch {
     WriteBatch {
         inserts: records,
@@ -48,7 +112,7 @@ async fn records_round_trip_through_a_reopened_database() {
     let name = fresh_name("roundtrip");
     let records = sample_records(1_700_000_000_000);
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
-    db.commit(&inserts(records.clone())).await.unwrap();
+    db.commit_batch(&inserts(records.clone())).await.unwrap();
     db.close();
 
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -63,7 +127,9 @@ async fn a_failing_batch_leaves_nothing_behind() {
     let name = fresh_name("atomic");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let original = company("a", "Acme");
-    db.commit(&inserts(vec![original.clone()])).await.unwrap();
+    db.commit_batch(&inserts(vec![original.clone()]))
+        .await
+        .unwrap();
 
     // An update, two new records and a duplicate id: the duplicate fails, so none of it may stay.
     let renamed = original
@@ -92,7 +158,7 @@ async fn a_failing_batch_leaves_nothing_behind() {
             fields: vec![],
         }],
     };
-    let err = db.commit(&batch).await.unwrap_err();
+    let err = db.commit_batch(&batch).await.unwrap_err();
     assert_eq!(err.op, "storage.op.save");
     assert!(!err.detail.is_empty(), "the cause must be kept: {err:?}");
 
@@ -107,7 +173,7 @@ async fn a_stale_update_is_refused_so_no_change_is_lost() {
     let name = fresh_name("conflict");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let v1 = company("a", "Acme");
-    db.commit(&inserts(vec![v1.clone()])).await.unwrap();
+    db.commit_batch(&inserts(vec![v1.clone()])).await.unwrap();
     let rename = |from: &Record, to: &str| {
         from.revised(
             [("name".to_string(), Value::Text(to.into()))].into(),
@@ -119,14 +185,14 @@ async fn a_stale_update_is_refused_so_no_change_is_lost() {
     // Two tabs both start from revision 1; the first save wins.
     let first = rename(&v1, "Acme One");
     let second = rename(&v1, "Acme Two");
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         updates: vec![first.clone()],
         ..Default::default()
     })
     .await
     .unwrap();
     let err = db
-        .commit(&WriteBatch {
+        .commit_batch(&WriteBatch {
             updates: vec![second],
             inserts: vec![company("b", "Bolt")],
             ..Default::default()
@@ -144,7 +210,7 @@ async fn a_failing_restore_keeps_the_previous_data() {
     let name = fresh_name("restore");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let before = vec![company("a", "Acme"), company("b", "Bolt")];
-    db.commit(&inserts(before.clone())).await.unwrap();
+    db.commit_batch(&inserts(before.clone())).await.unwrap();
 
     let clash = [company("x", "X"), company("x", "X again")];
     assert!(db
@@ -163,7 +229,7 @@ async fn a_failing_restore_keeps_the_previous_data() {
         .await
         .is_err());
     assert_eq!(sorted(db.load_all().await.unwrap()), before);
-    assert!(db.commit(&inserts(many)).await.is_err());
+    assert!(db.commit_batch(&inserts(many)).await.is_err());
     assert_eq!(sorted(db.load_all().await.unwrap()), before);
 
     let after = vec![company("z", "Zeta")];
@@ -206,7 +272,7 @@ async fn history_is_kept_per_record_and_deleted_with_it() {
         },
         fields: vec![],
     };
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         inserts: vec![a.clone()],
         changes: vec![change("c1", 1)],
         ..Default::default()
@@ -220,7 +286,7 @@ async fn history_is_kept_per_record_and_deleted_with_it() {
             2_000,
         )
         .unwrap();
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         updates: vec![a2],
         changes: vec![change("c2", 2)],
         ..Default::default()
@@ -236,7 +302,7 @@ async fn history_is_kept_per_record_and_deleted_with_it() {
         .collect();
     assert_eq!(revs, vec![1, 2]);
 
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         deletes: vec!["a".into()],
         ..Default::default()
     })
@@ -331,9 +397,9 @@ fn plan(
 
 fn batch_of(p: &crm::domain::save_plan::SavePlan) -> WriteBatch {
     WriteBatch {
-        inserts: p.inserts.clone(),
-        updates: p.updates.clone(),
-        changes: p.changes.clone(),
+        inserts: p.write.inserts.clone(),
+        updates: p.write.updates.iter().map(|(_, a)| a.clone()).collect(),
+        changes: p.write.changes.clone(),
         ..Default::default()
     }
 }
@@ -348,7 +414,7 @@ async fn a_deal_and_its_stage_history_survive_reopening() {
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let mut data = Dataset::new(standard_schema());
     let defaults = default_pipeline_records(1, &|k| k.to_string());
-    db.commit(&inserts(defaults.clone())).await.unwrap();
+    db.commit_batch(&inserts(defaults.clone())).await.unwrap();
     for r in defaults {
         data.upsert(r);
     }
@@ -370,14 +436,14 @@ async fn a_deal_and_its_stage_history_survive_reopening() {
     ]
     .into();
     let created = plan(&data, "deals", None, values, 10_000, &mut ids);
-    db.commit(&batch_of(&created)).await.unwrap();
+    db.commit_batch(&batch_of(&created)).await.unwrap();
     let deal = created.saved.clone().unwrap();
     data.upsert(deal.clone());
 
     let mut moved_values = deal.values.clone();
     moved_values.insert("stage", Value::Ref("stage-new_business-negotiation".into()));
     let moved = plan(&data, "deals", Some(&deal), moved_values, 20_000, &mut ids);
-    db.commit(&batch_of(&moved)).await.unwrap();
+    db.commit_batch(&batch_of(&moved)).await.unwrap();
     db.close();
 
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -437,7 +503,7 @@ async fn a_stage_removal_that_fails_moves_no_deal() {
         Some("local-user".into()),
         deal_values,
     ));
-    db.commit(&inserts(seed.clone())).await.unwrap();
+    db.commit_batch(&inserts(seed.clone())).await.unwrap();
     for r in seed {
         data.upsert(r);
     }
@@ -466,7 +532,7 @@ async fn a_stage_removal_that_fails_moves_no_deal() {
         ..Default::default()
     };
     batch.inserts.push(company("deal-1", "clash"));
-    assert!(db.commit(&batch).await.is_err());
+    assert!(db.commit_batch(&batch).await.is_err());
     let after = db.load_all().await.unwrap();
     let deal = after.iter().find(|r| r.id == "deal-1").unwrap();
     assert_eq!(
@@ -477,7 +543,7 @@ async fn a_stage_removal_that_fails_moves_no_deal() {
 
     // Without the clash it all lands.
     batch.inserts.clear();
-    db.commit(&batch).await.unwrap();
+    db.commit_batch(&batch).await.unwrap();
     let after = db.load_all().await.unwrap();
     let deal = after.iter().find(|r| r.id == "deal-1").unwrap();
     assert_eq!(
@@ -514,7 +580,7 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
         Some("local-user".into()),
         lead,
     ));
-    db.commit(&inserts(seed.clone())).await.unwrap();
+    db.commit_batch(&inserts(seed.clone())).await.unwrap();
     for r in seed {
         data.upsert(r);
     }
@@ -536,8 +602,8 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
     let plan = plan_conversion(&data, &req, 10, "local-user", &mut ids).unwrap();
     let batch = |extra: Option<Record>| {
         let mut b = WriteBatch {
-            inserts: plan.inserts.clone(),
-            updates: plan.updates.iter().map(|(_, a)| a.clone()).collect(),
+            inserts: plan.write.inserts.clone(),
+            updates: plan.write.updates.iter().map(|(_, a)| a.clone()).collect(),
             ..Default::default()
         };
         b.inserts.extend(extra);
@@ -548,7 +614,7 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
 
     // One clashing insert in the same write: no contact, company, deal or lead change stays.
     assert!(db
-        .commit(&batch(Some(company("lead-1", "clash"))))
+        .commit_batch(&batch(Some(company("lead-1", "clash"))))
         .await
         .is_err());
     let after = db.load_all().await.unwrap();
@@ -558,7 +624,7 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
     let lead = after.iter().find(|r| r.id == "lead-1").unwrap();
     assert_eq!(lead.get("status"), Some(&Value::Text("sql".into())));
 
-    db.commit(&batch(None)).await.unwrap();
+    db.commit_batch(&batch(None)).await.unwrap();
     let after = db.load_all().await.unwrap();
     assert_eq!(count(&after, "contacts"), 1);
     assert_eq!(count(&after, "companies"), 1);
@@ -606,14 +672,17 @@ async fn an_import_is_written_whole_or_not_at_all() {
         format!("imp-{n}")
     };
     while !imp.step(&data, &mut finder, &mut ids, 100) {}
-    let (plan, _) = imp.finish(&data);
-    assert_eq!(plan.inserts.len(), 3);
+    let plan = imp.finish(&data, &mut ids);
+    assert_eq!(plan.write.inserts.len(), 3);
 
     // The last insert clashes with an existing id: none of the rows may stay.
-    db.commit(&inserts(vec![company("imp-3", "Already here")]))
+    db.commit_batch(&inserts(vec![company("imp-3", "Already here")]))
         .await
         .unwrap();
-    assert!(db.commit(&inserts(plan.inserts.clone())).await.is_err());
+    assert!(db
+        .commit_batch(&inserts(plan.write.inserts.clone()))
+        .await
+        .is_err());
     let stored = db.load_all().await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(
@@ -667,7 +736,9 @@ async fn a_dashboard_layout_survives_reopening_and_the_backup() {
 
     let name = fresh_name("dashboard");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
-    db.commit(&inserts(vec![dashboard.clone()])).await.unwrap();
+    db.commit_batch(&inserts(vec![dashboard.clone()]))
+        .await
+        .unwrap();
     db.close();
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let loaded = db.load_all().await.unwrap();
@@ -691,7 +762,7 @@ async fn one_module_is_read_through_the_module_index() {
     let name = fresh_name("module");
     let records = sample_records(1_700_000_000_000);
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
-    db.commit(&inserts(records.clone())).await.unwrap();
+    db.commit_batch(&inserts(records.clone())).await.unwrap();
     let companies = db.load_module("companies").await.unwrap();
     let expected: Vec<Record> = records
         .iter()
@@ -714,7 +785,7 @@ async fn a_broken_entry_is_reported_with_its_cause() {
     let many: Vec<Record> = (0..5_000)
         .map(|i| company(&format!("c{i:05}"), &format!("Firma {i} — شرکت \u{1F600}")))
         .collect();
-    db.commit(&inserts(many.clone())).await.unwrap();
+    db.commit_batch(&inserts(many.clone())).await.unwrap();
     assert_eq!(
         sorted(db.load_module("companies").await.unwrap()),
         sorted(many)
@@ -777,7 +848,7 @@ fn imported(prefix: &str, n: usize) -> (Vec<Record>, Vec<ChangeEntry>) {
 /// `imported`, committed in one write.
 async fn write_imported(db: &Db, prefix: &str, n: usize) -> (Vec<Record>, Vec<ChangeEntry>) {
     let (records, changes) = imported(prefix, n);
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         inserts: records.clone(),
         changes: changes.clone(),
         ..Default::default()
@@ -833,7 +904,7 @@ async fn a_big_write_keeps_its_created_history_in_chunks_yet_reads_it_per_record
         )
         .unwrap();
     let update = crm::domain::save_plan::change_entry("u1".into(), &r2, Some(r), "local-user");
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         updates: vec![r2],
         changes: vec![update.clone()],
         ..Default::default()
@@ -891,7 +962,7 @@ async fn deleting_a_batch_created_record_removes_its_history_and_keeps_its_neigh
     // Two records of different chunks, and the whole third chunk.
     let mut gone = vec!["i5".to_string(), "i1500".to_string()];
     gone.extend((2_000..2_500).map(|i| format!("i{i}")));
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         deletes: gone.clone(),
         ..Default::default()
     })
@@ -929,7 +1000,7 @@ async fn deleting_a_batch_created_record_removes_its_history_and_keeps_its_neigh
             ..c
         })
         .collect();
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         deletes: vec!["i7".into()],
         changes: moved.clone(),
         ..Default::default()
@@ -955,7 +1026,7 @@ async fn a_big_write_that_fails_late_leaves_no_history_behind() {
     let (mut records, changes) = imported("m", 4_500);
     records.push(first[0].clone());
     let err = db
-        .commit(&WriteBatch {
+        .commit_batch(&WriteBatch {
             inserts: records.clone(),
             changes: changes.clone(),
             ..Default::default()
@@ -972,7 +1043,7 @@ async fn a_big_write_that_fails_late_leaves_no_history_behind() {
     let mut changes = changes;
     changes[4_000].id = first_changes[0].id.clone();
     assert!(db
-        .commit(&WriteBatch {
+        .commit_batch(&WriteBatch {
             inserts: records,
             changes,
             ..Default::default()
@@ -1048,7 +1119,7 @@ async fn upgrading_from_version_two_keeps_every_history_entry() {
         vec![old_changes[3].clone()]
     );
     assert_eq!(db.load_all_changes().await.unwrap().len(), 2_700);
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         deletes: vec!["o3".into(), "n3".into()],
         ..Default::default()
     })
@@ -1077,7 +1148,7 @@ async fn a_100_000_record_import_writes_100_history_entries() {
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
     let (records, changes) = imported("i", 100_000);
     let started = js_sys::Date::now();
-    db.commit(&WriteBatch {
+    db.commit_batch(&WriteBatch {
         inserts: records.clone(),
         changes: changes.clone(),
         ..Default::default()

@@ -105,6 +105,7 @@ impl Territory {
 
 /// Assigns leads one after another, keeping round-robin turns and open-lead counts
 /// current between them (an import assigns thousands in a row).
+#[derive(Clone)]
 pub struct Assigner {
     rules: Vec<Rule>,
     territories: HashMap<String, Territory>,

@@ -9,6 +9,7 @@ use chrono::{TimeZone, Utc};
 
 use super::activity_module::ACTIVITIES;
 use super::lead_module::{CLOSED_STATUSES, LEADS};
+use super::module_rules::RuleSession;
 use super::normalize::fold;
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
@@ -16,6 +17,8 @@ use super::sales_modules::{DEALS, DEAL_CONTACTS};
 use super::standard_modules::{COMPANIES, CONTACTS};
 use super::validate::{validate_values, FieldError, Lookups};
 use super::value::{Money, Value};
+use super::writes::prepare::{apply_rules, RuleInput};
+use super::writes::WritePlan;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompanyChoice {
@@ -43,8 +46,8 @@ pub struct ConversionRequest {
 
 #[derive(Debug, Default, Clone)]
 pub struct ConversionPlan {
-    pub inserts: Vec<Record>,
-    pub updates: Vec<(Record, Record)>,
+    /// The new records, the converted lead and its activities, with their history.
+    pub write: WritePlan,
     pub contact: String,
     pub company: Option<String>,
     pub deal: Option<String>,
@@ -179,6 +182,25 @@ pub fn plan_conversion(
     }
     let owner = lead.owner.clone().unwrap_or_else(|| user.to_string());
     let mut plan = ConversionPlan::default();
+    // New records go through the same rules as the form's (defaults, the module's
+    // rules), one session for the whole conversion; they are validated together
+    // below, once every new record exists.
+    let mut session = RuleSession::default();
+    let input = RuleInput {
+        data,
+        lookups: data,
+        now,
+        utc_offset_minutes: 0,
+    };
+    let mut rule_errors: Vec<(String, FieldError)> = Vec::new();
+    let mut ruled = |module: &str, values: FieldValues| -> FieldValues {
+        let def = data.schema.module(module).expect("standard module");
+        let out = apply_rules(&input, &mut session, def, None, values);
+        rule_errors.extend(out.errors.into_iter().map(|e| (module.to_string(), e)));
+        out.values
+    };
+    let mut inserts: Vec<Record> = Vec::new();
+    let mut updates: Vec<(Record, Record)> = Vec::new();
 
     plan.company = match &req.company {
         CompanyChoice::Skip => None,
@@ -197,9 +219,10 @@ pub fn plan_conversion(
                 ],
             );
             values.insert("account_type", Value::Text("prospect".into()));
+            let values = ruled(COMPANIES, values);
             let r = Record::new(new_id(), COMPANIES, now, Some(owner.clone()), values);
             let id = r.id.clone();
-            plan.inserts.push(r);
+            inserts.push(r);
             Some(id)
         }
     };
@@ -222,11 +245,11 @@ pub fn plan_conversion(
     if let Some(c) = &plan.company {
         contact.insert("company", Value::Ref(c.clone()));
     }
+    let contact = ruled(CONTACTS, contact);
     let contact = Record::new(new_id(), CONTACTS, now, Some(owner.clone()), contact);
     plan.contact = contact.id.clone();
-    plan.inserts.push(contact);
+    inserts.push(contact);
 
-    let mut deal_errors = Vec::new();
     if let Some(d) = &req.deal {
         let mut values: FieldValues = [
             ("title".to_string(), Value::Text(d.title.trim().to_string())),
@@ -246,7 +269,7 @@ pub fn plan_conversion(
         if let Some(s) = lead.get("source") {
             values.insert("source", s.clone());
         }
-        deal_errors = super::deal_rules::apply(data, None, &mut values, now);
+        let values = ruled(DEALS, values);
         let deal = Record::new(new_id(), DEALS, now, Some(owner.clone()), values);
         plan.deal = Some(deal.id.clone());
         let role: FieldValues = [
@@ -255,8 +278,9 @@ pub fn plan_conversion(
             ("role".to_string(), Value::Text("decision_maker".into())),
         ]
         .into();
-        plan.inserts.push(deal);
-        plan.inserts.push(Record::new(
+        inserts.push(deal);
+        let role = ruled(DEAL_CONTACTS, role);
+        inserts.push(Record::new(
             new_id(),
             DEAL_CONTACTS,
             now,
@@ -266,15 +290,12 @@ pub fn plan_conversion(
     }
 
     // Everything new is checked together, so links between the new records resolve.
-    let mut errors: Vec<(String, FieldError)> = deal_errors
-        .into_iter()
-        .map(|e| (DEALS.to_string(), e))
-        .collect();
+    let mut errors = rule_errors;
     let overlay = Overlay {
         data,
-        pending: &plan.inserts,
+        pending: &inserts,
     };
-    for r in &plan.inserts {
+    for r in &inserts {
         let def = data.schema.module(&r.module).expect("standard module");
         for e in validate_values(def, &r.values, &r.id, &overlay) {
             errors.push((r.module.clone(), e));
@@ -297,7 +318,7 @@ pub fn plan_conversion(
         lead_values.insert("converted_at", Value::DateTime(t));
     }
     if let Some(after) = lead.revised(lead_values, lead.owner.clone(), now) {
-        plan.updates.push((lead.clone(), after));
+        updates.push((lead.clone(), after));
     }
 
     // The lead's activities and notes follow it to the contact (and company, deal),
@@ -316,9 +337,15 @@ pub fn plan_conversion(
                 v.get_or_insert("deal", Value::Ref(d.clone()));
             }
             if let Some(after) = a.revised(v, a.owner.clone(), now) {
-                plan.updates.push((a.clone(), after));
+                updates.push((a.clone(), after));
             }
         }
+    }
+    for r in inserts {
+        plan.write.insert(r, user, new_id);
+    }
+    for (before, after) in updates {
+        plan.write.update(before, after, user, new_id);
     }
     Ok(plan)
 }
@@ -416,26 +443,41 @@ mod tests {
             deal: deal(),
         };
         let plan = plan_conversion(&d, &req, 50, "local-user", &mut ids()).unwrap();
-        let modules: Vec<&str> = plan.inserts.iter().map(|r| r.module.as_str()).collect();
+        let modules: Vec<&str> = plan
+            .write
+            .inserts
+            .iter()
+            .map(|r| r.module.as_str())
+            .collect();
         assert_eq!(modules, vec![COMPANIES, CONTACTS, DEALS, DEAL_CONTACTS]);
-        let company = &plan.inserts[0];
+        let company = &plan.write.inserts[0];
         assert_eq!(company.get("name"), Some(&t("Acme Ltd.")));
-        let contact = &plan.inserts[1];
+        let contact = &plan.write.inserts[1];
         assert_eq!(
             contact.get("company"),
             Some(&Value::Ref(company.id.clone()))
         );
         assert_eq!(contact.get("lead_source"), Some(&t("event")));
-        let new_deal = &plan.inserts[2];
+        let new_deal = &plan.write.inserts[2];
         assert_eq!(new_deal.get("probability"), Some(&Value::Number(10.0)));
         assert!(matches!(new_deal.get("amount"), Some(Value::Money(m)) if m.currency == "EUR"));
-        let (_, lead_after) = plan.updates.iter().find(|(b, _)| b.id == "lead").unwrap();
+        let (_, lead_after) = plan
+            .write
+            .updates
+            .iter()
+            .find(|(b, _)| b.id == "lead")
+            .unwrap();
         assert_eq!(lead_after.get("status"), Some(&t("converted")));
         assert_eq!(
             lead_after.get("converted_deal"),
             Some(&Value::Ref(new_deal.id.clone()))
         );
-        let (_, call) = plan.updates.iter().find(|(b, _)| b.id == "call").unwrap();
+        let (_, call) = plan
+            .write
+            .updates
+            .iter()
+            .find(|(b, _)| b.id == "call")
+            .unwrap();
         assert_eq!(call.get("contact"), Some(&Value::Ref(contact.id.clone())));
         assert_eq!(
             call.get("lead"),
@@ -457,9 +499,9 @@ mod tests {
             deal: None,
         };
         let plan = plan_conversion(&d, &req, 5, "u", &mut ids()).unwrap();
-        assert_eq!(plan.inserts.len(), 1);
+        assert_eq!(plan.write.inserts.len(), 1);
         assert_eq!(
-            plan.inserts[0].get("company"),
+            plan.write.inserts[0].get("company"),
             Some(&Value::Ref("acme".into()))
         );
         // A new company with a name already taken is refused, naming the problem.
@@ -490,7 +532,7 @@ mod tests {
         };
         let plan = plan_conversion(&d, &req, 5, "u", &mut ids()).unwrap();
         assert_eq!(conversion_rate(&d, 0, 10), (0, 1));
-        for (_, after) in plan.updates {
+        for (_, after) in plan.write.updates {
             d.upsert(after);
         }
         assert_eq!(conversion_rate(&d, 0, 10), (1, 1));

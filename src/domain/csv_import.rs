@@ -6,20 +6,21 @@
 use super::field_values::FieldValues;
 use std::collections::{HashMap, HashSet};
 
-use super::assignment::Assigner;
 use super::csv_export::neutralise;
 use super::duplicates::DuplicateIndex;
 use super::field::{FieldKind, Label};
 use super::input::{parse_input, FieldInput, ParseContext};
-use super::lead_module::LEADS;
 use super::module_def::ModuleDef;
+use super::module_rules::RuleSession;
 use super::normalize::fold;
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
 use super::release::Release;
-use super::scoring;
-use super::validate::{unique_keys, validate_values, FieldError, Lookups, Problem};
+use super::validate::{unique_keys, Lookups, Problem};
 use super::value::Value;
+use super::writes::plan::change_entry;
+use super::writes::prepare::{prepare, RuleInput};
+use super::writes::WritePlan;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -299,9 +300,13 @@ pub struct Reject {
 
 #[derive(Debug, Default, Clone)]
 pub struct ImportPlan {
-    pub inserts: Vec<Record>,
-    /// (before, after)
-    pub updates: Vec<(Record, Record)>,
+    /// Everything the import writes: the new records and updated ones with their
+    /// history, and the assignment rules whose turn moved.
+    pub write: WritePlan,
+    /// How many rows make a new record, and how many stored records they update
+    /// (the write also holds the records the rules change besides).
+    pub created: usize,
+    pub updated: usize,
     /// (row, the existing record it duplicates)
     pub skipped: Vec<(usize, String)>,
     pub rejects: Vec<Reject>,
@@ -347,9 +352,11 @@ pub struct Importer<'a> {
     taken: HashMap<String, HashSet<String>>,
     pending: HashSet<String>,
     pending_at: HashMap<String, usize>,
-    /// Stored record id → its place in `plan.updates`, so many rows can update it.
+    /// Stored record id → its place in `plan.write.updates`, so many rows can update it.
     updates_at: HashMap<String, usize>,
-    lead_rules: Option<(Vec<scoring::ScoringRule>, Assigner)>,
+    /// The module's rules, read once for the whole file (scoring rules, assignment
+    /// turns), exactly as the form applies them.
+    rules: RuleSession,
 }
 
 impl<'a> Importer<'a> {
@@ -382,7 +389,7 @@ impl<'a> Importer<'a> {
             pending: HashSet::with_capacity(table.rows.len()),
             pending_at: HashMap::with_capacity(table.rows.len()),
             updates_at: HashMap::new(),
-            lead_rules: None,
+            rules: RuleSession::default(),
         }
     }
 
@@ -418,9 +425,6 @@ impl<'a> Importer<'a> {
         new_id: &mut dyn FnMut() -> String,
         max_rows: usize,
     ) -> bool {
-        if self.module.key == LEADS && self.lead_rules.is_none() {
-            self.lead_rules = Some((scoring::active_rules(data, None, None), Assigner::new(data)));
-        }
         let end = (self.next + max_rows).min(self.table.rows.len());
         while self.next < end {
             let row = &self.table.rows[self.next];
@@ -508,24 +512,6 @@ impl<'a> Importer<'a> {
             self.plan.rejects.push(reject(problems));
             return;
         }
-        let rule_errors: Vec<FieldError> = match &mut self.lead_rules {
-            Some((rules, _)) => {
-                let errs = super::lead_rules::check_status(&mut values);
-                scoring::apply(&mut values, rules);
-                errs
-            }
-            None => {
-                super::module_rules::apply(
-                    data,
-                    &self.module.key,
-                    None,
-                    &mut values,
-                    self.now,
-                    self.utc_offset,
-                )
-                .errors
-            }
-        };
         let duplicate = finder.find(&values);
         let id = match (duplicate, self.policy) {
             (Some(existing), DuplicatePolicy::Skip) => {
@@ -535,23 +521,21 @@ impl<'a> Importer<'a> {
             (Some(existing), DuplicatePolicy::Update) => existing,
             _ => String::new(),
         };
-        let own_id = if id.is_empty() {
-            String::new()
-        } else {
-            id.clone()
+        // The record the row updates: one an earlier row of the file made, or a
+        // stored one; none for a new record.
+        let pending = self.pending_at.get(&id).copied();
+        let before: Option<Record> = match pending {
+            Some(at) => Some(self.plan.write.inserts[at].clone()),
+            None if !id.is_empty() => data.get(&self.module.key, &id).cloned(),
+            None => None,
         };
-        let merged: FieldValues = if id.is_empty() {
-            values.clone()
-        } else if let Some(&at) = self.pending_at.get(&id) {
-            let mut v = self.plan.inserts[at].values.clone();
-            v.extend(values.clone());
-            v
-        } else if let Some(r) = data.get(&self.module.key, &id) {
-            let mut v = r.values.clone();
-            v.extend(values.clone());
-            v
-        } else {
-            values.clone()
+        let merged: FieldValues = match &before {
+            Some(b) => {
+                let mut v = b.values.clone();
+                v.extend(values);
+                v
+            }
+            None => values,
         };
         let lookups = WithFile {
             data,
@@ -559,11 +543,25 @@ impl<'a> Importer<'a> {
             pending: &self.pending,
             module: &self.module.key,
         };
-        let mut errors: Vec<(String, Problem)> = rule_errors
-            .into_iter()
-            .map(|e| (e.field, e.problem))
-            .collect();
-        for e in validate_values(self.module, &merged, &own_id, &lookups) {
+        let input = RuleInput {
+            data,
+            lookups: &lookups,
+            now: self.now,
+            utc_offset_minutes: self.utc_offset,
+        };
+        // A refused row must not move an assignment turn: the rules' state is kept
+        // from before the row and put back if the row is refused.
+        let kept = self.rules.clone();
+        let prepared = prepare(
+            &input,
+            &mut self.rules,
+            self.module,
+            before.as_ref(),
+            merged,
+        );
+        let own_id = before.as_ref().map(|b| b.id.clone()).unwrap_or_default();
+        let mut errors: Vec<(String, Problem)> = Vec::new();
+        for e in prepared.errors {
             // In-file uniqueness also binds a row to the pending record it updates.
             if matches!(e.problem, Problem::NotUnique(_)) && self.pending.contains(&own_id) {
                 continue;
@@ -571,9 +569,11 @@ impl<'a> Importer<'a> {
             errors.push((e.field, e.problem));
         }
         if !errors.is_empty() {
+            self.rules = kept;
             self.plan.rejects.push(reject(errors));
             return;
         }
+        let merged = prepared.values;
         for f in self.module.fields.iter().filter(|f| f.unique) {
             if let Some(v) = merged.get(&f.key) {
                 self.taken
@@ -582,44 +582,59 @@ impl<'a> Importer<'a> {
                     .extend(unique_keys(&f.kind, v));
             }
         }
-        if id.is_empty() {
-            let mut owner = self.owner.clone();
-            let mut merged = merged;
-            if let Some((_, assigner)) = &mut self.lead_rules {
-                if let Some(a) = assigner.assign(&merged) {
-                    merged.insert("assigned_by", Value::Text(a.rule_name));
-                    owner = a.user;
-                }
+        match (pending, before) {
+            (Some(at), _) => self.plan.write.inserts[at].values = merged,
+            (None, None) => {
+                let owner = prepared.owner.unwrap_or_else(|| self.owner.clone());
+                let r = Record::new(new_id(), &self.module.key, self.now, Some(owner), merged);
+                finder.add(&r.id, &r.values);
+                self.pending.insert(r.id.clone());
+                self.pending_at
+                    .insert(r.id.clone(), self.plan.write.inserts.len());
+                self.plan.created += 1;
+                let user = self.owner.clone();
+                self.plan.write.insert(r, &user, new_id);
             }
-            let r = Record::new(new_id(), &self.module.key, self.now, Some(owner), merged);
-            finder.add(&r.id, &r.values);
-            self.pending.insert(r.id.clone());
-            self.pending_at
-                .insert(r.id.clone(), self.plan.inserts.len());
-            self.plan.inserts.push(r);
-        } else if let Some(&at) = self.pending_at.get(&id) {
-            self.plan.inserts[at].values = merged;
-        } else if let Some(before) = data.get(&self.module.key, &id) {
-            match self.updates_at.get(&id) {
-                Some(&i) => self.plan.updates[i].1.values = merged,
+            (None, Some(before)) => match self.updates_at.get(&id) {
+                Some(&i) => self.plan.write.updates[i].1.values = merged,
                 None => {
                     if let Some(after) = before.revised(merged, before.owner.clone(), self.now) {
-                        self.updates_at.insert(id.clone(), self.plan.updates.len());
-                        self.plan.updates.push((before.clone(), after));
+                        self.updates_at
+                            .insert(id.clone(), self.plan.write.updates.len());
+                        self.plan.updated += 1;
+                        self.plan.write.updates.push((before, after));
                     }
                 }
-            }
+            },
+        }
+        // The next occurrence of a completed repeating activity, as the form makes it.
+        for follow in prepared.follow_ups {
+            let r = Record::new(
+                new_id(),
+                &self.module.key,
+                self.now,
+                Some(self.owner.clone()),
+                follow,
+            );
+            let user = self.owner.clone();
+            self.plan.write.insert(r, &user, new_id);
         }
     }
 
-    /// The plan, plus the assignment rules whose round-robin turn moved.
-    pub fn finish(self, data: &Dataset) -> (ImportPlan, Vec<(Record, Record)>) {
-        let rule_updates = self
-            .lead_rules
-            .as_ref()
-            .map(|(_, a)| a.rule_updates(data, self.now))
-            .unwrap_or_default();
-        (self.plan, rule_updates)
+    /// The plan: updated records get their history entry now that every row that
+    /// changes them is in, and the assignment rules whose turn moved are saved with it.
+    pub fn finish(self, data: &Dataset, new_id: &mut dyn FnMut() -> String) -> ImportPlan {
+        let mut plan = self.plan;
+        let user = self.owner;
+        for (before, after) in &plan.write.updates {
+            plan.write
+                .changes
+                .push(change_entry(new_id(), after, Some(before), &user));
+        }
+        for (before, after) in self.rules.moved_turns(data, self.now) {
+            plan.write.update(before, after, &user, new_id);
+        }
+        plan
     }
 }
 
@@ -648,6 +663,7 @@ pub fn rejects_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::lead_module::LEADS;
     use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
 
     fn table(text: &str) -> Table {
@@ -833,15 +849,15 @@ mod tests {
             format!("new-{n}")
         };
         while !imp.step(&d, &mut finder, &mut ids, chunk) {}
-        imp.finish(&d).0
+        imp.finish(&d, &mut ids)
     }
 
     #[test]
     fn rows_are_checked_with_reasons_and_duplicates_follow_the_policy() {
         let plan = run(DuplicatePolicy::Skip, 100);
-        assert_eq!(plan.inserts.len(), 1, "{plan:?}");
+        assert_eq!(plan.write.inserts.len(), 1, "{plan:?}");
         assert_eq!(
-            plan.inserts[0].get("company"),
+            plan.write.inserts[0].get("company"),
             Some(&Value::Ref("acme".into())),
             "by id"
         );
@@ -873,14 +889,14 @@ mod tests {
         );
 
         let update = run(DuplicatePolicy::Update, 100);
-        assert_eq!(update.inserts.len(), 1);
+        assert_eq!(update.write.inserts.len(), 1);
         assert_eq!(
-            update.inserts[0].get("last_name"),
+            update.write.inserts[0].get("last_name"),
             Some(&Value::Text("Berg2".into())),
             "the later row updates the pending one"
         );
-        assert_eq!(update.updates.len(), 1);
-        let (_, after) = &update.updates[0];
+        assert_eq!(update.write.updates.len(), 1);
+        let (_, after) = &update.write.updates[0];
         assert_eq!(
             after.get("birthday"),
             Some(&Value::Date("1980-02-03".parse().unwrap()))
@@ -900,7 +916,7 @@ mod tests {
     fn chunked_checking_gives_the_same_plan() {
         let whole = run(DuplicatePolicy::Skip, 1000);
         let bits = run(DuplicatePolicy::Skip, 1);
-        assert_eq!(whole.inserts, bits.inserts);
+        assert_eq!(whole.write.inserts, bits.write.inserts);
         assert_eq!(whole.rejects, bits.rejects);
         assert_eq!(whole.skipped, bits.skipped);
     }
@@ -977,15 +993,25 @@ C,retail,dead
             format!("l{n}")
         };
         while !imp.step(&d, &mut finder, &mut ids, 10) {}
-        let (plan, rule_updates) = imp.finish(&d);
+        let plan = imp.finish(&d, &mut ids);
+        let rule_updates: Vec<_> = plan
+            .write
+            .updates
+            .iter()
+            .filter(|(b, _)| b.module == ASSIGNMENT_RULES)
+            .collect();
         let owners: Vec<_> = plan
+            .write
             .inserts
             .iter()
             .map(|r| r.owner.clone().unwrap())
             .collect();
         assert_eq!(owners, vec!["m1", "m2"]);
-        assert_eq!(plan.inserts[0].get("score"), Some(&Value::Number(10.0)));
-        assert_eq!(plan.inserts[0].get("assigned_by"), Some(&t("Turns")));
+        assert_eq!(
+            plan.write.inserts[0].get("score"),
+            Some(&Value::Number(10.0))
+        );
+        assert_eq!(plan.write.inserts[0].get("assigned_by"), Some(&t("Turns")));
         assert_eq!(
             plan.rejects[0].problems[0].0, "dead_reason",
             "a dead lead needs its reason"
@@ -1059,8 +1085,8 @@ Bob,Stored,bob@x.example
                 let finder: &mut dyn DuplicateFinder =
                     if layered { &mut layers } else { &mut copy };
                 while !imp.step(&d, finder, &mut ids, 2) {}
-                let (plan, _) = imp.finish(&d);
-                (plan.inserts, plan.updates, plan.skipped)
+                let plan = imp.finish(&d, &mut ids);
+                (plan.write.inserts, plan.write.updates, plan.skipped)
             };
             let (copied, layered) = (run(false), run(true));
             assert_eq!(copied, layered, "{policy:?}");
@@ -1071,5 +1097,146 @@ Bob,Stored,bob@x.example
                 );
             }
         }
+    }
+
+    /// A leads file exported from a spreadsheet, with no Status column.
+    const LEADS_FILE: &str = "First name;Last name;Email;Company;Notes\n\
+        Nina;Holm;nina@holm-retail.example;Holm Retail;Met at the fair\n\
+        Omid;Karimi;omid@pars.example;Pars Trading;\n";
+
+    fn leads_with_rules() -> Dataset {
+        use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES};
+        let mut d = Dataset::new(standard_schema());
+        let rule = |pairs: Vec<(&str, Value)>| -> FieldValues {
+            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        };
+        d.upsert(Record::new(
+            "s-new".into(),
+            SCORING_RULES,
+            1,
+            None,
+            rule(vec![
+                ("name", Value::Text("New lead".into())),
+                ("field", Value::Text("status".into())),
+                ("operator", Value::Text("is".into())),
+                ("value", Value::Text("new".into())),
+                ("points", Value::Number(5.0)),
+            ]),
+        ));
+        d.upsert(Record::new(
+            "turns".into(),
+            ASSIGNMENT_RULES,
+            1,
+            None,
+            rule(vec![
+                ("name", Value::Text("Turns".into())),
+                ("method", Value::Text("round_robin".into())),
+                ("group", Value::List(vec!["m1".into(), "m2".into()])),
+            ]),
+        ));
+        d
+    }
+
+    fn leads_mapping() -> Vec<Option<String>> {
+        [
+            "first_name",
+            "last_name",
+            "emails",
+            "company_name",
+            "description",
+        ]
+        .iter()
+        .map(|k| Some(k.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn a_leads_file_without_a_status_column_imports_every_row_as_new_scored_and_assigned() {
+        let d = leads_with_rules();
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = table(LEADS_FILE);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            leads_mapping(),
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            3,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("l{n}")
+        };
+        while !imp.step(&d, &mut finder, &mut ids, 10) {}
+        let plan = imp.finish(&d, &mut ids);
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        assert_eq!(plan.created, 2);
+        for r in &plan.write.inserts {
+            assert_eq!(r.get("status"), Some(&Value::Text("new".into())));
+            assert_eq!(r.get("score"), Some(&Value::Number(5.0)));
+            assert_eq!(r.get("assigned_by"), Some(&Value::Text("Turns".into())));
+        }
+        let owners: Vec<_> = plan.write.inserts.iter().map(|r| r.owner.clone()).collect();
+        assert_eq!(owners, vec![Some("m1".into()), Some("m2".into())]);
+        // Every new record has its history entry, and the moved turn is saved too.
+        assert_eq!(plan.write.changes.len(), 3);
+        assert!(plan.write.updates.iter().any(|(b, _)| b.id == "turns"));
+    }
+
+    #[test]
+    fn a_row_imported_becomes_the_record_the_form_makes_from_the_same_values() {
+        use crate::domain::save_plan::{plan_save, SaveContext};
+        let d = leads_with_rules();
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = table(LEADS_FILE);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            leads_mapping(),
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            3,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut ids = || "x".to_string();
+        while !imp.step(&d, &mut finder, &mut ids, 10) {}
+        let imported = imp.finish(&d, &mut ids).write.inserts.remove(0);
+
+        // The form's planner, given what a person types into the same fields (the
+        // form shows the same defaults the planner fills in).
+        let typed: FieldValues = [
+            ("first_name", Value::Text("Nina".into())),
+            ("last_name", Value::Text("Holm".into())),
+            (
+                "emails",
+                Value::List(vec!["nina@holm-retail.example".into()]),
+            ),
+            ("company_name", Value::Text("Holm Retail".into())),
+            ("description", Value::Text("Met at the fair".into())),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let mut ids = || "x".to_string();
+        let mut ctx = SaveContext {
+            now: 3,
+            utc_offset_minutes: 0,
+            user: "me",
+            new_id: &mut ids,
+        };
+        let saved = plan_save(&d, LEADS, None, typed, None, &mut ctx)
+            .unwrap()
+            .saved
+            .unwrap();
+        assert_eq!(imported.values, saved.values);
+        assert_eq!(imported.owner, saved.owner);
+        assert_eq!(imported.module, saved.module);
+        assert_eq!(imported.revision, saved.revision);
     }
 }

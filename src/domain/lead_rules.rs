@@ -58,17 +58,35 @@ pub fn apply(
     values: &mut FieldValues,
     now: Timestamp,
 ) -> LeadOutcome {
+    let mut assigner = Assigner::new(data);
+    let mut out = apply_with(
+        before,
+        values,
+        &scoring::active_rules(data, None, None),
+        &mut assigner,
+    );
+    out.side_updates = assigner.rule_updates(data, now);
+    out
+}
+
+/// `apply` with the scoring rules and the assigner given, so many leads in a row (an
+/// import) share them; the assigner's moved turns are the caller's to save
+/// (`Assigner::rule_updates`).
+pub fn apply_with(
+    before: Option<&Record>,
+    values: &mut FieldValues,
+    rules: &[scoring::ScoringRule],
+    assigner: &mut Assigner,
+) -> LeadOutcome {
     let mut out = LeadOutcome {
         errors: check_status(values),
         ..Default::default()
     };
-    scoring::apply(values, &scoring::active_rules(data, None, None));
+    scoring::apply(values, rules);
     if before.is_none() {
-        let mut assigner = Assigner::new(data);
         if let Some(a) = assigner.assign(values) {
             values.insert("assigned_by", Value::Text(a.rule_name));
             out.owner = Some(a.user);
-            out.side_updates = assigner.rule_updates(data, now);
         }
     }
     out

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use super::normalize::fold;
 use super::record::{ChangeEntry, FieldChange, Record, Timestamp};
 use super::record_set::Dataset;
-use super::save_plan::change_entry;
 use super::value::Value;
+use super::writes::plan::change_entry;
+use super::writes::WritePlan;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Side {
@@ -38,6 +39,25 @@ pub struct MergePlan {
     pub changes: Vec<ChangeEntry>,
     /// The removed record's history, now the master's.
     pub moved_history: Vec<ChangeEntry>,
+}
+
+impl MergePlan {
+    /// The one write of the merge: the master revised, every relinked record, the
+    /// merged-away record deleted (as it was read, so a newer edit of it in another
+    /// tab refuses the merge), and the history — the master's trace entry, the
+    /// relinks' entries, and the removed record's history now under the master.
+    pub fn write(&self) -> WritePlan {
+        let mut updates = vec![(self.master_before.clone(), self.master_after.clone())];
+        updates.extend(self.relinks.iter().cloned());
+        let mut changes = self.changes.clone();
+        changes.extend(self.moved_history.iter().cloned());
+        WritePlan {
+            updates,
+            deletes: vec![self.removed.clone()],
+            changes,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]

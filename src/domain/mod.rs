@@ -53,6 +53,7 @@ pub mod stepped_sort;
 pub mod timeline;
 pub mod validate;
 pub mod value;
+pub mod writes;
 
 pub use field::{FieldDef, FieldKind, Label, PicklistOption};
 pub use field_values::{FieldName, FieldValues};

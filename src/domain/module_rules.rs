@@ -6,11 +6,13 @@ use super::field_values::FieldValues;
 
 use super::activity_module::ACTIVITIES;
 use super::analytics_modules::QUOTAS;
+use super::assignment::Assigner;
 use super::lead_module::{LEADS, SCORING_RULES};
 use super::record::{Record, Timestamp};
 use super::record_set::Dataset;
 use super::sales_modules::{DEALS, RATES, STAGES};
 use super::scoring;
+use super::standard_modules::MEMBERS;
 use super::validate::{FieldError, Problem};
 use super::value::Value;
 
@@ -37,6 +39,22 @@ pub fn after_save(data: &Dataset, saved: &Record, now: Timestamp) -> Vec<(Record
     }
 }
 
+/// Why a record may not be deleted now, as a translation key: a team member who
+/// still owns or is assigned records stays until they are reassigned, so no record
+/// is left belonging to nobody.
+pub fn delete_guard(data: &Dataset, module: &str, id: &str) -> Option<&'static str> {
+    match module {
+        MEMBERS => data
+            .sets()
+            .any(|set| {
+                set.records()
+                    .any(|r| super::list_query::involves(&set.module, r, id))
+            })
+            .then_some("delete.member_in_use"),
+        _ => None,
+    }
+}
+
 /// What deleting a record changes elsewhere.
 pub fn after_delete(
     data: &Dataset,
@@ -52,6 +70,8 @@ pub fn after_delete(
     }
 }
 
+/// A module's rules applied to one save, as a one-off: the assignment rules whose
+/// turn moved come back as side updates.
 pub fn apply(
     data: &Dataset,
     module: &str,
@@ -60,53 +80,89 @@ pub fn apply(
     now: Timestamp,
     utc_offset_minutes: i32,
 ) -> RuleOutcome {
-    let mut out = RuleOutcome::default();
-    match module {
-        DEALS => out.errors = super::deal_rules::apply(data, before, values, now),
-        LEADS => {
-            let lead = super::lead_rules::apply(data, before, values, now);
-            out.errors = lead.errors;
-            out.owner = lead.owner;
-            out.side_updates = lead.side_updates;
-        }
-        ACTIVITIES => {
-            let (errors, next) =
-                super::activity_rules::apply(before, values, now, utc_offset_minutes);
-            out.errors = errors;
-            out.follow_ups.extend(next);
-        }
-        RATES => {
-            for f in ["currency", "base"] {
-                if let Some(Value::Text(code)) = values.get_mut(f) {
-                    *code = code.trim().to_ascii_uppercase();
-                    if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
-                        out.errors.push(FieldError {
-                            field: f.into(),
-                            problem: Problem::InvalidMoney(code.clone()),
-                        });
+    let mut session = RuleSession::default();
+    let mut out = session.apply(data, module, before, values, now, utc_offset_minutes);
+    out.side_updates.extend(session.moved_turns(data, now));
+    out
+}
+
+/// The rules over many records in a row (an import, a conversion): what they read
+/// from the data (scoring rules, assignment turns and workloads) is read once, and
+/// assignment turns move from one record to the next.
+#[derive(Default, Clone)]
+pub struct RuleSession {
+    leads: Option<(Vec<scoring::ScoringRule>, Assigner)>,
+}
+
+impl RuleSession {
+    pub fn apply(
+        &mut self,
+        data: &Dataset,
+        module: &str,
+        before: Option<&Record>,
+        values: &mut FieldValues,
+        now: Timestamp,
+        utc_offset_minutes: i32,
+    ) -> RuleOutcome {
+        let mut out = RuleOutcome::default();
+        match module {
+            DEALS => out.errors = super::deal_rules::apply(data, before, values, now),
+            LEADS => {
+                let (rules, assigner) = self.leads.get_or_insert_with(|| {
+                    (scoring::active_rules(data, None, None), Assigner::new(data))
+                });
+                let lead = super::lead_rules::apply_with(before, values, rules, assigner);
+                out.errors = lead.errors;
+                out.owner = lead.owner;
+            }
+            ACTIVITIES => {
+                let (errors, next) =
+                    super::activity_rules::apply(before, values, now, utc_offset_minutes);
+                out.errors = errors;
+                out.follow_ups.extend(next);
+            }
+            RATES => {
+                for f in ["currency", "base"] {
+                    if let Some(Value::Text(code)) = values.get_mut(f) {
+                        *code = code.trim().to_ascii_uppercase();
+                        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                            out.errors.push(FieldError {
+                                field: f.into(),
+                                problem: Problem::InvalidMoney(code.clone()),
+                            });
+                        }
                     }
                 }
+                if matches!(values.get("rate"), Some(Value::Number(n)) if *n <= 0.0) {
+                    out.errors.push(FieldError {
+                        field: "rate".into(),
+                        problem: Problem::Rule("problem.positive"),
+                    });
+                }
             }
-            if matches!(values.get("rate"), Some(Value::Number(n)) if *n <= 0.0) {
-                out.errors.push(FieldError {
-                    field: "rate".into(),
-                    problem: Problem::Rule("problem.positive"),
-                });
+            QUOTAS => out.errors = super::analytics_modules::check_quota(values),
+            STAGES => {
+                if matches!(values.get("probability"), Some(Value::Number(n)) if !(0.0..=100.0).contains(n))
+                {
+                    out.errors.push(FieldError {
+                        field: "probability".into(),
+                        problem: Problem::Rule("problem.percent_range"),
+                    });
+                }
             }
+            _ => {}
         }
-        QUOTAS => out.errors = super::analytics_modules::check_quota(values),
-        STAGES => {
-            if matches!(values.get("probability"), Some(Value::Number(n)) if !(0.0..=100.0).contains(n))
-            {
-                out.errors.push(FieldError {
-                    field: "probability".into(),
-                    problem: Problem::Rule("problem.percent_range"),
-                });
-            }
-        }
-        _ => {}
+        out
     }
-    out
+
+    /// The assignment rules whose round-robin turn moved during the session, to save
+    /// with the records they assigned.
+    pub fn moved_turns(&self, data: &Dataset, now: Timestamp) -> Vec<(Record, Record)> {
+        self.leads
+            .as_ref()
+            .map(|(_, a)| a.rule_updates(data, now))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

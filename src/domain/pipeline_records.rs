@@ -9,6 +9,7 @@ use super::record::{Record, Timestamp};
 use super::record_set::{Dataset, LOCAL_USER};
 use super::sales_modules::{DEALS, PIPELINES, STAGES};
 use super::value::Value;
+use super::writes::{WriteContext, WritePlan};
 
 fn text(r: &Record, f: &str) -> String {
     match r.get(f) {
@@ -115,6 +116,46 @@ impl PipelineWrite {
     pub fn is_empty(&self) -> bool {
         self.inserts.is_empty() && self.updates.is_empty() && self.deletes.is_empty()
     }
+
+    /// The one write of a pipeline edit, each change with its history entry.
+    pub fn into_plan(self, ctx: &mut WriteContext) -> WritePlan {
+        let mut plan = WritePlan::default();
+        for r in self.inserts {
+            plan.insert(r, ctx.user, ctx.new_id);
+        }
+        for (before, after) in self.updates {
+            plan.update(before, after, ctx.user, ctx.new_id);
+        }
+        for r in self.deletes {
+            plan.delete(r);
+        }
+        plan
+    }
+}
+
+/// The write of a pipeline edit: stages added, changed and removed, the deals of
+/// removed stages moved (see `plan_pipeline_save`). Refused with the id of a removed
+/// stage whose deals have nowhere to go.
+pub fn plan_pipeline_edit(
+    data: &Dataset,
+    edited: &Pipeline,
+    moves: &[(String, String)],
+    ctx: &mut WriteContext,
+) -> Result<WritePlan, String> {
+    Ok(plan_pipeline_save(data, edited, moves, ctx.now)?.into_plan(ctx))
+}
+
+/// The default pipelines of a new database, as one write. Two fresh tabs may both
+/// make it, so it is a seed: ids already stored are left as they are.
+pub fn plan_default_pipelines(name: &dyn Fn(&str) -> String, ctx: &mut WriteContext) -> WritePlan {
+    let mut plan = WritePlan {
+        seed: true,
+        ..Default::default()
+    };
+    for r in default_pipeline_records(ctx.now, name) {
+        plan.insert(r, ctx.user, ctx.new_id);
+    }
+    plan
 }
 
 fn stage_values(pipeline_id: &str, s: &Stage, position: usize) -> FieldValues {

@@ -2,6 +2,7 @@
 //! markets the product is made for, so every script and direction shows up.
 
 use super::field_values::FieldValues;
+use super::writes::{WriteContext, WritePlan};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -353,6 +354,15 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
     let converted = super::sample_leads::converted_sample_leads(&out, 12);
     out.extend(converted);
     out
+}
+
+/// The write that adds the sample data (what of it fits, see `fitting`).
+pub fn plan_sample(data: &Dataset, ctx: &mut WriteContext) -> WritePlan {
+    let mut plan = WritePlan::default();
+    for r in fitting(data, sample_records(ctx.now)) {
+        plan.insert(r, ctx.user, ctx.new_id);
+    }
+    plan
 }
 
 /// The sample records that can join `data`: those not there yet and valid alongside

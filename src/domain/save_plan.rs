@@ -4,56 +4,25 @@
 
 use super::field_values::FieldValues;
 
-use super::module_rules;
-use super::record::{ChangeEntry, ChangeKind, Record, Timestamp};
+use super::module_rules::{self, RuleSession};
+use super::record::Record;
 use super::record_set::Dataset;
-use super::validate::{validate_values, FieldError};
+use super::validate::FieldError;
+use super::writes::prepare::{prepare, sort_for_form, RuleInput};
+use super::writes::{WriteContext, WritePlan};
 
+/// A planned save: the one write it makes, and the record the user saved as it will
+/// be stored (`None` when nothing changed).
 #[derive(Debug, Default, Clone)]
 pub struct SavePlan {
-    pub inserts: Vec<Record>,
-    pub updates: Vec<Record>,
-    pub changes: Vec<ChangeEntry>,
-    /// The record the user saved, as it will be stored; `None` when nothing changed.
+    pub write: WritePlan,
     pub saved: Option<Record>,
 }
 
-/// Who and when: the facts a save needs from outside the core.
-pub struct SaveContext<'a> {
-    pub now: Timestamp,
-    pub utc_offset_minutes: i32,
-    /// The current user, recorded on history entries and owning new records.
-    pub user: &'a str,
-    pub new_id: &'a mut dyn FnMut() -> String,
-}
+/// Who and when, as every planner takes it.
+pub type SaveContext<'a> = WriteContext<'a>;
 
-pub fn change_entry(
-    id: String,
-    record: &Record,
-    before: Option<&Record>,
-    user: &str,
-) -> ChangeEntry {
-    ChangeEntry {
-        id,
-        record_id: record.id.clone(),
-        module: record.module.clone(),
-        at: record.updated_at,
-        user: Some(user.to_string()),
-        revision: record.revision,
-        kind: if before.is_some() {
-            ChangeKind::Updated
-        } else {
-            ChangeKind::Created
-        },
-        // The stage trail only repeats the stage change, which is recorded already.
-        fields: before
-            .map(|b| record.changes_from(b))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|f| f.field != super::stage_trail::TRAIL)
-            .collect(),
-    }
-}
+pub use super::writes::plan::change_entry;
 
 /// Plans saving `values` as a new record of `module` (when `before` is `None`) or as
 /// the next revision of `before`. `owner` of `None` keeps the current owner (or makes
@@ -62,26 +31,23 @@ pub fn plan_save(
     data: &Dataset,
     module: &str,
     before: Option<&Record>,
-    mut values: FieldValues,
+    values: FieldValues,
     owner: Option<String>,
     ctx: &mut SaveContext,
 ) -> Result<SavePlan, Vec<FieldError>> {
     let def = data.schema.module(module).ok_or_else(Vec::new)?;
-    let mut rules = module_rules::apply(
+    let mut session = RuleSession::default();
+    let input = RuleInput {
         data,
-        module,
-        before,
-        &mut values,
-        ctx.now,
-        ctx.utc_offset_minutes,
-    );
-    let own_id = before.map(|b| b.id.as_str()).unwrap_or_default();
+        lookups: data,
+        now: ctx.now,
+        utc_offset_minutes: ctx.utc_offset_minutes,
+    };
+    let mut rules = prepare(&input, &mut session, def, before, values);
+    rules
+        .side_updates
+        .extend(session.moved_turns(data, ctx.now));
     let mut errors = std::mem::take(&mut rules.errors);
-    for e in validate_values(def, &values, own_id, data) {
-        if !errors.iter().any(|x| x.field == e.field) {
-            errors.push(e);
-        }
-    }
     if let Some(o) = &owner {
         if !super::validate::Lookups::user_exists(data, o) {
             errors.push(FieldError {
@@ -91,16 +57,11 @@ pub fn plan_save(
         }
     }
     if !errors.is_empty() {
-        // Report in the order the form shows the fields.
-        errors.sort_by_key(|e| {
-            def.fields
-                .iter()
-                .position(|f| f.key == e.field)
-                .unwrap_or(usize::MAX)
-        });
+        sort_for_form(def, &mut errors);
         return Err(errors);
     }
-    let mut plan = SavePlan::default();
+    let values = std::mem::take(&mut rules.values);
+    let mut plan = WritePlan::default();
     let saved = match before {
         None => {
             // Assignment rules decide who gets a new lead; reassigning comes after.
@@ -109,17 +70,13 @@ pub fn plan_save(
                 .or(owner)
                 .unwrap_or_else(|| ctx.user.to_string());
             let r = Record::new((ctx.new_id)(), module, ctx.now, Some(owner), values);
-            plan.changes
-                .push(change_entry((ctx.new_id)(), &r, None, ctx.user));
-            plan.inserts.push(r.clone());
+            plan.insert(r.clone(), ctx.user, ctx.new_id);
             Some(r)
         }
         Some(b) => {
             let owner = owner.or_else(|| b.owner.clone());
             b.revised(values, owner, ctx.now).inspect(|r| {
-                plan.changes
-                    .push(change_entry((ctx.new_id)(), r, Some(b), ctx.user));
-                plan.updates.push(r.clone());
+                plan.update(b.clone(), r.clone(), ctx.user, ctx.new_id);
             })
         }
     };
@@ -128,9 +85,7 @@ pub fn plan_save(
         side.extend(module_rules::after_save(data, r, ctx.now));
     }
     for (b, a) in side {
-        plan.changes
-            .push(change_entry((ctx.new_id)(), &a, Some(&b), ctx.user));
-        plan.updates.push(a);
+        plan.update(b, a, ctx.user, ctx.new_id);
     }
     for follow in rules.follow_ups {
         let owner = saved
@@ -138,12 +93,9 @@ pub fn plan_save(
             .and_then(|r| r.owner.clone())
             .unwrap_or_else(|| ctx.user.to_string());
         let r = Record::new((ctx.new_id)(), module, ctx.now, Some(owner), follow);
-        plan.changes
-            .push(change_entry((ctx.new_id)(), &r, None, ctx.user));
-        plan.inserts.push(r);
+        plan.insert(r, ctx.user, ctx.new_id);
     }
-    plan.saved = saved;
-    Ok(plan)
+    Ok(SavePlan { write: plan, saved })
 }
 
 #[cfg(test)]
@@ -205,14 +157,14 @@ mod tests {
         moved.insert("stage", Value::Ref("stage-new_business-proposal".into()));
         ctx.now = 200;
         let plan = plan_save(&d, DEALS, Some(&deal), moved, None, &mut ctx).unwrap();
-        assert_eq!(plan.updates.len(), 1);
-        let fields: Vec<_> = plan.changes[0]
+        assert_eq!(plan.write.updates.len(), 1);
+        let fields: Vec<_> = plan.write.changes[0]
             .fields
             .iter()
             .map(|f| f.field.as_str())
             .collect();
         assert_eq!(fields, vec!["probability", "stage"]);
-        assert_eq!(plan.changes[0].at, 200);
+        assert_eq!(plan.write.changes[0].at, 200);
     }
 
     #[test]
@@ -263,10 +215,10 @@ mod tests {
         ]
         .into();
         let plan = plan_save(&d, ACTIVITIES, None, values, None, &mut ctx).unwrap();
-        assert_eq!(plan.inserts.len(), 2);
-        assert_eq!(plan.changes.len(), 2);
+        assert_eq!(plan.write.inserts.len(), 2);
+        assert_eq!(plan.write.changes.len(), 2);
         assert_eq!(
-            plan.inserts[1].get("due"),
+            plan.write.inserts[1].get("due"),
             Some(&Value::DateTime(
                 Utc.with_ymd_and_hms(2026, 1, 6, 9, 0, 0).unwrap()
             ))

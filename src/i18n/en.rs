@@ -117,6 +117,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("recurrence.err.until", "The series cannot end before it starts."),
     // Storage
     ("error.storage", "Could not {op}: {detail}"),
+    ("error.stale", "Not saved: the data was replaced in another tab or window (a backup was restored) after this page read it. Reload the page to see the data as it is now."),
+    ("error.interrupted_restore", "A restore stopped before it finished (the page was closed or crashed while it was writing): the data may be only part of the backup. Restore the backup file again on the Backup page."),
+    ("error.interrupted_write", "A large write (such as an import) stopped before it finished (the page was closed or crashed while it was writing): some of its records may be missing. Check the list, and import the missing rows again."),
+    ("storage.op.stale", "save the change"),
+    ("tabs.changed_elsewhere", "Changes were saved in another tab or window: this page may not show them yet. Reload the page to see the latest data."),
+    ("tabs.restored_elsewhere", "A backup was restored in another tab or window: this page shows the data as it was before. Reload the page."),
     ("error.conflict", "Not saved: this record was changed in another tab or window after you opened it. Reload the page to see the latest version, then make your change again."),
     ("error.no_database", "The database is not open."),
     ("error.open_title", "Your data could not be opened"),

@@ -4,9 +4,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::db::{Db, WriteBatch};
+use super::db::Db;
 use super::schema::DB_VERSION;
 use crate::domain::scale_data::scale_contact;
+use crate::domain::writes::WritePlan;
 use crate::domain::Record;
 
 fn js_err(e: impl std::fmt::Display) -> JsValue {
@@ -27,7 +28,7 @@ pub async fn bench_app_insert(name: String, n: u32) -> Result<f64, JsValue> {
             .unwrap_or_else(js_sys::Date::now)
     };
     let t0 = now();
-    db.commit(&WriteBatch {
+    db.commit(&WritePlan {
         inserts: records,
         ..Default::default()
     })

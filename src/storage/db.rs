@@ -21,28 +21,38 @@ use super::schema::{
 use crate::domain::history_batch::{self, CreatedBatch};
 use crate::domain::migrate::{migrate_record, MigrateError, DATA_VERSION};
 use crate::domain::record::ChangeEntry;
+use crate::domain::writes::WritePlan;
 use crate::domain::Record;
 
 const DATA_VERSION_KEY: &str = "data_version";
 /// The operation key of a refused update whose record changed since it was read.
 pub const CONFLICT: &str = "storage.op.conflict";
 
-/// Everything one user action writes, committed together or not at all.
-#[derive(Default, Debug, Clone)]
-pub struct WriteBatch {
-    /// New records: refused if their id already exists.
-    pub inserts: Vec<Record>,
-    /// Changed records: replace what is stored, which must be the revision before.
-    pub updates: Vec<Record>,
-    /// Ids of records to delete, with their history.
-    pub deletes: Vec<String>,
-    /// History entries, one per change of a record; a big write's plain "created"
-    /// entries are stored in chunks (`history_batch::pack`) and read back the same.
-    pub changes: Vec<ChangeEntry>,
+const EPOCH_KEY: &str = "epoch";
+/// Written as the first request of a long write (more than one chunk, or a restore)
+/// and deleted by its last: found at start-up, it means a write stopped half-way
+/// (the page died while requests were issued, and those issued were committed).
+const INTERRUPTED_KEY: &str = "write_in_progress";
+
+/// The operation key of a write refused because the data was replaced (a restore)
+/// in another tab since this one read it.
+pub const STALE: &str = "storage.op.stale";
+
+/// What a commit did besides writing the plan.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// Seed inserts whose id was stored already (another tab wrote them first); the
+    /// stored records stand.
+    pub kept_seeds: Vec<String>,
 }
 
 pub struct Db {
     rexie: Rexie,
+    /// The database epoch this handle read at open: a restore gives the database a
+    /// new one, and a commit from a handle with an older epoch is refused, so a stale
+    /// tab never writes over a restore (nor passes a revision check by a revision
+    /// number that the restore happens to repeat).
+    epoch: std::cell::RefCell<Option<String>>,
 }
 
 impl Db {
@@ -58,10 +68,15 @@ impl Db {
             .build()
             .await
             .during("storage.op.open")?;
-        let db = Db { rexie };
+        let db = Db {
+            rexie,
+            epoch: std::cell::RefCell::new(None),
+        };
         if version == DB_VERSION {
             db.migrate_data().await?;
         }
+        let epoch = db.meta_text(EPOCH_KEY).await?;
+        *db.epoch.borrow_mut() = epoch;
         Ok(db)
     }
 
@@ -94,6 +109,34 @@ impl Db {
                 .and_then(|v| v.as_f64())
                 .map(|v| v as u32)
         }))
+    }
+
+    /// A text fact of the meta store.
+    async fn meta_text(&self, key: &str) -> Result<Option<String>, StorageError> {
+        let tx = self.tx(&[META], TransactionMode::ReadOnly)?;
+        let meta = tx.store(META).during("storage.op.load")?;
+        meta_value(&meta, key, "storage.op.load").await
+    }
+
+    /// What a long write that stopped half-way was doing ("restore" or "write"),
+    /// if one did: the data then holds only part of it.
+    pub async fn interrupted_write(&self) -> Result<Option<String>, StorageError> {
+        self.meta_text(INTERRUPTED_KEY).await
+    }
+
+    /// The user chose to keep the data as it is after an interrupted write.
+    pub async fn clear_interrupted(&self) -> Result<(), StorageError> {
+        let op = "storage.op.save";
+        let tx = self.tx(&[META], TransactionMode::ReadWrite)?;
+        let result = async {
+            tx.store(META)
+                .during(op)?
+                .delete(JsValue::from_str(INTERRUPTED_KEY))
+                .await
+                .during(op)
+        }
+        .await;
+        finish(tx, result, op).await
     }
 
     /// Brings every stored record up to `DATA_VERSION` in one transaction.
@@ -194,6 +237,20 @@ impl Db {
         store.get_all(None, None).await.during("storage.op.load")
     }
 
+    /// Every stored record and every history entry, read in one read transaction:
+    /// a backup is one moment of the database as committed, whatever this tab holds
+    /// in memory (another tab may have written since it read).
+    pub async fn load_backup_entries(&self) -> Result<(StoredEntries, Vec<JsValue>), StorageError> {
+        let op = "storage.op.load";
+        let tx = self.tx(&[RECORDS, CHANGES], TransactionMode::ReadOnly)?;
+        let records = tx.store(RECORDS).during(op)?;
+        let history = tx.store(CHANGES).during(op)?;
+        // Both requests are made before either is awaited, in the one transaction.
+        let (records, changes) =
+            futures_join(records.get_all(None, None), history.get_all(None, None)).await;
+        Ok((StoredEntries::new(records.during(op)?), changes.during(op)?))
+    }
+
     /// The saved changes of one record, oldest first.
     pub async fn changes_for(&self, record_id: &str) -> Result<Vec<ChangeEntry>, StorageError> {
         let op = "storage.op.load";
@@ -223,83 +280,58 @@ impl Db {
         Ok(changes)
     }
 
-    /// Writes a batch atomically: any failure inside aborts the whole transaction.
-    pub async fn commit(&self, batch: &WriteBatch) -> Result<(), StorageError> {
-        let op = "storage.op.save";
-        let tx = self.tx(&[RECORDS, CHANGES], TransactionMode::ReadWrite)?;
-        let result = async {
-            let records = tx.store(RECORDS).during(op)?;
-            let history = tx.store(CHANGES).during(op)?;
-            write_in_chunks(&records, &batch.inserts, encode_record, Write::Add, op).await?;
-            // An update must follow the revision it was made from: another tab may
-            // have saved the same record meanwhile, and its change must not be lost.
-            for r in &batch.updates {
-                let stored = records
-                    .get(JsValue::from_str(&r.id))
-                    .await
-                    .during(op)?
-                    .map(|v| decode_record(&v))
-                    .transpose()?;
-                if stored.map(|s| s.revision) != Some(r.revision - 1) {
-                    return Err(StorageError::new(CONFLICT, r.id.clone()));
-                }
-            }
-            write_in_chunks(&records, &batch.updates, encode_record, Write::Put, op).await?;
-            for id in &batch.deletes {
-                records.delete(JsValue::from_str(id)).await.during(op)?;
-                let range = only(id, op)?;
-                let index = history.index(BY_RECORD).during(op)?;
-                for key in index.get_all_keys(Some(range), None).await.during(op)? {
-                    history.delete(key).await.during(op)?;
-                }
-            }
-            remove_from_batches(&history, &batch.deletes, op).await?;
-            // A big write's plain "created" entries are stored a chunk of records per
-            // entry (IndexedDB's cost is per entry); the rest one per change.
-            let packed = history_batch::pack(&batch.changes);
-            write_in_chunks(
-                &history,
-                &packed.singles,
-                |c| encode_change(c),
-                Write::Put,
-                op,
-            )
-            .await?;
-            // Fresh ids: a clash is a bug, and refusing it aborts the whole write.
-            write_chunked(
-                &history,
-                &packed.batches,
-                BATCHES_PER_CHUNK,
-                encode_created_batch,
-                Write::Add,
-                op,
-            )
-            .await
-        }
-        .await;
-        finish(tx, result, op).await
-    }
-
-    /// Replaces every record and all history with a backup's, in one transaction:
-    /// on failure the previous data stays exactly as it was.
-    pub async fn replace_all(
-        &self,
-        records: &[&Record],
-        changes: &[ChangeEntry],
-    ) -> Result<(), StorageError> {
-        let op = "storage.op.restore";
+    /// Commits one write plan in one transaction: any failure inside aborts all of
+    /// it. Checked inside the transaction, against what is stored: the database
+    /// epoch (no write over a restore made in another tab), and the revision of
+    /// every updated and deleted record (no newer change made in another tab is
+    /// lost unseen).
+    pub async fn commit(&self, plan: &WritePlan) -> Result<Committed, StorageError> {
+        let op = if plan.replaces_all {
+            "storage.op.restore"
+        } else {
+            "storage.op.save"
+        };
         let tx = self.tx(&[RECORDS, CHANGES, META], TransactionMode::ReadWrite)?;
+        let new_epoch = plan.replaces_all.then(|| uuid::Uuid::new_v4().to_string());
         let result = async {
-            let store = tx.store(RECORDS).during(op)?;
-            store.clear().await.during(op)?;
-            let history = tx.store(CHANGES).during(op)?;
-            history.clear().await.during(op)?;
-            write_in_chunks(&store, records, |r| encode_record(r), Write::Add, op).await?;
-            write_in_chunks(&history, changes, encode_change, Write::Add, op).await?;
-            put_data_version(&tx).await
+            let meta = tx.store(META).during(op)?;
+            let stored_epoch = meta_value(&meta, EPOCH_KEY, op).await?;
+            if stored_epoch != *self.epoch.borrow() {
+                return Err(StorageError::new(STALE, "epoch"));
+            }
+            let long = plan.replaces_all
+                || plan.inserts.len() + plan.updates.len() + plan.changes.len() > WRITE_CHUNK;
+            if long {
+                let kind = if plan.replaces_all {
+                    "restore"
+                } else {
+                    "write"
+                };
+                put_meta(&meta, INTERRUPTED_KEY, kind, op).await?;
+            }
+            let kept_seeds = if plan.replaces_all {
+                write_replacement(&tx, plan, op).await?;
+                Vec::new()
+            } else {
+                write_changes(&tx, plan, op).await?
+            };
+            if let Some(e) = &new_epoch {
+                put_meta(&meta, EPOCH_KEY, e, op).await?;
+            }
+            if long {
+                // The last request: a page that dies before it leaves the marker.
+                meta.delete(JsValue::from_str(INTERRUPTED_KEY))
+                    .await
+                    .during(op)?;
+            }
+            Ok(kept_seeds)
         }
         .await;
-        finish(tx, result, op).await
+        let kept_seeds = finish_with(tx, result, op).await?;
+        if new_epoch.is_some() {
+            *self.epoch.borrow_mut() = new_epoch;
+        }
+        Ok(Committed { kept_seeds })
     }
 
     /// Raw access for tests that stage an older database layout.
@@ -418,8 +450,178 @@ async fn write_chunked<T>(
     Ok(())
 }
 
+/// Both futures polled together (no futures crate here): each makes its request on
+/// its first poll, so both are issued before either result is awaited.
+async fn futures_join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let mut a = Box::pin(a);
+    let mut b = Box::pin(b);
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (ra.expect("ready"), rb.expect("ready"))
+}
+
 fn only(key: &str, op: &'static str) -> Result<KeyRange, StorageError> {
     KeyRange::only(&JsValue::from_str(key)).map_err(|e| StorageError::new(op, e.to_string()))
+}
+
+/// A restore: everything stored is replaced by the plan's records and history.
+async fn write_replacement(
+    tx: &Transaction,
+    plan: &WritePlan,
+    op: &'static str,
+) -> Result<(), StorageError> {
+    let store = tx.store(RECORDS).during(op)?;
+    store.clear().await.during(op)?;
+    let history = tx.store(CHANGES).during(op)?;
+    history.clear().await.during(op)?;
+    write_in_chunks(&store, &plan.inserts, encode_record, Write::Add, op).await?;
+    write_in_chunks(&history, &plan.changes, encode_change, Write::Add, op).await?;
+    put_data_version(tx).await
+}
+
+/// Every other plan: inserts, checked updates and deletes (a deleted record's
+/// history with it), and the history entries.
+async fn write_changes(
+    tx: &Transaction,
+    plan: &WritePlan,
+    op: &'static str,
+) -> Result<Vec<String>, StorageError> {
+    let records = tx.store(RECORDS).during(op)?;
+    let history = tx.store(CHANGES).during(op)?;
+    let mut kept_seeds = Vec::new();
+    if plan.seed {
+        let mut fresh: Vec<&Record> = Vec::new();
+        for r in &plan.inserts {
+            if stored_revision(&records, &r.id, op).await?.is_some() {
+                kept_seeds.push(r.id.clone());
+            } else {
+                fresh.push(r);
+            }
+        }
+        write_in_chunks(&records, &fresh, |r| encode_record(r), Write::Add, op).await?;
+    } else {
+        write_in_chunks(&records, &plan.inserts, encode_record, Write::Add, op).await?;
+    }
+    // An update must follow the revision it was made from, and a delete must remove
+    // the revision it was decided on: another tab may have saved the same record
+    // meanwhile, and its change must not be lost unseen.
+    for (_, after) in &plan.updates {
+        if stored_revision(&records, &after.id, op).await? != Some(after.revision - 1) {
+            return Err(StorageError::new(CONFLICT, after.id.clone()));
+        }
+    }
+    for r in &plan.deletes {
+        if stored_revision(&records, &r.id, op).await? != Some(r.revision) {
+            return Err(StorageError::new(CONFLICT, r.id.clone()));
+        }
+    }
+    let updated: Vec<&Record> = plan.updates.iter().map(|(_, a)| a).collect();
+    write_in_chunks(&records, &updated, |r| encode_record(r), Write::Put, op).await?;
+    let deletes: Vec<String> = plan.deletes.iter().map(|r| r.id.clone()).collect();
+    for id in &deletes {
+        records.delete(JsValue::from_str(id)).await.during(op)?;
+        let range = only(id, op)?;
+        let index = history.index(BY_RECORD).during(op)?;
+        for key in index.get_all_keys(Some(range), None).await.during(op)? {
+            history.delete(key).await.during(op)?;
+        }
+    }
+    remove_from_batches(&history, &deletes, op).await?;
+    // The history of a seed stored already is that record's own already.
+    let unseeded: Vec<ChangeEntry>;
+    let changes = if kept_seeds.is_empty() {
+        &plan.changes
+    } else {
+        unseeded = plan
+            .changes
+            .iter()
+            .filter(|c| !kept_seeds.contains(&c.record_id))
+            .cloned()
+            .collect();
+        &unseeded
+    };
+    // A big write's plain "created" entries are stored a chunk of records per entry
+    // (IndexedDB's cost is per entry); the rest one per change.
+    let packed = history_batch::pack(changes);
+    write_in_chunks(
+        &history,
+        &packed.singles,
+        |c| encode_change(c),
+        Write::Put,
+        op,
+    )
+    .await?;
+    // Fresh ids: a clash is a bug, and refusing it aborts the whole write.
+    write_chunked(
+        &history,
+        &packed.batches,
+        BATCHES_PER_CHUNK,
+        encode_created_batch,
+        Write::Add,
+        op,
+    )
+    .await?;
+    Ok(kept_seeds)
+}
+
+/// The stored revision of a record, read inside the open transaction.
+async fn stored_revision(
+    records: &rexie::Store,
+    id: &str,
+    op: &'static str,
+) -> Result<Option<u64>, StorageError> {
+    records
+        .get(JsValue::from_str(id))
+        .await
+        .during(op)?
+        .map(|v| decode_record(&v).map(|r| r.revision))
+        .transpose()
+}
+
+async fn meta_value(
+    meta: &rexie::Store,
+    key: &str,
+    op: &'static str,
+) -> Result<Option<String>, StorageError> {
+    Ok(meta
+        .get(JsValue::from_str(key))
+        .await
+        .during(op)?
+        .and_then(|e| {
+            js_sys::Reflect::get(&e, &JsValue::from_str("value"))
+                .ok()
+                .and_then(|v| v.as_string())
+        }))
+}
+
+async fn put_meta(
+    meta: &rexie::Store,
+    key: &str,
+    value: &str,
+    op: &'static str,
+) -> Result<(), StorageError> {
+    let entry = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&entry, &"key".into(), &key.into());
+    let _ = js_sys::Reflect::set(&entry, &"value".into(), &value.into());
+    meta.put(&entry.into(), None).await.during(op)?;
+    Ok(())
 }
 
 async fn put_data_version(tx: &Transaction) -> Result<(), StorageError> {
@@ -441,11 +643,20 @@ async fn finish(
     result: Result<(), StorageError>,
     op: &'static str,
 ) -> Result<(), StorageError> {
+    finish_with(tx, result, op).await
+}
+
+/// `finish` for a write that returns something once committed.
+async fn finish_with<T>(
+    tx: Transaction,
+    result: Result<T, StorageError>,
+    op: &'static str,
+) -> Result<T, StorageError> {
     match result {
-        Ok(()) => {
+        Ok(value) => {
             let outcome = tx.done().await.during(op)?;
             if outcome.is_committed() {
-                Ok(())
+                Ok(value)
             } else {
                 Err(StorageError::new(op, "the transaction was aborted"))
             }

@@ -1,5 +1,7 @@
-//! What the user's actions do: each builds one write batch, waits for IndexedDB to
-//! commit it, and only then updates the in-memory dataset and says "saved".
+//! What the user's actions do: each waits for its turn in the write queue, has a
+//! domain planner make its one `WritePlan`, and commits it through `commit_plan`,
+//! which waits for IndexedDB to commit, announces the plan, and only then updates
+//! the in-memory dataset; the caller says "saved" after that.
 
 use crate::domain::FieldValues;
 
@@ -12,27 +14,31 @@ use super::state::{
     db, db as db_handle, new_id, next_tick, now, set_db, try_turn, turn, utc_offset, AppState,
     LoadState,
 };
+use super::write_queue::{wait_turn, Turn};
 use crate::domain::backup::ParsedBackup;
-use crate::domain::module_rules;
 use crate::domain::pipeline::Pipeline;
-use crate::domain::pipeline_records::{default_pipeline_records, plan_pipeline_save};
+use crate::domain::pipeline_records::{plan_default_pipelines, plan_pipeline_edit};
 use crate::domain::record_set::Dataset;
 use crate::domain::release::Release;
 use crate::domain::sales_modules::PIPELINES;
-use crate::domain::sample::{fitting, sample_records};
-use crate::domain::save_plan::{change_entry, plan_save, SaveContext};
-use crate::domain::standard_modules::MEMBERS;
+use crate::domain::sample::plan_sample;
+use crate::domain::save_plan::plan_save;
 use crate::domain::validate::FieldError;
+use crate::domain::writes::{plan_delete, CommitListeners, WriteContext, WritePlan};
 use crate::domain::{FieldKind, Record, Value};
 use crate::i18n::{label, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
-use crate::storage::db::{WriteBatch, CONFLICT};
+use crate::storage::db::{Committed, CONFLICT, STALE};
 use crate::storage::{Db, StorageError};
+use std::rc::Rc;
 
 /// A storage failure in the user's words, with the browser's cause kept.
 pub fn storage_message(l: Locale, e: &StorageError) -> String {
     if e.op == CONFLICT {
         return t(l, "error.conflict");
+    }
+    if e.op == STALE {
+        return t(l, "error.stale");
     }
     tr(
         l,
@@ -104,6 +110,9 @@ async fn decode_in_turns(
 /// the other modules follow in the background, and writes wait until they are in.
 pub async fn load_everything(st: AppState) {
     let l = st.locale.get_untracked();
+    // Writes wait in line until everything is read (the queue is empty now, so the
+    // turn comes at once).
+    let turn = wait_turn(st).await;
     mark("crm:open");
     let db = match Db::open().await {
         Ok(db) => db,
@@ -112,6 +121,19 @@ pub async fn load_everything(st: AppState) {
             return;
         }
     };
+    // A long write that stopped half-way (the page died during it) left its marker.
+    match db.interrupted_write().await {
+        Ok(Some(kind)) => {
+            let key = if kind == "restore" {
+                "error.interrupted_restore"
+            } else {
+                "error.interrupted_write"
+            };
+            st.notice.set(Some(Notice::error(t(l, key))));
+        }
+        Ok(None) => {}
+        Err(e) => st.notice.set(Some(Notice::error(storage_message(l, &e)))),
+    }
     mark("crm:read");
     let first = first_modules(st);
     let result: Result<(), StorageError> = async {
@@ -143,7 +165,6 @@ pub async fn load_everything(st: AppState) {
     };
     // The page is shown now; search and duplicate keys, and on a list or record
     // page the other modules, follow in the background while writes wait.
-    st.busy.set(true);
     st.loading_rest.set(true);
     st.load.set(LoadState::Ready);
     index_in_background(st).await;
@@ -164,9 +185,10 @@ pub async fn load_everything(st: AppState) {
         };
         if let Err(e) = read {
             // The page is shown, but nothing may be written over a partial
-            // picture: say why and stay read-only.
+            // picture: say why and stay read-only (the turn is never let go).
             st.loading_rest.set(false);
             st.load.set(LoadState::Failed(storage_message(l, &e)));
+            std::mem::forget(turn);
             return;
         }
     }
@@ -175,20 +197,139 @@ pub async fn load_everything(st: AppState) {
         index_in_background(st).await;
     }
     st.loading_rest.set(false);
-    st.busy.set(false);
+    drop(turn);
     mark("crm:complete");
     ensure_pipelines(st).await;
 }
 
-async fn commit(st: AppState, batch: &WriteBatch) -> Result<(), String> {
+thread_local! {
+    static LISTENERS: std::cell::RefCell<CommitListeners> =
+        std::cell::RefCell::new(CommitListeners::default());
+}
+
+/// Listens to every committed plan (the one event after each commit); the number
+/// returned takes the listener off again.
+pub fn on_committed(f: impl Fn(&WritePlan) + 'static) -> u64 {
+    LISTENERS.with(|l| l.borrow_mut().subscribe(f))
+}
+
+/// The one commit path: the plan is committed in one transaction by the caller's
+/// turn, announced once to the listeners, and only then does memory follow it (a
+/// big write a chunk per tick, its search keys built after, in the background, with
+/// the next turn held so no write interleaves with a half-applied one). A restore's
+/// memory is swapped in by `restore` itself.
+pub async fn commit_plan(st: AppState, turn: Turn, plan: WritePlan) -> Result<Committed, String> {
     let l = st.locale.get_untracked();
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
-    st.busy.set(true);
-    let result = db.commit(batch).await;
-    st.busy.set(false);
-    result.map_err(|e| storage_message(l, &e))
+    let committed = db.commit(&plan).await.map_err(|e| storage_message(l, &e))?;
+    let plan = Rc::new(plan);
+    LISTENERS.with(|ls| ls.borrow().announce(&plan));
+    if plan.replaces_all {
+        return Ok(committed);
+    }
+    let plan = Rc::try_unwrap(plan).unwrap_or_else(|rc| (*rc).clone());
+    let big = plan.len() > 1_000;
+    if !big {
+        st.data.update(|d| plan.apply_to(d));
+        if !committed.kept_seeds.is_empty() {
+            reload_modules(st, &db, &plan.inserts).await;
+        }
+        drop(turn);
+        return Ok(committed);
+    }
+    mark("crm:import-written");
+    // An import can bring 100,000 records: memory takes them a chunk per tick and
+    // builds their search and duplicate keys after that, in the background, while
+    // the queue is held. No room is reserved up front: the sets' maps grow a part at
+    // a time as the records arrive (`ShardedMap`), where reserving would grow every
+    // part at once.
+    st.loading_rest.set(true);
+    let WritePlan {
+        inserts,
+        updates,
+        deletes,
+        mut changes,
+        ..
+    } = plan;
+    st.data.update_untracked(|d| {
+        for r in &deletes {
+            d.remove(&r.module, &r.id);
+        }
+    });
+    let mut rest = inserts
+        .into_iter()
+        .chain(updates.into_iter().map(|(_, a)| a))
+        .peekable();
+    while rest.peek().is_some() {
+        st.data.update_untracked(|d| {
+            for r in rest.by_ref().take(2_000) {
+                d.upsert_deferred(r);
+            }
+        });
+        if rest.peek().is_some() {
+            next_tick().await;
+        }
+    }
+    st.data.update(|_| {});
+    mark("crm:import-shown");
+    leptos::task::spawn_local(async move {
+        // The written history entries are freed a slice per tick, then the keys
+        // are built; the turn is let go only then.
+        while !changes.release(&mut 5_000) {
+            next_tick().await;
+        }
+        index_in_background(st).await;
+        mark("crm:import-indexed");
+        st.loading_rest.set(false);
+        drop(turn);
+    });
+    Ok(committed)
+}
+
+/// Reads the stored records of the modules of `records` into memory again: a
+/// seed another tab wrote first stands as that tab wrote it.
+async fn reload_modules(st: AppState, db: &Db, records: &[Record]) {
+    let mut modules: Vec<&str> = records.iter().map(|r| r.module.as_str()).collect();
+    modules.sort();
+    modules.dedup();
+    for m in modules {
+        match db.load_module(m).await {
+            Ok(stored) => st.data.update(|d| {
+                for r in stored {
+                    d.upsert(r);
+                }
+            }),
+            Err(e) => {
+                let l = st.locale.get_untracked();
+                st.notice.set(Some(Notice::error(storage_message(l, &e))));
+            }
+        }
+    }
+}
+
+/// A plan made elsewhere (an import, a conversion), committed in the next turn.
+pub async fn commit_write(st: AppState, plan: WritePlan) -> Result<Committed, String> {
+    let turn = wait_turn(st).await;
+    commit_plan(st, turn, plan).await
+}
+
+/// Who and when, for a planner run now.
+fn with_context<T>(st: AppState, f: impl FnOnce(&Dataset, &mut WriteContext) -> T) -> T {
+    let user = st.current_user.get_untracked();
+    let mut ids = new_id;
+    st.data.with_untracked(|d| {
+        f(
+            d,
+            &mut WriteContext {
+                now: now(),
+                utc_offset_minutes: utc_offset(),
+                user: &user,
+                new_id: &mut ids,
+            },
+        )
+    })
 }
 
 /// Why a save did not happen.
@@ -241,7 +382,8 @@ pub async fn save_record(
 /// `save_record`, where `show` gets the record as it will be stored as soon as the
 /// save is planned (a card moved on the board shows at once); the one transaction
 /// runs after, and memory follows only once it committed. A refused plan returns
-/// `Invalid` without calling `show`.
+/// `Invalid` without calling `show`. The plan is made in the write's turn, over
+/// memory as every earlier write left it.
 async fn save_record_showing(
     st: AppState,
     module: &str,
@@ -250,42 +392,20 @@ async fn save_record_showing(
     owner: Option<String>,
     show: impl FnOnce(&Record),
 ) -> Result<Option<Record>, SaveError> {
-    let user = st.current_user.get_untracked();
-    let mut ids = new_id;
-    let plan = st.data.with_untracked(|d| {
-        plan_save(
-            d,
-            module,
-            existing.as_ref(),
-            values,
-            owner,
-            &mut SaveContext {
-                now: now(),
-                utc_offset_minutes: utc_offset(),
-                user: &user,
-                new_id: &mut ids,
-            },
-        )
+    let turn = wait_turn(st).await;
+    let plan = with_context(st, |d, ctx| {
+        plan_save(d, module, existing.as_ref(), values, owner, ctx)
     });
     let plan = plan.map_err(SaveError::Invalid)?;
-    if plan.saved.is_none() && plan.inserts.is_empty() {
+    if plan.write.is_empty() {
         return Ok(None);
     }
     if let Some(saved) = &plan.saved {
         show(saved);
     }
-    let batch = WriteBatch {
-        inserts: plan.inserts.clone(),
-        updates: plan.updates.clone(),
-        changes: plan.changes,
-        ..Default::default()
-    };
-    commit(st, &batch).await.map_err(SaveError::Storage)?;
-    st.data.update(|d| {
-        for r in plan.inserts.into_iter().chain(plan.updates) {
-            d.upsert(r);
-        }
-    });
+    commit_plan(st, turn, plan.write)
+        .await
+        .map_err(SaveError::Storage)?;
     Ok(plan.saved)
 }
 
@@ -326,265 +446,55 @@ pub async fn save_pipeline(
     moves: &[(String, String)],
 ) -> Result<(), String> {
     let l = st.locale.get_untracked();
-    let user = st.current_user.get_untracked();
-    let at = now();
-    let plan = st
-        .data
-        .with_untracked(|d| plan_pipeline_save(d, edited, moves, at))
+    let turn = wait_turn(st).await;
+    let plan = with_context(st, |d, ctx| plan_pipeline_edit(d, edited, moves, ctx))
         .map_err(|_| t(l, "pipeline.err.has_deals"))?;
     if plan.is_empty() {
         return Ok(());
     }
-    let mut batch = WriteBatch::default();
-    for r in &plan.inserts {
-        batch.changes.push(change_entry(new_id(), r, None, &user));
-        batch.inserts.push(r.clone());
-    }
-    for (before, after) in &plan.updates {
-        batch
-            .changes
-            .push(change_entry(new_id(), after, Some(before), &user));
-        batch.updates.push(after.clone());
-    }
-    batch.deletes = plan.deletes.iter().map(|r| r.id.clone()).collect();
-    commit(st, &batch).await?;
-    st.data.update(|d| {
-        for r in plan.inserts {
-            d.upsert(r);
-        }
-        for (_, r) in plan.updates {
-            d.upsert(r);
-        }
-        for r in plan.deletes {
-            d.remove(&r.module, &r.id);
-        }
-    });
-    Ok(())
+    commit_plan(st, turn, plan).await.map(|_| ())
 }
 
-/// Writes planned new records and changed records, each with its history entry, in
-/// one transaction; memory follows only after the commit.
-pub async fn commit_records(
-    st: AppState,
-    inserts: Vec<Record>,
-    updates: Vec<(Record, Record)>,
-) -> Result<(), String> {
-    let user = st.current_user.get_untracked();
-    let mut batch = WriteBatch::default();
-    // History entries are made 2,000 per tick: 100,000 at once hold the page.
-    for chunk in inserts.chunks(2_000) {
-        for r in chunk {
-            batch.changes.push(change_entry(new_id(), r, None, &user));
-        }
-        next_tick().await;
-    }
-    for chunk in updates.chunks(2_000) {
-        for (before, after) in chunk {
-            batch
-                .changes
-                .push(change_entry(new_id(), after, Some(before), &user));
-            batch.updates.push(after.clone());
-        }
-        next_tick().await;
-    }
-    batch.inserts = inserts;
-    commit(st, &batch).await?;
-    mark("crm:import-written");
-    // An import can bring 100,000 records: memory takes them a chunk per tick and
-    // builds their search and duplicate keys after that, in the background. Writes
-    // wait meanwhile, so none can interleave with a half-applied import.
-    let big = batch.inserts.len() + batch.updates.len() > 1_000;
-    let mut history = std::mem::take(&mut batch.changes);
-    st.busy.set(true);
-    st.loading_rest.set(big);
-    // No room is reserved up front: the sets' maps grow a part at a time as the
-    // records arrive (`ShardedMap`), where reserving would grow every part at once.
-    let mut rest = batch.inserts.into_iter().chain(batch.updates).peekable();
-    while rest.peek().is_some() {
-        st.data.update_untracked(|d| {
-            for r in rest.by_ref().take(2_000) {
-                if big {
-                    d.upsert_deferred(r);
-                } else {
-                    d.upsert(r);
-                }
-            }
-        });
-        if rest.peek().is_some() {
-            next_tick().await;
-        }
-    }
-    st.data.update(|_| {});
-    mark("crm:import-shown");
-    if big {
-        leptos::task::spawn_local(async move {
-            // The written history entries are freed a slice per tick, then the keys
-            // are built.
-            while !history.release(&mut 5_000) {
-                next_tick().await;
-            }
-            index_in_background(st).await;
-            mark("crm:import-indexed");
-            st.loading_rest.set(false);
-            st.busy.set(false);
-        });
-    } else {
-        st.busy.set(false);
-    }
-    Ok(())
-}
-
-/// A new database gets the default pipelines, so deals have somewhere to go.
+/// A new database gets the default pipelines, so deals have somewhere to go. Two
+/// fresh tabs may both do this: the plan is a seed, and what the other tab stored
+/// first stands.
 pub async fn ensure_pipelines(st: AppState) {
     let l = st.locale.get_untracked();
+    let turn = wait_turn(st).await;
     let has_any = st
         .data
         .with_untracked(|d| d.set(PIPELINES).is_some_and(|s| !s.is_empty()));
     if has_any {
         return;
     }
-    let user = st.current_user.get_untracked();
-    let records = default_pipeline_records(now(), &|k| t(l, k));
-    let batch = WriteBatch {
-        changes: records
-            .iter()
-            .map(|r| change_entry(new_id(), r, None, &user))
-            .collect(),
-        inserts: records.clone(),
-        ..Default::default()
-    };
-    match commit(st, &batch).await {
-        Ok(()) => st.data.update(|d| {
-            for r in records {
-                d.upsert(r);
-            }
-        }),
-        Err(msg) => st.notice.set(Some(Notice::error(msg))),
+    let plan = with_context(st, |_, ctx| plan_default_pipelines(&|k| t(l, k), ctx));
+    if let Err(msg) = commit_plan(st, turn, plan).await {
+        st.notice.set(Some(Notice::error(msg)));
     }
 }
 
-/// Records that would lose their link if `id` were deleted: (module, record, field).
-pub fn dependents(data: &Dataset, module: &str, id: &str) -> Vec<(Record, String)> {
-    data.related(module, id)
-        .into_iter()
-        .flat_map(|(_, field, records)| {
-            records.into_iter().map(move |r| (r.clone(), field.clone()))
-        })
-        .collect()
-}
-
-/// Deletes a record and, in the same transaction, clears the lookups that pointed at
-/// it, so no record is left linking to nothing. A record that cannot exist without
-/// this one (a contact's role on a deal) goes with it — unless others depend on it
-/// in turn (a stage still holding deals), and then nothing is deleted.
+/// Deletes a record as planned by `writes::plan_delete` (its guards, what goes with
+/// it, the links to it cleared), in one transaction.
 pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), String> {
     let l = st.locale.get_untracked();
-    let at = now();
-    // A team member who still owns or is assigned records stays until they are
-    // reassigned, so no record is left belonging to nobody.
-    if module == MEMBERS {
-        let involved = st.data.with_untracked(|d| {
-            d.sets().any(|set| {
-                set.records()
-                    .any(|r| crate::domain::list_query::involves(&set.module, r, id))
-            })
-        });
-        if involved {
-            return Err(t(l, "delete.member_in_use"));
-        }
-    }
-    let linked = st.data.with_untracked(|d| dependents(d, module, id));
-    let mut batch = WriteBatch {
-        deletes: vec![id.to_string()],
-        ..Default::default()
-    };
-    let mut gone = Vec::new();
-    for (record, field) in linked {
-        let required = st.data.with_untracked(|d| {
-            d.schema
-                .module(&record.module)
-                .and_then(|m| m.field(&field))
-                .is_some_and(|f| f.required)
-        });
-        if required {
-            let held = st
-                .data
-                .with_untracked(|d| dependents(d, &record.module, &record.id).len());
-            if held > 0 {
-                return Err(t(l, "delete.blocked"));
-            }
-            batch.deletes.push(record.id.clone());
-            gone.push((record.module.clone(), record.id.clone()));
-            continue;
-        }
-        let mut values = record.values.clone();
-        values.remove(&field);
-        if let Some(next) = record.revised(values, record.owner.clone(), at) {
-            batch.changes.push(change_entry(
-                new_id(),
-                &next,
-                Some(&record),
-                &st.current_user.get_untracked(),
-            ));
-            batch.updates.push(next);
-        }
-    }
-    // What the deletion changes elsewhere (a scoring rule's points leave every lead).
-    let side = st
-        .data
-        .with_untracked(|d| module_rules::after_delete(d, module, id, at));
-    for (before, after) in side {
-        batch.changes.push(change_entry(
-            new_id(),
-            &after,
-            Some(&before),
-            &st.current_user.get_untracked(),
-        ));
-        batch.updates.push(after);
-    }
-    commit(st, &batch).await?;
-    st.data.update(|d| {
-        d.remove(module, id);
-        for (m, id) in gone {
-            d.remove(&m, &id);
-        }
-        for r in batch.updates {
-            d.upsert(r);
-        }
-    });
-    Ok(())
+    let turn = wait_turn(st).await;
+    let plan =
+        with_context(st, |d, ctx| plan_delete(d, module, id, ctx)).map_err(|e| t(l, e.key()))?;
+    commit_plan(st, turn, plan).await.map(|_| ())
 }
 
 /// Adds the sample companies and contacts (skipped where their ids already exist).
 pub async fn load_sample(st: AppState) {
     let l = st.locale.get_untracked();
-    let records: Vec<Record> = st
-        .data
-        .with_untracked(|d| fitting(d, sample_records(now())));
-    let user = st.current_user.get_untracked();
-    let changes = records
-        .iter()
-        .map(|r| change_entry(new_id(), r, None, &user))
-        .collect();
-    let batch = WriteBatch {
-        inserts: records.clone(),
-        changes,
-        ..Default::default()
-    };
-    match commit(st, &batch).await {
-        Ok(()) => {
-            let n = records.len();
-            st.data.update(|d| {
-                for r in records {
-                    d.upsert(r);
-                }
-            });
-            st.notice.set(Some(Notice::success(tr(
-                l,
-                "sample.loaded",
-                &[("n", &count(l, n))],
-            ))));
-        }
+    let turn = wait_turn(st).await;
+    let plan = with_context(st, plan_sample);
+    let n = plan.inserts.len();
+    match commit_plan(st, turn, plan).await {
+        Ok(_) => st.notice.set(Some(Notice::success(tr(
+            l,
+            "sample.loaded",
+            &[("n", &count(l, n))],
+        )))),
         Err(msg) => st.notice.set(Some(Notice::error(msg))),
     }
 }
@@ -593,14 +503,30 @@ pub async fn load_sample(st: AppState) {
 /// On failure the backup is handed back with the message, so it can be retried.
 pub async fn restore(st: AppState, backup: ParsedBackup) -> Result<(), (String, ParsedBackup)> {
     let l = st.locale.get_untracked();
-    let Some(db) = db() else {
+    if db().is_none() {
         return Err((t(l, "error.no_database"), backup));
-    };
-    st.busy.set(true);
-    let result = db.replace_all(&backup.records(), &backup.changes).await;
-    if let Err(e) = result {
-        st.busy.set(false);
-        return Err((storage_message(l, &e), backup));
+    }
+    let turn = wait_turn(st).await;
+    // The plan takes a copy of the records, a chunk per tick (the checked backup
+    // keeps its own, which become what is in memory once the restore committed).
+    let mut records = Vec::with_capacity(backup.len());
+    {
+        let all = backup.records();
+        for chunk in all.chunks(5_000) {
+            records.extend(chunk.iter().map(|r| (*r).clone()));
+            next_tick().await;
+        }
+    }
+    let mut backup = backup;
+    let history = std::mem::take(&mut backup.changes);
+    let plan = WritePlan::replace_everything(records, history);
+    // The turn goes with the commit; the indexing below takes the next one, lined
+    // up before the commit starts so nothing can write in between.
+    let after = wait_turn(st);
+    let result = commit_plan(st, turn, plan).await;
+    if let Err(msg) = result {
+        drop(after.await);
+        return Err((msg, backup));
     }
     // The check already holds the backup's records in memory sets: they become what
     // is in memory as they are. Their search and duplicate keys are built next, in
@@ -612,10 +538,11 @@ pub async fn restore(st: AppState, backup: ParsedBackup) -> Result<(), (String, 
         .update(|d| old = Some(std::mem::replace(d, backup.data)));
     mark("crm:restore-shown");
     leptos::task::spawn_local(async move {
+        let turn = after.await;
         index_in_background(st).await;
         mark("crm:restore-indexed");
         st.loading_rest.set(false);
-        st.busy.set(false);
+        drop(turn);
         ensure_pipelines(st).await;
         // The replaced records are freed a slice per tick: all at once would hold
         // the page for a good part of a second.

@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
         let _ = LocalStorage::set(LOCALE_KEY, l.code());
     });
 
+    super::other_tabs::connect(st);
     spawn_local(load_everything(st));
 
     view! {

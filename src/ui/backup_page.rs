@@ -10,7 +10,8 @@ use super::download::download_parts;
 use super::format::{count, percent};
 use super::notice::Notice;
 use super::state::db;
-use super::state::{next_tick, tk, turn, use_state, AppState};
+use super::state::{next_tick, tk, turn, use_state};
+use super::write_queue::wait_turn;
 use crate::domain::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
 use crate::domain::release::Release;
 use crate::i18n::{label, t, tn, tr, Locale};
@@ -56,13 +57,15 @@ enum Checked {
 const EXPORT_CHUNK: usize = 2_000;
 
 /// The backup document in pieces (JS strings), made a chunk per tick so the page
-/// keeps drawing, and the time it was made. History lives only in storage; records
-/// are read from memory, which always matches what was committed.
-async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String), String> {
+/// keeps drawing, and the time it was made. Records and history are read from
+/// IndexedDB in one read transaction — never from this tab's memory, which another
+/// tab's writes may have left behind — so the file is one committed moment of the
+/// database and always restores.
+async fn backup_pieces(l: Locale) -> Result<(js_sys::Array, String, usize), String> {
     let failed = |detail: String| tr(l, "backup.export_failed", &[("detail", &detail)]);
     let db = db().ok_or_else(|| t(l, "error.no_database"))?;
-    let entries = db
-        .load_all_change_entries()
+    let (records, entries) = db
+        .load_backup_entries()
         .await
         .map_err(|e| storage_message(l, &e))?;
     let stamp = iso_now();
@@ -77,15 +80,12 @@ async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String
         Ok(())
     };
     add(&backup::export_head(&stamp))?;
-    let total = st.data.with_untracked(|d| d.total());
+    let total = records.len();
     for start in (0..total).step_by(EXPORT_CHUNK) {
-        add(&st.data.with_untracked(|d| {
-            let all = d.all_records();
-            backup::export_items(
-                &all[start..(start + EXPORT_CHUNK).min(all.len())],
-                start == 0,
-            )
-        }))?;
+        let chunk = records
+            .decode_records(start..(start + EXPORT_CHUNK).min(total))
+            .map_err(|e| storage_message(l, &e))?;
+        add(&backup::export_items(&chunk, start == 0))?;
         next_tick().await;
     }
     add(backup::EXPORT_BETWEEN)?;
@@ -103,7 +103,7 @@ async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String
         }
     }
     add(backup::EXPORT_END)?;
-    Ok((pieces, stamp))
+    Ok((pieces, stamp, total))
 }
 
 #[component]
@@ -124,18 +124,18 @@ pub fn BackupPage() -> impl IntoView {
         }
         spawn_local(async move {
             let l = st.locale.get_untracked();
-            // Writes wait while the backup is made, so it is one consistent moment.
-            st.busy.set(true);
-            let result = backup_pieces(st, l).await;
-            st.busy.set(false);
-            let (pieces, stamp) = match result {
+            // One read transaction makes it one moment; the turn keeps this tab's own
+            // writes from queueing behind a half-read file meanwhile.
+            let turn = wait_turn(st).await;
+            let result = backup_pieces(l).await;
+            drop(turn);
+            let (pieces, stamp, n) = match result {
                 Ok(made) => made,
                 Err(message) => {
                     st.notice.set(Some(Notice::error(message)));
                     return;
                 }
             };
-            let n = st.data.with_untracked(|d| d.total());
             let name = format!("crm-backup-{}.json", &stamp[..10]);
             match download_parts(&name, "application/json", &pieces) {
                 Ok(()) => st.notice.set(Some(Notice::success(tr(

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::commit_records;
+use super::actions::commit_write;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, now, tk, use_state};
@@ -185,8 +185,8 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
         errors.set(Vec::new());
         let contact = plan.contact.clone();
         spawn_local(async move {
-            match commit_records(st, plan.inserts, plan.updates).await {
-                Ok(()) => {
+            match commit_write(st, plan.write).await {
+                Ok(_) => {
                     navigate(&Route::View(CONTACTS.into(), contact));
                     st.notice.set(Some(Notice::success(t(l, "convert.done"))));
                 }

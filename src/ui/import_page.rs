@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::actions::{commit_records, mark};
+use super::actions::{commit_write, mark};
 use super::chosen_file::file_bytes;
 use super::download::download;
 use super::format::count;
@@ -64,12 +64,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(usize, usize)>);
     let summary = RwSignal::new(None::<Summary>);
-    let plan = StoredValue::new(
-        None::<(
-            ImportPlan,
-            Vec<(crate::domain::Record, crate::domain::Record)>,
-        )>,
-    );
+    let plan = StoredValue::new(None::<ImportPlan>);
     let rows_total = RwSignal::new(0usize);
     let reading = StoredValue::new(0u32);
     let writing = RwSignal::new(false);
@@ -215,13 +210,13 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 }
                 next_tick().await;
             }
-            let (p, rule_updates) = st.data.with_untracked(|d| imp.finish(d));
+            let p = st.data.with_untracked(|d| imp.finish(d, &mut ids));
             mark("crm:csv-checked");
             let reason =
                 |f: &str, pr: &crate::domain::validate::Problem| reason_text(l, f, pr, &field_name);
             summary.set(Some(Summary {
-                inserts: p.inserts.len(),
-                updates: p.updates.len(),
+                inserts: p.created,
+                updates: p.updated,
                 skipped: p.skipped.len(),
                 rejected: p.rejects.len(),
                 rejects: p
@@ -236,7 +231,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     .collect(),
             }));
             progress.set(None);
-            plan.set_value(Some((p, rule_updates)));
+            plan.set_value(Some(p));
             // The file's duplicate keys (one per row) are freed a slice per tick.
             while !file_keys.release(&mut 5_000) {
                 next_tick().await;
@@ -250,7 +245,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             return;
         };
         let Some(text) = plan.with_value(|p| {
-            p.as_ref().map(|(p, _)| {
+            p.as_ref().map(|p| {
                 rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
                     reason_text(l, f, pr, &field_name)
                 })
@@ -268,17 +263,15 @@ pub fn ImportPage(module: String) -> impl IntoView {
         let l = st.locale.get_untracked();
         // Taken, not copied (it may hold 100,000 records). If the write fails, the
         // rows are checked again before another try: the data may have changed.
-        let Some((p, rule_updates)) = plan.try_update_value(Option::take).flatten() else {
+        let Some(p) = plan.try_update_value(Option::take).flatten() else {
             return;
         };
-        let n = p.inserts.len() + p.updates.len();
+        let n = p.created + p.updated;
         let module = def.with_value(|m| m.key.clone());
-        let mut updates = p.updates;
-        updates.extend(rule_updates);
         writing.set(true);
         spawn_local(async move {
-            match commit_records(st, p.inserts, updates).await {
-                Ok(()) => {
+            match commit_write(st, p.write).await {
+                Ok(_) => {
                     plan.set_value(None);
                     // The file's rows (100,000 of them) are freed a slice per tick, not
                     // all at once when the page goes.

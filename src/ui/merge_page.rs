@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::storage_message;
+use super::actions::{commit_plan, storage_message};
 use super::format::value_text;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{db, new_id, now, tk, use_state};
+use super::write_queue::wait_turn;
 use crate::domain::merge::{plan_merge, MergeChoice, Side};
 use crate::i18n::{label, t, tr};
-use crate::storage::db::WriteBatch;
 
 #[component]
 pub fn MergePage(module: String, master: String, other: String) -> impl IntoView {
@@ -57,6 +57,7 @@ pub fn MergePage(module: String, master: String, other: String) -> impl IntoView
         choice.winners = winners.get_untracked();
         let user = st.current_user.get_untracked();
         spawn_local(async move {
+            let turn = wait_turn(st).await;
             let Some(db) = db() else { return };
             let history = match db.changes_for(&choice.other).await {
                 Ok(h) => h,
@@ -76,31 +77,12 @@ pub fn MergePage(module: String, master: String, other: String) -> impl IntoView
                     return;
                 }
             };
-            let mut updates = vec![plan.master_after.clone()];
-            updates.extend(plan.relinks.iter().map(|(_, a)| a.clone()));
-            let mut changes = plan.changes.clone();
-            changes.extend(plan.moved_history.clone());
-            let batch = WriteBatch {
-                updates: updates.clone(),
-                deletes: vec![plan.removed.id.clone()],
-                changes,
-                ..Default::default()
-            };
-            st.busy.set(true);
-            let result = db.commit(&batch).await;
-            st.busy.set(false);
-            match result {
-                Ok(()) => {
-                    st.data.update(|d| {
-                        d.remove(&plan.removed.module, &plan.removed.id);
-                        for r in updates {
-                            d.upsert(r);
-                        }
-                    });
+            match commit_plan(st, turn, plan.write()).await {
+                Ok(_) => {
                     navigate(&Route::View(choice.module.clone(), choice.master.clone()));
                     st.notice.set(Some(Notice::success(t(l, "merge.done"))));
                 }
-                Err(e) => error.set(Some(storage_message(l, &e))),
+                Err(msg) => error.set(Some(msg)),
             }
         });
     };

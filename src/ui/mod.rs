@@ -22,6 +22,7 @@ mod list_view;
 mod merge_page;
 mod my_work;
 mod notice;
+mod other_tabs;
 mod pipeline_editor;
 mod record_form;
 mod record_page;
@@ -34,6 +35,7 @@ mod settings_page;
 pub(crate) mod state;
 mod timeline_view;
 mod user_select;
+mod write_queue;
 
 /// Mounts the app into the page's body.
 pub fn start() {

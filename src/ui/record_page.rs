@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::{delete_record, dependents};
+use super::actions::delete_record;
 use super::format::{count, timestamp, user_name, value_text, value_view};
 use super::notice::Notice;
 use super::record_form::RETURN_TO;
@@ -11,6 +11,7 @@ use super::route::{navigate, Route};
 use super::state::{tk, use_state};
 use super::timeline_view::Timeline;
 use crate::domain::lead_module::{CLOSED_STATUSES, LEADS};
+use crate::domain::writes::delete::dependents;
 use crate::domain::{ModuleDef, Value};
 use crate::i18n::{label, t, tn, tr};
 
