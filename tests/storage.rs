@@ -1177,3 +1177,180 @@ async fn a_100_000_record_import_writes_100_history_entries() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// A record's next revision with a new name, as a planner makes it.
+fn renamed(r: &Record, name: &str, at: i64) -> Record {
+    let mut v = r.values.clone();
+    v.insert("name", Value::Text(name.into()));
+    r.revised(v, r.owner.clone(), at).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_delete_decided_on_an_older_revision_is_refused_and_the_newer_edit_stays() {
+    let name = fresh_name("stale-delete");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let c = company("c1", "Acme");
+    a.commit_batch(&inserts(vec![c.clone()])).await.unwrap();
+    // Tab B read the company at revision 1; tab A then edits it.
+    let seen_by_b = b.load_all().await.unwrap().remove(0);
+    let newer = renamed(&c, "Acme AB", 2_000);
+    a.commit(&WritePlan {
+        updates: vec![(c.clone(), newer.clone())],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let err = b
+        .commit(&WritePlan {
+            deletes: vec![seen_by_b],
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.op, crm::storage::db::CONFLICT);
+    assert_eq!(a.load_all().await.unwrap(), vec![newer]);
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_that_read_before_a_restore_cannot_write_over_it_until_it_reads_again() {
+    let name = fresh_name("epoch");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let c = company("c1", "Acme");
+    a.commit_batch(&inserts(vec![c.clone()])).await.unwrap();
+    // A restores a backup in which the same record is again at revision 1.
+    let restored = company("c1", "Restored");
+    a.replace_all(&[&restored], &[]).await.unwrap();
+    // B's update follows revision 1 as it read it: without the epoch it would pass.
+    let err = b
+        .commit(&WritePlan {
+            updates: vec![(c.clone(), renamed(&c, "Stale", 3_000))],
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.op, crm::storage::db::STALE);
+    assert_eq!(a.load_all().await.unwrap(), vec![restored.clone()]);
+    // A's own writes go on after its restore; a fresh read lets B write too.
+    a.commit_batch(&inserts(vec![company("c2", "Next")]))
+        .await
+        .unwrap();
+    b.close();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    b.commit(&WritePlan {
+        updates: vec![(restored.clone(), renamed(&restored, "Fresh", 4_000))],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn two_fresh_tabs_both_writing_the_default_pipelines_end_with_one_set() {
+    use crm::domain::pipeline_records::plan_default_pipelines;
+    use crm::domain::writes::WriteContext;
+    let name = fresh_name("seed-race");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let plan = |tag: &str| {
+        let mut n = 0;
+        let tag = tag.to_string();
+        let mut ids = move || {
+            n += 1;
+            format!("{tag}-{n}")
+        };
+        plan_default_pipelines(
+            &|k| k.to_string(),
+            &mut WriteContext {
+                now: 5,
+                utc_offset_minutes: 0,
+                user: "local-user",
+                new_id: &mut ids,
+            },
+        )
+    };
+    let (pa, pb) = (plan("a"), plan("b"));
+    let first = a.commit(&pa).await.unwrap();
+    assert!(first.kept_seeds.is_empty());
+    // The second tab's write is not refused (it used to fail with a ConstraintError):
+    // what the first stored stands, with its history only.
+    let second = b.commit(&pb).await.unwrap();
+    assert_eq!(second.kept_seeds.len(), pb.inserts.len());
+    assert_eq!(a.load_all().await.unwrap().len(), pa.inserts.len());
+    assert_eq!(a.load_all_changes().await.unwrap().len(), pa.inserts.len());
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_backup_read_by_a_second_handle_holds_what_the_first_committed() {
+    use crm::storage::codec::decode_history_into;
+    let name = fresh_name("backup-read");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    // B opened first and has read nothing since.
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let mut n = 0;
+    let mut ids = move || {
+        n += 1;
+        format!("h{n}")
+    };
+    let mut plan = WritePlan::default();
+    plan.insert(company("c1", "Acme"), "local-user", &mut ids);
+    a.commit(&plan).await.unwrap();
+    let (records, history) = b.load_backup_entries().await.unwrap();
+    let records = records.decode_records(0..records.len()).unwrap();
+    let mut changes = Vec::new();
+    for h in &history {
+        decode_history_into(h, &mut changes).unwrap();
+    }
+    assert_eq!(records, plan.inserts);
+    assert_eq!(changes, plan.changes);
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+#[cfg(feature = "fault-injection")]
+#[wasm_bindgen_test]
+async fn a_restore_that_dies_half_way_is_found_at_the_next_start() {
+    use crm::storage::db::fault;
+    let name = fresh_name("crash");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let old: Vec<Record> = (0..1_000)
+        .map(|i| company(&format!("o{i}"), "Old"))
+        .collect();
+    db.commit_batch(&inserts(old)).await.unwrap();
+    assert_eq!(db.interrupted_write().await.unwrap(), None);
+    let new: Vec<Record> = (0..3_000)
+        .map(|i| company(&format!("n{i}"), "New"))
+        .collect();
+    let refs: Vec<&Record> = new.iter().collect();
+    // The page dies after the third chunk of records was requested.
+    fault::crash_after_chunks(Some(3));
+    let err = db.replace_all(&refs, &[]).await.unwrap_err();
+    fault::crash_after_chunks(None);
+    assert_eq!(err.op, fault::CRASHED, "{err:?}");
+    db.close();
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let stored = db.load_all().await.unwrap().len();
+    // Part of the backup was committed, and the start-up sees that it was.
+    assert!(stored < 3_000, "{stored}");
+    assert_eq!(
+        db.interrupted_write().await.unwrap().as_deref(),
+        Some("restore")
+    );
+    // A full restore afterwards clears it.
+    db.replace_all(&refs, &[]).await.unwrap();
+    assert_eq!(db.interrupted_write().await.unwrap(), None);
+    assert_eq!(db.load_all().await.unwrap().len(), 3_000);
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -407,6 +407,25 @@ async fn write_in_chunks<T>(
 /// work of a chunk of records (500 in one chunk held the page ≈ 180 ms).
 const BATCHES_PER_CHUNK: usize = 2;
 
+/// Fault injection for the storage tests (feature `fault-injection`, never in a
+/// release): after this many chunks a write stops issuing requests and returns
+/// without aborting, so the requests already issued commit — the worst a page that
+/// dies mid-write can leave. (Its last chunk's requests are let finish first: a
+/// request future dropped early makes the browser abort the whole transaction,
+/// which would hide the case under test.)
+#[cfg(feature = "fault-injection")]
+pub mod fault {
+    use std::cell::Cell;
+    thread_local! {
+        pub(super) static CHUNKS_LEFT: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+    pub const CRASHED: &str = "storage.op.crashed";
+    /// Stops every write after `chunks` more chunks (`None`: never).
+    pub fn crash_after_chunks(chunks: Option<usize>) {
+        CHUNKS_LEFT.with(|c| c.set(chunks));
+    }
+}
+
 /// `write_in_chunks` with `per_chunk` entries a chunk.
 async fn write_chunked<T>(
     store: &rexie::Store,
@@ -419,6 +438,19 @@ async fn write_chunked<T>(
     type Pending<'a> = Pin<Box<dyn Future<Output = rexie::Result<()>> + 'a>>;
     let mut in_flight: Option<Pending<'_>> = None;
     for chunk in items.chunks(per_chunk.max(1)) {
+        #[cfg(feature = "fault-injection")]
+        {
+            let left = fault::CHUNKS_LEFT.with(|c| c.get());
+            if let Some(left) = left {
+                if left == 0 {
+                    if let Some(previous) = in_flight.take() {
+                        previous.await.during(op)?;
+                    }
+                    return Err(StorageError::new(fault::CRASHED, "injected"));
+                }
+                fault::CHUNKS_LEFT.with(|c| c.set(Some(left - 1)));
+            }
+        }
         let encoded = chunk
             .iter()
             .map(|item| encode(item).map(|v| (v, None)))
@@ -662,6 +694,12 @@ async fn finish_with<T>(
             }
         }
         Err(e) => {
+            // A simulated crash: nothing is aborted, so what was issued commits.
+            #[cfg(feature = "fault-injection")]
+            if e.op == fault::CRASHED {
+                let _ = tx.done().await;
+                return Err(e);
+            }
             // The browser may have aborted it already after a failed request; either
             // way nothing of it is kept, and the first error is the one worth showing.
             let _ = tx.abort().await;

@@ -246,13 +246,8 @@ pub async fn commit_plan(st: AppState, turn: Turn, plan: WritePlan) -> Result<Co
     // a time as the records arrive (`ShardedMap`), where reserving would grow every
     // part at once.
     st.loading_rest.set(true);
-    let WritePlan {
-        inserts,
-        updates,
-        deletes,
-        mut changes,
-        ..
-    } = plan;
+    let (inserts, updates, deletes, mut changes) =
+        (plan.inserts, plan.updates, plan.deletes, plan.changes);
     st.data.update_untracked(|d| {
         for r in &deletes {
             d.remove(&r.module, &r.id);
