@@ -289,64 +289,104 @@ mod tests {
         assert!(missing.is_empty(), "untranslated: {missing:?}");
     }
 
-    /// Every key the UI asks for by literal (`t(l, "…")`, `tr(…)`, `tn(…)`) exists.
-    #[test]
-    fn every_key_the_ui_uses_is_translated() {
-        let sources = [
-            include_str!("../ui/app.rs"),
-            include_str!("../ui/list_view.rs"),
-            include_str!("../ui/list_filters.rs"),
-            include_str!("../ui/record_page.rs"),
-            include_str!("../ui/record_form.rs"),
-            include_str!("../ui/field_input.rs"),
-            include_str!("../ui/backup_page.rs"),
-            include_str!("../ui/home.rs"),
-            include_str!("../ui/format.rs"),
-            include_str!("../ui/actions.rs"),
-            include_str!("../ui/download.rs"),
-            include_str!("../ui/notice.rs"),
-            include_str!("../ui/board_page.rs"),
-            include_str!("../ui/calendar_page.rs"),
-            include_str!("../ui/my_work.rs"),
-            include_str!("../ui/pipeline_editor.rs"),
-            include_str!("../ui/reminders.rs"),
-            include_str!("../ui/settings_page.rs"),
-            include_str!("../ui/timeline_view.rs"),
-            include_str!("../ui/convert_page.rs"),
-            include_str!("../ui/user_select.rs"),
-            include_str!("../ui/import_page.rs"),
-            include_str!("../ui/duplicates_page.rs"),
-            include_str!("../ui/merge_page.rs"),
-            include_str!("../ui/dashboard_page.rs"),
-            include_str!("../ui/custom_dashboard.rs"),
-            include_str!("../ui/report_labels.rs"),
-            include_str!("../ui/report_page.rs"),
-        ];
-        let en = keys(Locale::En);
-        let mut missing = BTreeSet::new();
-        let mut found = 0;
-        for src in sources {
-            for pat in ["t(l, \"", "tr(l, \"", "tn(l, \"", "tk(\""] {
-                for part in src.split(pat).skip(1) {
-                    let key = part.split('"').next().unwrap_or_default();
-                    found += 1;
-                    let ok = if pat == "tn(l, \"" {
-                        en.contains(format!("{key}.one").as_str())
-                            && en.contains(format!("{key}.other").as_str())
-                    } else {
-                        en.contains(key)
-                    };
-                    if !ok {
-                        missing.insert(key.to_string());
+    /// Every source file under `src/`, read from disk (so a new file is scanned
+    /// without being listed anywhere).
+    fn sources() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let name = path.strip_prefix(&root).unwrap().display().to_string();
+                    // The tables themselves hold every key.
+                    if !name.starts_with("i18n") {
+                        out.push((name, std::fs::read_to_string(&path).unwrap()));
                     }
                 }
             }
         }
+        out
+    }
+
+    /// The keys asked for by literal in `t(…, "key")`, `tr(…, "key", …)`,
+    /// `tn(…, "key", …)` and `tk("key")`, wherever the line breaks fall.
+    fn literal_keys(src: &str) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let bytes = src.as_bytes();
+        for (call, plural) in [("tk(", false), ("t(", false), ("tr(", false), ("tn(", true)] {
+            let mut from = 0;
+            while let Some(i) = src[from..].find(call) {
+                let at = from + i;
+                from = at + call.len();
+                // A whole word: `t(` but not `set(` or `format(`.
+                if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_') {
+                    continue;
+                }
+                let mut rest = src[from..].trim_start();
+                if call != "tk(" {
+                    // Skip the locale argument: a name or a plain call chain
+                    // (`l`, `st.locale.get()`).
+                    let Some(comma) = rest.find(',') else {
+                        continue;
+                    };
+                    let arg = &rest[..comma];
+                    let plain = arg
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.()".contains(c));
+                    if !plain || arg.matches('(').count() != arg.matches(')').count() {
+                        continue;
+                    }
+                    rest = rest[comma + 1..].trim_start();
+                }
+                let Some(lit) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let key: String = lit.chars().take_while(|c| *c != '"').collect();
+                if key.contains('{') {
+                    continue;
+                }
+                out.push((if plural { "plural" } else { "one" }, key));
+            }
+        }
+        out
+    }
+
+    /// Every key the code asks for by literal exists, in every source file.
+    #[test]
+    fn every_key_the_code_uses_is_translated() {
+        let en = keys(Locale::En);
+        let mut missing = BTreeSet::new();
+        let mut found = 0;
+        for (name, src) in sources() {
+            for (kind, key) in literal_keys(&src) {
+                found += 1;
+                let ok = if kind == "plural" {
+                    en.contains(format!("{key}.one").as_str())
+                        && en.contains(format!("{key}.other").as_str())
+                } else {
+                    en.contains(key.as_str())
+                };
+                if !ok {
+                    missing.insert(format!("{name}: {key}"));
+                }
+            }
+        }
         assert!(
-            found > 50,
+            found > 300,
             "the scan found only {found} keys: has the calling style changed?"
         );
-        assert!(missing.is_empty(), "untranslated UI keys: {missing:?}");
+        assert!(missing.is_empty(), "untranslated keys: {missing:?}");
+    }
+
+    #[test]
+    fn the_key_scan_reads_calls_across_line_breaks() {
+        let src = "let a = t(l, \"a.one\");\nlet b = tr(\n    locale,\n    \"b.two\",\n    &[]);\nlet c = tk(\"c.three\"); let d = set(x, \"no.key\");\ntn(l, \"d.four\", n, &s)";
+        let keys: Vec<String> = literal_keys(src).into_iter().map(|(_, k)| k).collect();
+        assert_eq!(keys, vec!["c.three", "a.one", "b.two", "d.four"]);
     }
 
     #[test]
