@@ -1354,3 +1354,81 @@ async fn a_restore_that_dies_half_way_is_found_at_the_next_start() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_link_made_in_another_tab_survives_a_delete_planned_without_it() {
+    use crm::domain::record_set::Dataset;
+    use crm::domain::standard_modules::standard_schema;
+    use crm::domain::writes::{plan_delete, WriteContext};
+    let name = fresh_name("link-elsewhere");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let acme = company("acme", "Acme");
+    a.commit_batch(&inserts(vec![acme.clone()])).await.unwrap();
+    // Tab B reads now: the company has no contacts.
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let mut b_memory = Dataset::new(standard_schema());
+    for r in b.load_all().await.unwrap() {
+        b_memory.upsert(r);
+    }
+    // Tab A links a new contact to it.
+    let values: FieldValues = [
+        ("last_name".to_string(), Value::Text("Berg".into())),
+        ("company".to_string(), Value::Ref("acme".into())),
+    ]
+    .into();
+    let contact = Record::new("p1".into(), "contacts", 2_000, None, values);
+    a.commit_batch(&inserts(vec![contact.clone()]))
+        .await
+        .unwrap();
+    // Tab B deletes the company as its memory shows it: no link to clear.
+    let mut n = 0;
+    let mut ids = move || {
+        n += 1;
+        format!("h{n}")
+    };
+    let plan = plan_delete(
+        &b_memory,
+        "companies",
+        "acme",
+        &mut WriteContext {
+            now: 3_000,
+            utc_offset_minutes: 0,
+            user: "local-user",
+            new_id: &mut ids,
+        },
+    )
+    .unwrap();
+    assert!(plan.updates.is_empty(), "B's memory knows no link");
+    let err = b.commit(&plan).await.unwrap_err();
+    assert_eq!(err.op, crm::storage::db::CHANGED_ELSEWHERE);
+    // Nothing points at nothing: the company and its new contact are both there.
+    let stored = sorted(a.load_all().await.unwrap());
+    assert_eq!(stored, vec![acme.clone(), contact]);
+    // Once B reads again, the same delete clears the link in the same write.
+    b.close();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let mut fresh = Dataset::new(standard_schema());
+    for r in b.load_all().await.unwrap() {
+        fresh.upsert(r);
+    }
+    let mut ids = || "h-next".to_string();
+    let plan = plan_delete(
+        &fresh,
+        "companies",
+        "acme",
+        &mut WriteContext {
+            now: 4_000,
+            utc_offset_minutes: 0,
+            user: "local-user",
+            new_id: &mut ids,
+        },
+    )
+    .unwrap();
+    b.commit(&plan).await.unwrap();
+    let left = b.load_all().await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].get("company"), None);
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}

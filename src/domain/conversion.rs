@@ -341,6 +341,8 @@ pub fn plan_conversion(
             }
         }
     }
+    // The company found by name and unique values were checked against memory.
+    plan.write.needs_current_view = true;
     for r in inserts {
         plan.write.insert(r, user, new_id);
     }

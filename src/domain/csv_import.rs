@@ -626,6 +626,8 @@ impl<'a> Importer<'a> {
     pub fn finish(self, data: &Dataset, new_id: &mut dyn FnMut() -> String) -> ImportPlan {
         let mut plan = self.plan;
         let user = self.owner;
+        // Unique values and link targets were checked against memory.
+        plan.write.needs_current_view = true;
         for (before, after) in &plan.write.updates {
             plan.write
                 .changes

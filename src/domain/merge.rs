@@ -55,6 +55,7 @@ impl MergePlan {
             updates,
             deletes: vec![self.removed.clone()],
             changes,
+            needs_current_view: true,
             ..Default::default()
         }
     }

@@ -61,7 +61,16 @@ pub fn plan_save(
         return Err(errors);
     }
     let values = std::mem::take(&mut rules.values);
-    let mut plan = WritePlan::default();
+    // A unique value newly taken was checked against memory only.
+    let takes_unique = def.fields.iter().any(|f| {
+        f.unique
+            && values.get(&f.key).is_some_and(|v| !v.is_empty())
+            && before.is_none_or(|b| b.get(&f.key) != values.get(&f.key))
+    });
+    let mut plan = WritePlan {
+        needs_current_view: takes_unique,
+        ..Default::default()
+    };
     let saved = match before {
         None => {
             // Assignment rules decide who gets a new lead; reassigning comes after.
@@ -222,6 +231,38 @@ mod tests {
             Some(&Value::DateTime(
                 Utc.with_ymd_and_hms(2026, 1, 6, 9, 0, 0).unwrap()
             ))
+        );
+    }
+
+    #[test]
+    fn a_save_that_takes_a_unique_value_asks_for_a_current_view_and_an_edit_keeping_it_does_not() {
+        use crate::domain::standard_modules::CONTACTS;
+        let mut d = data();
+        let mut ids = ctx_ids();
+        let mut ctx = SaveContext {
+            now: 1,
+            utc_offset_minutes: 0,
+            user: LOCAL_USER,
+            new_id: &mut ids,
+        };
+        let values: FieldValues = [
+            ("last_name".to_string(), Value::Text("Berg".into())),
+            (
+                "emails".to_string(),
+                Value::List(vec!["anna@x.example".into()]),
+            ),
+        ]
+        .into();
+        let plan = plan_save(&d, CONTACTS, None, values, None, &mut ctx).unwrap();
+        assert!(plan.write.needs_current_view);
+        let saved = plan.saved.unwrap();
+        d.upsert(saved.clone());
+        let mut edited = saved.values.clone();
+        edited.insert("first_name", Value::Text("Anna".into()));
+        let plan = plan_save(&d, CONTACTS, Some(&saved), edited, None, &mut ctx).unwrap();
+        assert!(
+            !plan.write.needs_current_view,
+            "the email it had is still its own"
         );
     }
 }

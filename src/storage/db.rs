@@ -29,6 +29,9 @@ const DATA_VERSION_KEY: &str = "data_version";
 pub const CONFLICT: &str = "storage.op.conflict";
 
 const EPOCH_KEY: &str = "epoch";
+/// A number every commit moves on by one: a tab that finds it moved since it read
+/// knows another tab has written.
+const SEQ_KEY: &str = "write_seq";
 /// Written as the first request of a long write (more than one chunk, or a restore)
 /// and deleted by its last: found at start-up, it means a write stopped half-way
 /// (the page died while requests were issued, and those issued were committed).
@@ -37,6 +40,10 @@ const INTERRUPTED_KEY: &str = "write_in_progress";
 /// The operation key of a write refused because the data was replaced (a restore)
 /// in another tab since this one read it.
 pub const STALE: &str = "storage.op.stale";
+
+/// The operation key of a write decided on a view of the data that another tab has
+/// changed since (see `WritePlan::needs_current_view`).
+pub const CHANGED_ELSEWHERE: &str = "storage.op.changed_elsewhere";
 
 /// What a commit did besides writing the plan.
 #[derive(Debug, Default)]
@@ -53,6 +60,9 @@ pub struct Db {
     /// tab never writes over a restore (nor passes a revision check by a revision
     /// number that the restore happens to repeat).
     epoch: std::cell::RefCell<Option<String>>,
+    /// The write sequence as this handle last saw it (at open, and after each of its
+    /// own commits).
+    seen_seq: std::cell::Cell<u64>,
 }
 
 impl Db {
@@ -71,12 +81,16 @@ impl Db {
         let db = Db {
             rexie,
             epoch: std::cell::RefCell::new(None),
+            seen_seq: std::cell::Cell::new(0),
         };
         if version == DB_VERSION {
             db.migrate_data().await?;
         }
         let epoch = db.meta_text(EPOCH_KEY).await?;
         *db.epoch.borrow_mut() = epoch;
+        let seq = db.meta_text(SEQ_KEY).await?;
+        db.seen_seq
+            .set(seq.and_then(|s| s.parse().ok()).unwrap_or(0));
         Ok(db)
     }
 
@@ -299,6 +313,14 @@ impl Db {
             if stored_epoch != *self.epoch.borrow() {
                 return Err(StorageError::new(STALE, "epoch"));
             }
+            let seq: u64 = meta_value(&meta, SEQ_KEY, op)
+                .await?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if plan.needs_current_view && seq != self.seen_seq.get() {
+                return Err(StorageError::new(CHANGED_ELSEWHERE, "write_seq"));
+            }
+            put_meta(&meta, SEQ_KEY, &(seq + 1).to_string(), op).await?;
             let long = plan.replaces_all
                 || plan.inserts.len() + plan.updates.len() + plan.changes.len() > WRITE_CHUNK;
             if long {
@@ -324,10 +346,15 @@ impl Db {
                     .await
                     .during(op)?;
             }
-            Ok(kept_seeds)
+            Ok((kept_seeds, seq + 1))
         }
         .await;
-        let kept_seeds = finish_with(tx, result, op).await?;
+        let (kept_seeds, seq) = finish_with(tx, result, op).await?;
+        // Another tab's writes before this one are not in this tab's view; only this
+        // write is, so the view stays behind them.
+        if plan.replaces_all || self.seen_seq.get() + 1 == seq {
+            self.seen_seq.set(seq);
+        }
         if new_epoch.is_some() {
             *self.epoch.borrow_mut() = new_epoch;
         }

@@ -28,7 +28,7 @@ use crate::domain::writes::{plan_delete, CommitListeners, WriteContext, WritePla
 use crate::domain::{FieldKind, Record, Value};
 use crate::i18n::{label, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
-use crate::storage::db::{Committed, CONFLICT, STALE};
+use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, STALE};
 use crate::storage::{Db, StorageError};
 use std::rc::Rc;
 
@@ -39,6 +39,9 @@ pub fn storage_message(l: Locale, e: &StorageError) -> String {
     }
     if e.op == STALE {
         return t(l, "error.stale");
+    }
+    if e.op == CHANGED_ELSEWHERE {
+        return t(l, "error.changed_elsewhere");
     }
     tr(
         l,

@@ -49,7 +49,10 @@ pub fn plan_delete(
     if let Some(key) = module_rules::delete_guard(data, module, id) {
         return Err(DeleteError::Guarded(key));
     }
-    let mut plan = WritePlan::default();
+    let mut plan = WritePlan {
+        needs_current_view: true,
+        ..Default::default()
+    };
     plan.delete(record);
     // One revision per linking record, however many of its fields point here.
     let mut cleared: Vec<(Record, Record)> = Vec::new();

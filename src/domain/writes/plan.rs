@@ -29,6 +29,11 @@ pub struct WritePlan {
     /// A restore: every stored record and history entry is replaced by the plan's
     /// inserts and changes (updates and deletes are then empty).
     pub replaces_all: bool,
+    /// The plan was decided on more of memory than the records it writes: the links
+    /// to a deleted record, the unique values it takes. It is refused if another
+    /// tab wrote anything since this tab read, since that write may have linked to
+    /// the record or taken the value (the commit cannot see it otherwise).
+    pub needs_current_view: bool,
     /// Default data that two fresh tabs may both write (the default pipelines): an
     /// insert whose id is already stored is left as stored instead of refused.
     pub seed: bool,
@@ -111,6 +116,7 @@ impl WritePlan {
         }
         self.changes.extend(other.changes);
         self.replaces_all |= other.replaces_all;
+        self.needs_current_view |= other.needs_current_view;
         self.seed |= other.seed;
     }
 
