@@ -8,6 +8,9 @@ use crate::domain::Label;
 
 mod en;
 mod fa;
+pub mod problems;
+
+pub use problems::{field_error, field_name, problem_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Locale {

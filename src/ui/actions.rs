@@ -26,7 +26,7 @@ use crate::domain::save_plan::plan_save;
 use crate::domain::validate::FieldError;
 use crate::domain::writes::{plan_delete, CommitListeners, WriteContext, WritePlan};
 use crate::domain::{FieldKind, Record, Value};
-use crate::i18n::{label, t, tr, Locale};
+use crate::i18n::{field_error, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
 use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, STALE};
 use crate::storage::{Db, StorageError};
@@ -346,19 +346,7 @@ impl SaveError {
             SaveError::Storage(m) => m.clone(),
             SaveError::Invalid(errors) => errors
                 .first()
-                .map(|e| {
-                    let name = data
-                        .schema
-                        .module(module)
-                        .and_then(|m| m.field(&e.field))
-                        .map(|f| label(l, &f.label))
-                        .unwrap_or_else(|| t(l, "field.owner"));
-                    tr(
-                        l,
-                        e.problem.key(),
-                        &[("field", &name), ("value", &e.problem.detail())],
-                    )
-                })
+                .map(|e| field_error(l, data.schema.module(module), e))
                 .unwrap_or_default(),
         }
     }

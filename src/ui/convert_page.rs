@@ -17,7 +17,7 @@ use crate::domain::lead_module::LEADS;
 use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
 use crate::domain::standard_modules::{COMPANIES, CONTACTS};
 use crate::domain::{FieldKind, Label, Value};
-use crate::i18n::{label, t, tr};
+use crate::i18n::{field_error, label, t, tr};
 
 #[component]
 pub fn ConvertPage(lead: String) -> impl IntoView {
@@ -160,19 +160,8 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                         list.iter()
                             .map(|(module, fe)| {
                                 let m = d.schema.module(module);
-                                let field = m
-                                    .and_then(|m| m.field(&fe.field))
-                                    .map(|f| label(l, &f.label))
-                                    .unwrap_or_else(|| fe.field.clone());
                                 let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
-                                format!(
-                                    "{what}: {}",
-                                    tr(
-                                        l,
-                                        fe.problem.key(),
-                                        &[("field", &field), ("value", &fe.problem.detail())]
-                                    )
-                                )
+                                format!("{what}: {}", field_error(l, m, fe))
                             })
                             .collect()
                     }),

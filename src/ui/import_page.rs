@@ -25,7 +25,7 @@ use crate::domain::csv_import::{
 use crate::domain::duplicates::DuplicateIndex;
 use crate::domain::release::Release;
 use crate::domain::Label;
-use crate::i18n::{label, t, tn, tr, Locale};
+use crate::i18n::{field_error, label, t, tn, tr, Locale};
 
 /// Rows read or checked per step.
 const CHUNK: usize = 200;
@@ -68,14 +68,6 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let rows_total = RwSignal::new(0usize);
     let reading = StoredValue::new(0u32);
     let writing = RwSignal::new(false);
-
-    let field_name = move |l: Locale, key: &str| {
-        def.with_value(|m| {
-            m.field(key)
-                .map(|f| label(l, &f.label))
-                .unwrap_or_else(|| key.to_string())
-        })
-    };
 
     let choose = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -212,8 +204,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
             }
             let p = st.data.with_untracked(|d| imp.finish(d, &mut ids));
             mark("crm:csv-checked");
-            let reason =
-                |f: &str, pr: &crate::domain::validate::Problem| reason_text(l, f, pr, &field_name);
+            let reason = |f: &str, pr: &crate::domain::validate::Problem| {
+                def.with_value(|m| reason_text(l, f, pr, Some(m)))
+            };
             summary.set(Some(Summary {
                 inserts: p.created,
                 updates: p.updated,
@@ -247,7 +240,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         let Some(text) = plan.with_value(|p| {
             p.as_ref().map(|p| {
                 rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
-                    reason_text(l, f, pr, &field_name)
+                    def.with_value(|m| reason_text(l, f, pr, Some(m)))
                 })
             })
         }) else {
@@ -462,21 +455,11 @@ fn reason_text(
     l: Locale,
     field: &str,
     problem: &crate::domain::validate::Problem,
-    field_name: &dyn Fn(Locale, &str) -> String,
+    def: Option<&crate::domain::ModuleDef>,
 ) -> String {
-    let name = if field.is_empty() {
-        String::new()
-    } else {
-        field_name(l, field)
+    let e = crate::domain::validate::FieldError {
+        field: field.to_string(),
+        problem: problem.clone(),
     };
-    let text = tr(
-        l,
-        problem.key(),
-        &[("field", &name), ("value", &problem.detail())],
-    );
-    if name.is_empty() || text.contains(&name) {
-        text
-    } else {
-        format!("{name}: {text}")
-    }
+    field_error(l, def, &e)
 }

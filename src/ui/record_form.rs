@@ -16,14 +16,10 @@ use super::user_select::user_options;
 use crate::domain::input::{parse_input, to_input, FieldInput};
 use crate::domain::validate::Problem;
 use crate::domain::{FieldDef, FieldKind, FieldValues, ModuleDef, Record};
-use crate::i18n::{label, t, tn, tr, Locale};
+use crate::i18n::{field_name, label, t, tn, tr, Locale};
 
 fn problem_text(l: Locale, def: &ModuleDef, field: &str, p: &Problem) -> String {
-    let name = def
-        .field(field)
-        .map(|f| label(l, &f.label))
-        .unwrap_or_else(|| field.to_string());
-    tr(l, p.key(), &[("field", &name), ("value", &p.detail())])
+    crate::i18n::problem_text(l, &field_name(l, Some(def), field), p)
 }
 
 /// A prefill entry naming the lookup field whose record the form returns to after
@@ -280,11 +276,7 @@ pub fn RecordForm(
                             let l = st.locale.get();
                             errors.with(|e| {
                                 e.get("owner").map(|p| {
-                                    tr(
-                                        l,
-                                        p.key(),
-                                        &[("field", &t(l, "field.owner")), ("value", &p.detail())],
-                                    )
+                                    crate::i18n::problem_text(l, &field_name(l, None, "owner"), p)
                                 })
                             })
                         });
