@@ -1432,3 +1432,59 @@ async fn a_link_made_in_another_tab_survives_a_delete_planned_without_it() {
     b.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn two_tabs_cannot_both_take_the_same_unique_email() {
+    use crm::domain::record_set::Dataset;
+    use crm::domain::save_plan::{plan_save, SaveContext};
+    use crm::domain::standard_modules::standard_schema;
+    let name = fresh_name("unique-elsewhere");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let memory = Dataset::new(standard_schema());
+    let contact = |last: &str| -> FieldValues {
+        [
+            ("last_name".to_string(), Value::Text(last.into())),
+            (
+                "emails".to_string(),
+                Value::List(vec!["anna@acme.example".into()]),
+            ),
+        ]
+        .into()
+    };
+    let plan = |tag: &'static str, values: FieldValues| {
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("{tag}-{n}")
+        };
+        plan_save(
+            &memory,
+            "contacts",
+            None,
+            values,
+            None,
+            &mut SaveContext {
+                now: 1_000,
+                utc_offset_minutes: 0,
+                user: "local-user",
+                new_id: &mut ids,
+            },
+        )
+        .unwrap()
+        .write
+    };
+    // Both tabs' memory is empty, so each finds the email free.
+    a.commit(&plan("a", contact("Berg"))).await.unwrap();
+    let err = b.commit(&plan("b", contact("Lund"))).await.unwrap_err();
+    assert_eq!(err.op, crm::storage::db::CHANGED_ELSEWHERE);
+    let stored = a.load_all().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].get("last_name"),
+        Some(&Value::Text("Berg".into()))
+    );
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -63,6 +63,8 @@ pub struct Db {
     /// The write sequence as this handle last saw it (at open, and after each of its
     /// own commits).
     seen_seq: std::cell::Cell<u64>,
+    /// The write sequence this handle's last commit reached.
+    committed_seq: std::cell::Cell<u64>,
 }
 
 impl Db {
@@ -82,6 +84,7 @@ impl Db {
             rexie,
             epoch: std::cell::RefCell::new(None),
             seen_seq: std::cell::Cell::new(0),
+            committed_seq: std::cell::Cell::new(0),
         };
         if version == DB_VERSION {
             db.migrate_data().await?;
@@ -265,6 +268,40 @@ impl Db {
         Ok((StoredEntries::new(records.during(op)?), changes.during(op)?))
     }
 
+    /// The stored records of `ids` (those still stored), read in one transaction,
+    /// with the write sequence as of that read: another tab's commit, read back.
+    pub async fn load_records(&self, ids: &[String]) -> Result<(Vec<Record>, u64), StorageError> {
+        let op = "storage.op.load";
+        let tx = self.tx(&[RECORDS, META], TransactionMode::ReadOnly)?;
+        let store = tx.store(RECORDS).during(op)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(v) = store.get(JsValue::from_str(id)).await.during(op)? {
+                out.push(decode_record(&v)?);
+            }
+        }
+        let meta = tx.store(META).during(op)?;
+        let seq = meta_value(&meta, SEQ_KEY, op)
+            .await?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Ok((out, seq))
+    }
+
+    /// The write sequence this handle's view has reached: after reading back the
+    /// one commit it had not seen (`seq` is then one past what it saw), the view is
+    /// current again.
+    pub fn caught_up(&self, seq: u64) {
+        if self.seen_seq.get() + 1 == seq {
+            self.seen_seq.set(seq);
+        }
+    }
+
+    /// The write sequence this handle's last commit reached, for the other tabs.
+    pub fn committed_seq(&self) -> u64 {
+        self.committed_seq.get()
+    }
+
     /// The saved changes of one record, oldest first.
     pub async fn changes_for(&self, record_id: &str) -> Result<Vec<ChangeEntry>, StorageError> {
         let op = "storage.op.load";
@@ -350,6 +387,7 @@ impl Db {
         }
         .await;
         let (kept_seeds, seq) = finish_with(tx, result, op).await?;
+        self.committed_seq.set(seq);
         // Another tab's writes before this one are not in this tab's view; only this
         // write is, so the view stays behind them.
         if plan.replaces_all || self.seen_seq.get() + 1 == seq {

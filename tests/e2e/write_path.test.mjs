@@ -11,6 +11,16 @@ import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample,
 
 const env = useAppServer();
 
+/** A second page of the same profile that hears nothing of the other tabs' commits
+ *  (as a tab whose message was lost), so its memory stays as it first read it. */
+async function deafPage(context) {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.BroadcastChannel = class { constructor() {} postMessage() {} close() {} set onmessage(_) {} };
+  });
+  return page;
+}
+
 test('a leads file without a Status column imports every row as new, scored and assigned', async () => {
   const app = await openApp(env.browser, env.server.url);
   const { page } = app;
@@ -69,7 +79,7 @@ test('a backup made in a second, stale tab holds what the first tab saved, and r
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
   const app = await openApp(env.browser, env.server.url);
   const a = app.page;
-  const b = await app.context.newPage();
+  const b = await deafPage(app.context);
   const errors = [];
   b.on('pageerror', (err) => errors.push(err.message));
   try {
@@ -114,7 +124,7 @@ test('a backup made in a second, stale tab holds what the first tab saved, and r
 test('a delete from a stale tab does not destroy an edit made in another tab', async () => {
   const app = await openApp(env.browser, env.server.url);
   const a = app.page;
-  const b = await app.context.newPage();
+  const b = await deafPage(app.context);
   try {
     await ready(a);
     await nav(a, 'Companies').click();
@@ -141,6 +151,40 @@ test('a delete from a stale tab does not destroy an edit made in another tab', a
     await a.reload();
     await ready(a);
     await heading(a, 'Edited Elsewhere AB').waitFor();
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('a tab follows an edit made in another tab without a reload', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const a = app.page;
+  const b = await app.context.newPage();
+  try {
+    await ready(a);
+    await nav(a, 'Companies').click();
+    await a.getByRole('link', { name: 'New company' }).first().click();
+    await a.getByRole('textbox', { name: 'Name', exact: true }).fill('Followed Trading');
+    await a.getByRole('button', { name: 'Save', exact: true }).click();
+    await heading(a, 'Followed Trading').waitFor();
+    await b.goto(env.server.url);
+    await ready(b);
+    await nav(b, 'Companies').click();
+    await b.getByRole('link', { name: 'Followed Trading', exact: true }).waitFor();
+
+    await a.getByRole('link', { name: 'Edit' }).click();
+    await a.getByRole('textbox', { name: 'Name', exact: true }).fill('Followed Trading AB');
+    await a.getByRole('button', { name: 'Save', exact: true }).click();
+    await heading(a, 'Followed Trading AB').waitFor();
+    // Tab B's list shows the new name, read back from the database.
+    await b.getByRole('link', { name: 'Followed Trading AB', exact: true }).waitFor();
+    // And B, now current, may write what depends on it: deleting it works.
+    await b.getByRole('link', { name: 'Followed Trading AB', exact: true }).click();
+    await heading(b, 'Followed Trading AB').waitFor();
+    await b.getByRole('button', { name: 'Delete', exact: true }).click();
+    await b.getByRole('button', { name: 'Yes, delete' }).click();
+    await heading(b, 'Companies').waitFor();
+    assertNoErrors(app);
   } finally {
     await app.context.close();
   }
