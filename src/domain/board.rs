@@ -17,6 +17,7 @@ use super::record::Record;
 use super::record_set::{Dataset, RecordSet};
 use super::sales_modules::RATES;
 use super::search::Slot;
+use super::standard_modules::MEMBERS;
 use super::value::{Money, Value};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -128,6 +129,14 @@ pub fn date_in(r: &Record, field: Option<&str>) -> Option<NaiveDate> {
 /// Open and past the board's date.
 pub fn is_overdue(board: &BoardDef, r: &Record, outcome: Outcome, today: NaiveDate) -> bool {
     outcome == Outcome::Open && date_in(r, board.date.as_deref()).is_some_and(|d| d < today)
+}
+
+/// A team member's colour, marking the cards they own.
+pub fn owner_colour(data: &Dataset, member: &str) -> Option<String> {
+    match data.get(MEMBERS, member).and_then(|m| m.get("color")) {
+        Some(Value::Text(c)) => Some(c.clone()),
+        _ => None,
+    }
 }
 
 /// The value a record holds in a board's column field (a stage id, a status).
@@ -652,7 +661,15 @@ mod tests {
             .insert("status", column_write(&leads, board, "mal".into()));
         let mut pending = PendingMoves::default();
         pending.apply(moved);
-        let shown = with_pending(&d, &leads, &lanes, &BoardFilter::default(), &rates, cols, &pending);
+        let shown = with_pending(
+            &d,
+            &leads,
+            &lanes,
+            &BoardFilter::default(),
+            &rates,
+            cols,
+            &pending,
+        );
         let counts: Vec<_> = shown.iter().map(|c| c.totals.count).collect();
         assert_eq!(counts[..3], [1, 1, 1]);
     }

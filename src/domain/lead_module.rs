@@ -186,6 +186,7 @@ pub fn leads() -> ModuleDef {
                 move_to: "board.move_status".into(),
                 search: "board.search_leads".into(),
             },
+            rank: 1,
         }),
         ..ModuleDef::named(LEADS)
     }

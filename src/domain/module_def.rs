@@ -122,6 +122,9 @@ pub struct BoardDef {
     #[serde(default)]
     pub lost_asks: Option<String>,
     pub labels: BoardLabels,
+    /// Where the board sits among boards (lowest first): the Board link opens the first.
+    #[serde(default)]
+    pub rank: u32,
 }
 
 fn yes() -> bool {
@@ -197,7 +200,10 @@ impl Schema {
 
     /// The modules with a board, in schema order.
     pub fn board_modules(&self) -> impl Iterator<Item = &ModuleDef> {
-        self.modules.iter().filter(|m| m.board.is_some())
+        let mut boards: Vec<&ModuleDef> =
+            self.modules.iter().filter(|m| m.board.is_some()).collect();
+        boards.sort_by_key(|m| m.board.as_ref().map(|b| b.rank));
+        boards.into_iter()
     }
 
     /// (module, field) pairs whose lookups point at `target`: the related lists of a record page.
@@ -222,7 +228,7 @@ mod tests {
     fn every_board_names_fields_of_the_kinds_it_needs() {
         let schema = standard_schema();
         let boards: Vec<_> = schema.board_modules().map(|m| m.key.as_str()).collect();
-        assert_eq!(boards, vec!["leads", "deals"]);
+        assert_eq!(boards, vec!["deals", "leads"], "the pipeline board first");
         for m in schema.board_modules() {
             let b = m.board.as_ref().unwrap();
             let kind = |k: &str| &m.field(k).unwrap_or_else(|| panic!("{}.{k}", m.key)).kind;

@@ -96,6 +96,7 @@ fn deal_board() -> BoardDef {
             move_to: "board.move_named".into(),
             search: "board.search".into(),
         },
+        rank: 0,
     }
 }
 

@@ -151,7 +151,7 @@ fn Page() -> impl IntoView {
         match route {
             Route::Home => view! { <HomePage /> }.into_any(),
             Route::Backup => view! { <BackupPage /> }.into_any(),
-            Route::Board(p) => view! { <BoardPage pipeline=p /> }.into_any(),
+            Route::Board(m, p) => view! { <BoardPage module=m pipeline=p /> }.into_any(),
             Route::Work => view! { <MyWork /> }.into_any(),
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
@@ -200,6 +200,9 @@ fn Nav() -> impl IntoView {
             .map(|m| (m.key.clone(), m.plural.clone()))
             .collect()
     });
+    let has_board = st
+        .data
+        .with_untracked(|d| d.schema.board_modules().next().is_some());
     let active = move |key: &str| {
         let key = key.to_string();
         move || {
@@ -208,7 +211,7 @@ fn Nav() -> impl IntoView {
                 Route::Backup => "#backup".into(),
                 Route::Drill(_) => "#home".into(),
                 Route::Dashboards(_) => "#dashboards".into(),
-                Route::Board(_) => "#board".into(),
+                Route::Board(..) => "#board".into(),
                 Route::Convert(_) => "leads".into(),
                 Route::Import(m) | Route::Duplicates(m) | Route::Merge(m, ..) => m,
                 Route::Work => "#work".into(),
@@ -246,11 +249,14 @@ fn Nav() -> impl IntoView {
                         }
                     })
                     .collect_view()}
-                <li>
-                    <a href=Route::Board(String::new()).href() aria-current=active("#board")>
-                        {tk("nav.board")}
-                    </a>
-                </li>
+                // The boards come from the module definitions; the link opens the first.
+                {has_board.then(|| view! {
+                    <li>
+                        <a href=Route::Board(String::new(), String::new()).href() aria-current=active("#board")>
+                            {tk("nav.board")}
+                        </a>
+                    </li>
+                })}
                 <li>
                     <a href=Route::Dashboards(String::new()).href() aria-current=active("#dashboards")>
                         {tk("nav.dashboards")}
