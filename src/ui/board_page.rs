@@ -26,6 +26,9 @@ use crate::domain::pipeline::Outcome;
 use crate::domain::{Label, ModuleDef, Money, Value};
 use crate::i18n::{t, tr, Locale};
 
+/// A board filter: the picklist field, its label, and its options.
+type PickFilter = (String, Label, Vec<(String, Label)>);
+
 const CARD_HEIGHT: f64 = 112.0;
 const COLUMN_HEIGHT: f64 = 560.0;
 const OVERSCAN: usize = 3;
@@ -246,7 +249,7 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
     let has_amount = board_def.amount.is_some();
     let date_field = board_def.date.clone();
     // The board's picklist filters, with their options, from the definition.
-    let pick_filters: Vec<(String, Label, Vec<(String, Label)>)> = board_def
+    let pick_filters: Vec<PickFilter> = board_def
         .filters
         .iter()
         .filter_map(|f| def.with_value(|m| m.field(f).cloned()))
