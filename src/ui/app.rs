@@ -212,7 +212,15 @@ fn Nav() -> impl IntoView {
                 Route::Drill(_) => "#home".into(),
                 Route::Dashboards(_) => "#dashboards".into(),
                 Route::Board(..) => "#board".into(),
-                Route::Convert(_) => "leads".into(),
+                // Converting belongs to the module whose action opens the page.
+                Route::Convert(_) => st.data.with_untracked(|d| {
+                    d.schema
+                        .modules
+                        .iter()
+                        .find(|m| m.actions.iter().any(|a| a.page == "convert"))
+                        .map(|m| m.key.clone())
+                        .unwrap_or_default()
+                }),
                 Route::Import(m) | Route::Duplicates(m) | Route::Merge(m, ..) => m,
                 Route::Work => "#work".into(),
                 Route::Calendar(..) => "#calendar".into(),
