@@ -1,22 +1,30 @@
-//! The pipeline board: a pipeline's deals sorted into stage columns, filtered, with
-//! each column's count, total and probability-weighted total in the base currency.
+//! The board of any module with a board definition: its records sorted into a column
+//! per value of the column field (a pipeline's stages, a lead's statuses), filtered,
+//! with each column's count, total and probability-weighted total in the base
+//! currency when the board names an amount.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::pipeline::{column_totals, ColumnTotals, ExchangeRates, Outcome, Pipeline};
+use super::field::{FieldKind, Label};
+use super::list_query::involves;
+use super::module_def::{BoardDef, ModuleDef};
+use super::pipeline::{column_totals, ColumnTotals, ExchangeRates, Outcome, Pipeline, Stage};
+use super::pipeline_records::load_pipeline;
 use super::record::Record;
 use super::record_set::{Dataset, RecordSet};
-use super::sales_modules::{DEALS, RATES};
+use super::sales_modules::RATES;
 use super::search::Slot;
+use super::standard_modules::MEMBERS;
 use super::value::{Money, Value};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BoardFilter {
     pub owner: Option<String>,
-    pub priority: Option<String>,
+    /// Picklist field → the value it must have (the board's filters).
+    pub picks: BTreeMap<String, String>,
     pub close_from: Option<NaiveDate>,
     pub close_to: Option<NaiveDate>,
     pub text: String,
@@ -24,29 +32,30 @@ pub struct BoardFilter {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
+    /// The column field's value of the records in it (a stage id, a status).
     pub stage_id: String,
     pub outcome: Outcome,
-    /// Deal slots, soonest expected close first.
+    /// Record slots, soonest date first.
     pub deals: Vec<Slot>,
     pub totals: ColumnTotals,
 }
 
 /// Card moves shown before their transaction has committed, so a move is on screen
-/// at once: each holds the deal as its save will store it (new stage, the stage's
-/// probability, a close stamp), drawn in place of the stored deal. When the save
-/// settles the entry goes; the store then holds either that same deal (committed) or
-/// the one from before (failed), so the card stays or goes back with nothing else to
-/// undo.
+/// at once: each holds the record as its save will store it (new stage, the stage's
+/// probability, a close stamp), drawn in place of the stored one. When the save
+/// settles the entry goes; the store then holds either that same record (committed)
+/// or the one from before (failed), so the card stays or goes back with nothing else
+/// to undo.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PendingMoves(BTreeMap<String, Record>);
 
 impl PendingMoves {
-    /// Shows `planned` in place of the stored deal with its id until `settle`.
+    /// Shows `planned` in place of the stored record with its id until `settle`.
     pub fn apply(&mut self, planned: Record) {
         self.0.insert(planned.id.clone(), planned);
     }
 
-    /// The save of this deal committed or failed: show what the store holds.
+    /// The save of this record committed or failed: show what the store holds.
     pub fn settle(&mut self, id: &str) {
         self.0.remove(id);
     }
@@ -55,7 +64,7 @@ impl PendingMoves {
         self.0.contains_key(id)
     }
 
-    /// The deal as the board shows it: the pending move's record, else the stored one.
+    /// The record as the board shows it: the pending move's record, else the stored one.
     pub fn shown<'a>(&'a self, stored: &'a Record) -> &'a Record {
         self.0.get(&stored.id).unwrap_or(stored)
     }
@@ -83,47 +92,144 @@ pub fn exchange_rates(data: &Dataset, base: &str) -> ExchangeRates {
     rates
 }
 
+/// A deal's amount (the sales figures read deals directly).
 pub fn amount(r: &Record) -> Option<&Money> {
-    match r.get("amount") {
+    money_in(r, Some("amount"))
+}
+
+pub fn probability(r: &Record) -> f64 {
+    number_in(r, Some("probability"))
+}
+
+pub fn expected_close(r: &Record) -> Option<NaiveDate> {
+    date_in(r, Some("expected_close"))
+}
+
+pub fn money_in<'a>(r: &'a Record, field: Option<&str>) -> Option<&'a Money> {
+    match r.get(field?) {
         Some(Value::Money(m)) => Some(m),
         _ => None,
     }
 }
 
-pub fn probability(r: &Record) -> f64 {
-    match r.get("probability") {
+pub fn number_in(r: &Record, field: Option<&str>) -> f64 {
+    match field.and_then(|f| r.get(f)) {
         Some(Value::Number(n)) => *n,
         _ => 0.0,
     }
 }
 
-pub fn expected_close(r: &Record) -> Option<NaiveDate> {
-    match r.get("expected_close") {
+pub fn date_in(r: &Record, field: Option<&str>) -> Option<NaiveDate> {
+    match r.get(field?) {
         Some(Value::Date(d)) => Some(*d),
         _ => None,
     }
 }
 
-/// Open and past its expected close date.
-pub fn is_overdue(r: &Record, outcome: Outcome, today: NaiveDate) -> bool {
-    outcome == Outcome::Open && expected_close(r).is_some_and(|d| d < today)
+/// Open and past the board's date.
+pub fn is_overdue(board: &BoardDef, r: &Record, outcome: Outcome, today: NaiveDate) -> bool {
+    outcome == Outcome::Open && date_in(r, board.date.as_deref()).is_some_and(|d| d < today)
+}
+
+/// A team member's colour, marking the cards they own.
+pub fn owner_colour(data: &Dataset, member: &str) -> Option<String> {
+    match data.get(MEMBERS, member).and_then(|m| m.get("color")) {
+        Some(Value::Text(c)) => Some(c.clone()),
+        _ => None,
+    }
+}
+
+/// The value a record holds in a board's column field (a stage id, a status).
+pub fn column_value(board: &BoardDef, r: &Record) -> Option<String> {
+    match r.get(&board.column) {
+        Some(Value::Ref(v)) | Some(Value::Text(v)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// The value to store for a move into column `to`: a link for a lookup column, the
+/// option itself for a picklist.
+pub fn column_write(module: &ModuleDef, board: &BoardDef, to: String) -> Value {
+    match module.field(&board.column).map(|f| &f.kind) {
+        Some(FieldKind::Lookup { .. }) => Value::Ref(to),
+        _ => Value::Text(to),
+    }
+}
+
+/// The groups a board is scoped by (pipelines), by title; empty without a group.
+pub fn groups(data: &Dataset, module: &ModuleDef) -> Vec<(String, String)> {
+    let target = module
+        .board
+        .as_ref()
+        .and_then(|b| b.group_by.as_ref())
+        .and_then(|g| module.field(g))
+        .and_then(|f| match &f.kind {
+            FieldKind::Lookup { module, .. } => Some(module.as_str()),
+            _ => None,
+        });
+    let Some(set) = target.and_then(|t| data.set(t)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = set
+        .records()
+        .map(|r| (r.id.clone(), set.module.title_of(r)))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// A board's columns in order, as a pipeline of stages: a picklist's options (all
+/// open), a group's records when the board is scoped (a pipeline's stages: open by
+/// position, then won, then lost), else the linked module's records by title.
+pub fn lanes(data: &Dataset, module: &ModuleDef, group: &str) -> Option<Pipeline> {
+    let board = module.board.as_ref()?;
+    let open = |id: String, name: Label| Stage {
+        id,
+        name,
+        probability: 0,
+        outcome: Outcome::Open,
+    };
+    match &module.field(&board.column)?.kind {
+        FieldKind::Picklist { options } => Some(Pipeline {
+            id: String::new(),
+            name: module.plural.clone(),
+            stages: options
+                .iter()
+                .map(|o| open(o.value.clone(), o.label.clone()))
+                .collect(),
+        }),
+        // Scoped columns are a pipeline's stages: the one grouping the app has.
+        FieldKind::Lookup { .. } if board.group_by.is_some() => load_pipeline(data, group),
+        FieldKind::Lookup { module: target, .. } => {
+            let set = data.set(target)?;
+            let mut stages: Vec<Stage> = set
+                .records()
+                .map(|r| open(r.id.clone(), Label::Text(set.module.title_of(r))))
+                .collect();
+            stages.sort_by(|a, b| format!("{:?}", a.name).cmp(&format!("{:?}", b.name)));
+            Some(Pipeline {
+                id: String::new(),
+                name: module.plural.clone(),
+                stages,
+            })
+        }
+        _ => None,
+    }
 }
 
 impl BoardFilter {
-    fn keeps(&self, r: &Record) -> bool {
+    fn keeps(&self, module: &ModuleDef, board: &BoardDef, r: &Record) -> bool {
         if let Some(o) = &self.owner {
-            if r.owner.as_ref() != Some(o)
-                && !matches!(r.get("co_owner"), Some(Value::Ref(c)) if c == o)
-            {
+            if !involves(module, r, o) {
                 return false;
             }
         }
-        if let Some(p) = &self.priority {
-            if !matches!(r.get("priority"), Some(Value::Text(x)) if x == p) {
+        for (field, want) in &self.picks {
+            if !matches!(r.get(field), Some(Value::Text(x)) if x == want) {
                 return false;
             }
         }
-        let close = expected_close(r);
+        let close = date_in(r, board.date.as_deref());
         if let Some(from) = self.close_from {
             if close.is_none_or(|d| d < from) {
                 return false;
@@ -138,25 +244,30 @@ impl BoardFilter {
     }
 }
 
-/// A column's order: soonest expected close first, then oldest; the slot breaks ties,
-/// so a column reads the same whether built at once or by moving a card into it.
-fn order_key(r: Option<&Record>, slot: Slot) -> (bool, Option<NaiveDate>, Option<i64>, Slot) {
-    let close = r.and_then(expected_close);
+/// A column's order: soonest date first, then oldest; the slot breaks ties, so a
+/// column reads the same whether built at once or by moving a card into it.
+fn order_key(
+    board: &BoardDef,
+    r: Option<&Record>,
+    slot: Slot,
+) -> (bool, Option<NaiveDate>, Option<i64>, Slot) {
+    let close = r.and_then(|r| date_in(r, board.date.as_deref()));
     (close.is_none(), close, r.map(|r| r.created_at), slot)
 }
 
 /// The columns as stored, without pending moves. Search narrows through the index
-/// first, so typing stays fast with thousands of deals.
+/// first, so typing stays fast with thousands of records.
 pub fn stored_columns(
     data: &Dataset,
-    pipeline: &Pipeline,
+    module: &ModuleDef,
+    lanes: &Pipeline,
     filter: &BoardFilter,
     rates: &ExchangeRates,
 ) -> Vec<Column> {
-    let Some(set) = data.set(DEALS) else {
+    let (Some(set), Some(board)) = (data.set(&module.key), module.board.as_ref()) else {
         return Vec::new();
     };
-    let mut cols: Vec<Column> = pipeline
+    let mut cols: Vec<Column> = lanes
         .stages
         .iter()
         .map(|s| Column {
@@ -168,59 +279,73 @@ pub fn stored_columns(
         .collect();
     for slot in set.search(&filter.text) {
         let Some(r) = set.at(slot) else { continue };
-        if let Some(i) = column_of(pipeline, filter, r) {
+        if let Some(i) = column_of(module, board, lanes, filter, r) {
             cols[i].deals.push(slot);
         }
     }
     for col in &mut cols {
-        // Each key once: a column can hold thousands of deals.
-        col.deals.sort_by_cached_key(|s| order_key(set.at(*s), *s));
-        col.totals = totals(set, &col.deals, rates, &PendingMoves::default());
+        // Each key once: a column can hold thousands of records.
+        col.deals
+            .sort_by_cached_key(|s| order_key(board, set.at(*s), *s));
+        col.totals = totals(board, set, &col.deals, rates, &PendingMoves::default());
     }
     cols
 }
 
-/// The column a deal belongs in, if the board shows it.
-fn column_of(pipeline: &Pipeline, filter: &BoardFilter, r: &Record) -> Option<usize> {
-    if !matches!(r.get("pipeline"), Some(Value::Ref(p)) if p == &pipeline.id) {
-        return None;
+/// The column a record belongs in, if the board shows it.
+fn column_of(
+    module: &ModuleDef,
+    board: &BoardDef,
+    lanes: &Pipeline,
+    filter: &BoardFilter,
+    r: &Record,
+) -> Option<usize> {
+    if let Some(g) = &board.group_by {
+        if !matches!(r.get(g), Some(Value::Ref(p)) if p == &lanes.id) {
+            return None;
+        }
     }
-    let Some(Value::Ref(stage)) = r.get("stage") else {
-        return None;
-    };
-    let i = pipeline.stages.iter().position(|s| &s.id == stage)?;
-    filter.keeps(r).then_some(i)
+    let value = column_value(board, r)?;
+    let i = lanes.stages.iter().position(|s| s.id == value)?;
+    filter.keeps(module, board, r).then_some(i)
 }
 
 fn totals(
+    board: &BoardDef,
     set: &RecordSet,
-    deals: &[Slot],
+    slots: &[Slot],
     rates: &ExchangeRates,
     pending: &PendingMoves,
 ) -> ColumnTotals {
     column_totals(
-        deals
+        slots
             .iter()
             .filter_map(|s| set.at(*s))
             .map(|r| pending.shown(r))
-            .map(|r| (amount(r), probability(r))),
+            .map(|r| {
+                (
+                    money_in(r, board.amount.as_deref()),
+                    number_in(r, board.probability.as_deref()),
+                )
+            }),
         rates,
     )
 }
 
 /// `stored` columns with the pending moves applied: each moving card leaves its column
 /// and is placed in order in the one it goes to, and only those columns are totalled
-/// again, so a move shows without going over every deal. A card moves only if the
+/// again, so a move shows without going over every record. A card moves only if the
 /// board shows it (the search matched it as stored).
 pub fn with_pending(
     data: &Dataset,
-    pipeline: &Pipeline,
+    module: &ModuleDef,
+    lanes: &Pipeline,
     filter: &BoardFilter,
     rates: &ExchangeRates,
     mut cols: Vec<Column>,
     pending: &PendingMoves,
 ) -> Vec<Column> {
-    let Some(set) = data.set(DEALS) else {
+    let (Some(set), Some(board)) = (data.set(&module.key), module.board.as_ref()) else {
         return cols;
     };
     let mut touched = vec![false; cols.len()];
@@ -237,22 +362,37 @@ pub fn with_pending(
         };
         cols[from].deals.remove(pos);
         touched[from] = true;
-        if let Some(to) = column_of(pipeline, filter, planned) {
-            let key = |s: Slot| order_key(set.at(s).map(|r| pending.shown(r)), s);
+        if let Some(to) = column_of(module, board, lanes, filter, planned) {
+            let key = |s: Slot| order_key(board, set.at(s).map(|r| pending.shown(r)), s);
             let at = cols[to].deals.partition_point(|s| key(*s) < key(slot));
             cols[to].deals.insert(at, slot);
             touched[to] = true;
         }
     }
     for (col, _) in cols.iter_mut().zip(touched).filter(|(_, t)| *t) {
-        col.totals = totals(set, &col.deals, rates, pending);
+        col.totals = totals(board, set, &col.deals, rates, pending);
     }
     cols
+}
+
+/// The values a record started from a column takes: the column's value and the
+/// board's group (a new deal from a stage column is in that stage and pipeline).
+pub fn new_record_values(board: &BoardDef, group: &str, column: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(g) = &board.group_by {
+        if !group.is_empty() {
+            out.push((g.clone(), group.to_string()));
+        }
+    }
+    out.push((board.column.clone(), column.to_string()));
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::lead_module::LEADS;
+    use crate::domain::sales_modules::DEALS;
 
     /// The board as the page shows it: the stored columns with pending moves laid
     /// over them (totals included, so a column's figures match its cards).
@@ -263,8 +403,9 @@ mod tests {
         rates: &ExchangeRates,
         pending: &PendingMoves,
     ) -> Vec<Column> {
-        let stored = stored_columns(data, pipeline, filter, rates);
-        with_pending(data, pipeline, filter, rates, stored, pending)
+        let deals = data.schema.module(DEALS).unwrap();
+        let stored = stored_columns(data, deals, pipeline, filter, rates);
+        with_pending(data, deals, pipeline, filter, rates, stored, pending)
     }
     use crate::domain::pipeline_records::{default_pipeline_records, load_pipeline};
     use crate::domain::record_set::LOCAL_USER;
@@ -478,12 +619,76 @@ mod tests {
         let d = data();
         let a = d.get(DEALS, "a").unwrap();
         let today = "2026-04-01".parse().unwrap();
-        assert!(is_overdue(a, Outcome::Open, today));
-        assert!(!is_overdue(a, Outcome::Won, today));
+        let board = d.schema.module(DEALS).unwrap().board.clone().unwrap();
+        assert!(is_overdue(&board, a, Outcome::Open, today));
+        assert!(!is_overdue(&board, a, Outcome::Won, today));
         assert!(!is_overdue(
+            &board,
             d.get(DEALS, "c").unwrap(),
             Outcome::Open,
             today
         ));
+    }
+
+    #[test]
+    fn leads_sort_into_a_column_per_status_and_move_between_them() {
+        let mut d = Dataset::new(standard_schema());
+        let lead = |id: &str, status: &str| {
+            let v = [
+                ("last_name".to_string(), Value::Text(format!("Lead {id}"))),
+                ("status".to_string(), Value::Text(status.into())),
+            ]
+            .into();
+            Record::new(id.into(), LEADS, 1, None, v)
+        };
+        d.upsert(lead("x", "new"));
+        d.upsert(lead("y", "mql"));
+        d.upsert(lead("z", "new"));
+        let leads = d.schema.module(LEADS).unwrap().clone();
+        let lanes = lanes(&d, &leads, "").unwrap();
+        let names: Vec<_> = lanes.stages.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(names[..3], ["new", "mql", "mal"]);
+        let rates = exchange_rates(&d, "EUR");
+        let cols = stored_columns(&d, &leads, &lanes, &BoardFilter::default(), &rates);
+        let counts: Vec<_> = cols.iter().map(|c| c.totals.count).collect();
+        assert_eq!(counts[..3], [2, 1, 0]);
+        assert_eq!(cols[0].totals.total, Decimal::ZERO, "no amount, no total");
+
+        let board = leads.board.as_ref().unwrap();
+        let mut moved = d.get(LEADS, "x").unwrap().clone();
+        moved
+            .values
+            .insert("status", column_write(&leads, board, "mal".into()));
+        let mut pending = PendingMoves::default();
+        pending.apply(moved);
+        let shown = with_pending(
+            &d,
+            &leads,
+            &lanes,
+            &BoardFilter::default(),
+            &rates,
+            cols,
+            &pending,
+        );
+        let counts: Vec<_> = shown.iter().map(|c| c.totals.count).collect();
+        assert_eq!(counts[..3], [1, 1, 1]);
+    }
+
+    #[test]
+    fn a_record_started_from_a_column_takes_its_value_and_group() {
+        let schema = standard_schema();
+        let deals = schema.module(DEALS).unwrap().board.clone().unwrap();
+        assert_eq!(
+            new_record_values(&deals, "pipeline-1", "stage-2"),
+            vec![
+                ("pipeline".to_string(), "pipeline-1".to_string()),
+                ("stage".to_string(), "stage-2".to_string())
+            ]
+        );
+        let leads = schema.module(LEADS).unwrap().board.clone().unwrap();
+        assert_eq!(
+            new_record_values(&leads, "", "mql"),
+            vec![("status".to_string(), "mql".to_string())]
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! Likely duplicates within one module: the same email or phone once normalised, or
-//! a similar name at the same company (companies: the same name without legal
-//! suffixes). Every comparison goes through hash keys or a per-company bucket, so
+//! Likely duplicates within one module, by its definition's duplicate rule: the same
+//! email or phone once normalised, or a similar name at the same company (companies:
+//! the same name without legal suffixes). Every comparison goes through hash keys or a per-company bucket, so
 //! checking a record among 100,000 never compares it with all of them.
 
 use super::field_values::FieldValues;
@@ -8,11 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::conversion::company_key;
 use super::field::FieldKind;
-use super::module_def::ModuleDef;
+use super::module_def::{DuplicateRule, ModuleDef, NameMatch};
 use super::normalize::{fold, phone_digits};
 use super::record::Record;
 use super::sharded_map::ShardedMap;
-use super::standard_modules::COMPANIES;
 use super::value::Value;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +115,7 @@ fn similar(a: &str, b: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct DuplicateIndex {
     module: ModuleDef,
+    rule: DuplicateRule,
     company_field: Option<String>,
     keys: ShardedMap<String, Keys>,
     emails: ShardedMap<String, Vec<String>>,
@@ -156,30 +156,21 @@ impl crate::domain::release::Release for DuplicateIndex {
 }
 
 impl DuplicateIndex {
-    /// Whether a module has anything to compare: an email, a phone, or (companies)
-    /// a name that must not repeat.
+    /// Whether a module has anything to compare: its definition names a duplicate rule.
     pub fn applies_to(module: &ModuleDef) -> bool {
-        module.key == COMPANIES
-            || module
-                .fields
-                .iter()
-                .any(|f| matches!(f.kind, FieldKind::Email { .. } | FieldKind::Phone { .. }))
+        module.duplicate_rule.is_some()
     }
 
     pub fn new(module: &ModuleDef) -> Self {
-        let company_field = module
-            .fields
-            .iter()
-            .find(|f| {
-                !f.system
-                    && matches!(&f.kind, FieldKind::Lookup { module, .. } if module == COMPANIES)
-            })
-            // On leads, before conversion, the company is its name as text.
-            .or_else(|| module.field("company_name"))
-            .map(|f| f.key.clone());
+        let rule = module.duplicate_rule.clone().unwrap_or(DuplicateRule {
+            contact_fields: Vec::new(),
+            name: NameMatch::Person,
+            within: None,
+        });
         DuplicateIndex {
             module: module.clone(),
-            company_field,
+            company_field: rule.within.clone(),
+            rule,
             keys: ShardedMap::new(),
             emails: ShardedMap::new(),
             phones: ShardedMap::new(),
@@ -199,7 +190,12 @@ impl DuplicateIndex {
 
     fn keys_of(&self, values: &FieldValues) -> Keys {
         let mut k = Keys::default();
-        for f in &self.module.fields {
+        let contact = self
+            .rule
+            .contact_fields
+            .iter()
+            .filter_map(|k| self.module.field(k));
+        for f in contact {
             let items: Vec<String> = match values.get(&f.key) {
                 Some(Value::List(items)) => items.clone(),
                 Some(Value::Text(s)) => vec![s.clone()],
@@ -223,10 +219,9 @@ impl DuplicateIndex {
             })
             .collect();
         let name = name.join(" ");
-        k.name = if self.module.key == COMPANIES {
-            company_key(&name)
-        } else {
-            name_key(&name)
+        k.name = match self.rule.name {
+            NameMatch::Company => company_key(&name),
+            NameMatch::Person => name_key(&name),
         };
         k.company = self
             .company_field
@@ -396,6 +391,7 @@ impl DuplicateIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::standard_modules::COMPANIES;
     use crate::domain::standard_modules::{standard_schema, CONTACTS};
 
     fn t(s: &str) -> Value {

@@ -2,9 +2,10 @@
 //! BANT and CHAMP qualification, a computed score and band), scoring rules,
 //! territories and assignment rules. All of them are modules like any other.
 
+use super::condition::Condition;
 use super::condition::OPERATORS as OPERATORS_ALL;
 use super::field::{FieldDef, FieldKind};
-use super::module_def::ModuleDef;
+use super::module_def::{BoardDef, BoardLabels, DuplicateRule, ModuleDef, NameMatch, RecordAction};
 use super::standard_modules::{
     options, person_name_fields, picklist, section, COMPANIES, CONTACTS, INDUSTRIES, LEAD_SOURCES,
 };
@@ -162,7 +163,52 @@ pub fn leads() -> ModuleDef {
         ],
         title_fields: vec!["first_name".into(), "last_name".into()],
         nav: true,
+        actions: vec![convert_action()],
+        // Before conversion the company is only its name, as text.
+        duplicate_rule: Some(DuplicateRule {
+            contact_fields: vec!["emails".into(), "phones".into()],
+            name: NameMatch::Person,
+            within: Some("company_name".into()),
+        }),
+        board: Some(BoardDef {
+            column: "status".into(),
+            group_by: None,
+            amount: None,
+            probability: None,
+            date: None,
+            filters: vec!["rating".into()],
+            card_fields: vec!["company_name".into(), "rating".into()],
+            lost_asks: None,
+            labels: BoardLabels {
+                title: "board.leads_title".into(),
+                new_record: "board.new_lead".into(),
+                count: "board.leads".into(),
+                move_to: "board.move_status".into(),
+                search: "board.search_leads".into(),
+            },
+            rank: 1,
+        }),
         ..ModuleDef::named(LEADS)
+    }
+}
+
+/// Converting is the lead lifecycle's last step: offered until the lead is converted
+/// or has left the funnel.
+fn convert_action() -> RecordAction {
+    let mut when = vec![Condition {
+        field: "converted_contact".into(),
+        operator: "is_empty".into(),
+        value: String::new(),
+    }];
+    when.extend(CLOSED_STATUSES.iter().map(|s| Condition {
+        field: "status".into(),
+        operator: "is_not".into(),
+        value: (*s).into(),
+    }));
+    RecordAction {
+        label: "convert.action".into(),
+        page: "convert".into(),
+        when,
     }
 }
 

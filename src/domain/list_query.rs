@@ -128,10 +128,16 @@ impl ListWork {
     /// used up.
     pub const SLICE: usize = 4_096;
 
-    pub fn new(data: &Dataset, module: &str, query: ListQuery) -> Self {
+    pub fn new(data: &Dataset, module: &str, mut query: ListQuery) -> Self {
         // The search reads the index: its hits come at once.
         let (hits, phase) = match data.set(module) {
-            Some(set) => (set.search(&query.search), Phase::Filter),
+            Some(set) => {
+                // Until the user sorts, the module's own order (none: newest first).
+                if query.sort.is_none() {
+                    query.sort = set.module.default_order.clone();
+                }
+                (set.search(&query.search), Phase::Filter)
+            }
             None => (Vec::new(), Phase::Done),
         };
         ListWork {
@@ -332,6 +338,40 @@ mod tests {
         assert_eq!(
             names(&ds, COMPANIES, &ListQuery::default()),
             vec!["Émile & Co", "alpha", "Zeta"]
+        );
+    }
+
+    #[test]
+    fn a_module_default_order_applies_until_the_user_sorts() {
+        let mut schema = standard_schema();
+        for m in &mut schema.modules {
+            if m.key == COMPANIES {
+                m.default_order = Some(Sort {
+                    field: "name".into(),
+                    descending: true,
+                });
+            }
+        }
+        let mut ds = dataset();
+        ds.schema = schema.clone();
+        let mut sorted = Dataset::new(schema);
+        for r in ds.set(COMPANIES).unwrap().records() {
+            sorted.upsert(r.clone());
+        }
+        assert_eq!(
+            names(&sorted, COMPANIES, &ListQuery::default()),
+            vec!["Zeta", "Émile & Co", "alpha"]
+        );
+        let by_city = ListQuery {
+            sort: Some(Sort {
+                field: "city".into(),
+                descending: false,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&sorted, COMPANIES, &by_city),
+            vec!["alpha", "Zeta", "Émile & Co"]
         );
     }
 

@@ -4,7 +4,7 @@
 //! history without code of their own.
 
 use super::field::{FieldDef, FieldKind};
-use super::module_def::ModuleDef;
+use super::module_def::{BoardDef, BoardLabels, ModuleDef};
 use super::standard_modules::{picklist, section, COMPANIES, CONTACTS, LEAD_SOURCES};
 
 pub const DEALS: &str = "deals";
@@ -72,7 +72,31 @@ pub fn deals() -> ModuleDef {
         sections: vec![section("main"), section("outcome"), section("more")],
         title_fields: vec!["title".into()],
         nav: true,
+        board: Some(deal_board()),
         ..ModuleDef::named(DEALS)
+    }
+}
+
+/// The pipeline board: a pipeline's stages as columns, totalled and weighted; a
+/// move to a lost stage asks why first.
+fn deal_board() -> BoardDef {
+    BoardDef {
+        column: "stage".into(),
+        group_by: Some("pipeline".into()),
+        amount: Some("amount".into()),
+        probability: Some("probability".into()),
+        date: Some("expected_close".into()),
+        filters: vec!["priority".into()],
+        card_fields: vec!["company".into()],
+        lost_asks: Some("loss_reason".into()),
+        labels: BoardLabels {
+            title: "board.title".into(),
+            new_record: "board.new_deal".into(),
+            count: "board.deals".into(),
+            move_to: "board.move_named".into(),
+            search: "board.search".into(),
+        },
+        rank: 0,
     }
 }
 

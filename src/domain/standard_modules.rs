@@ -2,7 +2,7 @@
 //! these definitions; nothing elsewhere knows a field by name except the sample data.
 
 use super::field::{FieldDef, FieldKind, Label, PicklistOption};
-use super::module_def::{ModuleDef, Schema, Section};
+use super::module_def::{DuplicateRule, ModuleDef, NameMatch, Schema, Section};
 
 pub const COMPANIES: &str = "companies";
 pub const CONTACTS: &str = "contacts";
@@ -130,6 +130,12 @@ fn companies() -> ModuleDef {
         sections: vec![section("main"), section("address"), section("more")],
         title_fields: vec!["name".into()],
         nav: true,
+        // A company has no company of its own: the same name anywhere is a duplicate.
+        duplicate_rule: Some(DuplicateRule {
+            contact_fields: vec!["phone".into(), "email".into()],
+            name: NameMatch::Company,
+            within: None,
+        }),
         ..ModuleDef::named(COMPANIES)
     }
 }
@@ -195,6 +201,11 @@ fn contacts() -> ModuleDef {
         sections: vec![section("main"), section("address"), section("more")],
         title_fields: vec!["first_name".into(), "last_name".into()],
         nav: true,
+        duplicate_rule: Some(DuplicateRule {
+            contact_fields: vec!["emails".into(), "phones".into()],
+            name: NameMatch::Person,
+            within: Some("company".into()),
+        }),
         ..ModuleDef::named(CONTACTS)
     }
 }
@@ -220,6 +231,11 @@ fn members() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        duplicate_rule: Some(DuplicateRule {
+            contact_fields: vec!["email".into()],
+            name: NameMatch::Person,
+            within: None,
+        }),
         ..ModuleDef::named(MEMBERS)
     }
 }

@@ -152,7 +152,7 @@ fn Page() -> impl IntoView {
         match route {
             Route::Home => view! { <HomePage /> }.into_any(),
             Route::Backup => view! { <BackupPage /> }.into_any(),
-            Route::Board(p) => view! { <BoardPage pipeline=p /> }.into_any(),
+            Route::Board(m, p) => view! { <BoardPage module=m pipeline=p /> }.into_any(),
             Route::Work => view! { <MyWork /> }.into_any(),
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
@@ -201,6 +201,9 @@ fn Nav() -> impl IntoView {
             .map(|m| (m.key.clone(), m.plural.clone()))
             .collect()
     });
+    let has_board = st
+        .data
+        .with_untracked(|d| d.schema.board_modules().next().is_some());
     let active = move |key: &str| {
         let key = key.to_string();
         move || {
@@ -209,8 +212,16 @@ fn Nav() -> impl IntoView {
                 Route::Backup => "#backup".into(),
                 Route::Drill(_) => "#home".into(),
                 Route::Dashboards(_) => "#dashboards".into(),
-                Route::Board(_) => "#board".into(),
-                Route::Convert(_) => "leads".into(),
+                Route::Board(..) => "#board".into(),
+                // Converting belongs to the module whose action opens the page.
+                Route::Convert(_) => st.data.with_untracked(|d| {
+                    d.schema
+                        .modules
+                        .iter()
+                        .find(|m| m.actions.iter().any(|a| a.page == "convert"))
+                        .map(|m| m.key.clone())
+                        .unwrap_or_default()
+                }),
                 Route::Import(m) | Route::Duplicates(m) | Route::Merge(m, ..) => m,
                 Route::Work => "#work".into(),
                 Route::Calendar(..) => "#calendar".into(),
@@ -247,11 +258,14 @@ fn Nav() -> impl IntoView {
                         }
                     })
                     .collect_view()}
-                <li>
-                    <a href=Route::Board(String::new()).href() aria-current=active("#board")>
-                        {tk("nav.board")}
-                    </a>
-                </li>
+                // The boards come from the module definitions; the link opens the first.
+                {has_board.then(|| view! {
+                    <li>
+                        <a href=Route::Board(String::new(), String::new()).href() aria-current=active("#board")>
+                            {tk("nav.board")}
+                        </a>
+                    </li>
+                })}
                 <li>
                     <a href=Route::Dashboards(String::new()).href() aria-current=active("#dashboards")>
                         {tk("nav.dashboards")}

@@ -1,5 +1,6 @@
-//! The pipeline board: a column per stage with its count, total and weighted total in
-//! the base currency; cards move by drag and drop or, from the keyboard, by each
+//! The board of any module whose definition names one (deals by stage within a
+//! pipeline, leads by status): a column per value with its count and, where the board
+//! names an amount, its total and weighted total in the base currency; cards move by drag and drop or, from the keyboard, by each
 //! card's "Move to" select. A moved card shows in its new column at once, marked as
 //! saving until its transaction commits. Each column renders only the cards scrolled
 //! into view.
@@ -17,14 +18,16 @@ use super::route::{navigate, Route};
 use super::state::{tk, use_state, utc_offset, AppState};
 use super::user_select::{whose_user, WhoseFilter};
 use crate::domain::board::{
-    self, exchange_rates, stored_columns, with_pending, BoardFilter, Column, PendingMoves,
+    self, column_value, column_write, exchange_rates, groups, lanes, new_record_values,
+    stored_columns, with_pending, BoardFilter, Column, PendingMoves,
 };
+use crate::domain::module_def::BoardDef;
 use crate::domain::pipeline::Outcome;
-use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
-use crate::domain::sales_modules::{DEALS, LOSS_REASONS, STAGES};
-use crate::domain::standard_modules::MEMBERS;
-use crate::domain::{Label, Money, Value};
+use crate::domain::{Label, ModuleDef, Money, Value};
 use crate::i18n::{t, tr, Locale};
+
+/// A board filter: the picklist field, its label, and its options.
+type PickFilter = (String, Label, Vec<(String, Label)>);
 
 const CARD_HEIGHT: f64 = 112.0;
 const COLUMN_HEIGHT: f64 = 560.0;
@@ -82,19 +85,23 @@ fn update_pending(pending: RwSignal<PendingMoves>, deal: &str, f: impl FnOnce(&m
 /// save puts the card back where the store has it and says why.
 fn move_deal(
     st: AppState,
+    def: StoredValue<ModuleDef>,
     pending: RwSignal<PendingMoves>,
     deal: String,
     stage: String,
     reason: Option<String>,
 ) {
     let l = st.locale.get_untracked();
+    let (module, board) = def.with_value(|m| (m.clone(), m.board.clone()));
+    let Some(board) = board else { return };
+    let key = module.key.clone();
     mark("crm:move");
     spawn_local(async move {
-        let mut set = vec![("stage".to_string(), Value::Ref(stage))];
-        if let Some(r) = reason {
-            set.push(("loss_reason".into(), Value::Text(r)));
+        let mut set = vec![(board.column.clone(), column_write(&module, &board, stage))];
+        if let (Some(r), Some(field)) = (reason, &board.lost_asks) {
+            set.push((field.clone(), Value::Text(r)));
         }
-        let saved = update_fields_shown_first(st, DEALS, &deal, set, |planned| {
+        let saved = update_fields_shown_first(st, &key, &deal, set, |planned| {
             update_pending(pending, &deal, |p| p.apply(planned.clone()));
             mark("crm:move-shown");
         })
@@ -105,7 +112,7 @@ fn move_deal(
         update_pending(pending, &deal, |p| p.settle(&deal));
         let title = st
             .data
-            .with_untracked(|d| d.title(DEALS, &deal))
+            .with_untracked(|d| d.title(&key, &deal))
             .unwrap_or_default();
         match saved {
             Ok(Some(_)) => {
@@ -118,11 +125,13 @@ fn move_deal(
             Ok(None) => {}
             Err(e) => {
                 let (cause, stays_in) = st.data.with_untracked(|d| {
-                    let stays_in = match d.get(DEALS, &deal).and_then(|r| r.get("stage")) {
-                        Some(Value::Ref(s)) => d.title(STAGES, s),
-                        _ => None,
-                    };
-                    (e.message(l, DEALS, d), stays_in.unwrap_or_default())
+                    let field = module.field(&board.column);
+                    let stays_in =
+                        match (d.get(&key, &deal).and_then(|r| r.get(&board.column)), field) {
+                            (Some(v), Some(f)) => Some(super::format::value_text(l, d, f, v)),
+                            _ => None,
+                        };
+                    (e.message(l, &key, d), stays_in.unwrap_or_default())
                 });
                 st.notice.set(Some(Notice::error(tr(
                     l,
@@ -134,10 +143,28 @@ fn move_deal(
     });
 }
 
+/// The board of `module` (empty: the first module with a board) within a group (a
+/// pipeline id; empty or unknown: the first).
 #[component]
-pub fn BoardPage(pipeline: String) -> impl IntoView {
+pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
     let st = use_state();
-    let pipelines = Memo::new(move |_| st.data.with(pipeline_list));
+    let found = st.data.with_untracked(|d| {
+        d.schema
+            .module(&module)
+            .filter(|m| m.board.is_some())
+            .or_else(|| d.schema.board_modules().next())
+            .cloned()
+    });
+    let Some(found) = found else {
+        return view! { <section class="page"><h1>{tk("page.not_found")}</h1></section> }
+            .into_any();
+    };
+    let board_def: BoardDef = found.board.clone().unwrap_or_else(|| unreachable!());
+    let module_key = found.key.clone();
+    let def = StoredValue::new(found);
+    let bd = StoredValue::new(board_def.clone());
+    let grouped = board_def.group_by.is_some();
+    let pipelines = Memo::new(move |_| st.data.with(|d| def.with_value(|m| groups(d, m))));
     let chosen = Memo::new(move |_| {
         let all = pipelines.get();
         if all.iter().any(|(id, _)| id == &pipeline) {
@@ -147,7 +174,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         }
     });
     let owner = RwSignal::new(String::new());
-    let priority = RwSignal::new(String::new());
+    let picks = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let close_from = RwSignal::new(String::new());
     let close_to = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
@@ -156,12 +183,15 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
 
     let filter = Memo::new(move |_| BoardFilter {
         owner: whose_user(st, &owner.get()),
-        priority: Some(priority.get()).filter(|p| !p.is_empty()),
+        picks: picks.get(),
         close_from: close_from.get().parse().ok(),
         close_to: close_to.get().parse().ok(),
         text: text.get(),
     });
-    let model = Memo::new(move |_| st.data.with(|d| load_pipeline(d, &chosen.get())));
+    let model = Memo::new(move |_| {
+        st.data
+            .with(|d| def.with_value(|m| lanes(d, m, &chosen.get())))
+    });
     let rates = Memo::new(move |_| st.data.with(|d| exchange_rates(d, &st.base_currency.get())));
     let stored = Memo::new(move |_| {
         let Some(p) = model.get() else {
@@ -169,7 +199,7 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         };
         rates.with(|rates| {
             st.data
-                .with(|d| stored_columns(d, &p, &filter.get(), rates))
+                .with(|d| def.with_value(|m| stored_columns(d, m, &p, &filter.get(), rates)))
         })
     });
     // Pending moves are laid over the stored columns, so a move shows without the
@@ -181,20 +211,26 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         let base = stored.get();
         pending.with(|moving| {
             rates.with(|rates| {
-                st.data
-                    .with(|d| with_pending(d, &p, &filter.get(), rates, base, moving))
+                st.data.with(|d| {
+                    def.with_value(|m| with_pending(d, m, &p, &filter.get(), rates, base, moving))
+                })
             })
         })
     });
 
     let request_move = move |deal: String, stage: String| {
-        let lost = model.with_untracked(|p| {
-            p.as_ref()
-                .and_then(|p| p.stage(&stage))
-                .is_some_and(|s| s.outcome == Outcome::Lost)
-        });
+        let asks = bd.with_value(|b| b.lost_asks.is_some());
+        let lost = asks
+            && model.with_untracked(|p| {
+                p.as_ref()
+                    .and_then(|p| p.stage(&stage))
+                    .is_some_and(|s| s.outcome == Outcome::Lost)
+            });
         let already = st.data.with_untracked(|d| {
-            matches!(d.get(DEALS, &deal).and_then(|r| r.get("stage")), Some(Value::Ref(s)) if s == &stage)
+            let key = def.with_value(|m| m.key.clone());
+            d.get(&key, &deal)
+                .and_then(|r| bd.with_value(|b| column_value(b, r)))
+                .is_some_and(|s| s == stage)
         });
         // A card still saving its last move takes no other until that settles.
         if already || pending.with_untracked(|p| p.is_pending(&deal)) {
@@ -203,34 +239,81 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
         if lost {
             pending_lost.set(Some((deal, stage)));
         } else {
-            move_deal(st, pending, deal, stage, None);
+            move_deal(st, def, pending, deal, stage, None);
         }
     };
+    let labels = board_def.labels.clone();
+    let new_key = labels.new_record.clone();
+    let title_key = labels.title.clone();
+    let search_key = labels.search.clone();
+    let has_amount = board_def.amount.is_some();
+    let date_field = board_def.date.clone();
+    // The board's picklist filters, with their options, from the definition.
+    let pick_filters: Vec<PickFilter> = board_def
+        .filters
+        .iter()
+        .filter_map(|f| def.with_value(|m| m.field(f).cloned()))
+        .map(|f| {
+            let options = f
+                .kind
+                .options()
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect();
+            (f.key.clone(), f.label.clone(), options)
+        })
+        .collect();
+    let lost_field = board_def
+        .lost_asks
+        .as_ref()
+        .and_then(|f| def.with_value(|m| m.field(f).cloned()));
+    let module_for_new = module_key.clone();
 
     view! {
         <section class="page board-page">
             <div class="page-head">
-                <h1>{tk("board.title")}</h1>
+                <h1>{move || t(st.locale.get(), &title_key)}</h1>
                 <div class="actions">
                     <a
                         class="button primary"
                         href=move || {
-                            Route::New(DEALS.into(), vec![("pipeline".into(), chosen.get())]).href()
+                            // In the group looked at and its first column: a deal from
+                            // the board starts in this pipeline's first stage.
+                            let first = model.with(|p| {
+                                p.as_ref().and_then(|p| p.stages.first()).map(|s| s.id.clone())
+                            });
+                            let prefill = bd.with_value(|b| match first {
+                                Some(col) => new_record_values(b, &chosen.get(), &col),
+                                None => b.group_by.iter().map(|g| (g.clone(), chosen.get())).collect(),
+                            });
+                            Route::New(module_for_new.clone(), prefill).href()
                         }
                     >
-                        {tk("board.new_deal")}
+                        {move || t(st.locale.get(), &new_key)}
                     </a>
-                    <a class="button" href=move || Route::Pipelines(chosen.get()).href()>
-                        {tk("board.edit_stages")}
-                    </a>
+                    // A scoped board's columns are a pipeline's stages, edited there.
+                    {grouped.then(|| view! {
+                        <a class="button" href=move || Route::Pipelines(chosen.get()).href()>
+                            {tk("board.edit_stages")}
+                        </a>
+                    })}
                 </div>
             </div>
+            <BoardSwitch current=module_key.clone() />
             <div class="board-filters" role="search">
-                <div class="field">
-                    <label for="board-pipeline">{tk("field.pipeline")}</label>
+                <div class="field" hidden=!grouped>
+                    <label for="board-pipeline">{move || {
+                        let l = st.locale.get();
+                        bd.with_value(|b| b.group_by.clone())
+                            .and_then(|g| def.with_value(|m| m.field(&g).map(|f| stage_name(l, &f.label))))
+                            .unwrap_or_default()
+                    }}</label>
                     <select
                         id="board-pipeline"
-                        on:change=move |ev| navigate(&Route::Board(event_target_value(&ev)))
+                        on:change=move |ev| {
+                            let m = def.with_value(|m| m.key.clone());
+                            navigate(&Route::Board(m, event_target_value(&ev)))
+                        }
                     >
                         {move || {
                             let current = chosen.get();
@@ -246,43 +329,72 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
                     </select>
                 </div>
                 <WhoseFilter id="board-owner" label_key="filter.owner" whose=owner />
+                {pick_filters
+                    .into_iter()
+                    .map(|(key, label, options)| {
+                        let id = format!("board-{key}");
+                        let field = key.clone();
+                        view! {
+                            <div class="field">
+                                <label for=id.clone()>{move || stage_name(st.locale.get(), &label)}</label>
+                                <select
+                                    id=id
+                                    on:change=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        picks.update(|p| {
+                                            if v.is_empty() {
+                                                p.remove(&field);
+                                            } else {
+                                                p.insert(field.clone(), v);
+                                            }
+                                        });
+                                    }
+                                >
+                                    <option value="">{tk("filter.any")}</option>
+                                    {options
+                                        .into_iter()
+                                        .map(|(v, name)| {
+                                            view! { <option value=v>{move || stage_name(st.locale.get(), &name)}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+                {date_field.is_some().then(|| view! {
+                    <div class="field">
+                        <label for="board-from">{tk("board.close_from")}</label>
+                        <input id="board-from" type="date" on:change=move |ev| close_from.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="board-to">{tk("board.close_to")}</label>
+                        <input id="board-to" type="date" on:change=move |ev| close_to.set(event_target_value(&ev)) />
+                    </div>
+                })}
                 <div class="field">
-                    <label for="board-priority">{tk("field.priority")}</label>
-                    <select id="board-priority" on:change=move |ev| priority.set(event_target_value(&ev))>
-                        <option value="">{tk("filter.any")}</option>
-                        {["low", "medium", "high"]
-                            .into_iter()
-                            .map(|p| {
-                                let key = format!("option.priority.{p}");
-                                view! { <option value=p>{move || t(st.locale.get(), &key)}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="board-from">{tk("board.close_from")}</label>
-                    <input id="board-from" type="date" on:change=move |ev| close_from.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="board-to">{tk("board.close_to")}</label>
-                    <input id="board-to" type="date" on:change=move |ev| close_to.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="board-search">{tk("board.search")}</label>
+                    <label for="board-search">{move || t(st.locale.get(), &search_key)}</label>
                     <input id="board-search" type="search" on:input=move |ev| text.set(event_target_value(&ev)) />
                 </div>
             </div>
-            <p class="muted">
-                {move || {
-                    let l = st.locale.get();
-                    tr(l, "board.totals_in", &[("currency", &st.base_currency.get())])
-                }}
-            </p>
-            <Show when=move || pending_lost.get().is_some()>
-                <LossReason pending=pending_lost on_confirm=move |deal, stage, reason| {
-                    move_deal(st, pending, deal, stage, Some(reason))
-                } />
-            </Show>
+            {has_amount.then(|| view! {
+                <p class="muted">
+                    {move || {
+                        let l = st.locale.get();
+                        tr(l, "board.totals_in", &[("currency", &st.base_currency.get())])
+                    }}
+                </p>
+            })}
+            {lost_field.map(|field| {
+                let field = StoredValue::new(field);
+                view! {
+                    <Show when=move || pending_lost.get().is_some()>
+                        <LossReason field=field.get_value() pending=pending_lost on_confirm=move |deal, stage, reason| {
+                            move_deal(st, def, pending, deal, stage, Some(reason))
+                        } />
+                    </Show>
+                }
+            })}
             <div class="board">
                 <For
                     each=move || {
@@ -303,6 +415,8 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
                     children=move |(col, name)| {
                         view! {
                             <BoardColumn
+                                def=def
+                                group=chosen
                                 col=col
                                 name=name
                                 stages=Signal::derive(move || {
@@ -320,6 +434,35 @@ pub fn BoardPage(pipeline: String) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
+}
+
+/// Links to every board the definitions name, when there is more than one.
+#[component]
+fn BoardSwitch(current: String) -> impl IntoView {
+    let st = use_state();
+    let boards: Vec<(String, Label)> = st.data.with_untracked(|d| {
+        d.schema
+            .board_modules()
+            .map(|m| (m.key.clone(), m.plural.clone()))
+            .collect()
+    });
+    (boards.len() > 1).then(|| {
+        view! {
+            <nav class="board-switch" aria-label=tk("board.switch")>
+                {boards
+                    .into_iter()
+                    .map(|(key, plural)| {
+                        let here = (key == current).then_some("page");
+                        let href = Route::Board(key, String::new()).href();
+                        view! {
+                            <a href=href aria-current=here>{move || stage_name(st.locale.get(), &plural)}</a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        }
+    })
 }
 
 fn base_money(amount: Decimal, currency: &str) -> Money {
@@ -331,6 +474,8 @@ fn base_money(amount: Decimal, currency: &str) -> Money {
 
 #[component]
 fn BoardColumn(
+    def: StoredValue<ModuleDef>,
+    group: Memo<String>,
     col: Column,
     name: Label,
     stages: Signal<Vec<(String, Label)>>,
@@ -356,10 +501,22 @@ fn BoardColumn(
     let header = move || {
         let l = st.locale.get();
         let base = st.base_currency.get();
-        let mut parts = vec![
-            tn_deals(l, totals.count),
-            money(l, &base_money(totals.total, &base)),
-        ];
+        let (count_key, has_amount) = def.with_value(|m| {
+            m.board
+                .as_ref()
+                .map(|b| (b.labels.count.clone(), b.amount.is_some()))
+                .unwrap_or_default()
+        });
+        let mut parts = vec![crate::i18n::tn(
+            l,
+            &count_key,
+            totals.count,
+            &count(l, totals.count),
+        )];
+        if !has_amount {
+            return parts.join(" · ");
+        }
+        parts.push(money(l, &base_money(totals.total, &base)));
         if outcome == Outcome::Open {
             parts.push(tr(
                 l,
@@ -402,6 +559,26 @@ fn BoardColumn(
             <header class="board-column-head">
                 <h2 id=heading_id2>{move || name.with_value(|n| stage_name(st.locale.get(), n))}</h2>
                 <p class="muted">{header}</p>
+                // A record started here has this column's value (and the board's group).
+                <a
+                    class="button small"
+                    href=move || {
+                        def.with_value(|m| {
+                            let values = m
+                                .board
+                                .as_ref()
+                                .map(|b| new_record_values(b, &group.get(), &stage_id.get_value()))
+                                .unwrap_or_default();
+                            Route::New(m.key.clone(), values).href()
+                        })
+                    }
+                >
+                    {move || {
+                        let l = st.locale.get();
+                        let column = name.with_value(|n| stage_name(l, n));
+                        tr(l, "board.new_in", &[("column", &column)])
+                    }}
+                </a>
             </header>
             <div
                 class="board-cards"
@@ -422,12 +599,14 @@ fn BoardColumn(
                             .into_iter()
                             .enumerate()
                             .filter_map(|(i, slot)| {
-                                let stored = st.data.with(|d| d.set(DEALS).and_then(|s| s.at(slot).cloned()))?;
+                                let key = def.with_value(|m| m.key.clone());
+                                let stored = st.data.with(|d| d.set(&key).and_then(|s| s.at(slot).cloned()))?;
                                 let (r, saving) = pending
                                     .with(|p| (p.shown(&stored).clone(), p.is_pending(&stored.id)));
                                 let top = (a + i) as f64 * CARD_HEIGHT;
                                 Some(view! {
                                     <DealCard
+                                        def=def
                                         record=r
                                         top=top
                                         locale=l
@@ -447,12 +626,9 @@ fn BoardColumn(
     }
 }
 
-fn tn_deals(l: Locale, n: usize) -> String {
-    crate::i18n::tn(l, "board.deals", n, &count(l, n))
-}
-
 #[component]
 fn DealCard(
+    def: StoredValue<ModuleDef>,
     record: crate::domain::Record,
     top: f64,
     locale: Locale,
@@ -466,40 +642,48 @@ fn DealCard(
     let st = use_state();
     let l = locale;
     let id = record.id.clone();
+    let (module, board) =
+        def.with_value(|m| (m.clone(), m.board.clone().unwrap_or_else(|| unreachable!())));
+    let key = module.key.clone();
     let title = st
         .data
-        .with_untracked(|d| d.title(DEALS, &id))
+        .with_untracked(|d| d.title(&key, &id))
         .unwrap_or_default();
-    let company = st.data.with_untracked(|d| match record.get("company") {
-        Some(Value::Ref(c)) => d.title("companies", c),
-        _ => None,
+    // The definition's card fields, each as its list shows it.
+    let shown: Vec<String> = st.data.with_untracked(|d| {
+        board
+            .card_fields
+            .iter()
+            .filter_map(|f| {
+                let field = module.field(f)?;
+                let v = record.get(f).filter(|v| !v.is_empty())?;
+                Some(super::format::value_text(l, d, field, v))
+            })
+            .collect()
     });
-    let amount = board::amount(&record).map(|m| money(l, m));
-    let close = board::expected_close(&record).map(|d| date(l, d));
-    let overdue = board::is_overdue(&record, outcome, overdue_today);
+    let amount = board::money_in(&record, board.amount.as_deref()).map(|m| money(l, m));
+    let close = board::date_in(&record, board.date.as_deref()).map(|d| date(l, d));
+    let overdue = board::is_overdue(&board, &record, outcome, overdue_today);
     let owner = record
         .owner
         .as_deref()
         .map(|o| st.data.with_untracked(|d| user_name(l, d, o)))
         .unwrap_or_default();
     // The owner's colour, when the team member has one, marks the card.
-    let colour = record.owner.as_deref().and_then(|o| {
-        st.data
-            .with_untracked(|d| match d.get(MEMBERS, o).and_then(|m| m.get("color")) {
-                Some(Value::Text(c)) => Some(c.clone()),
-                _ => None,
-            })
-    });
-    let probability = percent(l, board::probability(&record));
-    let current_stage = match record.get("stage") {
-        Some(Value::Ref(s)) => s.clone(),
-        _ => String::new(),
-    };
+    let colour = record
+        .owner
+        .as_deref()
+        .and_then(|o| st.data.with_untracked(|d| board::owner_colour(d, o)));
+    let probability = board
+        .probability
+        .as_deref()
+        .map(|p| percent(l, board::number_in(&record, Some(p))));
+    let current_stage = board::column_value(&board, &record).unwrap_or_default();
     let select_id = format!("move-{id}");
-    let href = Route::View(DEALS.into(), id.clone()).href();
+    let href = Route::View(key.clone(), id.clone()).href();
     let drag_id = id.clone();
     let move_id = StoredValue::new(id.clone());
-    let move_label = tr(l, "board.move_named", &[("title", &title)]);
+    let move_label = tr(l, &board.labels.move_to, &[("title", &title)]);
     view! {
         <article
             class="deal-card"
@@ -520,9 +704,9 @@ fn DealCard(
                 <a href=href dir="auto">{title.clone()}</a>
             </h3>
             <p class="deal-meta">
-                {company.map(|c| view! { <span dir="auto">{c}</span> })}
+                {shown.into_iter().map(|c| view! { <span dir="auto">{c}</span> }).collect_view()}
                 {amount.map(|a| view! { <span class="amount">{a}</span> })}
-                <span>{probability}</span>
+                {probability.map(|p| view! { <span>{p}</span> })}
             </p>
             <p class="deal-meta">
                 {close.map(|c| view! { <span>{c}</span> })}
@@ -561,10 +745,19 @@ fn DealCard(
 /// Asks why a deal was lost before moving it to a lost stage.
 #[component]
 fn LossReason(
+    /// The picklist the board asks for (a deal's loss reason).
+    field: crate::domain::FieldDef,
     pending: RwSignal<Option<(String, String)>>,
     on_confirm: impl Fn(String, String, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let st = use_state();
+    let label = field.label.clone();
+    let options: Vec<(String, Label)> = field
+        .kind
+        .options()
+        .iter()
+        .map(|o| (o.value.clone(), o.label.clone()))
+        .collect();
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(false);
     let select_ref = NodeRef::<leptos::html::Select>::new();
@@ -577,7 +770,7 @@ fn LossReason(
         <div class="confirm" role="alertdialog" aria-labelledby="loss-title">
             <h2 id="loss-title">{tk("board.loss_title")}</h2>
             <div class="field" class:field-invalid=move || error.get()>
-                <label for="loss-reason">{tk("field.loss_reason")}</label>
+                <label for="loss-reason">{move || stage_name(st.locale.get(), &label)}</label>
                 <select
                     id="loss-reason"
                     node_ref=select_ref
@@ -588,11 +781,10 @@ fn LossReason(
                     }
                 >
                     <option value="">{tk("form.choose")}</option>
-                    {LOSS_REASONS
-                        .iter()
-                        .map(|r| {
-                            let key = format!("option.loss_reason.{r}");
-                            view! { <option value=*r>{move || t(st.locale.get(), &key)}</option> }
+                    {options
+                        .into_iter()
+                        .map(|(v, name)| {
+                            view! { <option value=v>{move || stage_name(st.locale.get(), &name)}</option> }
                         })
                         .collect_view()}
                 </select>

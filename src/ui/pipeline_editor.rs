@@ -141,7 +141,7 @@ pub fn PipelineEditor(pipeline: String) -> impl IntoView {
                     st.unsaved.set(false);
                     moves.set(Vec::new());
                     st.notice.set(Some(Notice::success(t(l, "pipeline.saved"))));
-                    navigate(&Route::Board(p.id.clone()));
+                    navigate(&Route::Board(String::new(), p.id.clone()));
                 }
                 Err(msg) => error.set(Some(msg)),
             }

@@ -10,9 +10,8 @@ use super::record_form::RETURN_TO;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
 use super::timeline_view::Timeline;
-use crate::domain::lead_module::{CLOSED_STATUSES, LEADS};
 use crate::domain::writes::delete::dependents;
-use crate::domain::{ModuleDef, Value};
+use crate::domain::ModuleDef;
 use crate::i18n::{label, t, tn, tr};
 
 #[component]
@@ -64,22 +63,29 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                     </h1>
                     <div class="actions">
                         {move || {
-                            // Lead-only action: converting is the lead lifecycle's last step.
-                            let convertible = record
-                                .with(|r| {
-                                    r.as_ref().is_some_and(|r| {
-                                        r.module == LEADS && r.get("converted_contact").is_none()
-                                            && !matches!(r.get("status"), Some(Value::Text(s)) if CLOSED_STATUSES.contains(&s.as_str()))
-                                    })
-                                });
-                            convertible
-                                .then(|| {
+                            // The definition's actions offered on this record (a lead's Convert).
+                            let offered: Vec<(String, Route)> = record.with(|r| {
+                                let Some(r) = r.as_ref() else { return Vec::new() };
+                                def.with_value(|m| {
+                                    m.actions
+                                        .iter()
+                                        .filter(|a| a.offered(r))
+                                        .filter_map(|a| {
+                                            action_route(&a.page, &r.id).map(|to| (a.label.clone(), to))
+                                        })
+                                        .collect()
+                                })
+                            });
+                            offered
+                                .into_iter()
+                                .map(|(label, to)| {
                                     view! {
-                                        <a class="button primary" href=Route::Convert(id.get_value()).href()>
-                                            {tk("convert.action")}
+                                        <a class="button primary" href=to.href()>
+                                            {move || t(st.locale.get(), &label)}
                                         </a>
                                     }
                                 })
+                                .collect_view()
                         }}
                         <a
                             class="button"
@@ -311,5 +317,14 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
                 })
                 .collect::<Vec<_>>()
         })
+    }
+}
+
+/// The page a record action opens: the shell's pages by name, so a definition can
+/// offer one without the page knowing the module.
+fn action_route(page: &str, id: &str) -> Option<Route> {
+    match page {
+        "convert" => Some(Route::Convert(id.to_string())),
+        _ => None,
     }
 }

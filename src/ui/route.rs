@@ -10,8 +10,9 @@ pub enum Route {
     View(String, String),
     Edit(String, String),
     Backup,
-    /// The pipeline board, for a pipeline id (or the first pipeline when empty).
-    Board(String),
+    /// A module's board (empty: the first module with one), within a group such as a
+    /// pipeline id (empty: the first). `#/board/<pipeline>` is the first board's.
+    Board(String, String),
     Work,
     /// The calendar: "month" or "week", around a day (`YYYY-MM-DD`, or today).
     Calendar(String, String),
@@ -48,8 +49,10 @@ impl Route {
         match parts.as_slice() {
             [] => Route::Home,
             ["backup"] => Route::Backup,
-            ["board"] => Route::Board(String::new()),
-            ["board", p] => Route::Board(p.to_string()),
+            ["board"] => Route::Board(String::new(), String::new()),
+            ["board", p] => Route::Board(String::new(), p.to_string()),
+            ["m", module, "board"] => Route::Board(module.to_string(), String::new()),
+            ["m", module, "board", p] => Route::Board(module.to_string(), p.to_string()),
             ["work"] => Route::Work,
             ["calendar"] => Route::Calendar("month".into(), String::new()),
             ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
@@ -86,8 +89,10 @@ impl Route {
         match self {
             Route::Home | Route::NotFound => "#/".into(),
             Route::Backup => "#/backup".into(),
-            Route::Board(p) if p.is_empty() => "#/board".into(),
-            Route::Board(p) => format!("#/board/{}", encode(p)),
+            Route::Board(m, p) if m.is_empty() && p.is_empty() => "#/board".into(),
+            Route::Board(m, p) if m.is_empty() => format!("#/board/{}", encode(p)),
+            Route::Board(m, p) if p.is_empty() => format!("#/m/{}/board", encode(m)),
+            Route::Board(m, p) => format!("#/m/{}/board/{}", encode(m), encode(p)),
             Route::Work => "#/work".into(),
             Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
