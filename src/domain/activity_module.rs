@@ -67,7 +67,9 @@ pub fn activities() -> ModuleDef {
             )
             .section("repeat")
             .help("help.repeat"),
+            // Bounded so a series' date steps stay in range (see activity_rules).
             FieldDef::new("repeat_interval", FieldKind::Number)
+                .max_value(1000.0)
                 .section("repeat")
                 .help("help.repeat_interval"),
             FieldDef::new(
@@ -80,12 +82,14 @@ pub fn activities() -> ModuleDef {
             .section("repeat"),
             FieldDef::new("repeat_until", FieldKind::Date).section("repeat"),
             FieldDef::new("repeat_count", FieldKind::Number)
+                .max_value(10_000.0)
                 .section("repeat")
                 .help("help.repeat_count"),
             FieldDef::new("series_start", FieldKind::Date)
                 .section("repeat")
                 .system(),
             FieldDef::new("occurrence", FieldKind::Number)
+                .max_value(1_000_000.0)
                 .section("repeat")
                 .system(),
             FieldDef::new("continued", FieldKind::Checkbox)

@@ -692,6 +692,44 @@ mod tests {
     }
 
     #[test]
+    fn a_backup_with_an_amount_date_or_text_beyond_the_limits_is_refused() {
+        let mut records = sample();
+        records[0].values.insert(
+            "annual_revenue",
+            Value::Money(Box::new(crate::domain::value::Money {
+                amount: "79228162514264337593543950335".parse().unwrap(),
+                currency: "USD".into(),
+            })),
+        );
+        records[1]
+            .values
+            .insert("birthday", Value::Date(chrono::NaiveDate::MAX));
+        records[1]
+            .values
+            .insert("description", Value::Text("x".repeat(100_001)));
+        let refs: Vec<&Record> = records.iter().collect();
+        let err = parse(&export(&refs, &[], "t"), &standard_schema()).unwrap_err();
+        let found: Vec<(Option<String>, &str)> = err
+            .issues
+            .iter()
+            .map(|i| match &i.location {
+                Location::Record { field, .. } => (field.clone(), i.problem.key()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        for expected in [
+            ("annual_revenue", "problem.amount_too_large"),
+            ("birthday", "problem.date_range"),
+            ("description", "problem.too_long"),
+        ] {
+            assert!(
+                found.contains(&(Some(expected.0.into()), expected.1)),
+                "{expected:?} in {found:?}"
+            );
+        }
+    }
+
+    #[test]
     fn duplicate_ids_unknown_modules_and_broken_entries_are_refused() {
         let records = sample();
         let mut json: Json =

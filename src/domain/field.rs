@@ -79,7 +79,33 @@ pub enum FieldKind {
     },
 }
 
+/// The largest amount of money a value may hold, in any currency (10^15). Far
+/// above any real deal, and far enough below `Decimal`'s limit (≈ 7.9 × 10^28) that
+/// sums of many such amounts, converted and weighted, stay computable.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// The largest magnitude of a plain number (10^15): beyond it an `f64` no longer
+/// holds every whole number, and numbers become money (rates) in some sums.
+pub const MAX_NUMBER: f64 = 1e15;
+
+/// The years a date may fall in. Dates outside arrive only from crafted files and
+/// links; refusing them keeps every date step (a week on, a month back) in range.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
+/// Limits for text without a field's own `max_len`: one line, or many.
+pub const SINGLE_LINE_MAX: usize = 1_000;
+pub const MULTI_LINE_MAX: usize = 100_000;
+
 impl FieldKind {
+    /// The most characters a value of this kind may have when the field sets none.
+    /// A trail grows with every stage move, so it gets the multi-line limit.
+    pub fn text_limit(&self) -> usize {
+        match self {
+            FieldKind::MultiLine | FieldKind::Trail { .. } => MULTI_LINE_MAX,
+            _ => SINGLE_LINE_MAX,
+        }
+    }
+
     /// Whether the stored value is a list of strings.
     pub fn is_list(&self) -> bool {
         matches!(
@@ -137,9 +163,14 @@ pub struct FieldDef {
     pub default: Option<Value>,
     #[serde(default)]
     pub help: Option<Label>,
-    /// Maximum length in characters for text values.
+    /// Maximum length in characters for text values (else the kind's own limit,
+    /// `FieldKind::text_limit`).
     #[serde(default)]
     pub max_len: Option<usize>,
+    /// Largest number a number field takes (else `MAX_NUMBER`): counters whose
+    /// arithmetic must stay in range (a series' occurrence) set a smaller one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<f64>,
     /// Shown as a column in the module's list by default.
     #[serde(default)]
     pub in_list: bool,
@@ -169,6 +200,7 @@ impl FieldDef {
             default: None,
             help: None,
             max_len: None,
+            max_value: None,
             in_list: false,
             searchable: false,
             section: "main".to_string(),
@@ -217,6 +249,14 @@ impl FieldDef {
     pub fn max_len(mut self, n: usize) -> Self {
         self.max_len = Some(n);
         self
+    }
+    pub fn max_value(mut self, n: f64) -> Self {
+        self.max_value = Some(n);
+        self
+    }
+    /// The most characters a text value (or each item of a list) may have.
+    pub fn text_limit(&self) -> usize {
+        self.max_len.unwrap_or_else(|| self.kind.text_limit())
     }
     pub fn section(mut self, s: &str) -> Self {
         self.section = s.to_string();

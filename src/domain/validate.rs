@@ -3,7 +3,10 @@
 
 use super::field_values::FieldValues;
 
-use super::field::{FieldDef, FieldKind};
+use chrono::Datelike;
+use rust_decimal::Decimal;
+
+use super::field::{FieldDef, FieldKind, MAX_AMOUNT, MAX_NUMBER, YEARS};
 use super::input::{parse_email, parse_phone, parse_url};
 use super::module_def::ModuleDef;
 use super::normalize::{fold, phone_digits};
@@ -21,6 +24,14 @@ pub enum Problem {
     InvalidUrl(String),
     InvalidNumber(String),
     InvalidMoney(String),
+    /// An amount beyond `MAX_AMOUNT` either way (the limit, written out).
+    AmountTooLarge(String),
+    /// A number above the field's maximum (the limit, written out).
+    TooLarge(String),
+    /// A number below the smallest allowed (the limit, written out).
+    TooSmall(String),
+    /// A date outside `YEARS` (the years, written out).
+    DateOutOfRange(String),
     InvalidDate,
     InvalidDateTime,
     UnknownOption(String),
@@ -51,6 +62,10 @@ impl Problem {
             Problem::InvalidUrl(_) => "problem.url",
             Problem::InvalidNumber(_) => "problem.number",
             Problem::InvalidMoney(_) => "problem.money",
+            Problem::AmountTooLarge(_) => "problem.amount_too_large",
+            Problem::TooLarge(_) => "problem.too_large",
+            Problem::TooSmall(_) => "problem.too_small",
+            Problem::DateOutOfRange(_) => "problem.date_range",
             Problem::InvalidDate => "problem.date",
             Problem::InvalidDateTime => "problem.date_time",
             Problem::UnknownOption(_) => "problem.option",
@@ -74,6 +89,10 @@ impl Problem {
             | Problem::InvalidUrl(s)
             | Problem::InvalidNumber(s)
             | Problem::InvalidMoney(s)
+            | Problem::AmountTooLarge(s)
+            | Problem::TooLarge(s)
+            | Problem::TooSmall(s)
+            | Problem::DateOutOfRange(s)
             | Problem::UnknownOption(s)
             | Problem::NotUnique(s)
             | Problem::MissingRecord(s)
@@ -156,13 +175,8 @@ fn check_value(
     record_id: &str,
     lookups: &dyn Lookups,
 ) -> Option<Problem> {
-    if let Some(p) = check_shape(&field.kind, value) {
+    if let Some(p) = check_shape(&field.kind, value).or_else(|| check_bounds(field, value)) {
         return Some(p);
-    }
-    if let (Some(max), Value::Text(s)) = (field.max_len, value) {
-        if s.chars().count() > max {
-            return Some(Problem::TooLong { max });
-        }
     }
     match (&field.kind, value) {
         (FieldKind::Lookup { module: target, .. }, Value::Ref(id))
@@ -263,6 +277,55 @@ fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
             (!is_color(s)).then(|| Problem::InvalidColor(s.clone()))
         }
         _ => Some(Problem::WrongType),
+    }
+}
+
+/// Whether a value stays within the limits every later computation relies on: text
+/// length, the size of numbers and amounts (sums must not overflow), the years of
+/// dates (date steps must stay in range). Data from files is checked like a form's.
+fn check_bounds(field: &FieldDef, value: &Value) -> Option<Problem> {
+    let max_len = field.text_limit();
+    let too_long = |s: &String| s.chars().count() > max_len;
+    match value {
+        Value::Text(s) | Value::Ref(s) if too_long(s) => Some(Problem::TooLong { max: max_len }),
+        Value::List(items) if items.iter().any(too_long) => Some(Problem::TooLong { max: max_len }),
+        Value::Number(n) => {
+            let max = field.max_value.unwrap_or(MAX_NUMBER).min(MAX_NUMBER);
+            if *n > max {
+                Some(Problem::TooLarge(written(max)))
+            } else if *n < -MAX_NUMBER {
+                Some(Problem::TooSmall(written(-MAX_NUMBER)))
+            } else {
+                None
+            }
+        }
+        Value::Money(m) if m.amount.abs() > Decimal::from(MAX_AMOUNT) => {
+            Some(Problem::AmountTooLarge(written(MAX_AMOUNT as f64)))
+        }
+        Value::Date(d) if !YEARS.contains(&d.year()) => Some(years_problem()),
+        Value::DateTime(t) if !YEARS.contains(&t.year()) => Some(years_problem()),
+        _ => None,
+    }
+}
+
+fn years_problem() -> Problem {
+    Problem::DateOutOfRange(format!("{}–{}", YEARS.start(), YEARS.end()))
+}
+
+/// A whole limit with its thousands grouped, so "10^15" reads at a glance.
+fn written(n: f64) -> String {
+    let digits = format!("{}", n.abs() as i64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0.0 {
+        format!("−{out}")
+    } else {
+        out
     }
 }
 
@@ -378,5 +441,105 @@ mod tests {
             unique_keys(&kind, &Value::Text("+98 912-123".into())),
             unique_keys(&kind, &Value::Text("98912123".into()))
         );
+    }
+
+    fn problems_in(module: &str, pairs: Vec<(&str, Value)>) -> Vec<(String, Problem)> {
+        let schema = standard_schema();
+        let fx = Fixture {
+            taken_email: "none",
+        };
+        validate_values(schema.module(module).unwrap(), &contact(pairs), "x", &fx)
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    }
+
+    fn money(amount: &str) -> Value {
+        Value::Money(Box::new(crate::domain::value::Money {
+            amount: amount.parse().unwrap(),
+            currency: "USD".into(),
+        }))
+    }
+
+    #[test]
+    fn an_amount_beyond_ten_to_the_fifteenth_is_refused_either_way() {
+        use crate::domain::sales_modules::DEALS;
+        let limit = Problem::AmountTooLarge("1,000,000,000,000,000".into());
+        for huge in ["79228162514264337593543950335", "-1000000000000000.01"] {
+            let errs = problems_in(DEALS, vec![("amount", money(huge))]);
+            assert!(
+                errs.contains(&("amount".into(), limit.clone())),
+                "{huge}: {errs:?}"
+            );
+        }
+        let errs = problems_in(DEALS, vec![("amount", money("1000000000000000"))]);
+        assert!(!errs.iter().any(|(f, _)| f == "amount"), "{errs:?}");
+        assert_eq!(limit.key(), "problem.amount_too_large");
+        assert_eq!(limit.detail(), "1,000,000,000,000,000");
+    }
+
+    #[test]
+    fn numbers_beyond_their_limit_are_refused() {
+        use crate::domain::activity_module::ACTIVITIES;
+        use crate::domain::sales_modules::RATES;
+        let errs = problems_in(RATES, vec![("rate", Value::Number(1e20))]);
+        assert!(errs.contains(&(
+            "rate".into(),
+            Problem::TooLarge("1,000,000,000,000,000".into())
+        )));
+        let errs = problems_in(RATES, vec![("rate", Value::Number(-1e20))]);
+        assert!(errs.contains(&(
+            "rate".into(),
+            Problem::TooSmall("−1,000,000,000,000,000".into())
+        )));
+        let errs = problems_in(
+            ACTIVITIES,
+            vec![
+                ("occurrence", Value::Number(200_000_000.0)),
+                ("repeat_count", Value::Number(10_001.0)),
+                ("repeat_interval", Value::Number(1001.0)),
+            ],
+        );
+        assert!(errs.contains(&("occurrence".into(), Problem::TooLarge("1,000,000".into()))));
+        assert!(errs.contains(&("repeat_count".into(), Problem::TooLarge("10,000".into()))));
+        assert!(errs.contains(&("repeat_interval".into(), Problem::TooLarge("1,000".into()))));
+    }
+
+    #[test]
+    fn dates_outside_the_years_one_thousand_to_9999_are_refused() {
+        use crate::domain::sales_modules::DEALS;
+        let last = chrono::NaiveDate::MAX;
+        let errs = problems_in(DEALS, vec![("expected_close", Value::Date(last))]);
+        let range = Problem::DateOutOfRange("1000–9999".into());
+        assert!(errs.contains(&("expected_close".into(), range.clone())));
+        let far = last.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        let errs = problems_in(DEALS, vec![("closed_at", Value::DateTime(far))]);
+        assert!(errs.contains(&("closed_at".into(), range)));
+        let fine = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        let errs = problems_in(DEALS, vec![("expected_close", Value::Date(fine))]);
+        assert!(!errs.iter().any(|(f, _)| f == "expected_close"));
+    }
+
+    #[test]
+    fn every_text_has_a_maximum_length_even_without_its_own() {
+        use crate::domain::sales_modules::DEALS;
+        let errs = problems_in(
+            DEALS,
+            vec![("description", Value::Text("x".repeat(100_001)))],
+        );
+        assert!(errs.contains(&("description".into(), Problem::TooLong { max: 100_000 })));
+        let errs = problems_in(
+            DEALS,
+            vec![("description", Value::Text("x".repeat(100_000)))],
+        );
+        assert!(!errs.iter().any(|(f, _)| f == "description"));
+        // Each item of a list (an open tag list) has the single-line limit.
+        let errs = problems_in(
+            CONTACTS,
+            vec![("tags", Value::List(vec!["ok".into(), "t".repeat(1001)]))],
+        );
+        assert!(errs.contains(&("tags".into(), Problem::TooLong { max: 1_000 })));
+        assert_eq!(FieldKind::SingleLine.text_limit(), 1_000);
+        assert_eq!(FieldKind::MultiLine.text_limit(), 100_000);
     }
 }

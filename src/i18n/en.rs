@@ -91,6 +91,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("problem.unknown_user", "There is no user “{value}”."),
     ("problem.wrong_type", "The value has the wrong type for this field."),
     ("problem.unknown_field", "This field does not exist."),
+    ("problem.amount_too_large", "{field} may be at most {value} (either way), in any currency."),
+    ("problem.too_large", "{field} may be at most {value}."),
+    ("problem.too_small", "{field} may be at least {value}."),
+    ("problem.date_range", "{field} must fall in the years {value}."),
+    ("figure.overflow", "—"),
+    ("figure.overflow_title", "Too large to compute: these amounts add up beyond what can be counted exactly. Check for a mistyped amount."),
     // Pipelines
     ("pipeline.new_business", "New business"),
     ("pipeline.renewals", "Renewals"),

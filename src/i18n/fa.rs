@@ -91,6 +91,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("problem.unknown_user", "کاربری با نام «{value}» وجود ندارد."),
     ("problem.wrong_type", "نوع این مقدار با این فیلد جور نیست."),
     ("problem.unknown_field", "این فیلد وجود ندارد."),
+    ("problem.amount_too_large", "{field} حداکثر می‌تواند {value} (مثبت یا منفی) باشد، در هر واحد پولی."),
+    ("problem.too_large", "{field} حداکثر می‌تواند {value} باشد."),
+    ("problem.too_small", "{field} دست‌کم باید {value} باشد."),
+    ("problem.date_range", "{field} باید در سال‌های {value} باشد."),
+    ("figure.overflow", "—"),
+    ("figure.overflow_title", "بزرگ‌تر از آن است که محاسبه شود: جمع این مبلغ‌ها از حد شمارش دقیق می‌گذرد. مبلغی را که شاید اشتباه وارد شده بررسی کنید."),
     // Pipelines
     ("pipeline.new_business", "کسب‌وکار جدید"),
     ("pipeline.renewals", "تمدیدها"),

@@ -286,10 +286,15 @@ pub fn BackupPage() -> impl IntoView {
                     .iter()
                     .map(|issue| {
                         let place = location_text(l, &issue.location, &field_name);
+                        // Messages that start with the field name it too.
+                        let field = match &issue.location {
+                            Location::Record { field: Some(f), .. } => field_name(f),
+                            _ => String::new(),
+                        };
                         let what = tr(
                             l,
                             issue.problem.key(),
-                            &[("value", &issue.problem.detail()), ("field", "")],
+                            &[("value", &issue.problem.detail()), ("field", &field)],
                         );
                         view! {
                             <li>
