@@ -1488,3 +1488,68 @@ async fn two_tabs_cannot_both_take_the_same_unique_email() {
     b.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// Start-up reads every module this way: one entry that cannot be decoded leaves
+/// the other records readable and is named with its module, id, cause and text.
+#[wasm_bindgen_test]
+async fn a_corrupt_entry_is_listed_and_the_other_records_still_load() {
+    let name = fresh_name("corrupt");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let good = vec![company("c1", "Alpha"), company("c2", "Beta")];
+    db.commit_batch(&inserts(good.clone())).await.unwrap();
+    let tx = db
+        .rexie()
+        .transaction(&[RECORDS], TransactionMode::ReadWrite)
+        .unwrap();
+    let entry = js_sys::Object::new();
+    for (k, v) in [
+        ("id", "c-bad"),
+        ("module", "companies"),
+        ("doc", "{\"id\":\"c-bad\","),
+    ] {
+        js_sys::Reflect::set(&entry, &k.into(), &v.into()).unwrap();
+    }
+    tx.store(RECORDS)
+        .unwrap()
+        .put(&entry.into(), None)
+        .await
+        .unwrap();
+    assert!(tx.done().await.unwrap().is_committed());
+
+    let (records, unreadable) = db.load_module_readable("companies").await.unwrap();
+    assert_eq!(sorted(records), good);
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!(unreadable[0].module, "companies");
+    assert_eq!(unreadable[0].id, "c-bad");
+    assert_eq!(unreadable[0].raw, "{\"id\":\"c-bad\",");
+    assert!(!unreadable[0].cause.is_empty());
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+/// Another tab opening a newer version closes this tab's connection; the next write
+/// then says what happened instead of failing with a bare InvalidStateError.
+#[wasm_bindgen_test]
+async fn a_newer_version_opened_elsewhere_makes_the_next_write_say_so() {
+    let name = fresh_name("replaced");
+    let db = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let told = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = told.clone();
+    db.on_replaced(move || seen.set(true));
+    assert!(!db.replaced());
+    let newer = crm::storage::schema::builder(&name, DB_VERSION + 1)
+        .build()
+        .await
+        .unwrap();
+    assert!(db.replaced());
+    assert!(told.get());
+    let err = db
+        .commit_batch(&inserts(vec![company("c1", "Alpha")]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.op, crm::storage::db::REPLACED);
+    assert!(!err.detail.contains("InvalidStateError"), "{}", err.detail);
+    newer.close();
+    db.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -43,6 +43,8 @@ pub mod sample;
 pub mod sample_leads;
 pub mod sample_sales;
 pub mod save_plan;
+// Benchmark and profiling data only: never in a release build.
+#[cfg(any(test, feature = "bench"))]
 pub mod scale_data;
 pub mod scoring;
 pub mod search;

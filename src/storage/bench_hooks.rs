@@ -1,11 +1,13 @@
 //! Entry points for the performance benchmark (`bash .ci/bench`): it drives the real
-//! storage layer from the page through `window.wasmBindings`. They only ever touch
-//! databases whose name the benchmark gives (never the user's).
+//! storage layer from the page through `window.wasmBindings`. Compiled only with the
+//! `bench` feature (the release build has none of them), and they only ever touch
+//! databases whose name the benchmark gives: the app's own name is refused, as these
+//! writes skip history and validation.
 
 use wasm_bindgen::prelude::*;
 
 use super::db::Db;
-use super::schema::DB_VERSION;
+use super::schema::{DB_NAME, DB_VERSION};
 use crate::domain::scale_data::scale_contact;
 use crate::domain::writes::WritePlan;
 use crate::domain::Record;
@@ -19,6 +21,11 @@ fn js_err(e: impl std::fmt::Display) -> JsValue {
 /// commit. Building the records is not timed.
 #[wasm_bindgen]
 pub async fn bench_app_insert(name: String, n: u32) -> Result<f64, JsValue> {
+    if name == DB_NAME {
+        return Err(JsValue::from_str(&format!(
+            "bench_app_insert writes records with no history or validation: it never writes into the app's own database ({DB_NAME})"
+        )));
+    }
     let records: Vec<Record> = (0..n).map(scale_contact).collect();
     let db = Db::open_named(&name, DB_VERSION).await.map_err(js_err)?;
     let perf = web_sys::window().and_then(|w| w.performance());

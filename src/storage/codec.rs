@@ -67,6 +67,61 @@ impl StoredEntries {
     pub fn decode_records(&self, range: Range<usize>) -> Result<Vec<Record>, StorageError> {
         self.entries[range].iter().map(decode_record).collect()
     }
+
+    /// The records of entries `range` that decode, in order; each entry that does not
+    /// is added to `unreadable` with its cause and stored text. Start-up reads this
+    /// way: one damaged entry must not keep every other record (and the backup of
+    /// them) from the user.
+    pub fn decode_readable(
+        &self,
+        range: Range<usize>,
+        unreadable: &mut Vec<Unreadable>,
+    ) -> Vec<Record> {
+        let mut records = Vec::with_capacity(range.len());
+        for stored in &self.entries[range] {
+            match decode_record(stored) {
+                Ok(r) => records.push(r),
+                Err(e) => unreadable.push(Unreadable::of(stored, e)),
+            }
+        }
+        records
+    }
+}
+
+/// A stored record entry that could not be decoded: left in the database as it is,
+/// and named to the user with its raw text so it can be saved and repaired by hand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unreadable {
+    /// The module and id the entry is stored under (its clear keys).
+    pub module: String,
+    pub id: String,
+    /// Why it could not be read (the decoder's own words).
+    pub cause: String,
+    /// The stored document text, or the whole entry as JSON when it has none.
+    pub raw: String,
+}
+
+impl Unreadable {
+    fn of(stored: &JsValue, e: StorageError) -> Self {
+        let key = |k: &str| {
+            Reflect::get(stored, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())))
+                .unwrap_or_default()
+        };
+        let raw = doc_text(stored).ok().unwrap_or_else(|| {
+            js_sys::JSON::stringify(stored)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default()
+        });
+        Unreadable {
+            module: key("module"),
+            id: key("id"),
+            cause: e.detail,
+            raw,
+        }
+    }
 }
 
 pub fn encode_record(record: &Record) -> Result<JsValue, StorageError> {

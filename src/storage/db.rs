@@ -2,17 +2,21 @@
 //! Every write that touches more than one entry is one readwrite transaction; on any
 //! error it is aborted explicitly, and success is reported only once it committed.
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::{Rc, Weak};
 use std::task::Poll;
 
 use rexie::{KeyRange, Rexie, Transaction, TransactionMode};
 use serde_json::Value as Json;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::codec::{
     decode_history, decode_history_into, decode_record, doc_text, encode_change,
     encode_created_batch, encode_record, encode_record_doc, StoredChange, StoredEntries,
+    Unreadable,
 };
 use super::error::{Context, StorageError};
 use super::schema::{
@@ -27,6 +31,9 @@ use crate::domain::Record;
 const DATA_VERSION_KEY: &str = "data_version";
 /// The operation key of a refused update whose record changed since it was read.
 pub const CONFLICT: &str = "storage.op.conflict";
+/// The operation key (and message key) of a request made after another tab opened
+/// a newer version of the database, which closed this connection.
+pub const REPLACED: &str = "error.replaced";
 
 const EPOCH_KEY: &str = "epoch";
 /// A number every commit moves on by one: a tab that finds it moved since it read
@@ -65,6 +72,87 @@ pub struct Db {
     seen_seq: std::cell::Cell<u64>,
     /// The write sequence this handle's last commit reached.
     committed_seq: std::cell::Cell<u64>,
+    watch: Rc<Watch>,
+}
+
+/// Watches for another tab asking this database to close (`versionchange`: it opens
+/// a newer version, or deletes it). The browser closes rexie's connection on that
+/// without telling anyone (idb closes it in its own handler, and rexie does not give
+/// the connection out), so a second, light connection listens for the same event and
+/// marks the database as replaced: a later request then says so instead of failing
+/// with a bare InvalidStateError, and the page is told once.
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+#[derive(Default)]
+struct Watch {
+    replaced: Cell<bool>,
+    closed: Cell<bool>,
+    handle: RefCell<Option<web_sys::IdbDatabase>>,
+    on_replaced: RefCell<Option<Box<dyn Fn()>>>,
+    /// Kept alive as long as the handlers may run.
+    handlers: RefCell<Vec<Handler>>,
+}
+
+impl Watch {
+    /// Starts opening the watching connection; not awaited, so start-up does not wait
+    /// for it. Requests to open one database are served in order, so it is open
+    /// before any later request for a newer version is.
+    fn start(name: &str) -> Rc<Watch> {
+        let watch = Rc::new(Watch::default());
+        let Some(request) = web_sys::window()
+            .and_then(|w| w.indexed_db().ok().flatten())
+            .and_then(|f| f.open(name).ok())
+        else {
+            return watch;
+        };
+        let weak = Rc::downgrade(&watch);
+        let opened = request.clone();
+        let on_success = Handler::new(move |_: web_sys::Event| {
+            let Some(watch) = weak.upgrade() else { return };
+            let Ok(handle) = opened.result() else { return };
+            let handle: web_sys::IdbDatabase = handle.unchecked_into();
+            if watch.closed.get() {
+                handle.close();
+                return;
+            }
+            let weak = Rc::downgrade(&watch);
+            let on_change = Handler::new(move |_: web_sys::Event| Watch::replace(&weak));
+            handle.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+            watch.handlers.borrow_mut().push(on_change);
+            *watch.handle.borrow_mut() = Some(handle);
+        });
+        request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+        watch.handlers.borrow_mut().push(on_success);
+        watch
+    }
+
+    /// Another tab needs the database: let it have it, and say so once.
+    fn replace(weak: &Weak<Watch>) {
+        let Some(watch) = weak.upgrade() else { return };
+        if let Some(handle) = watch.handle.borrow_mut().take() {
+            handle.close();
+        }
+        if !watch.replaced.replace(true) {
+            if let Some(tell) = watch.on_replaced.borrow().as_ref() {
+                tell();
+            }
+        }
+    }
+
+    fn close(&self) {
+        self.closed.set(true);
+        if let Some(handle) = self.handle.borrow_mut().take() {
+            handle.set_onversionchange(None);
+            handle.close();
+        }
+    }
+}
+
+fn replaced_error() -> StorageError {
+    StorageError::new(
+        REPLACED,
+        "another tab opened a newer version of the database, which closed it here",
+    )
 }
 
 impl Db {
@@ -85,6 +173,7 @@ impl Db {
             epoch: std::cell::RefCell::new(None),
             seen_seq: std::cell::Cell::new(0),
             committed_seq: std::cell::Cell::new(0),
+            watch: Watch::start(name),
         };
         if version == DB_VERSION {
             db.migrate_data().await?;
@@ -98,7 +187,22 @@ impl Db {
     }
 
     pub fn close(self) {
+        self.watch.close();
         self.rexie.close();
+    }
+
+    /// True once another tab opened a newer version of the database (or deleted
+    /// it): this connection is closed, and only a reload opens it again.
+    pub fn replaced(&self) -> bool {
+        self.watch.replaced.get()
+    }
+
+    /// Calls `tell` once when the database is replaced (at once if it already was).
+    pub fn on_replaced(&self, tell: impl Fn() + 'static) {
+        if self.replaced() {
+            tell();
+        }
+        *self.watch.on_replaced.borrow_mut() = Some(Box::new(tell));
     }
 
     /// Deletes a whole database (tests use fresh names and clean up after).
@@ -107,9 +211,22 @@ impl Db {
     }
 
     fn tx(&self, stores: &[&str], mode: TransactionMode) -> Result<Transaction, StorageError> {
-        self.rexie
+        if self.replaced() {
+            return Err(replaced_error());
+        }
+        let tx = self
+            .rexie
             .transaction(stores, mode)
-            .during("storage.op.transaction")
+            .during("storage.op.transaction");
+        // The app never closes its connection while using it, so a closed one means
+        // another tab took the database (its event may not have reached the watch yet).
+        match tx {
+            Err(e) if e.detail.contains("InvalidStateError") => {
+                Watch::replace(&Rc::downgrade(&self.watch));
+                Err(replaced_error())
+            }
+            other => other,
+        }
     }
 
     /// The data version the stored records were written with.
@@ -171,9 +288,14 @@ impl Db {
             };
             if from != DATA_VERSION {
                 for entry in records.get_all(None, None).await.during(op)? {
-                    let text = doc_text(&entry)?;
-                    let doc: Json = serde_json::from_str(&text)
-                        .map_err(|e| StorageError::new(op, e.to_string()))?;
+                    // An entry that cannot be read is left exactly as it is: start-up
+                    // names it, and the other records still open.
+                    let Ok(doc) = doc_text(&entry)
+                        .map_err(|_| ())
+                        .and_then(|text| serde_json::from_str::<Json>(&text).map_err(|_| ()))
+                    else {
+                        continue;
+                    };
                     let id = doc["id"].as_str().unwrap_or_default().to_string();
                     let module = doc["module"].as_str().unwrap_or_default().to_string();
                     let migrated = migrate_record(doc, from).map_err(|e| match e {
@@ -204,6 +326,18 @@ impl Db {
     pub async fn load_module(&self, module: &str) -> Result<Vec<Record>, StorageError> {
         let entries = self.load_module_entries(module).await?;
         entries.decode_records(0..entries.len())
+    }
+
+    /// The records of one module that decode, and the entries that do not: the way
+    /// start-up reads (`StoredEntries::decode_readable`), in one go.
+    pub async fn load_module_readable(
+        &self,
+        module: &str,
+    ) -> Result<(Vec<Record>, Vec<Unreadable>), StorageError> {
+        let entries = self.load_module_entries(module).await?;
+        let mut unreadable = Vec::new();
+        let records = entries.decode_readable(0..entries.len(), &mut unreadable);
+        Ok((records, unreadable))
     }
 
     /// The stored entries of one module, not yet decoded, so a caller can decode them

@@ -2,6 +2,8 @@
 //! records pass through `codec`, stores are declared only in `schema`, and every
 //! multi-record write is one transaction in `db`.
 
+// Only in the benchmark's build (`--features bench`), never in the release.
+#[cfg(feature = "bench")]
 pub mod bench_hooks;
 pub mod codec;
 pub mod db;

@@ -11,8 +11,7 @@ use super::format::count;
 use super::notice::Notice;
 use super::route::Route;
 use super::state::{
-    db, db as db_handle, new_id, next_tick, now, set_db, try_turn, turn, utc_offset, AppState,
-    LoadState,
+    db, db as db_handle, new_id, next_tick, now, set_db, turn, utc_offset, AppState, LoadState,
 };
 use super::write_queue::{wait_turn, Turn};
 use crate::domain::backup::ParsedBackup;
@@ -28,7 +27,7 @@ use crate::domain::writes::{plan_delete, CommitListeners, WriteContext, WritePla
 use crate::domain::{FieldKind, Record, Value};
 use crate::i18n::{field_error, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
-use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, STALE};
+use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, REPLACED, STALE};
 use crate::storage::{Db, StorageError};
 use std::rc::Rc;
 
@@ -42,6 +41,9 @@ pub fn storage_message(l: Locale, e: &StorageError) -> String {
     }
     if e.op == CHANGED_ELSEWHERE {
         return t(l, "error.changed_elsewhere");
+    }
+    if e.op == REPLACED {
+        return t(l, REPLACED);
     }
     tr(
         l,
@@ -83,29 +85,40 @@ fn first_modules(st: AppState) -> Option<Vec<String>> {
 
 /// Decodes one module's stored entries into its set in turns of a few milliseconds,
 /// so the browser keeps drawing and taking input; search and duplicate keys are left
-/// for `index_in_background`. Views are not told: the caller does that once.
-async fn decode_in_turns(
-    st: AppState,
-    module: &str,
-    entries: StoredEntries,
-) -> Result<(), StorageError> {
+/// for `index_in_background`. Views are not told: the caller does that once. An entry
+/// that does not decode is left out and named in `st.unreadable`: every other record
+/// still opens (and can be backed up).
+async fn decode_in_turns(st: AppState, module: &str, entries: StoredEntries) {
     st.data
         .update_untracked(|d| d.reserve(module, entries.len()));
+    let mut unreadable = Vec::new();
     let mut next = 0;
-    while !try_turn(|| {
+    while !turn(|| {
         let end = entries.len().min(next + 256);
-        let records = entries.decode_records(next..end)?;
+        let records = entries.decode_readable(next..end, &mut unreadable);
         st.data.update_untracked(|d| {
             for r in records {
                 d.upsert_deferred(r);
             }
         });
         next = end;
-        Ok::<_, StorageError>(next >= entries.len())
-    })? {
+        next >= entries.len()
+    }) {
         next_tick().await;
     }
-    Ok(())
+    if !unreadable.is_empty() {
+        st.unreadable.update(|all| all.extend(unreadable));
+    }
+}
+
+/// A failure to open the database, as the page shows it: one written by a newer
+/// version of the app has its own explanation.
+fn open_failed(l: Locale, e: &StorageError) -> LoadState {
+    if e.detail.contains("VersionError") {
+        LoadState::TooNew(e.detail.clone())
+    } else {
+        LoadState::Failed(storage_message(l, e))
+    }
 }
 
 /// Opens the database and reads every record into memory. On a list or record page
@@ -120,7 +133,7 @@ pub async fn load_everything(st: AppState) {
     let db = match Db::open().await {
         Ok(db) => db,
         Err(e) => {
-            st.load.set(LoadState::Failed(storage_message(l, &e)));
+            st.load.set(open_failed(l, &e));
             return;
         }
     };
@@ -137,6 +150,9 @@ pub async fn load_everything(st: AppState) {
         Ok(None) => {}
         Err(e) => st.notice.set(Some(Notice::error(storage_message(l, &e)))),
     }
+    // Another tab opening a newer version closes this connection: say so at once,
+    // on whatever page is shown, rather than at the next save.
+    db.on_replaced(move || st.replaced.set(true));
     mark("crm:read");
     let first = first_modules(st);
     let result: Result<(), StorageError> = async {
@@ -151,7 +167,7 @@ pub async fn load_everything(st: AppState) {
             if m == &modules[0] {
                 mark("crm:fetched");
             }
-            decode_in_turns(st, m, entries).await?;
+            decode_in_turns(st, m, entries).await;
         }
         mark("crm:decoded");
         st.data.update(|_| {});
@@ -182,17 +198,16 @@ pub async fn load_everything(st: AppState) {
     });
     for m in &rest {
         next_tick().await;
-        let read = match db.load_module_entries(m).await {
+        match db.load_module_entries(m).await {
             Ok(entries) => decode_in_turns(st, m, entries).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = read {
-            // The page is shown, but nothing may be written over a partial
-            // picture: say why and stay read-only (the turn is never let go).
-            st.loading_rest.set(false);
-            st.load.set(LoadState::Failed(storage_message(l, &e)));
-            std::mem::forget(turn);
-            return;
+            Err(e) => {
+                // The page is shown, but nothing may be written over a partial
+                // picture: say why and stay read-only (the turn is never let go).
+                st.loading_rest.set(false);
+                st.load.set(LoadState::Failed(storage_message(l, &e)));
+                std::mem::forget(turn);
+                return;
+            }
         }
     }
     if !rest.is_empty() {

@@ -12,12 +12,15 @@ use super::calendar_page::CalendarPage;
 use super::convert_page::ConvertPage;
 use super::custom_dashboard::DashboardsPage;
 use super::dashboard_page::DrillPage;
+use super::download::download;
 use super::duplicates_page::DuplicatesPage;
+use super::format::count;
 use super::home::HomePage;
 use super::import_page::ImportPage;
 use super::list_view::ListView;
 use super::merge_page::MergePage;
 use super::my_work::MyWork;
+use super::notice::Notice;
 use super::notice::{clear_stale, NoticeBar};
 use super::pipeline_editor::PipelineEditor;
 use super::record_form::RecordForm;
@@ -27,7 +30,7 @@ use super::report_page::{ReportBuilder, ReportsPage};
 use super::route::{current, Route};
 use super::settings_page::SettingsPage;
 use super::state::{tk, use_state, AppState, LoadState};
-use crate::i18n::{label, t, Locale};
+use crate::i18n::{label, t, tn, tr, Locale};
 
 const LOCALE_KEY: &str = "crm.locale";
 
@@ -117,6 +120,8 @@ pub fn App() -> impl IntoView {
             <LanguagePicker />
         </header>
         <NoticeBar />
+        <ReplacedWarning />
+        <UnreadableRecords />
         {move || {
             st.loading_rest
                 .get()
@@ -137,9 +142,129 @@ pub fn App() -> impl IntoView {
                     }
                         .into_any()
                 }
+                LoadState::TooNew(detail) => {
+                    view! {
+                        <section class="page">
+                            <h1>{tk("error.too_new_title")}</h1>
+                            <p role="alert">{tk("error.too_new")}</p>
+                            <p>{tk("error.too_new_hint")}</p>
+                            <p class="muted">{detail}</p>
+                            <p>
+                                <button type="button" on:click=move |_| reload()>
+                                    {tk("error.reload")}
+                                </button>
+                            </p>
+                        </section>
+                    }
+                        .into_any()
+                }
                 LoadState::Ready => view! { <Page /> <Reminders /> }.into_any(),
             }}
         </main>
+    }
+}
+
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Shown on every page once another tab opened a newer version of the database:
+/// this tab's connection is closed, so nothing it writes could be saved until reloaded.
+#[component]
+fn ReplacedWarning() -> impl IntoView {
+    let st = use_state();
+    move || {
+        st.replaced.get().then(|| {
+            view! {
+                <div class="notice-region">
+                    <div class="notice notice-error" role="alert">
+                        <span>{tk("error.replaced")}</span>
+                        <button type="button" on:click=move |_| reload()>
+                            {tk("error.reload")}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// Rows of the unreadable list shown on the page; the download holds all of them.
+const UNREADABLE_SHOWN: usize = 50;
+
+/// Names the stored records start-up could not read, on every page, with their
+/// stored text to download: the rest of the data is open and can be backed up.
+#[component]
+fn UnreadableRecords() -> impl IntoView {
+    let st = use_state();
+    let download_raw = move |_| {
+        let l = st.locale.get_untracked();
+        let text = st.unreadable.with_untracked(|all| {
+            let items: Vec<serde_json::Value> = all
+                .iter()
+                .map(|u| {
+                    serde_json::json!({
+                        "module": u.module, "id": u.id, "cause": u.cause, "stored_text": u.raw,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&items).unwrap_or_default()
+        });
+        if let Err(e) = download("crm-unreadable-records.json", "application/json", &text) {
+            st.notice.set(Some(Notice::error(tr(
+                l,
+                "backup.export_failed",
+                &[("detail", &e)],
+            ))));
+        }
+    };
+    move || {
+        let n = st.unreadable.with(Vec::len);
+        (n > 0).then(|| {
+            let l = st.locale.get();
+            let rows = st.unreadable.with(|all| {
+                all.iter()
+                    .take(UNREADABLE_SHOWN)
+                    .map(|u| {
+                        let module = st.data.with_untracked(|d| {
+                            d.schema
+                                .module(&u.module)
+                                .map(|m| label(l, &m.plural))
+                                .unwrap_or_else(|| u.module.clone())
+                        });
+                        let line = tr(
+                            l,
+                            "unreadable.item",
+                            &[("module", &module), ("id", &u.id), ("cause", &u.cause)],
+                        );
+                        view! { <li>{line}</li> }
+                    })
+                    .collect_view()
+            });
+            let more = (n > UNREADABLE_SHOWN).then(|| {
+                view! {
+                    <p>{tr(l, "unreadable.more", &[("n", &count(l, n - UNREADABLE_SHOWN))])}</p>
+                }
+            });
+            view! {
+                <div class="notice-region">
+                    <section class="unreadable" role="alert" aria-labelledby="unreadable-title">
+                        <h2 id="unreadable-title">{tn(l, "unreadable.title", n, &count(l, n))}</h2>
+                        <p>{t(l, "unreadable.hint")}</p>
+                        <ul>{rows}</ul>
+                        {more}
+                        <p class="actions">
+                            <button type="button" on:click=download_raw>
+                                {t(l, "unreadable.download")}
+                            </button>
+                            <a href=Route::Backup.href()>{t(l, "unreadable.to_backup")}</a>
+                        </p>
+                    </section>
+                </div>
+            }
+        })
     }
 }
 

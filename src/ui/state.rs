@@ -13,6 +13,7 @@ use crate::domain::input::ParseContext;
 use crate::domain::record_set::{Dataset, LOCAL_USER};
 use crate::domain::standard_modules::standard_schema;
 use crate::i18n::{t, Locale};
+use crate::storage::codec::Unreadable;
 use crate::storage::Db;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +22,9 @@ pub enum LoadState {
     Ready,
     /// The database could not be opened or read; the text says why.
     Failed(String),
+    /// The database was written by a newer version of the app; the text is the
+    /// browser's error.
+    TooNew(String),
 }
 
 #[derive(Clone, Copy)]
@@ -41,6 +45,12 @@ pub struct AppState {
     pub current_user: RwSignal<String>,
     /// The currency board totals (and later dashboards) are shown in.
     pub base_currency: RwSignal<String>,
+    /// Stored records start-up could not decode: left in storage as they are, and
+    /// named on every page (with their stored text to download).
+    pub unreadable: RwSignal<Vec<Unreadable>>,
+    /// True once another tab opened a newer version of the database, which closed
+    /// it here: only a reload opens it again.
+    pub replaced: RwSignal<bool>,
 }
 
 pub const USER_KEY: &str = "crm.current_user";
@@ -64,6 +74,8 @@ impl AppState {
                 LocalStorage::get(BASE_CURRENCY_KEY)
                     .unwrap_or_else(|_| locale.default_currency().to_string()),
             ),
+            unreadable: RwSignal::new(Vec::new()),
+            replaced: RwSignal::new(false),
         }
     }
 

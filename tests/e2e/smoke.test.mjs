@@ -36,3 +36,18 @@ test('the app loads and shows its main heading', async () => {
     await app.context.close();
   }
 });
+
+test('the release build exposes no benchmark hook on window.wasmBindings', async () => {
+  const app = await openApp(browser, server.url);
+  try {
+    await app.page.getByRole('heading', { level: 1 }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await app.page.waitForFunction(() => window.wasmBindings);
+    const hooks = await app.page.evaluate(() =>
+      Object.keys(window.wasmBindings).filter((k) => k.startsWith('bench_')),
+    );
+    assert.deepEqual(hooks, [], `benchmark hooks shipped: ${hooks.join(', ')}`);
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
