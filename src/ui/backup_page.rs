@@ -1,5 +1,6 @@
-//! Backup and restore: the whole database as one JSON file, and back. A file is
-//! checked completely before anything is written; a bad one changes nothing.
+//! Backup and restore: the whole database, and the settings this browser keeps (base
+//! currency, "You are"), as one JSON file, and back. A file is checked completely
+//! before anything is written; a bad one changes nothing.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,6 +25,14 @@ fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String)
     match loc {
         Location::Document => String::new(),
         Location::Change { index } => tr(l, "backup.loc.change", &[("n", &count(l, index + 1))]),
+        Location::Setting { key } => {
+            let name = match key.as_str() {
+                "base_currency" => t(l, "settings.base_currency"),
+                "current_user" => t(l, "settings.current_user"),
+                _ => t(l, "settings.title"),
+            };
+            tr(l, "backup.loc.setting", &[("name", &name)])
+        }
         Location::LineColumn { line, column } => tr(
             l,
             "backup.loc.line",
@@ -76,7 +85,7 @@ async fn backup_pieces(st: AppState, l: Locale) -> Result<(js_sys::Array, String
         pieces.push(&blob);
         Ok(())
     };
-    add(&backup::export_head(&stamp))?;
+    add(&backup::export_head(&stamp, &st.backup_settings()))?;
     let total = st.data.with_untracked(|d| d.total());
     for start in (0..total).step_by(EXPORT_CHUNK) {
         add(&st.data.with_untracked(|d| {
@@ -234,11 +243,14 @@ pub fn BackupPage() -> impl IntoView {
         };
         let l = st.locale.get_untracked();
         writing.set(true);
+        let settings = backup.settings.clone();
         spawn_local(async move {
             let outcome = restore(st, backup).await;
             writing.set(false);
             match outcome {
                 Ok(()) => {
+                    // Only once the records are in: "You are" names a restored member.
+                    st.restore_settings(settings);
                     checked.set(Checked::Nothing);
                     forget_file();
                     st.notice.set(Some(Notice::success(tr(
