@@ -471,9 +471,15 @@ async fn finish(
             if outcome.is_committed() {
                 Ok(())
             } else {
-                let cause = raw
-                    .and_then(|t| t.error())
-                    .map(|e| format!("{}: {}", e.name(), e.message()));
+                let cause = raw.and_then(|t| t.error()).map(|e| {
+                    // Chromium's quota abort has a name and an empty message.
+                    let (name, message) = (e.name(), e.message());
+                    if message.is_empty() {
+                        name
+                    } else {
+                        format!("{name}: {message}")
+                    }
+                });
                 Err(StorageError::new(
                     op,
                     cause.unwrap_or_else(|| "the transaction was aborted".into()),
