@@ -1,10 +1,11 @@
-//! The JSON backup: one versioned document with every record. Import checks the
-//! whole document before anything is written, and names each problem and where it is.
+//! The JSON backup: one versioned document with every record and this browser's
+//! settings. Import checks the whole document before anything is written, and names
+//! each problem and where it is.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::json_outline::{line_column, place_in_document, Member, Outline};
@@ -19,14 +20,34 @@ pub const BACKUP_FORMAT: &str = "local-crm-backup";
 /// At most this many problems are listed; a broken file usually repeats one mistake.
 const MAX_ISSUES: usize = 20;
 
+/// Settings kept by the browser rather than in records, carried by the backup so a
+/// restore brings them back. The part is optional (older backups have none, and an
+/// older app ignores it), so it needs no new data version.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSettings {
+    /// The currency totals are shown in: three capital letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_currency: Option<String>,
+    /// Who uses the browser ("You are"): the local user or a team member in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user: Option<String>,
+}
+
+/// Whether `code` is a currency code as the settings accept it (EUR, IRR).
+pub fn valid_currency(code: &str) -> bool {
+    code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// The backup document, written in pieces so a large one can be made a chunk at a
 /// time: `export_head`, then `export_items` over the records, `EXPORT_BETWEEN`,
 /// `export_items` over the history, and `EXPORT_END`.
-pub fn export_head(exported_at: &str) -> String {
+pub fn export_head(exported_at: &str, settings: &BackupSettings) -> String {
     format!(
-        "{{\"format\":{},\"version\":{DATA_VERSION},\"exported_at\":{},\"records\":[",
+        "{{\"format\":{},\"version\":{DATA_VERSION},\"exported_at\":{},\"settings\":{},\"records\":[",
         Json::from(BACKUP_FORMAT),
-        Json::from(exported_at)
+        Json::from(exported_at),
+        serde_json::to_string(settings).expect("settings always serialise"),
     )
 }
 
@@ -48,8 +69,18 @@ pub const EXPORT_END: &str = "]}";
 /// Writes the backup document at once: every record and every record's change
 /// history. `exported_at` is an ISO 8601 time supplied by the caller.
 pub fn export(records: &[&Record], changes: &[ChangeEntry], exported_at: &str) -> String {
+    export_with(records, changes, exported_at, &BackupSettings::default())
+}
+
+/// [`export`] with the browser's settings.
+pub fn export_with(
+    records: &[&Record],
+    changes: &[ChangeEntry],
+    exported_at: &str,
+    settings: &BackupSettings,
+) -> String {
     [
-        export_head(exported_at),
+        export_head(exported_at, settings),
         export_items(records, true),
         EXPORT_BETWEEN.to_string(),
         export_items(changes, true),
@@ -70,6 +101,10 @@ pub enum Location {
     Change {
         index: usize,
     },
+    /// One of the `settings`.
+    Setting {
+        key: String,
+    },
     Record {
         /// Zero-based position in the `records` array.
         index: usize,
@@ -85,8 +120,10 @@ pub enum BackupProblem {
     NotABackup,
     ForeignFormat(String),
     MissingPart(&'static str),
-    TooNew(u32),
-    UnknownVersion(u32),
+    TooNew(u64),
+    UnknownVersion(u64),
+    /// A setting that is not one, or not valid (its text).
+    BadSetting(String),
     /// A record entry that is not a record (wrong or missing parts).
     MalformedRecord(String),
     /// A history entry that is not one, or belongs to no record in the file.
@@ -112,6 +149,7 @@ impl BackupProblem {
             BackupProblem::OrphanChange(_) => "backup.err.orphan_change",
             BackupProblem::DuplicateId(_) => "backup.err.duplicate_id",
             BackupProblem::UnknownModule(_) => "backup.err.unknown_module",
+            BackupProblem::BadSetting(_) => "backup.err.bad_setting",
             BackupProblem::Field(p) => p.key(),
         }
     }
@@ -124,7 +162,8 @@ impl BackupProblem {
             | BackupProblem::MalformedChange(s)
             | BackupProblem::OrphanChange(s)
             | BackupProblem::DuplicateId(s)
-            | BackupProblem::UnknownModule(s) => s.clone(),
+            | BackupProblem::UnknownModule(s)
+            | BackupProblem::BadSetting(s) => s.clone(),
             BackupProblem::MissingPart(s) => s.to_string(),
             BackupProblem::TooNew(v) | BackupProblem::UnknownVersion(v) => v.to_string(),
             BackupProblem::Field(p) => p.detail(),
@@ -165,6 +204,8 @@ pub struct ParsedBackup {
     order: Vec<(usize, String, String)>,
     pub changes: Vec<ChangeEntry>,
     pub version: u32,
+    /// The browser's settings when the backup was made; None in an older backup.
+    pub settings: Option<BackupSettings>,
 }
 
 impl ParsedBackup {
@@ -220,6 +261,9 @@ pub struct BackupCheck {
     changes_at: Vec<Range<usize>>,
     next: usize,
     ids: HashSet<String>,
+    /// History entry ids seen: the store refuses a second entry with one.
+    change_ids: HashSet<String>,
+    settings: Option<BackupSettings>,
     /// Where each accepted record came from: its position in the file.
     order: Vec<(usize, String, String)>,
     data: Dataset,
@@ -243,6 +287,8 @@ impl BackupCheck {
             changes_at: Vec::new(),
             next: 0,
             ids: HashSet::new(),
+            change_ids: HashSet::new(),
+            settings: None,
             order: Vec::new(),
             data,
             changes: Vec::new(),
@@ -380,7 +426,36 @@ impl BackupCheck {
         let Some(version) = version.as_ref().and_then(Json::as_u64) else {
             return self.stop(Location::Document, BackupProblem::MissingPart("version"));
         };
+        // Judged here, whole, before any record: a number past u32 must not wrap
+        // round to a version this app knows, and an empty file has no record to judge.
+        if version > u64::from(DATA_VERSION) {
+            return self.stop(Location::Document, BackupProblem::TooNew(version));
+        }
+        if version == 0 {
+            return self.stop(Location::Document, BackupProblem::UnknownVersion(version));
+        }
         self.version = version as u32;
+        let Some(settings) = value(self, "settings") else {
+            return;
+        };
+        if let Some(settings) = settings {
+            match serde_json::from_value::<BackupSettings>(settings) {
+                Ok(s) => {
+                    if let Some(code) = s.base_currency.as_ref().filter(|c| !valid_currency(c)) {
+                        let problem = BackupProblem::BadSetting(code.clone());
+                        let key = "base_currency".to_string();
+                        self.note(Location::Setting { key }, problem);
+                    }
+                    self.settings = Some(s);
+                }
+                Err(e) => self.note(
+                    Location::Setting {
+                        key: "settings".into(),
+                    },
+                    BackupProblem::BadSetting(e.to_string()),
+                ),
+            }
+        }
         match self.outline.take_member("records") {
             Some(Member::Elements(list)) => self.records = list,
             _ => return self.stop(Location::Document, BackupProblem::MissingPart("records")),
@@ -421,10 +496,10 @@ impl BackupCheck {
                 Ok(doc) => doc,
                 // A version problem is the same for every record: report it once.
                 Err(MigrateError::TooNew(v)) => {
-                    return self.stop(Location::Document, BackupProblem::TooNew(v))
+                    return self.stop(Location::Document, BackupProblem::TooNew(v.into()))
                 }
                 Err(MigrateError::Unknown(v)) => {
-                    return self.stop(Location::Document, BackupProblem::UnknownVersion(v))
+                    return self.stop(Location::Document, BackupProblem::UnknownVersion(v.into()))
                 }
             };
             let record: Record = match serde_json::from_value(migrated) {
@@ -508,13 +583,34 @@ impl BackupCheck {
             };
             let at = Location::Change { index };
             match serde_json::from_value::<ChangeEntry>(entry) {
-                Ok(c) if self.ids.contains(&c.record_id) => self.changes.push(c),
-                Ok(c) => self.note(at, BackupProblem::OrphanChange(c.record_id)),
+                Ok(c) if !self.ids.contains(&c.record_id) => {
+                    self.note(at, BackupProblem::OrphanChange(c.record_id))
+                }
+                // Checked here: the restore would be refused by the store midway.
+                Ok(c) if !self.change_ids.insert(c.id.clone()) => {
+                    self.note(at, BackupProblem::DuplicateId(c.id))
+                }
+                Ok(c) => self.changes.push(c),
                 Err(e) => self.note(at, BackupProblem::MalformedChange(e.to_string())),
             }
         }
         if self.next == self.changes_at.len() {
+            self.change_ids = HashSet::new();
+            self.check_current_user();
             self.stage = Stage::Finished;
+        }
+    }
+
+    /// "You are" must name someone the restored data knows.
+    fn check_current_user(&mut self) {
+        let user = self.settings.as_ref().and_then(|s| s.current_user.clone());
+        if let Some(user) = user.filter(|u| !self.data.user_exists(u)) {
+            self.note(
+                Location::Setting {
+                    key: "current_user".into(),
+                },
+                BackupProblem::Field(Problem::UnknownUser(user)),
+            );
         }
     }
 
@@ -535,6 +631,7 @@ impl BackupCheck {
             order: self.order,
             changes: self.changes,
             version: self.version,
+            settings: self.settings,
         })
     }
 }
@@ -856,7 +953,7 @@ mod tests {
         let refs: Vec<&Record> = records.iter().collect();
         let changes = history(&records);
         let pieces = [
-            export_head("2026-11-25T10:00:00Z"),
+            export_head("2026-11-25T10:00:00Z", &BackupSettings::default()),
             export_items(&refs[..1], true),
             export_items(&refs[1..], false),
             export_items(&[] as &[&Record], false),
@@ -874,5 +971,111 @@ mod tests {
         let parsed = parse(&pieces, &standard_schema()).unwrap();
         assert_eq!(parsed.records(), refs);
         assert_eq!(parsed.changes, changes);
+    }
+
+    #[test]
+    fn a_repeated_history_entry_id_is_refused_naming_it() {
+        let records = sample();
+        let refs: Vec<&Record> = records.iter().collect();
+        let mut changes = history(&records);
+        let mut twin = changes[0].clone();
+        twin.record_id = records[1].id.clone();
+        changes.push(twin);
+        let err = parse(&export(&refs, &changes, "t"), &standard_schema()).unwrap_err();
+        assert_eq!(err.total, 1);
+        assert_eq!(err.issues[0].location, Location::Change { index: 2 });
+        assert_eq!(
+            err.issues[0].problem,
+            BackupProblem::DuplicateId("h-co-1".into())
+        );
+    }
+
+    #[test]
+    fn a_version_past_u32_or_unknown_is_refused_whole_and_named() {
+        let doc = |version: &str, records: &str| {
+            format!(r#"{{"format":"{BACKUP_FORMAT}","version":{version},"records":[{records}]}}"#)
+        };
+        let record = serde_json::to_string(&sample()[0]).unwrap();
+        // 2^32 + 2 once wrapped round to 2, the current version.
+        assert_eq!(
+            first_issue(&doc("4294967298", &record)).problem,
+            BackupProblem::TooNew(4_294_967_298)
+        );
+        assert_eq!(
+            first_issue(&doc("99", "")).problem,
+            BackupProblem::TooNew(99),
+            "an empty backup of a newer version too"
+        );
+        assert_eq!(
+            first_issue(&doc("0", "")).problem,
+            BackupProblem::UnknownVersion(0)
+        );
+        assert_eq!(
+            parse(&doc(&DATA_VERSION.to_string(), &record), &standard_schema())
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn settings_are_written_and_read_back_and_an_older_file_without_them_still_reads() {
+        let records = sample();
+        let refs: Vec<&Record> = records.iter().collect();
+        let settings = BackupSettings {
+            base_currency: Some("EUR".into()),
+            current_user: Some(LOCAL_USER.into()),
+        };
+        let text = export_with(&refs, &[], "t", &settings);
+        let doc: Json = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["settings"]["base_currency"], "EUR");
+        let parsed = parse(&text, &standard_schema()).unwrap();
+        assert_eq!(parsed.settings, Some(settings));
+        assert_eq!(parsed.len(), 2);
+
+        let mut older = doc.clone();
+        older.as_object_mut().unwrap().remove("settings");
+        let parsed = parse(&older.to_string(), &standard_schema()).unwrap();
+        assert_eq!(parsed.settings, None);
+        assert_eq!(parsed.len(), 2);
+    }
+
+    #[test]
+    fn bad_settings_are_refused_by_name() {
+        let records = sample();
+        let refs: Vec<&Record> = records.iter().collect();
+        let bad = BackupSettings {
+            base_currency: Some("euro".into()),
+            current_user: Some("nobody".into()),
+        };
+        let err = parse(&export_with(&refs, &[], "t", &bad), &standard_schema()).unwrap_err();
+        let found: Vec<_> = err
+            .issues
+            .iter()
+            .map(|i| (i.location.clone(), i.problem.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    Location::Setting {
+                        key: "base_currency".into()
+                    },
+                    BackupProblem::BadSetting("euro".into())
+                ),
+                (
+                    Location::Setting {
+                        key: "current_user".into()
+                    },
+                    BackupProblem::Field(Problem::UnknownUser("nobody".into()))
+                ),
+            ]
+        );
+        let odd = export(&refs, &[], "t")
+            .replace("\"settings\":{}", "\"settings\":{\"base_currency\":7}");
+        assert!(matches!(
+            first_issue(&odd).problem,
+            BackupProblem::BadSetting(_)
+        ));
     }
 }

@@ -7,14 +7,37 @@ use super::record_set::Dataset;
 use super::search::Slot;
 use super::value::Value;
 
+/// What a spreadsheet takes for the start of a formula (`−`, `＝`, `＋` are the
+/// typographic and full-width forms some spreadsheets accept too).
+const FORMULA_STARTS: [char; 9] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{2212}', '\u{FF1D}', '\u{FF0B}',
+];
+
+/// Whether `cell`, past any apostrophes it starts with, begins like a formula. The
+/// apostrophes count so that a value already starting with `'=` gets one more, and
+/// [`unneutralise`] can tell the added apostrophe from one that was typed.
+fn needs_apostrophe(cell: &str) -> bool {
+    cell.trim_start_matches('\'')
+        .starts_with(|c| FORMULA_STARTS.contains(&c))
+}
+
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe, so a
 /// value such as `=HYPERLINK(…)` from an outside source stays inert text.
 pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\u{2212}' | '\u{FF1D}' | '\u{FF0B}') => {
-            format!("'{cell}")
-        }
-        _ => cell.to_string(),
+    if needs_apostrophe(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Undoes [`neutralise`] exactly, for a file read back: the apostrophe is taken off
+/// only where `neutralise` would have put it, so `'+98 21…` imports as the phone
+/// number it was and an apostrophe typed before plain text stays.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_apostrophe(rest) => rest,
+        _ => cell,
     }
 }
 
@@ -49,6 +72,27 @@ pub fn export(data: &Dataset, module: &str, slots: &[Slot], headers: &[String]) 
     format!("\u{FEFF}{}", String::from_utf8(bytes).unwrap_or_default())
 }
 
+/// A small seeded generator (xorshift) for the property tests of the CSV files, so
+/// they need no crate and fail the same way every run.
+#[cfg(test)]
+pub(crate) struct Prng(pub u64);
+
+#[cfg(test)]
+impl Prng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.below(from.len())]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +107,38 @@ mod tests {
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("Acme = best"), "Acme = best");
         assert_eq!(neutralise(""), "");
+        // Typed apostrophes before a formula get one more, so the import can tell.
+        assert_eq!(neutralise("'=1"), "''=1");
+        assert_eq!(neutralise("'plain"), "'plain");
+    }
+
+    #[test]
+    fn unneutralise_takes_off_only_the_apostrophe_neutralise_added() {
+        assert_eq!(unneutralise("'+98 21 1234 5678"), "+98 21 1234 5678");
+        assert_eq!(unneutralise("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unneutralise("''=1"), "'=1");
+        assert_eq!(unneutralise("'plain"), "'plain", "a typed apostrophe stays");
+        assert_eq!(unneutralise("'"), "'");
+        assert_eq!(unneutralise("=raw"), "=raw");
+    }
+
+    #[test]
+    fn for_any_text_unneutralise_of_neutralise_gives_it_back_and_no_formula_is_left() {
+        let alphabet = [
+            '\'', '\'', '=', '+', '-', '@', '\t', '\r', '\n', '\u{2212}', '\u{FF1D}', '\u{FF0B}',
+            'a', '1', ' ', ',', '"', 'ش', '\u{FEFF}',
+        ];
+        let mut rng = Prng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let len = rng.below(7);
+            let s: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
+            let out = neutralise(&s);
+            assert_eq!(unneutralise(&out), s, "{s:?} → {out:?}");
+            assert!(
+                !out.starts_with(|c| FORMULA_STARTS.contains(&c)),
+                "{s:?} → {out:?} still starts a formula"
+            );
+        }
     }
 
     #[test]

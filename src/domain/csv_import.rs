@@ -6,7 +6,7 @@
 use super::field_values::FieldValues;
 use std::collections::{HashMap, HashSet};
 
-use super::csv_export::neutralise;
+use super::csv_export::{neutralise, unneutralise};
 use super::duplicates::DuplicateIndex;
 use super::field::{FieldKind, Label};
 use super::input::{parse_input, FieldInput, ParseContext};
@@ -22,10 +22,19 @@ use super::writes::plan::change_entry;
 use super::writes::prepare::{prepare, RuleInput};
 use super::writes::WritePlan;
 
+/// The most columns a file may have. A file of a million empty columns is 1 MB of
+/// commas, yet a table and a mapping page of a million columns exhaust the page; a
+/// real export of a module has a few dozen.
+pub const MAX_COLUMNS: usize = 500;
+/// The largest file read: what the page can hold as text and table at once.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     /// The row as a spreadsheet numbers it: the header is row 1.
     pub number: usize,
+    /// The cells as the file has them (a short row is not padded: a missing cell is
+    /// an empty one), at most [`MAX_COLUMNS`].
     pub cells: Vec<String>,
     /// The row has more cells than the header names.
     pub extra_cells: bool,
@@ -49,6 +58,15 @@ pub enum CsvError {
     Empty,
     NotCsv(String),
     Malformed(String),
+    TooManyColumns {
+        limit: usize,
+        found: usize,
+    },
+    /// Sizes in bytes.
+    TooLarge {
+        limit: u64,
+        found: u64,
+    },
 }
 
 impl CsvError {
@@ -58,6 +76,8 @@ impl CsvError {
             CsvError::Empty => "csv.err.empty",
             CsvError::NotCsv(_) => "csv.err.not_csv",
             CsvError::Malformed(_) => "csv.err.malformed",
+            CsvError::TooManyColumns { .. } => "csv.err.too_many_columns",
+            CsvError::TooLarge { .. } => "csv.err.too_large",
         }
     }
     pub fn detail(&self) -> String {
@@ -66,6 +86,24 @@ impl CsvError {
             _ => String::new(),
         }
     }
+}
+
+/// Refuses a file larger than [`MAX_FILE_BYTES`], from its size alone: checked
+/// before the file is read into memory.
+pub fn check_size(bytes: u64) -> Result<(), CsvError> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(CsvError::TooLarge {
+            limit: MAX_FILE_BYTES,
+            found: bytes,
+        });
+    }
+    Ok(())
+}
+
+/// Whole megabytes (of 1,024 × 1,024 bytes), rounded up, so a file just over the
+/// limit never reads as the limit itself.
+pub fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
 }
 
 /// The separator the first line uses most, outside quotes; comma on a tie.
@@ -101,6 +139,8 @@ pub struct TableReader {
     reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
     headers: Vec<String>,
     rows: Vec<Row>,
+    /// Records read after the header, blank ones included (they are numbered too).
+    read: usize,
     size: usize,
     done: bool,
 }
@@ -143,7 +183,17 @@ impl TableReader {
             .from_reader(std::io::Cursor::new(bytes));
         let mut first = csv::StringRecord::new();
         let headers = match reader.read_record(&mut first) {
-            Ok(true) => first.iter().map(|s| s.trim().to_string()).collect(),
+            // Refused before any row is read or a column is set up for it.
+            Ok(true) if first.len() > MAX_COLUMNS => {
+                return Err(CsvError::TooManyColumns {
+                    limit: MAX_COLUMNS,
+                    found: first.len(),
+                })
+            }
+            Ok(true) => first
+                .iter()
+                .map(|s| unneutralise(s).trim().to_string())
+                .collect(),
             Ok(false) => return Err(CsvError::Empty),
             Err(e) => return Err(CsvError::Malformed(e.to_string())),
         };
@@ -151,6 +201,7 @@ impl TableReader {
             reader,
             headers,
             rows: Vec::new(),
+            read: 0,
             size,
             done: false,
         })
@@ -178,12 +229,21 @@ impl TableReader {
                 }
                 Err(e) => return Err(CsvError::Malformed(e.to_string())),
             }
-            let mut cells: Vec<String> = rec.iter().map(str::to_string).collect();
-            let extra_cells =
-                cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty());
-            cells.resize(width.max(cells.len()), String::new());
             // Row numbers count the header line as row 1, as spreadsheets show them.
-            let number = self.rows.len() + 2;
+            self.read += 1;
+            let number = self.read + 1;
+            let extra_cells = rec.iter().skip(width).any(|c| !c.trim().is_empty());
+            // A blank row is nothing to import (cells past the header's are
+            // dropped unless they hold something): neither costs memory.
+            if !extra_cells && rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let keep = if extra_cells { MAX_COLUMNS } else { width };
+            let cells: Vec<String> = rec
+                .iter()
+                .take(keep)
+                .map(|c| unneutralise(c).to_string())
+                .collect();
             self.rows.push(Row {
                 number,
                 cells,
@@ -648,7 +708,10 @@ pub fn rejects_csv(
     reason_header: &str,
     reason_of: &dyn Fn(&str, &Problem) -> String,
 ) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Flexible: a row refused for extra cells is written with all of them.
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     let mut header: Vec<String> = vec!["row".into(), reason_header.to_string()];
     header.extend(table.headers.iter().map(|h| neutralise(h)));
     let _ = w.write_record(&header);
@@ -656,6 +719,8 @@ pub fn rejects_csv(
         let reason: Vec<String> = r.problems.iter().map(|(f, p)| reason_of(f, p)).collect();
         let mut line = vec![r.row.to_string(), neutralise(&reason.join("; "))];
         line.extend(r.cells.iter().map(|c| neutralise(c)));
+        // Rows are not padded in the table; every line of the file has every column.
+        line.resize(line.len().max(header.len()), String::new());
         let _ = w.write_record(&line);
     }
     let bytes = w.into_inner().unwrap_or_default();
@@ -665,6 +730,7 @@ pub fn rejects_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::csv_export::Prng;
     use crate::domain::lead_module::LEADS;
     use crate::domain::standard_modules::{standard_schema, COMPANIES, CONTACTS};
 
@@ -713,12 +779,232 @@ mod tests {
     }
 
     #[test]
-    fn ragged_rows_are_padded_or_flagged() {
+    fn ragged_rows_are_kept_short_or_flagged() {
         let t = table("a,b,c\n1\n1,2,3,4\n1,2,3,\n");
-        assert_eq!(t.rows[0].cells, vec!["1", "", ""]);
+        assert_eq!(t.rows[0].cells, vec!["1"], "a short row is not padded");
         assert!(!t.rows[0].extra_cells);
         assert!(t.rows[1].extra_cells);
+        assert_eq!(t.rows[1].cells, vec!["1", "2", "3", "4"]);
         assert!(!t.rows[2].extra_cells, "a trailing empty cell is not extra");
+        assert_eq!(t.rows[2].cells, vec!["1", "2", "3"]);
+    }
+
+    #[test]
+    fn blank_rows_cost_nothing_and_later_rows_keep_their_numbers() {
+        let t = table("a,b\n,\n  ,\t\nx,y\n");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].number, 4);
+    }
+
+    #[test]
+    fn a_file_of_a_million_empty_columns_is_refused_naming_the_limit() {
+        let wide = format!("{}\n{}\n", ",".repeat(999_999), ",".repeat(999_999));
+        assert_eq!(
+            read_table(wide.as_bytes()),
+            Err(CsvError::TooManyColumns {
+                limit: MAX_COLUMNS,
+                found: 1_000_000
+            })
+        );
+        let at_limit = format!("{}\n1\n", vec!["c"; MAX_COLUMNS].join(","));
+        assert_eq!(table(&at_limit).headers.len(), MAX_COLUMNS);
+        let over = format!("{}\n1\n", vec!["c"; MAX_COLUMNS + 1].join(","));
+        assert_eq!(
+            read_table(over.as_bytes()),
+            Err(CsvError::TooManyColumns {
+                limit: MAX_COLUMNS,
+                found: MAX_COLUMNS + 1
+            })
+        );
+    }
+
+    #[test]
+    fn a_row_of_a_million_cells_is_flagged_and_kept_within_the_limit() {
+        let text = format!("a,b\n1,2{}x\n", ",".repeat(1_000_000));
+        let t = table(&text);
+        assert!(t.rows[0].extra_cells);
+        assert_eq!(t.rows[0].cells.len(), MAX_COLUMNS);
+        // Empty cells past the header are dropped without a flag.
+        let t = table(&format!("a,b\n1,2{}\n", ",".repeat(1_000_000)));
+        assert!(!t.rows[0].extra_cells);
+        assert_eq!(t.rows[0].cells, vec!["1", "2"]);
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_from_its_size() {
+        assert_eq!(check_size(MAX_FILE_BYTES), Ok(()));
+        assert_eq!(
+            check_size(MAX_FILE_BYTES + 1),
+            Err(CsvError::TooLarge {
+                limit: MAX_FILE_BYTES,
+                found: MAX_FILE_BYTES + 1
+            })
+        );
+        assert_eq!(megabytes(MAX_FILE_BYTES), 200);
+        assert_eq!(megabytes(MAX_FILE_BYTES + 1), 201);
+    }
+
+    #[test]
+    fn cells_the_export_neutralised_read_back_as_they_were() {
+        let t = table("'=name,phone\n'=SUM(A1),'+98 21 1234 5678\n'plain,'-5\n''=x,'@home\n");
+        assert_eq!(t.headers, vec!["=name", "phone"]);
+        assert_eq!(t.rows[0].cells, vec!["=SUM(A1)", "+98 21 1234 5678"]);
+        assert_eq!(
+            t.rows[1].cells,
+            vec!["'plain", "-5"],
+            "a typed apostrophe stays"
+        );
+        assert_eq!(t.rows[2].cells, vec!["'=x", "@home"]);
+    }
+
+    /// Arbitrary bytes, built mostly of what CSV is made of (separators, quotes,
+    /// line ends, a BOM, apostrophes, multi-byte and invalid UTF-8, NUL), with now
+    /// and then a run of separators around the column limit.
+    fn arbitrary_file(rng: &mut Prng) -> Vec<u8> {
+        let pieces: [&[u8]; 22] = [
+            b",",
+            b";",
+            b"\t",
+            b"\"",
+            b"\"\"",
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b"'",
+            b"=",
+            b"+",
+            b"a",
+            b"1",
+            b" ",
+            b"\xEF\xBB\xBF",
+            "ش".as_bytes(),
+            "ไทย".as_bytes(),
+            b"\xff",
+            b"\xC3",
+            b"\0",
+            b"{",
+            b"<",
+        ];
+        let mut out = Vec::new();
+        if rng.below(10) == 0 {
+            let sep = rng.pick(&[",", ";", "\t"]);
+            let n = MAX_COLUMNS - 2 + rng.below(5);
+            out.extend(sep.repeat(n).into_bytes());
+            out.push(b'\n');
+        }
+        // Most files are text; one in four may hold anything.
+        let usable = if rng.below(4) == 0 { pieces.len() } else { 17 };
+        for _ in 0..rng.below(120) {
+            out.extend_from_slice(pieces[rng.below(usable)]);
+        }
+        out
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_give_a_table_within_the_limits_or_a_named_error() {
+        let mut rng = Prng(0x2545_F491_4F6C_DD1D);
+        let mut tables = 0;
+        for case in 0..5_000 {
+            let bytes = arbitrary_file(&mut rng);
+            let whole = read_table(&bytes);
+            match &whole {
+                Ok(t) => {
+                    tables += 1;
+                    assert!(t.headers.len() <= MAX_COLUMNS, "case {case}");
+                    let mut last = 1;
+                    for r in &t.rows {
+                        assert!(r.cells.len() <= MAX_COLUMNS, "case {case}");
+                        assert!(r.extra_cells || r.cells.len() <= t.headers.len());
+                        assert!(r.number > last, "case {case}: rows numbered in order");
+                        last = r.number;
+                    }
+                }
+                Err(e) => assert!(e.key().starts_with("csv.err."), "case {case}: {e:?}"),
+            }
+            // Read a row at a time, the same file gives the same outcome.
+            let stepped = TableReader::new(bytes.clone()).and_then(|mut r| {
+                while !r.step(1)? {}
+                Ok(r.finish())
+            });
+            assert_eq!(stepped, whole, "case {case}");
+        }
+        assert!(tables > 1_500, "only {tables} of the files read as tables");
+    }
+
+    #[test]
+    fn contacts_exported_to_csv_import_back_with_the_same_values() {
+        use crate::domain::csv_export::export;
+        let schema = standard_schema();
+        let mut d = Dataset::new(schema.clone());
+        let t = |s: &str| Value::Text(s.into());
+        let people: [(&str, &str, &str, &str); 3] = [
+            ("p1", "Rahimi", "+98 21 1234 5678", "=SUM(A1)"),
+            ("p2", "-5", "+47 555 0100", "@home"),
+            ("p3", "'quoted", "0098 21 555", "-minus and 'apostrophe'"),
+        ];
+        for (id, last, phone, note) in people {
+            let v: FieldValues = [
+                ("last_name".to_string(), t(last)),
+                ("phones".to_string(), Value::List(vec![phone.into()])),
+                ("job_title".to_string(), t("@home")),
+                ("description".to_string(), t(note)),
+            ]
+            .into();
+            d.upsert(Record::new(id.into(), CONTACTS, 1, None, v));
+        }
+        let m = schema.module(CONTACTS).unwrap();
+        let keys: Vec<String> = m.fields.iter().map(|f| f.key.clone()).collect();
+        let set = d.set(CONTACTS).unwrap();
+        let text = export(&d, CONTACTS, &set.search(""), &keys);
+        assert!(text.contains("'+98 21 1234 5678") && text.contains("'=SUM(A1)"));
+
+        let file = read_table(text.as_bytes()).unwrap();
+        let mapping = guess_mapping(m, &file.headers, &|_| vec![]);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            mapping,
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            2,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("n{n}")
+        };
+        while !imp.step(&Dataset::new(schema.clone()), &mut finder, &mut ids, 10) {}
+        let plan = imp.finish(&Dataset::new(schema.clone()), &mut ids);
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        let mut back: Vec<_> = plan
+            .write
+            .inserts
+            .iter()
+            .map(|r| {
+                (
+                    r.get("last_name").cloned(),
+                    r.get("phones").cloned(),
+                    r.get("job_title").cloned(),
+                    r.get("description").cloned(),
+                )
+            })
+            .collect();
+        back.sort_by_key(|b| format!("{:?}", b.1));
+        let mut want: Vec<_> = people
+            .iter()
+            .map(|(_, last, phone, note)| {
+                (
+                    Some(t(last)),
+                    Some(Value::List(vec![phone.to_string()])),
+                    Some(t("@home")),
+                    Some(t(note)),
+                )
+            })
+            .collect();
+        want.sort_by_key(|b| format!("{:?}", b.1));
+        assert_eq!(back, want);
     }
 
     #[test]

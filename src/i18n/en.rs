@@ -192,6 +192,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.loc.change", "History entry {n}"),
     ("backup.err.duplicate_id", "The id “{value}” appears more than once."),
     ("backup.err.unknown_module", "There is no module “{value}”."),
+    ("backup.err.bad_setting", "This setting is not valid: {value}"),
+    ("backup.loc.setting", "Setting “{name}”"),
     // Modules, sections and fields
     ("module.companies.one", "company"),
     ("module.companies.many", "Companies"),
@@ -646,6 +648,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("csv.err.empty", "it is empty."),
     ("csv.err.not_csv", "it is not a CSV file ({detail})."),
     ("csv.err.malformed", "it is not well-formed CSV: {detail}."),
+    ("csv.err.too_many_columns", "it has {found} columns; at most {limit} columns can be imported."),
+    ("csv.err.too_large", "it is {found} MB; files of at most {limit} MB can be imported."),
     ("problem.extra_cells", "The row has more cells than the file has columns."),
     ("list.import_csv", "Import CSV"),
     ("list.find_duplicates", "Find duplicates"),

@@ -192,6 +192,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("backup.loc.change", "مورد {n} تاریخچه"),
     ("backup.err.duplicate_id", "شناسهٔ «{value}» بیش از یک بار آمده است."),
     ("backup.err.unknown_module", "ماژولی با نام «{value}» وجود ندارد."),
+    ("backup.err.bad_setting", "این تنظیم معتبر نیست: {value}"),
+    ("backup.loc.setting", "تنظیم «{name}»"),
     // Modules, sections and fields
     ("module.companies.one", "شرکت"),
     ("module.companies.many", "شرکت‌ها"),
@@ -646,6 +648,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("csv.err.empty", "خالی است."),
     ("csv.err.not_csv", "فایل CSV نیست ({detail})."),
     ("csv.err.malformed", "CSV درستی نیست: {detail}."),
+    ("csv.err.too_many_columns", "{found} ستون دارد؛ حداکثر {limit} ستون را می‌توان وارد کرد."),
+    ("csv.err.too_large", "حجم آن {found} مگابایت است؛ فایل‌هایی تا {limit} مگابایت را می‌توان وارد کرد."),
     ("problem.extra_cells", "این ردیف بیش از ستون‌های فایل خانه دارد."),
     ("list.import_csv", "ورود CSV"),
     ("list.find_duplicates", "یافتن تکراری‌ها"),

@@ -227,6 +227,7 @@ mod tests {
             BackupProblem::OrphanChange(String::new()),
             BackupProblem::DuplicateId(String::new()),
             BackupProblem::UnknownModule(String::new()),
+            BackupProblem::BadSetting(String::new()),
         ];
         wanted.extend(backup.iter().map(|p| p.key().to_string()));
         use crate::domain::conversion::ConversionError as C;
@@ -244,6 +245,8 @@ mod tests {
             V::Empty,
             V::NotCsv(String::new()),
             V::Malformed(String::new()),
+            V::TooManyColumns { limit: 0, found: 0 },
+            V::TooLarge { limit: 0, found: 0 },
         ] {
             wanted.push(e.key().to_string());
         }

@@ -867,8 +867,29 @@ async fn put_data_version(tx: &Transaction) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// The browser's own transaction under rexie's, which rexie 0.6 keeps private (its
+/// `done` drops the abort's cause). rexie's `Transaction` is a struct of one field,
+/// idb's `Transaction`: with the sizes and alignments equal (checked when this
+/// compiles) that field sits at offset 0, so the cast reads it in place. Cargo.lock
+/// pins both crates.
+fn raw_transaction(tx: &Transaction) -> Option<web_sys::IdbTransaction> {
+    use std::mem::{align_of, size_of};
+    const _: () = assert!(
+        size_of::<Transaction>() == size_of::<idb::Transaction>()
+            && align_of::<Transaction>() == align_of::<idb::Transaction>()
+    );
+    // SAFETY: see above; the reference lives no longer than `tx`.
+    let inner = unsafe { &*(tx as *const Transaction).cast::<idb::Transaction>() };
+    let store = inner.store_names().into_iter().next()?;
+    // A second handle on the same IDBTransaction, without rexie's callbacks.
+    inner
+        .object_store(&store)
+        .ok()
+        .map(|s| web_sys::IdbTransaction::from(s.transaction()))
+}
+
 /// Commits on success and aborts on failure; success only once the browser says the
-/// transaction completed.
+/// transaction completed, and an abort by the browser says why.
 async fn finish(
     tx: Transaction,
     result: Result<(), StorageError>,
@@ -885,11 +906,26 @@ async fn finish_with<T>(
 ) -> Result<T, StorageError> {
     match result {
         Ok(value) => {
+            // Kept to ask afterwards why the browser aborted (QuotaExceededError…):
+            // `done` reports only that it did.
+            let raw = raw_transaction(&tx);
             let outcome = tx.done().await.during(op)?;
             if outcome.is_committed() {
                 Ok(value)
             } else {
-                Err(StorageError::new(op, "the transaction was aborted"))
+                let cause = raw.and_then(|t| t.error()).map(|e| {
+                    // Chromium's quota abort has a name and an empty message.
+                    let (name, message) = (e.name(), e.message());
+                    if message.is_empty() {
+                        name
+                    } else {
+                        format!("{name}: {message}")
+                    }
+                });
+                Err(StorageError::new(
+                    op,
+                    cause.unwrap_or_else(|| "the transaction was aborted".into()),
+                ))
             }
         }
         Err(e) => {

@@ -1,5 +1,6 @@
-//! Backup and restore: the whole database as one JSON file, and back. A file is
-//! checked completely before anything is written; a bad one changes nothing.
+//! Backup and restore: the whole database, and the settings this browser keeps (base
+//! currency, "You are"), as one JSON file, and back. A file is checked completely
+//! before anything is written; a bad one changes nothing.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,6 +26,14 @@ fn location_text(l: Locale, loc: &Location, field_name: &dyn Fn(&str) -> String)
     match loc {
         Location::Document => String::new(),
         Location::Change { index } => tr(l, "backup.loc.change", &[("n", &count(l, index + 1))]),
+        Location::Setting { key } => {
+            let name = match key.as_str() {
+                "base_currency" => t(l, "settings.base_currency"),
+                "current_user" => t(l, "settings.current_user"),
+                _ => t(l, "settings.title"),
+            };
+            tr(l, "backup.loc.setting", &[("name", &name)])
+        }
         Location::LineColumn { line, column } => tr(
             l,
             "backup.loc.line",
@@ -61,7 +70,10 @@ const EXPORT_CHUNK: usize = 2_000;
 /// IndexedDB in one read transaction — never from this tab's memory, which another
 /// tab's writes may have left behind — so the file is one committed moment of the
 /// database and always restores.
-async fn backup_pieces(l: Locale) -> Result<(js_sys::Array, String, usize), String> {
+async fn backup_pieces(
+    l: Locale,
+    settings: crate::domain::backup::BackupSettings,
+) -> Result<(js_sys::Array, String, usize), String> {
     let failed = |detail: String| tr(l, "backup.export_failed", &[("detail", &detail)]);
     let db = db().ok_or_else(|| t(l, "error.no_database"))?;
     let (records, entries) = db
@@ -79,7 +91,7 @@ async fn backup_pieces(l: Locale) -> Result<(js_sys::Array, String, usize), Stri
         pieces.push(&blob);
         Ok(())
     };
-    add(&backup::export_head(&stamp))?;
+    add(&backup::export_head(&stamp, &settings))?;
     let total = records.len();
     for start in (0..total).step_by(EXPORT_CHUNK) {
         let chunk = records
@@ -127,7 +139,7 @@ pub fn BackupPage() -> impl IntoView {
             // One read transaction makes it one moment; the turn keeps this tab's own
             // writes from queueing behind a half-read file meanwhile.
             let turn = wait_turn(st).await;
-            let result = backup_pieces(l).await;
+            let result = backup_pieces(l, st.backup_settings()).await;
             drop(turn);
             let (pieces, stamp, n) = match result {
                 Ok(made) => made,
@@ -234,11 +246,14 @@ pub fn BackupPage() -> impl IntoView {
         };
         let l = st.locale.get_untracked();
         writing.set(true);
+        let settings = backup.settings.clone();
         spawn_local(async move {
             let outcome = restore(st, backup).await;
             writing.set(false);
             match outcome {
                 Ok(()) => {
+                    // Only once the records are in: "You are" names a restored member.
+                    st.restore_settings(settings);
                     checked.set(Checked::Nothing);
                     forget_file();
                     st.notice.set(Some(Notice::success(tr(

@@ -19,8 +19,8 @@ use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
 use crate::domain::csv_import::{
-    guess_mapping, rejects_csv, CsvError, DuplicatePolicy, ImportPlan, Importer, LayeredFinder,
-    Table, TableReader,
+    check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
+    Importer, LayeredFinder, Table, TableReader, MAX_COLUMNS,
 };
 use crate::domain::duplicates::DuplicateIndex;
 use crate::domain::release::Release;
@@ -86,6 +86,23 @@ pub fn ImportPage(module: String) -> impl IntoView {
         // A newer choice abandons the reading of an older file.
         reading.update_value(|r| *r += 1);
         let mine = reading.get_value();
+        let refuse = move |l: Locale, e: &CsvError| {
+            table.set_value(None);
+            headers.set(Vec::new());
+            error.set(Some(tr(
+                l,
+                "import.refused",
+                &[
+                    ("file", &file_name.get_untracked()),
+                    ("reason", &csv_error_text(l, e)),
+                ],
+            )));
+        };
+        // Judged by the size the browser reports, before a byte is read into memory.
+        if let Err(e) = check_size(file.size() as u64) {
+            refuse(st.locale.get_untracked(), &e);
+            return;
+        }
         spawn_local(async move {
             let l = st.locale.get_untracked();
             let bytes = match file_bytes(&file).await {
@@ -134,18 +151,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     mapping.set(guess);
                     table.set_value(Some(Rc::new(t)));
                 }
-                Err(e) => {
-                    table.set_value(None);
-                    headers.set(Vec::new());
-                    error.set(Some(tr(
-                        l,
-                        "import.refused",
-                        &[
-                            ("file", &file_name.get_untracked()),
-                            ("reason", &tr(l, e.key(), &[("detail", &e.detail())])),
-                        ],
-                    )));
-                }
+                Err(e) => refuse(l, &e),
             }
         });
     };
@@ -335,9 +341,11 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     <tbody>
                         {move || {
                             let opts = field_options();
+                            // The reader never gives more; one select per column.
                             headers
                                 .get()
                                 .into_iter()
+                                .take(MAX_COLUMNS)
                                 .enumerate()
                                 .map(|(i, h)| {
                                     let current = mapping.with(|m| m.get(i).cloned().flatten()).unwrap_or_default();
@@ -444,6 +452,26 @@ pub fn ImportPage(module: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Why a file is refused, with its limits and sizes in the locale's digits.
+fn csv_error_text(l: Locale, e: &CsvError) -> String {
+    match e {
+        CsvError::TooManyColumns { limit, found } => tr(
+            l,
+            e.key(),
+            &[("limit", &count(l, *limit)), ("found", &count(l, *found))],
+        ),
+        CsvError::TooLarge { limit, found } => {
+            let mb = |bytes: u64| count(l, usize::try_from(megabytes(bytes)).unwrap_or(usize::MAX));
+            tr(
+                l,
+                e.key(),
+                &[("limit", &mb(*limit)), ("found", &mb(*found))],
+            )
+        }
+        _ => tr(l, e.key(), &[("detail", &e.detail())]),
+    }
 }
 
 fn t_reason(l: Locale) -> String {

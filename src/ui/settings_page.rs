@@ -1,13 +1,14 @@
 //! Settings of this browser (who is using it, the base currency, notifications) and
-//! the ways in to the team, pipelines and exchange rates.
+//! the ways in to the team, pipelines and exchange rates. The first two are kept in
+//! the browser and carried by the backup (`AppState::backup_settings`).
 
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use super::route::Route;
-use super::state::{tk, use_state, BASE_CURRENCY_KEY, USER_KEY};
+use super::state::{tk, use_state};
 use super::user_select::user_options;
 use crate::domain::analytics_modules::QUOTAS;
+use crate::domain::backup::valid_currency;
 use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
 use crate::domain::sales_modules::RATES;
 use crate::domain::standard_modules::MEMBERS;
@@ -28,11 +29,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <select
                         id="current-user"
                         aria-describedby="current-user-help"
-                        on:change=move |ev| {
-                            let u = event_target_value(&ev);
-                            let _ = LocalStorage::set(USER_KEY, &u);
-                            st.current_user.set(u);
-                        }
+                        on:change=move |ev| st.set_current_user(event_target_value(&ev))
                     >
                         {user_options(st, move || st.current_user.get())}
                     </select>
@@ -55,10 +52,9 @@ pub fn SettingsPage() -> impl IntoView {
                         prop:value=move || st.base_currency.get()
                         on:change=move |ev| {
                             let code = event_target_value(&ev).trim().to_ascii_uppercase();
-                            if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+                            if valid_currency(&code) {
                                 currency_error.set(false);
-                                let _ = LocalStorage::set(BASE_CURRENCY_KEY, &code);
-                                st.base_currency.set(code);
+                                st.set_base_currency(code);
                             } else {
                                 currency_error.set(true);
                             }

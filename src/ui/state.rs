@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::notice::Notice;
 use super::route::Route;
+use crate::domain::backup::BackupSettings;
 use crate::domain::input::ParseContext;
 use crate::domain::record_set::{Dataset, LOCAL_USER};
 use crate::domain::standard_modules::standard_schema;
@@ -76,6 +77,38 @@ impl AppState {
             ),
             unreadable: RwSignal::new(Vec::new()),
             replaced: RwSignal::new(false),
+        }
+    }
+
+    /// Makes `id` the person using this browser, remembered across visits.
+    pub fn set_current_user(&self, id: String) {
+        let _ = LocalStorage::set(USER_KEY, &id);
+        self.current_user.set(id);
+    }
+
+    /// Makes `code` (already checked) the base currency, remembered across visits.
+    pub fn set_base_currency(&self, code: String) {
+        let _ = LocalStorage::set(BASE_CURRENCY_KEY, &code);
+        self.base_currency.set(code);
+    }
+
+    /// The browser's settings as a backup carries them.
+    pub fn backup_settings(&self) -> BackupSettings {
+        BackupSettings {
+            base_currency: Some(self.base_currency.get_untracked()),
+            current_user: Some(self.current_user.get_untracked()),
+        }
+    }
+
+    /// Takes on the settings a restored backup carried; an older backup has none,
+    /// and what this browser had stays.
+    pub fn restore_settings(&self, settings: Option<BackupSettings>) {
+        let Some(s) = settings else { return };
+        if let Some(code) = s.base_currency {
+            self.set_base_currency(code);
+        }
+        if let Some(user) = s.current_user {
+            self.set_current_user(user);
         }
     }
 
