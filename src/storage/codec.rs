@@ -124,6 +124,45 @@ impl Unreadable {
     }
 }
 
+impl StoredEntries {
+    /// The stored documents of entries `range` as a list of JS strings joined by
+    /// commas (a piece of a backup's record list), leaving out the ids in `skip`.
+    /// A record's stored document is its JSON as the backup writes it, so the
+    /// text goes from IndexedDB to the file without crossing into wasm: decoding and
+    /// re-encoding 100,000 records took ≈ 1.5 s. Returns how many were taken.
+    pub fn doc_pieces(
+        &self,
+        range: Range<usize>,
+        first: bool,
+        skip: &dyn Fn(&str) -> bool,
+    ) -> (js_sys::Array, usize) {
+        let out = js_sys::Array::new();
+        let mut taken = 0;
+        let comma = JsValue::from_str(",");
+        for entry in &self.entries[range] {
+            let id = Reflect::get(entry, &JsValue::from_str("id"))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            if skip(&id) {
+                continue;
+            }
+            let Ok(doc) = Reflect::get(entry, &JsValue::from_str("doc")) else {
+                continue;
+            };
+            if !doc.is_string() {
+                continue;
+            }
+            if !(first && taken == 0) {
+                out.push(&comma);
+            }
+            out.push(&doc);
+            taken += 1;
+        }
+        (out, taken)
+    }
+}
+
 pub fn encode_record(record: &Record) -> Result<JsValue, StorageError> {
     envelope(&[("id", &record.id), ("module", &record.module)], record)
 }

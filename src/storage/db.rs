@@ -480,18 +480,12 @@ impl Db {
         let new_epoch = plan.replaces_all.then(|| uuid::Uuid::new_v4().to_string());
         let result = async {
             let meta = tx.store(META).during(op)?;
-            let stored_epoch = meta_value(&meta, EPOCH_KEY, op).await?;
-            if stored_epoch != *self.epoch.borrow() {
-                return Err(StorageError::new(STALE, "epoch"));
-            }
-            let seq: u64 = meta_value(&meta, SEQ_KEY, op)
-                .await?
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
-            if plan.needs_current_view && seq != self.seen_seq.get() {
-                return Err(StorageError::new(CHANGED_ELSEWHERE, "write_seq"));
-            }
-            put_meta(&meta, SEQ_KEY, &(seq + 1).to_string(), op).await?;
+            // The epoch and the write sequence are read by requests made first but
+            // awaited only after the writes are requested: the checks cost no round
+            // trip of their own (a card move is a few requests), and a failed check
+            // still aborts everything.
+            let stored_epoch = issued(meta_value(&meta, EPOCH_KEY, op)).await;
+            let stored_seq = issued(meta_value(&meta, SEQ_KEY, op)).await;
             let long = plan.replaces_all
                 || plan.inserts.len() + plan.updates.len() + plan.changes.len() > WRITE_CHUNK;
             if long {
@@ -508,6 +502,14 @@ impl Db {
             } else {
                 write_changes(&tx, plan, op).await?
             };
+            if stored_epoch.await? != *self.epoch.borrow() {
+                return Err(StorageError::new(STALE, "epoch"));
+            }
+            let seq: u64 = stored_seq.await?.and_then(|s| s.parse().ok()).unwrap_or(0);
+            if plan.needs_current_view && seq != self.seen_seq.get() {
+                return Err(StorageError::new(CHANGED_ELSEWHERE, "write_seq"));
+            }
+            put_meta(&meta, SEQ_KEY, &(seq + 1).to_string(), op).await?;
             if let Some(e) = &new_epoch {
                 put_meta(&meta, EPOCH_KEY, e, op).await?;
             }
@@ -810,6 +812,25 @@ async fn write_changes(
     )
     .await?;
     Ok(kept_seeds)
+}
+
+/// A request's future, polled once so the request is made now; awaiting the result
+/// later does not make it again. (A request future dropped before it settles makes
+/// the browser abort the transaction, so every one is awaited.)
+async fn issued<'a, F: Future + 'a>(f: F) -> Pin<Box<dyn Future<Output = F::Output> + 'a>> {
+    let mut f: Pin<Box<dyn Future<Output = F::Output> + 'a>> = Box::pin(f);
+    let mut early = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(v) = f.as_mut().poll(cx) {
+            early = Some(v);
+        }
+        Poll::Ready(())
+    })
+    .await;
+    match early {
+        Some(v) => Box::pin(std::future::ready(v)),
+        None => f,
+    }
 }
 
 /// The stored revision of a record, read inside the open transaction.

@@ -73,6 +73,7 @@ const EXPORT_CHUNK: usize = 2_000;
 async fn backup_pieces(
     l: Locale,
     settings: crate::domain::backup::BackupSettings,
+    skip: Vec<String>,
 ) -> Result<(js_sys::Array, String, usize), String> {
     let failed = |detail: String| tr(l, "backup.export_failed", &[("detail", &detail)]);
     let db = db().ok_or_else(|| t(l, "error.no_database"))?;
@@ -92,12 +93,20 @@ async fn backup_pieces(
         Ok(())
     };
     add(&backup::export_head(&stamp, &settings))?;
-    let total = records.len();
-    for start in (0..total).step_by(EXPORT_CHUNK) {
-        let chunk = records
-            .decode_records(start..(start + EXPORT_CHUNK).min(total))
-            .map_err(|e| storage_message(l, &e))?;
-        add(&backup::export_items(&chunk, start == 0))?;
+    // A stored record that could not be read at start-up stays out of the file
+    // (it is listed, with its text, on every page): the file must restore.
+    let unreadable: std::collections::HashSet<String> = skip.into_iter().collect();
+    let mut total = 0;
+    for start in (0..records.len()).step_by(EXPORT_CHUNK) {
+        let (part, taken) = records.doc_pieces(
+            start..(start + EXPORT_CHUNK).min(records.len()),
+            total == 0,
+            &|id| unreadable.contains(id),
+        );
+        total += taken;
+        let blob =
+            web_sys::Blob::new_with_str_sequence(&part).map_err(|e| failed(format!("{e:?}")))?;
+        pieces.push(&blob);
         next_tick().await;
     }
     add(backup::EXPORT_BETWEEN)?;
@@ -139,7 +148,13 @@ pub fn BackupPage() -> impl IntoView {
             // One read transaction makes it one moment; the turn keeps this tab's own
             // writes from queueing behind a half-read file meanwhile.
             let turn = wait_turn(st).await;
-            let result = backup_pieces(l, st.backup_settings()).await;
+            let result = backup_pieces(
+                l,
+                st.backup_settings(),
+                st.unreadable
+                    .with_untracked(|u| u.iter().map(|x| x.id.clone()).collect()),
+            )
+            .await;
             drop(turn);
             let (pieces, stamp, n) = match result {
                 Ok(made) => made,
