@@ -151,12 +151,36 @@ pub fn due_between(data: &Dataset, after: Timestamp, until: Timestamp) -> Vec<Sl
     out.into_iter().map(|(_, s)| s).collect()
 }
 
+/// The day a calendar link names, if it is one a person could mean: years 1000 to
+/// 9999, the range validation accepts. A crafted link (`+262142-12-31`, the last day
+/// the date type holds) would overflow the calendar's arithmetic, and since the link
+/// stays in the address, crash every reload; it shows `today` instead.
+pub fn linked_day(text: &str, today: NaiveDate) -> NaiveDate {
+    match text.parse::<NaiveDate>() {
+        Ok(d) if (1000..=9999).contains(&d.year()) => d,
+        _ => today,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::record_set::LOCAL_USER;
     use crate::domain::standard_modules::standard_schema;
     use crate::domain::FieldValues;
+
+    #[test]
+    fn a_calendar_link_outside_the_years_people_use_shows_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(linked_day("+262142-12-31", today), today);
+        assert_eq!(linked_day("0999-01-01", today), today);
+        assert_eq!(linked_day("not a day", today), today);
+        let last = linked_day("9999-12-31", today);
+        assert_eq!(last, NaiveDate::from_ymd_opt(9999, 12, 31).unwrap());
+        // The grids around the last day accepted still compute.
+        assert_eq!(week_of(last, Weekday::Mon).len(), 7);
+        assert!(!month_grid(9999, 12, Weekday::Sat).is_empty());
+    }
 
     fn ms(y: i32, m: u32, d: u32, h: u32) -> Timestamp {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0)

@@ -47,7 +47,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
     let today = chrono::DateTime::from_timestamp_millis(now())
         .map(|t| local_date(t, utc_offset()))
         .unwrap_or_default();
-    let anchor: NaiveDate = day.parse().unwrap_or(today);
+    let anchor: NaiveDate = crate::domain::agenda::linked_day(&day, today);
     let week = view == "week";
     let days = move || {
         let l = st.locale.get();
