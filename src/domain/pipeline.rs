@@ -234,12 +234,16 @@ pub struct ExchangeRates {
 }
 
 impl ExchangeRates {
-    /// The amount in the base currency, or `None` when no rate is known for it.
+    /// The amount in the base currency, or `None` when no rate is known for it or
+    /// the product is beyond what a decimal holds (counted as not converted, never
+    /// a crash).
     pub fn to_base(&self, money: &Money) -> Option<Decimal> {
         if money.currency == self.base {
             return Some(money.amount);
         }
-        self.rates.get(&money.currency).map(|r| money.amount * r)
+        self.rates
+            .get(&money.currency)
+            .and_then(|r| money.amount.checked_mul(*r))
     }
 }
 
@@ -265,11 +269,20 @@ pub fn column_totals<'a>(
     for (amount, probability) in deals {
         t.count += 1;
         let Some(money) = amount else { continue };
-        match rates.to_base(money) {
-            Some(base) => {
-                t.total += base;
-                let p = Decimal::from_f64_retain(probability.clamp(0.0, 100.0)).unwrap_or_default();
-                t.weighted += base * p / Decimal::from(100);
+        let p = Decimal::from_f64_retain(probability.clamp(0.0, 100.0)).unwrap_or_default();
+        // Checked: a sum beyond what a decimal holds leaves the deal out of the sums
+        // (counted with those that could not be converted) instead of crashing.
+        let sums = rates.to_base(money).and_then(|base| {
+            let total = t.total.checked_add(base)?;
+            let weighted = t
+                .weighted
+                .checked_add(base.checked_mul(p)? / Decimal::from(100))?;
+            Some((total, weighted))
+        });
+        match sums {
+            Some((total, weighted)) => {
+                t.total = total;
+                t.weighted = weighted;
             }
             None => t.without_rate += 1,
         }
@@ -281,6 +294,28 @@ pub fn column_totals<'a>(
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn amounts_too_big_to_sum_are_counted_apart_instead_of_crashing() {
+        let huge = Money {
+            amount: Decimal::MAX,
+            currency: "USD".into(),
+        };
+        let rates = ExchangeRates {
+            base: "EUR".into(),
+            rates: [("USD".to_string(), Decimal::from(2))].into(),
+        };
+        // The conversion itself overflows.
+        assert_eq!(rates.to_base(&huge), None);
+        let same = ExchangeRates {
+            base: "USD".into(),
+            rates: Default::default(),
+        };
+        let t = column_totals([(Some(&huge), 0.0), (Some(&huge), 0.0)], &same);
+        assert_eq!(t.count, 2);
+        assert_eq!(t.without_rate, 1, "the second no longer fits the sum");
+        assert_eq!(t.total, Decimal::MAX);
+    }
 
     fn ids(p: &Pipeline) -> Vec<&str> {
         p.stages.iter().map(|s| s.id.as_str()).collect()

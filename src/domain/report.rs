@@ -350,8 +350,16 @@ impl Acc {
                 self.number += n;
             }
             Amount::Money(d) => {
+                // Checked: past what a decimal holds the sum stays at its limit.
                 self.with_value += 1;
-                self.money += d;
+                self.money = self
+                    .money
+                    .checked_add(d)
+                    .unwrap_or(if d.is_sign_negative() {
+                        Decimal::MIN
+                    } else {
+                        Decimal::MAX
+                    });
             }
             Amount::None | Amount::Unconverted => {}
         }

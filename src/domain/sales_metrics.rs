@@ -127,8 +127,21 @@ impl Sum {
     fn add(&mut self, a: &Amount, weight: Decimal) -> Option<Decimal> {
         match a {
             Amount::Base(v) => {
-                self.value += *v * weight;
-                Some(*v)
+                // Checked: a value beyond what a decimal holds is counted as one
+                // that could not be added, never a crash.
+                match v
+                    .checked_mul(weight)
+                    .and_then(|w| self.value.checked_add(w))
+                {
+                    Some(sum) => {
+                        self.value = sum;
+                        Some(*v)
+                    }
+                    None => {
+                        self.unconverted += 1;
+                        None
+                    }
+                }
             }
             Amount::NoRate => {
                 self.unconverted += 1;
@@ -983,7 +996,9 @@ impl SalesDashboardWork {
         k.velocity = match (k.average_deal, k.win_rate, k.cycle_days) {
             (Some(avg), Some(rate), Some(days)) if days > 0.0 => {
                 let per_day = Decimal::from_f64_retain(rate / days).unwrap_or_default();
-                Some(Decimal::from(k.open.len()) * avg * per_day)
+                Decimal::from(k.open.len())
+                    .checked_mul(avg)
+                    .and_then(|x| x.checked_mul(per_day))
             }
             _ => None,
         };
