@@ -68,7 +68,8 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 /// `start` moved by whole months, keeping its day or the month's last day.
 fn add_months(start: NaiveDate, months: u64) -> Option<NaiveDate> {
-    let total = start.year() as i64 * 12 + start.month0() as i64 + months as i64;
+    let total = (start.year() as i64 * 12 + start.month0() as i64)
+        .checked_add(i64::try_from(months).ok()?)?;
     let year = i32::try_from(total.div_euclid(12)).ok()?;
     let month = total.rem_euclid(12) as u32 + 1;
     let day = start.day().min(days_in_month(year, month));
@@ -98,9 +99,13 @@ impl Recurrence {
     fn nth_unbounded(&self, start: NaiveDate, n: u32) -> Option<NaiveDate> {
         let step = self.interval.max(1) as u64;
         match &self.frequency {
-            Frequency::Day => start.checked_add_signed(Duration::days((n as u64 * step) as i64)),
-            Frequency::Month => add_months(start, n as u64 * step),
-            Frequency::Year => add_months(start, n as u64 * step * 12),
+            // Checked throughout: a crafted series (a huge interval or occurrence
+            // number from a file) has no next date rather than a panic.
+            Frequency::Day => start.checked_add_signed(Duration::try_days(
+                i64::try_from((n as u64).checked_mul(step)?).ok()?,
+            )?),
+            Frequency::Month => add_months(start, (n as u64).checked_mul(step)?),
+            Frequency::Year => add_months(start, (n as u64).checked_mul(step)?.checked_mul(12)?),
             Frequency::Week { weekdays } => {
                 let mut days: Vec<u32> =
                     weekdays.iter().map(|w| w.num_days_from_monday()).collect();
@@ -123,8 +128,11 @@ impl Recurrence {
                     let rest = n as usize - first_week.len();
                     (1 + rest / days.len(), rest % days.len())
                 };
-                let offset = week as u64 * step * 7 + days[index] as u64;
-                monday.checked_add_signed(Duration::days(offset as i64))
+                let offset = (week as u64)
+                    .checked_mul(step)?
+                    .checked_mul(7)?
+                    .checked_add(days[index] as u64)?;
+                monday.checked_add_signed(Duration::try_days(i64::try_from(offset).ok()?)?)
             }
         }
     }
@@ -154,6 +162,26 @@ impl Recurrence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crafted_series_has_no_next_date_instead_of_a_crash() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        for frequency in [
+            Frequency::Day,
+            Frequency::Month,
+            Frequency::Year,
+            Frequency::Week {
+                weekdays: vec![chrono::Weekday::Mon],
+            },
+        ] {
+            let r = Recurrence {
+                frequency,
+                interval: u32::MAX,
+                end: RecurrenceEnd::Never,
+            };
+            assert_eq!(r.nth(start, 200_000_000), None);
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
