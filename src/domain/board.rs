@@ -167,15 +167,7 @@ pub fn groups(data: &Dataset, module: &ModuleDef) -> Vec<(String, String)> {
             FieldKind::Lookup { module, .. } => Some(module.as_str()),
             _ => None,
         });
-    let Some(set) = target.and_then(|t| data.set(t)) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, String)> = set
-        .records()
-        .map(|r| (r.id.clone(), set.module.title_of(r)))
-        .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    out
+    target.map(|t| data.by_title(t)).unwrap_or_default()
 }
 
 /// A board's columns in order, as a pipeline of stages: a picklist's options (all

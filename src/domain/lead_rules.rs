@@ -5,8 +5,7 @@
 use super::field_values::FieldValues;
 
 use super::assignment::Assigner;
-use super::record::{Record, Timestamp};
-use super::record_set::Dataset;
+use super::record::Record;
 use super::scoring;
 use super::validate::{FieldError, Problem};
 use super::value::Value;
@@ -52,26 +51,9 @@ pub fn check_status(values: &mut FieldValues) -> Vec<FieldError> {
     errors
 }
 
-pub fn apply(
-    data: &Dataset,
-    before: Option<&Record>,
-    values: &mut FieldValues,
-    now: Timestamp,
-) -> LeadOutcome {
-    let mut assigner = Assigner::new(data);
-    let mut out = apply_with(
-        before,
-        values,
-        &scoring::active_rules(data, None, None),
-        &mut assigner,
-    );
-    out.side_updates = assigner.rule_updates(data, now);
-    out
-}
-
-/// `apply` with the scoring rules and the assigner given, so many leads in a row (an
-/// import) share them; the assigner's moved turns are the caller's to save
-/// (`Assigner::rule_updates`).
+/// A lead's rules, with the scoring rules and the assigner given so many leads in a
+/// row (an import) share them (`module_rules::RuleSession`); the assigner's moved
+/// turns are the caller's to save (`Assigner::rule_updates`).
 pub fn apply_with(
     before: Option<&Record>,
     values: &mut FieldValues,
@@ -95,6 +77,26 @@ pub fn apply_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::record::Timestamp;
+    use crate::domain::record_set::Dataset;
+
+    /// One lead's rules as a save runs them, the moved turns included.
+    fn apply(
+        data: &Dataset,
+        before: Option<&Record>,
+        values: &mut FieldValues,
+        now: Timestamp,
+    ) -> LeadOutcome {
+        let mut assigner = Assigner::new(data);
+        let mut out = apply_with(
+            before,
+            values,
+            &scoring::active_rules(data, None, None),
+            &mut assigner,
+        );
+        out.side_updates = assigner.rule_updates(data, now);
+        out
+    }
     use crate::domain::lead_module::{ASSIGNMENT_RULES, LEADS, SCORING_RULES};
     use crate::domain::standard_modules::standard_schema;
 

@@ -70,22 +70,6 @@ pub fn after_delete(
     }
 }
 
-/// A module's rules applied to one save, as a one-off: the assignment rules whose
-/// turn moved come back as side updates.
-pub fn apply(
-    data: &Dataset,
-    module: &str,
-    before: Option<&Record>,
-    values: &mut FieldValues,
-    now: Timestamp,
-    utc_offset_minutes: i32,
-) -> RuleOutcome {
-    let mut session = RuleSession::default();
-    let mut out = session.apply(data, module, before, values, now, utc_offset_minutes);
-    out.side_updates.extend(session.moved_turns(data, now));
-    out
-}
-
 /// The rules over many records in a row (an import, a conversion): what they read
 /// from the data (scoring rules, assignment turns and workloads) is read once, and
 /// assignment turns move from one record to the next.
@@ -168,6 +152,18 @@ impl RuleSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules applied to one record, as a save applies them.
+    fn apply(
+        data: &Dataset,
+        module: &str,
+        before: Option<&Record>,
+        values: &mut FieldValues,
+        now: Timestamp,
+        utc_offset_minutes: i32,
+    ) -> RuleOutcome {
+        RuleSession::default().apply(data, module, before, values, now, utc_offset_minutes)
+    }
     use crate::domain::standard_modules::standard_schema;
 
     #[test]

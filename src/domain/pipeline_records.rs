@@ -43,15 +43,7 @@ fn outcome_value(o: Outcome) -> &'static str {
 
 /// Every pipeline as (id, name), by name.
 pub fn pipeline_list(data: &Dataset) -> Vec<(String, String)> {
-    let Some(set) = data.set(PIPELINES) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, String)> = set
-        .records()
-        .map(|r| (r.id.clone(), set.module.title_of(r)))
-        .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    out
+    data.by_title(PIPELINES)
 }
 
 /// A stored pipeline with its stages in board order: open stages by position, then

@@ -628,6 +628,19 @@ impl Dataset {
             .collect()
     }
 
+    /// Every record of a module as (id, title), by title (ties by id).
+    pub fn by_title(&self, module: &str) -> Vec<(String, String)> {
+        let Some(set) = self.set(module) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = set
+            .records()
+            .map(|r| (r.id.clone(), set.module.title_of(r)))
+            .collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
     /// The records of a small module to choose from, as (id, title): those whose
     /// `link.0` field points at `link.1` when given. A module with a `position`
     /// field keeps its own order (stages on the board); others go by title.

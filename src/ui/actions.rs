@@ -16,10 +16,9 @@ use super::state::{
 use super::write_queue::{wait_turn, Turn};
 use crate::domain::backup::ParsedBackup;
 use crate::domain::pipeline::Pipeline;
-use crate::domain::pipeline_records::{plan_default_pipelines, plan_pipeline_edit};
+use crate::domain::pipeline_records::{plan_default_pipelines_if_none, plan_pipeline_edit};
 use crate::domain::record_set::Dataset;
 use crate::domain::release::Release;
-use crate::domain::sales_modules::PIPELINES;
 use crate::domain::sample::plan_sample;
 use crate::domain::save_plan::plan_save;
 use crate::domain::validate::FieldError;
@@ -29,7 +28,6 @@ use crate::i18n::{field_error, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
 use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, REPLACED, STALE};
 use crate::storage::{Db, StorageError};
-use std::rc::Rc;
 
 /// A storage failure in the user's words, with the browser's cause kept.
 pub fn storage_message(l: Locale, e: &StorageError) -> String {
@@ -242,12 +240,10 @@ pub async fn commit_plan(st: AppState, turn: Turn, plan: WritePlan) -> Result<Co
         return Err(t(l, "error.no_database"));
     };
     let committed = db.commit(&plan).await.map_err(|e| storage_message(l, &e))?;
-    let plan = Rc::new(plan);
     LISTENERS.with(|ls| ls.borrow().announce(&plan));
     if plan.replaces_all {
         return Ok(committed);
     }
-    let plan = Rc::try_unwrap(plan).unwrap_or_else(|rc| (*rc).clone());
     let big = plan.len() > 1_000;
     if !big {
         st.data.update(|d| plan.apply_to(d));
@@ -462,13 +458,11 @@ pub async fn save_pipeline(
 pub async fn ensure_pipelines(st: AppState) {
     let l = st.locale.get_untracked();
     let turn = wait_turn(st).await;
-    let has_any = st
-        .data
-        .with_untracked(|d| d.set(PIPELINES).is_some_and(|s| !s.is_empty()));
-    if has_any {
+    let Some(plan) = with_context(st, |d, ctx| {
+        plan_default_pipelines_if_none(d, &|k| t(l, k), ctx)
+    }) else {
         return;
-    }
-    let plan = with_context(st, |_, ctx| plan_default_pipelines(&|k| t(l, k), ctx));
+    };
     if let Err(msg) = commit_plan(st, turn, plan).await {
         st.notice.set(Some(Notice::error(msg)));
     }

@@ -2,8 +2,6 @@
 //! that keep their own state) is told of each committed plan, once, in the order
 //! plans committed. Nothing is told of a plan that did not commit.
 
-use std::rc::Rc;
-
 use super::plan::WritePlan;
 
 type Listener = Box<dyn Fn(&WritePlan)>;
@@ -27,7 +25,7 @@ impl CommitListeners {
     }
 
     /// Tells every listener of a committed plan.
-    pub fn announce(&self, plan: &Rc<WritePlan>) {
+    pub fn announce(&self, plan: &WritePlan) {
         for (_, f) in &self.listeners {
             f(plan);
         }
@@ -46,6 +44,7 @@ impl CommitListeners {
 mod tests {
     use super::*;
     use std::cell::RefCell;
+    use std::rc::Rc;
 
     #[test]
     fn each_listener_hears_each_committed_plan_once_until_it_leaves() {
@@ -55,7 +54,7 @@ mod tests {
         let first = l.subscribe(move |p| h.borrow_mut().push(("first", p.len())));
         let h = heard.clone();
         l.subscribe(move |p| h.borrow_mut().push(("second", p.len())));
-        let plan = Rc::new(WritePlan::default());
+        let plan = WritePlan::default();
         l.announce(&plan);
         l.unsubscribe(first);
         l.announce(&plan);
