@@ -2,6 +2,7 @@
 //! are about, with an optional repeat rule whose fields the recurrence rules read.
 
 use super::field::{FieldDef, FieldKind, Label, PicklistOption};
+use super::module_def::AgendaDef;
 use super::module_def::ModuleDef;
 use super::sales_modules::DEALS;
 use super::standard_modules::{picklist, section, COMPANIES, CONTACTS};
@@ -105,6 +106,10 @@ pub fn activities() -> ModuleDef {
         ],
         title_fields: vec!["subject".into()],
         nav: true,
+        agenda: Some(AgendaDef {
+            due: "due".into(),
+            done: "done".into(),
+        }),
         ..ModuleDef::named(ACTIVITIES)
     }
 }

@@ -5,12 +5,36 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 
-use super::activity_module::ACTIVITIES;
 use super::activity_rules::{due, local_date};
 use super::record::{Record, Timestamp};
-use super::record_set::Dataset;
+use super::record_set::{Dataset, RecordSet};
 use super::search::Slot;
 use super::value::Value;
+
+/// The records of the agenda module (the one whose definition names its due and
+/// done fields): what My work, the calendar and the reminders list.
+pub fn agenda_set(data: &Dataset) -> Option<&RecordSet> {
+    data.set(&data.schema.agenda_module()?.key)
+}
+
+/// The agenda module's key, for links to its records.
+pub fn agenda_module(data: &Dataset) -> Option<String> {
+    data.schema.agenda_module().map(|m| m.key.clone())
+}
+
+/// The change that completes an agenda record (one click): (module, fields to set).
+pub fn completion(data: &Dataset) -> Option<(String, Vec<(String, Value)>)> {
+    let m = data.schema.agenda_module()?;
+    let done = &m.agenda.as_ref()?.done;
+    Some((m.key.clone(), vec![(done.clone(), Value::Bool(true))]))
+}
+
+/// A new agenda record due on `day` at 09:00, as (module, form prefill).
+pub fn new_on_day(data: &Dataset, day: NaiveDate) -> Option<(String, Vec<(String, String)>)> {
+    let m = data.schema.agenda_module()?;
+    let due = &m.agenda.as_ref()?.due;
+    Some((m.key.clone(), vec![(due.clone(), format!("{day}T09:00"))]))
+}
 
 pub fn is_done(r: &Record) -> bool {
     matches!(r.get("done"), Some(Value::Bool(true)))
@@ -40,7 +64,7 @@ pub struct Work {
 /// Open activities of `user` (everyone's when `None`), by due time.
 pub fn my_work(data: &Dataset, user: Option<&str>, now: Timestamp, utc_offset: i32) -> Work {
     let mut work = Work::default();
-    let Some(set) = data.set(ACTIVITIES) else {
+    let Some(set) = agenda_set(data) else {
         return work;
     };
     let today = Utc
@@ -113,7 +137,7 @@ pub fn by_day(
     utc_offset: i32,
 ) -> BTreeMap<NaiveDate, Vec<Slot>> {
     let mut out: BTreeMap<NaiveDate, Vec<(Timestamp, Slot)>> = BTreeMap::new();
-    if let Some(set) = data.set(ACTIVITIES) {
+    if let Some(set) = agenda_set(data) {
         for (slot, r) in set.iter() {
             if user.is_some_and(|u| assignee(r) != Some(u)) {
                 continue;
@@ -138,7 +162,7 @@ pub fn by_day(
 /// Open activities that fell due after `after` and by `until` (milliseconds): what a
 /// reminder announces when the clock passes them.
 pub fn due_between(data: &Dataset, after: Timestamp, until: Timestamp) -> Vec<Slot> {
-    let Some(set) = data.set(ACTIVITIES) else {
+    let Some(set) = agenda_set(data) else {
         return Vec::new();
     };
     let mut out: Vec<(Timestamp, Slot)> = set
@@ -165,6 +189,28 @@ pub fn linked_day(text: &str, today: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::activity_module::ACTIVITIES;
+
+    #[test]
+    fn the_agenda_module_and_its_fields_come_from_the_definitions() {
+        let d = Dataset::new(crate::domain::standard_modules::standard_schema());
+        assert_eq!(agenda_module(&d).as_deref(), Some(ACTIVITIES));
+        assert_eq!(
+            completion(&d),
+            Some((
+                ACTIVITIES.to_string(),
+                vec![("done".to_string(), Value::Bool(true))]
+            ))
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(
+            new_on_day(&d, day),
+            Some((
+                ACTIVITIES.to_string(),
+                vec![("due".to_string(), "2026-12-03T09:00".to_string())]
+            ))
+        );
+    }
     use crate::domain::record_set::LOCAL_USER;
     use crate::domain::standard_modules::standard_schema;
     use crate::domain::FieldValues;

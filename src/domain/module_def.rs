@@ -40,6 +40,19 @@ pub struct ModuleDef {
     /// A board of the module's records in columns (deals by stage, leads by status).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub board: Option<BoardDef>,
+    /// The module whose records are the user's work in time (My work, the calendar,
+    /// reminders, one-click complete): which fields hold the due time and done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<AgendaDef>,
+}
+
+/// The fields of an agenda module that its pages in time read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgendaDef {
+    /// A date-time field: when the record falls due.
+    pub due: String,
+    /// A checkbox field: whether it is done.
+    pub done: String,
 }
 
 /// An action on one record, offered while every condition holds; `page` names the
@@ -147,6 +160,7 @@ impl ModuleDef {
             duplicate_rule: None,
             default_order: None,
             board: None,
+            agenda: None,
         }
     }
 
@@ -196,6 +210,12 @@ impl Schema {
     /// The modules people work in (in the navigation), in schema order.
     pub fn nav_modules(&self) -> impl Iterator<Item = &ModuleDef> {
         self.modules.iter().filter(|m| m.nav)
+    }
+
+    /// The module that holds the user's work in time, if any (the first with an
+    /// agenda definition).
+    pub fn agenda_module(&self) -> Option<&ModuleDef> {
+        self.modules.iter().find(|m| m.agenda.is_some())
     }
 
     /// The modules with a board, in schema order.

@@ -137,8 +137,19 @@ pub fn plan_pipeline_edit(
     Ok(plan_pipeline_save(data, edited, moves, ctx.now)?.into_plan(ctx))
 }
 
-/// The default pipelines of a new database, as one write. Two fresh tabs may both
-/// make it, so it is a seed: ids already stored are left as they are.
+/// The default pipelines of a database that has none, as one write (`None` when it
+/// has some). Two fresh tabs may both make it, so it is a seed: ids already stored
+/// are left as they are.
+pub fn plan_default_pipelines_if_none(
+    data: &Dataset,
+    name: &dyn Fn(&str) -> String,
+    ctx: &mut WriteContext,
+) -> Option<WritePlan> {
+    let has_any = data.set(PIPELINES).is_some_and(|s| !s.is_empty());
+    (!has_any).then(|| plan_default_pipelines(name, ctx))
+}
+
+/// The default pipelines as one seed write (see `plan_default_pipelines_if_none`).
 pub fn plan_default_pipelines(name: &dyn Fn(&str) -> String, ctx: &mut WriteContext) -> WritePlan {
     let mut plan = WritePlan {
         seed: true,

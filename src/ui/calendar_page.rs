@@ -7,9 +7,8 @@ use leptos::prelude::*;
 use super::format::date;
 use super::route::Route;
 use super::state::{now, tk, use_state, utc_offset};
-use crate::domain::activity_module::ACTIVITIES;
 use crate::domain::activity_rules::{due, local_date};
-use crate::domain::agenda::{by_day, is_done, month_grid, week_of};
+use crate::domain::agenda::{agenda_set, by_day, is_done, month_grid, new_on_day, week_of};
 use crate::i18n::{t, tr, Locale};
 
 fn week_start(l: Locale) -> Weekday {
@@ -114,7 +113,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                         .map(|day| {
                             let other_month = !week && day.month() != anchor.month();
                             let items = st.data.with(|d| {
-                                let set = d.set(ACTIVITIES)?;
+                                let set = agenda_set(d)?;
                                 Some(
                                     found
                                         .get(&day)
@@ -129,7 +128,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                                                     local.format("%H:%M").to_string()
                                                 })
                                                 .unwrap_or_default();
-                                            let href = Route::View(ACTIVITIES.into(), r.id.clone()).href();
+                                            let href = Route::View(set.module.key.clone(), r.id.clone()).href();
                                             let title = set.module.title_of(r);
                                             let done = is_done(r);
                                             view! {
@@ -145,11 +144,11 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                                         .collect_view(),
                                 )
                             });
-                            let add = Route::New(
-                                ACTIVITIES.into(),
-                                vec![("due".into(), format!("{day}T09:00"))],
-                            )
-                            .href();
+                            let add = st
+                                .data
+                                .with(|d| new_on_day(d, day))
+                                .map(|(module, prefill)| Route::New(module, prefill).href())
+                                .unwrap_or_default();
                             let day_label = date(l, day);
                             let add_label = tr(l, "calendar.add_on", &[("date", &day_label)]);
                             let weekday = t(l, weekday_key(day.weekday()));

@@ -8,9 +8,8 @@ use super::route::Route;
 use super::state::{now, tk, use_state, utc_offset};
 use super::timeline_view::complete;
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::activity_module::ACTIVITIES;
 use crate::domain::activity_rules::due;
-use crate::domain::agenda::{assignee, my_work};
+use crate::domain::agenda::{agenda_module, agenda_set, assignee, my_work};
 use crate::domain::search::Slot;
 use crate::i18n::{t, tr};
 
@@ -48,7 +47,7 @@ pub fn MyWork() -> impl IntoView {
                         let slots = work.with(pick);
                         st.data
                             .with(|d| {
-                                let Some(set) = d.set(ACTIVITIES) else {
+                                let Some(set) = agenda_set(d) else {
                                     return Vec::new();
                                 };
                                 let kind_field = set.module.field("kind").cloned();
@@ -58,7 +57,7 @@ pub fn MyWork() -> impl IntoView {
                                     .filter_map(|s| set.at(s))
                                     .map(|r| {
                                         let title = set.module.title_of(r);
-                                        let href = Route::View(ACTIVITIES.into(), r.id.clone()).href();
+                                        let href = Route::View(set.module.key.clone(), r.id.clone()).href();
                                         let when = due(&r.values).map(|t| date_time(l, t)).unwrap_or_default();
                                         let kind = kind_field
                                             .as_ref()
@@ -99,7 +98,7 @@ pub fn MyWork() -> impl IntoView {
             <div class="page-head">
                 <h1>{tk("work.title")}</h1>
                 <div class="actions">
-                    <a class="button primary" href=Route::New(ACTIVITIES.into(), vec![]).href()>
+                    <a class="button primary" href=move || st.data.with(|d| Route::New(agenda_module(d).unwrap_or_default(), vec![]).href())>
                         {tk("work.new_activity")}
                     </a>
                 </div>

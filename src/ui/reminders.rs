@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use super::notice::Notice;
 use super::state::{now, use_state};
-use crate::domain::activity_module::ACTIVITIES;
-use crate::domain::agenda::due_between;
+use crate::domain::agenda::{agenda_set, due_between};
 use crate::i18n::{t, tr};
 
 /// "granted", "denied", "default", or "unsupported" when the browser has none.
@@ -47,7 +46,7 @@ pub fn Reminders() -> impl IntoView {
         last.set_value(until);
         let l = st.locale.get_untracked();
         let due: Vec<String> = st.data.with_untracked(|d| {
-            let Some(set) = d.set(ACTIVITIES) else {
+            let Some(set) = agenda_set(d) else {
                 return Vec::new();
             };
             due_between(d, after, until)

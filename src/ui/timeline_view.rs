@@ -53,8 +53,11 @@ fn field_line(l: Locale, d: &Dataset, m: &ModuleDef, fc: &FieldChange) -> String
 pub fn complete(st: super::state::AppState, id: String) {
     let l = st.locale.get_untracked();
     spawn_local(async move {
-        let module = crate::domain::activity_module::ACTIVITIES;
-        match update_fields(st, module, &id, vec![("done".into(), Value::Bool(true))]).await {
+        let Some((module, done)) = st.data.with_untracked(crate::domain::agenda::completion) else {
+            return;
+        };
+        let module = module.as_str();
+        match update_fields(st, module, &id, done).await {
             Ok(_) => st
                 .notice
                 .set(Some(Notice::success(t(l, "activity.completed")))),
