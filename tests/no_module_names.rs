@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crm::domain::standard_modules::standard_schema;
+use crm::domain::modules::standard_modules::standard_schema;
 
 /// Field keys that are also everyday words of the page itself: CSS classes
 /// (`class="field"`, `class="amount"`), ARIA values (`role="status"`), HTML

@@ -15,11 +15,11 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 
-use crm::domain::duplicates::DuplicateIndex;
-use crm::domain::record_set::Dataset;
-use crm::domain::scale_data::scale_contact;
-use crm::domain::search::{record_tokens, SearchIndex};
-use crm::domain::standard_modules::standard_schema;
+use crm::domain::modules::standard_modules::standard_schema;
+use crm::domain::records::duplicates::DuplicateIndex;
+use crm::domain::records::record_set::Dataset;
+use crm::domain::records::search::{record_tokens, SearchIndex};
+use crm::domain::samples::scale_data::scale_contact;
 use crm::domain::Record;
 
 /// Printed natively; on wasm32 the test runner shows the console.

@@ -3,9 +3,9 @@
 
 use crm::domain::FieldValues;
 
-use crm::domain::history_batch::expanded_id;
-use crm::domain::record::{ChangeEntry, ChangeKind};
-use crm::domain::sample::sample_records;
+use crm::domain::records::history_batch::expanded_id;
+use crm::domain::records::record::{ChangeEntry, ChangeKind};
+use crm::domain::samples::sample::sample_records;
 use crm::domain::writes::WritePlan;
 use crm::domain::{Record, Value};
 use crm::storage::codec::{encode_change, encode_record, encode_record_doc};
@@ -345,7 +345,7 @@ async fn upgrading_from_version_one_keeps_every_record() {
     assert!(db.rexie().store_names().contains(&"changes".to_string()));
     assert_eq!(
         db.data_version().await.unwrap(),
-        Some(crm::domain::migrate::DATA_VERSION)
+        Some(crm::domain::records::migrate::DATA_VERSION)
     );
     let loaded = sorted(db.load_all().await.unwrap());
     assert_eq!(loaded.len(), count);
@@ -371,14 +371,14 @@ async fn upgrading_from_version_one_keeps_every_record() {
 
 /// Plans a save the way the app does, with fixed ids and clock.
 fn plan(
-    data: &crm::domain::record_set::Dataset,
+    data: &crm::domain::records::record_set::Dataset,
     module: &str,
     before: Option<&Record>,
     values: FieldValues,
     now: i64,
     ids: &mut dyn FnMut() -> String,
-) -> crm::domain::save_plan::SavePlan {
-    use crm::domain::save_plan::{plan_save, SaveContext};
+) -> crm::domain::rules::save_plan::SavePlan {
+    use crm::domain::rules::save_plan::{plan_save, SaveContext};
     plan_save(
         data,
         module,
@@ -395,7 +395,7 @@ fn plan(
     .unwrap()
 }
 
-fn batch_of(p: &crm::domain::save_plan::SavePlan) -> WriteBatch {
+fn batch_of(p: &crm::domain::rules::save_plan::SavePlan) -> WriteBatch {
     WriteBatch {
         inserts: p.write.inserts.clone(),
         updates: p.write.updates.iter().map(|(_, a)| a.clone()).collect(),
@@ -406,9 +406,9 @@ fn batch_of(p: &crm::domain::save_plan::SavePlan) -> WriteBatch {
 
 #[wasm_bindgen_test]
 async fn a_deal_and_its_stage_history_survive_reopening() {
-    use crm::domain::pipeline_records::default_pipeline_records;
-    use crm::domain::record_set::Dataset;
-    use crm::domain::standard_modules::standard_schema;
+    use crm::domain::modules::standard_modules::standard_schema;
+    use crm::domain::records::record_set::Dataset;
+    use crm::domain::sales::pipeline_records::default_pipeline_records;
 
     let name = fresh_name("deal");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -473,11 +473,11 @@ async fn a_deal_and_its_stage_history_survive_reopening() {
 
 #[wasm_bindgen_test]
 async fn a_stage_removal_that_fails_moves_no_deal() {
-    use crm::domain::pipeline_records::{
+    use crm::domain::modules::standard_modules::standard_schema;
+    use crm::domain::records::record_set::Dataset;
+    use crm::domain::sales::pipeline_records::{
         default_pipeline_records, load_pipeline, plan_pipeline_save,
     };
-    use crm::domain::record_set::Dataset;
-    use crm::domain::standard_modules::standard_schema;
 
     let name = fresh_name("stage-removal");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -557,10 +557,12 @@ async fn a_stage_removal_that_fails_moves_no_deal() {
 
 #[wasm_bindgen_test]
 async fn a_lead_conversion_is_written_whole_or_not_at_all() {
-    use crm::domain::conversion::{plan_conversion, CompanyChoice, ConversionRequest, DealChoice};
-    use crm::domain::pipeline_records::default_pipeline_records;
-    use crm::domain::record_set::Dataset;
-    use crm::domain::standard_modules::standard_schema;
+    use crm::domain::modules::standard_modules::standard_schema;
+    use crm::domain::records::record_set::Dataset;
+    use crm::domain::rules::conversion::{
+        plan_conversion, CompanyChoice, ConversionRequest, DealChoice,
+    };
+    use crm::domain::sales::pipeline_records::default_pipeline_records;
 
     let name = fresh_name("convert");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -642,11 +644,11 @@ async fn a_lead_conversion_is_written_whole_or_not_at_all() {
 
 #[wasm_bindgen_test]
 async fn an_import_is_written_whole_or_not_at_all() {
-    use crm::domain::csv_import::{read_table, DuplicatePolicy, Importer};
-    use crm::domain::duplicates::DuplicateIndex;
-    use crm::domain::input::ParseContext;
-    use crm::domain::record_set::Dataset;
-    use crm::domain::standard_modules::standard_schema;
+    use crm::domain::interchange::csv_import::{read_table, DuplicatePolicy, Importer};
+    use crm::domain::modules::standard_modules::standard_schema;
+    use crm::domain::records::duplicates::DuplicateIndex;
+    use crm::domain::records::input::ParseContext;
+    use crm::domain::records::record_set::Dataset;
 
     let name = fresh_name("import");
     let db = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -697,11 +699,11 @@ async fn an_import_is_written_whole_or_not_at_all() {
 /// after reopening, and travels in the JSON backup.
 #[wasm_bindgen_test]
 async fn a_dashboard_layout_survives_reopening_and_the_backup() {
-    use crm::domain::analytics_modules::{DASHBOARDS, DEFINITION};
-    use crm::domain::chart_scale::ChartKind;
-    use crm::domain::dashboard_layout::{Display, Layout, Widget};
-    use crm::domain::report::{FilterGroup, Grouping, Measure, ReportKind, ReportSpec};
-    use crm::domain::standard_modules::standard_schema;
+    use crm::domain::analytics::chart_scale::ChartKind;
+    use crm::domain::analytics::dashboard_layout::{Display, Layout, Widget};
+    use crm::domain::analytics::report::{FilterGroup, Grouping, Measure, ReportKind, ReportSpec};
+    use crm::domain::modules::analytics_modules::{DASHBOARDS, DEFINITION};
+    use crm::domain::modules::standard_modules::standard_schema;
 
     let mut layout = Layout::default();
     layout.add(Widget {
@@ -746,8 +748,8 @@ async fn a_dashboard_layout_survives_reopening_and_the_backup() {
     Db::delete_named(&name).await.unwrap();
     assert_eq!(loaded, vec![dashboard.clone()]);
 
-    let text = crm::domain::backup::export(&[&loaded[0]], &[], "2026-11-25T00:00:00Z");
-    let parsed = crm::domain::backup::parse(&text, &standard_schema()).unwrap();
+    let text = crm::domain::interchange::backup::export(&[&loaded[0]], &[], "2026-11-25T00:00:00Z");
+    let parsed = crm::domain::interchange::backup::parse(&text, &standard_schema()).unwrap();
     let restored = parsed.records()[0];
     let Some(Value::Text(json)) = restored.get(DEFINITION) else {
         panic!("the layout is missing from the backup");
@@ -838,7 +840,12 @@ fn imported(prefix: &str, n: usize) -> (Vec<Record>, Vec<ChangeEntry>) {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            crm::domain::save_plan::change_entry(format!("{prefix}-h{i}"), r, None, "local-user")
+            crm::domain::rules::save_plan::change_entry(
+                format!("{prefix}-h{i}"),
+                r,
+                None,
+                "local-user",
+            )
         })
         .collect();
     (records, changes)
@@ -903,7 +910,8 @@ async fn a_big_write_keeps_its_created_history_in_chunks_yet_reads_it_per_record
             2_000,
         )
         .unwrap();
-    let update = crm::domain::save_plan::change_entry("u1".into(), &r2, Some(r), "local-user");
+    let update =
+        crm::domain::rules::save_plan::change_entry("u1".into(), &r2, Some(r), "local-user");
     db.commit_batch(&WriteBatch {
         updates: vec![r2],
         changes: vec![update.clone()],
@@ -929,8 +937,8 @@ async fn a_big_write_keeps_its_created_history_in_chunks_yet_reads_it_per_record
     let stored = sorted(db.load_all().await.unwrap());
     let refs: Vec<&Record> = stored.iter().collect();
     assert_eq!(
-        crm::domain::backup::export(&refs, &exported, "t"),
-        crm::domain::backup::export(&refs, &per_record, "t")
+        crm::domain::interchange::backup::export(&refs, &exported, "t"),
+        crm::domain::interchange::backup::export(&refs, &per_record, "t")
     );
 
     // Restored, the same history is kept one entry per record and reads the same.
@@ -1254,7 +1262,7 @@ async fn a_tab_that_read_before_a_restore_cannot_write_over_it_until_it_reads_ag
 
 #[wasm_bindgen_test]
 async fn two_fresh_tabs_both_writing_the_default_pipelines_end_with_one_set() {
-    use crm::domain::pipeline_records::plan_default_pipelines;
+    use crm::domain::sales::pipeline_records::plan_default_pipelines;
     use crm::domain::writes::WriteContext;
     let name = fresh_name("seed-race");
     let a = Db::open_named(&name, DB_VERSION).await.unwrap();
@@ -1357,9 +1365,10 @@ async fn a_restore_that_dies_half_way_is_found_at_the_next_start() {
 
 #[wasm_bindgen_test]
 async fn a_link_made_in_another_tab_survives_a_delete_planned_without_it() {
-    use crm::domain::record_set::Dataset;
-    use crm::domain::standard_modules::standard_schema;
-    use crm::domain::writes::{plan_delete, WriteContext};
+    use crm::domain::modules::standard_modules::standard_schema;
+    use crm::domain::records::record_set::Dataset;
+    use crm::domain::rules::plan_delete;
+    use crm::domain::writes::WriteContext;
     let name = fresh_name("link-elsewhere");
     let a = Db::open_named(&name, DB_VERSION).await.unwrap();
     let acme = company("acme", "Acme");
@@ -1435,9 +1444,9 @@ async fn a_link_made_in_another_tab_survives_a_delete_planned_without_it() {
 
 #[wasm_bindgen_test]
 async fn two_tabs_cannot_both_take_the_same_unique_email() {
-    use crm::domain::record_set::Dataset;
-    use crm::domain::save_plan::{plan_save, SaveContext};
-    use crm::domain::standard_modules::standard_schema;
+    use crm::domain::modules::standard_modules::standard_schema;
+    use crm::domain::records::record_set::Dataset;
+    use crm::domain::rules::save_plan::{plan_save, SaveContext};
     let name = fresh_name("unique-elsewhere");
     let a = Db::open_named(&name, DB_VERSION).await.unwrap();
     let b = Db::open_named(&name, DB_VERSION).await.unwrap();

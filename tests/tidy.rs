@@ -158,3 +158,80 @@ fn the_store_declaration_only_grows() {
         );
     }
 }
+
+/// The folders of `dir` (under src/) that the production code of `folder` uses, by
+/// `crate::<dir>::<other>` paths; test modules at a file's end may use anything.
+fn folder_uses(dir: &str, folder: &Path) -> Vec<(String, String)> {
+    let prefix = format!("crate::{dir}::");
+    let mut out = Vec::new();
+    for file in rust_files(folder) {
+        let code = code_of(&file);
+        let code = code.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, _) in code.match_indices(&prefix) {
+            let rest = &code[i + prefix.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if root().join("src").join(dir).join(&name).is_dir() {
+                let shown = file.strip_prefix(root()).unwrap().display().to_string();
+                out.push((name, shown));
+            }
+        }
+    }
+    out
+}
+
+/// Folders are layered: each may use only folders of earlier layers, so there is
+/// no import cycle between them and the order reads as the architecture.
+fn check_layers(dir: &str, layers: &[&[&str]]) {
+    let base = root().join("src").join(dir);
+    let mut listed: Vec<&str> = layers.iter().flat_map(|l| l.iter().copied()).collect();
+    listed.sort();
+    let mut present: Vec<String> = fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    assert_eq!(
+        listed, present,
+        "every folder of src/{dir} has its layer here"
+    );
+    let mut wrong = Vec::new();
+    for (n, layer) in layers.iter().enumerate() {
+        let allowed: Vec<&str> = layers[..n].iter().flat_map(|l| l.iter().copied()).collect();
+        for folder in layer.iter() {
+            for (used, file) in folder_uses(dir, &base.join(folder)) {
+                if used != *folder && !allowed.contains(&used.as_str()) {
+                    wrong.push(format!("{file} ({folder}) uses {used}"));
+                }
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(
+        wrong.is_empty(),
+        "uses against the layers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn domain_folders_are_layered_without_cycles() {
+    check_layers(
+        "domain",
+        &[
+            &["records"],
+            &["modules"],
+            &["writes"],
+            &["sales", "leads", "activities"],
+            &["rules"],
+            &["quality", "interchange"],
+            &["analytics"],
+            &["samples"],
+        ],
+    );
+}

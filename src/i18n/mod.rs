@@ -127,9 +127,9 @@ pub fn label(locale: Locale, label: &Label) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::backup::BackupProblem;
-    use crate::domain::standard_modules::standard_schema;
-    use crate::domain::validate::Problem;
+    use crate::domain::interchange::backup::BackupProblem;
+    use crate::domain::modules::standard_modules::standard_schema;
+    use crate::domain::records::validate::Problem;
     use std::collections::BTreeSet;
 
     fn keys(locale: Locale) -> BTreeSet<&'static str> {
@@ -230,7 +230,7 @@ mod tests {
             BackupProblem::BadSetting(String::new()),
         ];
         wanted.extend(backup.iter().map(|p| p.key().to_string()));
-        use crate::domain::conversion::ConversionError as C;
+        use crate::domain::rules::conversion::ConversionError as C;
         for e in [
             C::NotFound,
             C::AlreadyConverted,
@@ -239,7 +239,7 @@ mod tests {
         ] {
             wanted.push(e.key().to_string());
         }
-        use crate::domain::csv_import::CsvError as V;
+        use crate::domain::interchange::csv_import::CsvError as V;
         for e in [
             V::NotText,
             V::Empty,
@@ -250,7 +250,7 @@ mod tests {
         ] {
             wanted.push(e.key().to_string());
         }
-        use crate::domain::duplicates::MatchReason as D;
+        use crate::domain::records::duplicates::MatchReason as D;
         for e in [
             D::SameEmail(String::new()),
             D::SamePhone(String::new()),
@@ -259,12 +259,12 @@ mod tests {
         ] {
             wanted.push(e.key().to_string());
         }
-        use crate::domain::merge::MergeError as G;
+        use crate::domain::quality::merge::MergeError as G;
         for e in [G::SameRecord, G::NotFound(String::new()), G::WrongModule] {
             wanted.push(e.key().to_string());
         }
         wanted.push(Problem::Rule("problem.extra_cells").key().to_string());
-        use crate::domain::recurrence::RecurrenceError as R;
+        use crate::domain::activities::recurrence::RecurrenceError as R;
         let recurrence = [
             R::ZeroInterval,
             R::NoWeekdays,
@@ -272,7 +272,7 @@ mod tests {
             R::EndsBeforeStart,
         ];
         wanted.extend(recurrence.iter().map(|e| e.key().to_string()));
-        use crate::domain::pipeline::{Pipeline, PipelineError as P};
+        use crate::domain::sales::pipeline::{Pipeline, PipelineError as P};
         for p in [Pipeline::new_business(), Pipeline::renewals()] {
             for l in std::iter::once(&p.name).chain(p.stages.iter().map(|s| &s.name)) {
                 if let Label::Key(k) = l {

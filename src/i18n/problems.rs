@@ -2,8 +2,8 @@
 //! form, in a notice, in an import's refused rows, in a conversion's refusal.
 
 use super::{label, t, tr, Locale};
-use crate::domain::module_def::ModuleDef;
-use crate::domain::validate::{FieldError, Problem};
+use crate::domain::records::module_def::ModuleDef;
+use crate::domain::records::validate::{FieldError, Problem};
 
 /// A field's shown name in a module (the owner is not a field of the module).
 pub fn field_name(l: Locale, def: Option<&ModuleDef>, key: &str) -> String {
@@ -38,7 +38,7 @@ pub fn field_error(l: Locale, def: Option<&ModuleDef>, e: &FieldError) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::standard_modules::standard_schema;
+    use crate::domain::modules::standard_modules::standard_schema;
 
     #[test]
     fn a_field_error_names_the_field_once_in_the_users_language() {

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::db::Db;
 use super::schema::{DB_NAME, DB_VERSION};
-use crate::domain::scale_data::scale_contact;
+use crate::domain::samples::scale_data::scale_contact;
 use crate::domain::writes::WritePlan;
 use crate::domain::Record;
 
@@ -76,18 +76,18 @@ pub fn bench_wasm_memory() -> f64 {
 /// time the page was held; the longest single step. Building the data is not timed.
 #[wasm_bindgen]
 pub async fn bench_dashboard(deals: u32, activities: u32, runs: u32, year: bool) -> JsValue {
-    use crate::domain::sales_metrics::{Parts, SalesDashboardWork};
-    use crate::domain::scale_data::{scale_dataset, scale_scope_parts};
+    use crate::domain::analytics::sales_metrics::{Parts, SalesDashboardWork};
+    use crate::domain::samples::scale_data::{scale_dataset, scale_scope_parts};
     use crate::ui::state::{next_tick, TURN_MS};
     let now = js_sys::Date::now() as i64;
     let data = scale_dataset(deals, activities, now);
     let kind = if year {
-        crate::domain::sales_metrics::PeriodKind::Year
+        crate::domain::analytics::sales_metrics::PeriodKind::Year
     } else {
-        crate::domain::sales_metrics::PeriodKind::Quarter
+        crate::domain::analytics::sales_metrics::PeriodKind::Quarter
     };
     let (rates, start, end) = scale_scope_parts(now, kind);
-    let scope = crate::domain::sales_metrics::Scope {
+    let scope = crate::domain::analytics::sales_metrics::Scope {
         start,
         end,
         owner: None,

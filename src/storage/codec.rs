@@ -9,8 +9,8 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::StorageError;
-use crate::domain::history_batch::CreatedBatch;
-use crate::domain::record::{ChangeEntry, Timestamp};
+use crate::domain::records::history_batch::CreatedBatch;
+use crate::domain::records::record::{ChangeEntry, Timestamp};
 use crate::domain::Record;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {

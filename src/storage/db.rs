@@ -22,9 +22,9 @@ use super::error::{Context, StorageError};
 use super::schema::{
     self, BY_MODULE, BY_RECORD, BY_RECORDS, CHANGES, DB_NAME, DB_VERSION, META, RECORDS,
 };
-use crate::domain::history_batch::{self, CreatedBatch};
-use crate::domain::migrate::{migrate_record, MigrateError, DATA_VERSION};
-use crate::domain::record::ChangeEntry;
+use crate::domain::records::history_batch::{self, CreatedBatch};
+use crate::domain::records::migrate::{migrate_record, MigrateError, DATA_VERSION};
+use crate::domain::records::record::ChangeEntry;
 use crate::domain::writes::WritePlan;
 use crate::domain::Record;
 

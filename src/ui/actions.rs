@@ -14,15 +14,16 @@ use super::state::{
     db, db as db_handle, new_id, next_tick, now, set_db, turn, utc_offset, AppState, LoadState,
 };
 use super::write_queue::{wait_turn, Turn};
-use crate::domain::backup::ParsedBackup;
-use crate::domain::pipeline::Pipeline;
-use crate::domain::pipeline_records::{plan_default_pipelines_if_none, plan_pipeline_edit};
-use crate::domain::record_set::Dataset;
-use crate::domain::release::Release;
-use crate::domain::sample::plan_sample;
-use crate::domain::save_plan::plan_save;
-use crate::domain::validate::FieldError;
-use crate::domain::writes::{plan_delete, CommitListeners, WriteContext, WritePlan};
+use crate::domain::interchange::backup::ParsedBackup;
+use crate::domain::records::record_set::Dataset;
+use crate::domain::records::release::Release;
+use crate::domain::records::validate::FieldError;
+use crate::domain::rules::plan_delete;
+use crate::domain::rules::save_plan::plan_save;
+use crate::domain::sales::pipeline::Pipeline;
+use crate::domain::sales::pipeline_records::{plan_default_pipelines_if_none, plan_pipeline_edit};
+use crate::domain::samples::sample::plan_sample;
+use crate::domain::writes::{CommitListeners, WriteContext, WritePlan};
 use crate::domain::{FieldKind, Record, Value};
 use crate::i18n::{field_error, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
@@ -468,7 +469,7 @@ pub async fn ensure_pipelines(st: AppState) {
     }
 }
 
-/// Deletes a record as planned by `writes::plan_delete` (its guards, what goes with
+/// Deletes a record as planned by `rules::plan_delete` (its guards, what goes with
 /// it, the links to it cleared), in one transaction.
 pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), String> {
     let l = st.locale.get_untracked();

@@ -13,8 +13,8 @@ use super::notice::Notice;
 use super::state::db;
 use super::state::{next_tick, tk, turn, use_state};
 use super::write_queue::wait_turn;
-use crate::domain::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
-use crate::domain::release::Release;
+use crate::domain::interchange::backup::{self, BackupCheck, BackupError, Location, ParsedBackup};
+use crate::domain::records::release::Release;
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::storage::codec::decode_history_into;
 
@@ -72,7 +72,7 @@ const EXPORT_CHUNK: usize = 2_000;
 /// database and always restores.
 async fn backup_pieces(
     l: Locale,
-    settings: crate::domain::backup::BackupSettings,
+    settings: crate::domain::interchange::backup::BackupSettings,
     skip: Vec<String>,
 ) -> Result<(js_sys::Array, String, usize), String> {
     let failed = |detail: String| tr(l, "backup.export_failed", &[("detail", &detail)]);

@@ -17,12 +17,12 @@ use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state, utc_offset, AppState};
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::board::{
+use crate::domain::records::module_def::BoardDef;
+use crate::domain::sales::board::{
     self, column_value, column_write, exchange_rates, groups, lanes, new_record_values,
     stored_columns, with_pending, BoardFilter, Column, PendingMoves,
 };
-use crate::domain::module_def::BoardDef;
-use crate::domain::pipeline::Outcome;
+use crate::domain::sales::pipeline::Outcome;
 use crate::domain::{Label, ModuleDef, Money, Value};
 use crate::i18n::{t, tr, Locale};
 
@@ -42,7 +42,7 @@ fn stage_name(l: Locale, name: &Label) -> String {
 
 fn today() -> NaiveDate {
     let now = chrono::DateTime::from_timestamp_millis(super::state::now()).unwrap_or_default();
-    crate::domain::activity_rules::local_date(now, utc_offset())
+    crate::domain::activities::activity_rules::local_date(now, utc_offset())
 }
 
 /// The id of the focused element, if any.

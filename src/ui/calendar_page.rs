@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use super::format::date;
 use super::route::Route;
 use super::state::{now, tk, use_state, utc_offset};
-use crate::domain::activity_rules::{due, local_date};
-use crate::domain::agenda::{agenda_set, by_day, is_done, month_grid, new_on_day, week_of};
+use crate::domain::activities::activity_rules::{due, local_date};
+use crate::domain::activities::agenda::{
+    agenda_set, by_day, is_done, month_grid, new_on_day, week_of,
+};
 use crate::i18n::{t, tr, Locale};
 
 fn week_start(l: Locale) -> Weekday {
@@ -46,7 +48,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
     let today = chrono::DateTime::from_timestamp_millis(now())
         .map(|t| local_date(t, utc_offset()))
         .unwrap_or_default();
-    let anchor: NaiveDate = crate::domain::agenda::linked_day(&day, today);
+    let anchor: NaiveDate = crate::domain::activities::agenda::linked_day(&day, today);
     let week = view == "week";
     let days = move || {
         let l = st.locale.get();

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::prelude::*;
 
-pub use crate::domain::chart_scale::ChartKind;
-use crate::domain::chart_scale::{
+pub use crate::domain::analytics::chart_scale::ChartKind;
+use crate::domain::analytics::chart_scale::{
     all_zero, arc_path, category_slot, extent, funnel_percents, funnel_widths, nice_ticks,
     pie_slices, polar, stack_extent, stack_offsets, svg_num, truncate_label, LinearScale,
 };

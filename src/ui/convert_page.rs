@@ -9,13 +9,13 @@ use super::actions::commit_write;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, now, tk, use_state};
-use crate::domain::conversion::{
+use crate::domain::modules::lead_module::LEADS;
+use crate::domain::modules::standard_modules::{COMPANIES, CONTACTS};
+use crate::domain::records::input::{parse_input, FieldInput};
+use crate::domain::rules::conversion::{
     likely_company, plan_conversion, CompanyChoice, ConversionError, ConversionRequest, DealChoice,
 };
-use crate::domain::input::{parse_input, FieldInput};
-use crate::domain::lead_module::LEADS;
-use crate::domain::pipeline_records::{load_pipeline, pipeline_list};
-use crate::domain::standard_modules::{COMPANIES, CONTACTS};
+use crate::domain::sales::pipeline_records::{load_pipeline, pipeline_list};
 use crate::domain::{FieldKind, Label, Value};
 use crate::i18n::{field_error, label, t, tr};
 
@@ -70,7 +70,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                 .map(|p| {
                     p.stages
                         .into_iter()
-                        .filter(|s| s.outcome == crate::domain::pipeline::Outcome::Open)
+                        .filter(|s| s.outcome == crate::domain::sales::pipeline::Outcome::Open)
                         .map(|s| {
                             let name = match s.name {
                                 Label::Text(n) => n,

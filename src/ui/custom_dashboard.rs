@@ -16,16 +16,18 @@ use super::report_labels::{choice_name, field_name, group_label, measure_title, 
 use super::report_run::run_in_turns;
 use super::route::{navigate, Route};
 use super::state::{new_id, tk, use_state, AppState, Generation};
-use crate::domain::analytics_modules::{DASHBOARDS, DEFINITION};
-use crate::domain::condition::Condition;
-use crate::domain::dashboard_layout::{widget_data_from, Display, Layout, Widget, WidgetData};
-use crate::domain::report::{
+use crate::domain::analytics::dashboard_layout::{
+    widget_data_from, Display, Layout, Widget, WidgetData,
+};
+use crate::domain::analytics::report::{
     FilterGroup, Measure, ReportError, ReportKind, ReportSpec, ReportWork,
 };
-use crate::domain::report_choices::{
+use crate::domain::analytics::report_choices::{
     all_fields, grouping_choices, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
-use crate::domain::search::Slot;
+use crate::domain::modules::analytics_modules::{DASHBOARDS, DEFINITION};
+use crate::domain::records::condition::Condition;
+use crate::domain::records::search::Slot;
 use crate::domain::Value;
 use crate::i18n::{label, t, tr, Locale};
 

@@ -15,18 +15,18 @@ use super::report_labels::period_label;
 use super::route::{navigate, Route};
 use super::state::{in_turns, now, tk, turn, use_state, utc_offset, AppState, Generation};
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::activity_rules::local_date;
-use crate::domain::analytics_modules::QUOTAS;
-use crate::domain::board::exchange_rates;
-use crate::domain::lead_module::LEADS;
-use crate::domain::pipeline::ExchangeRates;
-use crate::domain::report::DateBucket;
-use crate::domain::sales_metrics::{
+use crate::domain::activities::activity_rules::local_date;
+use crate::domain::analytics::report::DateBucket;
+use crate::domain::analytics::sales_metrics::{
     drill_records, period_around, Parts, PeriodKind, SalesDashboard, SalesDashboardWork, Scope,
     Sum, ACTIVITY_KINDS,
 };
-use crate::domain::sales_modules::{PIPELINES, STAGES};
-use crate::domain::search::Slot;
+use crate::domain::modules::analytics_modules::QUOTAS;
+use crate::domain::modules::lead_module::LEADS;
+use crate::domain::modules::sales_modules::{PIPELINES, STAGES};
+use crate::domain::records::search::Slot;
+use crate::domain::sales::board::exchange_rates;
+use crate::domain::sales::pipeline::ExchangeRates;
 use crate::domain::{Money, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
 
@@ -945,7 +945,7 @@ pub fn DrillPage(key: String) -> impl IntoView {
 #[component]
 pub fn RecordTable(
     module: String,
-    slots: Vec<crate::domain::search::Slot>,
+    slots: Vec<crate::domain::records::search::Slot>,
     locale: Locale,
 ) -> impl IntoView {
     let st = use_state();

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::format::user_name;
 use super::state::{tk, use_state};
 use super::user_select::user_options;
-use crate::domain::input::FieldInput;
+use crate::domain::records::input::FieldInput;
 use crate::domain::{FieldDef, FieldKind};
 use crate::i18n::{label, t};
 

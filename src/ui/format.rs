@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::route::Route;
-use crate::domain::record_set::{Dataset, LOCAL_USER};
+use crate::domain::records::record_set::{Dataset, LOCAL_USER};
 use crate::domain::{FieldDef, FieldKind, Money, Value};
 use crate::i18n::{label, t, Locale};
 
@@ -164,20 +164,21 @@ pub fn value_text(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
             .title(module, id)
             .unwrap_or_else(|| t(l, "value.missing_record")),
         (FieldKind::User, Value::Ref(id)) => user_name(l, data, id),
-        (FieldKind::Trail { module }, Value::Text(s)) => match crate::domain::stage_trail::parse(s)
-        {
-            Some(steps) => steps
-                .iter()
-                .map(|step| {
-                    let name = data
-                        .title(module, step.stage)
-                        .unwrap_or_else(|| t(l, "value.missing_record"));
-                    format!("{name} ({})", timestamp(l, step.at))
-                })
-                .collect::<Vec<_>>()
-                .join(if l.is_rtl() { " ← " } else { " → " }),
-            None => s.clone(),
-        },
+        (FieldKind::Trail { module }, Value::Text(s)) => {
+            match crate::domain::records::stage_trail::parse(s) {
+                Some(steps) => steps
+                    .iter()
+                    .map(|step| {
+                        let name = data
+                            .title(module, step.stage)
+                            .unwrap_or_else(|| t(l, "value.missing_record"));
+                        format!("{name} ({})", timestamp(l, step.at))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(if l.is_rtl() { " ← " } else { " → " }),
+                None => s.clone(),
+            }
+        }
         (FieldKind::Users, Value::List(ids)) => ids
             .iter()
             .map(|id| user_name(l, data, id))

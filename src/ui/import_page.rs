@@ -18,12 +18,12 @@ use super::format::count;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
-use crate::domain::csv_import::{
+use crate::domain::interchange::csv_import::{
     check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
     Importer, LayeredFinder, Table, TableReader, MAX_COLUMNS,
 };
-use crate::domain::duplicates::DuplicateIndex;
-use crate::domain::release::Release;
+use crate::domain::records::duplicates::DuplicateIndex;
+use crate::domain::records::release::Release;
 use crate::domain::Label;
 use crate::i18n::{field_error, label, t, tn, tr, Locale};
 
@@ -210,7 +210,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             }
             let p = st.data.with_untracked(|d| imp.finish(d, &mut ids));
             mark("crm:csv-checked");
-            let reason = |f: &str, pr: &crate::domain::validate::Problem| {
+            let reason = |f: &str, pr: &crate::domain::records::validate::Problem| {
                 def.with_value(|m| reason_text(l, f, pr, Some(m)))
             };
             summary.set(Some(Summary {
@@ -482,10 +482,10 @@ fn t_reason(l: Locale) -> String {
 fn reason_text(
     l: Locale,
     field: &str,
-    problem: &crate::domain::validate::Problem,
+    problem: &crate::domain::records::validate::Problem,
     def: Option<&crate::domain::ModuleDef>,
 ) -> String {
-    let e = crate::domain::validate::FieldError {
+    let e = crate::domain::records::validate::FieldError {
         field: field.to_string(),
         problem: problem.clone(),
     };

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::{tk, use_state};
-use crate::domain::list_query::{Filter, FilterOp};
+use crate::domain::records::list_query::{Filter, FilterOp};
 use crate::domain::{FieldDef, FieldKind};
 use crate::i18n::{label, t, tr, Locale};
 
@@ -34,7 +34,9 @@ fn describe(l: Locale, fields: &[FieldDef], f: &Filter) -> String {
                 _ => v.clone(),
             }),
         FilterOp::Contains(v) => v.clone(),
-        FilterOp::AtLeast(n) | FilterOp::AtMost(n) => crate::domain::value::format_number(*n),
+        FilterOp::AtLeast(n) | FilterOp::AtMost(n) => {
+            crate::domain::records::value::format_number(*n)
+        }
         _ => String::new(),
     };
     format!("{name} {} {value}", op_name(l, &f.op))
@@ -94,11 +96,13 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
             "contains" if !v.is_empty() => FilterOp::Contains(v),
             "empty" => FilterOp::IsEmpty,
             "not_empty" => FilterOp::IsNotEmpty,
-            op @ ("at_least" | "at_most") => match crate::domain::input::parse_number(&v) {
-                Ok(n) if op == "at_least" => FilterOp::AtLeast(n),
-                Ok(n) => FilterOp::AtMost(n),
-                Err(_) => return,
-            },
+            op @ ("at_least" | "at_most") => {
+                match crate::domain::records::input::parse_number(&v) {
+                    Ok(n) if op == "at_least" => FilterOp::AtLeast(n),
+                    Ok(n) => FilterOp::AtMost(n),
+                    Err(_) => return,
+                }
+            }
             _ => return,
         };
         filters.update(|fs| {

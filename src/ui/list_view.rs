@@ -12,9 +12,9 @@ use super::notice::Notice;
 use super::route::Route;
 use super::state::{in_turns, tk, turn, use_state, Generation};
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::csv_export;
-use crate::domain::list_query::{ListQuery, ListWork, Sort};
-use crate::domain::search::Slot;
+use crate::domain::interchange::csv_export;
+use crate::domain::records::list_query::{ListQuery, ListWork, Sort};
+use crate::domain::records::search::Slot;
 use crate::domain::FieldDef;
 use crate::i18n::{label, t, tn, tr};
 

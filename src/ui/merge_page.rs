@@ -13,7 +13,7 @@ use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{db, new_id, now, tk, use_state};
 use super::write_queue::wait_turn;
-use crate::domain::merge::{plan_merge, MergeChoice, Side};
+use crate::domain::quality::merge::{plan_merge, MergeChoice, Side};
 use crate::i18n::{label, t, tr};
 
 #[component]

@@ -8,9 +8,9 @@ use super::route::Route;
 use super::state::{now, tk, use_state, utc_offset};
 use super::timeline_view::complete;
 use super::user_select::{whose_user, WhoseFilter};
-use crate::domain::activity_rules::due;
-use crate::domain::agenda::{agenda_module, agenda_set, assignee, my_work};
-use crate::domain::search::Slot;
+use crate::domain::activities::activity_rules::due;
+use crate::domain::activities::agenda::{agenda_module, agenda_set, assignee, my_work};
+use crate::domain::records::search::Slot;
 use crate::i18n::{t, tr};
 
 #[component]
@@ -31,68 +31,70 @@ pub fn MyWork() -> impl IntoView {
         st.data
             .with(|d| my_work(d, user.as_deref(), tick.get(), utc_offset()))
     });
-    let group = move |key: &'static str, pick: fn(&crate::domain::agenda::Work) -> Vec<Slot>| {
-        view! {
-            <section class="record-section work-group" aria-labelledby=format!("work-{key}")>
-                <h2 id=format!("work-{key}")>
-                    {move || {
-                        let l = st.locale.get();
-                        let n = work.with(|w| pick(w).len());
-                        format!("{} ({})", t(l, &format!("work.{key}")), super::format::count(l, n))
-                    }}
-                </h2>
-                <ul class="work-list">
-                    {move || {
-                        let l = st.locale.get();
-                        let slots = work.with(pick);
-                        st.data
-                            .with(|d| {
-                                let Some(set) = agenda_set(d) else {
-                                    return Vec::new();
-                                };
-                                let kind_field = set.module.field("kind").cloned();
-                                slots
-                                    .into_iter()
-                                    .take(500)
-                                    .filter_map(|s| set.at(s))
-                                    .map(|r| {
-                                        let title = set.module.title_of(r);
-                                        let href = Route::View(set.module.key.clone(), r.id.clone()).href();
-                                        let when = due(&r.values).map(|t| date_time(l, t)).unwrap_or_default();
-                                        let kind = kind_field
-                                            .as_ref()
-                                            .and_then(|f| r.get("kind").map(|v| value_text(l, d, f, v)))
-                                            .unwrap_or_default();
-                                        let who = assignee(r).map(|u| user_name(l, d, u)).unwrap_or_default();
-                                        let rid = r.id.clone();
-                                        let button_label = tr(l, "activity.complete_named", &[("title", &title)]);
-                                        view! {
-                                            <li class:overdue={key == "overdue"}>
-                                                <button
-                                                    type="button"
-                                                    class="small"
-                                                    aria-label=button_label
-                                                    disabled=move || st.busy.get()
-                                                    on:click=move |_| complete(st, rid.clone())
-                                                >
-                                                    {t(l, "activity.complete")}
-                                                </button>
-                                                " "
-                                                <span class="badge">{kind}</span>
-                                                " "
-                                                <a href=href dir="auto">{title}</a>
-                                                " "
-                                                <span class="muted">{when} " · " {who}</span>
-                                            </li>
-                                        }
-                                    })
-                                    .collect::<Vec<_>>()
-                            })
-                    }}
-                </ul>
-            </section>
-        }
-    };
+    let group =
+        move |key: &'static str,
+              pick: fn(&crate::domain::activities::agenda::Work) -> Vec<Slot>| {
+            view! {
+                <section class="record-section work-group" aria-labelledby=format!("work-{key}")>
+                    <h2 id=format!("work-{key}")>
+                        {move || {
+                            let l = st.locale.get();
+                            let n = work.with(|w| pick(w).len());
+                            format!("{} ({})", t(l, &format!("work.{key}")), super::format::count(l, n))
+                        }}
+                    </h2>
+                    <ul class="work-list">
+                        {move || {
+                            let l = st.locale.get();
+                            let slots = work.with(pick);
+                            st.data
+                                .with(|d| {
+                                    let Some(set) = agenda_set(d) else {
+                                        return Vec::new();
+                                    };
+                                    let kind_field = set.module.field("kind").cloned();
+                                    slots
+                                        .into_iter()
+                                        .take(500)
+                                        .filter_map(|s| set.at(s))
+                                        .map(|r| {
+                                            let title = set.module.title_of(r);
+                                            let href = Route::View(set.module.key.clone(), r.id.clone()).href();
+                                            let when = due(&r.values).map(|t| date_time(l, t)).unwrap_or_default();
+                                            let kind = kind_field
+                                                .as_ref()
+                                                .and_then(|f| r.get("kind").map(|v| value_text(l, d, f, v)))
+                                                .unwrap_or_default();
+                                            let who = assignee(r).map(|u| user_name(l, d, u)).unwrap_or_default();
+                                            let rid = r.id.clone();
+                                            let button_label = tr(l, "activity.complete_named", &[("title", &title)]);
+                                            view! {
+                                                <li class:overdue={key == "overdue"}>
+                                                    <button
+                                                        type="button"
+                                                        class="small"
+                                                        aria-label=button_label
+                                                        disabled=move || st.busy.get()
+                                                        on:click=move |_| complete(st, rid.clone())
+                                                    >
+                                                        {t(l, "activity.complete")}
+                                                    </button>
+                                                    " "
+                                                    <span class="badge">{kind}</span>
+                                                    " "
+                                                    <a href=href dir="auto">{title}</a>
+                                                    " "
+                                                    <span class="muted">{when} " · " {who}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect::<Vec<_>>()
+                                })
+                        }}
+                    </ul>
+                </section>
+            }
+        };
     view! {
         <section class="page work-page">
             <div class="page-head">

@@ -10,10 +10,10 @@ use super::format::count;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, tk, use_state};
-use crate::domain::field::Label;
-use crate::domain::normalize::fold;
-use crate::domain::pipeline::{Outcome, Pipeline, PipelineError, Stage};
-use crate::domain::pipeline_records::{deals_in_stage, load_pipeline, pipeline_list};
+use crate::domain::records::field::Label;
+use crate::domain::records::normalize::fold;
+use crate::domain::sales::pipeline::{Outcome, Pipeline, PipelineError, Stage};
+use crate::domain::sales::pipeline_records::{deals_in_stage, load_pipeline, pipeline_list};
 use crate::i18n::{t, tn, tr, Locale};
 
 fn name_of(l: Locale, n: &Label) -> String {
@@ -88,7 +88,7 @@ pub fn PipelineEditor(pipeline: String) -> impl IntoView {
         let probability = if text.trim().is_empty() {
             Ok(0.0)
         } else {
-            crate::domain::input::parse_number(text.trim().trim_end_matches('%'))
+            crate::domain::records::input::parse_number(text.trim().trim_end_matches('%'))
         };
         let Ok(probability) = probability else {
             fail(PipelineError::ProbabilityOver100);

@@ -13,8 +13,8 @@ use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
 use super::user_select::user_options;
-use crate::domain::input::{parse_input, to_input, FieldInput};
-use crate::domain::validate::Problem;
+use crate::domain::records::input::{parse_input, to_input, FieldInput};
+use crate::domain::records::validate::Problem;
 use crate::domain::{FieldDef, FieldKind, FieldValues, ModuleDef, Record};
 use crate::i18n::{field_name, label, t, tn, tr, Locale};
 

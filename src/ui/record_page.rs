@@ -10,7 +10,7 @@ use super::record_form::RETURN_TO;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state};
 use super::timeline_view::Timeline;
-use crate::domain::writes::delete::dependents;
+use crate::domain::rules::delete::dependents;
 use crate::domain::ModuleDef;
 use crate::i18n::{label, t, tn, tr};
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::notice::Notice;
 use super::state::{now, use_state};
-use crate::domain::agenda::{agenda_set, due_between};
+use crate::domain::activities::agenda::{agenda_set, due_between};
 use crate::i18n::{t, tr};
 
 /// "granted", "denied", "default", or "unsupported" when the browser has none.

@@ -6,10 +6,10 @@ use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use super::format::{self, count, date, gregorian, number, user_name, value_text};
-use crate::domain::record_set::Dataset;
-use crate::domain::report::{DateBucket, GroupKey};
-use crate::domain::report::{Grouping, Measure, CREATED_AT, OWNER, UPDATED_AT};
-use crate::domain::report_choices::bucket_code;
+use crate::domain::analytics::report::{DateBucket, GroupKey};
+use crate::domain::analytics::report::{Grouping, Measure, CREATED_AT, OWNER, UPDATED_AT};
+use crate::domain::analytics::report_choices::bucket_code;
+use crate::domain::records::record_set::Dataset;
 use crate::domain::Value;
 use crate::domain::{FieldKind, ModuleDef, Money};
 use crate::i18n::{label, t, tr, Locale};

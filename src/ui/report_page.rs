@@ -1,7 +1,7 @@
 //! Reports: the list of saved reports, and the builder that defines one (module,
 //! columns, AND/OR filters, sort, grouping, measure), runs it, saves it as a record
 //! of the `reports` module, exports it as CSV and prints it. The engine is
-//! `crate::domain::report`; this page gathers the definition and words the result.
+//! `crate::domain::analytics::report`; this page gathers the definition and words the result.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,16 +16,16 @@ use super::report_labels::{
 use super::report_run::run_in_turns;
 use super::route::{navigate, Route};
 use super::state::{tk, use_state, AppState, Generation};
-use crate::domain::analytics_modules::{DEFINITION, REPORTS};
-use crate::domain::condition::Condition;
-use crate::domain::record_set::Dataset;
-use crate::domain::report::{
+use crate::domain::analytics::report::{
     self, CsvHeader, FilterGroup, GroupKey, Measure, ReportError, ReportKind, ReportResult,
     ReportSpec, CREATED_AT, OWNER, UPDATED_AT,
 };
-use crate::domain::report_choices::{
+use crate::domain::analytics::report_choices::{
     all_fields, grouping_choices, grouping_code, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
+use crate::domain::modules::analytics_modules::{DEFINITION, REPORTS};
+use crate::domain::records::condition::Condition;
+use crate::domain::records::record_set::Dataset;
 use crate::domain::{FieldKind, FieldValues, ModuleDef, Record, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
 

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::state::{in_turns, try_turn, AppState, Generation};
-use crate::domain::board::exchange_rates;
-use crate::domain::report::{ReportError, ReportResult, ReportSpec, ReportWork};
+use crate::domain::analytics::report::{ReportError, ReportResult, ReportSpec, ReportWork};
+use crate::domain::sales::board::exchange_rates;
 
 /// Starts `spec` over the current data (abandoning what `generation` ran before) and
 /// hands the result to `done`: at once if the spec cannot run, else when finished.

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use super::route::Route;
 use super::state::{tk, use_state};
 use super::user_select::user_options;
-use crate::domain::analytics_modules::QUOTAS;
-use crate::domain::backup::valid_currency;
-use crate::domain::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
-use crate::domain::sales_modules::RATES;
-use crate::domain::standard_modules::MEMBERS;
+use crate::domain::interchange::backup::valid_currency;
+use crate::domain::modules::analytics_modules::QUOTAS;
+use crate::domain::modules::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
+use crate::domain::modules::sales_modules::RATES;
+use crate::domain::modules::standard_modules::MEMBERS;
 use crate::i18n::{t, tr};
 
 #[component]

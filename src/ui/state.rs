@@ -9,10 +9,10 @@ use leptos::prelude::*;
 
 use super::notice::Notice;
 use super::route::Route;
-use crate::domain::backup::BackupSettings;
-use crate::domain::input::ParseContext;
-use crate::domain::record_set::{Dataset, LOCAL_USER};
-use crate::domain::standard_modules::standard_schema;
+use crate::domain::interchange::backup::BackupSettings;
+use crate::domain::modules::standard_modules::standard_schema;
+use crate::domain::records::input::ParseContext;
+use crate::domain::records::record_set::{Dataset, LOCAL_USER};
 use crate::i18n::{t, Locale};
 use crate::storage::codec::Unreadable;
 use crate::storage::Db;

@@ -9,10 +9,10 @@ use super::format::{timestamp, user_name, value_text};
 use super::notice::Notice;
 use super::route::Route;
 use super::state::{db, tk, use_state};
-use crate::domain::agenda::is_done;
-use crate::domain::record::{ChangeEntry, ChangeKind, FieldChange};
-use crate::domain::record_set::Dataset;
-use crate::domain::timeline::{timeline, Item};
+use crate::domain::activities::agenda::is_done;
+use crate::domain::activities::timeline::{timeline, Item};
+use crate::domain::records::record::{ChangeEntry, ChangeKind, FieldChange};
+use crate::domain::records::record_set::Dataset;
 use crate::domain::{ModuleDef, Value};
 use crate::i18n::{label, t, tr, Locale};
 
@@ -53,7 +53,10 @@ fn field_line(l: Locale, d: &Dataset, m: &ModuleDef, fc: &FieldChange) -> String
 pub fn complete(st: super::state::AppState, id: String) {
     let l = st.locale.get_untracked();
     spawn_local(async move {
-        let Some((module, done)) = st.data.with_untracked(crate::domain::agenda::completion) else {
+        let Some((module, done)) = st
+            .data
+            .with_untracked(crate::domain::activities::agenda::completion)
+        else {
             return;
         };
         let module = module.as_str();

@@ -3,14 +3,10 @@
 //! a merge, a pipeline edit) are pure functions that return a `WritePlan`; the
 //! storage layer commits a plan in one transaction, memory follows it only after the
 //! commit, and the committed plan is then announced once (`CommitListeners`) to
-//! whatever reacts to changes.
+//! whatever reacts to changes. The rules a planner runs are in `domain::rules`.
 
-pub mod delete;
 pub mod event;
 pub mod plan;
-pub mod prepare;
 
-pub use delete::{plan_delete, DeleteError};
 pub use event::CommitListeners;
 pub use plan::{WriteContext, WritePlan};
-pub use prepare::{prepare, Prepared, RuleInput};

@@ -3,8 +3,8 @@
 //! entries that go with them. A planner adds records through its methods, which
 //! write the history entry of each change, so no caller assembles one itself.
 
-use crate::domain::record::{ChangeEntry, ChangeKind, Record, Timestamp};
-use crate::domain::record_set::Dataset;
+use crate::domain::records::record::{ChangeEntry, ChangeKind, Record, Timestamp};
+use crate::domain::records::record_set::Dataset;
 
 /// Who and when: the facts a planner needs from outside the core.
 pub struct WriteContext<'a> {
@@ -63,7 +63,7 @@ pub fn change_entry(
             .map(|b| record.changes_from(b))
             .unwrap_or_default()
             .into_iter()
-            .filter(|f| f.field != crate::domain::stage_trail::TRAIL)
+            .filter(|f| f.field != crate::domain::records::stage_trail::TRAIL)
             .collect(),
     }
 }
@@ -154,7 +154,7 @@ impl WritePlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::standard_modules::{standard_schema, COMPANIES};
+    use crate::domain::modules::standard_modules::{standard_schema, COMPANIES};
     use crate::domain::{FieldValues, Value};
 
     fn ids() -> impl FnMut() -> String {

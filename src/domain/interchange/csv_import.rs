@@ -1,0 +1,1530 @@
+//! CSV import for any module, written once over field definitions: reading the file
+//! (BOM, comma/semicolon/tab, quoted fields with line breaks, any script), guessing
+//! which column holds which field, and checking every row in chunks — so a 100,000-row
+//! file never freezes the page — into one plan that is written in one transaction.
+
+use crate::domain::records::field_values::FieldValues;
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::interchange::csv_export::{neutralise, unneutralise};
+use crate::domain::records::duplicates::DuplicateIndex;
+use crate::domain::records::field::{FieldKind, Label};
+use crate::domain::records::input::{parse_input, FieldInput, ParseContext};
+use crate::domain::records::module_def::ModuleDef;
+use crate::domain::records::normalize::fold;
+use crate::domain::records::record::{Record, Timestamp};
+use crate::domain::records::record_set::Dataset;
+use crate::domain::records::release::Release;
+use crate::domain::records::validate::{unique_keys, Lookups, Problem};
+use crate::domain::records::value::Value;
+use crate::domain::rules::module_rules::RuleSession;
+use crate::domain::rules::prepare::{prepare, RuleInput};
+use crate::domain::writes::plan::change_entry;
+use crate::domain::writes::WritePlan;
+
+/// The most columns a file may have. A file of a million empty columns is 1 MB of
+/// commas, yet a table and a mapping page of a million columns exhaust the page; a
+/// real export of a module has a few dozen.
+pub const MAX_COLUMNS: usize = 500;
+/// The largest file read: what the page can hold as text and table at once.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    pub number: usize,
+    /// The cells as the file has them (a short row is not padded: a missing cell is
+    /// an empty one), at most [`MAX_COLUMNS`].
+    pub cells: Vec<String>,
+    /// The row has more cells than the header names.
+    pub extra_cells: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+impl Release for Table {
+    fn release(&mut self, budget: &mut usize) -> bool {
+        self.rows.release(budget)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CsvError {
+    NotText,
+    Empty,
+    NotCsv(String),
+    Malformed(String),
+    TooManyColumns {
+        limit: usize,
+        found: usize,
+    },
+    /// Sizes in bytes.
+    TooLarge {
+        limit: u64,
+        found: u64,
+    },
+}
+
+impl CsvError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            CsvError::NotText => "csv.err.not_text",
+            CsvError::Empty => "csv.err.empty",
+            CsvError::NotCsv(_) => "csv.err.not_csv",
+            CsvError::Malformed(_) => "csv.err.malformed",
+            CsvError::TooManyColumns { .. } => "csv.err.too_many_columns",
+            CsvError::TooLarge { .. } => "csv.err.too_large",
+        }
+    }
+    pub fn detail(&self) -> String {
+        match self {
+            CsvError::NotCsv(s) | CsvError::Malformed(s) => s.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Refuses a file larger than [`MAX_FILE_BYTES`], from its size alone: checked
+/// before the file is read into memory.
+pub fn check_size(bytes: u64) -> Result<(), CsvError> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(CsvError::TooLarge {
+            limit: MAX_FILE_BYTES,
+            found: bytes,
+        });
+    }
+    Ok(())
+}
+
+/// Whole megabytes (of 1,024 × 1,024 bytes), rounded up, so a file just over the
+/// limit never reads as the limit itself.
+pub fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
+}
+
+/// The separator the first line uses most, outside quotes; comma on a tie.
+fn sniff_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
+        .unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// Reads a whole file's table at once (see [`TableReader`]).
+pub fn read_table(bytes: &[u8]) -> Result<Table, CsvError> {
+    let mut reader = TableReader::new(bytes.to_vec())?;
+    while !reader.step(usize::MAX)? {}
+    Ok(reader.finish())
+}
+
+/// Reads a CSV file's rows a step at a time, so a 100,000-row file does not
+/// freeze the page while it is read.
+pub struct TableReader {
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+    /// Records read after the header, blank ones included (they are numbered too).
+    read: usize,
+    size: usize,
+    done: bool,
+}
+
+impl TableReader {
+    /// Refuses at once what is not a CSV text file, and reads the header line.
+    pub fn new(mut bytes: Vec<u8>) -> Result<Self, CsvError> {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        if bytes.contains(&0) {
+            return Err(CsvError::NotCsv("binary data".into()));
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| CsvError::NotText)?;
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(CsvError::Empty);
+        }
+        if let Some(c) = trimmed
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '{' | '[' | '<'))
+        {
+            let what = if c == '<' { "HTML or XML" } else { "JSON" };
+            return Err(CsvError::NotCsv(what.into()));
+        }
+        let controls = trimmed
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .count();
+        if controls * 20 > trimmed.chars().count() {
+            return Err(CsvError::NotCsv("binary data".into()));
+        }
+        let delimiter = sniff_delimiter(text);
+        let size = bytes.len();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(std::io::Cursor::new(bytes));
+        let mut first = csv::StringRecord::new();
+        let headers = match reader.read_record(&mut first) {
+            // Refused before any row is read or a column is set up for it.
+            Ok(true) if first.len() > MAX_COLUMNS => {
+                return Err(CsvError::TooManyColumns {
+                    limit: MAX_COLUMNS,
+                    found: first.len(),
+                })
+            }
+            Ok(true) => first
+                .iter()
+                .map(|s| unneutralise(s).trim().to_string())
+                .collect(),
+            Ok(false) => return Err(CsvError::Empty),
+            Err(e) => return Err(CsvError::Malformed(e.to_string())),
+        };
+        Ok(TableReader {
+            reader,
+            headers,
+            rows: Vec::new(),
+            read: 0,
+            size,
+            done: false,
+        })
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// How much of the file is read: (bytes read, bytes in all).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.reader.position().byte() as usize, self.size)
+    }
+
+    /// Reads up to `max_rows` more rows; returns whether the file is finished.
+    pub fn step(&mut self, max_rows: usize) -> Result<bool, CsvError> {
+        let mut rec = csv::StringRecord::new();
+        let width = self.headers.len();
+        for _ in 0..max_rows {
+            match self.reader.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Err(e) => return Err(CsvError::Malformed(e.to_string())),
+            }
+            // Row numbers count the header line as row 1, as spreadsheets show them.
+            self.read += 1;
+            let number = self.read + 1;
+            let extra_cells = rec.iter().skip(width).any(|c| !c.trim().is_empty());
+            // A blank row is nothing to import (cells past the header's are
+            // dropped unless they hold something): neither costs memory.
+            if !extra_cells && rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let keep = if extra_cells { MAX_COLUMNS } else { width };
+            let cells: Vec<String> = rec
+                .iter()
+                .take(keep)
+                .map(|c| unneutralise(c).to_string())
+                .collect();
+            self.rows.push(Row {
+                number,
+                cells,
+                extra_cells,
+            });
+        }
+        Ok(self.done)
+    }
+
+    pub fn finish(self) -> Table {
+        Table {
+            headers: self.headers,
+            rows: self.rows,
+        }
+    }
+}
+
+fn header_key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '*' | '.'))
+        .collect()
+}
+
+/// For each header, the field it most likely holds: by key or by the field's label
+/// in any language the app speaks (`names` gives them). No field is used twice.
+pub fn guess_mapping(
+    module: &ModuleDef,
+    headers: &[String],
+    names: &dyn Fn(&Label) -> Vec<String>,
+) -> Vec<Option<String>> {
+    let mut used = HashSet::new();
+    headers
+        .iter()
+        .map(|h| {
+            let h = header_key(h);
+            let f = module.fields.iter().filter(|f| !f.system).find(|f| {
+                !used.contains(&f.key)
+                    && (header_key(&f.key) == h
+                        || names(&f.label).iter().any(|n| header_key(n) == h))
+            })?;
+            used.insert(f.key.clone());
+            Some(f.key.clone())
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DuplicatePolicy {
+    Skip,
+    Update,
+    Create,
+}
+
+/// Finds the record a row duplicates, among stored records and rows accepted earlier.
+pub trait DuplicateFinder {
+    fn find(&self, values: &FieldValues) -> Option<String>;
+    fn add(&mut self, id: &str, values: &FieldValues);
+}
+
+impl DuplicateFinder for DuplicateIndex {
+    fn find(&self, values: &FieldValues) -> Option<String> {
+        self.candidates(values, None)
+            .into_iter()
+            .next()
+            .map(|m| m.id)
+    }
+    fn add(&mut self, id: &str, values: &FieldValues) {
+        DuplicateIndex::add(self, id, values)
+    }
+}
+
+/// The stored records' duplicate keys, borrowed rather than copied (a copy of
+/// 100,000 records' keys takes a third of a second), with the keys of the rows
+/// accepted so far on top; a stored record the file updates is judged by its new keys.
+pub struct LayeredFinder<'a> {
+    pub stored: Option<&'a DuplicateIndex>,
+    pub file: &'a mut DuplicateIndex,
+}
+
+impl DuplicateFinder for LayeredFinder<'_> {
+    fn find(&self, values: &FieldValues) -> Option<String> {
+        let mut all = self.file.candidates(values, None);
+        if let Some(stored) = self.stored {
+            all.extend(
+                stored
+                    .candidates(values, None)
+                    .into_iter()
+                    .filter(|m| !self.file.contains(&m.id)),
+            );
+        }
+        // Strongest first, as one index would order them.
+        all.into_iter()
+            .min_by(|a, b| {
+                b.reasons
+                    .len()
+                    .cmp(&a.reasons.len())
+                    .then_with(|| a.id.cmp(&b.id))
+            })
+            .map(|m| m.id)
+    }
+    fn add(&mut self, id: &str, values: &FieldValues) {
+        self.file.add(id, values)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reject {
+    pub row: usize,
+    /// (field key, or "" for the whole row; problem)
+    pub problems: Vec<(String, Problem)>,
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ImportPlan {
+    /// Everything the import writes: the new records and updated ones with their
+    /// history, and the assignment rules whose turn moved.
+    pub write: WritePlan,
+    /// How many rows make a new record, and how many stored records they update
+    /// (the write also holds the records the rules change besides).
+    pub created: usize,
+    pub updated: usize,
+    /// (row, the existing record it duplicates)
+    pub skipped: Vec<(usize, String)>,
+    pub rejects: Vec<Reject>,
+}
+
+/// Validation's view: the stored data plus what earlier rows of the file took.
+struct WithFile<'a> {
+    data: &'a Dataset,
+    taken: &'a HashMap<String, HashSet<String>>,
+    pending: &'a HashSet<String>,
+    module: &'a str,
+}
+
+impl Lookups for WithFile<'_> {
+    fn record_exists(&self, module: &str, id: &str) -> bool {
+        self.data.record_exists(module, id) || (module == self.module && self.pending.contains(id))
+    }
+    fn user_exists(&self, id: &str) -> bool {
+        self.data.user_exists(id)
+    }
+    fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool {
+        self.data.unique_taken(module, field, key, except)
+            || (module == self.module && self.taken.get(field).is_some_and(|t| t.contains(key)))
+    }
+    fn value_of(&self, module: &str, id: &str, field: &str) -> Option<Value> {
+        self.data.value_of(module, id, field)
+    }
+}
+
+pub struct Importer<'a> {
+    module: &'a ModuleDef,
+    table: &'a Table,
+    mapping: Vec<Option<String>>,
+    policy: DuplicatePolicy,
+    ctx: ParseContext,
+    owner: String,
+    now: Timestamp,
+    utc_offset: i32,
+    next: usize,
+    plan: ImportPlan,
+    /// Lookup field → folded title → id (None when two records share the title).
+    titles: HashMap<String, HashMap<String, Option<String>>>,
+    taken: HashMap<String, HashSet<String>>,
+    pending: HashSet<String>,
+    pending_at: HashMap<String, usize>,
+    /// Stored record id → its place in `plan.write.updates`, so many rows can update it.
+    updates_at: HashMap<String, usize>,
+    /// The module's rules, read once for the whole file (scoring rules, assignment
+    /// turns), exactly as the form applies them.
+    rules: RuleSession,
+}
+
+impl<'a> Importer<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        module: &'a ModuleDef,
+        table: &'a Table,
+        mapping: Vec<Option<String>>,
+        policy: DuplicatePolicy,
+        ctx: ParseContext,
+        owner: String,
+        now: Timestamp,
+    ) -> Self {
+        let utc_offset = ctx.utc_offset_minutes;
+        Importer {
+            module,
+            table,
+            mapping,
+            policy,
+            ctx,
+            owner,
+            now,
+            utc_offset,
+            next: 0,
+            plan: ImportPlan::default(),
+            titles: HashMap::new(),
+            taken: HashMap::new(),
+            // Sized for every row up front: growing a 100,000-entry set rehashes it
+            // all in one step.
+            pending: HashSet::with_capacity(table.rows.len()),
+            pending_at: HashMap::with_capacity(table.rows.len()),
+            updates_at: HashMap::new(),
+            rules: RuleSession::default(),
+        }
+    }
+
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.table.rows.len())
+    }
+
+    fn resolve(&mut self, data: &Dataset, field: &str, target: &str, cell: &str) -> Option<String> {
+        if data.get(target, cell).is_some() {
+            return Some(cell.to_string());
+        }
+        let index = self.titles.entry(field.to_string()).or_insert_with(|| {
+            let mut m: HashMap<String, Option<String>> = HashMap::new();
+            if let Some(set) = data.set(target) {
+                for r in set.records() {
+                    let key = fold(set.module.title_of(r).trim());
+                    m.entry(key)
+                        .and_modify(|v| *v = None)
+                        .or_insert_with(|| Some(r.id.clone()));
+                }
+            }
+            m
+        });
+        index.get(&fold(cell.trim())).cloned().flatten()
+    }
+
+    /// Checks up to `max_rows` more rows; true when every row is done (and the
+    /// working sets are freed, a few steps later).
+    pub fn step(
+        &mut self,
+        data: &Dataset,
+        finder: &mut dyn DuplicateFinder,
+        new_id: &mut dyn FnMut() -> String,
+        max_rows: usize,
+    ) -> bool {
+        let end = (self.next + max_rows).min(self.table.rows.len());
+        while self.next < end {
+            let row = &self.table.rows[self.next];
+            self.next += 1;
+            self.row(data, finder, new_id, row);
+        }
+        if self.next < self.table.rows.len() || max_rows == 0 {
+            return false;
+        }
+        // Once every row is checked, the working sets (entries per row) are freed a
+        // slice per step: freeing them all at once would hold the page for a while.
+        let budget = &mut max_rows.saturating_mul(10);
+        self.taken.release(budget)
+            & self.pending_at.release(budget)
+            & self.pending.release(budget)
+            & self.titles.release(budget)
+            & self.updates_at.release(budget)
+    }
+
+    fn row(
+        &mut self,
+        data: &Dataset,
+        finder: &mut dyn DuplicateFinder,
+        new_id: &mut dyn FnMut() -> String,
+        row: &Row,
+    ) {
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        let reject = |problems: Vec<(String, Problem)>| Reject {
+            row: row.number,
+            problems,
+            cells: row.cells.clone(),
+        };
+        if row.extra_cells {
+            self.plan.rejects.push(reject(vec![(
+                String::new(),
+                Problem::Rule("problem.extra_cells"),
+            )]));
+            return;
+        }
+        let mut values = FieldValues::new();
+        let mut problems = Vec::new();
+        // Taken out for the loop, which resolves lookups through `self`.
+        let mapping = std::mem::take(&mut self.mapping);
+        for (i, key) in mapping.iter().enumerate() {
+            let (Some(key), Some(cell)) = (key, row.cells.get(i)) else {
+                continue;
+            };
+            let Some(field) = self.module.field(key) else {
+                continue;
+            };
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let parsed = match &field.kind {
+                FieldKind::Lookup { module, .. } => match self.resolve(data, key, module, cell) {
+                    Some(id) => Ok(Some(Value::Ref(id))),
+                    None => Err(Problem::MissingRecord(cell.to_string())),
+                },
+                // A picklist cell may be written in any case ("Hot", "HOT").
+                FieldKind::Picklist { options } => {
+                    let v = options
+                        .iter()
+                        .find(|o| fold(&o.value) == fold(cell))
+                        .map(|o| o.value.clone());
+                    match v {
+                        Some(v) => Ok(Some(Value::Text(v))),
+                        None => Err(Problem::UnknownOption(cell.to_string())),
+                    }
+                }
+                kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
+            };
+            match parsed {
+                Ok(Some(v)) => {
+                    values.insert(key.clone(), v);
+                }
+                Ok(None) => {}
+                Err(p) => problems.push((key.clone(), p)),
+            }
+        }
+        self.mapping = mapping;
+        if !problems.is_empty() {
+            self.plan.rejects.push(reject(problems));
+            return;
+        }
+        let duplicate = finder.find(&values);
+        let id = match (duplicate, self.policy) {
+            (Some(existing), DuplicatePolicy::Skip) => {
+                self.plan.skipped.push((row.number, existing));
+                return;
+            }
+            (Some(existing), DuplicatePolicy::Update) => existing,
+            _ => String::new(),
+        };
+        // The record the row updates: one an earlier row of the file made, or a
+        // stored one; none for a new record.
+        let pending = self.pending_at.get(&id).copied();
+        let before: Option<Record> = match pending {
+            Some(at) => Some(self.plan.write.inserts[at].clone()),
+            None if !id.is_empty() => data.get(&self.module.key, &id).cloned(),
+            None => None,
+        };
+        let merged: FieldValues = match &before {
+            Some(b) => {
+                let mut v = b.values.clone();
+                v.extend(values);
+                v
+            }
+            None => values,
+        };
+        let lookups = WithFile {
+            data,
+            taken: &self.taken,
+            pending: &self.pending,
+            module: &self.module.key,
+        };
+        let input = RuleInput {
+            data,
+            lookups: &lookups,
+            now: self.now,
+            utc_offset_minutes: self.utc_offset,
+        };
+        // A refused row must not move an assignment turn: the rules' state is kept
+        // from before the row and put back if the row is refused.
+        let kept = self.rules.clone();
+        let prepared = prepare(
+            &input,
+            &mut self.rules,
+            self.module,
+            before.as_ref(),
+            merged,
+        );
+        let own_id = before.as_ref().map(|b| b.id.clone()).unwrap_or_default();
+        let mut errors: Vec<(String, Problem)> = Vec::new();
+        for e in prepared.errors {
+            // In-file uniqueness also binds a row to the pending record it updates.
+            if matches!(e.problem, Problem::NotUnique(_)) && self.pending.contains(&own_id) {
+                continue;
+            }
+            errors.push((e.field, e.problem));
+        }
+        if !errors.is_empty() {
+            self.rules = kept;
+            self.plan.rejects.push(reject(errors));
+            return;
+        }
+        let merged = prepared.values;
+        for f in self.module.fields.iter().filter(|f| f.unique) {
+            if let Some(v) = merged.get(&f.key) {
+                self.taken
+                    .entry(f.key.clone())
+                    .or_default()
+                    .extend(unique_keys(&f.kind, v));
+            }
+        }
+        match (pending, before) {
+            (Some(at), _) => self.plan.write.inserts[at].values = merged,
+            (None, None) => {
+                let owner = prepared.owner.unwrap_or_else(|| self.owner.clone());
+                let r = Record::new(new_id(), &self.module.key, self.now, Some(owner), merged);
+                finder.add(&r.id, &r.values);
+                self.pending.insert(r.id.clone());
+                self.pending_at
+                    .insert(r.id.clone(), self.plan.write.inserts.len());
+                self.plan.created += 1;
+                let user = self.owner.clone();
+                self.plan.write.insert(r, &user, new_id);
+            }
+            (None, Some(before)) => match self.updates_at.get(&id) {
+                Some(&i) => self.plan.write.updates[i].1.values = merged,
+                None => {
+                    if let Some(after) = before.revised(merged, before.owner.clone(), self.now) {
+                        self.updates_at
+                            .insert(id.clone(), self.plan.write.updates.len());
+                        self.plan.updated += 1;
+                        self.plan.write.updates.push((before, after));
+                    }
+                }
+            },
+        }
+        // The next occurrence of a completed repeating activity, as the form makes it.
+        for follow in prepared.follow_ups {
+            let r = Record::new(
+                new_id(),
+                &self.module.key,
+                self.now,
+                Some(self.owner.clone()),
+                follow,
+            );
+            let user = self.owner.clone();
+            self.plan.write.insert(r, &user, new_id);
+        }
+    }
+
+    /// The plan: updated records get their history entry now that every row that
+    /// changes them is in, and the assignment rules whose turn moved are saved with it.
+    pub fn finish(self, data: &Dataset, new_id: &mut dyn FnMut() -> String) -> ImportPlan {
+        let mut plan = self.plan;
+        let user = self.owner;
+        // Unique values and link targets were checked against memory.
+        plan.write.needs_current_view = true;
+        for (before, after) in &plan.write.updates {
+            plan.write
+                .changes
+                .push(change_entry(new_id(), after, Some(before), &user));
+        }
+        for (before, after) in self.rules.moved_turns(data, self.now) {
+            plan.write.update(before, after, &user, new_id);
+        }
+        plan
+    }
+}
+
+/// The rejected rows as CSV (UTF-8 with BOM): the file's columns plus a reason, cells
+/// neutralised against spreadsheet formulas.
+pub fn rejects_csv(
+    table: &Table,
+    rejects: &[Reject],
+    reason_header: &str,
+    reason_of: &dyn Fn(&str, &Problem) -> String,
+) -> String {
+    // Flexible: a row refused for extra cells is written with all of them.
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["row".into(), reason_header.to_string()];
+    header.extend(table.headers.iter().map(|h| neutralise(h)));
+    let _ = w.write_record(&header);
+    for r in rejects {
+        let reason: Vec<String> = r.problems.iter().map(|(f, p)| reason_of(f, p)).collect();
+        let mut line = vec![r.row.to_string(), neutralise(&reason.join("; "))];
+        line.extend(r.cells.iter().map(|c| neutralise(c)));
+        // Rows are not padded in the table; every line of the file has every column.
+        line.resize(line.len().max(header.len()), String::new());
+        let _ = w.write_record(&line);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    format!("\u{FEFF}{}", String::from_utf8(bytes).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::interchange::csv_export::Prng;
+    use crate::domain::modules::lead_module::LEADS;
+    use crate::domain::modules::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+
+    fn table(text: &str) -> Table {
+        read_table(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn reads_bom_delimiters_quotes_line_breaks_and_scripts() {
+        let t = table(
+            "\u{FEFF}name;city\n\"Acme; Ltd\";\"Oslo\nNorth\"\r\nشرکت پارس;تهران\rВосток;Москва\n",
+        );
+        assert_eq!(t.headers, vec!["name", "city"]);
+        assert_eq!(t.rows[0].cells, vec!["Acme; Ltd", "Oslo\nNorth"]);
+        assert_eq!(t.rows[1].cells, vec!["شرکت پارس", "تهران"]);
+        assert_eq!(t.rows[2].cells, vec!["Восток", "Москва"]);
+        assert_eq!(t.rows[2].number, 4);
+        let tabs = table("name\tcity\nบริษัท ไทย\tกรุงเทพ\nÇağrı A.Ş.\tİzmir");
+        assert_eq!(tabs.rows[0].cells[0], "บริษัท ไทย");
+        assert_eq!(tabs.rows[1].cells, vec!["Çağrı A.Ş.", "İzmir"]);
+        let quotes = table("name,note\n\"Say \"\"hi\"\"\",x\n");
+        assert_eq!(quotes.rows[0].cells[0], "Say \"hi\"");
+    }
+
+    #[test]
+    fn a_file_read_a_few_rows_at_a_time_gives_the_same_table() {
+        let text: String = std::iter::once("name,city\n".to_string())
+            .chain((0..50).map(|i| format!("\"Company {i}\nLtd\",City {i}\r\n")))
+            .collect();
+        let whole = table(&text);
+        let mut reader = TableReader::new(text.clone().into_bytes()).unwrap();
+        assert_eq!(reader.headers(), ["name", "city"]);
+        let mut steps = 0;
+        let mut read = 0;
+        while !reader.step(7).unwrap() {
+            steps += 1;
+            assert!(reader.progress().0 > read, "each step reads on");
+            read = reader.progress().0;
+        }
+        assert_eq!(steps, 7);
+        assert_eq!(reader.progress(), (text.len(), text.len()));
+        let t = reader.finish();
+        assert_eq!(t.rows.len(), 50);
+        assert_eq!(t.rows[49].number, 51);
+        assert_eq!(t.rows, whole.rows);
+    }
+
+    #[test]
+    fn ragged_rows_are_kept_short_or_flagged() {
+        let t = table("a,b,c\n1\n1,2,3,4\n1,2,3,\n");
+        assert_eq!(t.rows[0].cells, vec!["1"], "a short row is not padded");
+        assert!(!t.rows[0].extra_cells);
+        assert!(t.rows[1].extra_cells);
+        assert_eq!(t.rows[1].cells, vec!["1", "2", "3", "4"]);
+        assert!(!t.rows[2].extra_cells, "a trailing empty cell is not extra");
+        assert_eq!(t.rows[2].cells, vec!["1", "2", "3"]);
+    }
+
+    #[test]
+    fn blank_rows_cost_nothing_and_later_rows_keep_their_numbers() {
+        let t = table("a,b\n,\n  ,\t\nx,y\n");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].number, 4);
+    }
+
+    #[test]
+    fn a_file_of_a_million_empty_columns_is_refused_naming_the_limit() {
+        let wide = format!("{}\n{}\n", ",".repeat(999_999), ",".repeat(999_999));
+        assert_eq!(
+            read_table(wide.as_bytes()),
+            Err(CsvError::TooManyColumns {
+                limit: MAX_COLUMNS,
+                found: 1_000_000
+            })
+        );
+        let at_limit = format!("{}\n1\n", vec!["c"; MAX_COLUMNS].join(","));
+        assert_eq!(table(&at_limit).headers.len(), MAX_COLUMNS);
+        let over = format!("{}\n1\n", vec!["c"; MAX_COLUMNS + 1].join(","));
+        assert_eq!(
+            read_table(over.as_bytes()),
+            Err(CsvError::TooManyColumns {
+                limit: MAX_COLUMNS,
+                found: MAX_COLUMNS + 1
+            })
+        );
+    }
+
+    #[test]
+    fn a_row_of_a_million_cells_is_flagged_and_kept_within_the_limit() {
+        let text = format!("a,b\n1,2{}x\n", ",".repeat(1_000_000));
+        let t = table(&text);
+        assert!(t.rows[0].extra_cells);
+        assert_eq!(t.rows[0].cells.len(), MAX_COLUMNS);
+        // Empty cells past the header are dropped without a flag.
+        let t = table(&format!("a,b\n1,2{}\n", ",".repeat(1_000_000)));
+        assert!(!t.rows[0].extra_cells);
+        assert_eq!(t.rows[0].cells, vec!["1", "2"]);
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_from_its_size() {
+        assert_eq!(check_size(MAX_FILE_BYTES), Ok(()));
+        assert_eq!(
+            check_size(MAX_FILE_BYTES + 1),
+            Err(CsvError::TooLarge {
+                limit: MAX_FILE_BYTES,
+                found: MAX_FILE_BYTES + 1
+            })
+        );
+        assert_eq!(megabytes(MAX_FILE_BYTES), 200);
+        assert_eq!(megabytes(MAX_FILE_BYTES + 1), 201);
+    }
+
+    #[test]
+    fn cells_the_export_neutralised_read_back_as_they_were() {
+        let t = table("'=name,phone\n'=SUM(A1),'+98 21 1234 5678\n'plain,'-5\n''=x,'@home\n");
+        assert_eq!(t.headers, vec!["=name", "phone"]);
+        assert_eq!(t.rows[0].cells, vec!["=SUM(A1)", "+98 21 1234 5678"]);
+        assert_eq!(
+            t.rows[1].cells,
+            vec!["'plain", "-5"],
+            "a typed apostrophe stays"
+        );
+        assert_eq!(t.rows[2].cells, vec!["'=x", "@home"]);
+    }
+
+    /// Arbitrary bytes, built mostly of what CSV is made of (separators, quotes,
+    /// line ends, a BOM, apostrophes, multi-byte and invalid UTF-8, NUL), with now
+    /// and then a run of separators around the column limit.
+    fn arbitrary_file(rng: &mut Prng) -> Vec<u8> {
+        let pieces: [&[u8]; 22] = [
+            b",",
+            b";",
+            b"\t",
+            b"\"",
+            b"\"\"",
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b"'",
+            b"=",
+            b"+",
+            b"a",
+            b"1",
+            b" ",
+            b"\xEF\xBB\xBF",
+            "ش".as_bytes(),
+            "ไทย".as_bytes(),
+            b"\xff",
+            b"\xC3",
+            b"\0",
+            b"{",
+            b"<",
+        ];
+        let mut out = Vec::new();
+        if rng.below(10) == 0 {
+            let sep = rng.pick(&[",", ";", "\t"]);
+            let n = MAX_COLUMNS - 2 + rng.below(5);
+            out.extend(sep.repeat(n).into_bytes());
+            out.push(b'\n');
+        }
+        // Most files are text; one in four may hold anything.
+        let usable = if rng.below(4) == 0 { pieces.len() } else { 17 };
+        for _ in 0..rng.below(120) {
+            out.extend_from_slice(pieces[rng.below(usable)]);
+        }
+        out
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_give_a_table_within_the_limits_or_a_named_error() {
+        let mut rng = Prng(0x2545_F491_4F6C_DD1D);
+        let mut tables = 0;
+        for case in 0..5_000 {
+            let bytes = arbitrary_file(&mut rng);
+            let whole = read_table(&bytes);
+            match &whole {
+                Ok(t) => {
+                    tables += 1;
+                    assert!(t.headers.len() <= MAX_COLUMNS, "case {case}");
+                    let mut last = 1;
+                    for r in &t.rows {
+                        assert!(r.cells.len() <= MAX_COLUMNS, "case {case}");
+                        assert!(r.extra_cells || r.cells.len() <= t.headers.len());
+                        assert!(r.number > last, "case {case}: rows numbered in order");
+                        last = r.number;
+                    }
+                }
+                Err(e) => assert!(e.key().starts_with("csv.err."), "case {case}: {e:?}"),
+            }
+            // Read a row at a time, the same file gives the same outcome.
+            let stepped = TableReader::new(bytes.clone()).and_then(|mut r| {
+                while !r.step(1)? {}
+                Ok(r.finish())
+            });
+            assert_eq!(stepped, whole, "case {case}");
+        }
+        assert!(tables > 1_500, "only {tables} of the files read as tables");
+    }
+
+    #[test]
+    fn contacts_exported_to_csv_import_back_with_the_same_values() {
+        use crate::domain::interchange::csv_export::export;
+        let schema = standard_schema();
+        let mut d = Dataset::new(schema.clone());
+        let t = |s: &str| Value::Text(s.into());
+        let people: [(&str, &str, &str, &str); 3] = [
+            ("p1", "Rahimi", "+98 21 1234 5678", "=SUM(A1)"),
+            ("p2", "-5", "+47 555 0100", "@home"),
+            ("p3", "'quoted", "0098 21 555", "-minus and 'apostrophe'"),
+        ];
+        for (id, last, phone, note) in people {
+            let v: FieldValues = [
+                ("last_name".to_string(), t(last)),
+                ("phones".to_string(), Value::List(vec![phone.into()])),
+                ("job_title".to_string(), t("@home")),
+                ("description".to_string(), t(note)),
+            ]
+            .into();
+            d.upsert(Record::new(id.into(), CONTACTS, 1, None, v));
+        }
+        let m = schema.module(CONTACTS).unwrap();
+        let keys: Vec<String> = m.fields.iter().map(|f| f.key.clone()).collect();
+        let set = d.set(CONTACTS).unwrap();
+        let text = export(&d, CONTACTS, &set.search(""), &keys);
+        assert!(text.contains("'+98 21 1234 5678") && text.contains("'=SUM(A1)"));
+
+        let file = read_table(text.as_bytes()).unwrap();
+        let mapping = guess_mapping(m, &file.headers, &|_| vec![]);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            mapping,
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            2,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("n{n}")
+        };
+        while !imp.step(&Dataset::new(schema.clone()), &mut finder, &mut ids, 10) {}
+        let plan = imp.finish(&Dataset::new(schema.clone()), &mut ids);
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        let mut back: Vec<_> = plan
+            .write
+            .inserts
+            .iter()
+            .map(|r| {
+                (
+                    r.get("last_name").cloned(),
+                    r.get("phones").cloned(),
+                    r.get("job_title").cloned(),
+                    r.get("description").cloned(),
+                )
+            })
+            .collect();
+        back.sort_by_key(|b| format!("{:?}", b.1));
+        let mut want: Vec<_> = people
+            .iter()
+            .map(|(_, last, phone, note)| {
+                (
+                    Some(t(last)),
+                    Some(Value::List(vec![phone.to_string()])),
+                    Some(t("@home")),
+                    Some(t(note)),
+                )
+            })
+            .collect();
+        want.sort_by_key(|b| format!("{:?}", b.1));
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn files_that_are_not_csv_are_refused() {
+        assert_eq!(
+            read_table(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(CsvError::NotCsv("binary data".into()))
+        );
+        assert_eq!(
+            read_table(&[0xff, 0xfe, 0x41, 0x42]),
+            Err(CsvError::NotText)
+        );
+        assert_eq!(read_table(b"  \n "), Err(CsvError::Empty));
+        assert!(matches!(
+            read_table(b"{\"records\": []}"),
+            Err(CsvError::NotCsv(_))
+        ));
+        assert!(matches!(
+            read_table(b"<html><body>x</body></html>"),
+            Err(CsvError::NotCsv(_))
+        ));
+    }
+
+    #[test]
+    fn headers_map_by_key_or_translated_label() {
+        let schema = standard_schema();
+        let contacts = schema.module(CONTACTS).unwrap();
+        let names = |l: &Label| match l {
+            Label::Key(k) if k == "field.last_name" => {
+                vec!["Last name".to_string(), "نام خانوادگی".to_string()]
+            }
+            Label::Key(k) if k == "field.emails" => vec!["Emails".to_string()],
+            _ => vec![],
+        };
+        let headers: Vec<String> = [
+            "نام خانوادگی",
+            "first_name",
+            "E-mails",
+            "Shoe size",
+            "Last name",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            guess_mapping(contacts, &headers, &names),
+            vec![
+                Some("last_name".into()),
+                Some("first_name".into()),
+                Some("emails".into()),
+                None,
+                None
+            ]
+        );
+    }
+
+    struct ByEmail(Vec<(String, String)>);
+    impl DuplicateFinder for ByEmail {
+        fn find(&self, v: &FieldValues) -> Option<String> {
+            let Some(Value::List(e)) = v.get("emails") else {
+                return None;
+            };
+            self.0
+                .iter()
+                .find(|(k, _)| e.iter().any(|x| fold(x) == *k))
+                .map(|(_, id)| id.clone())
+        }
+        fn add(&mut self, id: &str, v: &FieldValues) {
+            if let Some(Value::List(e)) = v.get("emails") {
+                for x in e {
+                    self.0.push((fold(x), id.to_string()));
+                }
+            }
+        }
+    }
+
+    fn dataset() -> Dataset {
+        let mut d = Dataset::new(standard_schema());
+        d.upsert(Record::new(
+            "acme".into(),
+            COMPANIES,
+            1,
+            None,
+            [("name".to_string(), Value::Text("Acme".into()))].into(),
+        ));
+        let v: FieldValues = [
+            ("last_name".to_string(), Value::Text("Old".into())),
+            (
+                "emails".to_string(),
+                Value::List(vec!["old@x.example".into()]),
+            ),
+        ]
+        .into();
+        d.upsert(Record::new("p-old".into(), CONTACTS, 1, None, v));
+        d
+    }
+
+    const FILE: &str = "last_name,emails,company,birthday\n\
+        Berg,anna@x.example,acme,\n\
+        Ng,ng@x.example,ACME,not a date\n\
+        ,nobody@x.example,,\n\
+        Berg2,ANNA@x.example,,\n\
+        Olsen,old@x.example,Unknown Co,\n\
+        Old,old@x.example,,1980-02-03\n";
+
+    fn run(policy: DuplicatePolicy, chunk: usize) -> ImportPlan {
+        let d = dataset();
+        let schema = standard_schema();
+        let m = schema.module(CONTACTS).unwrap();
+        let t = table(FILE);
+        let mapping = vec![
+            Some("last_name".into()),
+            Some("emails".into()),
+            Some("company".into()),
+            Some("birthday".into()),
+        ];
+        let mut imp = Importer::new(
+            m,
+            &t,
+            mapping,
+            policy,
+            ParseContext::default(),
+            "local-user".into(),
+            7,
+        );
+        let mut finder = ByEmail(vec![("old@x.example".into(), "p-old".into())]);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("new-{n}")
+        };
+        while !imp.step(&d, &mut finder, &mut ids, chunk) {}
+        imp.finish(&d, &mut ids)
+    }
+
+    #[test]
+    fn rows_are_checked_with_reasons_and_duplicates_follow_the_policy() {
+        let plan = run(DuplicatePolicy::Skip, 100);
+        assert_eq!(plan.write.inserts.len(), 1, "{plan:?}");
+        assert_eq!(
+            plan.write.inserts[0].get("company"),
+            Some(&Value::Ref("acme".into())),
+            "by id"
+        );
+        let rows: Vec<usize> = plan.rejects.iter().map(|r| r.row).collect();
+        assert_eq!(
+            rows,
+            vec![3, 4, 6],
+            "bad date; no last name; unknown company"
+        );
+        assert_eq!(
+            plan.rejects[0].problems[0],
+            ("birthday".to_string(), Problem::InvalidDate)
+        );
+        assert_eq!(
+            plan.rejects[1].problems[0],
+            ("last_name".to_string(), Problem::Required)
+        );
+        assert_eq!(
+            plan.rejects[2].problems[0],
+            (
+                "company".to_string(),
+                Problem::MissingRecord("Unknown Co".into())
+            )
+        );
+        // Row 5 repeats row 2's email (found among rows accepted earlier), row 7 a stored one.
+        assert_eq!(
+            plan.skipped,
+            vec![(5, "new-1".to_string()), (7, "p-old".to_string())]
+        );
+
+        let update = run(DuplicatePolicy::Update, 100);
+        assert_eq!(update.write.inserts.len(), 1);
+        assert_eq!(
+            update.write.inserts[0].get("last_name"),
+            Some(&Value::Text("Berg2".into())),
+            "the later row updates the pending one"
+        );
+        assert_eq!(update.write.updates.len(), 1);
+        let (_, after) = &update.write.updates[0];
+        assert_eq!(
+            after.get("birthday"),
+            Some(&Value::Date("1980-02-03".parse().unwrap()))
+        );
+
+        let create = run(DuplicatePolicy::Create, 100);
+        // Creating anyway still refuses a second holder of a unique email.
+        let rows: Vec<usize> = create.rejects.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![3, 4, 5, 6, 7]);
+        assert!(matches!(
+            create.rejects[2].problems[0].1,
+            Problem::NotUnique(_)
+        ));
+    }
+
+    #[test]
+    fn chunked_checking_gives_the_same_plan() {
+        let whole = run(DuplicatePolicy::Skip, 1000);
+        let bits = run(DuplicatePolicy::Skip, 1);
+        assert_eq!(whole.write.inserts, bits.write.inserts);
+        assert_eq!(whole.rejects, bits.rejects);
+        assert_eq!(whole.skipped, bits.skipped);
+    }
+
+    #[test]
+    fn rejects_csv_keeps_the_row_and_neutralises_formulas() {
+        let t = table("name,city\n=cmd|' /C calc'!A0,Oslo\n");
+        let rejects = vec![Reject {
+            row: 2,
+            problems: vec![("name".into(), Problem::Required)],
+            cells: t.rows[0].cells.clone(),
+        }];
+        let out = rejects_csv(&t, &rejects, "reason", &|f, _| format!("{f} is wrong"));
+        assert!(out.starts_with('\u{FEFF}'));
+        assert!(out.contains("2,name is wrong,'=cmd"));
+    }
+
+    #[test]
+    fn imported_leads_are_scored_and_assigned_in_turn() {
+        use crate::domain::modules::lead_module::{ASSIGNMENT_RULES, SCORING_RULES};
+        let mut d = Dataset::new(standard_schema());
+        let rec = |id: &str, module: &str, pairs: Vec<(&str, Value)>| {
+            let v: FieldValues = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            Record::new(id.into(), module, 1, None, v)
+        };
+        let t = |s: &str| Value::Text(s.into());
+        d.upsert(rec(
+            "s",
+            SCORING_RULES,
+            vec![
+                ("name", t("Retail")),
+                ("field", t("industry")),
+                ("operator", t("is")),
+                ("value", t("retail")),
+                ("points", Value::Number(10.0)),
+            ],
+        ));
+        d.upsert(rec(
+            "a",
+            ASSIGNMENT_RULES,
+            vec![
+                ("name", t("Turns")),
+                ("method", t("round_robin")),
+                ("group", Value::List(vec!["m1".into(), "m2".into()])),
+            ],
+        ));
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = table(
+            "last_name,industry,status
+A,retail,new
+B,software,new
+C,retail,dead
+",
+        );
+        let mapping = vec![
+            Some("last_name".into()),
+            Some("industry".into()),
+            Some("status".into()),
+        ];
+        let mut imp = Importer::new(
+            m,
+            &file,
+            mapping,
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            3,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("l{n}")
+        };
+        while !imp.step(&d, &mut finder, &mut ids, 10) {}
+        let plan = imp.finish(&d, &mut ids);
+        let rule_updates: Vec<_> = plan
+            .write
+            .updates
+            .iter()
+            .filter(|(b, _)| b.module == ASSIGNMENT_RULES)
+            .collect();
+        let owners: Vec<_> = plan
+            .write
+            .inserts
+            .iter()
+            .map(|r| r.owner.clone().unwrap())
+            .collect();
+        assert_eq!(owners, vec!["m1", "m2"]);
+        assert_eq!(
+            plan.write.inserts[0].get("score"),
+            Some(&Value::Number(10.0))
+        );
+        assert_eq!(plan.write.inserts[0].get("assigned_by"), Some(&t("Turns")));
+        assert_eq!(
+            plan.rejects[0].problems[0].0, "dead_reason",
+            "a dead lead needs its reason"
+        );
+        assert_eq!(
+            rule_updates[0].1.get("last_assigned"),
+            Some(&Value::Ref("m2".into()))
+        );
+    }
+
+    #[test]
+    fn the_layered_finder_decides_as_a_copied_index_would() {
+        let schema = standard_schema();
+        let m = schema.module(CONTACTS).unwrap();
+        let mut d = Dataset::new(schema.clone());
+        for (id, first, email) in [
+            ("s1", "Ann", "ann@x.example"),
+            ("s2", "Bob", "bob@x.example"),
+        ] {
+            let values = [
+                ("first_name".to_string(), Value::Text(first.into())),
+                ("last_name".to_string(), Value::Text("Stored".into())),
+                ("emails".to_string(), Value::List(vec![email.into()])),
+            ]
+            .into();
+            d.upsert(Record::new(id.into(), CONTACTS, 1, None, values));
+        }
+        // Row 2 is stored s1 (updated with a second email under "update"), row 4 has
+        // that new email, row 6 repeats row 5 of the same file, row 7 is stored s2.
+        let file = table(
+            "first_name,last_name,emails
+Ann,Stored,ann@x.example;ann@new.example
+Zed,Other,zed@x.example
+Cy,New,ann@new.example
+Dee,New,dee@x.example
+Dee,Again,dee@x.example
+Bob,Stored,bob@x.example
+",
+        );
+        let mapping = vec![
+            Some("first_name".into()),
+            Some("last_name".into()),
+            Some("emails".into()),
+        ];
+        for policy in [
+            DuplicatePolicy::Skip,
+            DuplicatePolicy::Update,
+            DuplicatePolicy::Create,
+        ] {
+            let run = |layered: bool| {
+                let mut imp = Importer::new(
+                    m,
+                    &file,
+                    mapping.clone(),
+                    policy,
+                    ParseContext::default(),
+                    "me".into(),
+                    3,
+                );
+                let mut n = 0;
+                let mut ids = move || {
+                    n += 1;
+                    format!("n{n}")
+                };
+                let mut copy = d.set(CONTACTS).unwrap().duplicates().unwrap().clone();
+                let mut top = DuplicateIndex::new(m);
+                let mut layers = LayeredFinder {
+                    stored: d.set(CONTACTS).unwrap().duplicates(),
+                    file: &mut top,
+                };
+                let finder: &mut dyn DuplicateFinder =
+                    if layered { &mut layers } else { &mut copy };
+                while !imp.step(&d, finder, &mut ids, 2) {}
+                let plan = imp.finish(&d, &mut ids);
+                (plan.write.inserts, plan.write.updates, plan.skipped)
+            };
+            let (copied, layered) = (run(false), run(true));
+            assert_eq!(copied, layered, "{policy:?}");
+            if policy != DuplicatePolicy::Create {
+                assert!(
+                    !layered.2.is_empty() || !layered.1.is_empty(),
+                    "{policy:?} found duplicates"
+                );
+            }
+        }
+    }
+
+    /// A leads file exported from a spreadsheet, with no Status column.
+    const LEADS_FILE: &str = "First name;Last name;Email;Company;Notes\n\
+        Nina;Holm;nina@holm-retail.example;Holm Retail;Met at the fair\n\
+        Omid;Karimi;omid@pars.example;Pars Trading;\n";
+
+    fn leads_with_rules() -> Dataset {
+        use crate::domain::modules::lead_module::{ASSIGNMENT_RULES, SCORING_RULES};
+        let mut d = Dataset::new(standard_schema());
+        let rule = |pairs: Vec<(&str, Value)>| -> FieldValues {
+            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        };
+        d.upsert(Record::new(
+            "s-new".into(),
+            SCORING_RULES,
+            1,
+            None,
+            rule(vec![
+                ("name", Value::Text("New lead".into())),
+                ("field", Value::Text("status".into())),
+                ("operator", Value::Text("is".into())),
+                ("value", Value::Text("new".into())),
+                ("points", Value::Number(5.0)),
+            ]),
+        ));
+        d.upsert(Record::new(
+            "turns".into(),
+            ASSIGNMENT_RULES,
+            1,
+            None,
+            rule(vec![
+                ("name", Value::Text("Turns".into())),
+                ("method", Value::Text("round_robin".into())),
+                ("group", Value::List(vec!["m1".into(), "m2".into()])),
+            ]),
+        ));
+        d
+    }
+
+    fn leads_mapping() -> Vec<Option<String>> {
+        [
+            "first_name",
+            "last_name",
+            "emails",
+            "company_name",
+            "description",
+        ]
+        .iter()
+        .map(|k| Some(k.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn a_leads_file_without_a_status_column_imports_every_row_as_new_scored_and_assigned() {
+        let d = leads_with_rules();
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = table(LEADS_FILE);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            leads_mapping(),
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            3,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("l{n}")
+        };
+        while !imp.step(&d, &mut finder, &mut ids, 10) {}
+        let plan = imp.finish(&d, &mut ids);
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        assert_eq!(plan.created, 2);
+        for r in &plan.write.inserts {
+            assert_eq!(r.get("status"), Some(&Value::Text("new".into())));
+            assert_eq!(r.get("score"), Some(&Value::Number(5.0)));
+            assert_eq!(r.get("assigned_by"), Some(&Value::Text("Turns".into())));
+        }
+        let owners: Vec<_> = plan.write.inserts.iter().map(|r| r.owner.clone()).collect();
+        assert_eq!(owners, vec![Some("m1".into()), Some("m2".into())]);
+        // Every new record has its history entry, and the moved turn is saved too.
+        assert_eq!(plan.write.changes.len(), 3);
+        assert!(plan.write.updates.iter().any(|(b, _)| b.id == "turns"));
+    }
+
+    #[test]
+    fn a_row_imported_becomes_the_record_the_form_makes_from_the_same_values() {
+        use crate::domain::rules::save_plan::{plan_save, SaveContext};
+        let d = leads_with_rules();
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = table(LEADS_FILE);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            leads_mapping(),
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            3,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut ids = || "x".to_string();
+        while !imp.step(&d, &mut finder, &mut ids, 10) {}
+        let imported = imp.finish(&d, &mut ids).write.inserts.remove(0);
+
+        // The form's planner, given what a person types into the same fields (the
+        // form shows the same defaults the planner fills in).
+        let typed: FieldValues = [
+            ("first_name", Value::Text("Nina".into())),
+            ("last_name", Value::Text("Holm".into())),
+            (
+                "emails",
+                Value::List(vec!["nina@holm-retail.example".into()]),
+            ),
+            ("company_name", Value::Text("Holm Retail".into())),
+            ("description", Value::Text("Met at the fair".into())),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let mut ids = || "x".to_string();
+        let mut ctx = SaveContext {
+            now: 3,
+            utc_offset_minutes: 0,
+            user: "me",
+            new_id: &mut ids,
+        };
+        let saved = plan_save(&d, LEADS, None, typed, None, &mut ctx)
+            .unwrap()
+            .saved
+            .unwrap();
+        assert_eq!(imported.values, saved.values);
+        assert_eq!(imported.owner, saved.owner);
+        assert_eq!(imported.module, saved.module);
+        assert_eq!(imported.revision, saved.revision);
+    }
+}

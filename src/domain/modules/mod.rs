@@ -1,0 +1,8 @@
+//! The standard module definitions: each module's fields, sections, actions, board,
+//! agenda and duplicate rule, as data.
+
+pub mod activity_module;
+pub mod analytics_modules;
+pub mod lead_module;
+pub mod sales_modules;
+pub mod standard_modules;

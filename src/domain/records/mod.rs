@@ -1,0 +1,23 @@
+//! The record core: values, fields and module definitions (the metadata), records,
+//! the in-memory record set with its indexes (search, unique values, links, duplicate
+//! keys), list queries, validation, and the stored record's migrations.
+
+pub mod condition;
+pub mod duplicates;
+pub mod field;
+pub mod field_values;
+pub mod history_batch;
+pub mod input;
+pub mod list_query;
+pub mod migrate;
+pub mod module_def;
+pub mod normalize;
+pub mod record;
+pub mod record_set;
+pub mod release;
+pub mod search;
+pub mod sharded_map;
+pub mod stage_trail;
+pub mod stepped_sort;
+pub mod validate;
+pub mod value;

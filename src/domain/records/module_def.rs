@@ -1,0 +1,374 @@
+//! Module definitions: a module is data (its fields, sections and title, and its
+//! behaviour: record actions, duplicate rule, default order and board), never code.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::records::condition::Condition;
+use crate::domain::records::field::{FieldDef, FieldKind, Label};
+use crate::domain::records::list_query::Sort;
+use crate::domain::records::record::Record;
+
+/// The team directory: the module whose records are the users a `User` field
+/// names (owners, assignees). The record core knows it because the local user and
+/// the team together are who can own records.
+pub const MEMBERS: &str = "members";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub key: String,
+    pub label: Label,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModuleDef {
+    /// Stable key, also the URL segment.
+    pub key: String,
+    pub singular: Label,
+    pub plural: Label,
+    pub fields: Vec<FieldDef>,
+    pub sections: Vec<Section>,
+    /// Fields joined with a space make the record's title.
+    pub title_fields: Vec<String>,
+    /// Listed in the main navigation; settings-like modules (team members, stages,
+    /// exchange rates) are reached from the settings page instead.
+    #[serde(default = "yes")]
+    pub nav: bool,
+    /// Actions a record page offers besides edit and delete (a lead's Convert).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<RecordAction>,
+    /// Which fields make two records likely duplicates; none: never checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_rule: Option<DuplicateRule>,
+    /// A list's order before the user sorts; none: newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_order: Option<Sort>,
+    /// A board of the module's records in columns (deals by stage, leads by status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<BoardDef>,
+    /// The module whose records are the user's work in time (My work, the calendar,
+    /// reminders, one-click complete): which fields hold the due time and done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<AgendaDef>,
+}
+
+/// The fields of an agenda module that its pages in time read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgendaDef {
+    /// A date-time field: when the record falls due.
+    pub due: String,
+    /// A checkbox field: whether it is done.
+    pub done: String,
+}
+
+/// An action on one record, offered while every condition holds; `page` names the
+/// page it opens (the shell knows its pages, not the modules that use them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordAction {
+    /// The translation key of the button.
+    pub label: String,
+    pub page: String,
+    #[serde(default)]
+    pub when: Vec<Condition>,
+}
+
+impl RecordAction {
+    pub fn offered(&self, record: &Record) -> bool {
+        self.when.iter().all(|c| c.matches(&record.values))
+    }
+}
+
+/// How a record's title is compared with others'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameMatch {
+    /// Folded, word order ignored.
+    Person,
+    /// Folded, legal suffixes ("Ltd", "GmbH") dropped.
+    Company,
+}
+
+/// Likely duplicates: the same normalised value of any contact field, or the same
+/// name — similar within the same `within` value when set, else exactly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRule {
+    /// Email and phone fields, compared normalised.
+    #[serde(default)]
+    pub contact_fields: Vec<String>,
+    pub name: NameMatch,
+    /// A company lookup or a company name: similar names count only at the same one.
+    #[serde(default)]
+    pub within: Option<String>,
+}
+
+/// The words of one board, as translation keys.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardLabels {
+    pub title: String,
+    pub new_record: String,
+    /// Plural forms (`.one`, `.other`) of a column's count, with `{n}`.
+    pub count: String,
+    /// A card's "Move to" select, with `{title}`.
+    pub move_to: String,
+    pub search: String,
+}
+
+/// A board: the module's records in a column per value of `column`, a picklist
+/// (its options) or a lookup. A lookup column is scoped by `group_by` (a deal's
+/// stages are those of its pipeline), and its column records carry an outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardDef {
+    pub column: String,
+    #[serde(default)]
+    pub group_by: Option<String>,
+    /// A currency field each column totals in the base currency.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// A percent field weighting the totals of open columns.
+    #[serde(default)]
+    pub probability: Option<String>,
+    /// Cards come soonest first by this date; an open card past it is overdue, and
+    /// the board filters a range of it.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Picklist fields the board filters by.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// Fields shown on a card under its title.
+    #[serde(default)]
+    pub card_fields: Vec<String>,
+    /// A move into a column whose outcome is lost asks for this picklist first.
+    #[serde(default)]
+    pub lost_asks: Option<String>,
+    pub labels: BoardLabels,
+    /// Where the board sits among boards (lowest first): the Board link opens the first.
+    #[serde(default)]
+    pub rank: u32,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ModuleDef {
+    /// A module with its standard names (`module.<key>.one` / `.many`) and nothing
+    /// else yet: the base the standard modules fill in.
+    pub fn named(key: &str) -> Self {
+        ModuleDef {
+            key: key.to_string(),
+            singular: Label::Key(format!("module.{key}.one")),
+            plural: Label::Key(format!("module.{key}.many")),
+            fields: Vec::new(),
+            sections: Vec::new(),
+            title_fields: Vec::new(),
+            nav: true,
+            actions: Vec::new(),
+            duplicate_rule: None,
+            default_order: None,
+            board: None,
+            agenda: None,
+        }
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn list_fields(&self) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(|f| f.in_list)
+    }
+
+    pub fn fields_in(&self, section: &str) -> impl Iterator<Item = &FieldDef> + '_ {
+        let section = section.to_string();
+        self.fields.iter().filter(move |f| f.section == section)
+    }
+
+    /// The record's display title; empty when its title fields are empty.
+    pub fn title_of(&self, record: &Record) -> String {
+        self.title_fields
+            .iter()
+            .filter_map(|f| record.get(f))
+            .map(|v| v.to_plain())
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Lookup fields of this module that point at `target`.
+    pub fn lookups_to<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a FieldDef> + 'a {
+        self.fields.iter().filter(
+            move |f| matches!(&f.kind, FieldKind::Lookup { module, .. } if module == target),
+        )
+    }
+}
+
+/// Every module the app knows: the standard ones and, later, the user's own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    pub modules: Vec<ModuleDef>,
+}
+
+impl Schema {
+    pub fn module(&self, key: &str) -> Option<&ModuleDef> {
+        self.modules.iter().find(|m| m.key == key)
+    }
+
+    /// The modules people work in (in the navigation), in schema order.
+    pub fn nav_modules(&self) -> impl Iterator<Item = &ModuleDef> {
+        self.modules.iter().filter(|m| m.nav)
+    }
+
+    /// The module that holds the user's work in time, if any (the first with an
+    /// agenda definition).
+    pub fn agenda_module(&self) -> Option<&ModuleDef> {
+        self.modules.iter().find(|m| m.agenda.is_some())
+    }
+
+    /// The modules with a board, in schema order.
+    pub fn board_modules(&self) -> impl Iterator<Item = &ModuleDef> {
+        let mut boards: Vec<&ModuleDef> =
+            self.modules.iter().filter(|m| m.board.is_some()).collect();
+        boards.sort_by_key(|m| m.board.as_ref().map(|b| b.rank));
+        boards.into_iter()
+    }
+
+    /// (module, field) pairs whose lookups point at `target`: the related lists of a record page.
+    pub fn related_to<'a>(
+        &'a self,
+        target: &'a str,
+    ) -> impl Iterator<Item = (&'a ModuleDef, &'a FieldDef)> + 'a {
+        self.modules
+            .iter()
+            .flat_map(move |m| m.lookups_to(target).map(move |f| (m, f)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::modules::lead_module::{CLOSED_STATUSES, LEADS, STATUSES};
+    use crate::domain::modules::standard_modules::{standard_schema, COMPANIES};
+    use crate::domain::Value;
+
+    #[test]
+    fn every_board_names_fields_of_the_kinds_it_needs() {
+        let schema = standard_schema();
+        let boards: Vec<_> = schema.board_modules().map(|m| m.key.as_str()).collect();
+        assert_eq!(boards, vec!["deals", "leads"], "the pipeline board first");
+        for m in schema.board_modules() {
+            let b = m.board.as_ref().unwrap();
+            let kind = |k: &str| &m.field(k).unwrap_or_else(|| panic!("{}.{k}", m.key)).kind;
+            match kind(&b.column) {
+                FieldKind::Picklist { options } => {
+                    assert!(!options.is_empty());
+                    assert!(b.group_by.is_none(), "options are not scoped");
+                }
+                FieldKind::Lookup { within, .. } => {
+                    // The form offers only the group's columns, as the board shows them.
+                    assert_eq!(within, &b.group_by, "{}", m.key);
+                    assert!(matches!(
+                        kind(b.group_by.as_ref().unwrap()),
+                        FieldKind::Lookup { .. }
+                    ));
+                }
+                other => panic!("{}: a board cannot column by {other:?}", m.key),
+            }
+            for (f, want) in [
+                (&b.amount, "currency"),
+                (&b.probability, "percent"),
+                (&b.date, "date"),
+                (&b.lost_asks, "picklist"),
+            ] {
+                if let Some(f) = f {
+                    assert_eq!(kind(f).name(), want, "{}.{f}", m.key);
+                }
+            }
+            for f in &b.filters {
+                assert_eq!(kind(f).name(), "picklist", "{}.{f}", m.key);
+            }
+            for f in &b.card_fields {
+                kind(f);
+            }
+        }
+    }
+
+    /// The rule as duplicates.rs derived it before it was data: companies by name,
+    /// every module with an email or phone by those, names within the first company
+    /// lookup or, on leads, the company name.
+    #[test]
+    fn duplicate_rules_match_the_rule_derived_from_field_kinds() {
+        for m in standard_schema().modules {
+            let contact: Vec<String> = m
+                .fields
+                .iter()
+                .filter(|f| matches!(f.kind, FieldKind::Email { .. } | FieldKind::Phone { .. }))
+                .map(|f| f.key.clone())
+                .collect();
+            let applies = m.key == COMPANIES || !contact.is_empty();
+            assert_eq!(m.duplicate_rule.is_some(), applies, "{}", m.key);
+            let Some(rule) = &m.duplicate_rule else {
+                continue;
+            };
+            let within = m
+                .fields
+                .iter()
+                .find(|f| {
+                    !f.system
+                        && matches!(&f.kind, FieldKind::Lookup { module, .. } if module == COMPANIES)
+                })
+                .or_else(|| m.field("company_name"))
+                .map(|f| f.key.clone());
+            assert_eq!(rule.contact_fields, contact, "{}", m.key);
+            assert_eq!(rule.within, within, "{}", m.key);
+            let name = if m.key == COMPANIES {
+                NameMatch::Company
+            } else {
+                NameMatch::Person
+            };
+            assert_eq!(rule.name, name, "{}", m.key);
+        }
+    }
+
+    #[test]
+    fn convert_is_offered_exactly_to_open_unconverted_leads() {
+        let schema = standard_schema();
+        let leads = schema.module(LEADS).unwrap();
+        assert_eq!(leads.actions.len(), 1);
+        let convert = &leads.actions[0];
+        assert_eq!(convert.page, "convert");
+        let lead = |status: Option<&str>, converted: bool| {
+            let mut v = crate::domain::FieldValues::new();
+            if let Some(s) = status {
+                v.insert("status", Value::Text(s.into()));
+            }
+            if converted {
+                v.insert("converted_contact", Value::Ref("contact-1".into()));
+            }
+            Record::new("l".into(), LEADS, 1, None, v)
+        };
+        for s in STATUSES.iter().map(|s| Some(*s)).chain([None]) {
+            for converted in [false, true] {
+                let before = !converted && !s.is_some_and(|s| CLOSED_STATUSES.contains(&s));
+                assert_eq!(
+                    convert.offered(&lead(s, converted)),
+                    before,
+                    "{s:?} {converted}"
+                );
+            }
+        }
+        assert!(schema
+            .modules
+            .iter()
+            .filter(|m| m.key != LEADS)
+            .all(|m| m.actions.is_empty()));
+    }
+
+    #[test]
+    fn a_definition_without_behaviour_reads_with_none() {
+        let mut json = serde_json::to_value(ModuleDef::named("things")).unwrap();
+        for k in ["actions", "duplicate_rule", "default_order", "board"] {
+            json.as_object_mut().unwrap().remove(k);
+        }
+        let back: ModuleDef = serde_json::from_value(json).unwrap();
+        assert_eq!(back, ModuleDef::named("things"));
+    }
+}

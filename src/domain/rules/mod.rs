@@ -1,0 +1,12 @@
+//! Where every record is made: the module rules in one order (`prepare`: defaults,
+//! the module's rules, validation), and the planners that run them — a form save or
+//! board move (`save_plan`), a delete with its guards and cascades, a lead conversion.
+
+pub mod conversion;
+pub mod delete;
+pub mod module_rules;
+pub mod prepare;
+pub mod save_plan;
+
+pub use delete::{plan_delete, DeleteError};
+pub use prepare::{prepare, Prepared, RuleInput};
