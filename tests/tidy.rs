@@ -123,7 +123,7 @@ fn the_ui_makes_no_write_of_its_own() {
         .collect();
     assert_eq!(
         commits,
-        vec![("src/ui/actions.rs".to_string(), 1)],
+        vec![("src/ui/writes/actions.rs".to_string(), 1)],
         "only commit_plan commits"
     );
 }
@@ -238,4 +238,27 @@ fn domain_folders_are_layered_without_cycles() {
             &["samples"],
         ],
     );
+}
+
+#[test]
+fn ui_folders_are_layered_without_cycles() {
+    check_layers(
+        "ui",
+        &[
+            &["kit"],
+            &["writes"],
+            &["records"],
+            &["activities", "sales", "quality", "interchange", "analytics"],
+            &["settings"],
+        ],
+    );
+    // The app's root (its routes to every page) is above every folder.
+    let mut up = Vec::new();
+    for file in rust_files(&root().join("src/ui")) {
+        let in_folder = file.parent() != Some(root().join("src/ui").as_path());
+        if in_folder && code_of(&file).contains("ui::app::") {
+            up.push(file.display().to_string());
+        }
+    }
+    assert!(up.is_empty(), "pages that use the app's root: {up:?}");
 }

@@ -78,7 +78,7 @@ pub fn bench_wasm_memory() -> f64 {
 pub async fn bench_dashboard(deals: u32, activities: u32, runs: u32, year: bool) -> JsValue {
     use crate::domain::analytics::sales_metrics::{Parts, SalesDashboardWork};
     use crate::domain::samples::scale_data::{scale_dataset, scale_scope_parts};
-    use crate::ui::state::{next_tick, TURN_MS};
+    use crate::ui::kit::state::{next_tick, TURN_MS};
     let now = js_sys::Date::now() as i64;
     let data = scale_dataset(deals, activities, now);
     let kind = if year {

@@ -5,32 +5,33 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::load_everything;
-use super::backup_page::BackupPage;
-use super::board_page::BoardPage;
-use super::calendar_page::CalendarPage;
-use super::convert_page::ConvertPage;
-use super::custom_dashboard::DashboardsPage;
-use super::dashboard_page::DrillPage;
-use super::download::download;
-use super::duplicates_page::DuplicatesPage;
-use super::format::count;
-use super::home::HomePage;
-use super::import_page::ImportPage;
-use super::list_view::ListView;
-use super::merge_page::MergePage;
-use super::my_work::MyWork;
-use super::notice::Notice;
-use super::notice::{clear_stale, NoticeBar};
-use super::pipeline_editor::PipelineEditor;
-use super::record_form::RecordForm;
-use super::record_page::RecordPage;
-use super::reminders::Reminders;
 use super::report_page::{ReportBuilder, ReportsPage};
-use super::route::{current, Route};
-use super::settings_page::SettingsPage;
-use super::state::{tk, use_state, AppState, LoadState};
 use crate::i18n::{label, t, tn, tr, Locale};
+use crate::ui::activities::calendar_page::CalendarPage;
+use crate::ui::activities::my_work::MyWork;
+use crate::ui::activities::reminders::Reminders;
+use crate::ui::analytics::custom_dashboard::DashboardsPage;
+use crate::ui::analytics::dashboard_page::DrillPage;
+use crate::ui::analytics::home::HomePage;
+use crate::ui::interchange::backup_page::BackupPage;
+use crate::ui::interchange::import_page::ImportPage;
+use crate::ui::kit::download::download;
+use crate::ui::kit::format::count;
+use crate::ui::kit::notice::NotFound;
+use crate::ui::kit::notice::Notice;
+use crate::ui::kit::notice::{clear_stale, NoticeBar};
+use crate::ui::kit::route::{current, Route};
+use crate::ui::kit::state::{tk, use_state, AppState, LoadState};
+use crate::ui::quality::duplicates_page::DuplicatesPage;
+use crate::ui::quality::merge_page::MergePage;
+use crate::ui::records::list_view::ListView;
+use crate::ui::records::record_form::RecordForm;
+use crate::ui::records::record_page::RecordPage;
+use crate::ui::sales::board_page::BoardPage;
+use crate::ui::sales::convert_page::ConvertPage;
+use crate::ui::sales::pipeline_editor::PipelineEditor;
+use crate::ui::settings::settings_page::SettingsPage;
+use crate::ui::writes::actions::load_everything;
 
 const LOCALE_KEY: &str = "crm.locale";
 
@@ -108,7 +109,7 @@ pub fn App() -> impl IntoView {
         let _ = LocalStorage::set(LOCALE_KEY, l.code());
     });
 
-    super::other_tabs::connect(st);
+    crate::ui::writes::other_tabs::connect(st);
     spawn_local(load_everything(st));
 
     view! {
@@ -302,18 +303,6 @@ fn Page() -> impl IntoView {
             }
             _ => view! { <NotFound /> }.into_any(),
         }
-    }
-}
-
-#[component]
-pub fn NotFound() -> impl IntoView {
-    view! {
-        <section class="page">
-            <h1>{tk("page.not_found")}</h1>
-            <p>
-                <a href="#/">{tk("nav.home")}</a>
-            </p>
-        </section>
     }
 }
 

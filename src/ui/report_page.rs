@@ -6,16 +6,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::{save_record, update_fields};
-use super::download::download;
-use super::format::{self, count, user_name, value_text};
-use super::notice::Notice;
-use super::report_labels::{
-    choice_name, field_name, group_label, grouping_title, measure_text, measure_title,
-};
-use super::report_run::run_in_turns;
-use super::route::{navigate, Route};
-use super::state::{tk, use_state, AppState, Generation};
 use crate::domain::analytics::report::{
     self, CsvHeader, FilterGroup, GroupKey, Measure, ReportError, ReportKind, ReportResult,
     ReportSpec, CREATED_AT, OWNER, UPDATED_AT,
@@ -28,6 +18,16 @@ use crate::domain::records::condition::Condition;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::{FieldKind, FieldValues, ModuleDef, Record, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
+use crate::ui::analytics::report_labels::{
+    choice_name, field_name, group_label, grouping_title, measure_text, measure_title,
+};
+use crate::ui::analytics::report_run::run_in_turns;
+use crate::ui::kit::download::download;
+use crate::ui::kit::format::{self, count, user_name, value_text};
+use crate::ui::kit::notice::Notice;
+use crate::ui::kit::route::{navigate, Route};
+use crate::ui::kit::state::{tk, use_state, AppState, Generation};
+use crate::ui::writes::actions::{save_record, update_fields};
 
 /// Rows of a tabular report drawn on the page; the CSV has them all.
 const SHOWN_ROWS: usize = 500;
@@ -298,7 +298,7 @@ pub fn ReportBuilder(id: String) -> impl IntoView {
     } else {
         match st.data.with_untracked(|d| d.get(REPORTS, &id).cloned()) {
             Some(r) => Some(r),
-            None => return view! { <super::app::NotFound /> }.into_any(),
+            None => return view! { <crate::ui::kit::notice::NotFound /> }.into_any(),
         }
     };
     let modules: Vec<(String, crate::domain::Label)> = st.data.with_untracked(|d| {

@@ -1,0 +1,493 @@
+//! CSV import into any module: choose a file, check the column mapping (guessed,
+//! editable, remembered per module), preview, choose what to do with duplicates,
+//! check every row — in chunks, with progress, the page stays responsive — then
+//! confirm, and everything accepted is written in one transaction.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::domain::interchange::csv_import::{
+    check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
+    Importer, LayeredFinder, Table, TableReader, MAX_COLUMNS,
+};
+use crate::domain::records::duplicates::DuplicateIndex;
+use crate::domain::records::release::Release;
+use crate::domain::Label;
+use crate::i18n::{field_error, label, t, tn, tr, Locale};
+use crate::ui::kit::chosen_file::file_bytes;
+use crate::ui::kit::download::download;
+use crate::ui::kit::format::count;
+use crate::ui::kit::notice::Notice;
+use crate::ui::kit::route::{navigate, Route};
+use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
+use crate::ui::writes::actions::{commit_write, mark};
+
+/// Rows read or checked per step.
+const CHUNK: usize = 200;
+const PREVIEW_ROWS: usize = 5;
+const SHOWN_REJECTS: usize = 200;
+
+fn mapping_key(module: &str) -> String {
+    format!("crm.import_mapping.{module}")
+}
+
+#[derive(Clone, Default)]
+struct Summary {
+    inserts: usize,
+    updates: usize,
+    skipped: usize,
+    rejects: Vec<(usize, String)>,
+    rejected: usize,
+}
+
+#[component]
+pub fn ImportPage(module: String) -> impl IntoView {
+    let st = use_state();
+    let Some(def) = st
+        .data
+        .with_untracked(|d| d.schema.module(&module).cloned())
+    else {
+        return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
+    };
+    let def = StoredValue::new(def);
+    // Shared, not copied: a 100,000-row table is read by the check across ticks.
+    let table = StoredValue::new_local(None::<Rc<Table>>);
+    let file_name = RwSignal::new(String::new());
+    let headers = RwSignal::new(Vec::<String>::new());
+    let mapping = RwSignal::new(Vec::<Option<String>>::new());
+    let policy = RwSignal::new("skip".to_string());
+    let error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let summary = RwSignal::new(None::<Summary>);
+    let plan = StoredValue::new(None::<ImportPlan>);
+    let rows_total = RwSignal::new(0usize);
+    let reading = StoredValue::new(0u32);
+    let writing = RwSignal::new(false);
+
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        summary.set(None);
+        plan.set_value(None);
+        error.set(None);
+        file_name.set(file.name());
+        // A newer choice abandons the reading of an older file.
+        reading.update_value(|r| *r += 1);
+        let mine = reading.get_value();
+        let refuse = move |l: Locale, e: &CsvError| {
+            table.set_value(None);
+            headers.set(Vec::new());
+            error.set(Some(tr(
+                l,
+                "import.refused",
+                &[
+                    ("file", &file_name.get_untracked()),
+                    ("reason", &csv_error_text(l, e)),
+                ],
+            )));
+        };
+        // Judged by the size the browser reports, before a byte is read into memory.
+        if let Err(e) = check_size(file.size() as u64) {
+            refuse(st.locale.get_untracked(), &e);
+            return;
+        }
+        spawn_local(async move {
+            let l = st.locale.get_untracked();
+            let bytes = match file_bytes(&file).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    error.set(Some(tr(l, "import.err.read", &[("detail", &e)])));
+                    return;
+                }
+            };
+            // Read a few hundred rows at a time for a turn, then the page draws.
+            let read = async {
+                let mut reader = TableReader::new(bytes)?;
+                loop {
+                    let done = try_turn(|| reader.step(CHUNK))?;
+                    if done || reading.get_value() != mine {
+                        return Ok(reader.finish());
+                    }
+                    next_tick().await;
+                }
+            };
+            let outcome: Result<Table, CsvError> = read.await;
+            mark("crm:csv-read");
+            if reading.get_value() != mine {
+                return;
+            }
+            match outcome {
+                Ok(t) => {
+                    let names = |lb: &Label| {
+                        Locale::ALL
+                            .iter()
+                            .map(|l| label(*l, lb))
+                            .collect::<Vec<_>>()
+                    };
+                    let mut guess = def.with_value(|m| guess_mapping(m, &t.headers, &names));
+                    // A mapping the user fixed before for the same headers wins.
+                    let saved: BTreeMap<String, String> =
+                        LocalStorage::get(mapping_key(&def.with_value(|m| m.key.clone())))
+                            .unwrap_or_default();
+                    for (i, h) in t.headers.iter().enumerate() {
+                        if let Some(f) = saved.get(h) {
+                            guess[i] = (!f.is_empty()).then(|| f.clone());
+                        }
+                    }
+                    headers.set(t.headers.clone());
+                    rows_total.set(t.rows.len());
+                    mapping.set(guess);
+                    table.set_value(Some(Rc::new(t)));
+                }
+                Err(e) => refuse(l, &e),
+            }
+        });
+    };
+
+    let check = move |_| {
+        if st.loading_rest.get_untracked() {
+            return;
+        }
+        let l = st.locale.get_untracked();
+        let module = def.with_value(|m| m.key.clone());
+        let map = mapping.get_untracked();
+        // Remember the mapping for the next file of this module.
+        let remembered: BTreeMap<String, String> = headers
+            .get_untracked()
+            .into_iter()
+            .zip(map.iter())
+            .map(|(h, f)| (h, f.clone().unwrap_or_default()))
+            .collect();
+        let _ = LocalStorage::set(mapping_key(&module), &remembered);
+        if map.iter().all(Option::is_none) {
+            error.set(Some(t(l, "import.err.no_columns")));
+            return;
+        }
+        error.set(None);
+        summary.set(None);
+        let pol = match policy.get_untracked().as_str() {
+            "update" => DuplicatePolicy::Update,
+            "create" => DuplicatePolicy::Create,
+            _ => DuplicatePolicy::Skip,
+        };
+        let owner = st.current_user.get_untracked();
+        let ctx = st.parse_context();
+        spawn_local(async move {
+            let Some(t) = table.get_value() else { return };
+            let m = def.get_value();
+            // Keys of the rows accepted so far; the stored records' keys are read in place.
+            let mut file_keys = DuplicateIndex::new(&m);
+            let mut imp = Importer::new(&m, &t, map, pol, ctx, owner, now());
+            let mut ids = new_id;
+            // A few hundred rows at a time for a turn, then the page draws.
+            loop {
+                let done = turn(|| {
+                    st.data.with_untracked(|d| {
+                        let mut finder = LayeredFinder {
+                            stored: d.set(&m.key).and_then(|s| s.duplicates()),
+                            file: &mut file_keys,
+                        };
+                        imp.step(d, &mut finder, &mut ids, CHUNK)
+                    })
+                });
+                progress.set(Some(imp.progress()));
+                if done {
+                    break;
+                }
+                next_tick().await;
+            }
+            let p = st.data.with_untracked(|d| imp.finish(d, &mut ids));
+            mark("crm:csv-checked");
+            let reason = |f: &str, pr: &crate::domain::records::validate::Problem| {
+                def.with_value(|m| reason_text(l, f, pr, Some(m)))
+            };
+            summary.set(Some(Summary {
+                inserts: p.created,
+                updates: p.updated,
+                skipped: p.skipped.len(),
+                rejected: p.rejects.len(),
+                rejects: p
+                    .rejects
+                    .iter()
+                    .take(SHOWN_REJECTS)
+                    .map(|r| {
+                        let why: Vec<String> =
+                            r.problems.iter().map(|(f, pr)| reason(f, pr)).collect();
+                        (r.row, why.join("; "))
+                    })
+                    .collect(),
+            }));
+            progress.set(None);
+            plan.set_value(Some(p));
+            // The file's duplicate keys (one per row) are freed a slice per tick.
+            while !file_keys.release(&mut 5_000) {
+                next_tick().await;
+            }
+        });
+    };
+
+    let download_rejects = move |_| {
+        let l = st.locale.get_untracked();
+        let Some(t) = table.get_value() else {
+            return;
+        };
+        let Some(text) = plan.with_value(|p| {
+            p.as_ref().map(|p| {
+                rejects_csv(&t, &p.rejects, &t_reason(l), &|f, pr| {
+                    def.with_value(|m| reason_text(l, f, pr, Some(m)))
+                })
+            })
+        }) else {
+            return;
+        };
+        let name = format!("{}-rejected.csv", def.with_value(|m| m.key.clone()));
+        if let Err(e) = download(&name, "text/csv;charset=utf-8", &text) {
+            st.notice.set(Some(Notice::error(e)));
+        }
+    };
+
+    let confirm = move |_| {
+        let l = st.locale.get_untracked();
+        // Taken, not copied (it may hold 100,000 records). If the write fails, the
+        // rows are checked again before another try: the data may have changed.
+        let Some(p) = plan.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let n = p.created + p.updated;
+        let module = def.with_value(|m| m.key.clone());
+        writing.set(true);
+        spawn_local(async move {
+            match commit_write(st, p.write).await {
+                Ok(_) => {
+                    plan.set_value(None);
+                    // The file's rows (100,000 of them) are freed a slice per tick, not
+                    // all at once when the page goes.
+                    let rows = table
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .and_then(|t| Rc::try_unwrap(t).ok());
+                    if let Some(mut rows) = rows {
+                        spawn_local(async move {
+                            while !rows.release(&mut 5_000) {
+                                next_tick().await;
+                            }
+                        });
+                    }
+                    navigate(&Route::List(module));
+                    st.notice
+                        .set(Some(Notice::success(tn(l, "import.done", n, &count(l, n)))));
+                }
+                Err(msg) => {
+                    summary.set(None);
+                    error.set(Some(msg));
+                }
+            }
+            writing.set(false);
+        });
+    };
+
+    let title = move || {
+        let l = st.locale.get();
+        def.with_value(|m| tr(l, "import.title", &[("module", &label(l, &m.plural))]))
+    };
+    let field_options = move || {
+        let l = st.locale.get();
+        def.with_value(|m| {
+            m.fields
+                .iter()
+                .filter(|f| !f.system)
+                .map(|f| (f.key.clone(), label(l, &f.label)))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <section class="page import-page">
+            <h1>{title}</h1>
+            <p>{tk("import.intro")}</p>
+            <div class="field">
+                <label for="import-file">{tk("import.file")}</label>
+                <input id="import-file" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=choose />
+            </div>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <Show when=move || !headers.get().is_empty()>
+                <p>
+                    {move || {
+                        let l = st.locale.get();
+                        tn(l, "import.rows", rows_total.get(), &count(l, rows_total.get()))
+                    }}
+                </p>
+                <table class="mapping">
+                    <caption>{tk("import.mapping")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tk("import.column")}</th>
+                            <th scope="col">{tk("import.field")}</th>
+                            <th scope="col">{tk("import.sample")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let opts = field_options();
+                            // The reader never gives more; one select per column.
+                            headers
+                                .get()
+                                .into_iter()
+                                .take(MAX_COLUMNS)
+                                .enumerate()
+                                .map(|(i, h)| {
+                                    let current = mapping.with(|m| m.get(i).cloned().flatten()).unwrap_or_default();
+                                    let sel_id = format!("map-{i}");
+                                    let samples: Vec<String> = table.with_value(|t| {
+                                        t.as_ref()
+                                            .map(|t| t.rows.iter().take(PREVIEW_ROWS).map(|r| r.cells.get(i).cloned().unwrap_or_default()).collect())
+                                            .unwrap_or_default()
+                                    });
+                                    let l = st.locale.get_untracked();
+                                    view! {
+                                        <tr>
+                                            <th scope="row"><label for=sel_id.clone() dir="auto">{h.clone()}</label></th>
+                                            <td>
+                                                <select id=sel_id on:change=move |ev| {
+                                                    let v = event_target_value(&ev);
+                                                    mapping.update(|m| {
+                                                        if let Some(slot) = m.get_mut(i) {
+                                                            *slot = (!v.is_empty()).then_some(v);
+                                                        }
+                                                    });
+                                                    summary.set(None);
+                                                }>
+                                                    <option value="" selected=current.is_empty()>{t(l, "import.skip_column")}</option>
+                                                    {opts.iter().map(|(k, name)| {
+                                                        let selected = *k == current;
+                                                        view! { <option value=k.clone() selected=selected>{name.clone()}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td class="muted" dir="auto">{samples.join(" · ")}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+                <fieldset class="form-section">
+                    <legend>{tk("import.duplicates")}</legend>
+                    {[("skip", "import.dup_skip"), ("update", "import.dup_update"), ("create", "import.dup_create")]
+                        .into_iter()
+                        .map(|(v, key)| view! {
+                            <label class="check">
+                                <input type="radio" name="dup-policy" value=v
+                                    prop:checked=move || policy.get() == v
+                                    on:change=move |_| { policy.set(v.to_string()); summary.set(None); } />
+                                {move || t(st.locale.get(), key)}
+                            </label>
+                        })
+                        .collect_view()}
+                </fieldset>
+                <div class="actions">
+                    <button
+                        type="button"
+                        on:click=check
+                        // Rows are checked against every record, so not before all are read.
+                        disabled=move || progress.get().is_some() || st.loading_rest.get() || writing.get()
+                    >
+                        {tk("import.check")}
+                    </button>
+                </div>
+            </Show>
+            {move || progress.get().map(|(done, total)| {
+                let l = st.locale.get();
+                view! {
+                    <p role="status">
+                        <progress max=total value=done></progress>
+                        " "
+                        {tr(l, "import.progress", &[("done", &count(l, done)), ("total", &count(l, total))])}
+                    </p>
+                }
+            })}
+            {move || summary.get().map(|s| {
+                let l = st.locale.get();
+                let n = s.inserts + s.updates;
+                view! {
+                    <section class="record-section" aria-labelledby="import-summary">
+                        <h2 id="import-summary">{t(l, "import.summary")}</h2>
+                        <ul>
+                            <li>{tn(l, "import.will_create", s.inserts, &count(l, s.inserts))}</li>
+                            <li>{tn(l, "import.will_update", s.updates, &count(l, s.updates))}</li>
+                            <li>{tn(l, "import.will_skip", s.skipped, &count(l, s.skipped))}</li>
+                            <li>{tn(l, "import.will_reject", s.rejected, &count(l, s.rejected))}</li>
+                        </ul>
+                        {(s.rejected > 0).then(|| view! {
+                            <h3>{t(l, "import.rejected_rows")}</h3>
+                            <ul class="rejects">
+                                {s.rejects.iter().map(|(row, why)| view! {
+                                    <li>{tr(l, "import.reject_line", &[("row", &count(l, *row)), ("reason", why)])}</li>
+                                }).collect_view()}
+                            </ul>
+                            <button type="button" on:click=download_rejects>{t(l, "import.download_rejects")}</button>
+                        })}
+                        <div class="actions form-actions">
+                            <button type="button" class="primary" disabled=move || n == 0 || st.busy.get() on:click=confirm>
+                                {tn(l, "import.confirm", n, &count(l, n))}
+                            </button>
+                        </div>
+                        {move || writing.get().then(|| view! { <p role="status">{t(l, "import.writing")}</p> })}
+                    </section>
+                }
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Why a file is refused, with its limits and sizes in the locale's digits.
+fn csv_error_text(l: Locale, e: &CsvError) -> String {
+    match e {
+        CsvError::TooManyColumns { limit, found } => tr(
+            l,
+            e.key(),
+            &[("limit", &count(l, *limit)), ("found", &count(l, *found))],
+        ),
+        CsvError::TooLarge { limit, found } => {
+            let mb = |bytes: u64| count(l, usize::try_from(megabytes(bytes)).unwrap_or(usize::MAX));
+            tr(
+                l,
+                e.key(),
+                &[("limit", &mb(*limit)), ("found", &mb(*found))],
+            )
+        }
+        _ => tr(l, e.key(), &[("detail", &e.detail())]),
+    }
+}
+
+fn t_reason(l: Locale) -> String {
+    t(l, "import.reason")
+}
+
+/// Why a row was refused, naming the field unless the message already does.
+fn reason_text(
+    l: Locale,
+    field: &str,
+    problem: &crate::domain::records::validate::Problem,
+    def: Option<&crate::domain::ModuleDef>,
+) -> String {
+    let e = crate::domain::records::validate::FieldError {
+        field: field.to_string(),
+        problem: problem.clone(),
+    };
+    field_error(l, def, &e)
+}

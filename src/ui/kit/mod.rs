@@ -1,0 +1,12 @@
+//! What every page is built from: the app state, routes, formatting, notices,
+//! charts, file choosing and downloading, the user picker and the field inputs.
+
+pub mod chart;
+pub mod chosen_file;
+pub mod download;
+pub mod field_input;
+pub mod format;
+pub mod notice;
+pub mod route;
+pub(crate) mod state;
+pub mod user_select;

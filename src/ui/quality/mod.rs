@@ -1,0 +1,4 @@
+//! Duplicates and merging them.
+
+pub mod duplicates_page;
+pub mod merge_page;

@@ -1,0 +1,444 @@
+//! A module's list: search, filters, sortable columns, and virtual scrolling so only
+//! the rows in view exist in the page, whether the module holds ten records or 100,000.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::interchange::csv_export;
+use crate::domain::records::list_query::{ListQuery, ListWork, Sort};
+use crate::domain::records::search::Slot;
+use crate::domain::FieldDef;
+use crate::i18n::{label, t, tn, tr};
+use crate::ui::kit::download::download;
+use crate::ui::kit::format::{count, value_text};
+use crate::ui::kit::notice::Notice;
+use crate::ui::kit::route::Route;
+use crate::ui::kit::state::{in_turns, tk, turn, use_state, Generation};
+use crate::ui::kit::user_select::{whose_user, WhoseFilter};
+use crate::ui::records::list_filters::FilterBar;
+use crate::ui::writes::actions::load_sample;
+
+/// Every row has this height (CSS keeps it), so the visible slice follows from the
+/// scroll position alone.
+const ROW_HEIGHT: f64 = 44.0;
+/// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 10;
+
+#[component]
+pub fn ListView(module: String) -> impl IntoView {
+    let st = use_state();
+    let Some(def) = st
+        .data
+        .with_untracked(|d| d.schema.module(&module).cloned())
+    else {
+        return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
+    };
+    let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(None::<Sort>);
+    let filters = RwSignal::new(Vec::new());
+    // "" everyone, "@me" the current user, or a user's id.
+    let whose = RwSignal::new(String::new());
+    let module_key = StoredValue::new(module.clone());
+    // The rows in order, worked out in turns: most queries finish in the first, and
+    // 200,000 rows never hold the page. The last rows stay until newer ones are ready.
+    let rows = RwSignal::new(Vec::<Slot>::new());
+    let working = RwSignal::new(false);
+    let generation = Generation::new();
+    Effect::new(move |_| {
+        let q = ListQuery {
+            search: search.get(),
+            filters: filters.get(),
+            sort: sort.get(),
+            involving: whose_user(st, &whose.get()),
+        };
+        st.data.track();
+        let mine = generation.start();
+        let mut work = st
+            .data
+            .with_untracked(|d| ListWork::new(d, &module_key.get_value(), q));
+        // Only a real change notifies: an equal result must not scroll to the top.
+        let show = move |work: ListWork| {
+            let new = work.finish();
+            if rows.with_untracked(|r| *r != new) {
+                rows.set(new);
+            }
+            working.set(false);
+        };
+        let one_turn = move |w: &mut ListWork| {
+            st.data
+                .with_untracked(|d| turn(|| w.step(d, ListWork::SLICE)))
+        };
+        if one_turn(&mut work) {
+            show(work);
+        } else {
+            working.set(true);
+            in_turns(generation, mine, work, one_turn, show);
+        }
+    });
+    let module_size = move || {
+        st.data
+            .with(|d| d.set(&module_key.get_value()).map(|s| s.len()).unwrap_or(0))
+    };
+
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(640.0_f64);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            viewport.set(el.client_height().max(200) as f64);
+        }
+    });
+    // A new query starts at the top.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll_top.set(0.0);
+    });
+
+    let plural = def.plural.clone();
+    let singular = def.singular.clone();
+    let plural = StoredValue::new(plural);
+    let title = move || plural.with_value(|p| label(st.locale.get(), p));
+    let new_href = Route::New(module.clone(), vec![]).href();
+    let search_label = move || {
+        let l = st.locale.get();
+        plural.with_value(|p| tr(l, "list.search_label", &[("module", &label(l, p))]))
+    };
+    let new_label = move || {
+        let l = st.locale.get();
+        tr(l, "action.new_record", &[("module", &label(l, &singular))])
+    };
+    let ncols = columns.len();
+    let header_cells = columns
+        .iter()
+        .map(|f| {
+            let key = f.key.clone();
+            let key2 = f.key.clone();
+            let field_label = f.label.clone();
+            let aria_sort = move || match sort.get() {
+                Some(s) if s.field == key => {
+                    if s.descending {
+                        "descending"
+                    } else {
+                        "ascending"
+                    }
+                }
+                _ => "none",
+            };
+            let toggle = move |_| {
+                sort.update(|s| {
+                    *s = match s.take() {
+                        Some(cur) if cur.field == key2 && !cur.descending => Some(Sort {
+                            field: key2.clone(),
+                            descending: true,
+                        }),
+                        Some(cur) if cur.field == key2 => None,
+                        _ => Some(Sort {
+                            field: key2.clone(),
+                            descending: false,
+                        }),
+                    }
+                })
+            };
+            let aria_sort2 = aria_sort.clone();
+            let arrow = move || match aria_sort2() {
+                "ascending" => "▲",
+                "descending" => "▼",
+                _ => "",
+            };
+            view! {
+                <th scope="col" aria-sort=aria_sort>
+                    <button type="button" class="sort-button" on:click=toggle>
+                        {move || label(st.locale.get(), &field_label)}
+                        <span class="sort-mark" aria-hidden="true">{arrow}</span>
+                    </button>
+                </th>
+            }
+        })
+        .collect_view();
+
+    let columns = StoredValue::new(columns);
+    // Which rows are in view, and the spacer heights that stand for the rest.
+    let window = Memo::new(move |_| {
+        let total = rows.with(Vec::len);
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let shown = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+        let last = (first + shown).min(total);
+        (first.min(last), last, total)
+    });
+    let visible: Memo<Vec<Slot>> = Memo::new(move |_| {
+        let (first, last, _) = window.get();
+        rows.with(|all| all[first..last].to_vec())
+    });
+    let top = move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT);
+    let bottom = move || {
+        let (_, last, total) = window.get();
+        format!("{}px", (total - last) as f64 * ROW_HEIGHT)
+    };
+    // One row, keyed by its slot: rows that stay in view keep their elements (and
+    // keyboard focus) while the list scrolls.
+    let row = move |slot: Slot| {
+        let cells = move || {
+            let l = st.locale.get();
+            st.data.with(|d| {
+                let set = d.set(&module_key.get_value())?;
+                let record = set.at(slot)?;
+                let href = Route::View(record.module.clone(), record.id.clone()).href();
+                Some(columns.with_value(|cols| {
+                    cols.iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            let text = record
+                                .get(&f.key)
+                                .map(|v| value_text(l, d, f, v))
+                                .unwrap_or_default();
+                            if i == 0 {
+                                let text = if text.is_empty() {
+                                    let title = set.module.title_of(record);
+                                    if title.is_empty() {
+                                        t(l, "record.untitled")
+                                    } else {
+                                        title
+                                    }
+                                } else {
+                                    text
+                                };
+                                view! {
+                                    <th scope="row">
+                                        <a href=href.clone()>
+                                            <bdi>{text}</bdi>
+                                        </a>
+                                    </th>
+                                }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <td>
+                                        <bdi>{text}</bdi>
+                                    </td>
+                                }
+                                .into_any()
+                            }
+                        })
+                        .collect_view()
+                }))
+            })
+        };
+        view! { <tr data-slot=slot.to_string()>{cells}</tr> }
+    };
+
+    // Arrow keys, Page Up/Down, Home and End move between rows, also to rows not
+    // rendered yet: the list scrolls them into view, then the row's link takes focus.
+    let pending = StoredValue::new(None::<Slot>);
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let page = (viewport.get_untracked() / ROW_HEIGHT).max(1.0) as isize;
+        let step: isize = match ev.key().as_str() {
+            "ArrowDown" => 1,
+            "ArrowUp" => -1,
+            "PageDown" => page,
+            "PageUp" => -page,
+            "Home" if ev.ctrl_key() => isize::MIN / 2,
+            "End" if ev.ctrl_key() => isize::MAX / 2,
+            _ => return,
+        };
+        // A move still waiting for its row to render counts as where focus is, so
+        // fast repeated keys are not lost.
+        let current = pending.get_value().or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .and_then(|a| a.closest("tr[data-slot]").ok().flatten())
+                .and_then(|tr| tr.get_attribute("data-slot"))
+                .and_then(|s| s.parse::<Slot>().ok())
+        });
+        let Some(current) = current else {
+            return;
+        };
+        ev.prevent_default();
+        let Some((target_index, target)) = rows.with_untracked(|all| {
+            let pos = all.iter().position(|s| *s == current)? as isize;
+            let to = (pos.saturating_add(step)).clamp(0, all.len() as isize - 1) as usize;
+            Some((to, all[to]))
+        }) else {
+            return;
+        };
+        let row_top = target_index as f64 * ROW_HEIGHT;
+        let height = el.client_height() as f64;
+        let header = ROW_HEIGHT;
+        let top = el.scroll_top() as f64;
+        if row_top < top || row_top + ROW_HEIGHT > top + height - header {
+            let new_top = (row_top - height / 2.0).max(0.0);
+            el.set_scroll_top(new_top as i32);
+            scroll_top.set(new_top);
+        }
+        let focus_row = move || -> bool {
+            let link = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector(&format!("tr[data-slot=\"{target}\"] a"))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+            link.map(|l| l.focus().is_ok()).unwrap_or(false)
+        };
+        if !focus_row() {
+            pending.set_value(Some(target));
+            request_animation_frame(move || {
+                focus_row();
+                pending.set_value(None);
+            });
+        }
+    };
+
+    // Exactly the rows the list shows (search, filters, order), every field.
+    let export_csv = move |_| {
+        if st.loading_rest.get_untracked() {
+            return;
+        }
+        let l = st.locale.get_untracked();
+        let module = module_key.get_value();
+        let text = st.data.with_untracked(|d| {
+            let headers: Vec<String> = d
+                .schema
+                .module(&module)
+                .map(|m| m.fields.iter().map(|f| label(l, &f.label)).collect())
+                .unwrap_or_default();
+            rows.with_untracked(|slots| csv_export::export(d, &module, slots, &headers))
+        });
+        let date = String::from(js_sys::Date::new_0().to_iso_string());
+        let name = format!("{module}-{}.csv", &date[..10]);
+        let n = rows.with_untracked(Vec::len);
+        match download(&name, "text/csv", &text) {
+            Ok(()) => st.notice.set(Some(Notice::success(tr(
+                l,
+                "list.exported",
+                &[("n", &count(l, n)), ("file", &name)],
+            )))),
+            Err(e) => st.notice.set(Some(Notice::error(tr(
+                l,
+                "backup.export_failed",
+                &[("detail", &e)],
+            )))),
+        }
+    };
+
+    let result_count = move || {
+        let l = st.locale.get();
+        let n = rows.with(Vec::len);
+        tn(l, "count.records", n, &count(l, n))
+    };
+    let is_empty_module = move || module_size() == 0;
+    let no_matches = move || module_size() > 0 && rows.with(Vec::is_empty);
+    let db_empty = move || st.data.with(|d| !d.has_user_records());
+
+    view! {
+        <section class="page list-page">
+            <div class="page-head">
+                <h1>{title}</h1>
+                <div class="actions">
+                    <button
+                        type="button"
+                        hidden=is_empty_module
+                        disabled=move || st.loading_rest.get()
+                        on:click=export_csv
+                    >
+                        {tk("list.export_csv")}
+                    </button>
+                    <a class="button" href=Route::Import(module_key.get_value()).href()>
+                        {tk("list.import_csv")}
+                    </a>
+                    {move || {
+                        let has = st
+                            .data
+                            .with(|d| d.set(&module_key.get_value()).is_some_and(|s| s.duplicates().is_some() && !s.is_empty()));
+                        has.then(|| view! {
+                            <a class="button" href=Route::Duplicates(module_key.get_value()).href()>
+                                {tk("list.find_duplicates")}
+                            </a>
+                        })
+                    }}
+                    <a class="button primary" href=new_href.clone()>
+                        {new_label}
+                    </a>
+                </div>
+            </div>
+            <Show
+                when=is_empty_module
+                fallback=move || {
+                    view! {
+                        <div class="list-tools">
+                            <div class="field search-field">
+                                <label for="list-search">{search_label}</label>
+                                <input
+                                    id="list-search"
+                                    type="search"
+                                    autocomplete="off"
+                                    prop:value=move || search.get()
+                                    on:input=move |ev| search.set(event_target_value(&ev))
+                                />
+                            </div>
+                            <WhoseFilter id="list-whose" label_key="filter.owner" whose=whose />
+                            <FilterBar module=module_key.get_value() filters=filters />
+                            <p class="result-count" role="status">{result_count}</p>
+                        </div>
+                    }
+                }
+            >
+                <div class="empty-state">
+                    <p>{tk("list.empty")}</p>
+                    <Show when=db_empty>
+                        <button
+                            type="button"
+                            disabled=move || st.busy.get()
+                            on:click=move |_| spawn_local(load_sample(st))
+                        >
+                            {tk("action.load_sample")}
+                        </button>
+                    </Show>
+                </div>
+            </Show>
+            <Show when=no_matches>
+                <p class="empty-state">{tk("list.no_matches")}</p>
+            </Show>
+            <div hidden=is_empty_module>
+                <div
+                    class="list-scroll"
+                    aria-busy=move || working.get().to_string()
+                    node_ref=scroller
+                    on:scroll=move |_| {
+                        if let Some(el) = scroller.get_untracked() {
+                            scroll_top.set(el.scroll_top() as f64);
+                            viewport.set(el.client_height().max(200) as f64);
+                        }
+                    }
+                    on:keydown=on_key
+                >
+                    <table class="records">
+                        <caption class="visually-hidden">{title}</caption>
+                        <thead>
+                            <tr>{header_cells}</tr>
+                        </thead>
+                        <tbody>
+                            <tr class="spacer" aria-hidden="true" style:height=top>
+                                <td colspan=ncols></td>
+                            </tr>
+                            <For each=move || visible.get() key=|slot| *slot children=row />
+                            <tr class="spacer" aria-hidden="true" style:height=bottom>
+                                <td colspan=ncols></td>
+                            </tr>
+                        </tbody>
+                    </table>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}

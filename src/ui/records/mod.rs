@@ -1,0 +1,8 @@
+//! Any module's records: the list with filters, the record page with its timeline,
+//! and the form.
+
+pub mod list_filters;
+pub mod list_view;
+pub mod record_form;
+pub mod record_page;
+pub mod timeline_view;
