@@ -734,6 +734,35 @@ mod tests {
     use crate::domain::modules::lead_module::LEADS;
     use crate::domain::modules::standard_modules::{standard_schema, COMPANIES, CONTACTS};
 
+    /// Imports every row of `file` as new records (duplicates by the module's rule),
+    /// ids numbered after `prefix`, owned by "me", at time `now`.
+    fn import_new(
+        m: &ModuleDef,
+        file: &Table,
+        mapping: Vec<Option<String>>,
+        data: &Dataset,
+        now: Timestamp,
+        prefix: &str,
+    ) -> ImportPlan {
+        let mut imp = Importer::new(
+            m,
+            file,
+            mapping,
+            DuplicatePolicy::Create,
+            ParseContext::default(),
+            "me".into(),
+            now,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("{prefix}{n}")
+        };
+        while !imp.step(data, &mut finder, &mut ids, 10) {}
+        imp.finish(data, &mut ids)
+    }
+
     fn table(text: &str) -> Table {
         read_table(text.as_bytes()).unwrap()
     }
@@ -960,23 +989,7 @@ mod tests {
 
         let file = read_table(text.as_bytes()).unwrap();
         let mapping = guess_mapping(m, &file.headers, &|_| vec![]);
-        let mut imp = Importer::new(
-            m,
-            &file,
-            mapping,
-            DuplicatePolicy::Create,
-            ParseContext::default(),
-            "me".into(),
-            2,
-        );
-        let mut finder = DuplicateIndex::new(m);
-        let mut n = 0;
-        let mut ids = move || {
-            n += 1;
-            format!("n{n}")
-        };
-        while !imp.step(&Dataset::new(schema.clone()), &mut finder, &mut ids, 10) {}
-        let plan = imp.finish(&Dataset::new(schema.clone()), &mut ids);
+        let plan = import_new(m, &file, mapping, &Dataset::new(schema.clone()), 2, "n");
         assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
         let mut back: Vec<_> = plan
             .write
@@ -1265,23 +1278,7 @@ C,retail,dead
             Some("industry".into()),
             Some("status".into()),
         ];
-        let mut imp = Importer::new(
-            m,
-            &file,
-            mapping,
-            DuplicatePolicy::Create,
-            ParseContext::default(),
-            "me".into(),
-            3,
-        );
-        let mut finder = DuplicateIndex::new(m);
-        let mut n = 0;
-        let mut ids = move || {
-            n += 1;
-            format!("l{n}")
-        };
-        while !imp.step(&d, &mut finder, &mut ids, 10) {}
-        let plan = imp.finish(&d, &mut ids);
+        let plan = import_new(m, &file, mapping, &d, 3, "l");
         let rule_updates: Vec<_> = plan
             .write
             .updates
@@ -1444,23 +1441,7 @@ Bob,Stored,bob@x.example
         let schema = standard_schema();
         let m = schema.module(LEADS).unwrap();
         let file = table(LEADS_FILE);
-        let mut imp = Importer::new(
-            m,
-            &file,
-            leads_mapping(),
-            DuplicatePolicy::Create,
-            ParseContext::default(),
-            "me".into(),
-            3,
-        );
-        let mut finder = DuplicateIndex::new(m);
-        let mut n = 0;
-        let mut ids = move || {
-            n += 1;
-            format!("l{n}")
-        };
-        while !imp.step(&d, &mut finder, &mut ids, 10) {}
-        let plan = imp.finish(&d, &mut ids);
+        let plan = import_new(m, &file, leads_mapping(), &d, 3, "l");
         assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
         assert_eq!(plan.created, 2);
         for r in &plan.write.inserts {
