@@ -26,7 +26,7 @@ use super::pipeline_editor::PipelineEditor;
 use super::record_form::RecordForm;
 use super::record_page::RecordPage;
 use super::reminders::Reminders;
-use super::report_page::{ReportBuilder, ReportsPage};
+use super::reports::{ReportBuilder, ReportsPage};
 use super::route::{current, Route};
 use super::settings_page::SettingsPage;
 use super::state::{tk, use_state, AppState, LoadState};
