@@ -1,0 +1,120 @@
+//! A report kept as a record: opened into the builder, and saved (a new record, or
+//! the same one changed).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::draft::{default_spec, Draft};
+use crate::domain::analytics_modules::{DEFINITION, REPORTS};
+use crate::domain::record_set::Dataset;
+use crate::domain::report::ReportSpec;
+use crate::domain::{FieldValues, Value};
+use crate::i18n::{t, tr};
+use crate::ui::actions::{save_record, update_fields};
+use crate::ui::notice::Notice;
+use crate::ui::route::{navigate, Route};
+use crate::ui::state::AppState;
+
+/// A report as the builder opens it.
+pub(super) struct Opened {
+    /// The record it is saved in; none for a new report.
+    pub(super) id: Option<String>,
+    pub(super) name: String,
+    pub(super) spec: ReportSpec,
+    /// Why the saved definition could not be read: the builder starts from a new one.
+    pub(super) problem: Option<String>,
+}
+
+/// Opens the report saved as record `id`, or a new one (of `first_module`) when `id`
+/// is empty; none when no report has that id.
+pub(super) fn open(data: &Dataset, id: &str, first_module: &str) -> Option<Opened> {
+    if id.is_empty() {
+        return Some(Opened {
+            id: None,
+            name: String::new(),
+            spec: default_spec(data, first_module),
+            problem: None,
+        });
+    }
+    let r = data.get(REPORTS, id)?;
+    let name = match r.get("name") {
+        Some(Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let spec = match r.get(DEFINITION) {
+        Some(Value::Text(json)) => {
+            serde_json::from_str::<ReportSpec>(json).map_err(|e| e.to_string())
+        }
+        _ => Err(String::new()),
+    };
+    let (spec, problem) = match spec {
+        Ok(s) => (s, None),
+        Err(e) => (default_spec(data, first_module), Some(e)),
+    };
+    Some(Opened {
+        id: Some(r.id.clone()),
+        name,
+        spec,
+        problem,
+    })
+}
+
+/// Saves the draft into its record (`record`), or as a new record the page then
+/// moves to.
+pub(super) fn save(st: AppState, draft: Draft, record: StoredValue<Option<String>>) {
+    let l = st.locale.get_untracked();
+    let spec = match draft.spec() {
+        Ok(s) => s,
+        Err(k) => {
+            st.notice.set(Some(Notice::error(t(l, k))));
+            return;
+        }
+    };
+    let json = serde_json::to_string(&spec).unwrap_or_default();
+    let name = draft.name.get_untracked().trim().to_string();
+    let existing = record.get_value();
+    spawn_local(async move {
+        let result = match &existing {
+            Some(id) => {
+                update_fields(
+                    st,
+                    REPORTS,
+                    id,
+                    vec![
+                        ("name".into(), Value::Text(name)),
+                        (DEFINITION.into(), Value::Text(json)),
+                    ],
+                )
+                .await
+            }
+            None => {
+                let mut values = FieldValues::new();
+                if !name.is_empty() {
+                    values.insert("name", Value::Text(name));
+                }
+                values.insert(DEFINITION, Value::Text(json));
+                let owner = Some(st.current_user.get_untracked());
+                save_record(st, REPORTS, None, values, owner).await
+            }
+        };
+        match result {
+            Ok(saved) => {
+                st.notice.set(Some(Notice::success(t(l, "report.saved"))));
+                if existing.is_none() {
+                    if let Some(r) = saved {
+                        record.set_value(Some(r.id.clone()));
+                        navigate(&Route::Report(r.id));
+                    }
+                }
+            }
+            Err(e) => {
+                let why = st.data.with_untracked(|d| e.message(l, REPORTS, d));
+                st.notice.set(Some(Notice::error(tr(
+                    l,
+                    "report.save_failed",
+                    &[("detail", &why)],
+                ))));
+            }
+        }
+    });
+}
