@@ -53,6 +53,9 @@ pub struct AgendaDef {
     pub due: String,
     /// A checkbox field: whether it is done.
     pub done: String,
+    /// A picklist naming what kind of work it is (call, meeting…): a timeline's badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// An action on one record, offered while every condition holds; `page` names the
@@ -186,6 +189,17 @@ impl ModuleDef {
             .filter(|s| !s.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// Whether changes of `field` are moves the record keeps a trail of (a deal's
+    /// stage): a lookup into the module one of its trail fields records.
+    pub fn is_trailed(&self, field: &str) -> bool {
+        let Some(FieldKind::Lookup { module, .. }) = self.field(field).map(|f| &f.kind) else {
+            return false;
+        };
+        self.fields
+            .iter()
+            .any(|f| matches!(&f.kind, FieldKind::Trail { module: m } if m == module))
     }
 
     /// Lookup fields of this module that point at `target`.
@@ -355,6 +369,26 @@ mod tests {
             .iter()
             .filter(|m| m.key != LEADS)
             .all(|m| m.actions.is_empty()));
+    }
+
+    /// The timeline reads a change of a trailed field as a stage move; before that was
+    /// metadata it did so for a field keyed `stage`, which only deals have.
+    #[test]
+    fn only_a_deals_stage_is_trailed() {
+        for m in standard_schema().modules {
+            for f in &m.fields {
+                let before = m.key == "deals" && f.key == "stage";
+                assert_eq!(m.is_trailed(&f.key), before, "{}.{}", m.key, f.key);
+            }
+        }
+    }
+
+    #[test]
+    fn the_agenda_names_its_kind_a_picklist_of_its_own() {
+        let schema = standard_schema();
+        let m = schema.agenda_module().unwrap();
+        let kind = m.agenda.as_ref().unwrap().kind.as_deref().unwrap();
+        assert_eq!(m.field(kind).unwrap().kind.name(), "picklist");
     }
 
     #[test]
