@@ -5,7 +5,10 @@
 use super::condition::Condition;
 use super::condition::OPERATORS as OPERATORS_ALL;
 use super::field::{FieldDef, FieldKind};
-use super::module_def::{BoardDef, BoardLabels, DuplicateRule, ModuleDef, NameMatch, RecordAction};
+use super::module_def::{
+    BoardDef, BoardLabels, DuplicateRule, ModuleDef, NameMatch, RecordAction, SettingsEntry,
+    SettingsSection,
+};
 use super::standard_modules::{
     options, person_name_fields, picklist, section, COMPANIES, CONTACTS, INDUSTRIES, LEAD_SOURCES,
 };
@@ -254,6 +257,7 @@ pub fn scoring_rules() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Leads)),
         ..ModuleDef::named(SCORING_RULES)
     }
 }
@@ -293,6 +297,7 @@ pub fn territories() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Leads)),
         ..ModuleDef::named(TERRITORIES)
     }
 }
@@ -333,6 +338,7 @@ pub fn assignment_rules() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Leads)),
         ..ModuleDef::named(ASSIGNMENT_RULES)
     }
 }

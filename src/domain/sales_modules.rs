@@ -4,7 +4,9 @@
 //! history without code of their own.
 
 use super::field::{FieldDef, FieldKind};
-use super::module_def::{BoardDef, BoardLabels, ModuleDef};
+use super::module_def::{
+    BoardDef, BoardLabels, ModuleDef, OwnPage, SettingsEntry, SettingsSection,
+};
 use super::standard_modules::{picklist, section, COMPANIES, CONTACTS, LEAD_SOURCES};
 
 pub const DEALS: &str = "deals";
@@ -111,6 +113,8 @@ pub fn pipelines() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        page: Some(OwnPage::StageEditor),
+        settings: Some(SettingsEntry::under(SettingsSection::Sales).labelled("settings.pipelines")),
         ..ModuleDef::named(PIPELINES)
     }
 }
@@ -188,6 +192,7 @@ pub fn rates() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["currency".into(), "base".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Sales).labelled("settings.rates")),
         ..ModuleDef::named(RATES)
     }
 }

@@ -16,9 +16,11 @@ use super::report_labels::{choice_name, field_name, group_label, measure_title, 
 use super::report_run::run_in_turns;
 use super::route::{navigate, Route};
 use super::state::{new_id, tk, use_state, AppState, Generation};
-use crate::domain::analytics_modules::{DASHBOARDS, DEFINITION};
+use crate::domain::analytics_modules::{definition_values, saved_definition};
 use crate::domain::condition::Condition;
 use crate::domain::dashboard_layout::{widget_data_from, Display, Layout, Widget, WidgetData};
+use crate::domain::module_def::OwnPage;
+use crate::domain::record_set::Dataset;
 use crate::domain::report::{
     FilterGroup, Measure, ReportError, ReportKind, ReportSpec, ReportWork,
 };
@@ -26,8 +28,16 @@ use crate::domain::report_choices::{
     all_fields, grouping_choices, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
 use crate::domain::search::Slot;
-use crate::domain::Value;
 use crate::i18n::{label, t, tr, Locale};
+
+/// The module dashboards are saved in: the one this page shows (empty when none,
+/// and then no dashboard is found or saved).
+fn dashboards_module(data: &Dataset) -> String {
+    data.schema
+        .shown_on(OwnPage::Dashboards)
+        .map(|m| m.key.clone())
+        .unwrap_or_default()
+}
 
 #[component]
 pub fn DashboardsPage(id: String) -> impl IntoView {
@@ -45,21 +55,17 @@ fn DashboardList() -> impl IntoView {
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let n = name.get_untracked();
+        let module = st.data.with_untracked(dashboards_module);
         spawn_local(async move {
-            let values: FieldValues = [
-                ("name".to_string(), Value::Text(n)),
-                (
-                    DEFINITION.to_string(),
-                    Value::Text(Layout::default().to_json()),
-                ),
-            ]
-            .into();
-            match save_record(st, DASHBOARDS, None, values, None).await {
+            let values: FieldValues = definition_values(Some(n), Layout::default().to_json())
+                .into_iter()
+                .collect();
+            match save_record(st, &module, None, values, None).await {
                 Ok(Some(r)) => navigate(&Route::Dashboards(r.id)),
                 Ok(None) => {}
                 Err(e) => {
                     let l = st.locale.get_untracked();
-                    let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
+                    let msg = st.data.with_untracked(|d| e.message(l, &module, d));
                     st.notice.set(Some(Notice::error(msg)));
                 }
             }
@@ -75,7 +81,7 @@ fn DashboardList() -> impl IntoView {
             <ul class="link-list">
                 {move || {
                     st.data
-                        .with(|d| d.choices(DASHBOARDS, None))
+                        .with(|d| d.choices(&dashboards_module(d), None))
                         .into_iter()
                         .map(|(id, title)| {
                             view! {
@@ -128,9 +134,9 @@ impl Saver {
 
 fn stored_layout(st: AppState, id: &str) -> Option<Layout> {
     st.data.with_untracked(
-        |d| match d.get(DASHBOARDS, id).and_then(|r| r.get(DEFINITION)) {
-            Some(Value::Text(json)) => Layout::parse(json).ok(),
-            _ => Some(Layout::default()),
+        |d| match d.get(&dashboards_module(d), id).and_then(saved_definition) {
+            Some(json) => Layout::parse(json).ok(),
+            None => Some(Layout::default()),
         },
     )
 }
@@ -157,10 +163,11 @@ fn change_layout(st: AppState, saver: Saver, id: String, f: impl FnOnce(&mut Lay
             for op in ops {
                 op(&mut layout);
             }
-            let set = vec![(DEFINITION.to_string(), Value::Text(layout.to_json()))];
-            if let Err(e) = update_fields(st, DASHBOARDS, &id, set).await {
+            let module = st.data.with_untracked(dashboards_module);
+            let set = definition_values(None, layout.to_json());
+            if let Err(e) = update_fields(st, &module, &id, set).await {
                 let l = st.locale.get_untracked();
-                let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
+                let msg = st.data.with_untracked(|d| e.message(l, &module, d));
                 st.notice.set(Some(Notice::error(msg)));
                 saver.pending.update_value(Vec::clear);
                 break;
@@ -176,11 +183,12 @@ fn DashboardView(id: String) -> impl IntoView {
     let record_id = id.clone();
     let stored = Memo::new(move |_| {
         st.data.with(|d| {
-            d.get(DASHBOARDS, &record_id).map(|r| {
-                let name = d.title(DASHBOARDS, &r.id).unwrap_or_default();
-                let layout = match r.get(DEFINITION) {
-                    Some(Value::Text(json)) => Layout::parse(json).map_err(|e| e.0),
-                    _ => Ok(Layout::default()),
+            let module = dashboards_module(d);
+            d.get(&module, &record_id).map(|r| {
+                let name = d.title(&module, &r.id).unwrap_or_default();
+                let layout = match saved_definition(r) {
+                    Some(json) => Layout::parse(json).map_err(|e| e.0),
+                    None => Ok(Layout::default()),
                 };
                 (name, layout)
             })

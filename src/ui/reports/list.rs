@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::domain::analytics_modules::REPORTS;
 use crate::i18n::t;
 use crate::ui::route::Route;
 use crate::ui::state::{tk, use_state};
@@ -13,7 +12,7 @@ pub fn ReportsPage() -> impl IntoView {
     let reports = move || {
         st.data.with(|d| {
             let mut v: Vec<(String, String)> = d
-                .set(REPORTS)
+                .set(&super::reports_module(d))
                 .map(|s| {
                     s.records()
                         .map(|r| (s.module.title_of(r), r.id.clone()))

@@ -15,3 +15,15 @@ mod saved;
 
 pub use builder::ReportBuilder;
 pub use list::ReportsPage;
+
+use crate::domain::module_def::OwnPage;
+use crate::domain::record_set::Dataset;
+
+/// The module reports are saved in: the one the reports page shows (empty when
+/// none, and then no report is found or saved).
+fn reports_module(data: &Dataset) -> String {
+    data.schema
+        .shown_on(OwnPage::Reports)
+        .map(|m| m.key.clone())
+        .unwrap_or_default()
+}

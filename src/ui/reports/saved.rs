@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::draft::{default_spec, Draft};
-use crate::domain::analytics_modules::{DEFINITION, REPORTS};
+use super::reports_module;
+use crate::domain::analytics_modules::{definition_name, definition_values, saved_definition};
 use crate::domain::record_set::Dataset;
 use crate::domain::report::ReportSpec;
-use crate::domain::{FieldValues, Value};
+use crate::domain::FieldValues;
 use crate::i18n::{t, tr};
 use crate::ui::actions::{save_record, update_fields};
 use crate::ui::notice::Notice;
@@ -36,16 +37,11 @@ pub(super) fn open(data: &Dataset, id: &str, first_module: &str) -> Option<Opene
             problem: None,
         });
     }
-    let r = data.get(REPORTS, id)?;
-    let name = match r.get("name") {
-        Some(Value::Text(s)) => s.clone(),
-        _ => String::new(),
-    };
-    let spec = match r.get(DEFINITION) {
-        Some(Value::Text(json)) => {
-            serde_json::from_str::<ReportSpec>(json).map_err(|e| e.to_string())
-        }
-        _ => Err(String::new()),
+    let r = data.get(&reports_module(data), id)?;
+    let name = definition_name(r);
+    let spec = match saved_definition(r) {
+        Some(json) => serde_json::from_str::<ReportSpec>(json).map_err(|e| e.to_string()),
+        None => Err(String::new()),
     };
     let (spec, problem) = match spec {
         Ok(s) => (s, None),
@@ -73,28 +69,16 @@ pub(super) fn save(st: AppState, draft: Draft, record: StoredValue<Option<String
     let json = serde_json::to_string(&spec).unwrap_or_default();
     let name = draft.name.get_untracked().trim().to_string();
     let existing = record.get_value();
+    let module = st.data.with_untracked(reports_module);
     spawn_local(async move {
         let result = match &existing {
-            Some(id) => {
-                update_fields(
-                    st,
-                    REPORTS,
-                    id,
-                    vec![
-                        ("name".into(), Value::Text(name)),
-                        (DEFINITION.into(), Value::Text(json)),
-                    ],
-                )
-                .await
-            }
+            Some(id) => update_fields(st, &module, id, definition_values(Some(name), json)).await,
             None => {
-                let mut values = FieldValues::new();
-                if !name.is_empty() {
-                    values.insert("name", Value::Text(name));
-                }
-                values.insert(DEFINITION, Value::Text(json));
+                // An empty name is left out: the name is required, so the save is refused.
+                let name = (!name.is_empty()).then_some(name);
+                let values: FieldValues = definition_values(name, json).into_iter().collect();
                 let owner = Some(st.current_user.get_untracked());
-                save_record(st, REPORTS, None, values, owner).await
+                save_record(st, &module, None, values, owner).await
             }
         };
         match result {
@@ -108,7 +92,7 @@ pub(super) fn save(st: AppState, draft: Draft, record: StoredValue<Option<String
                 }
             }
             Err(e) => {
-                let why = st.data.with_untracked(|d| e.message(l, REPORTS, d));
+                let why = st.data.with_untracked(|d| e.message(l, &module, d));
                 st.notice.set(Some(Notice::error(tr(
                     l,
                     "report.save_failed",
