@@ -22,34 +22,10 @@ const AMBIGUOUS: &[&str] = &[
 
 /// Files that still name modules or fields, each with why it has not moved yet.
 const STILL_ALLOWED: &[(&str, &str)] = &[
-    // Lead conversion maps a lead onto a contact, a company and a deal.
-    ("src/ui/sales/convert_page.rs", "inherently about leads"),
-    (
-        "src/ui/analytics/custom_dashboard.rs",
-        "stores dashboards as records of their module",
-    ),
     // Sales and lead figures: the dashboard is about deals, stages and leads.
     (
         "src/ui/analytics/dashboard_page.rs",
         "inherently about sales and leads",
-    ),
-    (
-        "src/ui/report_page.rs",
-        "stores reports as records of their module",
-    ),
-    // Routes to the settings-like pages kept as records (dashboards, pipelines, reports).
-    (
-        "src/ui/kit/route.rs",
-        "settings pages named by their module",
-    ),
-    // The settings page lists the settings-like modules one by one.
-    (
-        "src/ui/settings/settings_page.rs",
-        "lists the settings modules",
-    ),
-    (
-        "src/ui/records/timeline_view.rs",
-        "activity kinds and a deal's stage trail",
     ),
 ];
 

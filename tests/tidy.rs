@@ -249,7 +249,7 @@ fn ui_folders_are_layered_without_cycles() {
             &["writes"],
             &["records"],
             &["activities", "sales", "quality", "interchange", "analytics"],
-            &["settings"],
+            &["settings", "reports"],
         ],
     );
     // The app's root (its routes to every page) is above every folder.

@@ -168,6 +168,9 @@ mod tests {
                     wanted.push(k.clone());
                 }
             }
+            if let Some(k) = m.settings.as_ref().and_then(|s| s.label.as_ref()) {
+                wanted.push(k.clone());
+            }
             for s in &m.sections {
                 if let Label::Key(k) = &s.label {
                     wanted.push(k.clone());

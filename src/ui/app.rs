@@ -5,7 +5,7 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::report_page::{ReportBuilder, ReportsPage};
+use super::reports::{ReportBuilder, ReportsPage};
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::ui::activities::calendar_page::CalendarPage;
 use crate::ui::activities::my_work::MyWork;

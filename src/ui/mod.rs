@@ -8,7 +8,7 @@ mod interchange;
 pub(crate) mod kit;
 mod quality;
 mod records;
-mod report_page;
+mod reports;
 mod sales;
 mod settings;
 mod writes;

@@ -109,6 +109,7 @@ pub fn activities() -> ModuleDef {
         agenda: Some(AgendaDef {
             due: "due".into(),
             done: "done".into(),
+            kind: Some("kind".into()),
         }),
         ..ModuleDef::named(ACTIVITIES)
     }

@@ -6,7 +6,8 @@ use crate::domain::records::field_values::FieldValues;
 
 use crate::domain::modules::standard_modules::section;
 use crate::domain::records::field::{FieldDef, FieldKind};
-use crate::domain::records::module_def::ModuleDef;
+use crate::domain::records::module_def::{ModuleDef, OwnPage, SettingsEntry, SettingsSection};
+use crate::domain::records::record::Record;
 use crate::domain::records::validate::{FieldError, Problem};
 use crate::domain::records::value::Value;
 
@@ -35,6 +36,7 @@ pub fn quotas() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Sales).labelled("settings.quotas")),
         ..ModuleDef::named(QUOTAS)
     }
 }
@@ -57,11 +59,42 @@ fn definition_module(key: &str) -> ModuleDef {
 }
 
 pub fn dashboards() -> ModuleDef {
-    definition_module(DASHBOARDS)
+    ModuleDef {
+        page: Some(OwnPage::Dashboards),
+        ..definition_module(DASHBOARDS)
+    }
 }
 
 pub fn reports() -> ModuleDef {
-    definition_module(REPORTS)
+    ModuleDef {
+        page: Some(OwnPage::Reports),
+        ..definition_module(REPORTS)
+    }
+}
+
+/// A saved definition's JSON (a dashboard's layout, a report's spec), as its record
+/// keeps it: the pages that edit them read it here, not by field.
+pub fn saved_definition(r: &Record) -> Option<&str> {
+    match r.get(DEFINITION) {
+        Some(Value::Text(json)) => Some(json),
+        _ => None,
+    }
+}
+
+/// A saved definition's name; empty when it has none.
+pub fn definition_name(r: &Record) -> String {
+    match r.get("name") {
+        Some(Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The values that save `json` as a record's definition, and its name when given.
+pub fn definition_values(name: Option<String>, json: String) -> Vec<(String, Value)> {
+    name.map(|n| ("name".to_string(), Value::Text(n)))
+        .into_iter()
+        .chain([(DEFINITION.to_string(), Value::Text(json))])
+        .collect()
 }
 
 /// A quota's period must not end before it starts, and its target must be positive.
@@ -90,6 +123,28 @@ mod tests {
     use super::*;
     use crate::domain::records::value::Money;
     use chrono::NaiveDate;
+
+    /// The dashboards and reports pages save and read their definitions only through
+    /// these: what one writes, the others read back, into fields the modules have.
+    #[test]
+    fn a_saved_definition_reads_back_its_name_and_json() {
+        for m in [dashboards(), reports()] {
+            let values = definition_values(Some("Q1".into()), "{}".into());
+            for (k, _) in &values {
+                assert!(m.field(k).is_some(), "{}.{k}", m.key);
+            }
+            let r = Record::new("r".into(), &m.key, 1, None, values.into_iter().collect());
+            assert_eq!(saved_definition(&r), Some("{}"));
+            assert_eq!(definition_name(&r), "Q1");
+            let unnamed = definition_values(None, "[]".into());
+            assert_eq!(unnamed.len(), 1, "a layout change leaves the name alone");
+            let r = Record::new("r".into(), &m.key, 1, None, unnamed.into_iter().collect());
+            assert_eq!(
+                (saved_definition(&r), definition_name(&r)),
+                (Some("[]"), String::new())
+            );
+        }
+    }
 
     #[test]
     fn a_quota_ending_before_it_starts_or_without_a_positive_target_is_refused() {

@@ -9,7 +9,8 @@ use crate::domain::records::condition::Condition;
 use crate::domain::records::condition::OPERATORS as OPERATORS_ALL;
 use crate::domain::records::field::{FieldDef, FieldKind};
 use crate::domain::records::module_def::{
-    BoardDef, BoardLabels, DuplicateRule, ModuleDef, NameMatch, RecordAction,
+    BoardDef, BoardLabels, DuplicateRule, ModuleDef, NameMatch, RecordAction, SettingsEntry,
+    SettingsSection,
 };
 use crate::domain::records::value::Value;
 
@@ -259,6 +260,7 @@ pub fn scoring_rules() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Leads)),
         ..ModuleDef::named(SCORING_RULES)
     }
 }
@@ -298,6 +300,7 @@ pub fn territories() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Leads)),
         ..ModuleDef::named(TERRITORIES)
     }
 }
@@ -338,6 +341,7 @@ pub fn assignment_rules() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Leads)),
         ..ModuleDef::named(ASSIGNMENT_RULES)
     }
 }

@@ -7,7 +7,9 @@ use crate::domain::modules::standard_modules::{
     picklist, section, COMPANIES, CONTACTS, LEAD_SOURCES,
 };
 use crate::domain::records::field::{FieldDef, FieldKind};
-use crate::domain::records::module_def::{BoardDef, BoardLabels, ModuleDef};
+use crate::domain::records::module_def::{
+    BoardDef, BoardLabels, ModuleDef, OwnPage, SettingsEntry, SettingsSection,
+};
 
 pub const DEALS: &str = "deals";
 pub const PIPELINES: &str = "pipelines";
@@ -113,6 +115,8 @@ pub fn pipelines() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["name".into()],
         nav: false,
+        page: Some(OwnPage::StageEditor),
+        settings: Some(SettingsEntry::under(SettingsSection::Sales).labelled("settings.pipelines")),
         ..ModuleDef::named(PIPELINES)
     }
 }
@@ -190,6 +194,7 @@ pub fn rates() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["currency".into(), "base".into()],
         nav: false,
+        settings: Some(SettingsEntry::under(SettingsSection::Sales).labelled("settings.rates")),
         ..ModuleDef::named(RATES)
     }
 }

@@ -2,7 +2,9 @@
 //! these definitions; nothing elsewhere knows a field by name except the sample data.
 
 use crate::domain::records::field::{FieldDef, FieldKind, Label, PicklistOption};
-use crate::domain::records::module_def::{DuplicateRule, ModuleDef, NameMatch, Schema, Section};
+use crate::domain::records::module_def::{
+    DuplicateRule, ModuleDef, NameMatch, Schema, Section, SettingsEntry, SettingsSection,
+};
 
 pub const COMPANIES: &str = "companies";
 pub const CONTACTS: &str = "contacts";
@@ -236,6 +238,7 @@ fn members() -> ModuleDef {
             name: NameMatch::Person,
             within: None,
         }),
+        settings: Some(SettingsEntry::under(SettingsSection::You).labelled("settings.team")),
         ..ModuleDef::named(MEMBERS)
     }
 }

@@ -1,5 +1,6 @@
 //! Module definitions: a module is data (its fields, sections and title, and its
-//! behaviour: record actions, duplicate rule, default order and board), never code.
+//! behaviour: record actions, duplicate rule, default order, board, agenda, the page
+//! of its own that shows it and its place in the settings), never code.
 
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +50,64 @@ pub struct ModuleDef {
     /// reminders, one-click complete): which fields hold the due time and done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agenda: Option<AgendaDef>,
+    /// The app's own page that shows the module's records in place of the generic
+    /// list and form; the page's address is the module's key (`#/reports`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<OwnPage>,
+    /// A settings-like module (kept as records, `nav: false`): where the settings
+    /// page offers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SettingsEntry>,
+}
+
+/// The pages of the app's own that show one module's records each; the shell knows
+/// its pages, the definition says which one shows the module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnPage {
+    /// The user's own dashboards, each a record holding its layout.
+    Dashboards,
+    /// The saved reports and the builder, each report a record holding its definition.
+    Reports,
+    /// The stage editor of a pipeline, reached from the settings.
+    StageEditor,
+}
+
+/// The sections of the settings page that offer settings-like modules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingsSection {
+    You,
+    Sales,
+    Leads,
+}
+
+/// Where the settings page links to a settings-like module: its list, or the page of
+/// its own when it has one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsEntry {
+    pub section: SettingsSection,
+    /// The link's translation key; none: the module's plural name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl SettingsEntry {
+    /// Offered in `section` under the module's plural name.
+    pub fn under(section: SettingsSection) -> Self {
+        SettingsEntry {
+            section,
+            label: None,
+        }
+    }
+
+    /// Offered under its own words (a translation key).
+    pub fn labelled(self, key: &str) -> Self {
+        SettingsEntry {
+            label: Some(key.to_string()),
+            ..self
+        }
+    }
 }
 
 /// The fields of an agenda module that its pages in time read.
@@ -58,6 +117,9 @@ pub struct AgendaDef {
     pub due: String,
     /// A checkbox field: whether it is done.
     pub done: String,
+    /// A picklist naming what kind of work it is (call, meeting…): a timeline's badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// An action on one record, offered while every condition holds; `page` names the
@@ -166,6 +228,8 @@ impl ModuleDef {
             default_order: None,
             board: None,
             agenda: None,
+            page: None,
+            settings: None,
         }
     }
 
@@ -191,6 +255,17 @@ impl ModuleDef {
             .filter(|s| !s.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// Whether changes of `field` are moves the record keeps a trail of (a deal's
+    /// stage): a lookup into the module one of its trail fields records.
+    pub fn is_trailed(&self, field: &str) -> bool {
+        let Some(FieldKind::Lookup { module, .. }) = self.field(field).map(|f| &f.kind) else {
+            return false;
+        };
+        self.fields
+            .iter()
+            .any(|f| matches!(&f.kind, FieldKind::Trail { module: m } if m == module))
     }
 
     /// Lookup fields of this module that point at `target`.
@@ -221,6 +296,18 @@ impl Schema {
     /// agenda definition).
     pub fn agenda_module(&self) -> Option<&ModuleDef> {
         self.modules.iter().find(|m| m.agenda.is_some())
+    }
+
+    /// The module the app's own `page` shows, if any.
+    pub fn shown_on(&self, page: OwnPage) -> Option<&ModuleDef> {
+        self.modules.iter().find(|m| m.page == Some(page))
+    }
+
+    /// The settings-like modules the settings page offers in `section`, in schema order.
+    pub fn settings_in(&self, section: SettingsSection) -> impl Iterator<Item = &ModuleDef> {
+        self.modules
+            .iter()
+            .filter(move |m| m.settings.as_ref().is_some_and(|s| s.section == section))
     }
 
     /// The modules with a board, in schema order.
@@ -362,10 +449,99 @@ mod tests {
             .all(|m| m.actions.is_empty()));
     }
 
+    /// The timeline reads a change of a trailed field as a stage move; before that was
+    /// metadata it did so for a field keyed `stage`, which only deals have.
+    #[test]
+    fn only_a_deals_stage_is_trailed() {
+        for m in standard_schema().modules {
+            for f in &m.fields {
+                let before = m.key == "deals" && f.key == "stage";
+                assert_eq!(m.is_trailed(&f.key), before, "{}.{}", m.key, f.key);
+            }
+        }
+    }
+
+    #[test]
+    fn the_agenda_names_its_kind_a_picklist_of_its_own() {
+        let schema = standard_schema();
+        let m = schema.agenda_module().unwrap();
+        let kind = m.agenda.as_ref().unwrap().kind.as_deref().unwrap();
+        assert_eq!(m.field(kind).unwrap().kind.name(), "picklist");
+    }
+
+    /// An own page's address is the key of the module it shows: these keys are the
+    /// addresses users bookmarked (`#/dashboards`, `#/reports`, `#/settings/pipelines`).
+    #[test]
+    fn each_own_page_shows_one_module_whose_key_keeps_its_address() {
+        let schema = standard_schema();
+        for (page, key) in [
+            (OwnPage::Dashboards, "dashboards"),
+            (OwnPage::Reports, "reports"),
+            (OwnPage::StageEditor, "pipelines"),
+        ] {
+            let shown: Vec<&str> = schema
+                .modules
+                .iter()
+                .filter(|m| m.page == Some(page))
+                .map(|m| m.key.as_str())
+                .collect();
+            assert_eq!(shown, vec![key], "{page:?}");
+            assert_eq!(schema.shown_on(page).unwrap().key, key);
+        }
+    }
+
+    /// The settings page lists, per section, what it listed by name before.
+    #[test]
+    fn the_settings_sections_offer_the_settings_modules_in_their_order() {
+        let schema = standard_schema();
+        let offered = |s: SettingsSection| -> Vec<(&str, Option<&str>)> {
+            schema
+                .settings_in(s)
+                .map(|m| {
+                    let label = m.settings.as_ref().unwrap().label.as_deref();
+                    (m.key.as_str(), label)
+                })
+                .collect()
+        };
+        assert_eq!(
+            offered(SettingsSection::You),
+            vec![("members", Some("settings.team"))]
+        );
+        assert_eq!(
+            offered(SettingsSection::Sales),
+            vec![
+                ("pipelines", Some("settings.pipelines")),
+                ("rates", Some("settings.rates")),
+                ("quotas", Some("settings.quotas")),
+            ]
+        );
+        assert_eq!(
+            offered(SettingsSection::Leads),
+            vec![
+                ("scoring_rules", None),
+                ("territories", None),
+                ("assignment_rules", None),
+            ]
+        );
+        assert!(schema
+            .modules
+            .iter()
+            .filter(|m| m.settings.is_some())
+            .all(|m| !m.nav));
+    }
+
     #[test]
     fn a_definition_without_behaviour_reads_with_none() {
         let mut json = serde_json::to_value(ModuleDef::named("things")).unwrap();
-        for k in ["actions", "duplicate_rule", "default_order", "board"] {
+        for k in [
+            "actions",
+            "duplicate_rule",
+            "default_order",
+            "board",
+            "agenda",
+            "page",
+            "settings",
+        ] {
             json.as_object_mut().unwrap().remove(k);
         }
         let back: ModuleDef = serde_json::from_value(json).unwrap();

@@ -74,6 +74,30 @@ impl ConversionError {
     }
 }
 
+/// The modules of a conversion, named here so that the page converting a lead need
+/// not: the lead's, the companies' a lead may join (the page searches them) and the
+/// contact's it becomes (the page opens it afterwards).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Targets {
+    pub lead: &'static str,
+    pub company: &'static str,
+    pub contact: &'static str,
+}
+
+pub const TARGETS: Targets = Targets {
+    lead: LEADS,
+    company: COMPANIES,
+    contact: CONTACTS,
+};
+
+/// The name a new company made from the lead takes; empty when the lead has none.
+pub fn new_company_name(lead: &Record) -> String {
+    match lead.get("company_name") {
+        Some(Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
 /// The existing company the lead most likely means, by name.
 pub fn likely_company(data: &Dataset, lead: &Record) -> Option<String> {
     let Some(Value::Text(name)) = lead.get("company_name") else {
@@ -400,6 +424,28 @@ mod tests {
             title: "Acme rollout".into(),
             amount: None,
         })
+    }
+
+    /// The convert page reads, searches and opens the modules `TARGETS` names and
+    /// offers `new_company_name`: they must be what the plan reads and makes.
+    #[test]
+    fn the_targets_and_the_new_company_name_are_what_a_conversion_reads_and_makes() {
+        let d = data();
+        let lead = d
+            .get(TARGETS.lead, "lead")
+            .expect("the lead, in the targets' lead module");
+        let req = ConversionRequest {
+            lead: lead.id.clone(),
+            company: CompanyChoice::New,
+            deal: None,
+        };
+        let plan = plan_conversion(&d, &req, 50, "local-user", &mut ids()).unwrap();
+        let made = |id: &str| plan.write.inserts.iter().find(|r| r.id == id).unwrap();
+        let company = made(plan.company.as_deref().unwrap());
+        assert_eq!(company.module, TARGETS.company);
+        assert_eq!(company.get("name"), Some(&t(&new_company_name(lead))));
+        assert_eq!(new_company_name(lead), "Acme Ltd.");
+        assert_eq!(made(&plan.contact).module, TARGETS.contact);
     }
 
     #[test]

@@ -16,10 +16,11 @@ use crate::domain::analytics::report::{
 use crate::domain::analytics::report_choices::{
     all_fields, grouping_choices, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
-use crate::domain::modules::analytics_modules::{DASHBOARDS, DEFINITION};
+use crate::domain::modules::analytics_modules::{definition_values, saved_definition};
 use crate::domain::records::condition::Condition;
+use crate::domain::records::module_def::OwnPage;
+use crate::domain::records::record_set::Dataset;
 use crate::domain::records::search::Slot;
-use crate::domain::Value;
 use crate::i18n::{label, t, tr, Locale};
 use crate::ui::analytics::dashboard_page::RecordTable;
 use crate::ui::analytics::report_labels::{
@@ -32,6 +33,15 @@ use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{new_id, tk, use_state, AppState, Generation};
 use crate::ui::writes::actions::{save_record, update_fields};
+
+/// The module dashboards are saved in: the one this page shows (empty when none,
+/// and then no dashboard is found or saved).
+fn dashboards_module(data: &Dataset) -> String {
+    data.schema
+        .shown_on(OwnPage::Dashboards)
+        .map(|m| m.key.clone())
+        .unwrap_or_default()
+}
 
 #[component]
 pub fn DashboardsPage(id: String) -> impl IntoView {
@@ -49,21 +59,17 @@ fn DashboardList() -> impl IntoView {
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let n = name.get_untracked();
+        let module = st.data.with_untracked(dashboards_module);
         spawn_local(async move {
-            let values: FieldValues = [
-                ("name".to_string(), Value::Text(n)),
-                (
-                    DEFINITION.to_string(),
-                    Value::Text(Layout::default().to_json()),
-                ),
-            ]
-            .into();
-            match save_record(st, DASHBOARDS, None, values, None).await {
+            let values: FieldValues = definition_values(Some(n), Layout::default().to_json())
+                .into_iter()
+                .collect();
+            match save_record(st, &module, None, values, None).await {
                 Ok(Some(r)) => navigate(&Route::Dashboards(r.id)),
                 Ok(None) => {}
                 Err(e) => {
                     let l = st.locale.get_untracked();
-                    let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
+                    let msg = st.data.with_untracked(|d| e.message(l, &module, d));
                     st.notice.set(Some(Notice::error(msg)));
                 }
             }
@@ -79,7 +85,7 @@ fn DashboardList() -> impl IntoView {
             <ul class="link-list">
                 {move || {
                     st.data
-                        .with(|d| d.choices(DASHBOARDS, None))
+                        .with(|d| d.choices(&dashboards_module(d), None))
                         .into_iter()
                         .map(|(id, title)| {
                             view! {
@@ -132,9 +138,9 @@ impl Saver {
 
 fn stored_layout(st: AppState, id: &str) -> Option<Layout> {
     st.data.with_untracked(
-        |d| match d.get(DASHBOARDS, id).and_then(|r| r.get(DEFINITION)) {
-            Some(Value::Text(json)) => Layout::parse(json).ok(),
-            _ => Some(Layout::default()),
+        |d| match d.get(&dashboards_module(d), id).and_then(saved_definition) {
+            Some(json) => Layout::parse(json).ok(),
+            None => Some(Layout::default()),
         },
     )
 }
@@ -161,10 +167,11 @@ fn change_layout(st: AppState, saver: Saver, id: String, f: impl FnOnce(&mut Lay
             for op in ops {
                 op(&mut layout);
             }
-            let set = vec![(DEFINITION.to_string(), Value::Text(layout.to_json()))];
-            if let Err(e) = update_fields(st, DASHBOARDS, &id, set).await {
+            let module = st.data.with_untracked(dashboards_module);
+            let set = definition_values(None, layout.to_json());
+            if let Err(e) = update_fields(st, &module, &id, set).await {
                 let l = st.locale.get_untracked();
-                let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
+                let msg = st.data.with_untracked(|d| e.message(l, &module, d));
                 st.notice.set(Some(Notice::error(msg)));
                 saver.pending.update_value(Vec::clear);
                 break;
@@ -180,11 +187,12 @@ fn DashboardView(id: String) -> impl IntoView {
     let record_id = id.clone();
     let stored = Memo::new(move |_| {
         st.data.with(|d| {
-            d.get(DASHBOARDS, &record_id).map(|r| {
-                let name = d.title(DASHBOARDS, &r.id).unwrap_or_default();
-                let layout = match r.get(DEFINITION) {
-                    Some(Value::Text(json)) => Layout::parse(json).map_err(|e| e.0),
-                    _ => Ok(Layout::default()),
+            let module = dashboards_module(d);
+            d.get(&module, &record_id).map(|r| {
+                let name = d.title(&module, &r.id).unwrap_or_default();
+                let layout = match saved_definition(r) {
+                    Some(json) => Layout::parse(json).map_err(|e| e.0),
+                    None => Ok(Layout::default()),
                 };
                 (name, layout)
             })

@@ -1,5 +1,10 @@
 //! Hash-based routes (`#/m/contacts/…`): they survive a reload on any static file
-//! server, with no rewrite rules.
+//! server, with no rewrite rules. The app's own pages of one module each (the
+//! dashboards, the reports, the stage editor) are addressed by that module's key.
+
+use std::sync::OnceLock;
+
+use crate::domain::records::module_def::{ModuleDef, OwnPage};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
@@ -58,18 +63,11 @@ impl Route {
             ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
             ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
             ["settings"] => Route::Settings,
-            ["dashboards"] => Route::Dashboards(String::new()),
-            ["dashboards", id] => Route::Dashboards(id.to_string()),
             ["dashboard", "records", key @ ..] if !key.is_empty() => Route::Drill(key.join("/")),
             ["convert", lead] => Route::Convert(lead.to_string()),
             ["import", m] => Route::Import(m.to_string()),
             ["duplicates", m] => Route::Duplicates(m.to_string()),
             ["merge", m, a, b] => Route::Merge(m.to_string(), a.to_string(), b.to_string()),
-            ["reports"] => Route::Reports,
-            ["reports", "new"] => Route::Report(String::new()),
-            ["reports", id] => Route::Report(id.to_string()),
-            ["settings", "pipelines"] => Route::Pipelines(String::new()),
-            ["settings", "pipelines", p] => Route::Pipelines(p.to_string()),
             ["m", module] => Route::List(module.to_string()),
             ["m", module, "new"] => Route::New(
                 module.to_string(),
@@ -81,7 +79,19 @@ impl Route {
             ),
             ["m", module, id] => Route::View(module.to_string(), id.to_string()),
             ["m", module, id, "edit"] => Route::Edit(module.to_string(), id.to_string()),
-            _ => Route::NotFound,
+            // The stage editor lives under the settings, the other own pages at the top.
+            ["settings", key, rest @ ..] => own_page(key, rest, true),
+            [key, rest @ ..] => own_page(key, rest, false),
+        }
+    }
+
+    /// Where a module's records are seen: the app's page of its own, else its list.
+    pub fn of_module(m: &ModuleDef) -> Route {
+        match m.page {
+            Some(OwnPage::Dashboards) => Route::Dashboards(String::new()),
+            Some(OwnPage::Reports) => Route::Reports,
+            Some(OwnPage::StageEditor) => Route::Pipelines(String::new()),
+            None => Route::List(m.key.clone()),
         }
     }
 
@@ -97,8 +107,10 @@ impl Route {
             Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
             Route::Settings => "#/settings".into(),
-            Route::Dashboards(id) if id.is_empty() => "#/dashboards".into(),
-            Route::Dashboards(id) => format!("#/dashboards/{}", encode(id)),
+            Route::Dashboards(id) if id.is_empty() => {
+                format!("#/{}", page_key(OwnPage::Dashboards))
+            }
+            Route::Dashboards(id) => format!("#/{}/{}", page_key(OwnPage::Dashboards), encode(id)),
             Route::Drill(key) => format!(
                 "#/dashboard/records/{}",
                 key.split('/').map(encode).collect::<Vec<_>>().join("/")
@@ -107,11 +119,17 @@ impl Route {
             Route::Import(m) => format!("#/import/{}", encode(m)),
             Route::Duplicates(m) => format!("#/duplicates/{}", encode(m)),
             Route::Merge(m, a, b) => format!("#/merge/{}/{}/{}", encode(m), encode(a), encode(b)),
-            Route::Reports => "#/reports".into(),
-            Route::Report(id) if id.is_empty() => "#/reports/new".into(),
-            Route::Report(id) => format!("#/reports/{}", encode(id)),
-            Route::Pipelines(p) if p.is_empty() => "#/settings/pipelines".into(),
-            Route::Pipelines(p) => format!("#/settings/pipelines/{}", encode(p)),
+            Route::Reports => format!("#/{}", page_key(OwnPage::Reports)),
+            Route::Report(id) if id.is_empty() => format!("#/{}/new", page_key(OwnPage::Reports)),
+            Route::Report(id) => format!("#/{}/{}", page_key(OwnPage::Reports), encode(id)),
+            Route::Pipelines(p) if p.is_empty() => {
+                format!("#/settings/{}", page_key(OwnPage::StageEditor))
+            }
+            Route::Pipelines(p) => format!(
+                "#/settings/{}/{}",
+                page_key(OwnPage::StageEditor),
+                encode(p)
+            ),
             Route::List(m) => format!("#/m/{}", encode(m)),
             Route::New(m, prefill) => {
                 let q: Vec<String> = prefill
@@ -127,6 +145,42 @@ impl Route {
             Route::View(m, id) => format!("#/m/{}/{}", encode(m), encode(id)),
             Route::Edit(m, id) => format!("#/m/{}/{}/edit", encode(m), encode(id)),
         }
+    }
+}
+
+/// The key of the module each own page shows, which is the page's address. Routes
+/// are made and read outside any view (links, `navigate` after a save), so the keys
+/// are read once from the schema the app runs on (`AppState`: the standard one).
+fn page_keys() -> &'static [(OwnPage, String)] {
+    static KEYS: OnceLock<Vec<(OwnPage, String)>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        crate::domain::modules::standard_modules::standard_schema()
+            .modules
+            .into_iter()
+            .filter_map(|m| Some((m.page?, m.key)))
+            .collect()
+    })
+}
+
+/// The address word of an own page (empty when no module has that page).
+fn page_key(page: OwnPage) -> String {
+    let key = page_keys().iter().find(|(p, _)| *p == page);
+    key.map(|(_, k)| encode(k)).unwrap_or_default()
+}
+
+/// The own page at `#/<key>/<rest>` (`#/settings/<key>/<rest>` when `in_settings`),
+/// as its routes were written before they were read from the definitions.
+fn own_page(key: &str, rest: &[&str], in_settings: bool) -> Route {
+    let page = page_keys().iter().find(|(_, k)| k == key).map(|(p, _)| *p);
+    match (page, in_settings, rest) {
+        (Some(OwnPage::Dashboards), false, []) => Route::Dashboards(String::new()),
+        (Some(OwnPage::Dashboards), false, [id]) => Route::Dashboards(id.to_string()),
+        (Some(OwnPage::Reports), false, []) => Route::Reports,
+        (Some(OwnPage::Reports), false, ["new"]) => Route::Report(String::new()),
+        (Some(OwnPage::Reports), false, [id]) => Route::Report(id.to_string()),
+        (Some(OwnPage::StageEditor), true, []) => Route::Pipelines(String::new()),
+        (Some(OwnPage::StageEditor), true, [p]) => Route::Pipelines(p.to_string()),
+        _ => Route::NotFound,
     }
 }
 

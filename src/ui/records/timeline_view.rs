@@ -33,7 +33,8 @@ fn field_line(l: Locale, d: &Dataset, m: &ModuleDef, fc: &FieldChange) -> String
         (None, Some(v)) => v.to_plain(),
         (_, None) => "—".into(),
     };
-    let key = if fc.field == "stage" {
+    // A move of a field the record keeps a trail of (a deal's stage) reads as a move.
+    let key = if m.is_trailed(&fc.field) {
         "timeline.stage_moved"
     } else {
         "history.field"
@@ -134,12 +135,14 @@ pub fn Timeline(
                                     .into_any()
                                 }
                                 Item::Activity(r) => {
+                                    // The badge: the kind of work, as the agenda names it.
                                     let kind = d
                                         .schema
                                         .module(&r.module)
                                         .and_then(|am| {
-                                            let f = am.field("kind")?;
-                                            r.get("kind").map(|v| value_text(l, d, f, v))
+                                            let key = am.agenda.as_ref()?.kind.as_ref()?;
+                                            let f = am.field(key)?;
+                                            r.get(key).map(|v| value_text(l, d, f, v))
                                         })
                                         .unwrap_or_default();
                                     let href = Route::View(r.module.clone(), r.id.clone()).href();

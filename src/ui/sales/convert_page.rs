@@ -5,11 +5,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::modules::lead_module::LEADS;
-use crate::domain::modules::standard_modules::{COMPANIES, CONTACTS};
 use crate::domain::records::input::{parse_input, FieldInput};
 use crate::domain::rules::conversion::{
-    likely_company, plan_conversion, CompanyChoice, ConversionError, ConversionRequest, DealChoice,
+    likely_company, new_company_name, plan_conversion, CompanyChoice, ConversionError,
+    ConversionRequest, DealChoice, TARGETS,
 };
 use crate::domain::sales::pipeline_records::{load_pipeline, pipeline_list};
 use crate::domain::{FieldKind, Label, Value};
@@ -22,21 +21,21 @@ use crate::ui::writes::actions::commit_write;
 #[component]
 pub fn ConvertPage(lead: String) -> impl IntoView {
     let st = use_state();
-    let Some(record) = st.data.with_untracked(|d| d.get(LEADS, &lead).cloned()) else {
+    let Some(record) = st
+        .data
+        .with_untracked(|d| d.get(TARGETS.lead, &lead).cloned())
+    else {
         return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
     };
     let title = st
         .data
-        .with_untracked(|d| d.title(LEADS, &lead))
+        .with_untracked(|d| d.title(TARGETS.lead, &lead))
         .unwrap_or_default();
-    let company_name = match record.get("company_name") {
-        Some(Value::Text(s)) => s.clone(),
-        _ => String::new(),
-    };
+    let company_name = new_company_name(&record);
     let likely = st.data.with_untracked(|d| likely_company(d, &record));
     let likely_name = likely
         .as_ref()
-        .and_then(|id| st.data.with_untracked(|d| d.title(COMPANIES, id)));
+        .and_then(|id| st.data.with_untracked(|d| d.title(TARGETS.company, id)));
     // Offer the match first: a second company of the same name is the usual mistake.
     let choice = RwSignal::new(match (&likely, company_name.is_empty()) {
         (Some(_), _) => "likely".to_string(),
@@ -176,7 +175,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
         spawn_local(async move {
             match commit_write(st, plan.write).await {
                 Ok(_) => {
-                    navigate(&Route::View(CONTACTS.into(), contact));
+                    navigate(&Route::View(TARGETS.contact.into(), contact));
                     st.notice.set(Some(Notice::success(t(l, "convert.done"))));
                 }
                 Err(msg) => errors.set(vec![msg]),
@@ -190,7 +189,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
             return Vec::new();
         }
         st.data.with(|d| {
-            let Some(set) = d.set(COMPANIES) else {
+            let Some(set) = d.set(TARGETS.company) else {
                 return Vec::new();
             };
             set.search(&q)
@@ -232,7 +231,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                     <legend>{tk("convert.company")}</legend>
                     {likely_label.map(|lbl| view! {
                         <label class="check">
-                            <input type="radio" name="company" value="likely"
+                            <input type="radio" name="convert-company" value="likely"
                                 prop:checked=move || choice.get() == "likely"
                                 on:change=move |_| choice.set("likely".into()) />
                             {lbl}
@@ -240,14 +239,14 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                     })}
                     {(!company_name.is_empty()).then(|| view! {
                         <label class="check">
-                            <input type="radio" name="company" value="new"
+                            <input type="radio" name="convert-company" value="new"
                                 prop:checked=move || choice.get() == "new"
                                 on:change=move |_| choice.set("new".into()) />
                             {new_label}
                         </label>
                     })}
                     <label class="check">
-                        <input type="radio" name="company" value="other"
+                        <input type="radio" name="convert-company" value="other"
                             prop:checked=move || choice.get() == "other"
                             on:change=move |_| choice.set("other".into()) />
                         {tk("convert.company_other")}
@@ -261,7 +260,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                             <p class="lookup-selected">
                                 {move || {
                                     let id = other_company.get();
-                                    (!id.is_empty()).then(|| st.data.with(|d| d.title(COMPANIES, &id)).unwrap_or_default())
+                                    (!id.is_empty()).then(|| st.data.with(|d| d.title(TARGETS.company, &id)).unwrap_or_default())
                                 }}
                             </p>
                             <ul class="lookup-results">
@@ -272,7 +271,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                         </div>
                     </Show>
                     <label class="check">
-                        <input type="radio" name="company" value="none"
+                        <input type="radio" name="convert-company" value="none"
                             prop:checked=move || choice.get() == "none"
                             on:change=move |_| choice.set("none".into()) />
                         {tk("convert.company_none")}
@@ -325,7 +324,7 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                 </fieldset>
                 <div class="actions form-actions">
                     <button type="submit" class="primary" disabled=move || st.busy.get()>{tk("convert.action")}</button>
-                    <a class="button" href=Route::View(LEADS.into(), lead.clone()).href()>{tk("action.cancel")}</a>
+                    <a class="button" href=Route::View(TARGETS.lead.into(), lead.clone()).href()>{tk("action.cancel")}</a>
                 </div>
             </form>
         </section>

@@ -1,18 +1,44 @@
 //! Settings of this browser (who is using it, the base currency, notifications) and
-//! the ways in to the team, pipelines and exchange rates. The first two are kept in
-//! the browser and carried by the backup (`AppState::backup_settings`).
+//! the ways in to the settings-like modules (the team, pipelines, exchange rates, …),
+//! each placed in a section by its definition. The first two are kept in the browser
+//! and carried by the backup (`AppState::backup_settings`).
 
 use leptos::prelude::*;
 
 use crate::domain::interchange::backup::valid_currency;
-use crate::domain::modules::analytics_modules::QUOTAS;
-use crate::domain::modules::lead_module::{ASSIGNMENT_RULES, SCORING_RULES, TERRITORIES};
-use crate::domain::modules::sales_modules::RATES;
-use crate::domain::modules::standard_modules::MEMBERS;
-use crate::i18n::{t, tr};
+use crate::domain::records::module_def::SettingsSection;
+use crate::domain::Label;
+use crate::i18n::{label, t, tr};
 use crate::ui::kit::route::Route;
-use crate::ui::kit::state::{tk, use_state};
+use crate::ui::kit::state::{tk, use_state, AppState};
 use crate::ui::kit::user_select::user_options;
+
+/// Links to the settings-like modules the definitions place in `section`, in schema
+/// order: each to its own page when it has one, else to its list.
+fn module_links(st: AppState, section: SettingsSection) -> impl IntoView {
+    let links: Vec<(String, Option<String>, Label)> = st.data.with_untracked(|d| {
+        d.schema
+            .settings_in(section)
+            .map(|m| {
+                let words = m.settings.as_ref().and_then(|s| s.label.clone());
+                (Route::of_module(m).href(), words, m.plural.clone())
+            })
+            .collect()
+    });
+    links
+        .into_iter()
+        .map(|(href, words, plural)| {
+            let text = move || {
+                let l = st.locale.get();
+                match &words {
+                    Some(key) => t(l, key),
+                    None => label(l, &plural),
+                }
+            };
+            view! { <a class="button" href=href>{text}</a> }
+        })
+        .collect_view()
+}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -35,9 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </select>
                     <p class="help" id="current-user-help">{tk("settings.current_user_help")}</p>
                 </div>
-                <p>
-                    <a class="button" href=Route::List(MEMBERS.into()).href()>{tk("settings.team")}</a>
-                </p>
+                <p>{module_links(st, SettingsSection::You)}</p>
             </section>
             <section class="record-section">
                 <h2>{tk("settings.sales")}</h2>
@@ -71,20 +95,12 @@ pub fn SettingsPage() -> impl IntoView {
                         }}
                     </p>
                 </div>
-                <p class="actions">
-                    <a class="button" href=Route::Pipelines(String::new()).href()>{tk("settings.pipelines")}</a>
-                    <a class="button" href=Route::List(RATES.into()).href()>{tk("settings.rates")}</a>
-                    <a class="button" href=Route::List(QUOTAS.into()).href()>{tk("settings.quotas")}</a>
-                </p>
+                <p class="actions">{module_links(st, SettingsSection::Sales)}</p>
             </section>
             <section class="record-section">
                 <h2>{tk("settings.leads")}</h2>
                 <p>{tk("settings.leads_help")}</p>
-                <p class="actions">
-                    <a class="button" href=Route::List(SCORING_RULES.into()).href()>{tk("module.scoring_rules.many")}</a>
-                    <a class="button" href=Route::List(TERRITORIES.into()).href()>{tk("module.territories.many")}</a>
-                    <a class="button" href=Route::List(ASSIGNMENT_RULES.into()).href()>{tk("module.assignment_rules.many")}</a>
-                </p>
+                <p class="actions">{module_links(st, SettingsSection::Leads)}</p>
             </section>
             <section class="record-section">
                 <h2>{tk("settings.reminders")}</h2>
