@@ -17,7 +17,7 @@ use super::csv_export::neutralise;
 use super::field::{FieldKind, PicklistOption};
 use super::module_def::ModuleDef;
 use super::normalize::fold;
-use super::pipeline::ExchangeRates;
+use super::pipeline::{ExchangeRates, InBase};
 use super::record::Record;
 use super::record_set::{Dataset, RecordSet};
 use super::search::Slot;
@@ -146,8 +146,12 @@ pub enum GroupKey {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cell {
     pub count: usize,
-    /// The measure; `None` when no record had a value to sum or average.
+    /// The measure; `None` when no record had a value to sum or average, or when
+    /// the sum is too large.
     pub value: Option<f64>,
+    /// The money summed is beyond what a decimal holds: the measure cannot be
+    /// computed (shown as such, never as a wrong number).
+    pub too_large: bool,
     pub records: Vec<Slot>,
 }
 
@@ -156,6 +160,8 @@ pub struct Group {
     pub key: GroupKey,
     pub count: usize,
     pub value: Option<f64>,
+    /// As `Cell::too_large`.
+    pub too_large: bool,
     pub records: Vec<Slot>,
 }
 
@@ -180,6 +186,8 @@ pub struct ReportResult {
     pub matrix: Option<Matrix>,
     /// The measure over all matching records.
     pub total: Option<f64>,
+    /// The total's money is beyond what a decimal holds (see `Cell::too_large`).
+    pub total_too_large: bool,
     /// Matching records whose money has no exchange rate: counted, left out of sums.
     pub unconverted: usize,
 }
@@ -280,6 +288,8 @@ enum Amount {
     Number(f64),
     Money(Decimal),
     Unconverted,
+    /// Money that, converted, is beyond what a decimal holds.
+    TooLarge,
 }
 
 struct Measurer<'s> {
@@ -317,9 +327,10 @@ impl<'s> Measurer<'s> {
         };
         match r.get(f) {
             Some(Value::Number(n)) => Amount::Number(*n),
-            Some(Value::Money(m)) => match rates.to_base(m) {
-                Some(d) => Amount::Money(d),
-                None => Amount::Unconverted,
+            Some(Value::Money(m)) => match rates.in_base(m) {
+                InBase::Value(d) => Amount::Money(d),
+                InBase::NoRate => Amount::Unconverted,
+                InBase::TooLarge => Amount::TooLarge,
             },
             _ => Amount::None,
         }
@@ -332,6 +343,8 @@ struct Acc {
     with_value: usize,
     number: f64,
     money: Decimal,
+    /// The money summed went beyond what a decimal holds: `money` is meaningless.
+    too_large: bool,
     records: Vec<Slot>,
 }
 
@@ -350,16 +363,17 @@ impl Acc {
                 self.number += n;
             }
             Amount::Money(d) => {
-                // Checked: past what a decimal holds the sum stays at its limit.
+                // Checked: past what a decimal holds the sum cannot be computed
+                // (and stays so), never a crash or a number at the limit.
                 self.with_value += 1;
-                self.money = self
-                    .money
-                    .checked_add(d)
-                    .unwrap_or(if d.is_sign_negative() {
-                        Decimal::MIN
-                    } else {
-                        Decimal::MAX
-                    });
+                match self.money.checked_add(d) {
+                    Some(sum) => self.money = sum,
+                    None => self.too_large = true,
+                }
+            }
+            Amount::TooLarge => {
+                self.with_value += 1;
+                self.too_large = true;
             }
             Amount::None | Amount::Unconverted => {}
         }
@@ -369,7 +383,7 @@ impl Acc {
         if m.field.is_none() {
             return Some(self.count as f64);
         }
-        if self.with_value == 0 {
+        if self.with_value == 0 || self.too_large {
             return None;
         }
         let sum = self.number + self.money.to_f64().unwrap_or(0.0);
@@ -383,6 +397,7 @@ impl Acc {
     fn cell(self, m: &Measurer) -> Cell {
         Cell {
             value: self.value(m),
+            too_large: self.too_large,
             count: self.count,
             records: self.records,
         }
@@ -883,6 +898,7 @@ impl ReportWork {
         let measurer = &c.measurer;
         let mut result = ReportResult {
             total: self.total.value(measurer),
+            total_too_large: self.total.too_large,
             unconverted: self.unconverted,
             ..Default::default()
         };
@@ -900,6 +916,7 @@ impl ReportWork {
                         key,
                         count: c.count,
                         value: c.value,
+                        too_large: c.too_large,
                         records: c.records,
                     })
                     .collect();
@@ -929,6 +946,7 @@ impl ReportWork {
                     grand_total: Cell {
                         count: self.total.count,
                         value: result.total,
+                        too_large: result.total_too_large,
                         records: self.matching.clone(),
                     },
                 });
@@ -1646,6 +1664,78 @@ mod tests {
         );
         assert_eq!(r.total, Some(1600.0));
         assert_eq!(r.unconverted, 1);
+    }
+
+    #[test]
+    fn sums_beyond_a_decimal_are_too_large_apart_from_unconverted_and_others_stay() {
+        let mut ds = data();
+        // Two deals of the largest amount a decimal holds (stored before amounts were
+        // bounded), both ann's.
+        for id in ["h1", "h2"] {
+            let mut r = ds.get(DEALS, "d1").unwrap().clone();
+            r.id = id.into();
+            r.values
+                .insert("amount", money("79228162514264337593543950335", "EUR"));
+            ds.upsert(r);
+        }
+        let by_owner = spec(
+            ReportKind::Summary(Grouping::Owner),
+            Measure::Sum("amount".into()),
+        );
+        let r = run(&ds, &by_owner, &rates()).unwrap();
+        assert_eq!((r.total, r.total_too_large), (None, true));
+        assert_eq!(r.unconverted, 1, "the yen deal only");
+        let groups: Vec<_> = r
+            .groups
+            .iter()
+            .map(|g| (g.key.clone(), g.value, g.too_large))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (GroupKey::User("ann".into()), None, true),
+                // 400 USD × 0.5: untouched by the others' overflow.
+                (GroupKey::User("bob".into()), Some(200.0), false),
+                (GroupKey::Empty, Some(300.0), false),
+            ]
+        );
+        // An average is no more computable; a count still is.
+        let avg = run(
+            &ds,
+            &spec(ReportKind::Tabular, Measure::Avg("amount".into())),
+            &rates(),
+        )
+        .unwrap();
+        assert_eq!((avg.total, avg.total_too_large), (None, true));
+        let n = run(&ds, &spec(ReportKind::Tabular, Measure::Count), &rates()).unwrap();
+        assert_eq!((n.total, n.total_too_large), (Some(8.0), false));
+        // One amount that is too large once converted: too large, not unconverted.
+        let mut one = data();
+        let mut r = one.get(DEALS, "d2").unwrap().clone();
+        r.values
+            .insert("amount", money("79228162514264337593543950335", "USD"));
+        one.upsert(r);
+        let doubling = ExchangeRates {
+            base: "EUR".into(),
+            rates: [("USD".to_string(), Decimal::from(2))].into(),
+        };
+        let matrix = spec(
+            ReportKind::Matrix {
+                rows: Grouping::Owner,
+                cols: Grouping::Field("priority".into()),
+            },
+            Measure::Sum("amount".into()),
+        );
+        let r = run(&one, &matrix, &doubling).unwrap();
+        assert_eq!(r.unconverted, 1);
+        let m = r.matrix.unwrap();
+        assert!(m.grand_total.too_large && m.grand_total.value.is_none());
+        let too_large = m.cells.iter().flatten().filter(|c| c.too_large).count();
+        assert_eq!(too_large, 1, "only the cell holding d2");
+        assert!(m
+            .row_totals
+            .iter()
+            .any(|c| c.value.is_some() && !c.too_large));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::activity_module::ACTIVITIES;
@@ -17,7 +17,7 @@ use super::agenda::assignee;
 use super::analytics_modules::QUOTAS;
 use super::board::{amount, expected_close, probability};
 use super::lead_module::LEADS;
-use super::pipeline::{ExchangeRates, Outcome};
+use super::pipeline::{add_checked, weight, ExchangeRates, InBase, Outcome};
 use super::pipeline_records::outcome_of;
 use super::record::{Record, Timestamp};
 use super::record_set::{Dataset, RecordSet, CREATED_AT};
@@ -99,66 +99,85 @@ impl Scope<'_> {
         self.owner.is_none_or(|o| r.owner.as_deref() == Some(o))
     }
 
-    fn in_base(&self, r: &Record) -> Amount {
-        match amount(r) {
-            None => Amount::Missing,
-            Some(m) => self.rates.to_base(m).map_or(Amount::NoRate, Amount::Base),
-        }
+    fn in_base(&self, r: &Record) -> Option<InBase> {
+        amount(r).map(|m| self.rates.in_base(m))
     }
 }
 
-enum Amount {
-    Base(Decimal),
-    NoRate,
-    Missing,
-}
-
 /// A sum in the base currency with the records it could not include.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sum {
-    pub value: Decimal,
+    /// `None` when the sum (or an amount in it, converted) is beyond what a decimal
+    /// holds: a figure that cannot be computed, shown as such (never a wrong one).
+    pub value: Option<Decimal>,
     /// Records with an amount in a currency that has no rate.
     pub unconverted: usize,
     /// Records without an amount.
     pub missing: usize,
 }
 
+impl Default for Sum {
+    fn default() -> Self {
+        Sum {
+            value: Some(Decimal::ZERO),
+            unconverted: 0,
+            missing: 0,
+        }
+    }
+}
+
 impl Sum {
-    fn add(&mut self, a: &Amount, weight: Decimal) -> Option<Decimal> {
+    /// Adds a record's amount (`None`: it has none) times `weight` (at most one).
+    /// True when the amount is part of the sum, even one too large to compute.
+    fn add(&mut self, a: Option<InBase>, weight: Decimal) -> bool {
         match a {
-            Amount::Base(v) => {
-                // Checked: a value beyond what a decimal holds is counted as one
-                // that could not be added, never a crash.
-                match v
+            Some(InBase::Value(v)) => {
+                // Checked: past what a decimal holds the sum is unknown, never a crash.
+                self.value = v
                     .checked_mul(weight)
-                    .and_then(|w| self.value.checked_add(w))
-                {
-                    Some(sum) => {
-                        self.value = sum;
-                        Some(*v)
-                    }
-                    None => {
-                        self.unconverted += 1;
-                        None
-                    }
-                }
+                    .and_then(|w| add_checked(self.value, w));
+                true
             }
-            Amount::NoRate => {
+            Some(InBase::TooLarge) => {
+                self.value = None;
+                true
+            }
+            Some(InBase::NoRate) => {
                 self.unconverted += 1;
-                None
+                false
             }
-            Amount::Missing => {
+            None => {
                 self.missing += 1;
-                None
+                false
             }
         }
     }
 
-    /// The sum as money in `base`.
-    pub fn money(&self, base: &str) -> Money {
-        Money {
-            amount: self.value.round_dp(2),
+    /// The sum as money in `base`; `None` when it cannot be computed.
+    pub fn money(&self, base: &str) -> Option<Money> {
+        self.value.map(|v| Money {
+            amount: v.round_dp(2),
             currency: base.to_string(),
+        })
+    }
+}
+
+/// A money figure worked out from sums (an average, a velocity).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Figure {
+    /// Nothing to work it out from (no deal won, no time passed).
+    #[default]
+    Undefined,
+    Value(Decimal),
+    /// It, or a sum it comes from, is beyond what a decimal holds.
+    TooLarge,
+}
+
+impl Figure {
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Figure::Value(v) => Some(v),
+            _ => None,
         }
     }
 }
@@ -227,16 +246,6 @@ fn closed_at(r: &Record) -> Timestamp {
     }
 }
 
-fn weight(p: f64) -> Decimal {
-    let p = p.clamp(0.0, 100.0);
-    if p.fract() == 0.0 {
-        // Whole percentages (nearly all): exact and cheap.
-        return Decimal::new(p as i64, 2);
-    }
-    // Otherwise the shortest decimal for it (12.5 %, not 12.4999…).
-    Decimal::from_f64(p).unwrap_or_default() / Decimal::ONE_HUNDRED
-}
-
 /// The headline figures.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Kpis {
@@ -251,11 +260,11 @@ pub struct Kpis {
     /// Won ÷ (won + lost); `None` when nothing closed.
     pub win_rate: Option<f64>,
     /// Won value ÷ won deals that have a convertible amount.
-    pub average_deal: Option<Decimal>,
+    pub average_deal: Figure,
     /// Mean days from creation to winning, over the deals won in the period.
     pub cycle_days: Option<f64>,
     /// Open deals × average deal × win rate ÷ cycle days: expected revenue per day.
-    pub velocity: Option<Decimal>,
+    pub velocity: Figure,
 }
 
 /// One step of the funnel: the deals that reached a stage.
@@ -330,8 +339,8 @@ pub struct LeadFigures {
 pub struct QuotaRow {
     pub quota: Slot,
     pub user: String,
-    /// The target in the base currency; `None` when its currency has no rate.
-    pub target: Option<Decimal>,
+    /// The target in the base currency, or why there is none.
+    pub target: InBase,
     /// Won by the user within the quota's own dates.
     pub won: Sum,
     pub deals: Vec<Slot>,
@@ -656,8 +665,8 @@ impl SalesDashboardWork {
                 };
                 let a = scope.in_base(r);
                 k.open.push(slot);
-                k.open_value.add(&a, Decimal::ONE);
-                k.weighted.add(&a, weight(probability(r)));
+                k.open_value.add(a, Decimal::ONE);
+                k.weighted.add(a, weight(probability(r)));
             }
             self.outer += 1;
             self.inner = 0;
@@ -685,7 +694,7 @@ impl SalesDashboardWork {
                 match outcome(&stages, r) {
                     Outcome::Won => {
                         k.won.push(slot);
-                        if k.won_value.add(&scope.in_base(r), Decimal::ONE).is_some() {
+                        if k.won_value.add(scope.in_base(r), Decimal::ONE) {
                             *won_with_amount += 1;
                         }
                         *cycle_total += (closed_at(r) - r.created_at).max(0) as f64 / DAY_MS;
@@ -791,11 +800,11 @@ impl SalesDashboardWork {
             let (a, p) = (scope.in_base(r), probability(r));
             let f = &mut months[i];
             f.records.push(slot);
-            f.best_case.add(&a, Decimal::ONE);
+            f.best_case.add(a, Decimal::ONE);
             if o == Outcome::Won {
-                f.committed.add(&a, Decimal::ONE);
+                f.committed.add(a, Decimal::ONE);
             } else {
-                f.weighted.add(&a, weight(p));
+                f.weighted.add(a, weight(p));
             }
         })
     }
@@ -884,7 +893,7 @@ impl SalesDashboardWork {
                         _ => None,
                     };
                     if let Some(d) = won_deal {
-                        row.won_value.add(&scope.in_base(d), Decimal::ONE);
+                        row.won_value.add(scope.in_base(d), Decimal::ONE);
                     }
                 }
             },
@@ -918,8 +927,8 @@ impl SalesDashboardWork {
                     quota: slot,
                     user: quota_terms(q).map(|t| t.0.to_string()).unwrap_or_default(),
                     target: match q.get("target") {
-                        Some(Value::Money(m)) => scope.rates.to_base(m),
-                        _ => None,
+                        Some(Value::Money(m)) => scope.rates.in_base(m),
+                        _ => InBase::NoRate,
                     },
                     won: Sum::default(),
                     deals: Vec::new(),
@@ -950,7 +959,7 @@ impl SalesDashboardWork {
                 budget,
                 |ds, d| {
                     if d.owner.as_deref() == Some(user) && outcome(&stages, d) == Outcome::Won {
-                        won.add(&own.in_base(d), Decimal::ONE);
+                        won.add(own.in_base(d), Decimal::ONE);
                         list.push(ds);
                     }
                 },
@@ -959,10 +968,13 @@ impl SalesDashboardWork {
                 return false;
             }
             if let Some(mut row) = self.quota.take() {
-                row.attainment = row
-                    .target
-                    .filter(|t| *t > Decimal::ZERO)
-                    .and_then(|t| (row.won.value / t).to_f64());
+                // Checked: a tiny target under a huge sum is beyond a decimal too.
+                row.attainment = match (row.won.value, row.target) {
+                    (Some(won), InBase::Value(t)) if t > Decimal::ZERO => {
+                        won.checked_div(t).and_then(|a| a.to_f64())
+                    }
+                    _ => None,
+                };
                 self.out.quotas.push(row);
             }
         }
@@ -990,17 +1002,28 @@ impl SalesDashboardWork {
         let k = &mut out.kpis;
         let closed = k.won.len() + k.lost.len();
         k.win_rate = (closed > 0).then(|| k.won.len() as f64 / closed as f64);
-        k.average_deal = (self.won_with_amount > 0)
-            .then(|| k.won_value.value / Decimal::from(self.won_with_amount));
+        k.average_deal = match k.won_value.value {
+            _ if self.won_with_amount == 0 => Figure::Undefined,
+            // A quotient by a whole count of at least one never overflows.
+            Some(won) => Figure::Value(won / Decimal::from(self.won_with_amount)),
+            None => Figure::TooLarge,
+        };
         k.cycle_days = (!k.won.is_empty()).then(|| self.cycle_total / k.won.len() as f64);
         k.velocity = match (k.average_deal, k.win_rate, k.cycle_days) {
-            (Some(avg), Some(rate), Some(days)) if days > 0.0 => {
+            (Figure::Value(avg), Some(rate), Some(days)) if days > 0.0 => {
+                // At least a millisecond's cycle: at most ≈ 8.6 × 10^7 a day, which a
+                // decimal holds.
                 let per_day = Decimal::from_f64_retain(rate / days).unwrap_or_default();
-                Decimal::from(k.open.len())
-                    .checked_mul(avg)
-                    .and_then(|x| x.checked_mul(per_day))
+                let open = Decimal::from(k.open.len());
+                // Checked, in either order (a product can fit where one order's
+                // intermediate does not).
+                avg.checked_mul(per_day)
+                    .and_then(|x| x.checked_mul(open))
+                    .or_else(|| open.checked_mul(avg)?.checked_mul(per_day))
+                    .map_or(Figure::TooLarge, Figure::Value)
             }
-            _ => None,
+            (Figure::TooLarge, Some(_), Some(days)) if days > 0.0 => Figure::TooLarge,
+            _ => Figure::Undefined,
         };
         // Most active first.
         out.activities.sort_by(|a, b| {
@@ -1474,22 +1497,25 @@ mod tests {
         // Open now: d1, d2, d3 and the reopened d8, whatever the period.
         assert_eq!(ids(&data, DEALS, &k.open), ["d1", "d2", "d3", "d8"]);
         // 1000 + 2000 EUR × 1.1 + 1000; d3 has no amount.
-        assert_eq!((k.open_value.value, k.open_value.missing), (dec("4200"), 1));
+        assert_eq!(
+            (k.open_value.value, k.open_value.missing),
+            (Some(dec("4200")), 1)
+        );
         // 1000 × 10% + 2200 × 50% + 1000 × 75%.
-        assert_eq!(k.weighted.value, dec("1950"));
+        assert_eq!(k.weighted.value, Some(dec("1950")));
         // Won in Q1: d4 and d5 (GBP without a rate); d7 closed in 2025; lost: d6.
         assert_eq!(ids(&data, DEALS, &k.won), ["d4", "d5"]);
         assert_eq!(
             (k.won_value.value, k.won_value.unconverted),
-            (dec("3000"), 1)
+            (Some(dec("3000")), 1)
         );
         assert_eq!(ids(&data, DEALS, &k.lost), ["d6"]);
         assert_eq!(k.win_rate, Some(2.0 / 3.0));
-        assert_eq!(k.average_deal, Some(dec("3000")));
+        assert_eq!(k.average_deal, Figure::Value(dec("3000")));
         // d4: 30 days, d5: 10 days.
         assert_eq!(k.cycle_days, Some(20.0));
         // 4 open × 3000 × 2/3 ÷ 20 days = 400 a day.
-        assert_eq!(k.velocity.map(|v| v.round_dp(2)), Some(dec("400")));
+        assert_eq!(k.velocity.value().map(|v| v.round_dp(2)), Some(dec("400")));
     }
 
     #[test]
@@ -1501,7 +1527,7 @@ mod tests {
         assert!(k.won.is_empty());
         assert_eq!(
             (k.win_rate, k.average_deal, k.cycle_days, k.velocity),
-            (None, None, None, None)
+            (None, Figure::Undefined, None, Figure::Undefined)
         );
 
         let empty = Scope {
@@ -1560,21 +1586,21 @@ mod tests {
             .collect();
         assert_eq!(months, ["2026-01", "2026-02", "2026-03"]);
         // January: d4 won.
-        assert_eq!(f[0].committed.value, dec("3000"));
-        assert_eq!(f[0].best_case.value, dec("3000"));
-        assert_eq!(f[0].weighted.value, Decimal::ZERO);
+        assert_eq!(f[0].committed.value, Some(dec("3000")));
+        assert_eq!(f[0].best_case.value, Some(dec("3000")));
+        assert_eq!(f[0].weighted.value, Some(Decimal::ZERO));
         // February: d1 expected (1000 at 10%), d5 won without a rate.
-        assert_eq!(f[1].weighted.value, dec("100"));
+        assert_eq!(f[1].weighted.value, Some(dec("100")));
         assert_eq!(
             (f[1].best_case.value, f[1].best_case.unconverted),
-            (dec("1000"), 1)
+            (Some(dec("1000")), 1)
         );
         assert_eq!(f[1].committed.unconverted, 1);
         // March: d2 (2200 at 50%) and d3 without an amount; d8 is expected in April.
-        assert_eq!(f[2].weighted.value, dec("1100"));
+        assert_eq!(f[2].weighted.value, Some(dec("1100")));
         assert_eq!(
             (f[2].best_case.value, f[2].best_case.missing),
-            (dec("2200"), 1)
+            (Some(dec("2200")), 1)
         );
         assert_eq!(ids(&data, DEALS, &f[2].records), ["d2", "d3"]);
     }
@@ -1600,7 +1626,7 @@ mod tests {
         assert_eq!(ids(&data, LEADS, &l.leads), ["l1", "l2", "l3", "l4"]);
         assert_eq!(ids(&data, LEADS, &l.converted), ["l1", "l3"]);
         assert_eq!(l.rate, Some(0.5));
-        let rows: Vec<(Option<&str>, usize, usize, Decimal)> = l
+        let rows: Vec<(Option<&str>, usize, usize, Option<Decimal>)> = l
             .by_source
             .iter()
             .map(|s| {
@@ -1615,9 +1641,9 @@ mod tests {
         assert_eq!(
             rows,
             [
-                (Some("website"), 2, 1, dec("3000")),
-                (Some("referral"), 1, 1, Decimal::ZERO),
-                (None, 1, 0, Decimal::ZERO)
+                (Some("website"), 2, 1, Some(dec("3000"))),
+                (Some("referral"), 1, 1, Some(Decimal::ZERO)),
+                (None, 1, 0, Some(Decimal::ZERO))
             ]
         );
     }
@@ -1627,7 +1653,7 @@ mod tests {
         let data = fixture();
         let r = rates();
         let rows = quotas(&data, &q1(&r, None));
-        let summary: Vec<(&str, Option<Decimal>, Decimal, Option<f64>)> = rows
+        let summary: Vec<(&str, InBase, Option<Decimal>, Option<f64>)> = rows
             .iter()
             .map(|q| (q.user.as_str(), q.target, q.won.value, q.attainment))
             .collect();
@@ -1635,12 +1661,132 @@ mod tests {
         assert_eq!(
             summary,
             [
-                ("a", Some(dec("5000")), dec("3000"), Some(0.6)),
-                ("b", Some(dec("1100.0")), Decimal::ZERO, Some(0.0))
+                (
+                    "a",
+                    InBase::Value(dec("5000")),
+                    Some(dec("3000")),
+                    Some(0.6)
+                ),
+                (
+                    "b",
+                    InBase::Value(dec("1100.0")),
+                    Some(Decimal::ZERO),
+                    Some(0.0)
+                )
             ]
         );
         assert_eq!(ids(&data, DEALS, &rows[0].deals), ["d4", "d5"]);
         assert_eq!(rows[0].won.unconverted, 1);
+    }
+
+    /// A deal of the largest amount a decimal holds, as a record stored before
+    /// amounts were bounded has it.
+    fn huge(id: &str, owner: &str, stage: &str, p: f64, closed: Option<&str>) -> Record {
+        let mut r = deal(Deal {
+            id,
+            owner,
+            stage,
+            amount: Some((1, "USD")),
+            p,
+            created: "2026-01-10",
+            expected: "2026-02-20",
+            trail: &[("qualification", "2026-01-10")],
+            closed,
+        });
+        r.values.insert(
+            "amount",
+            Value::Money(Box::new(Money {
+                amount: Decimal::MAX,
+                currency: "USD".into(),
+            })),
+        );
+        r
+    }
+
+    #[test]
+    fn amounts_beyond_a_decimal_make_figures_too_large_not_unconverted_nor_a_crash() {
+        let mut data = fixture();
+        // Two open in a 10 % stage (the case), two won in February.
+        data.upsert(huge("h1", "a", "qualification", 10.0, None));
+        data.upsert(huge("h2", "a", "qualification", 10.0, None));
+        data.upsert(huge("h3", "a", "won", 100.0, Some("2026-02-05")));
+        data.upsert(huge("h4", "a", "won", 100.0, Some("2026-02-06")));
+        // One won against a target small enough that won ÷ target overflows.
+        data.upsert(huge("h5", "c", "won", 100.0, Some("2026-02-07")));
+        data.upsert(rec(
+            QUOTAS,
+            "q4",
+            "a",
+            "2025-12-01",
+            vec![
+                ("name", Value::Text("q4".into())),
+                ("user", Value::Ref("c".into())),
+                ("start", Value::Date(day("2026-01-01"))),
+                ("end", Value::Date(day("2026-03-31"))),
+                (
+                    "target",
+                    Value::Money(Box::new(Money {
+                        amount: dec("0.5"),
+                        currency: "USD".into(),
+                    })),
+                ),
+            ],
+        ));
+        let r = rates();
+        let scope = q1(&r, None);
+        let d = sales_dashboard(&data, &scope, "pipeline-new_business");
+        let k = &d.kpis;
+        assert_eq!(k.open.len(), 6);
+        assert_eq!(k.open_value.value, None, "not computable");
+        assert_eq!(
+            (k.open_value.unconverted, k.open_value.missing),
+            (0, 1),
+            "nothing lacks a rate (d3 has no amount)"
+        );
+        // A tenth of each still fits: the weighted figure is computed.
+        assert!(k
+            .weighted
+            .value
+            .is_some_and(|v| v > Decimal::MAX / dec("10")));
+        assert_eq!(k.won.len(), 5);
+        assert_eq!(k.won_value.value, None);
+        assert_eq!(k.won_value.unconverted, 1, "d5's GBP only");
+        assert_eq!(k.average_deal, Figure::TooLarge);
+        assert_eq!(k.velocity, Figure::TooLarge);
+        // February: h3, h4 and h5 won, h1 and h2 expected.
+        let feb = &d.forecast[1];
+        assert_eq!((feb.committed.value, feb.best_case.value), (None, None));
+        assert_eq!(
+            (feb.committed.unconverted, feb.best_case.unconverted),
+            (1, 1)
+        );
+        assert!(feb.weighted.value.is_some());
+        // Other months keep their figures.
+        assert_eq!(d.forecast[2].weighted.value, Some(dec("1100")));
+        let a = d.quotas.iter().find(|q| q.user == "a").unwrap();
+        assert_eq!((a.won.value, a.attainment), (None, None));
+        let c = d.quotas.iter().find(|q| q.user == "c").unwrap();
+        assert_eq!(c.target, InBase::Value(dec("0.5")));
+        assert_eq!(c.won.value, Some(Decimal::MAX));
+        assert_eq!(c.attainment, None, "MAX ÷ 0.5 is beyond a decimal");
+        // A rate that makes one amount too large converted: too large, not "no rate".
+        let big_rate = ExchangeRates {
+            base: "EUR".into(),
+            rates: [("USD".to_string(), dec("2"))].into(),
+        };
+        let eur = Scope {
+            rates: &big_rate,
+            ..scope.clone()
+        };
+        let k = kpis(&data, &eur);
+        assert_eq!(k.open_value.value, None);
+        assert_eq!(k.weighted.value, None);
+        assert_eq!(
+            k.open_value.unconverted, 0,
+            "too large is not lacking a rate"
+        );
+        // Stepping gives the same figures.
+        stepping_matches(&data, &[scope, eur], "pipeline-new_business");
     }
 
     #[test]

@@ -302,6 +302,8 @@ fn value_format(st: AppState, l: Locale, spec: &ReportSpec) -> Callback<f64, Str
         .with_untracked(|d| d.schema.module(&spec.module).cloned());
     let measure = spec.measure.clone();
     Callback::new(move |v: f64| match &def {
+        // Not a number: a sum too large to compute (`WidgetData::values`).
+        _ if !v.is_finite() => t(l, "money.too_large"),
         Some(def) => measure_value(l, &base, def, &measure, v),
         None => number(l, v),
     })
@@ -402,9 +404,18 @@ fn widget_body(
             .collect()
     });
     let title = widget.title.clone();
-    match widget.display {
+    // The total as shown: "too large to total" rather than a wrong or empty figure.
+    let total = match data.total {
+        _ if data.total_too_large => t(l, "money.too_large"),
+        Some(v) => fmt.run(v),
+        None => "—".into(),
+    };
+    let too_large = data
+        .too_large
+        .then(|| view! { <p class="muted" role="note">{t(l, "report.too_large")}</p> });
+    let body = match widget.display {
         Display::Kpi => {
-            let value = data.total.map(|v| fmt.run(v)).unwrap_or_else(|| "—".into());
+            let value = total;
             let all = data.all.clone();
             let n = all.len();
             let m = module.clone();
@@ -470,7 +481,7 @@ fn widget_body(
                     <tfoot>
                         <tr>
                             <th scope="row">{tk("report.total")}</th>
-                            <td>{data.total.map(|v| fmt.run(v)).unwrap_or_default()}</td>
+                            <td>{total}</td>
                         </tr>
                     </tfoot>
                 </table>
@@ -515,7 +526,12 @@ fn widget_body(
             }
             .into_any()
         }
+    };
+    view! {
+        {body}
+        {too_large}
     }
+    .into_any()
 }
 
 fn measure(choice: &str) -> Measure {

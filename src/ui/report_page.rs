@@ -1246,13 +1246,32 @@ fn result_view(
         return ().into_any();
     };
     let m = &spec.measure;
-    let value = |n: usize, v: Option<f64>| measure_text(l, base, def, m, n, v);
+    // A sum beyond what a decimal holds says so rather than showing a number.
+    let value = |n: usize, v: Option<f64>, too_large: bool| {
+        if too_large {
+            t(l, "money.too_large")
+        } else {
+            measure_text(l, base, def, m, n, v)
+        }
+    };
     let n = result.rows.len();
     let found = tn(l, "count.records", n, &count(l, n));
     let unconverted = (result.unconverted > 0).then(|| {
         let u = result.unconverted;
         view! { <p class="muted">{tn(l, "report.unconverted", u, &count(l, u))}</p> }
     });
+    let any_too_large = result.total_too_large
+        || result.groups.iter().any(|g| g.too_large)
+        || result.matrix.as_ref().is_some_and(|mx| {
+            mx.cells
+                .iter()
+                .flatten()
+                .chain(&mx.row_totals)
+                .chain(&mx.col_totals)
+                .any(|c| c.too_large)
+        });
+    let too_large = any_too_large
+        .then(|| view! { <p class="muted" role="note">{t(l, "report.too_large")}</p> });
     let table = match (&spec.kind, &result.matrix) {
         (ReportKind::Matrix { rows, cols }, Some(mx)) => {
             let corner = format!(
@@ -1272,14 +1291,14 @@ fn result_view(
                 .map(|(i, k)| {
                     let cells = mx.cells[i]
                         .iter()
-                        .map(|c| view! { <td class="num">{value(c.count, c.value)}</td> })
+                        .map(|c| view! { <td class="num">{value(c.count, c.value, c.too_large)}</td> })
                         .collect_view();
                     let total = &mx.row_totals[i];
                     view! {
                         <tr>
                             <th scope="row" dir="auto">{group_label(l, data, &def.key, k)}</th>
                             {cells}
-                            <td class="num total">{value(total.count, total.value)}</td>
+                            <td class="num total">{value(total.count, total.value, total.too_large)}</td>
                         </tr>
                     }
                 })
@@ -1287,7 +1306,9 @@ fn result_view(
             let foot = mx
                 .col_totals
                 .iter()
-                .map(|c| view! { <td class="num total">{value(c.count, c.value)}</td> })
+                .map(
+                    |c| view! { <td class="num total">{value(c.count, c.value, c.too_large)}</td> },
+                )
                 .collect_view();
             let g = &mx.grand_total;
             view! {
@@ -1305,7 +1326,7 @@ fn result_view(
                         <tr>
                             <th scope="row">{t(l, "report.total")}</th>
                             {foot}
-                            <td class="num total grand-total">{value(g.count, g.value)}</td>
+                            <td class="num total grand-total">{value(g.count, g.value, g.too_large)}</td>
                         </tr>
                     </tfoot>
                 </table>
@@ -1321,7 +1342,7 @@ fn result_view(
                 .iter()
                 .map(|gr| {
                     let v = with_measure
-                        .then(|| view! { <td class="num">{value(gr.count, gr.value)}</td> });
+                        .then(|| view! { <td class="num">{value(gr.count, gr.value, gr.too_large)}</td> });
                     view! {
                         <tr>
                             <th scope="row" dir="auto">{group_label(l, data, &def.key, &gr.key)}</th>
@@ -1332,7 +1353,7 @@ fn result_view(
                 })
                 .collect_view();
             let total =
-                with_measure.then(|| view! { <td class="num total">{value(n, result.total)}</td> });
+                with_measure.then(|| view! { <td class="num total">{value(n, result.total, result.total_too_large)}</td> });
             view! {
                 <table class="report-table">
                     <thead>
@@ -1425,6 +1446,7 @@ fn result_view(
         <div class="report-result">
             <p class="result-count" role="status">{found}</p>
             {unconverted}
+            {too_large}
             <div class="report-scroll">{table}</div>
         </div>
     }
