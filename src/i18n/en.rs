@@ -640,6 +640,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.done.other", "Imported {n} records."),
     ("import.rows.one", "{n} row in the file."),
     ("import.rows.other", "{n} rows in the file."),
+    ("import.err.changed", "The data changed after the rows were checked: check the rows again."),
     ("import.err.no_columns", "Choose a field for at least one column."),
     ("import.err.read", "The file could not be read: {detail}"),
     ("import.refused", "“{file}” cannot be imported: {reason} Nothing has been changed."),

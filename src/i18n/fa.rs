@@ -640,6 +640,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.done.other", "{n} رکورد وارد شد."),
     ("import.rows.one", "{n} ردیف در فایل."),
     ("import.rows.other", "{n} ردیف در فایل."),
+    ("import.err.changed", "داده‌ها پس از بررسی سطرها تغییر کرد: سطرها را دوباره بررسی کنید."),
     ("import.err.no_columns", "برای دست‌کم یک ستون فیلدی انتخاب کنید."),
     ("import.err.read", "فایل خوانده نشد: {detail}"),
     ("import.refused", "«{file}» وارد نمی‌شود: {reason} چیزی تغییر نکرد."),

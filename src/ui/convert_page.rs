@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::commit_write;
+use super::actions::commit_plan;
 use super::notice::Notice;
 use super::route::{navigate, Route};
 use super::state::{new_id, now, tk, use_state};
+use super::write_queue::wait_turn;
 use crate::domain::conversion::{
     likely_company, plan_conversion, CompanyChoice, ConversionError, ConversionRequest, DealChoice,
 };
@@ -148,33 +149,35 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
             deal,
         };
         let user = st.current_user.get_untracked();
-        let mut ids = new_id;
-        let plan = st
-            .data
-            .with_untracked(|d| plan_conversion(d, &req, now(), &user, &mut ids));
-        let plan = match plan {
-            Ok(p) => p,
-            Err(e) => {
-                let lines = match &e {
-                    ConversionError::Invalid(list) => st.data.with_untracked(|d| {
-                        list.iter()
-                            .map(|(module, fe)| {
-                                let m = d.schema.module(module);
-                                let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
-                                format!("{what}: {}", field_error(l, m, fe))
-                            })
-                            .collect()
-                    }),
-                    other => vec![t(l, other.key())],
-                };
-                errors.set(lines);
-                return;
-            }
-        };
-        errors.set(Vec::new());
-        let contact = plan.contact.clone();
         spawn_local(async move {
-            match commit_write(st, plan.write).await {
+            // Planned in the write's turn, over memory as every earlier write left it.
+            let turn = wait_turn(st).await;
+            let mut ids = new_id;
+            let plan = st
+                .data
+                .with_untracked(|d| plan_conversion(d, &req, now(), &user, &mut ids));
+            let plan = match plan {
+                Ok(p) => p,
+                Err(e) => {
+                    let lines = match &e {
+                        ConversionError::Invalid(list) => st.data.with_untracked(|d| {
+                            list.iter()
+                                .map(|(module, fe)| {
+                                    let m = d.schema.module(module);
+                                    let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
+                                    format!("{what}: {}", field_error(l, m, fe))
+                                })
+                                .collect()
+                        }),
+                        other => vec![t(l, other.key())],
+                    };
+                    errors.set(lines);
+                    return;
+                }
+            };
+            errors.set(Vec::new());
+            let contact = plan.contact.clone();
+            match commit_plan(st, turn, plan.write).await {
                 Ok(_) => {
                     navigate(&Route::View(CONTACTS.into(), contact));
                     st.notice.set(Some(Notice::success(t(l, "convert.done"))));

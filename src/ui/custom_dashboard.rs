@@ -7,7 +7,7 @@ use crate::domain::FieldValues;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::{save_record, update_fields};
+use super::actions::{save_record, update_record};
 use super::chart::{Chart, ChartData, Series};
 use super::dashboard_page::RecordTable;
 use super::format::{count, number};
@@ -26,7 +26,7 @@ use crate::domain::report_choices::{
     all_fields, grouping_choices, grouping_of, measure_fields, BUCKETS, OPERATORS,
 };
 use crate::domain::search::Slot;
-use crate::domain::Value;
+use crate::domain::{Record, Value};
 use crate::i18n::{label, t, tr, Locale};
 
 #[component]
@@ -126,13 +126,12 @@ impl Saver {
     }
 }
 
-fn stored_layout(st: AppState, id: &str) -> Option<Layout> {
-    st.data.with_untracked(
-        |d| match d.get(DASHBOARDS, id).and_then(|r| r.get(DEFINITION)) {
-            Some(Value::Text(json)) => Layout::parse(json).ok(),
-            _ => Some(Layout::default()),
-        },
-    )
+/// A dashboard record's layout; `None` when it does not parse (it is left alone).
+fn layout_of(r: &Record) -> Option<Layout> {
+    match r.get(DEFINITION) {
+        Some(Value::Text(json)) => Layout::parse(json).ok(),
+        _ => Some(Layout::default()),
+    }
 }
 
 /// Changes a dashboard's layout; the page redraws once the write completed.
@@ -151,14 +150,18 @@ fn change_layout(st: AppState, saver: Saver, id: String, f: impl FnOnce(&mut Lay
             if ops.is_empty() {
                 break;
             }
-            let Some(mut layout) = stored_layout(st, &id) else {
-                break;
+            // Applied to the layout as stored when the save's turn comes, so a
+            // change never starts from one a write before it has replaced.
+            let change = move |r: &Record| {
+                let Some(mut layout) = layout_of(r) else {
+                    return Vec::new();
+                };
+                for op in ops {
+                    op(&mut layout);
+                }
+                vec![(DEFINITION.to_string(), Value::Text(layout.to_json()))]
             };
-            for op in ops {
-                op(&mut layout);
-            }
-            let set = vec![(DEFINITION.to_string(), Value::Text(layout.to_json()))];
-            if let Err(e) = update_fields(st, DASHBOARDS, &id, set).await {
+            if let Err(e) = update_record(st, DASHBOARDS, &id, change, |_| {}).await {
                 let l = st.locale.get_untracked();
                 let msg = st.data.with_untracked(|d| e.message(l, DASHBOARDS, d));
                 st.notice.set(Some(Notice::error(msg)));

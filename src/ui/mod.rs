@@ -35,7 +35,7 @@ mod settings_page;
 pub(crate) mod state;
 mod timeline_view;
 mod user_select;
-mod write_queue;
+pub mod write_queue;
 
 /// Mounts the app into the page's body.
 pub fn start() {
