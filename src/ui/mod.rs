@@ -11,7 +11,7 @@ mod records;
 mod reports;
 mod sales;
 mod settings;
-mod writes;
+pub mod writes;
 
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -112,13 +112,27 @@ pub struct WidgetData {
     pub categories: Vec<GroupKey>,
     /// `None` names the single series of a one-grouping widget (the measure).
     pub series: Vec<Option<GroupKey>>,
-    /// `values[series][category]`.
+    /// `values[series][category]`; not a number where the sum is too large to
+    /// compute (a chart draws nothing there, its table says why).
     pub values: Vec<Vec<f64>>,
     /// `records[series][category]`.
     pub records: Vec<Vec<Vec<Slot>>>,
     pub total: Option<f64>,
+    /// The total is beyond what a decimal holds (`total` is then `None`).
+    pub total_too_large: bool,
+    /// Some value or the total is too large to compute.
+    pub too_large: bool,
     pub all: Vec<Slot>,
     pub unconverted: usize,
+}
+
+/// A cell's value as drawn: zero without one, not a number when too large.
+fn drawn(value: Option<f64>, too_large: bool) -> f64 {
+    if too_large {
+        f64::NAN
+    } else {
+        value.unwrap_or(0.0)
+    }
 }
 
 /// Runs a widget's report and shapes it for drawing: a summary gives one series over
@@ -135,6 +149,8 @@ pub fn widget_data(
 pub fn widget_data_from(widget: &Widget, result: ReportResult) -> WidgetData {
     let mut out = WidgetData {
         total: result.total,
+        total_too_large: result.total_too_large,
+        too_large: result.total_too_large,
         all: result.rows.clone(),
         unconverted: result.unconverted,
         ..WidgetData::default()
@@ -147,7 +163,7 @@ pub fn widget_data_from(widget: &Widget, result: ReportResult) -> WidgetData {
                 out.values.push(
                     m.cells
                         .iter()
-                        .map(|row| row[c].value.unwrap_or(0.0))
+                        .map(|row| drawn(row[c].value, row[c].too_large))
                         .collect(),
                 );
                 out.records
@@ -160,11 +176,12 @@ pub fn widget_data_from(widget: &Widget, result: ReportResult) -> WidgetData {
             out.values = vec![result
                 .groups
                 .iter()
-                .map(|g| g.value.unwrap_or(0.0))
+                .map(|g| drawn(g.value, g.too_large))
                 .collect()];
             out.records = vec![result.groups.into_iter().map(|g| g.records).collect()];
         }
     }
+    out.too_large |= out.values.iter().flatten().any(|v| v.is_nan());
     out
 }
 
@@ -280,5 +297,49 @@ mod tests {
             ReportKind::Summary(Grouping::Date("name".into(), DateBucket::Month)),
         );
         assert!(widget_data(&d, &bad, &rates).is_err());
+    }
+
+    #[test]
+    fn a_widget_over_sums_too_large_draws_nothing_there_and_says_so() {
+        let mut d = data();
+        // Two retail companies with the largest revenue a decimal holds (stored
+        // before amounts were bounded); energy has a plain one.
+        for (id, amount) in [
+            ("c1", rust_decimal::Decimal::MAX),
+            ("c2", rust_decimal::Decimal::MAX),
+            ("c3", rust_decimal::Decimal::from(5)),
+        ] {
+            let mut r = d.get("companies", id).unwrap().clone();
+            r.values.insert(
+                "annual_revenue",
+                Value::Money(Box::new(crate::domain::records::value::Money {
+                    amount,
+                    currency: "EUR".into(),
+                })),
+            );
+            d.upsert(r);
+        }
+        let rates = ExchangeRates {
+            base: "EUR".into(),
+            ..ExchangeRates::default()
+        };
+        let mut w = widget("w", ReportKind::Summary(Grouping::Field("industry".into())));
+        w.spec.measure = Measure::Sum("annual_revenue".into());
+        let out = widget_data(&d, &w, &rates).unwrap();
+        assert!(out.values[0][0].is_nan(), "retail cannot be computed");
+        assert_eq!(out.values[0][1], 5.0, "energy can");
+        assert_eq!(
+            (out.total, out.total_too_large, out.too_large),
+            (None, true, true)
+        );
+        assert_eq!(out.unconverted, 0);
+        // A count over the same records is an ordinary widget.
+        let out = widget_data(
+            &d,
+            &widget("n", ReportKind::Summary(Grouping::Owner)),
+            &rates,
+        )
+        .unwrap();
+        assert!(!out.too_large && !out.total_too_large);
     }
 }

@@ -479,9 +479,55 @@ mod tests {
             .collect();
         assert_eq!(ids, vec!["b", "a"], "soonest close first");
         assert_eq!(proposal.totals.count, 2);
-        assert_eq!(proposal.totals.total, Decimal::from(1100));
-        assert_eq!(proposal.totals.weighted, Decimal::from(550));
+        assert_eq!(proposal.totals.total, Some(Decimal::from(1100)));
+        assert_eq!(proposal.totals.weighted, Some(Decimal::from(550)));
         assert_eq!(cols[3].totals.count, 1);
+    }
+
+    #[test]
+    fn a_column_of_amounts_beyond_a_decimal_says_its_total_cannot_be_computed() {
+        // Two deals as a record stored before amounts were bounded holds them, in a
+        // 10 % stage: the board once panicked multiplying them.
+        let mut d = data();
+        for id in ["h1", "h2"] {
+            let mut r = deal(
+                id,
+                "qualification",
+                "79228162514264337593543950335",
+                "EUR",
+                None,
+            );
+            r.values.insert("probability", Value::Number(10.0));
+            d.upsert(r);
+        }
+        let p = load_pipeline(&d, "pipeline-new_business").unwrap();
+        let rates = exchange_rates(&d, "EUR");
+        let cols = columns(
+            &d,
+            &p,
+            &BoardFilter::default(),
+            &rates,
+            &PendingMoves::default(),
+        );
+        let q = &cols[0].totals;
+        assert_eq!((q.count, q.without_rate), (2, 0));
+        assert_eq!(q.total, None, "the total is beyond a decimal");
+        assert!(q.weighted.is_some(), "10 % of each still fits");
+        // Other columns are untouched.
+        assert_eq!(cols[2].totals.total, Some(Decimal::from(1100)));
+        // In another base the conversion itself overflows: still "too large", and
+        // not counted as lacking a rate.
+        d.upsert(rate("r3", "EUR", "USD", 2.0));
+        let usd = exchange_rates(&d, "USD");
+        let cols = columns(
+            &d,
+            &p,
+            &BoardFilter::default(),
+            &usd,
+            &PendingMoves::default(),
+        );
+        let q = &cols[0].totals;
+        assert_eq!((q.total, q.weighted, q.without_rate), (None, None, 0));
     }
 
     #[test]
@@ -539,7 +585,11 @@ mod tests {
     }
 
     /// Which column holds each deal, and the columns' (count, total, weighted).
-    fn board(d: &Dataset, pending: &PendingMoves) -> Vec<(Vec<String>, usize, Decimal, Decimal)> {
+    #[allow(clippy::type_complexity)]
+    fn board(
+        d: &Dataset,
+        pending: &PendingMoves,
+    ) -> Vec<(Vec<String>, usize, Option<Decimal>, Option<Decimal>)> {
         let p = load_pipeline(d, "pipeline-new_business").unwrap();
         let set = d.set(DEALS).unwrap();
         columns(
@@ -577,9 +627,9 @@ mod tests {
         );
         // The stage's probability (75 %) counts in the weighted total already.
         assert_eq!(shown[3].1, 2);
-        assert_eq!(shown[3].2, Decimal::from(1050));
-        assert_eq!(shown[3].3, Decimal::from(775));
-        assert_eq!(shown[2].2, Decimal::from(100));
+        assert_eq!(shown[3].2, Some(Decimal::from(1050)));
+        assert_eq!(shown[3].3, Some(Decimal::from(775)));
+        assert_eq!(shown[2].2, Some(Decimal::from(100)));
         assert_eq!(shown[..2], before[..2], "other columns unchanged");
         assert_eq!(shown[4..], before[4..]);
     }
@@ -646,7 +696,11 @@ mod tests {
         let cols = stored_columns(&d, &leads, &lanes, &BoardFilter::default(), &rates);
         let counts: Vec<_> = cols.iter().map(|c| c.totals.count).collect();
         assert_eq!(counts[..3], [2, 1, 0]);
-        assert_eq!(cols[0].totals.total, Decimal::ZERO, "no amount, no total");
+        assert_eq!(
+            cols[0].totals.total,
+            Some(Decimal::ZERO),
+            "no amount, no total"
+        );
 
         let board = leads.board.as_ref().unwrap();
         let mut moved = d.get(LEADS, "x").unwrap().clone();

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -233,30 +234,73 @@ pub struct ExchangeRates {
     pub rates: BTreeMap<String, Decimal>,
 }
 
+/// An amount in the base currency, or why there is none.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InBase {
+    Value(Decimal),
+    /// No rate is known for its currency.
+    NoRate,
+    /// Converted, it is beyond what a decimal holds (≈ 7.9 × 10^28): no sum it is in
+    /// can be computed. Validation bounds amounts and rates, but their product (or a
+    /// record stored before the bound) can still get there.
+    TooLarge,
+}
+
 impl ExchangeRates {
-    /// The amount in the base currency, or `None` when no rate is known for it or
-    /// the product is beyond what a decimal holds (counted as not converted, never
-    /// a crash).
-    pub fn to_base(&self, money: &Money) -> Option<Decimal> {
+    /// The amount in the base currency (checked: never a crash).
+    pub fn in_base(&self, money: &Money) -> InBase {
         if money.currency == self.base {
-            return Some(money.amount);
+            return InBase::Value(money.amount);
         }
-        self.rates
-            .get(&money.currency)
-            .and_then(|r| money.amount.checked_mul(*r))
+        match self.rates.get(&money.currency) {
+            None => InBase::NoRate,
+            Some(r) => money
+                .amount
+                .checked_mul(*r)
+                .map_or(InBase::TooLarge, InBase::Value),
+        }
     }
 }
 
+/// A percentage as a factor (50 → 0.5): exact for whole percentages (nearly all),
+/// else the shortest decimal for it (12.5 %, not 12.4999…). Weighting by a factor
+/// of at most one never makes an amount larger, so it cannot overflow.
+pub fn weight(percent: f64) -> Decimal {
+    let p = percent.clamp(0.0, 100.0);
+    if p.fract() == 0.0 {
+        return Decimal::new(p as i64, 2);
+    }
+    Decimal::from_f64(p).unwrap_or_default() / Decimal::ONE_HUNDRED
+}
+
+/// `sum + value`, where a sum of `None` is one already beyond what a decimal holds
+/// (and stays so: the exact sum is unknown from then on).
+pub fn add_checked(sum: Option<Decimal>, value: Decimal) -> Option<Decimal> {
+    sum?.checked_add(value)
+}
+
 /// What a board column shows in its header.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ColumnTotals {
     pub count: usize,
-    /// Sum of amounts in the base currency.
-    pub total: Decimal,
-    /// Sum of amount × probability.
-    pub weighted: Decimal,
+    /// Sum of amounts in the base currency; `None` when it is beyond what a decimal
+    /// holds (shown as a total that could not be computed, never a wrong one).
+    pub total: Option<Decimal>,
+    /// Sum of amount × probability; `None` likewise.
+    pub weighted: Option<Decimal>,
     /// Deals whose currency has no rate: counted, but not in the sums.
     pub without_rate: usize,
+}
+
+impl Default for ColumnTotals {
+    fn default() -> Self {
+        ColumnTotals {
+            count: 0,
+            total: Some(Decimal::ZERO),
+            weighted: Some(Decimal::ZERO),
+            without_rate: 0,
+        }
+    }
 }
 
 /// Totals over deals given as (amount, probability in percent). Deals without an
@@ -269,22 +313,15 @@ pub fn column_totals<'a>(
     for (amount, probability) in deals {
         t.count += 1;
         let Some(money) = amount else { continue };
-        let p = Decimal::from_f64_retain(probability.clamp(0.0, 100.0)).unwrap_or_default();
-        // Checked: a sum beyond what a decimal holds leaves the deal out of the sums
-        // (counted with those that could not be converted) instead of crashing.
-        let sums = rates.to_base(money).and_then(|base| {
-            let total = t.total.checked_add(base)?;
-            let weighted = t
-                .weighted
-                .checked_add(base.checked_mul(p)? / Decimal::from(100))?;
-            Some((total, weighted))
-        });
-        match sums {
-            Some((total, weighted)) => {
-                t.total = total;
-                t.weighted = weighted;
+        match rates.in_base(money) {
+            InBase::Value(base) => {
+                t.total = add_checked(t.total, base);
+                t.weighted = base
+                    .checked_mul(weight(probability))
+                    .and_then(|w| add_checked(t.weighted, w));
             }
-            None => t.without_rate += 1,
+            InBase::NoRate => t.without_rate += 1,
+            InBase::TooLarge => (t.total, t.weighted) = (None, None),
         }
     }
     t
@@ -296,25 +333,54 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
-    fn amounts_too_big_to_sum_are_counted_apart_instead_of_crashing() {
-        let huge = Money {
-            amount: Decimal::MAX,
-            currency: "USD".into(),
-        };
+    fn totals_beyond_a_decimal_are_not_computable_and_apart_from_those_without_a_rate() {
+        let huge = money("79228162514264337593543950335", "USD");
         let rates = ExchangeRates {
             base: "EUR".into(),
             rates: [("USD".to_string(), Decimal::from(2))].into(),
         };
-        // The conversion itself overflows.
-        assert_eq!(rates.to_base(&huge), None);
+        // The conversion itself overflows: too large, not "no rate".
+        assert_eq!(rates.in_base(&huge), InBase::TooLarge);
+        assert_eq!(rates.in_base(&money("1", "JPY")), InBase::NoRate);
+        let t = column_totals(
+            [(Some(&huge), 10.0), (Some(&money("1", "JPY")), 0.0)],
+            &rates,
+        );
+        assert_eq!((t.count, t.total, t.weighted), (2, None, None));
+        assert_eq!(t.without_rate, 1, "only the JPY deal lacks a rate");
+
+        // Two such deals in the base currency at 10 %: their sum does not fit, their
+        // weighted sum does (and is exact).
         let same = ExchangeRates {
             base: "USD".into(),
             rates: Default::default(),
         };
-        let t = column_totals([(Some(&huge), 0.0), (Some(&huge), 0.0)], &same);
-        assert_eq!(t.count, 2);
-        assert_eq!(t.without_rate, 1, "the second no longer fits the sum");
-        assert_eq!(t.total, Decimal::MAX);
+        let t = column_totals([(Some(&huge), 10.0), (Some(&huge), 10.0)], &same);
+        assert_eq!((t.count, t.without_rate), (2, 0));
+        assert_eq!(t.total, None);
+        assert_eq!(
+            t.weighted,
+            Some(Decimal::from_str("15845632502852867518708790067").unwrap())
+        );
+        // Once past the limit a total stays unknown, even if a negative amount follows.
+        let minus = money("-79228162514264337593543950335", "USD");
+        let t = column_totals(
+            [
+                (Some(&huge), 100.0),
+                (Some(&huge), 100.0),
+                (Some(&minus), 100.0),
+            ],
+            &same,
+        );
+        assert_eq!((t.total, t.weighted), (None, None));
+    }
+
+    #[test]
+    fn weights_are_exact_percentages() {
+        assert_eq!(weight(50.0), Decimal::from_str("0.5").unwrap());
+        assert_eq!(weight(12.5), Decimal::from_str("0.125").unwrap());
+        assert_eq!(weight(250.0), Decimal::ONE);
+        assert_eq!(weight(-3.0), Decimal::ZERO);
     }
 
     fn ids(p: &Pipeline) -> Vec<&str> {
@@ -435,8 +501,8 @@ mod tests {
             &rates,
         );
         assert_eq!(t.count, 4);
-        assert_eq!(t.total, Decimal::from(1200));
-        assert_eq!(t.weighted, Decimal::from(550));
+        assert_eq!(t.total, Some(Decimal::from(1200)));
+        assert_eq!(t.weighted, Some(Decimal::from(550)));
         assert_eq!(t.without_rate, 1);
         assert_eq!(column_totals([], &rates), ColumnTotals::default());
     }

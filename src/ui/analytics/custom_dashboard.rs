@@ -21,6 +21,7 @@ use crate::domain::records::condition::Condition;
 use crate::domain::records::module_def::OwnPage;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::search::Slot;
+use crate::domain::Record;
 use crate::i18n::{label, t, tr, Locale};
 use crate::ui::analytics::dashboard_page::RecordTable;
 use crate::ui::analytics::report_labels::{
@@ -32,7 +33,7 @@ use crate::ui::kit::format::{count, number};
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{new_id, tk, use_state, AppState, Generation};
-use crate::ui::writes::actions::{save_record, update_fields};
+use crate::ui::writes::actions::{save_record, update_record};
 
 /// The module dashboards are saved in: the one this page shows (empty when none,
 /// and then no dashboard is found or saved).
@@ -136,13 +137,12 @@ impl Saver {
     }
 }
 
-fn stored_layout(st: AppState, id: &str) -> Option<Layout> {
-    st.data.with_untracked(
-        |d| match d.get(&dashboards_module(d), id).and_then(saved_definition) {
-            Some(json) => Layout::parse(json).ok(),
-            None => Some(Layout::default()),
-        },
-    )
+/// A dashboard record's layout; `None` when it does not parse (it is left alone).
+fn layout_of(r: &Record) -> Option<Layout> {
+    match saved_definition(r) {
+        Some(json) => Layout::parse(json).ok(),
+        None => Some(Layout::default()),
+    }
 }
 
 /// Changes a dashboard's layout; the page redraws once the write completed.
@@ -161,15 +161,19 @@ fn change_layout(st: AppState, saver: Saver, id: String, f: impl FnOnce(&mut Lay
             if ops.is_empty() {
                 break;
             }
-            let Some(mut layout) = stored_layout(st, &id) else {
-                break;
+            // Applied to the layout as stored when the save's turn comes, so a
+            // change never starts from one a write before it has replaced.
+            let change = move |r: &Record| {
+                let Some(mut layout) = layout_of(r) else {
+                    return Vec::new();
+                };
+                for op in ops {
+                    op(&mut layout);
+                }
+                definition_values(None, layout.to_json())
             };
-            for op in ops {
-                op(&mut layout);
-            }
             let module = st.data.with_untracked(dashboards_module);
-            let set = definition_values(None, layout.to_json());
-            if let Err(e) = update_fields(st, &module, &id, set).await {
+            if let Err(e) = update_record(st, &module, &id, change, |_| {}).await {
                 let l = st.locale.get_untracked();
                 let msg = st.data.with_untracked(|d| e.message(l, &module, d));
                 st.notice.set(Some(Notice::error(msg)));
@@ -314,6 +318,8 @@ fn value_format(st: AppState, l: Locale, spec: &ReportSpec) -> Callback<f64, Str
         .with_untracked(|d| d.schema.module(&spec.module).cloned());
     let measure = spec.measure.clone();
     Callback::new(move |v: f64| match &def {
+        // Not a number: a sum too large to compute (`WidgetData::values`).
+        _ if !v.is_finite() => t(l, "money.too_large"),
         Some(def) => measure_value(l, &base, def, &measure, v),
         None => number(l, v),
     })
@@ -414,9 +420,18 @@ fn widget_body(
             .collect()
     });
     let title = widget.title.clone();
-    match widget.display {
+    // The total as shown: "too large to total" rather than a wrong or empty figure.
+    let total = match data.total {
+        _ if data.total_too_large => t(l, "money.too_large"),
+        Some(v) => fmt.run(v),
+        None => "—".into(),
+    };
+    let too_large = data
+        .too_large
+        .then(|| view! { <p class="muted" role="note">{t(l, "report.too_large")}</p> });
+    let body = match widget.display {
         Display::Kpi => {
-            let value = data.total.map(|v| fmt.run(v)).unwrap_or_else(|| "—".into());
+            let value = total;
             let all = data.all.clone();
             let n = all.len();
             let m = module.clone();
@@ -482,7 +497,7 @@ fn widget_body(
                     <tfoot>
                         <tr>
                             <th scope="row">{tk("report.total")}</th>
-                            <td>{data.total.map(|v| fmt.run(v)).unwrap_or_default()}</td>
+                            <td>{total}</td>
                         </tr>
                     </tfoot>
                 </table>
@@ -527,7 +542,12 @@ fn widget_body(
             }
             .into_any()
         }
+    };
+    view! {
+        {body}
+        {too_large}
     }
+    .into_any()
 }
 
 fn measure(choice: &str) -> Measure {

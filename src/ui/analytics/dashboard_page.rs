@@ -12,15 +12,15 @@ use serde::{Deserialize, Serialize};
 use crate::domain::activities::activity_rules::local_date;
 use crate::domain::analytics::report::DateBucket;
 use crate::domain::analytics::sales_metrics::{
-    drill_records, period_around, Parts, PeriodKind, SalesDashboard, SalesDashboardWork, Scope,
-    Sum, ACTIVITY_KINDS,
+    drill_records, period_around, Figure, Parts, PeriodKind, SalesDashboard, SalesDashboardWork,
+    Scope, Sum, ACTIVITY_KINDS,
 };
 use crate::domain::modules::analytics_modules::QUOTAS;
 use crate::domain::modules::lead_module::LEADS;
 use crate::domain::modules::sales_modules::{PIPELINES, STAGES};
 use crate::domain::records::search::Slot;
 use crate::domain::sales::board::exchange_rates;
-use crate::domain::sales::pipeline::ExchangeRates;
+use crate::domain::sales::pipeline::{ExchangeRates, InBase};
 use crate::domain::{Money, Value};
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::ui::analytics::report_labels::period_label;
@@ -202,12 +202,30 @@ fn drill_on_select(keys: Vec<String>) -> Callback<(usize, usize)> {
     })
 }
 
+/// A sum as money; "—" when it is too large to compute (the note says so).
 fn sum_text(l: Locale, s: &Sum, base: &str) -> String {
-    money(l, &s.money(base))
+    s.money(base)
+        .map(|m| money(l, &m))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A sum in a table cell, where no note says why: "— (too large to total)".
+fn sum_cell(l: Locale, s: &Sum, base: &str) -> String {
+    s.money(base)
+        .map(|m| money(l, &m))
+        .unwrap_or_else(|| t(l, "money.too_large"))
+}
+
+/// "too large to total" for a sum that could not be computed, else nothing.
+fn too_large(l: Locale, s: &Sum) -> String {
+    match s.value {
+        Some(_) => String::new(),
+        None => t(l, "dash.too_large"),
+    }
 }
 
 /// What a sum left out, e.g. "2 without an amount · 1 without a rate".
-fn left_out(l: Locale, s: &Sum) -> String {
+fn not_counted(l: Locale, s: &Sum) -> Vec<String> {
     let mut parts = Vec::new();
     if s.missing > 0 {
         parts.push(tr(l, "dash.no_amount", &[("n", &count(l, s.missing))]));
@@ -215,11 +233,22 @@ fn left_out(l: Locale, s: &Sum) -> String {
     if s.unconverted > 0 {
         parts.push(tr(l, "dash.no_rate", &[("n", &count(l, s.unconverted))]));
     }
+    parts
+}
+
+/// A sum's note: "too large to total" when it could not be computed, then what it
+/// left out.
+fn left_out(l: Locale, s: &Sum) -> String {
+    let mut parts = vec![too_large(l, s)];
+    parts.extend(not_counted(l, s));
+    parts.retain(|p| !p.is_empty());
     parts.join(" · ")
 }
 
-fn to_f64(d: Decimal) -> f64 {
-    d.to_f64().unwrap_or(0.0)
+/// A sum for a chart: not a number when it is too large (nothing is drawn, and
+/// the chart's table says "too large to total").
+fn to_f64(s: &Sum) -> f64 {
+    s.value.and_then(|d| d.to_f64()).unwrap_or(f64::NAN)
 }
 
 #[component]
@@ -377,17 +406,22 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
     let base = st.base_currency.get_untracked();
     let k = f.kpis;
     let deals = |n: usize| tn(l, "dash.deals", n, &count(l, n));
-    let opt_money = |d: Option<Decimal>| {
-        d.map(|v| {
-            money(
-                l,
-                &Money {
-                    amount: v.round_dp(2),
-                    currency: base.clone(),
-                },
-            )
-        })
-        .unwrap_or_else(|| "—".into())
+    let opt_money = |f: Figure| {
+        f.value()
+            .map(|v| {
+                money(
+                    l,
+                    &Money {
+                        amount: v.round_dp(2),
+                        currency: base.clone(),
+                    },
+                )
+            })
+            .unwrap_or_else(|| "—".into())
+    };
+    let figure_note = |f: Figure| match f {
+        Figure::TooLarge => t(l, "dash.too_large"),
+        _ => String::new(),
     };
     let days = |d: Option<f64>| {
         d.map(|v| {
@@ -425,7 +459,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                 <Kpi
                     label_key="dash.weighted"
                     value=sum_text(l, &k.weighted, &base)
-                    note=deals(k.open.len())
+                    note=[deals(k.open.len()), too_large(l, &k.weighted)].join(" ")
                     href=drill_href("open")
                 />
             </div>
@@ -465,7 +499,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                 <Kpi
                     label_key="dash.average_deal"
                     value=opt_money(k.average_deal)
-                    note=deals(k.won.len())
+                    note=[deals(k.won.len()), figure_note(k.average_deal)].join(" ")
                     href=drill_href("won")
                 />
             </div>
@@ -482,9 +516,10 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.velocity"
                     value=k
                         .velocity
+                        .value()
                         .map(|_| tr(l, "dash.per_day", &[("v", &opt_money(k.velocity))]))
                         .unwrap_or_else(|| "—".into())
-                    note=velocity_inputs
+                    note=[velocity_inputs, figure_note(k.velocity)].join(" ")
                     href=drill_href("open")
                 />
             </div>
@@ -494,6 +529,10 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
 
 fn money_format(l: Locale, base: String) -> Callback<f64, String> {
     Callback::new(move |v: f64| {
+        // Not a number: a sum too large to compute (see `to_f64`).
+        if !v.is_finite() {
+            return t(l, "money.too_large");
+        }
         money(
             l,
             &Money {
@@ -615,15 +654,15 @@ fn Forecast(f: SalesDashboard) -> impl IntoView {
         series: vec![
             Series {
                 name: t(l, "dash.committed"),
-                values: months.iter().map(|m| to_f64(m.committed.value)).collect(),
+                values: months.iter().map(|m| to_f64(&m.committed)).collect(),
             },
             Series {
                 name: t(l, "dash.weighted_forecast"),
-                values: months.iter().map(|m| to_f64(m.weighted.value)).collect(),
+                values: months.iter().map(|m| to_f64(&m.weighted)).collect(),
             },
             Series {
                 name: t(l, "dash.best_case"),
-                values: months.iter().map(|m| to_f64(m.best_case.value)).collect(),
+                values: months.iter().map(|m| to_f64(&m.best_case)).collect(),
             },
         ],
     };
@@ -632,9 +671,21 @@ fn Forecast(f: SalesDashboard) -> impl IntoView {
         .map(|m| format!("forecast/{}", m.month.format("%Y-%m")))
         .collect();
     let select = drill_on_select(keys);
+    // A month too large to total is named: its bars are missing from the chart.
     let notes: Vec<String> = months
         .iter()
-        .map(|m| left_out(l, &m.best_case))
+        .map(|m| {
+            let gone = [&m.committed, &m.weighted, &m.best_case]
+                .into_iter()
+                .any(|s| s.value.is_none());
+            let mut parts = Vec::new();
+            if gone {
+                let month = period_label(l, m.month, DateBucket::Month);
+                parts.push(tr(l, "dash.too_large_in", &[("what", &month)]));
+            }
+            parts.extend(not_counted(l, &m.best_case));
+            parts.join(" · ")
+        })
         .filter(|s| !s.is_empty())
         .collect();
     view! {
@@ -718,7 +769,7 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
                     <td>{count(l, s.leads.len())}</td>
                     <td>{count(l, s.converted)}</td>
                     <td>{conv}</td>
-                    <td>{sum_text(l, &s.won_value, &base)}</td>
+                    <td>{sum_cell(l, &s.won_value, &base)}</td>
                 </tr>
             }
         })
@@ -827,18 +878,17 @@ fn Quotas(f: SalesDashboard) -> impl IntoView {
                     .unwrap_or_default()
             });
             let who = st.data.with_untracked(|d| user_name(l, d, &q.user));
-            let target = q
-                .target
-                .map(|t| {
-                    money(
-                        l,
-                        &Money {
-                            amount: t.round_dp(2),
-                            currency: base.clone(),
-                        },
-                    )
-                })
-                .unwrap_or_else(|| t(l, "dash.no_rate_short"));
+            let target = match q.target {
+                InBase::Value(v) => money(
+                    l,
+                    &Money {
+                        amount: v.round_dp(2),
+                        currency: base.clone(),
+                    },
+                ),
+                InBase::NoRate => t(l, "dash.no_rate_short"),
+                InBase::TooLarge => t(l, "money.too_large"),
+            };
             let pct = q.attainment.map(|a| (a * 1000.0).round() / 10.0);
             let pct_text = pct.map(|p| percent(l, p)).unwrap_or_else(|| "—".into());
             let bar_id = format!("quota-{id}");
@@ -851,7 +901,7 @@ fn Quotas(f: SalesDashboard) -> impl IntoView {
                         {pct_text.clone()}
                     </progress>
                     <span>
-                        {format!("{} / {} ({pct_text})", sum_text(l, &q.won, &base), target)}
+                        {format!("{} / {} ({pct_text})", sum_cell(l, &q.won, &base), target)}
                     </span>
                 </li>
             }

@@ -25,7 +25,8 @@ use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
-use crate::ui::writes::actions::{commit_write, mark};
+use crate::ui::writes::actions::{commit_plan, mark};
+use crate::ui::writes::write_queue::{turns_served, wait_turn};
 
 /// Rows read or checked per step.
 const CHUNK: usize = 200;
@@ -65,6 +66,8 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let summary = RwSignal::new(None::<Summary>);
     let plan = StoredValue::new(None::<ImportPlan>);
+    // The queue's count of turns let go when the check began (`turns_served`).
+    let checked_at = StoredValue::new(0u64);
     let rows_total = RwSignal::new(0usize);
     let reading = StoredValue::new(0u32);
     let writing = RwSignal::new(false);
@@ -184,6 +187,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         };
         let owner = st.current_user.get_untracked();
         let ctx = st.parse_context();
+        checked_at.set_value(turns_served());
         spawn_local(async move {
             let Some(t) = table.get_value() else { return };
             let m = def.get_value();
@@ -269,7 +273,17 @@ pub fn ImportPage(module: String) -> impl IntoView {
         let module = def.with_value(|m| m.key.clone());
         writing.set(true);
         spawn_local(async move {
-            match commit_write(st, p.write).await {
+            // The plan was decided over memory as the check found it: a write since
+            // (another tab's read back, say) may have taken a unique value or
+            // changed a record it updates, so the rows are checked again first.
+            let turn = wait_turn(st).await;
+            let outcome = if turn.first_since(checked_at.get_value()) {
+                commit_plan(st, turn, p.write).await
+            } else {
+                drop(turn);
+                Err(t(l, "import.err.changed"))
+            };
+            match outcome {
                 Ok(_) => {
                     plan.set_value(None);
                     // The file's rows (100,000 of them) are freed a slice per tick, not

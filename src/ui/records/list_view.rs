@@ -298,9 +298,11 @@ pub fn ListView(module: String) -> impl IntoView {
         }
     };
 
-    // Exactly the rows the list shows (search, filters, order), every field.
+    // Exactly the rows the list shows (search, filters, order), every field, from
+    // memory as it is now in one go: never while the rows are still being worked out
+    // (they would be an older picture's slots over newer memory).
     let export_csv = move |_| {
-        if st.loading_rest.get_untracked() {
+        if st.loading_rest.get_untracked() || working.get_untracked() {
             return;
         }
         let l = st.locale.get_untracked();
@@ -347,7 +349,7 @@ pub fn ListView(module: String) -> impl IntoView {
                     <button
                         type="button"
                         hidden=is_empty_module
-                        disabled=move || st.loading_rest.get()
+                        disabled=move || st.loading_rest.get() || working.get()
                         on:click=export_csv
                     >
                         {tk("list.export_csv")}

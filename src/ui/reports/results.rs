@@ -117,6 +117,18 @@ fn result_view(
         let u = result.unconverted;
         view! { <p class="muted">{tn(l, "report.unconverted", u, &count(l, u))}</p> }
     });
+    let any_too_large = result.total_too_large
+        || result.groups.iter().any(|g| g.too_large)
+        || result.matrix.as_ref().is_some_and(|mx| {
+            mx.cells
+                .iter()
+                .flatten()
+                .chain(&mx.row_totals)
+                .chain(&mx.col_totals)
+                .any(|c| c.too_large)
+        });
+    let too_large = any_too_large
+        .then(|| view! { <p class="muted" role="note">{t(l, "report.too_large")}</p> });
     let table = match (&spec.kind, &result.matrix) {
         (ReportKind::Matrix { rows, cols }, Some(mx)) => {
             matrix_table(l, data, base, def, &spec.measure, (rows, cols), mx)
@@ -128,6 +140,7 @@ fn result_view(
         <div class="report-result">
             <p class="result-count" role="status">{found}</p>
             {unconverted}
+            {too_large}
             <div class="report-scroll">{table}</div>
         </div>
     }
@@ -144,7 +157,14 @@ fn matrix_table(
     (rows, cols): (&Grouping, &Grouping),
     mx: &Matrix,
 ) -> AnyView {
-    let value = |n: usize, v: Option<f64>| measure_text(l, base, def, m, n, v);
+    // A sum beyond what a decimal holds says so rather than showing a number.
+    let value = |n: usize, v: Option<f64>, too_large: bool| {
+        if too_large {
+            t(l, "money.too_large")
+        } else {
+            measure_text(l, base, def, m, n, v)
+        }
+    };
     let corner = format!(
         "{} \\ {}",
         grouping_title(l, def, rows),
@@ -162,14 +182,14 @@ fn matrix_table(
         .map(|(i, k)| {
             let cells = mx.cells[i]
                 .iter()
-                .map(|c| view! { <td class="num">{value(c.count, c.value)}</td> })
+                .map(|c| view! { <td class="num">{value(c.count, c.value, c.too_large)}</td> })
                 .collect_view();
             let total = &mx.row_totals[i];
             view! {
                 <tr>
                     <th scope="row" dir="auto">{group_label(l, data, &def.key, k)}</th>
                     {cells}
-                    <td class="num total">{value(total.count, total.value)}</td>
+                    <td class="num total">{value(total.count, total.value, total.too_large)}</td>
                 </tr>
             }
         })
@@ -177,7 +197,7 @@ fn matrix_table(
     let foot = mx
         .col_totals
         .iter()
-        .map(|c| view! { <td class="num total">{value(c.count, c.value)}</td> })
+        .map(|c| view! { <td class="num total">{value(c.count, c.value, c.too_large)}</td> })
         .collect_view();
     let g = &mx.grand_total;
     view! {
@@ -195,7 +215,7 @@ fn matrix_table(
                 <tr>
                     <th scope="row">{t(l, "report.total")}</th>
                     {foot}
-                    <td class="num total grand-total">{value(g.count, g.value)}</td>
+                    <td class="num total grand-total">{value(g.count, g.value, g.too_large)}</td>
                 </tr>
             </tfoot>
         </table>
@@ -213,7 +233,14 @@ fn summary_table(
     g: &Grouping,
     result: &ReportResult,
 ) -> AnyView {
-    let value = |n: usize, v: Option<f64>| measure_text(l, base, def, m, n, v);
+    // A sum beyond what a decimal holds says so rather than showing a number.
+    let value = |n: usize, v: Option<f64>, too_large: bool| {
+        if too_large {
+            t(l, "money.too_large")
+        } else {
+            measure_text(l, base, def, m, n, v)
+        }
+    };
     let n = result.rows.len();
     let with_measure = !matches!(m, Measure::Count);
     let mtitle = with_measure.then(|| view! { <th scope="col">{measure_title(l, def, m)}</th> });
@@ -221,8 +248,8 @@ fn summary_table(
         .groups
         .iter()
         .map(|gr| {
-            let v =
-                with_measure.then(|| view! { <td class="num">{value(gr.count, gr.value)}</td> });
+            let v = with_measure
+                .then(|| view! { <td class="num">{value(gr.count, gr.value, gr.too_large)}</td> });
             view! {
                 <tr>
                     <th scope="row" dir="auto">{group_label(l, data, &def.key, &gr.key)}</th>
@@ -232,7 +259,9 @@ fn summary_table(
             }
         })
         .collect_view();
-    let total = with_measure.then(|| view! { <td class="num total">{value(n, result.total)}</td> });
+    let total = with_measure.then(
+        || view! { <td class="num total">{value(n, result.total, result.total_too_large)}</td> },
+    );
     view! {
         <table class="report-table">
             <thead>

@@ -519,12 +519,17 @@ fn BoardColumn(
         if !has_amount {
             return parts.join(" · ");
         }
-        parts.push(money(l, &base_money(totals.total, &base)));
+        // A total beyond what a decimal holds says so instead of showing a number.
+        let shown = |total: Option<Decimal>| match total {
+            Some(v) => money(l, &base_money(v, &base)),
+            None => t(l, "money.too_large"),
+        };
+        parts.push(shown(totals.total));
         if outcome == Outcome::Open {
             parts.push(tr(
                 l,
                 "board.weighted",
-                &[("amount", &money(l, &base_money(totals.weighted, &base)))],
+                &[("amount", &shown(totals.weighted))],
             ));
         }
         if totals.without_rate > 0 {

@@ -16,7 +16,8 @@ use crate::i18n::{field_error, label, t, tr};
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{new_id, now, tk, use_state};
-use crate::ui::writes::actions::commit_write;
+use crate::ui::writes::actions::commit_plan;
+use crate::ui::writes::write_queue::wait_turn;
 
 #[component]
 pub fn ConvertPage(lead: String) -> impl IntoView {
@@ -147,33 +148,35 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
             deal,
         };
         let user = st.current_user.get_untracked();
-        let mut ids = new_id;
-        let plan = st
-            .data
-            .with_untracked(|d| plan_conversion(d, &req, now(), &user, &mut ids));
-        let plan = match plan {
-            Ok(p) => p,
-            Err(e) => {
-                let lines = match &e {
-                    ConversionError::Invalid(list) => st.data.with_untracked(|d| {
-                        list.iter()
-                            .map(|(module, fe)| {
-                                let m = d.schema.module(module);
-                                let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
-                                format!("{what}: {}", field_error(l, m, fe))
-                            })
-                            .collect()
-                    }),
-                    other => vec![t(l, other.key())],
-                };
-                errors.set(lines);
-                return;
-            }
-        };
-        errors.set(Vec::new());
-        let contact = plan.contact.clone();
         spawn_local(async move {
-            match commit_write(st, plan.write).await {
+            // Planned in the write's turn, over memory as every earlier write left it.
+            let turn = wait_turn(st).await;
+            let mut ids = new_id;
+            let plan = st
+                .data
+                .with_untracked(|d| plan_conversion(d, &req, now(), &user, &mut ids));
+            let plan = match plan {
+                Ok(p) => p,
+                Err(e) => {
+                    let lines = match &e {
+                        ConversionError::Invalid(list) => st.data.with_untracked(|d| {
+                            list.iter()
+                                .map(|(module, fe)| {
+                                    let m = d.schema.module(module);
+                                    let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
+                                    format!("{what}: {}", field_error(l, m, fe))
+                                })
+                                .collect()
+                        }),
+                        other => vec![t(l, other.key())],
+                    };
+                    errors.set(lines);
+                    return;
+                }
+            };
+            errors.set(Vec::new());
+            let contact = plan.contact.clone();
+            match commit_plan(st, turn, plan.write).await {
                 Ok(_) => {
                     navigate(&Route::View(TARGETS.contact.into(), contact));
                     st.notice.set(Some(Notice::success(t(l, "convert.done"))));

@@ -319,12 +319,6 @@ async fn reload_modules(st: AppState, db: &Db, records: &[Record]) {
     }
 }
 
-/// A plan made elsewhere (an import, a conversion), committed in the next turn.
-pub async fn commit_write(st: AppState, plan: WritePlan) -> Result<Committed, String> {
-    let turn = wait_turn(st).await;
-    commit_plan(st, turn, plan).await
-}
-
 /// Who and when, for a planner run now.
 fn with_context<T>(st: AppState, f: impl FnOnce(&Dataset, &mut WriteContext) -> T) -> T {
     let user = st.current_user.get_untracked();
@@ -391,6 +385,18 @@ async fn save_record_showing(
     show: impl FnOnce(&Record),
 ) -> Result<Option<Record>, SaveError> {
     let turn = wait_turn(st).await;
+    save_in_turn(st, turn, module, existing, values, owner, show).await
+}
+
+async fn save_in_turn(
+    st: AppState,
+    turn: Turn,
+    module: &str,
+    existing: Option<Record>,
+    values: FieldValues,
+    owner: Option<String>,
+    show: impl FnOnce(&Record),
+) -> Result<Option<Record>, SaveError> {
     let plan = with_context(st, |d, ctx| {
         plan_save(d, module, existing.as_ref(), values, owner, ctx)
     });
@@ -427,13 +433,28 @@ pub async fn update_fields_shown_first(
     set: Vec<(String, Value)>,
     show: impl FnOnce(&Record),
 ) -> Result<Option<Record>, SaveError> {
+    update_record(st, module, id, |_| set, show).await
+}
+
+/// Saves the fields `change` picks from the stored record, read in the write's turn:
+/// a second board move of a card, or a layout change, starts from what the write
+/// before it left (read before the turn, it would be a stale revision, refused, or
+/// lose that write's change).
+pub async fn update_record(
+    st: AppState,
+    module: &str,
+    id: &str,
+    change: impl FnOnce(&Record) -> Vec<(String, Value)>,
+    show: impl FnOnce(&Record),
+) -> Result<Option<Record>, SaveError> {
     let l = st.locale.get_untracked();
+    let turn = wait_turn(st).await;
     let Some(before) = st.data.with_untracked(|d| d.get(module, id).cloned()) else {
         return Err(SaveError::Storage(t(l, "record.not_found")));
     };
     let mut values = before.values.clone();
-    values.extend(set);
-    save_record_showing(st, module, Some(before), values, None, show).await
+    values.extend(change(&before));
+    save_in_turn(st, turn, module, Some(before), values, None, show).await
 }
 
 /// Writes a pipeline's edited stages, and moves the deals of removed stages, in one

@@ -25,7 +25,23 @@ thread_local! {
 
 /// A held turn; the next in line goes when it is dropped.
 pub struct Turn {
-    st: AppState,
+    busy: RwSignal<bool>,
+    ticket: u64,
+}
+
+impl Turn {
+    /// True when no other turn was taken since `turns_served` said `served`: work
+    /// decided over memory then (an import's check) still sees memory as it is.
+    pub fn first_since(&self, served: u64) -> bool {
+        self.ticket == served
+    }
+}
+
+/// How many turns have been let go so far. Read before work done outside a turn and
+/// compared by `Turn::first_since` once in one: any write in between (this tab's, or
+/// another tab's commit read back) took a turn, and one held at the time counts too.
+pub fn turns_served() -> u64 {
+    QUEUE.with(|q| q.borrow().serving)
 }
 
 impl Drop for Turn {
@@ -44,7 +60,7 @@ impl Drop for Turn {
         });
         if idle {
             // The app may be gone (a test unmounting): nothing to show then.
-            let _ = self.st.busy.try_set(false);
+            let _ = self.busy.try_set(false);
         }
         for w in wake {
             w.wake();
@@ -57,13 +73,19 @@ impl Drop for Turn {
 /// before it lets go. Callers are served in the order they asked; a waiting future
 /// must be awaited to the end (every caller here does), or the line stops behind it.
 pub fn wait_turn(st: AppState) -> impl std::future::Future<Output = Turn> {
+    line_up(st.busy)
+}
+
+/// `wait_turn`, with `busy` the signal held true while anyone holds or waits for a
+/// turn (the app's `AppState::busy`; a test's own).
+pub fn line_up(busy: RwSignal<bool>) -> impl std::future::Future<Output = Turn> {
     let ticket = QUEUE.with(|q| {
         let mut q = q.borrow_mut();
         let t = q.next_ticket;
         q.next_ticket += 1;
         t
     });
-    st.busy.set(true);
+    busy.set(true);
     let ready = std::future::poll_fn(move |cx| {
         QUEUE.with(|q| {
             let mut q = q.borrow_mut();
@@ -81,6 +103,6 @@ pub fn wait_turn(st: AppState) -> impl std::future::Future<Output = Turn> {
     });
     async move {
         ready.await;
-        Turn { st }
+        Turn { busy, ticket }
     }
 }

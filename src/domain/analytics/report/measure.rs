@@ -9,7 +9,7 @@ use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::record::Record;
 use crate::domain::records::search::Slot;
 use crate::domain::records::value::Value;
-use crate::domain::sales::pipeline::ExchangeRates;
+use crate::domain::sales::pipeline::{ExchangeRates, InBase};
 
 use super::*;
 
@@ -19,6 +19,8 @@ pub(super) enum Amount {
     Number(f64),
     Money(Decimal),
     Unconverted,
+    /// Money that, converted, is beyond what a decimal holds.
+    TooLarge,
 }
 
 pub(super) struct Measurer<'s> {
@@ -56,9 +58,10 @@ impl<'s> Measurer<'s> {
         };
         match r.get(f) {
             Some(Value::Number(n)) => Amount::Number(*n),
-            Some(Value::Money(m)) => match rates.to_base(m) {
-                Some(d) => Amount::Money(d),
-                None => Amount::Unconverted,
+            Some(Value::Money(m)) => match rates.in_base(m) {
+                InBase::Value(d) => Amount::Money(d),
+                InBase::NoRate => Amount::Unconverted,
+                InBase::TooLarge => Amount::TooLarge,
             },
             _ => Amount::None,
         }
@@ -71,6 +74,8 @@ pub(super) struct Acc {
     pub(super) with_value: usize,
     pub(super) number: f64,
     pub(super) money: Decimal,
+    /// The money summed went beyond what a decimal holds: `money` is meaningless.
+    pub(super) too_large: bool,
     pub(super) records: Vec<Slot>,
 }
 
@@ -89,16 +94,17 @@ impl Acc {
                 self.number += n;
             }
             Amount::Money(d) => {
-                // Checked: past what a decimal holds the sum stays at its limit.
+                // Checked: past what a decimal holds the sum cannot be computed
+                // (and stays so), never a crash or a number at the limit.
                 self.with_value += 1;
-                self.money = self
-                    .money
-                    .checked_add(d)
-                    .unwrap_or(if d.is_sign_negative() {
-                        Decimal::MIN
-                    } else {
-                        Decimal::MAX
-                    });
+                match self.money.checked_add(d) {
+                    Some(sum) => self.money = sum,
+                    None => self.too_large = true,
+                }
+            }
+            Amount::TooLarge => {
+                self.with_value += 1;
+                self.too_large = true;
             }
             Amount::None | Amount::Unconverted => {}
         }
@@ -108,7 +114,7 @@ impl Acc {
         if m.field.is_none() {
             return Some(self.count as f64);
         }
-        if self.with_value == 0 {
+        if self.with_value == 0 || self.too_large {
             return None;
         }
         let sum = self.number + self.money.to_f64().unwrap_or(0.0);
@@ -122,6 +128,7 @@ impl Acc {
     pub(super) fn cell(self, m: &Measurer) -> Cell {
         Cell {
             value: self.value(m),
+            too_large: self.too_large,
             count: self.count,
             records: self.records,
         }

@@ -241,6 +241,7 @@ impl ReportWork {
         let measurer = &c.measurer;
         let mut result = ReportResult {
             total: self.total.value(measurer),
+            total_too_large: self.total.too_large,
             unconverted: self.unconverted,
             ..Default::default()
         };
@@ -258,6 +259,7 @@ impl ReportWork {
                         key,
                         count: c.count,
                         value: c.value,
+                        too_large: c.too_large,
                         records: c.records,
                     })
                     .collect();
@@ -287,6 +289,7 @@ impl ReportWork {
                     grand_total: Cell {
                         count: self.total.count,
                         value: result.total,
+                        too_large: result.total_too_large,
                         records: self.matching.clone(),
                     },
                 });

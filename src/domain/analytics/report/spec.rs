@@ -131,8 +131,12 @@ pub enum GroupKey {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cell {
     pub count: usize,
-    /// The measure; `None` when no record had a value to sum or average.
+    /// The measure; `None` when no record had a value to sum or average, or when
+    /// the sum is too large.
     pub value: Option<f64>,
+    /// The money summed is beyond what a decimal holds: the measure cannot be
+    /// computed (shown as such, never as a wrong number).
+    pub too_large: bool,
     pub records: Vec<Slot>,
 }
 
@@ -141,6 +145,8 @@ pub struct Group {
     pub key: GroupKey,
     pub count: usize,
     pub value: Option<f64>,
+    /// As `Cell::too_large`.
+    pub too_large: bool,
     pub records: Vec<Slot>,
 }
 
@@ -165,6 +171,8 @@ pub struct ReportResult {
     pub matrix: Option<Matrix>,
     /// The measure over all matching records.
     pub total: Option<f64>,
+    /// The total's money is beyond what a decimal holds (see `Cell::too_large`).
+    pub total_too_large: bool,
     /// Matching records whose money has no exchange rate: counted, left out of sums.
     pub unconverted: usize,
 }

@@ -590,6 +590,78 @@ fn matrix_of_won_amount_per_owner_per_quarter_adds_up() {
 }
 
 #[test]
+fn sums_beyond_a_decimal_are_too_large_apart_from_unconverted_and_others_stay() {
+    let mut ds = data();
+    // Two deals of the largest amount a decimal holds (stored before amounts were
+    // bounded), both ann's.
+    for id in ["h1", "h2"] {
+        let mut r = ds.get(DEALS, "d1").unwrap().clone();
+        r.id = id.into();
+        r.values
+            .insert("amount", money("79228162514264337593543950335", "EUR"));
+        ds.upsert(r);
+    }
+    let by_owner = spec(
+        ReportKind::Summary(Grouping::Owner),
+        Measure::Sum("amount".into()),
+    );
+    let r = run(&ds, &by_owner, &rates()).unwrap();
+    assert_eq!((r.total, r.total_too_large), (None, true));
+    assert_eq!(r.unconverted, 1, "the yen deal only");
+    let groups: Vec<_> = r
+        .groups
+        .iter()
+        .map(|g| (g.key.clone(), g.value, g.too_large))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (GroupKey::User("ann".into()), None, true),
+            // 400 USD × 0.5: untouched by the others' overflow.
+            (GroupKey::User("bob".into()), Some(200.0), false),
+            (GroupKey::Empty, Some(300.0), false),
+        ]
+    );
+    // An average is no more computable; a count still is.
+    let avg = run(
+        &ds,
+        &spec(ReportKind::Tabular, Measure::Avg("amount".into())),
+        &rates(),
+    )
+    .unwrap();
+    assert_eq!((avg.total, avg.total_too_large), (None, true));
+    let n = run(&ds, &spec(ReportKind::Tabular, Measure::Count), &rates()).unwrap();
+    assert_eq!((n.total, n.total_too_large), (Some(8.0), false));
+    // One amount that is too large once converted: too large, not unconverted.
+    let mut one = data();
+    let mut r = one.get(DEALS, "d2").unwrap().clone();
+    r.values
+        .insert("amount", money("79228162514264337593543950335", "USD"));
+    one.upsert(r);
+    let doubling = ExchangeRates {
+        base: "EUR".into(),
+        rates: [("USD".to_string(), Decimal::from(2))].into(),
+    };
+    let matrix = spec(
+        ReportKind::Matrix {
+            rows: Grouping::Owner,
+            cols: Grouping::Field("priority".into()),
+        },
+        Measure::Sum("amount".into()),
+    );
+    let r = run(&one, &matrix, &doubling).unwrap();
+    assert_eq!(r.unconverted, 1);
+    let m = r.matrix.unwrap();
+    assert!(m.grand_total.too_large && m.grand_total.value.is_none());
+    let too_large = m.cells.iter().flatten().filter(|c| c.too_large).count();
+    assert_eq!(too_large, 1, "only the cell holding d2");
+    assert!(m
+        .row_totals
+        .iter()
+        .any(|c| c.value.is_some() && !c.too_large));
+}
+
+#[test]
 fn sorting_descending_keeps_empties_last() {
     let ds = data();
     let mut s = spec(ReportKind::Tabular, Measure::Count);
