@@ -997,7 +997,6 @@ async fn write_changes<'s>(
         )
         .await?,
     );
-    check_revisions(checked_later).await?;
     let deletes: Vec<String> = plan.deletes.iter().map(|r| r.id.clone()).collect();
     if !deletes.is_empty() {
         let index = history.index(BY_RECORD).during(op)?;
@@ -1054,6 +1053,9 @@ async fn write_changes<'s>(
         )
         .await?,
     );
+    // Awaited only now that every write is requested: a board move's history entry
+    // is not held back a round trip by its record's check.
+    check_revisions(checked_later).await?;
     Ok(kept_seeds)
 }
 
