@@ -1562,3 +1562,120 @@ async fn a_newer_version_opened_elsewhere_makes_the_next_write_say_so() {
     db.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+/// Polls a future once, so it makes its first requests now, without waiting for it.
+async fn start<F: std::future::Future>(f: std::pin::Pin<&mut F>) {
+    let mut f = f;
+    std::future::poll_fn(|cx| {
+        let _ = f.as_mut().poll(cx);
+        std::task::Poll::Ready(())
+    })
+    .await;
+}
+
+/// A commit writes the sequence it expects at once and again when the stored one
+/// says another tab wrote meanwhile: every commit moves it on by exactly one, so a
+/// tab that heard of a commit can tell whether it has missed one.
+#[wasm_bindgen_test]
+async fn every_commit_moves_the_write_sequence_on_by_one_whichever_tab_wrote_last() {
+    let name = fresh_name("write-seq");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    a.commit_batch(&inserts(vec![company("c1", "Alpha")]))
+        .await
+        .unwrap();
+    assert_eq!(a.committed_seq(), 1);
+    // B has not read A's commit; its plain insert needs no current view.
+    b.commit_batch(&inserts(vec![company("c2", "Beta")]))
+        .await
+        .unwrap();
+    assert_eq!(b.committed_seq(), 2);
+    // A expects to write 2 and finds 2 stored already.
+    a.commit_batch(&inserts(vec![company("c3", "Gamma")]))
+        .await
+        .unwrap();
+    assert_eq!(a.committed_seq(), 3);
+    let c = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let (_, stored) = c.load_records(&[]).await.unwrap();
+    assert_eq!(stored, 3);
+    a.close();
+    b.close();
+    c.close();
+    Db::delete_named(&name).await.unwrap();
+}
+
+/// A backup is read in pieces, yet in one read transaction: a write another tab
+/// starts once the read has begun waits for it (a piece asked for in a transaction
+/// of its own would let the write in first), so the pieces hold the database
+/// as it was when the read began, every record once, in key order.
+#[wasm_bindgen_test]
+async fn a_backup_read_in_pieces_is_one_moment_while_another_tab_writes() {
+    use crm::storage::db::BACKUP_PIECE;
+    let name = fresh_name("backup-pieces");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let n = BACKUP_PIECE * 2 + 500;
+    let before: Vec<Record> = (0..n)
+        .map(|i| company(&format!("c{i:05}"), &format!("Company {i}")))
+        .collect();
+    let history = vec![ChangeEntry {
+        id: "h1".into(),
+        record_id: "c00000".into(),
+        module: "companies".into(),
+        at: 5,
+        user: None,
+        revision: 1,
+        kind: ChangeKind::Created,
+        fields: vec![],
+    }];
+    a.commit_batch(&WriteBatch {
+        inserts: before.clone(),
+        changes: history.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let first = before[0].clone();
+    let later = WriteBatch {
+        inserts: vec![company("c00000a", "Inserted while reading")],
+        updates: vec![renamed(&first, "Renamed while reading", 9_000)],
+        ..Default::default()
+    };
+    // B's read has asked for its first pieces; A's write starts before B asks for
+    // the next ones.
+    let mut read = b.read_backup().await.unwrap();
+    let mut writing = Box::pin(a.commit_batch(&later));
+    start(writing.as_mut()).await;
+    let mut pieces = 0;
+    let mut records = Vec::new();
+    while let Some(piece) = read.next_records().await {
+        let piece = piece.unwrap();
+        assert!(piece.len() <= BACKUP_PIECE, "{}", piece.len());
+        records.extend(piece.decode_records(0..piece.len()).unwrap());
+        pieces += 1;
+    }
+    let mut changes = Vec::new();
+    while let Some(piece) = read.next_changes().await {
+        for entry in piece.unwrap().into_entries() {
+            crm::storage::codec::decode_history_into(&entry, &mut changes).unwrap();
+        }
+    }
+    assert_eq!(pieces, 3);
+    assert_eq!(
+        records, before,
+        "the read saw the database before A's write"
+    );
+    assert_eq!(changes, history);
+    writing.await.unwrap();
+    // The write went through after the read, and a new read sees it.
+    let (records, _) = b.load_backup_entries().await.unwrap();
+    let records = records.decode_records(0..records.len()).unwrap();
+    assert_eq!(records.len(), n + 1);
+    assert_eq!(
+        records[0].get("name"),
+        Some(&Value::Text("Renamed while reading".into()))
+    );
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -390,16 +390,36 @@ impl Db {
 
     /// Every stored record and every history entry, read in one read transaction:
     /// a backup is one moment of the database as committed, whatever this tab holds
-    /// in memory (another tab may have written since it read).
+    /// in memory (another tab may have written since it read). All of it at once;
+    /// `read_backup` gives it a piece at a time.
     pub async fn load_backup_entries(&self) -> Result<(StoredEntries, Vec<JsValue>), StorageError> {
+        let mut read = self.read_backup().await?;
+        let mut records = Vec::new();
+        while let Some(piece) = read.next_records().await {
+            records.extend(piece?.into_entries());
+        }
+        let mut changes = Vec::new();
+        while let Some(piece) = read.next_changes().await {
+            changes.extend(piece?.into_entries());
+        }
+        Ok((StoredEntries::new(records), changes))
+    }
+
+    /// Starts reading a backup: every stored record and history entry, in one read
+    /// transaction (one moment of the database, see `load_backup_entries`), as
+    /// pieces of `BACKUP_PIECE` entries in key order, each arriving in a task of
+    /// its own (one `getAll` of 100,000 records held the page for the whole of it;
+    /// reading every key first to request all pieces at once cost ≈ 0.4 s more).
+    pub async fn read_backup(&self) -> Result<BackupRead, StorageError> {
         let op = "storage.op.load";
         let tx = self.tx(&[RECORDS, CHANGES], TransactionMode::ReadOnly)?;
-        let records = tx.store(RECORDS).during(op)?;
-        let history = tx.store(CHANGES).during(op)?;
-        // Both requests are made before either is awaited, in the one transaction.
-        let (records, changes) =
-            futures_join(records.get_all(None, None), history.get_all(None, None)).await;
-        Ok((StoredEntries::new(records.during(op)?), changes.during(op)?))
+        let raw = idb_transaction(&tx);
+        let failed = |e: idb::Error| StorageError::new(op, e.to_string());
+        // Both stores are read side by side, each a piece after the other.
+        Ok(BackupRead {
+            records: Pieces::start(raw.object_store(RECORDS).map_err(failed)?, op),
+            changes: Pieces::start(raw.object_store(CHANGES).map_err(failed)?, op),
+        })
     }
 
     /// The stored records of `ids` (those still stored), read in one transaction,
@@ -470,6 +490,12 @@ impl Db {
     /// epoch (no write over a restore made in another tab), and the revision of
     /// every updated and deleted record (no newer change made in another tab is
     /// lost unseen).
+    ///
+    /// A small plan costs one round trip, not one per request: the reads the checks
+    /// need are requested first and the writes right behind them, and only then is
+    /// anything awaited. The requests of one transaction run in the order they were
+    /// made, so each read sees the database as it was before this write; a failed
+    /// check aborts the transaction, writes requested already included.
     pub async fn commit(&self, plan: &WritePlan) -> Result<Committed, StorageError> {
         let op = if plan.replaces_all {
             "storage.op.restore"
@@ -480,12 +506,17 @@ impl Db {
         let new_epoch = plan.replaces_all.then(|| uuid::Uuid::new_v4().to_string());
         let result = async {
             let meta = tx.store(META).during(op)?;
-            // The epoch and the write sequence are read by requests made first but
-            // awaited only after the writes are requested: the checks cost no round
-            // trip of their own (a card move is a few requests), and a failed check
-            // still aborts everything.
+            let records = tx.store(RECORDS).during(op)?;
+            let history = tx.store(CHANGES).during(op)?;
             let stored_epoch = issued(meta_value(&meta, EPOCH_KEY, op)).await;
             let stored_seq = issued(meta_value(&meta, SEQ_KEY, op)).await;
+            // The next write sequence as this handle expects it is written at once;
+            // in the rare case the stored one says otherwise it is written again
+            // below (a later put of the same key wins), so no request waits on the read.
+            let expected_seq = self.seen_seq.get().max(self.committed_seq.get());
+            let next_seq = (expected_seq + 1).to_string();
+            let mut pending: Vec<Request<'_>> =
+                vec![issued(put_meta(&meta, SEQ_KEY, &next_seq, op)).await];
             let long = plan.replaces_all
                 || plan.inserts.len() + plan.updates.len() + plan.changes.len() > WRITE_CHUNK;
             if long {
@@ -494,13 +525,30 @@ impl Db {
                 } else {
                     "write"
                 };
-                put_meta(&meta, INTERRUPTED_KEY, kind, op).await?;
+                pending.push(issued(put_meta(&meta, INTERRUPTED_KEY, kind, op)).await);
             }
-            let kept_seeds = if plan.replaces_all {
-                write_replacement(&tx, plan, op).await?;
-                Vec::new()
+            let written = if plan.replaces_all {
+                write_replacement(&tx, plan, op).await.map(|()| Vec::new())
             } else {
-                write_changes(&tx, plan, op).await?
+                write_changes(&records, &history, plan, op, &mut pending).await
+            };
+            bench_mark("crm:commit-requested");
+            // Every request made is awaited, after a failure too: a request future
+            // dropped before it settles makes the browser abort the transaction,
+            // which would undo what a simulated crash must leave behind.
+            let mut first_failure = None;
+            for p in pending {
+                if let Err(e) = p.await {
+                    first_failure.get_or_insert(e);
+                }
+            }
+            let kept_seeds = match (written, first_failure) {
+                // A check of this write's own, or a simulated crash, says it best.
+                (Err(e), _) if is_own_refusal(&e) => return Err(e),
+                // Otherwise the first request that failed (ConstraintError…) is the
+                // cause; later ones only saw the abort it brought.
+                (_, Some(e)) | (Err(e), None) => return Err(e),
+                (Ok(kept), None) => kept,
             };
             if stored_epoch.await? != *self.epoch.borrow() {
                 return Err(StorageError::new(STALE, "epoch"));
@@ -509,7 +557,9 @@ impl Db {
             if plan.needs_current_view && seq != self.seen_seq.get() {
                 return Err(StorageError::new(CHANGED_ELSEWHERE, "write_seq"));
             }
-            put_meta(&meta, SEQ_KEY, &(seq + 1).to_string(), op).await?;
+            if seq != expected_seq {
+                put_meta(&meta, SEQ_KEY, &(seq + 1).to_string(), op).await?;
+            }
             if let Some(e) = &new_epoch {
                 put_meta(&meta, EPOCH_KEY, e, op).await?;
             }
@@ -519,10 +569,12 @@ impl Db {
                     .await
                     .during(op)?;
             }
+            bench_mark("crm:commit-checked");
             Ok((kept_seeds, seq + 1))
         }
         .await;
         let (kept_seeds, seq) = finish_with(tx, result, op).await?;
+        bench_mark("crm:commit-done");
         self.committed_seq.set(seq);
         // Another tab's writes before this one are not in this tab's view; only this
         // write is, so the view stays behind them.
@@ -541,21 +593,170 @@ impl Db {
     }
 }
 
+/// Stored entries per piece of a backup read: a piece is read, and taken into the
+/// file, in a few milliseconds.
+pub const BACKUP_PIECE: usize = 2_000;
+
+/// A backup being read (`Db::read_backup`): the records' pieces, then the history's,
+/// each taken in turn.
+pub struct BackupRead {
+    records: Rc<Pieces>,
+    changes: Rc<Pieces>,
+}
+
+impl BackupRead {
+    /// The next piece of stored records, in key order; `None` after the last.
+    pub async fn next_records(&mut self) -> Option<Result<StoredEntries, StorageError>> {
+        self.records.next().await
+    }
+
+    /// The next piece of stored history entries (taken after the records).
+    pub async fn next_changes(&mut self) -> Option<Result<StoredEntries, StorageError>> {
+        self.changes.next().await
+    }
+}
+
+/// One store read a piece at a time inside a read transaction: each piece's request
+/// is made by the previous one's success handler, from its last key, so the
+/// transaction stays active however slowly the pieces are taken (a request made
+/// later, from the caller's turn, would find it finished), and the browser reads the
+/// next piece while the page takes this one. Arrived pieces wait in `arrived`.
+struct Pieces {
+    store: idb::ObjectStore,
+    op: &'static str,
+    /// Every request made, kept until the read is dropped: each holds its handlers.
+    requests: RefCell<Vec<idb::request::GetAllStoreRequest>>,
+    arrived: RefCell<std::collections::VecDeque<Result<Vec<JsValue>, StorageError>>>,
+    /// The last piece has arrived (or a request failed).
+    finished: Cell<bool>,
+    waker: RefCell<Option<std::task::Waker>>,
+}
+
+impl Pieces {
+    fn start(store: idb::ObjectStore, op: &'static str) -> Rc<Pieces> {
+        let pieces = Rc::new(Pieces {
+            store,
+            op,
+            requests: RefCell::new(Vec::new()),
+            arrived: RefCell::new(std::collections::VecDeque::new()),
+            finished: Cell::new(false),
+            waker: RefCell::new(None),
+        });
+        Pieces::request(&pieces, None);
+        pieces
+    }
+
+    /// Requests the next piece: the entries after `after` (from the first without).
+    fn request(pieces: &Rc<Pieces>, after: Option<JsValue>) {
+        use idb::Request as _;
+        let failed = |e: String| StorageError::new(pieces.op, e);
+        let query = match after {
+            None => Ok(None),
+            Some(key) => KeyRange::lower_bound(&key, Some(true))
+                .map(|r| Some(idb::Query::KeyRange(r)))
+                .map_err(|e| failed(e.to_string())),
+        };
+        let made = query.and_then(|q| {
+            pieces
+                .store
+                .get_all(q, Some(BACKUP_PIECE as u32))
+                .map_err(|e| failed(e.to_string()))
+        });
+        let mut request = match made {
+            Ok(r) => r,
+            Err(e) => return pieces.arrive(Err(e), true),
+        };
+        let index = pieces.requests.borrow().len();
+        let weak = Rc::downgrade(pieces);
+        request.on_success(move |_| {
+            let Some(pieces) = weak.upgrade() else { return };
+            let result = pieces.requests.borrow()[index].result();
+            let entries: Vec<JsValue> = match result {
+                Ok(v) => js_sys::Array::from(&v).to_vec(),
+                Err(e) => {
+                    return pieces.arrive(Err(StorageError::new(pieces.op, e.to_string())), true)
+                }
+            };
+            let last = (entries.len() == BACKUP_PIECE)
+                .then(|| {
+                    entries
+                        .last()
+                        .map(|e| js_sys::Reflect::get(e, &"id".into()))
+                })
+                .flatten()
+                .and_then(Result::ok);
+            let finished = last.is_none();
+            if let Some(last) = last {
+                // Made inside the success event, while the transaction is active.
+                Pieces::request(&pieces, Some(last));
+            }
+            pieces.arrive(Ok(entries), finished);
+        });
+        let weak = Rc::downgrade(pieces);
+        request.on_error(move |_| {
+            let Some(pieces) = weak.upgrade() else { return };
+            let cause = pieces.requests.borrow()[index]
+                .error()
+                .ok()
+                .flatten()
+                .map(|e| format!("{}: {}", e.name(), e.message()))
+                .unwrap_or_else(|| "the read failed".into());
+            pieces.arrive(Err(StorageError::new(pieces.op, cause)), true);
+        });
+        pieces.requests.borrow_mut().push(request);
+    }
+
+    fn arrive(&self, piece: Result<Vec<JsValue>, StorageError>, finished: bool) {
+        self.arrived.borrow_mut().push_back(piece);
+        if finished {
+            self.finished.set(true);
+        }
+        if let Some(w) = self.waker.borrow_mut().take() {
+            w.wake();
+        }
+    }
+
+    /// The next piece as it arrives; `None` once the last was taken.
+    async fn next(&self) -> Option<Result<StoredEntries, StorageError>> {
+        std::future::poll_fn(|cx| {
+            if let Some(piece) = self.arrived.borrow_mut().pop_front() {
+                return Poll::Ready(Some(piece.map(StoredEntries::new)));
+            }
+            if self.finished.get() {
+                return Poll::Ready(None);
+            }
+            *self.waker.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+}
+
 /// Takes deleted records out of the batches that list them, in the open transaction:
 /// a batch is rewritten without them, or deleted once it lists nobody. Each batch is
 /// read and written once however many of its records go.
-async fn remove_from_batches(
-    history: &rexie::Store,
+async fn remove_from_batches<'s>(
+    history: &'s rexie::Store,
     deletes: &[String],
     op: &'static str,
+    pending: &mut Vec<Request<'s>>,
 ) -> Result<(), StorageError> {
     if deletes.is_empty() {
         return Ok(());
     }
     let index = history.index(BY_RECORDS).during(op)?;
-    let mut touched: Vec<CreatedBatch> = Vec::new();
+    // Every read requested at once, and each awaited (see `issued`).
+    let mut reads = Vec::with_capacity(deletes.len());
     for id in deletes {
-        for entry in index.get_all(Some(only(id, op)?), None).await.during(op)? {
+        reads.push(issued(index.get_all(Some(only(id, op)?), None)).await);
+    }
+    let mut found = Vec::with_capacity(reads.len());
+    for read in reads {
+        found.push(read.await.during(op));
+    }
+    let mut touched: Vec<CreatedBatch> = Vec::new();
+    for entries in found {
+        for entry in entries? {
             if let StoredChange::Batch(b) = decode_history(&entry)? {
                 if !touched.iter().any(|t| t.id == b.id) {
                     touched.push(b);
@@ -566,14 +767,14 @@ async fn remove_from_batches(
     let gone: std::collections::HashSet<&str> = deletes.iter().map(String::as_str).collect();
     for mut b in touched {
         b.remove(&gone);
-        if b.record_ids.is_empty() {
-            history.delete(JsValue::from_str(&b.id)).await.during(op)?;
+        let write = if b.record_ids.is_empty() {
+            let key = JsValue::from_str(&b.id);
+            issued(async move { history.delete(key).await.during(op) }).await
         } else {
-            history
-                .put(&encode_created_batch(&b)?, None)
-                .await
-                .during(op)?;
-        }
+            let entry = encode_created_batch(&b)?;
+            issued(async move { history.put(&entry, None).await.map(|_| ()).during(op) }).await
+        };
+        pending.push(write);
     }
     Ok(())
 }
@@ -636,8 +837,24 @@ async fn write_chunked<T>(
     how: Write,
     op: &'static str,
 ) -> Result<(), StorageError> {
-    type Pending<'a> = Pin<Box<dyn Future<Output = rexie::Result<()>> + 'a>>;
-    let mut in_flight: Option<Pending<'_>> = None;
+    match write_chunked_requested(store, items, per_chunk, encode, how, op).await? {
+        Some(last) => last.await,
+        None => Ok(()),
+    }
+}
+
+/// `write_chunked`, returning with the last chunk's requests made but not awaited,
+/// so the caller can make more requests before waiting: a small write is then one
+/// round trip in all. The caller must await what it gets.
+async fn write_chunked_requested<'s, T>(
+    store: &'s rexie::Store,
+    items: &[T],
+    per_chunk: usize,
+    encode: impl Fn(&T) -> Result<JsValue, StorageError>,
+    how: Write,
+    op: &'static str,
+) -> Result<Option<Request<'s>>, StorageError> {
+    let mut in_flight: Option<Request<'s>> = None;
     for chunk in items.chunks(per_chunk.max(1)) {
         #[cfg(feature = "fault-injection")]
         {
@@ -645,7 +862,7 @@ async fn write_chunked<T>(
             if let Some(left) = left {
                 if left == 0 {
                     if let Some(previous) = in_flight.take() {
-                        previous.await.during(op)?;
+                        previous.await?;
                     }
                     return Err(StorageError::new(fault::CRASHED, "injected"));
                 }
@@ -656,58 +873,25 @@ async fn write_chunked<T>(
             .iter()
             .map(|item| encode(item).map(|v| (v, None)))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut next: Pending<'_> = match how {
-            Write::Add => Box::pin(store.add_all(encoded.into_iter())),
-            Write::Put => Box::pin(store.put_all(encoded.into_iter())),
-        };
         // Polled once: that makes the chunk's requests, without waiting for them.
-        let mut settled = None;
-        std::future::poll_fn(|cx| {
-            if let Poll::Ready(r) = next.as_mut().poll(cx) {
-                settled = Some(r);
+        let next = match how {
+            Write::Add => {
+                issued(async move { store.add_all(encoded.into_iter()).await.during(op) }).await
             }
-            Poll::Ready(())
-        })
-        .await;
+            Write::Put => {
+                issued(async move { store.put_all(encoded.into_iter()).await.during(op) }).await
+            }
+        };
         if let Some(previous) = in_flight.take() {
-            previous.await.during(op)?;
-        }
-        match settled {
-            Some(r) => r.during(op)?,
-            None => in_flight = Some(next),
-        }
-    }
-    if let Some(last) = in_flight {
-        last.await.during(op)?;
-    }
-    Ok(())
-}
-
-/// Both futures polled together (no futures crate here): each makes its request on
-/// its first poll, so both are issued before either result is awaited.
-async fn futures_join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let mut a = Box::pin(a);
-    let mut b = Box::pin(b);
-    let (mut ra, mut rb) = (None, None);
-    std::future::poll_fn(|cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
+            if let Err(e) = previous.await {
+                // The chunk just requested is let settle (the abort fails it).
+                let _ = next.await;
+                return Err(e);
             }
         }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if ra.is_some() && rb.is_some() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    })
-    .await;
-    (ra.expect("ready"), rb.expect("ready"))
+        in_flight = Some(next);
+    }
+    Ok(in_flight)
 }
 
 fn only(key: &str, op: &'static str) -> Result<KeyRange, StorageError> {
@@ -730,53 +914,106 @@ async fn write_replacement(
 }
 
 /// Every other plan: inserts, checked updates and deletes (a deleted record's
-/// history with it), and the history entries.
-async fn write_changes(
-    tx: &Transaction,
+/// history with it), and the history entries. Requests are made in that order and
+/// left in `pending` for the caller to await, except where a later request needs an
+/// earlier one's result (a delete's history keys, a big write's revision checks).
+async fn write_changes<'s>(
+    records: &'s rexie::Store,
+    history: &'s rexie::Store,
     plan: &WritePlan,
     op: &'static str,
+    pending: &mut Vec<Request<'s>>,
 ) -> Result<Vec<String>, StorageError> {
-    let records = tx.store(RECORDS).during(op)?;
-    let history = tx.store(CHANGES).during(op)?;
     let mut kept_seeds = Vec::new();
-    if plan.seed {
+    // An update must follow the revision it was made from, and a delete must remove
+    // the revision it was decided on: another tab may have saved the same record
+    // meanwhile, and its change must not be lost unseen. The reads are requested
+    // before this write's own requests, so they see each record as stored before it.
+    let expected: Vec<(&str, u64)> = plan
+        .updates
+        .iter()
+        .map(|(_, after)| (after.id.as_str(), after.revision - 1))
+        .chain(plan.deletes.iter().map(|r| (r.id.as_str(), r.revision)))
+        .collect();
+    let checked_later = if expected.len() <= WRITE_CHUNK {
+        read_revisions(records, &expected, op).await
+    } else {
+        // A big write (a merge, an import updating many) checks a chunk of reads at
+        // a time before writing, so as few requests as that are held at once.
+        for chunk in expected.chunks(WRITE_CHUNK) {
+            check_revisions(read_revisions(records, chunk, op).await).await?;
+        }
+        Vec::new()
+    };
+    let inserted = if plan.seed {
         let mut fresh: Vec<&Record> = Vec::new();
-        for r in &plan.inserts {
-            if stored_revision(&records, &r.id, op).await?.is_some() {
+        let reads = read_revisions(
+            records,
+            &plan
+                .inserts
+                .iter()
+                .map(|r| (r.id.as_str(), 0))
+                .collect::<Vec<_>>(),
+            op,
+        )
+        .await;
+        for ((_, _, read), r) in reads.into_iter().zip(&plan.inserts) {
+            if read.await?.is_some() {
                 kept_seeds.push(r.id.clone());
             } else {
                 fresh.push(r);
             }
         }
-        write_in_chunks(&records, &fresh, |r| encode_record(r), Write::Add, op).await?;
+        write_chunked_requested(
+            records,
+            &fresh,
+            WRITE_CHUNK,
+            |r| encode_record(r),
+            Write::Add,
+            op,
+        )
+        .await
     } else {
-        write_in_chunks(&records, &plan.inserts, encode_record, Write::Add, op).await?;
-    }
-    // An update must follow the revision it was made from, and a delete must remove
-    // the revision it was decided on: another tab may have saved the same record
-    // meanwhile, and its change must not be lost unseen.
-    for (_, after) in &plan.updates {
-        if stored_revision(&records, &after.id, op).await? != Some(after.revision - 1) {
-            return Err(StorageError::new(CONFLICT, after.id.clone()));
-        }
-    }
-    for r in &plan.deletes {
-        if stored_revision(&records, &r.id, op).await? != Some(r.revision) {
-            return Err(StorageError::new(CONFLICT, r.id.clone()));
-        }
-    }
+        write_chunked_requested(
+            records,
+            &plan.inserts,
+            WRITE_CHUNK,
+            encode_record,
+            Write::Add,
+            op,
+        )
+        .await
+    };
+    pending.extend(inserted?);
     let updated: Vec<&Record> = plan.updates.iter().map(|(_, a)| a).collect();
-    write_in_chunks(&records, &updated, |r| encode_record(r), Write::Put, op).await?;
+    pending.extend(
+        write_chunked_requested(
+            records,
+            &updated,
+            WRITE_CHUNK,
+            |r| encode_record(r),
+            Write::Put,
+            op,
+        )
+        .await?,
+    );
     let deletes: Vec<String> = plan.deletes.iter().map(|r| r.id.clone()).collect();
-    for id in &deletes {
-        records.delete(JsValue::from_str(id)).await.during(op)?;
-        let range = only(id, op)?;
+    if !deletes.is_empty() {
         let index = history.index(BY_RECORD).during(op)?;
-        for key in index.get_all_keys(Some(range), None).await.during(op)? {
-            history.delete(key).await.during(op)?;
+        let mut keys = Vec::with_capacity(deletes.len());
+        for id in &deletes {
+            let range = only(id, op)?;
+            let key = JsValue::from_str(id);
+            pending.push(issued(async move { records.delete(key).await.during(op) }).await);
+            keys.push(issued(index.get_all_keys(Some(range), None)).await);
         }
+        for found in keys {
+            for key in found.await.during(op)? {
+                pending.push(issued(async move { history.delete(key).await.during(op) }).await);
+            }
+        }
+        remove_from_batches(history, &deletes, op, pending).await?;
     }
-    remove_from_batches(&history, &deletes, op).await?;
     // The history of a seed stored already is that record's own already.
     let unseeded: Vec<ChangeEntry>;
     let changes = if kept_seeds.is_empty() {
@@ -793,25 +1030,90 @@ async fn write_changes(
     // A big write's plain "created" entries are stored a chunk of records per entry
     // (IndexedDB's cost is per entry); the rest one per change.
     let packed = history_batch::pack(changes);
-    write_in_chunks(
-        &history,
-        &packed.singles,
-        |c| encode_change(c),
-        Write::Put,
-        op,
-    )
-    .await?;
+    pending.extend(
+        write_chunked_requested(
+            history,
+            &packed.singles,
+            WRITE_CHUNK,
+            |c| encode_change(c),
+            Write::Put,
+            op,
+        )
+        .await?,
+    );
     // Fresh ids: a clash is a bug, and refusing it aborts the whole write.
-    write_chunked(
-        &history,
-        &packed.batches,
-        BATCHES_PER_CHUNK,
-        encode_created_batch,
-        Write::Add,
-        op,
-    )
-    .await?;
+    pending.extend(
+        write_chunked_requested(
+            history,
+            &packed.batches,
+            BATCHES_PER_CHUNK,
+            encode_created_batch,
+            Write::Add,
+            op,
+        )
+        .await?,
+    );
+    // Awaited only now that every write is requested: a board move's history entry
+    // is not held back a round trip by its record's check.
+    check_revisions(checked_later).await?;
     Ok(kept_seeds)
+}
+
+/// A read of a stored revision, requested and not yet awaited.
+type RevisionRead<'s> = Pin<Box<dyn Future<Output = Result<Option<u64>, StorageError>> + 's>>;
+
+/// Requests the stored revision of each `(id, expected)` at once.
+async fn read_revisions<'s>(
+    records: &'s rexie::Store,
+    expected: &[(&str, u64)],
+    op: &'static str,
+) -> Vec<(String, u64, RevisionRead<'s>)> {
+    let mut reads = Vec::with_capacity(expected.len());
+    for (id, revision) in expected {
+        let key = id.to_string();
+        let read = issued(async move { stored_revision(records, &key, op).await }).await;
+        reads.push((id.to_string(), *revision, read));
+    }
+    reads
+}
+
+/// Refuses the write if a record's stored revision is not the one expected. Every
+/// read is awaited, even after a refusal (see `issued`).
+async fn check_revisions(reads: Vec<(String, u64, RevisionRead<'_>)>) -> Result<(), StorageError> {
+    let mut outcome = Ok(());
+    for (id, expected, read) in reads {
+        let found = read.await;
+        if outcome.is_ok() {
+            outcome = match found {
+                Ok(Some(r)) if r == expected => Ok(()),
+                Ok(_) => Err(StorageError::new(CONFLICT, id)),
+                Err(e) => Err(e),
+            };
+        }
+    }
+    outcome
+}
+
+/// A write request made and not yet awaited (see `issued`).
+type Request<'s> = Pin<Box<dyn Future<Output = Result<(), StorageError>> + 's>>;
+
+/// A refusal of the commit's own (a revision check), or a simulated crash: the
+/// cause to report even when requests failed after it (they saw only the abort).
+fn is_own_refusal(e: &StorageError) -> bool {
+    #[cfg(feature = "fault-injection")]
+    if e.op == fault::CRASHED {
+        return true;
+    }
+    e.op == CONFLICT
+}
+
+/// A performance mark for the benchmark (`--features bench`), which splits a commit
+/// into its parts with them; nothing in any other build.
+fn bench_mark(_name: &str) {
+    #[cfg(feature = "bench")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(_name);
+    }
 }
 
 /// A request's future, polled once so the request is made now; awaiting the result
@@ -892,17 +1194,22 @@ async fn put_data_version(tx: &Transaction) -> Result<(), StorageError> {
 /// `done` drops the abort's cause). rexie's `Transaction` is a struct of one field,
 /// idb's `Transaction`: with the sizes and alignments equal (checked when this
 /// compiles) that field sits at offset 0, so the cast reads it in place. Cargo.lock
-/// pins both crates.
-fn raw_transaction(tx: &Transaction) -> Option<web_sys::IdbTransaction> {
+/// pins both crates. (idb's requests own themselves, where rexie's borrow their
+/// store, so a read made through it can be handed out: `BackupRead`.)
+fn idb_transaction(tx: &Transaction) -> &idb::Transaction {
     use std::mem::{align_of, size_of};
     const _: () = assert!(
         size_of::<Transaction>() == size_of::<idb::Transaction>()
             && align_of::<Transaction>() == align_of::<idb::Transaction>()
     );
     // SAFETY: see above; the reference lives no longer than `tx`.
-    let inner = unsafe { &*(tx as *const Transaction).cast::<idb::Transaction>() };
+    unsafe { &*(tx as *const Transaction).cast::<idb::Transaction>() }
+}
+
+/// A second handle on the same IDBTransaction, without rexie's callbacks.
+fn raw_transaction(tx: &Transaction) -> Option<web_sys::IdbTransaction> {
+    let inner = idb_transaction(tx);
     let store = inner.store_names().into_iter().next()?;
-    // A second handle on the same IDBTransaction, without rexie's callbacks.
     inner
         .object_store(&store)
         .ok()

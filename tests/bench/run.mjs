@@ -9,7 +9,9 @@ import zlib from 'node:zlib';
 import { startServer, launchBrowser, ROOT, DIST } from '../e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
-// BENCH_ONLY=insert,app,dashboard,backup,size runs only those parts (default: all).
+// BENCH_ONLY=insert,app,dashboard,backup,size runs only those parts (default: all);
+// BENCH_ONLY=move,export times only the card move and the JSON export, against
+// BENCH_BASELINE_DIST=<another build's dist folder> too when given.
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const CONTACTS = 100_000;
 const results = [];
@@ -122,6 +124,110 @@ async function memoryNow(page) {
   const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize || 0);
   const wasm = await page.evaluate(() => window.wasmBindings.bench_wasm_memory());
   return { total: (heap + wasm) / 1e6, heap: heap / 1e6, heapBefore: heapBefore / 1e6, wasm: wasm / 1e6 };
+}
+
+/** Counts the IndexedDB requests the page makes (window.__idbRequests), to see how
+ * many one commit needs. Installed once per page; the prototypes are the browser's. */
+async function countRequests(page) {
+  await page.evaluate(() => {
+    if (window.__idbRequests !== undefined) return;
+    window.__idbRequests = 0;
+    for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
+      for (const name of ['get', 'getAll', 'getAllKeys', 'getKey', 'put', 'add', 'delete', 'clear', 'count', 'openCursor']) {
+        const original = proto[name];
+        if (!original) continue;
+        proto[name] = function (...args) { window.__idbRequests++; return original.apply(this, args); };
+      }
+    }
+  });
+}
+
+// A card move, timed inside the page (the driver's round trips would add ≈ 20 ms):
+// from the select's change to the card in its new column (drawn before its save
+// commits), and to "moved" said after the commit. The app's marks split the save:
+// its turn and plan (crm:move → crm:move-shown), the transaction (→ crm:commit-done,
+// with crm:commit-requested once every request is made), the announcement
+// (→ crm:announced), memory following (→ crm:applied), the rest of the save
+// (→ crm:move-saved) and the re-render up to "moved" on screen. A build without a
+// mark gives NaN for its parts. The same card goes to Proposal and back, so it is the
+// first of its column each time. Run `r` of the page on its board.
+async function cardMove(page, r) {
+  await countRequests(page);
+  const [from, to] = r % 2 ? ['Proposal', 'Qualification'] : ['Qualification', 'Proposal'];
+  return page.evaluate(async ({ from, to }) => {
+    const region = (name) => [...document.querySelectorAll('.board-column')].find((c) => c.querySelector('h2')?.textContent === name);
+    // The last run's "moved" goes first: this run's is the same text.
+    document.querySelector('.notice .link-button')?.click();
+    await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
+    const card = region(from).querySelector('article');
+    const title = card.getAttribute('aria-label');
+    const select = card.querySelector('select');
+    select.value = [...select.options].find((o) => o.textContent === to).value;
+    const names = ['crm:move', 'crm:move-shown', 'crm:commit-requested', 'crm:commit-checked', 'crm:commit-done', 'crm:announced', 'crm:applied', 'crm:move-saved'];
+    for (const n of names) performance.clearMarks(n);
+    const inTarget = () => [...(region(to)?.querySelectorAll('article') ?? [])].some((a) => a.getAttribute('aria-label') === title);
+    const announced = () => [...document.querySelectorAll('[role=status]')].some((s) => s.textContent.includes(`“${title}” moved.`));
+    let tShown, tDone, savingWhenShown;
+    const requestsBefore = window.__idbRequests;
+    const t0 = performance.now();
+    await new Promise((resolve, reject) => {
+      const check = () => {
+        const t = performance.now();
+        if (tShown === undefined && inTarget()) {
+          tShown = t;
+          savingWhenShown = performance.getEntriesByName('crm:move-saved').length === 0;
+        }
+        if (tDone === undefined && announced()) tDone = t;
+        if (tShown !== undefined && tDone !== undefined) { obs.disconnect(); resolve(); }
+      };
+      const obs = new MutationObserver(check);
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      setTimeout(() => { obs.disconnect(); reject(new Error(`card move to ${to} not seen`)); }, 10_000);
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const at = (n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN;
+    return {
+      shown: tShown - t0, durable: tDone - t0, savingWhenShown,
+      save: at('crm:move-saved') - at('crm:move'),
+      // Named transaction_ms in earlier runs: the whole commit path, not only IndexedDB.
+      commit_plan: at('crm:move-saved') - at('crm:move-shown'),
+      turn_and_plan: at('crm:move-shown') - at('crm:move'),
+      tx: at('crm:commit-done') - at('crm:move-shown'),
+      requesting: at('crm:commit-requested') - at('crm:move-shown'),
+      announce: at('crm:announced') - at('crm:commit-done'),
+      memory: at('crm:applied') - at('crm:announced'),
+      after_memory: at('crm:move-saved') - at('crm:applied'),
+      render: tDone - t0 - (at('crm:move-saved') - at('crm:move')),
+      requests: window.__idbRequests - requestsBefore,
+    };
+  }, { from, to });
+}
+
+/** A traced card move in words: from the app's crm:move mark, every task of 0.5 ms
+ * or more on any thread (its name, start and length in ms), the IndexedDB events, and
+ * the app's marks, in time order. */
+function moveTrace(trace) {
+  const events = trace.traceEvents || trace;
+  const start = events.find((e) => e.name === 'crm:move')?.ts;
+  if (start === undefined) return 'no crm:move mark in the trace';
+  const threads = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name]));
+  const rows = events
+    .filter((e) => e.ts >= start && e.ts < start + 1_000_000)
+    .filter((e) => (e.name.startsWith('crm:') && e.ph !== 'e') || (e.ph === 'X' && e.dur >= 500 && (e.name === 'RunTask' || e.cat.includes('IndexedDB'))) || (e.cat.includes('IndexedDB') && e.ph !== 'X'))
+    .map((e) => `${((e.ts - start) / 1000).toFixed(1).padStart(7)} ${e.dur ? (e.dur / 1000).toFixed(1).padStart(6) : '     -'} ${threads.get(`${e.pid}:${e.tid}`) ?? e.tid} ${e.name}`);
+  return rows.slice(0, 200).join('\n');
+}
+
+/** Records the card-move figures of `moves` (from `cardMove`), named with `tag`. */
+function recordMoves(tag, moves) {
+  const parts = {};
+  for (const k of ['save', 'commit_plan', 'turn_and_plan', 'tx', 'requesting', 'announce', 'memory', 'after_memory', 'render', 'requests']) {
+    const xs = moves.map((m) => m[k]).filter((x) => Number.isFinite(x));
+    if (xs.length) parts[`${k}_ms`.replace('requests_ms', 'idb_requests')] = median(xs);
+  }
+  const early = moves.filter((m) => m.savingWhenShown).length;
+  record(`card move: shown in the new column${tag}`, 'ms', moves.map((m) => m.shown), 'on screen at once', { runs_shown_before_commit: early });
+  record(`card move: durable (committed and announced)${tag}`, 'ms', moves.map((m) => m.durable), '≤ 50', parts);
 }
 
 const server = await startServer(DIST);
@@ -252,55 +358,9 @@ if (!ONLY || ONLY.includes('app')) {
     board.push((await page.evaluate(() => performance.now())) - t0);
   }
   record('pipeline board with 5,000 open deals: navigate to first card drawn', 'ms', board, '≤ 300');
-  // A card move, timed inside the page (the driver's round trips would add ≈ 20 ms):
-  // from the select's change to the card in its new column (drawn before its save
-  // commits), and to "moved" said after the commit; the app's marks give the save
-  // itself (crm:move → crm:move-saved) and its transaction (crm:move-shown → saved). The same card goes to Proposal and back, so it
-  // is the first of its column each time.
-  const shown = [], durable = [], saves = [], commits = [];
-  let early = 0;
-  for (let r = 0; r < RUNS; r++) {
-    const [from, to] = r % 2 ? ['Proposal', 'Qualification'] : ['Qualification', 'Proposal'];
-    const m = await page.evaluate(async ({ from, to }) => {
-      const region = (name) => [...document.querySelectorAll('.board-column')].find((c) => c.querySelector('h2')?.textContent === name);
-      // The last run's "moved" goes first: this run's is the same text.
-      document.querySelector('.notice .link-button')?.click();
-      await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
-      const card = region(from).querySelector('article');
-      const title = card.getAttribute('aria-label');
-      const select = card.querySelector('select');
-      select.value = [...select.options].find((o) => o.textContent === to).value;
-      for (const n of ['crm:move', 'crm:move-shown', 'crm:move-saved']) performance.clearMarks(n);
-      const inTarget = () => [...(region(to)?.querySelectorAll('article') ?? [])].some((a) => a.getAttribute('aria-label') === title);
-      const announced = () => [...document.querySelectorAll('[role=status]')].some((s) => s.textContent.includes(`“${title}” moved.`));
-      let tShown, tDone, savingWhenShown;
-      const t0 = performance.now();
-      await new Promise((resolve, reject) => {
-        const check = () => {
-          const t = performance.now();
-          if (tShown === undefined && inTarget()) {
-            tShown = t;
-            savingWhenShown = performance.getEntriesByName('crm:move-saved').length === 0;
-          }
-          if (tDone === undefined && announced()) tDone = t;
-          if (tShown !== undefined && tDone !== undefined) { obs.disconnect(); resolve(); }
-        };
-        const obs = new MutationObserver(check);
-        obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-        setTimeout(() => { obs.disconnect(); reject(new Error(`card move to ${to} not seen`)); }, 10_000);
-        select.dispatchEvent(new Event('change', { bubbles: true }));
-      });
-      const at = (n) => performance.getEntriesByName(n).at(-1)?.startTime;
-      return { shown: tShown - t0, durable: tDone - t0, save: at('crm:move-saved') - at('crm:move'), commit: at('crm:move-saved') - at('crm:move-shown'), savingWhenShown };
-    }, { from, to });
-    shown.push(m.shown);
-    durable.push(m.durable);
-    saves.push(m.save);
-    commits.push(m.commit);
-    if (m.savingWhenShown) early++;
-  }
-  record('card move: shown in the new column', 'ms', shown, 'on screen at once', { runs_shown_before_commit: early });
-  record('card move: durable (committed and announced)', 'ms', durable, '≤ 50', { save_ms: median(saves), transaction_ms: median(commits) });
+  const moves = [];
+  for (let r = 0; r < RUNS; r++) moves.push(await cardMove(page, r));
+  recordMoves('', moves);
   await context.close();
 }
 
@@ -376,6 +436,25 @@ function longTaskParts(trace) {
   }).join(' | ') || 'none';
 }
 
+/** One JSON backup export from the backup page: ms from the click to the file
+ * saved, the longest frame gap meanwhile, and the file. */
+async function exportOnce(page, dir, r) {
+  await page.evaluate(() => { location.hash = '#/backup'; });
+  await page.getByRole('button', { name: 'Download backup' }).and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
+  await watchFrames(page);
+  const names = ['crm:export-requested', 'crm:export-records', 'crm:export-made'];
+  const pageT0 = await page.evaluate((names) => { for (const n of names) performance.clearMarks(n); return performance.now(); }, names);
+  const t0 = Date.now();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()]);
+  const gap = await framesGap(page);
+  // The app's marks (a build without them gives NaN): keys read and every piece
+  // asked for, the records' pieces taken, the file's parts made.
+  const marks = await page.evaluate(({ names, pageT0 }) => names.map((n) => (performance.getEntriesByName(n).at(-1)?.startTime ?? NaN) - pageT0), { names, pageT0 });
+  const file = path.join(dir, `backup-${r}.json`);
+  await download.saveAs(file);
+  return { ms: Date.now() - t0, gap, file, requested: marks[0], records: marks[1], made: marks[2] };
+}
+
 // 6. JSON backup of 100,000 contacts; CSV import of 100,000 rows.
 if (!ONLY || ONLY.includes('backup')) {
   const { context, page } = await newPage(browser, server.url);
@@ -386,15 +465,10 @@ if (!ONLY || ONLY.includes('backup')) {
   const exportGaps = [];
   let file;
   for (let r = 0; r < Math.min(RUNS, 3); r++) {
-    await page.evaluate(() => { location.hash = '#/backup'; });
-    await page.getByRole('button', { name: 'Download backup' }).waitFor();
-    await watchFrames(page);
-    const t0 = Date.now();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()]);
-    exportGaps.push(await framesGap(page));
-    file = path.join(dir, `backup-${r}.json`);
-    await download.saveAs(file);
-    exports.push(Date.now() - t0);
+    const made = await exportOnce(page, dir, r);
+    exportGaps.push(made.gap);
+    exports.push(made.ms);
+    file = made.file;
   }
   record('JSON backup export of 100,000 contacts (click to file saved)', 'ms', exports, '≤ 2000', { longest_frame_gap_ms: Math.max(...exportGaps), file_mb: fs.statSync(file).size / 1e6 });
   // The same file restored a few times over the same 100,000 contacts; each restore
@@ -465,6 +539,75 @@ if (!ONLY || ONLY.includes('backup')) {
   record('CSV import of 100,000 rows (file chosen to written)', 'ms', csvRuns, '≤ 10000', { checking_ms: median(csvChecks), longest_frame_gap_ms: Math.max(...csvGaps) });
   fs.rmSync(dir, { recursive: true, force: true });
   await context.close();
+}
+
+// The card move and the JSON export alone (BENCH_ONLY=move,export), in this build
+// and, with BENCH_BASELINE_DIST=<dist folder>, in another build served from its own
+// origin (so with its own database), run by run in turn: on a shared machine both
+// builds then see the same load, and only the comparison within the run means much.
+if (ONLY?.includes('move') || ONLY?.includes('export')) {
+  const builds = [['', server.url]];
+  const baseline = process.env.BENCH_BASELINE_DIST ? await startServer(process.env.BENCH_BASELINE_DIST) : null;
+  if (baseline) builds.push([' (baseline build)', baseline.url]);
+  if (ONLY.includes('move')) {
+    const pages = [];
+    for (const [tag, url] of builds) {
+      const { context, page } = await newPage(browser, url);
+      await seed(page, 'contacts', CONTACTS);
+      await seed(page, 'deals', 20_000);
+      await seed(page, 'activities', 200_000);
+      await firstRowsAfterReload(page, '#/m/contacts');
+      await allLoaded(page);
+      await page.evaluate(() => { location.hash = '#/board'; });
+      await page.getByRole('region', { name: 'Qualification', exact: true }).getByRole('article').first().waitFor({ timeout: 300_000 });
+      pages.push({ tag, context, page, moves: [] });
+    }
+    for (let r = 0; r < RUNS; r++) for (const p of pages) p.moves.push(await cardMove(p.page, r));
+    // BENCH_TRACE=1: one more move per build, traced, to see what the page and the
+    // browser's IndexedDB did meanwhile.
+    if (process.env.BENCH_TRACE) {
+      for (const p of pages) {
+        await browser.startTracing(p.page, { categories: ['devtools.timeline', 'IndexedDB', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+        const m = await cardMove(p.page, RUNS);
+        console.log(`traced move${p.tag}: ${JSON.stringify(m)}\n${moveTrace(JSON.parse(await browser.stopTracing()))}`);
+      }
+    }
+    for (const p of pages) {
+      recordMoves(p.tag, p.moves);
+      await p.context.close();
+    }
+  }
+  if (ONLY.includes('export')) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+    const pages = [];
+    for (const [tag, url] of builds) {
+      const { context, page } = await newPage(browser, url);
+      await seed(page, 'contacts', CONTACTS);
+      await firstRowsAfterReload(page, '#/m/contacts');
+      pages.push({ tag, context, page, runs: [], file: null });
+    }
+    for (let r = 0; r < RUNS; r++) {
+      for (const [i, p] of pages.entries()) {
+        const made = await exportOnce(p.page, dir, `${i}-${r}`);
+        p.runs.push(made);
+        p.file = made.file;
+      }
+    }
+    for (const p of pages) {
+      const parts = {};
+      for (const k of ['requested', 'records', 'made']) {
+        const xs = p.runs.map((m) => m[k]).filter((x) => Number.isFinite(x));
+        if (xs.length) parts[`${k}_at_ms`] = median(xs);
+      }
+      const gaps = p.runs.map((m) => m.gap);
+      record(`JSON backup export of 100,000 contacts (click to file saved)${p.tag}`, 'ms', p.runs.map((m) => m.ms), '≤ 2000', {
+        longest_frame_gap_ms: Math.max(...gaps), median_frame_gap_ms: median(gaps), ...parts, file_mb: fs.statSync(p.file).size / 1e6,
+      });
+      await p.context.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await baseline?.close();
 }
 
 // 8. What the first page load downloads: of the release build (dist/), which has no

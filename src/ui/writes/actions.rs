@@ -60,6 +60,15 @@ pub(crate) fn mark(name: &str) {
     }
 }
 
+/// A mark only the benchmark's build makes: it splits every commit into its parts,
+/// and a release build should not gather a mark per save.
+fn bench_mark(name: &str) {
+    #[cfg(feature = "bench")]
+    mark(name);
+    #[cfg(not(feature = "bench"))]
+    let _ = name;
+}
+
 /// The modules a page needs before it can be shown: a list or record page needs its
 /// module and the modules its lookups point at (for their titles); any other page
 /// (home, board, dashboards…) needs everything, so it gets the one-request path.
@@ -242,12 +251,14 @@ pub async fn commit_plan(st: AppState, turn: Turn, plan: WritePlan) -> Result<Co
     };
     let committed = db.commit(&plan).await.map_err(|e| storage_message(l, &e))?;
     LISTENERS.with(|ls| ls.borrow().announce(&plan));
+    bench_mark("crm:announced");
     if plan.replaces_all {
         return Ok(committed);
     }
     let big = plan.len() > 1_000;
     if !big {
         st.data.update(|d| plan.apply_to(d));
+        bench_mark("crm:applied");
         if !committed.kept_seeds.is_empty() {
             reload_modules(st, &db, &plan.inserts).await;
         }
