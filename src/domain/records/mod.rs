@@ -2,6 +2,7 @@
 //! the in-memory record set with its indexes (search, unique values, links, duplicate
 //! keys), list queries, validation, and the stored record's migrations.
 
+pub mod change_journal;
 pub mod condition;
 pub mod duplicates;
 pub mod field;

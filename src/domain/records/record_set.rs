@@ -5,6 +5,7 @@
 use crate::domain::records::field_values::FieldValues;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::domain::records::change_journal::{ChangeJournal, Stamp};
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::MEMBERS;
@@ -39,6 +40,8 @@ pub struct RecordSet {
     /// Slots added by `upsert_deferred` whose search and duplicate keys are not
     /// indexed yet: search scans them meanwhile, so it is never incomplete.
     pending: Vec<Slot>,
+    /// The slots changed lately, for views that follow changes (`changed_since`).
+    journal: ChangeJournal,
 }
 
 /// The pseudo-field of the time index holding each record's creation time.
@@ -95,7 +98,19 @@ impl RecordSet {
             unique: HashMap::new(),
             times: HashMap::new(),
             pending: Vec::new(),
+            journal: ChangeJournal::default(),
         }
+    }
+
+    /// This set as it is now, for `changed_since`.
+    pub fn stamp(&self) -> Stamp {
+        self.journal.stamp()
+    }
+
+    /// The slots whose record was placed, replaced or removed since `stamp`, each
+    /// once; `None` when too many changed to say, or the stamp is of another set.
+    pub fn changed_since(&self, stamp: Stamp) -> Option<Vec<Slot>> {
+        self.journal.changed_since(stamp)
     }
 
     /// Makes room for `additional` more records at once, rather than growing the
@@ -381,6 +396,7 @@ impl RecordSet {
                 .insert((t, slot));
         }
         self.slots[slot as usize] = Some(record);
+        self.journal.note(slot);
         slot
     }
 
@@ -413,6 +429,7 @@ impl RecordSet {
             d.remove(id, &FieldValues::new());
         }
         self.free.push(slot);
+        self.journal.note(slot);
         self.slots[slot as usize].take()
     }
 

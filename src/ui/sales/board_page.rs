@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 // Marks (`crm:move…`) let the benchmark time a move inside the page.
 use crate::domain::records::module_def::BoardDef;
 use crate::domain::sales::board::{
-    self, column_value, column_write, exchange_rates, groups, lanes, new_record_values,
-    stored_columns, with_pending, BoardFilter, Column, PendingMoves,
+    self, column_value, column_write, columns_now, exchange_rates, groups, lanes,
+    new_record_values, with_pending, BoardFilter, BuiltColumns, Column, PendingMoves,
 };
 use crate::domain::sales::pipeline::Outcome;
 use crate::domain::{Label, ModuleDef, Money, Value};
@@ -196,14 +196,20 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
             .with(|d| def.with_value(|m| lanes(d, m, &chosen.get())))
     });
     let rates = Memo::new(move |_| st.data.with(|d| exchange_rates(d, &st.base_currency.get())));
-    let stored = Memo::new(move |_| {
-        let Some(p) = model.get() else {
-            return Vec::new();
-        };
-        rates.with(|rates| {
+    // After a save the columns follow the records it wrote (a card move is one
+    // record) instead of sorting every record of the pipeline again.
+    let built = Memo::new(move |previous: Option<&Option<BuiltColumns>>| {
+        let p = model.get()?;
+        let previous = previous.and_then(Option::as_ref);
+        Some(rates.with(|rates| {
             st.data
-                .with(|d| def.with_value(|m| stored_columns(d, m, &p, &filter.get(), rates)))
-        })
+                .with(|d| def.with_value(|m| columns_now(previous, d, m, &p, &filter.get(), rates)))
+        }))
+    });
+    let stored = Memo::new(move |_| {
+        built
+            .with(|b| b.as_ref().map(|b| b.cols.clone()))
+            .unwrap_or_default()
     });
     // Pending moves are laid over the stored columns, so a move shows without the
     // board going over every deal again.
