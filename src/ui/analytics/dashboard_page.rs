@@ -12,12 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::activities::activity_rules::local_date;
 use crate::domain::analytics::report::DateBucket;
 use crate::domain::analytics::sales_metrics::{
-    drill_records, period_around, Figure, Parts, PeriodKind, SalesDashboard, SalesDashboardWork,
-    Scope, Sum, ACTIVITY_KINDS,
+    drill_records, period_around, Drill, Figure, Parts, PeriodKind, SalesDashboard,
+    SalesDashboardWork, Scope, Sum, ACTIVITY_KINDS, SALES_DASHBOARD,
 };
-use crate::domain::modules::analytics_modules::QUOTAS;
-use crate::domain::modules::lead_module::LEADS;
-use crate::domain::modules::sales_modules::{PIPELINES, STAGES};
 use crate::domain::records::search::Slot;
 use crate::domain::sales::board::exchange_rates;
 use crate::domain::sales::pipeline::{ExchangeRates, InBase};
@@ -87,7 +84,7 @@ impl DashboardScope {
     /// The pipeline the funnel shows: the chosen one if it still exists, else the first.
     pub fn pipeline(&self, st: AppState) -> String {
         st.data.with(|d| {
-            let choices = d.choices(PIPELINES, None);
+            let choices = d.choices(SALES_DASHBOARD.pipelines, None);
             choices
                 .iter()
                 .find(|(id, _)| *id == self.pipeline)
@@ -189,8 +186,8 @@ fn progress_status(
     }
 }
 
-fn drill_href(key: &str) -> String {
-    Route::Drill(key.to_string()).href()
+fn drill_href(drill: Drill) -> String {
+    Route::Drill(drill.key()).href()
 }
 
 /// A chart's selection opens the records behind the chosen category.
@@ -343,7 +340,7 @@ pub fn SalesDashboardView() -> impl IntoView {
                         {move || {
                             let current = pipeline.get();
                             st.data
-                                .with(|d| d.choices(PIPELINES, None))
+                                .with(|d| d.choices(SALES_DASHBOARD.pipelines, None))
                                 .into_iter()
                                 .map(|(id, name)| {
                                     let selected = id == current;
@@ -452,7 +449,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.open_value"
                     value=sum_text(l, &k.open_value, &base)
                     note=[deals(k.open.len()), left_out(l, &k.open_value)].join(" ")
-                    href=drill_href("open")
+                    href=drill_href(Drill::Open)
                 />
             </div>
             <div role="listitem">
@@ -460,7 +457,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.weighted"
                     value=sum_text(l, &k.weighted, &base)
                     note=[deals(k.open.len()), too_large(l, &k.weighted)].join(" ")
-                    href=drill_href("open")
+                    href=drill_href(Drill::Open)
                 />
             </div>
             <div role="listitem">
@@ -468,7 +465,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.won_value"
                     value=sum_text(l, &k.won_value, &base)
                     note=[deals(k.won.len()), left_out(l, &k.won_value)].join(" ")
-                    href=drill_href("won")
+                    href=drill_href(Drill::Won)
                 />
             </div>
             <div role="listitem">
@@ -476,7 +473,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.won_count"
                     value=count(l, k.won.len())
                     note=String::new()
-                    href=drill_href("won")
+                    href=drill_href(Drill::Won)
                 />
             </div>
             <div role="listitem">
@@ -484,7 +481,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.lost_count"
                     value=count(l, k.lost.len())
                     note=String::new()
-                    href=drill_href("lost")
+                    href=drill_href(Drill::Lost)
                 />
             </div>
             <div role="listitem">
@@ -492,7 +489,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.win_rate"
                     value=rate.clone()
                     note=tr(l, "dash.of_closed", &[("n", &count(l, closed))])
-                    href=drill_href("closed")
+                    href=drill_href(Drill::Closed)
                 />
             </div>
             <div role="listitem">
@@ -500,7 +497,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.average_deal"
                     value=opt_money(k.average_deal)
                     note=[deals(k.won.len()), figure_note(k.average_deal)].join(" ")
-                    href=drill_href("won")
+                    href=drill_href(Drill::Won)
                 />
             </div>
             <div role="listitem">
@@ -508,7 +505,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                     label_key="dash.cycle"
                     value=days(k.cycle_days)
                     note=deals(k.won.len())
-                    href=drill_href("won")
+                    href=drill_href(Drill::Won)
                 />
             </div>
             <div role="listitem">
@@ -520,7 +517,7 @@ fn Kpis(f: SalesDashboard) -> impl IntoView {
                         .map(|_| tr(l, "dash.per_day", &[("v", &opt_money(k.velocity))]))
                         .unwrap_or_else(|| "—".into())
                     note=[velocity_inputs, figure_note(k.velocity)].join(" ")
-                    href=drill_href("open")
+                    href=drill_href(Drill::Open)
                 />
             </div>
         </div>
@@ -549,7 +546,7 @@ fn count_format(l: Locale) -> Callback<f64, String> {
 
 fn stage_name(st: AppState, id: &str) -> String {
     st.data
-        .with_untracked(|d| d.title(STAGES, id))
+        .with_untracked(|d| d.title(SALES_DASHBOARD.stages, id))
         .unwrap_or_default()
 }
 
@@ -569,7 +566,7 @@ fn Funnel(f: SalesDashboard) -> impl IntoView {
     };
     let keys: Vec<String> = steps
         .iter()
-        .map(|s| format!("funnel/{}", s.stage))
+        .map(|s| Drill::Funnel(s.stage.clone()).key())
         .collect();
     let select = drill_on_select(keys);
     let rows = steps
@@ -595,7 +592,7 @@ fn Funnel(f: SalesDashboard) -> impl IntoView {
                     )
                 })
                 .unwrap_or_else(|| "—".into());
-            let href = drill_href(&format!("funnel/{}", s.stage));
+            let href = drill_href(Drill::Funnel(s.stage.clone()));
             view! {
                 <tr>
                     <th scope="row">
@@ -668,7 +665,7 @@ fn Forecast(f: SalesDashboard) -> impl IntoView {
     };
     let keys: Vec<String> = months
         .iter()
-        .map(|m| format!("forecast/{}", m.month.format("%Y-%m")))
+        .map(|m| Drill::Forecast(m.month).key())
         .collect();
     let select = drill_on_select(keys);
     // A month too large to total is named: its bars are missing from the chart.
@@ -712,8 +709,8 @@ fn source_label(st: AppState, l: Locale, source: Option<&str>) -> String {
     };
     st.data.with_untracked(|d| {
         d.schema
-            .module(LEADS)
-            .and_then(|m| m.field("source"))
+            .module(SALES_DASHBOARD.leads)
+            .and_then(|m| m.field(SALES_DASHBOARD.lead_source))
             .map(|f| value_text(l, d, f, &Value::Text(s.to_string())))
             .unwrap_or_else(|| s.to_string())
     })
@@ -737,7 +734,7 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
     let keys: Vec<String> = lf
         .by_source
         .iter()
-        .map(|s| format!("source/{}", s.source.as_deref().unwrap_or("-")))
+        .map(|s| Drill::Source(s.source.clone()).key())
         .collect();
     let data = ChartData {
         title: t(l, "dash.by_source"),
@@ -764,7 +761,7 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">
-                        <a href=drill_href(&keys[i])>{names[i].clone()}</a>
+                        <a href=Route::Drill(keys[i].clone()).href()>{names[i].clone()}</a>
                     </th>
                     <td>{count(l, s.leads.len())}</td>
                     <td>{count(l, s.converted)}</td>
@@ -778,7 +775,7 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
         <section class="dash-card" aria-labelledby="dash-leads">
             <h3 id="dash-leads">{tk("dash.lead_conversion")}</h3>
             <p class="dash-figure">
-                <a href=drill_href("converted")>{rate}</a>
+                <a href=drill_href(Drill::Converted)>{rate}</a>
                 " "
                 <span class="muted">
                     {tr(
@@ -788,7 +785,7 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
                     )}
                 </span>
                 " "
-                <a href=drill_href("leads")>{tk("dash.all_leads")}</a>
+                <a href=drill_href(Drill::Leads)>{tk("dash.all_leads")}</a>
             </p>
             <Chart
                 kind=ChartKind::Donut
@@ -843,7 +840,7 @@ fn Activities(f: SalesDashboard) -> impl IntoView {
     };
     let keys: Vec<String> = rows
         .iter()
-        .map(|r| format!("activities/{}", r.user))
+        .map(|r| Drill::Activities(r.user.clone()).key())
         .collect();
     let select = drill_on_select(keys);
     view! {
@@ -872,9 +869,14 @@ fn Quotas(f: SalesDashboard) -> impl IntoView {
         .iter()
         .map(|q| {
             let (id, name) = st.data.with_untracked(|d| {
-                d.set(QUOTAS)
+                d.set(SALES_DASHBOARD.quotas)
                     .and_then(|s| s.at(q.quota))
-                    .map(|r| (r.id.clone(), d.title(QUOTAS, &r.id).unwrap_or_default()))
+                    .map(|r| {
+                        (
+                            r.id.clone(),
+                            d.title(SALES_DASHBOARD.quotas, &r.id).unwrap_or_default(),
+                        )
+                    })
                     .unwrap_or_default()
             });
             let who = st.data.with_untracked(|d| user_name(l, d, &q.user));
@@ -895,7 +897,7 @@ fn Quotas(f: SalesDashboard) -> impl IntoView {
             view! {
                 <li class="quota">
                     <label for=bar_id.clone()>
-                        <a href=drill_href(&format!("quota/{id}"))>{format!("{who} — {name}")}</a>
+                        <a href=drill_href(Drill::Quota(id.clone()))>{format!("{who} — {name}")}</a>
                     </label>
                     <progress id=bar_id max="100" value=pct.unwrap_or(0.0).min(100.0)>
                         {pct_text.clone()}
@@ -912,7 +914,7 @@ fn Quotas(f: SalesDashboard) -> impl IntoView {
             <h3 id="dash-quotas">{tk("dash.quotas")}</h3>
             {f.quotas.is_empty().then(|| view! { <p class="muted">{tk("dash.no_quotas")}</p> })}
             <ul class="quota-list">{rows}</ul>
-            <a href=Route::List(QUOTAS.into()).href()>{tk("dash.manage_quotas")}</a>
+            <a href=Route::List(SALES_DASHBOARD.quotas.into()).href()>{tk("dash.manage_quotas")}</a>
         </section>
     }
 }
@@ -923,7 +925,7 @@ pub fn DrillPage(key: String) -> impl IntoView {
     let st = use_state();
     let settings = DashboardScope::load();
     let pipeline = settings.pipeline(st);
-    let head = key.split('/').next().unwrap_or_default().to_string();
+    let drill = Drill::parse(&key);
     // The records, once computed: `None` until then, `Some(None)` for an unknown key.
     let found = RwSignal::new(None::<Option<(&'static str, Vec<Slot>)>>);
     let busy = RwSignal::new(true);
@@ -947,23 +949,27 @@ pub fn DrillPage(key: String) -> impl IntoView {
             );
         }
     });
-    let arg = key
-        .split_once('/')
-        .map(|(_, a)| a.to_string())
-        .unwrap_or_default();
     let title = move || {
         let l = st.locale.get();
-        let what = match head.as_str() {
-            "funnel" => stage_name(st, &arg),
-            "forecast" => NaiveDate::parse_from_str(&format!("{arg}-01"), "%Y-%m-%d")
-                .map(|m| period_label(l, m, DateBucket::Month))
+        let Some(drill) = &drill else {
+            return String::new();
+        };
+        let what = match drill {
+            Drill::Funnel(stage) => stage_name(st, stage),
+            Drill::Forecast(month) => period_label(l, *month, DateBucket::Month),
+            Drill::Activities(user) => st.data.with(|d| user_name(l, d, user)),
+            Drill::Source(source) => source_label(st, l, source.as_deref()),
+            Drill::Quota(id) => st
+                .data
+                .with(|d| d.title(SALES_DASHBOARD.quotas, id))
                 .unwrap_or_default(),
-            "activities" => st.data.with(|d| user_name(l, d, &arg)),
-            "source" => source_label(st, l, (arg != "-").then_some(arg.as_str())),
-            "quota" => st.data.with(|d| d.title(QUOTAS, &arg)).unwrap_or_default(),
             _ => String::new(),
         };
-        tr(l, &format!("dash.drill.{head}"), &[("what", &what)])
+        tr(
+            l,
+            &format!("dash.drill.{}", drill.kind()),
+            &[("what", &what)],
+        )
     };
     view! {
         <section class="page">

@@ -5,6 +5,7 @@
 //! functions run it to the end), so a page never holds for the whole computation.
 //! Every figure keeps the records it counts, so the dashboard can open them.
 
+mod drill;
 mod figures;
 mod one_shot;
 mod scope;
@@ -14,6 +15,7 @@ mod sum;
 mod tests;
 mod work;
 
+pub use drill::*;
 pub use figures::*;
 pub use one_shot::*;
 pub use scope::*;

@@ -74,51 +74,49 @@ pub fn drill_records(
     d: SalesDashboard,
     key: &str,
 ) -> Option<(&'static str, Vec<Slot>)> {
-    let (head, arg) = key.split_once('/').unwrap_or((key, ""));
-    Some(match head {
-        "open" => (DEALS, d.kpis.open),
-        "won" => (DEALS, d.kpis.won),
-        "lost" => (DEALS, d.kpis.lost),
-        "closed" => {
+    Some(match Drill::parse(key)? {
+        Drill::Open => (DEALS, d.kpis.open),
+        Drill::Won => (DEALS, d.kpis.won),
+        Drill::Lost => (DEALS, d.kpis.lost),
+        Drill::Closed => {
             let mut all = d.kpis.won;
             all.extend(d.kpis.lost);
             (DEALS, all)
         }
-        "funnel" => (
+        Drill::Funnel(stage) => (
             DEALS,
-            d.funnel.into_iter().find(|s| s.stage == arg)?.reached,
+            d.funnel.into_iter().find(|s| s.stage == stage)?.reached,
         ),
-        "forecast" => (
+        Drill::Forecast(month) => (
             DEALS,
             d.forecast
                 .into_iter()
-                .find(|f| f.month.format("%Y-%m").to_string() == arg)?
+                .find(|f| f.month.format("%Y-%m").to_string() == month.format("%Y-%m").to_string())?
                 .records,
         ),
-        "activities" => (
+        Drill::Activities(user) => (
             ACTIVITIES,
-            d.activities.into_iter().find(|a| a.user == arg)?.records,
+            d.activities.into_iter().find(|a| a.user == user)?.records,
         ),
-        "leads" => (LEADS, d.leads.leads),
-        "converted" => (LEADS, d.leads.converted),
-        "source" => (
+        Drill::Leads => (LEADS, d.leads.leads),
+        Drill::Converted => (LEADS, d.leads.converted),
+        Drill::Source(source) => (
             LEADS,
             d.leads
                 .by_source
                 .into_iter()
-                .find(|s| s.source.as_deref().unwrap_or("-") == arg)?
+                .find(|s| s.source == source)?
                 .leads,
         ),
-        "quota" => {
+        Drill::Quota(id) => {
             let qset = data.set(QUOTAS)?;
             (
                 DEALS,
                 d.quotas
                     .into_iter()
-                    .find(|q| qset.at(q.quota).is_some_and(|r| r.id == arg))?
+                    .find(|q| qset.at(q.quota).is_some_and(|r| r.id == id))?
                     .deals,
             )
         }
-        _ => return None,
     })
 }

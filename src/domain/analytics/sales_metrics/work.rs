@@ -60,34 +60,16 @@ impl Parts {
 
     /// The part holding the records of a drill-down key (see `drill`).
     pub fn for_drill(key: &str) -> Parts {
-        let head = key.split_once('/').map_or(key, |(h, _)| h);
-        match head {
-            "open" | "won" | "lost" | "closed" => Parts {
-                kpis: true,
-                ..Parts::NONE
-            },
-            "funnel" => Parts {
-                funnel: true,
-                ..Parts::NONE
-            },
-            "forecast" => Parts {
-                forecast: true,
-                ..Parts::NONE
-            },
-            "activities" => Parts {
-                activities: true,
-                ..Parts::NONE
-            },
-            "leads" | "converted" | "source" => Parts {
-                leads: true,
-                ..Parts::NONE
-            },
-            "quota" => Parts {
-                quotas: true,
-                ..Parts::NONE
-            },
-            _ => Parts::NONE,
-        }
+        let pick: fn(&mut Parts) = match Drill::parse(key) {
+            None => return Parts::NONE,
+            Some(Drill::Open | Drill::Won | Drill::Lost | Drill::Closed) => |p| p.kpis = true,
+            Some(Drill::Funnel(_)) => |p| p.funnel = true,
+            Some(Drill::Forecast(_)) => |p| p.forecast = true,
+            Some(Drill::Activities(_)) => |p| p.activities = true,
+            Some(Drill::Leads | Drill::Converted | Drill::Source(_)) => |p| p.leads = true,
+            Some(Drill::Quota(_)) => |p| p.quotas = true,
+        };
+        Parts::just(pick)
     }
 }
 
