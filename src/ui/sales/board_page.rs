@@ -408,25 +408,40 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
                 <For
                     each=move || {
                         let p = model.get();
-                        cols.get()
-                            .into_iter()
-                            .map(|c| {
-                                let name = p
-                                    .as_ref()
-                                    .and_then(|p| p.stage(&c.stage_id))
-                                    .map(|s| s.name.clone())
-                                    .unwrap_or(Label::Text(String::new()));
-                                (c, name)
-                            })
-                            .collect::<Vec<_>>()
+                        cols.with(|cols| {
+                            cols.iter()
+                                .map(|c| {
+                                    let name = p
+                                        .as_ref()
+                                        .and_then(|p| p.stage(&c.stage_id))
+                                        .map(|s| s.name.clone())
+                                        .unwrap_or(Label::Text(String::new()));
+                                    (c.stage_id.clone(), c.outcome, name)
+                                })
+                                .collect::<Vec<_>>()
+                        })
                     }
-                    key=|(c, name)| (c.stage_id.clone(), format!("{name:?}"), c.deals.clone(), c.totals.total, c.totals.weighted)
-                    children=move |(col, name)| {
+                    key=|(id, outcome, name)| (id.clone(), format!("{outcome:?} {name:?}"))
+                    children=move |(id, outcome, name)| {
+                        let col = Memo::new({
+                            let id = id.clone();
+                            move |_| {
+                                cols.with(|cols| cols.iter().find(|c| c.stage_id == id).cloned())
+                                    .unwrap_or_else(|| Column {
+                                        stage_id: id.clone(),
+                                        outcome,
+                                        deals: Vec::new(),
+                                        totals: Default::default(),
+                                    })
+                            }
+                        });
                         view! {
                             <BoardColumn
                                 def=def
                                 group=chosen
                                 col=col
+                                stage_id=id
+                                outcome=outcome
                                 name=name
                                 stages=Signal::derive(move || {
                                     model
@@ -485,7 +500,11 @@ fn base_money(amount: Decimal, currency: &str) -> Money {
 fn BoardColumn(
     def: StoredValue<ModuleDef>,
     group: Memo<String>,
-    col: Column,
+    /// The column as it is now: it stays on screen across moves (keeping its scroll
+    /// position), and only the cards whose content changed are drawn again.
+    col: Memo<Column>,
+    stage_id: String,
+    outcome: Outcome,
     name: Label,
     stages: Signal<Vec<(String, Label)>>,
     pending: RwSignal<PendingMoves>,
@@ -494,22 +513,21 @@ fn BoardColumn(
     let st = use_state();
     let scroll_top = RwSignal::new(0.0_f64);
     let over = RwSignal::new(false);
-    let heading_id = format!("col-{}", col.stage_id);
+    let heading_id = format!("col-{stage_id}");
     let heading_id2 = heading_id.clone();
-    let stage_id = StoredValue::new(col.stage_id.clone());
-    let outcome = col.outcome;
-    let deals = StoredValue::new(col.deals.clone());
-    let totals = col.totals.clone();
-    let n = col.deals.len();
+    let stage_id = StoredValue::new(stage_id);
+    let n = move || col.with(|c| c.deals.len());
     let window = move || {
         let first = ((scroll_top.get() / CARD_HEIGHT) as usize).saturating_sub(OVERSCAN);
         let shown = (COLUMN_HEIGHT / CARD_HEIGHT) as usize + 2 * OVERSCAN;
-        (first, (first + shown).min(n))
+        let n = n();
+        (first.min(n), (first + shown).min(n))
     };
     let name = StoredValue::new(name);
     let header = move || {
         let l = st.locale.get();
         let base = st.base_currency.get();
+        let totals = col.with(|c| c.totals.clone());
         let (count_key, has_amount) = def.with_value(|m| {
             m.board
                 .as_ref()
@@ -604,100 +622,141 @@ fn BoardColumn(
                     }
                 }
             >
-                <div class="board-spacer" style=format!("height:{}px", n as f64 * CARD_HEIGHT)>
-                    {move || {
-                        let (a, b) = window();
-                        let l = st.locale.get();
-                        deals
-                            .with_value(|slots| slots[a..b].to_vec())
-                            .into_iter()
-                            .enumerate()
-                            .filter_map(|(i, slot)| {
-                                let key = def.with_value(|m| m.key.clone());
-                                let stored = st.data.with(|d| d.set(&key).and_then(|s| s.at(slot).cloned()))?;
-                                let (r, saving) = pending
-                                    .with(|p| (p.shown(&stored).clone(), p.is_pending(&stored.id)));
-                                let top = (a + i) as f64 * CARD_HEIGHT;
-                                Some(view! {
-                                    <DealCard
-                                        def=def
-                                        record=r
-                                        top=top
-                                        locale=l
-                                        overdue_today=today
-                                        outcome=outcome
-                                        saving=saving
-                                        stages=stages
-                                        on_move=on_move
-                                    />
-                                })
+                <div class="board-spacer" style=move || format!("height:{}px", n() as f64 * CARD_HEIGHT)>
+                    // The cards in view, each keyed by its place and record: scrolling or
+                    // a move draws only the cards that came into view or changed place.
+                    <For
+                        each=move || {
+                            let (a, b) = window();
+                            col.with(|c| {
+                                c.deals[a..b]
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, s)| (a + i, *s))
+                                    .collect::<Vec<_>>()
                             })
-                            .collect_view()
-                    }}
+                        }
+                        key=|place| *place
+                        children=move |(at, slot)| {
+                            // What the card shows, recomputed on any change of the records
+                            // but drawn again only when it differs.
+                            let content = Memo::new(move |_| {
+                                let l = st.locale.get();
+                                let options = stages.with(|s| {
+                                    s.iter().map(|(id, n)| (id.clone(), stage_name(l, n))).collect()
+                                });
+                                st.data.with(|d| {
+                                    def.with_value(|m| {
+                                        let stored = d.set(&m.key)?.at(slot)?;
+                                        pending.with(|p| {
+                                            Some(card_content(
+                                                d,
+                                                m,
+                                                p.shown(stored),
+                                                p.is_pending(&stored.id),
+                                                CardContext { l, outcome, today, options },
+                                            ))
+                                        })
+                                    })
+                                })
+                            });
+                            let top = at as f64 * CARD_HEIGHT;
+                            move || content.get().map(|c| view! { <DealCard content=c top=top on_move=on_move /> })
+                        }
+                    />
                 </div>
             </div>
         </section>
     }
 }
 
+/// What a card shows besides its record: the language, its column's outcome, the
+/// day overdue is counted from, and the "Move to" choices.
+struct CardContext {
+    l: Locale,
+    outcome: Outcome,
+    today: NaiveDate,
+    options: Vec<(String, String)>,
+}
+
+/// Everything a card shows, as text: comparing two tells whether it must be drawn
+/// again.
+#[derive(Clone, PartialEq)]
+struct CardContent {
+    id: String,
+    href: String,
+    title: String,
+    /// The definition's card fields, each as its list shows it.
+    fields: Vec<String>,
+    amount: Option<String>,
+    probability: Option<String>,
+    close: Option<String>,
+    overdue: Option<String>,
+    owner: String,
+    colour: Option<String>,
+    current: String,
+    options: Vec<(String, String)>,
+    move_label: String,
+    /// "Saving…" while its move has not committed.
+    saving: Option<String>,
+}
+
+fn card_content(
+    d: &crate::domain::records::record_set::Dataset,
+    module: &ModuleDef,
+    record: &crate::domain::Record,
+    saving: bool,
+    cx: CardContext,
+) -> CardContent {
+    let l = cx.l;
+    let board = module.board.clone().unwrap_or_else(|| unreachable!());
+    let title = d.title(&module.key, &record.id).unwrap_or_default();
+    let fields = board
+        .card_fields
+        .iter()
+        .filter_map(|f| {
+            let field = module.field(f)?;
+            let v = record.get(f).filter(|v| !v.is_empty())?;
+            Some(crate::ui::kit::format::value_text(l, d, field, v))
+        })
+        .collect();
+    let owner = record.owner.as_deref();
+    CardContent {
+        id: record.id.clone(),
+        href: Route::View(module.key.clone(), record.id.clone()).href(),
+        move_label: tr(l, &board.labels.move_to, &[("title", &title)]),
+        title,
+        fields,
+        amount: board::money_in(record, board.amount.as_deref()).map(|m| money(l, m)),
+        probability: board
+            .probability
+            .as_deref()
+            .map(|p| percent(l, board::number_in(record, Some(p)))),
+        close: board::date_in(record, board.date.as_deref()).map(|day| date(l, day)),
+        overdue: board::is_overdue(&board, record, cx.outcome, cx.today)
+            .then(|| t(l, "board.overdue")),
+        owner: owner.map(|o| user_name(l, d, o)).unwrap_or_default(),
+        // The owner's colour, when the team member has one, marks the card.
+        colour: owner.and_then(|o| board::owner_colour(d, o)),
+        current: board::column_value(&board, record).unwrap_or_default(),
+        options: cx.options,
+        saving: saving.then(|| t(l, "board.saving")),
+    }
+}
+
 #[component]
 fn DealCard(
-    def: StoredValue<ModuleDef>,
-    record: crate::domain::Record,
+    content: CardContent,
     top: f64,
-    locale: Locale,
-    overdue_today: NaiveDate,
-    outcome: Outcome,
-    /// Shown in this column before its move has committed.
-    saving: bool,
-    stages: Signal<Vec<(String, Label)>>,
     on_move: impl Fn(String, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let st = use_state();
-    let l = locale;
-    let id = record.id.clone();
-    let (module, board) =
-        def.with_value(|m| (m.clone(), m.board.clone().unwrap_or_else(|| unreachable!())));
-    let key = module.key.clone();
-    let title = st
-        .data
-        .with_untracked(|d| d.title(&key, &id))
-        .unwrap_or_default();
-    // The definition's card fields, each as its list shows it.
-    let shown: Vec<String> = st.data.with_untracked(|d| {
-        board
-            .card_fields
-            .iter()
-            .filter_map(|f| {
-                let field = module.field(f)?;
-                let v = record.get(f).filter(|v| !v.is_empty())?;
-                Some(crate::ui::kit::format::value_text(l, d, field, v))
-            })
-            .collect()
-    });
-    let amount = board::money_in(&record, board.amount.as_deref()).map(|m| money(l, m));
-    let close = board::date_in(&record, board.date.as_deref()).map(|d| date(l, d));
-    let overdue = board::is_overdue(&board, &record, outcome, overdue_today);
-    let owner = record
-        .owner
-        .as_deref()
-        .map(|o| st.data.with_untracked(|d| user_name(l, d, o)))
-        .unwrap_or_default();
-    // The owner's colour, when the team member has one, marks the card.
-    let colour = record
-        .owner
-        .as_deref()
-        .and_then(|o| st.data.with_untracked(|d| board::owner_colour(d, o)));
-    let probability = board
-        .probability
-        .as_deref()
-        .map(|p| percent(l, board::number_in(&record, Some(p))));
-    let current_stage = board::column_value(&board, &record).unwrap_or_default();
-    let select_id = format!("move-{id}");
-    let href = Route::View(key.clone(), id.clone()).href();
-    let drag_id = id.clone();
-    let move_id = StoredValue::new(id.clone());
-    let move_label = tr(l, &board.labels.move_to, &[("title", &title)]);
+    let c = content;
+    let saving = c.saving.is_some();
+    let select_id = format!("move-{}", c.id);
+    let drag_id = c.id.clone();
+    let move_id = StoredValue::new(c.id.clone());
+    let current = c.current.clone();
+    let overdue = c.overdue.is_some();
     view! {
         <article
             class="deal-card"
@@ -706,7 +765,7 @@ fn DealCard(
             aria-busy=saving.then_some("true")
             draggable=if saving { "false" } else { "true" }
             style=format!("top:{top}px;height:{}px", CARD_HEIGHT - 8.0)
-            aria-label=title.clone()
+            aria-label=c.title.clone()
             on:dragstart=move |ev| {
                 if let Some(dt) = ev.data_transfer() {
                     let _ = dt.set_data("text/plain", &drag_id);
@@ -715,23 +774,23 @@ fn DealCard(
             }
         >
             <h3>
-                <a href=href dir="auto">{title.clone()}</a>
+                <a href=c.href dir="auto">{c.title.clone()}</a>
             </h3>
             <p class="deal-meta">
-                {shown.into_iter().map(|c| view! { <span dir="auto">{c}</span> }).collect_view()}
-                {amount.map(|a| view! { <span class="amount">{a}</span> })}
-                {probability.map(|p| view! { <span>{p}</span> })}
+                {c.fields.into_iter().map(|f| view! { <span dir="auto">{f}</span> }).collect_view()}
+                {c.amount.map(|a| view! { <span class="amount">{a}</span> })}
+                {c.probability.map(|p| view! { <span>{p}</span> })}
             </p>
             <p class="deal-meta">
-                {close.map(|c| view! { <span>{c}</span> })}
-                {overdue.then(|| view! { <span class="overdue-mark">{t(l, "board.overdue")}</span> })}
+                {c.close.map(|d| view! { <span>{d}</span> })}
+                {c.overdue.map(|o| view! { <span class="overdue-mark">{o}</span> })}
                 <span class="muted owner" dir="auto">
-                    {colour.map(|c| view! { <span class="colour-dot" aria-hidden="true" style=format!("background:{c}")></span> })}
-                    {owner}
+                    {c.colour.map(|col| view! { <span class="colour-dot" aria-hidden="true" style=format!("background:{col}")></span> })}
+                    {c.owner}
                 </span>
             </p>
             <div class="deal-move">
-                <label class="visually-hidden" for=select_id.clone()>{move_label}</label>
+                <label class="visually-hidden" for=select_id.clone()>{c.move_label}</label>
                 <select
                     id=select_id
                     on:change=move |ev| {
@@ -741,16 +800,15 @@ fn DealCard(
                         }
                     }
                 >
-                    {stages
-                        .get_untracked()
+                    {c.options
                         .into_iter()
                         .map(|(sid, name)| {
-                            let selected = sid == current_stage;
-                            view! { <option value=sid selected=selected>{stage_name(l, &name)}</option> }
+                            let selected = sid == current;
+                            view! { <option value=sid selected=selected>{name}</option> }
                         })
                         .collect_view()}
                 </select>
-                {saving.then(|| view! { <span class="saving-mark">{t(l, "board.saving")}</span> })}
+                {c.saving.map(|s| view! { <span class="saving-mark">{s}</span> })}
             </div>
         </article>
     }
