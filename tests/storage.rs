@@ -1679,3 +1679,55 @@ async fn a_backup_read_in_pieces_is_one_moment_while_another_tab_writes() {
     b.close();
     Db::delete_named(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_save_linking_to_a_record_another_tab_deleted_is_refused_and_writes_nothing() {
+    use crm::domain::modules::standard_modules::standard_schema;
+    let name = fresh_name("link-gone");
+    let a = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let b = Db::open_named(&name, DB_VERSION).await.unwrap();
+    let (gone, kept) = (company("c1", "Acme"), company("c2", "Nordic AB"));
+    a.commit_batch(&inserts(vec![gone.clone(), kept.clone()]))
+        .await
+        .unwrap();
+    // Both tabs read both companies; then tab A deletes one.
+    b.load_all().await.unwrap();
+    a.commit(&WritePlan {
+        deletes: vec![gone.clone()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    // Tab B, not told yet, saves a new contact of that company.
+    let contact = |id: &str, company: &str| {
+        let v: FieldValues = [
+            ("first_name".to_string(), Value::Text("Ann".into())),
+            ("company".to_string(), Value::Ref(company.into())),
+        ]
+        .into();
+        Record::new(id.into(), "contacts", 3_000, Some("local-user".into()), v)
+    };
+    let schema = standard_schema();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("h{n}")
+    };
+    let mut plan = WritePlan::default();
+    plan.insert(contact("p1", "c1"), "local-user", &mut next);
+    plan.require_link_targets(&schema);
+    let err = b.commit(&plan).await.unwrap_err();
+    assert_eq!(err.op, crm::storage::db::LINK_GONE);
+    assert_eq!(err.detail, "c1");
+    assert_eq!(a.load_all().await.unwrap(), vec![kept.clone()]);
+    assert!(a.changes_for("p1").await.unwrap().is_empty());
+    // Of the company still there, the same save goes through.
+    let mut plan = WritePlan::default();
+    plan.insert(contact("p2", "c2"), "local-user", &mut next);
+    plan.require_link_targets(&schema);
+    b.commit(&plan).await.unwrap();
+    assert_eq!(a.load_all().await.unwrap().len(), 2);
+    a.close();
+    b.close();
+    Db::delete_named(&name).await.unwrap();
+}

@@ -129,6 +129,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("storage.op.stale", "save the change"),
     ("tabs.changed_elsewhere", "Changes were saved in another tab or window: this page may not show them yet. Reload the page to see the latest data."),
     ("tabs.restored_elsewhere", "A backup was restored in another tab or window: this page shows the data as it was before. Reload the page."),
+    ("error.link_gone", "Not saved: a record this links to was deleted in another tab or window after this page read it. Reload the page and choose another."),
     ("error.changed_elsewhere", "Not saved: the data was changed in another tab or window after this page read it, and this change depends on it (what links to a deleted record, or a value that must be unique). Reload the page and try again."),
     ("storage.op.changed_elsewhere", "save the change"),
     ("error.conflict", "Not saved: this record was changed in another tab or window after you opened it. Reload the page to see the latest version, then make your change again."),

@@ -52,6 +52,10 @@ pub const STALE: &str = "storage.op.stale";
 /// changed since (see `WritePlan::needs_current_view`).
 pub const CHANGED_ELSEWHERE: &str = "storage.op.changed_elsewhere";
 
+/// A write refused because a record it links to anew is no longer stored (deleted
+/// in another tab since this tab read); its detail is that record's id.
+pub const LINK_GONE: &str = "storage.op.link_gone";
+
 /// What a commit did besides writing the plan.
 #[derive(Debug, Default)]
 pub struct Committed {
@@ -1053,9 +1057,28 @@ async fn write_changes<'s>(
         )
         .await?,
     );
+    // The records this plan links to anew must still be stored (another tab may have
+    // deleted one since this tab read): read after this plan's own writes, so a record
+    // it deletes counts as gone.
+    let links: Vec<(&str, u64)> = plan
+        .links_must_exist
+        .iter()
+        .map(|id| (id.as_str(), 0))
+        .collect();
+    let link_reads = read_revisions(records, &links, op).await;
     // Awaited only now that every write is requested: a board move's history entry
     // is not held back a round trip by its record's check.
-    check_revisions(checked_later).await?;
+    let revisions = check_revisions(checked_later).await;
+    let mut gone = None;
+    for (id, _, read) in link_reads {
+        if let (Ok(None), None) = (read.await, &gone) {
+            gone = Some(id);
+        }
+    }
+    revisions?;
+    if let Some(id) = gone {
+        return Err(StorageError::new(LINK_GONE, id));
+    }
     Ok(kept_seeds)
 }
 
@@ -1104,7 +1127,7 @@ fn is_own_refusal(e: &StorageError) -> bool {
     if e.op == fault::CRASHED {
         return true;
     }
-    e.op == CONFLICT
+    e.op == CONFLICT || e.op == LINK_GONE
 }
 
 /// A performance mark for the benchmark (`--features bench`), which splits a commit

@@ -3,8 +3,11 @@
 //! entries that go with them. A planner adds records through its methods, which
 //! write the history entry of each change, so no caller assembles one itself.
 
+use crate::domain::records::field::FieldKind;
+use crate::domain::records::module_def::Schema;
 use crate::domain::records::record::{ChangeEntry, ChangeKind, Record, Timestamp};
 use crate::domain::records::record_set::Dataset;
+use crate::domain::records::value::Value;
 
 /// Who and when: the facts a planner needs from outside the core.
 pub struct WriteContext<'a> {
@@ -37,6 +40,9 @@ pub struct WritePlan {
     /// Default data that two fresh tabs may both write (the default pipelines): an
     /// insert whose id is already stored is left as stored instead of refused.
     pub seed: bool,
+    /// Records this plan newly links to that must still be stored when it commits
+    /// (`require_link_targets`): another tab may have deleted one since this tab read.
+    pub links_must_exist: Vec<String>,
 }
 
 /// The history entry of one change: `before` is `None` for a created record.
@@ -118,6 +124,45 @@ impl WritePlan {
         self.replaces_all |= other.replaces_all;
         self.needs_current_view |= other.needs_current_view;
         self.seed |= other.seed;
+        self.links_must_exist.extend(other.links_must_exist);
+    }
+
+    /// Fills `links_must_exist`: the records the plan's inserts link to, and those
+    /// its updates link to anew, other than records it inserts itself. A save that
+    /// links to a record another tab deleted meanwhile would otherwise leave a link
+    /// to nothing (and the next backup refused on restore). Nothing is needed for a
+    /// restore, or for a plan refused on any write elsewhere (`needs_current_view`).
+    pub fn require_link_targets(&mut self, schema: &Schema) {
+        self.links_must_exist.clear();
+        if self.replaces_all || self.needs_current_view {
+            return;
+        }
+        let inserted: std::collections::HashSet<&str> =
+            self.inserts.iter().map(|r| r.id.as_str()).collect();
+        let written = self
+            .inserts
+            .iter()
+            .map(|r| (None, r))
+            .chain(self.updates.iter().map(|(b, a)| (Some(b), a)));
+        let mut targets: Vec<String> = Vec::new();
+        for (before, r) in written {
+            let Some(module) = schema.module(&r.module) else {
+                continue;
+            };
+            for f in &module.fields {
+                if !matches!(f.kind, FieldKind::Lookup { .. }) {
+                    continue;
+                }
+                let Some(Value::Ref(target)) = r.get(&f.key) else {
+                    continue;
+                };
+                let kept = before.is_some_and(|b| b.get(&f.key) == r.get(&f.key));
+                if !kept && !inserted.contains(target.as_str()) && !targets.contains(target) {
+                    targets.push(target.clone());
+                }
+            }
+        }
+        self.links_must_exist = targets;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -168,6 +213,55 @@ mod tests {
     fn company(id: &str, name: &str) -> Record {
         let v: FieldValues = [("name".to_string(), Value::Text(name.into()))].into();
         Record::new(id.into(), COMPANIES, 1, Some("u".into()), v)
+    }
+
+    #[test]
+    fn a_plan_must_find_stored_the_records_it_newly_links_to() {
+        use crate::domain::modules::standard_modules::CONTACTS;
+        let schema = standard_schema();
+        let mut next = ids();
+        let contact = |id: &str, company: &str| {
+            let v: FieldValues = [
+                ("first_name".to_string(), Value::Text("Ann".into())),
+                ("company".to_string(), Value::Ref(company.into())),
+            ]
+            .into();
+            Record::new(id.into(), CONTACTS, 1, Some("u".into()), v)
+        };
+        // A new contact of a stored company: the company must still be there.
+        let mut plan = WritePlan::default();
+        plan.insert(contact("p1", "c1"), "u", &mut next);
+        plan.require_link_targets(&schema);
+        assert_eq!(plan.links_must_exist, vec!["c1".to_string()]);
+        // Of a company made in the same plan: nothing to check.
+        let mut plan = WritePlan::default();
+        plan.insert(company("c2", "Nordic AB"), "u", &mut next);
+        plan.insert(contact("p2", "c2"), "u", &mut next);
+        plan.require_link_targets(&schema);
+        assert!(plan.links_must_exist.is_empty());
+        // An update checks only a link it changes; the owner is a user, not a record.
+        let before = contact("p1", "c1");
+        let mut same = before.clone();
+        same.revision = 2;
+        same.values.insert("last_name", Value::Text("Berg".into()));
+        let mut moved = same.clone();
+        moved.values.insert("company", Value::Ref("c9".into()));
+        let mut plan = WritePlan::default();
+        plan.update(before.clone(), same, "u", &mut next);
+        plan.require_link_targets(&schema);
+        assert!(
+            plan.links_must_exist.is_empty(),
+            "{:?}",
+            plan.links_must_exist
+        );
+        let mut plan = WritePlan::default();
+        plan.update(before, moved, "u", &mut next);
+        plan.require_link_targets(&schema);
+        assert_eq!(plan.links_must_exist, vec!["c9".to_string()]);
+        // A plan refused on any write elsewhere needs no check of its own.
+        plan.needs_current_view = true;
+        plan.require_link_targets(&schema);
+        assert!(plan.links_must_exist.is_empty());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::domain::writes::{CommitListeners, WriteContext, WritePlan};
 use crate::domain::{FieldKind, Record, Value};
 use crate::i18n::{field_error, t, tr, Locale};
 use crate::storage::codec::StoredEntries;
-use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, REPLACED, STALE};
+use crate::storage::db::{Committed, CHANGED_ELSEWHERE, CONFLICT, LINK_GONE, REPLACED, STALE};
 use crate::storage::{Db, StorageError};
 use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
@@ -43,6 +43,9 @@ pub fn storage_message(l: Locale, e: &StorageError) -> String {
     }
     if e.op == REPLACED {
         return t(l, REPLACED);
+    }
+    if e.op == LINK_GONE {
+        return t(l, "error.link_gone");
     }
     tr(
         l,
@@ -244,11 +247,17 @@ pub fn on_committed(f: impl Fn(&WritePlan) + 'static) -> u64 {
 /// big write a chunk per tick, its search keys built after, in the background, with
 /// the next turn held so no write interleaves with a half-applied one). A restore's
 /// memory is swapped in by `restore` itself.
-pub async fn commit_plan(st: AppState, turn: Turn, plan: WritePlan) -> Result<Committed, String> {
+pub async fn commit_plan(
+    st: AppState,
+    turn: Turn,
+    mut plan: WritePlan,
+) -> Result<Committed, String> {
     let l = st.locale.get_untracked();
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
+    st.data
+        .with_untracked(|d| plan.require_link_targets(&d.schema));
     let committed = db.commit(&plan).await.map_err(|e| storage_message(l, &e))?;
     LISTENERS.with(|ls| ls.borrow().announce(&plan));
     bench_mark("crm:announced");
