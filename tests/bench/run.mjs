@@ -157,7 +157,8 @@ async function cardMove(page, r) {
   return page.evaluate(async ({ from, to }) => {
     const region = (name) => [...document.querySelectorAll('.board-column')].find((c) => c.querySelector('h2')?.textContent === name);
     // The last run's "moved" goes first: this run's is the same text.
-    document.querySelector('.notice .link-button')?.click();
+    // (Its last button is Dismiss; the one before it, Undo, would move the card back.)
+    [...document.querySelectorAll('.notice .link-button')].at(-1)?.click();
     await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
     const card = region(from).querySelector('article');
     const title = card.getAttribute('aria-label');
@@ -168,6 +169,12 @@ async function cardMove(page, r) {
     const inTarget = () => [...(region(to)?.querySelectorAll('article') ?? [])].some((a) => a.getAttribute('aria-label') === title);
     const announced = () => [...document.querySelectorAll('[role=status]')].some((s) => s.textContent.includes(`“${title}” moved.`));
     let tShown, tDone, savingWhenShown;
+    const button = card.querySelector('.deal-move button');
+    if (button) {
+      // Chosen before the timing starts, and the button enabled by it.
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((res) => setTimeout(res, 0));
+    }
     const requestsBefore = window.__idbRequests;
     const t0 = performance.now();
     await new Promise((resolve, reject) => {
@@ -183,7 +190,9 @@ async function cardMove(page, r) {
       const obs = new MutationObserver(check);
       obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
       setTimeout(() => { obs.disconnect(); reject(new Error(`card move to ${to} not seen`)); }, 10_000);
-      select.dispatchEvent(new Event('change', { bubbles: true }));
+      // The choice alone moves nothing: the card's Move button does (a build from
+      // before it had none and moved on the change itself).
+      if (button) button.click(); else select.dispatchEvent(new Event('change', { bubbles: true }));
     });
     const at = (n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN;
     return {

@@ -63,14 +63,39 @@ test('the leads board has a column per status and a card moves between them from
     const id = await move.getAttribute('id');
     const select = (scope) => scope.locator(`[id="${id}"]`);
     const before = await column(page, 'Marketing accepted').getByRole('article').count();
+    // Arrow keys on the closed select change only the choice: nothing moves.
     await move.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByRole('status').filter({ hasText: 'moved' }).count(), 0);
+    assert.equal(await select(column(page, 'New')).count(), 1, 'still in its column');
+    assert.equal(await first.getAttribute('aria-busy'), null, 'not saving');
+    // The choice is made, then the Move button (reached by Tab) moves it.
     await move.selectOption({ label: 'Marketing accepted' });
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Move “${title}”`);
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).waitFor();
     await select(column(page, 'Marketing accepted')).waitFor();
     assert.equal(await column(page, 'Marketing accepted').getByRole('article').count(), before + 1);
     assert.equal(await select(column(page, 'New')).count(), 0);
     // The keyboard user's focus followed the card.
     await page.waitForFunction((want) => document.activeElement?.id === want, id);
+
+    // Undo in the announcement moves it back.
+    await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+    await select(column(page, 'New')).waitFor();
+    assert.equal(await select(column(page, 'Marketing accepted')).count(), 0);
+    await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).waitFor();
+    // Undone too, after a reload; then moved again by Enter in the select.
+    await page.reload();
+    await ready(page);
+    await select(column(page, 'New')).waitFor();
+    const again = column(page, 'New').getByRole('combobox', { name: `Move “${title}” to status` });
+    await again.selectOption({ label: 'Marketing accepted' });
+    await again.press('Enter');
+    await select(column(page, 'Marketing accepted')).waitFor();
 
     // The move was saved: after a reload the card is still in its new column.
     await page.reload();

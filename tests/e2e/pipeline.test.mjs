@@ -101,8 +101,10 @@ test('from the keyboard: move to lost asks for the reason; removing a stage move
     const title = await first.getAttribute('aria-label');
 
     const move = page.getByRole('combobox', { name: `Move “${title}” to stage` });
+    const lostId = await move.getAttribute('id');
     await move.focus();
     await move.selectOption({ label: 'Lost' });
+    await page.getByRole('button', { name: `Move “${title}”`, exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Why was this deal lost?' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Mark as lost' }).click();
@@ -111,6 +113,8 @@ test('from the keyboard: move to lost asks for the reason; removing a stage move
     await dialog.getByRole('button', { name: 'Mark as lost' }).click();
     await page.getByRole('status').filter({ hasText: `“${title}” moved.` }).waitFor();
     await card(column(page, 'Lost'), title).waitFor();
+    // After "Mark as lost" the focus is back on the card, in its new column.
+    await page.waitForFunction((want) => document.activeElement?.id === want, lostId);
 
     // Remove "Proposal" while it holds deals: the editor asks where they go.
     const held = await column(page, 'Proposal').getByRole('article').count();
@@ -187,6 +191,7 @@ test('a moved card shows in its new column at once while saving; a failed save p
     let title = await column(page, 'Qualification').getByRole('article').first().getAttribute('aria-label');
     let hold = await holdRecords(page);
     await page.getByRole('combobox', { name: `Move “${title}” to stage` }).selectOption({ label: 'Proposal' });
+    await page.getByRole('button', { name: `Move “${title}”`, exact: true }).click();
     let moving = card(column(page, 'Proposal'), title);
     await moving.waitFor();
     assert.equal(await moving.getAttribute('aria-busy'), 'true');
@@ -207,6 +212,7 @@ test('a moved card shows in its new column at once while saving; a failed save p
     hold = await holdRecords(page);
     await select.focus();
     await select.selectOption({ label: 'Negotiation' });
+    await select.press('Enter');
     moving = card(column(page, 'Negotiation'), title);
     await moving.waitFor();
     assert.equal(await moving.getAttribute('aria-busy'), 'true');

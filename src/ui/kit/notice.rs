@@ -18,6 +18,28 @@ pub struct Notice {
     /// When it was raised (ms since the epoch): a notice raised just before a
     /// navigation belongs to the page navigated to.
     pub at: f64,
+    /// A button beside the text that takes the change back ("Undo").
+    pub action: Option<NoticeAction>,
+}
+
+/// A notice's button: its label and what it does. Two are the same notice's button
+/// when their labels are (what the button does is not compared).
+#[derive(Clone)]
+pub struct NoticeAction {
+    pub label: String,
+    pub run: Callback<()>,
+}
+
+impl PartialEq for NoticeAction {
+    fn eq(&self, other: &Self) -> bool {
+        self.label == other.label
+    }
+}
+
+impl std::fmt::Debug for NoticeAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NoticeAction({:?})", self.label)
+    }
 }
 
 /// Notices older than this are cleared when the user moves to another page.
@@ -37,13 +59,25 @@ impl Notice {
             kind: NoticeKind::Success,
             text,
             at: js_sys::Date::now(),
+            action: None,
         }
     }
+
+    /// With a button that takes the change back.
+    pub fn with_action(mut self, label: String, run: impl Fn() + Send + Sync + 'static) -> Self {
+        self.action = Some(NoticeAction {
+            label,
+            run: Callback::new(move |()| run()),
+        });
+        self
+    }
+
     pub fn error(text: String) -> Self {
         Notice {
             kind: NoticeKind::Error,
             text,
             at: js_sys::Date::now(),
+            action: None,
         }
     }
 }
@@ -66,6 +100,18 @@ pub fn NoticeBar() -> impl IntoView {
                                 role=if is_error { "alert" } else { "status" }
                             >
                                 <span>{n.text}</span>
+                                {n.action.map(|a| view! {
+                                    <button
+                                        type="button"
+                                        class="link-button"
+                                        on:click=move |_| {
+                                            st.notice.set(None);
+                                            a.run.run(());
+                                        }
+                                    >
+                                        {a.label}
+                                    </button>
+                                })}
                                 <button
                                     type="button"
                                     class="link-button"

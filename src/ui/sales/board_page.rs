@@ -70,10 +70,13 @@ fn refocus_later(select_id: String) {
     });
 }
 
-/// Changes the pending moves, keeping a keyboard user's focus on the deal's select.
+/// Changes the pending moves, keeping a keyboard user's focus on the deal's select
+/// (from the select or its "Move" button: the button is disabled while saving).
 fn update_pending(pending: RwSignal<PendingMoves>, deal: &str, f: impl FnOnce(&mut PendingMoves)) {
     let select_id = format!("move-{deal}");
-    let had_focus = focused_id().as_deref() == Some(select_id.as_str());
+    let focused = focused_id();
+    let had_focus = focused.as_deref() == Some(select_id.as_str())
+        || focused.as_deref() == Some(format!("move-go-{deal}").as_str());
     // The board may be gone by the time a save settles (the user moved on).
     if pending.try_update(f).is_some() && had_focus {
         refocus_later(select_id);
@@ -88,6 +91,7 @@ fn move_deal(
     st: AppState,
     def: StoredValue<ModuleDef>,
     pending: RwSignal<PendingMoves>,
+    undo: RwSignal<Option<(String, String)>>,
     deal: String,
     stage: String,
     reason: Option<String>,
@@ -96,6 +100,10 @@ fn move_deal(
     let (module, board) = def.with_value(|m| (m.clone(), m.board.clone()));
     let Some(board) = board else { return };
     let key = module.key.clone();
+    // Where the card was, for the announcement's Undo.
+    let previous = st
+        .data
+        .with_untracked(|d| d.get(&key, &deal).and_then(|r| column_value(&board, r)));
     mark("crm:move");
     spawn_local(async move {
         let mut set = vec![(board.column.clone(), column_write(&module, &board, stage))];
@@ -117,11 +125,16 @@ fn move_deal(
             .unwrap_or_default();
         match saved {
             Ok(Some(_)) => {
-                st.notice.set(Some(Notice::success(tr(
-                    l,
-                    "board.moved",
-                    &[("title", &title)],
-                ))));
+                let moved = Notice::success(tr(l, "board.moved", &[("title", &title)]));
+                let deal = deal.clone();
+                st.notice.set(Some(match previous {
+                    // Undo moves it back the same way (asking a loss reason again if
+                    // it came from a lost column).
+                    Some(stage) => moved.with_action(t(l, "action.undo"), move || {
+                        undo.set(Some((deal.clone(), stage.clone())));
+                    }),
+                    None => moved,
+                }));
             }
             Ok(None) => {}
             Err(e) => {
@@ -183,6 +196,8 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let pending_lost = RwSignal::new(None::<(String, String)>);
     let pending = RwSignal::new(PendingMoves::default());
+    // An Undo asked for from a move's announcement: (record, column to go back to).
+    let undo = RwSignal::new(None::<(String, String)>);
 
     let filter = Memo::new(move |_| BoardFilter {
         owner: whose_user(st, &owner.get()),
@@ -248,9 +263,15 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
         if lost {
             pending_lost.set(Some((deal, stage)));
         } else {
-            move_deal(st, def, pending, deal, stage, None);
+            move_deal(st, def, pending, undo, deal, stage, None);
         }
     };
+    Effect::new(move |_| {
+        if let Some((deal, stage)) = undo.get() {
+            undo.set(None);
+            request_move(deal, stage);
+        }
+    });
     let labels = board_def.labels.clone();
     let new_key = labels.new_record.clone();
     let title_key = labels.title.clone();
@@ -399,7 +420,9 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
                 view! {
                     <Show when=move || pending_lost.get().is_some()>
                         <LossReason field=field.get_value() pending=pending_lost on_confirm=move |deal, stage, reason| {
-                            move_deal(st, def, pending, deal, stage, Some(reason))
+                            // Focus goes back to the card, in the column it moves to.
+                            refocus_later(format!("move-{deal}"));
+                            move_deal(st, def, pending, undo, deal, stage, Some(reason))
                         } />
                     </Show>
                 }
@@ -697,6 +720,9 @@ struct CardContent {
     current: String,
     options: Vec<(String, String)>,
     move_label: String,
+    /// The "Move" button's text, and its name (with the record's title).
+    move_text: String,
+    move_name: String,
     /// "Saving…" while its move has not committed.
     saving: Option<String>,
 }
@@ -725,6 +751,8 @@ fn card_content(
         id: record.id.clone(),
         href: Route::View(module.key.clone(), record.id.clone()).href(),
         move_label: tr(l, &board.labels.move_to, &[("title", &title)]),
+        move_text: t(l, "board.move_go"),
+        move_name: tr(l, "board.move_go_named", &[("title", &title)]),
         title,
         fields,
         amount: board::money_in(record, board.amount.as_deref()).map(|m| money(l, m)),
@@ -757,6 +785,15 @@ fn DealCard(
     let move_id = StoredValue::new(c.id.clone());
     let current = c.current.clone();
     let overdue = c.overdue.is_some();
+    let button_id = format!("move-go-{}", c.id);
+    let chosen = RwSignal::new(current.clone());
+    let stays = StoredValue::new(current.clone());
+    let unchanged = move || chosen.with(|c| stays.with_value(|s| c == s));
+    let commit = move || {
+        if !saving && !unchanged() {
+            on_move(move_id.get_value(), chosen.get_untracked());
+        }
+    };
     view! {
         <article
             class="deal-card"
@@ -789,14 +826,17 @@ fn DealCard(
                     {c.owner}
                 </span>
             </p>
+            // Choosing in the select moves nothing (arrow keys on a closed select change
+            // it): the move is made by the button, or by Enter in the select.
             <div class="deal-move">
                 <label class="visually-hidden" for=select_id.clone()>{c.move_label}</label>
                 <select
                     id=select_id
-                    on:change=move |ev| {
-                        let to = event_target_value(&ev);
-                        if !to.is_empty() {
-                            on_move(move_id.get_value(), to);
+                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            commit();
                         }
                     }
                 >
@@ -808,6 +848,16 @@ fn DealCard(
                         })
                         .collect_view()}
                 </select>
+                <button
+                    type="button"
+                    class="small"
+                    id=button_id
+                    aria-label=c.move_name
+                    disabled=move || saving || unchanged()
+                    on:click=move |_| commit()
+                >
+                    {c.move_text}
+                </button>
                 {c.saving.map(|s| view! { <span class="saving-mark">{s}</span> })}
             </div>
         </article>
@@ -882,7 +932,16 @@ fn LossReason(
                 >
                     {tk("board.mark_lost")}
                 </button>
-                <button type="button" on:click=move |_| pending.set(None)>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        // Focus goes back to the card the dialog was opened from.
+                        if let Some((deal, _)) = pending.get_untracked() {
+                            refocus_later(format!("move-{deal}"));
+                        }
+                        pending.set(None);
+                    }
+                >
                     {tk("action.cancel")}
                 </button>
             </div>
