@@ -442,6 +442,55 @@ fn LookupControl(
                 .collect::<Vec<_>>()
         })
     };
+    // The WAI-ARIA combobox pattern: the suggestions are a listbox the arrows move
+    // through while focus stays in the field; Enter picks the active one and never
+    // submits the form; Escape closes the list.
+    let active = RwSignal::new(None::<usize>);
+    let list_id = format!("{id}-suggestions");
+    let option_id = {
+        let list_id = list_id.clone();
+        move |i: usize| format!("{list_id}-{i}")
+    };
+    let pick = move |rid: String| {
+        input.set(FieldInput::Text(rid));
+        query.set(String::new());
+        active.set(None);
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let shown = matches();
+        match ev.key().as_str() {
+            "ArrowDown" | "ArrowUp" if !shown.is_empty() => {
+                ev.prevent_default();
+                let n = shown.len();
+                let down = ev.key() == "ArrowDown";
+                active.update(|a| {
+                    *a = Some(match (*a, down) {
+                        (None, true) => 0,
+                        (None, false) => n - 1,
+                        (Some(i), true) => (i + 1) % n,
+                        (Some(i), false) => (i + n - 1) % n,
+                    })
+                });
+            }
+            "Enter" => {
+                ev.prevent_default();
+                if let Some((rid, _)) = active.get_untracked().and_then(|i| shown.get(i).cloned()) {
+                    pick(rid);
+                }
+            }
+            "Escape" if !shown.is_empty() => {
+                ev.prevent_default();
+                query.set(String::new());
+                active.set(None);
+            }
+            _ => {}
+        }
+    };
+    let expanded = move || !matches().is_empty();
+    let descendant = {
+        let option_id = option_id.clone();
+        move || active.get().filter(|_| expanded()).map(&option_id)
+    };
     view! {
         <div class="lookup">
             <Show when=move || selected().is_some()>
@@ -460,28 +509,40 @@ fn LookupControl(
             <input
                 id=id
                 type="search"
+                role="combobox"
                 autocomplete="off"
+                aria-autocomplete="list"
+                aria-controls=list_id.clone()
+                aria-expanded=move || if expanded() { "true" } else { "false" }
+                aria-activedescendant=descendant
                 placeholder=move || t(st.locale.get(), "form.lookup_placeholder")
                 aria-invalid=move || invalid.get().then_some("true")
                 prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    query.set(event_target_value(&ev));
+                    active.set(None);
+                }
+                on:keydown=on_key
             />
-            <ul class="lookup-results">
+            <ul class="lookup-results" role="listbox" id=list_id>
                 {move || {
+                    let current = active.get();
                     matches()
                         .into_iter()
-                        .map(|(rid, title)| {
+                        .enumerate()
+                        .map(|(i, (rid, title))| {
+                            let chosen = current == Some(i);
                             view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        on:click=move |_| {
-                                            input.set(FieldInput::Text(rid.clone()));
-                                            query.set(String::new());
-                                        }
-                                    >
-                                        {title}
-                                    </button>
+                                <li
+                                    role="option"
+                                    id=option_id(i)
+                                    aria-selected=if chosen { "true" } else { "false" }
+                                    class:active=chosen
+                                    // Picked by pointer without taking focus from the field.
+                                    on:mousedown=move |ev| ev.prevent_default()
+                                    on:click=move |_| pick(rid.clone())
+                                >
+                                    {title}
                                 </li>
                             }
                         })
