@@ -48,7 +48,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("record.untitled", "(untitled)"),
     ("record.not_found", "This record does not exist"),
     ("record.back_to_list", "Back to the list"),
-    ("record.meta", "Created {created} · Updated {updated} · Revision {revision} · Owner: {owner}"),
+    ("record.meta", "Created {created} · Updated {updated} · Owner: {owner}"),
     ("record.deleted", "Deleted “{title}”."),
     ("related.none", "None yet."),
     ("delete.title", "Delete “{title}”?"),

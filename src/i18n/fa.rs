@@ -48,7 +48,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("record.untitled", "(بی‌نام)"),
     ("record.not_found", "این رکورد وجود ندارد"),
     ("record.back_to_list", "بازگشت به فهرست"),
-    ("record.meta", "ایجاد: {created} · به‌روزرسانی: {updated} · نسخه {revision} · مالک: {owner}"),
+    ("record.meta", "ایجاد: {created} · به‌روزرسانی: {updated} · مالک: {owner}"),
     ("record.deleted", "«{title}» حذف شد."),
     ("related.none", "هنوز چیزی نیست."),
     ("delete.title", "«{title}» حذف شود؟"),

@@ -12,12 +12,24 @@ pub fn user_options(
     st: AppState,
     selected: impl Fn() -> String + Send + Sync + 'static,
 ) -> impl IntoView {
+    options_of_users(st, selected, false)
+}
+
+/// The options, without the current user when `not_me` (a filter that offers
+/// "Mine" already: the same person twice under two names looked unfinished).
+fn options_of_users(
+    st: AppState,
+    selected: impl Fn() -> String + Send + Sync + 'static,
+    not_me: bool,
+) -> impl IntoView {
     move || {
         let l = st.locale.get();
         let current = selected();
+        let me = st.current_user.get();
         st.data.with(|d| {
             d.user_ids()
                 .into_iter()
+                .filter(|u| !(not_me && *u == me))
                 .map(|u| {
                     let name = user_name(l, d, &u);
                     let is = u == current;
@@ -55,7 +67,7 @@ pub fn WhoseFilter(
             <select id=id on:change=move |ev| whose.set(event_target_value(&ev))>
                 <option value="" selected=start.is_empty()>{tk("filter.everyone")}</option>
                 <option value="@me" selected=start == "@me">{tk("filter.mine")}</option>
-                {user_options(st, move || whose.get_untracked())}
+                {options_of_users(st, move || whose.get_untracked(), true)}
             </select>
         </div>
     }

@@ -118,7 +118,6 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                                     &[
                                         ("created", &timestamp(l, r.created_at)),
                                         ("updated", &timestamp(l, r.updated_at)),
-                                        ("revision", &count(l, r.revision as usize)),
                                         (
                                             "owner",
                                             &r.owner.as_deref().map(|o| st.data.with(|d| user_name(l, d, o))).unwrap_or_default(),
