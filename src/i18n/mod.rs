@@ -219,7 +219,9 @@ mod tests {
         wanted.extend(problems.iter().map(|p| p.key().to_string()));
         let backup = [
             BackupProblem::Empty,
-            BackupProblem::NotJson(String::new()),
+            BackupProblem::NotJson(crate::domain::interchange::backup::JsonFault::Unexpected),
+            BackupProblem::NotJson(crate::domain::interchange::backup::JsonFault::EndsEarly),
+            BackupProblem::Unreadable(String::new()),
             BackupProblem::NotABackup,
             BackupProblem::ForeignFormat(String::new()),
             BackupProblem::MissingPart(""),

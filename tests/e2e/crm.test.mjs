@@ -153,6 +153,9 @@ test('a backup restores every record into an empty browser profile', async () =>
     await refusal.waitFor();
     assert.match(await refusal.textContent(), /Line 3, column \d+/);
     assert.match(await refusal.textContent(), /not valid JSON/);
+    // In the user's words, not the parser's.
+    assert.match(await refusal.textContent(), /something else is at the place named/);
+    assert.doesNotMatch(await refusal.textContent(), /expected|EOF|at line \d+ column/);
     assert.match(await refusal.textContent(), /has not been changed/);
 
     // Another app's JSON is named as such.

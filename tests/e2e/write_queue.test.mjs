@@ -17,6 +17,11 @@ const env = useAppServer();
 
 const column = (page, name) => page.getByRole('region', { name, exact: true });
 const moveSelect = (page, title) => page.getByRole('combobox', { name: `Move “${title}” to stage` });
+// The select only chooses; the card's Move button moves it.
+const moveTo = async (page, title, label) => {
+  await moveSelect(page, title).selectOption({ label });
+  await page.getByRole('button', { name: `Move “${title}”`, exact: true }).click();
+};
 const loadingRest = (page) => page.getByRole('status').filter({ hasText: 'Reading the rest of your records' });
 
 async function until(what, check, timeout = 120_000) {
@@ -94,7 +99,7 @@ test('a backup made while a card is moved holds every record once, as of its sta
     await download.click();
     // Meanwhile, on the board, the deal moves on (shown at once, saved in its turn).
     await nav(page, 'Board').click();
-    await moveSelect(page, deal.title).selectOption({ label: 'Proposal' });
+    await moveTo(page, deal.title, 'Proposal');
     const movedDuring = !done;
     const backupFile = path.join(dir, 'during.json');
     await (await saved).saveAs(backupFile);
@@ -139,7 +144,7 @@ test('while a restore is being indexed, a moved card waits its turn and Delete s
     });
     assert.equal(await loadingRest(page).count(), 1, 'the indexing runs');
     await nav(page, 'Board').click();
-    await moveSelect(page, deal.title).selectOption({ label: 'Proposal' });
+    await moveTo(page, deal.title, 'Proposal');
     // A restored company's page (its link, followed within the page: no reload).
     await page.goto(new URL('#/m/companies/bulk-29999', env.server.url).href);
     await heading(page, 'Bulk Trading 29999').waitFor();
@@ -177,6 +182,8 @@ test('two quick moves of one card both land, the second after the first', async 
       for (const label of ['Proposal', 'Negotiation']) {
         select.value = [...select.options].find((o) => o.textContent === label).value;
         select.dispatchEvent(new Event('change', { bubbles: true }));
+        // Enter in the select moves the card to what it chose.
+        select.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
       }
     }, deal.id);
     const negotiation = column(page, 'Negotiation').getByRole('article', { name: deal.title, exact: true });

@@ -113,10 +113,40 @@ pub enum Location {
     },
 }
 
+/// What is wrong with a file that is not JSON, in words a user can act on (the
+/// parser's own message is English and names parser states).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum JsonFault {
+    /// It stops part-way (cut off while downloading or copying).
+    EndsEarly,
+    /// Something other than JSON is at the place named.
+    Unexpected,
+}
+
+impl JsonFault {
+    fn of_serde(e: &serde_json::Error) -> Self {
+        if e.is_eof() {
+            JsonFault::EndsEarly
+        } else {
+            JsonFault::Unexpected
+        }
+    }
+
+    fn of_outline(message: &str) -> Self {
+        if message.starts_with("EOF") {
+            JsonFault::EndsEarly
+        } else {
+            JsonFault::Unexpected
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum BackupProblem {
     Empty,
-    NotJson(String),
+    NotJson(JsonFault),
+    /// The browser could not read the file (its cause).
+    Unreadable(String),
     NotABackup,
     ForeignFormat(String),
     MissingPart(&'static str),
@@ -138,7 +168,9 @@ impl BackupProblem {
     pub fn key(&self) -> &'static str {
         match self {
             BackupProblem::Empty => "backup.err.empty",
-            BackupProblem::NotJson(_) => "backup.err.not_json",
+            BackupProblem::NotJson(JsonFault::EndsEarly) => "backup.err.not_json_ends",
+            BackupProblem::NotJson(JsonFault::Unexpected) => "backup.err.not_json",
+            BackupProblem::Unreadable(_) => "backup.err.unreadable",
             BackupProblem::NotABackup => "backup.err.not_backup",
             BackupProblem::ForeignFormat(_) => "backup.err.foreign",
             BackupProblem::MissingPart(_) => "backup.err.missing_part",
@@ -156,7 +188,7 @@ impl BackupProblem {
 
     pub fn detail(&self) -> String {
         match self {
-            BackupProblem::NotJson(s)
+            BackupProblem::Unreadable(s)
             | BackupProblem::ForeignFormat(s)
             | BackupProblem::MalformedRecord(s)
             | BackupProblem::MalformedChange(s)
@@ -167,7 +199,9 @@ impl BackupProblem {
             BackupProblem::MissingPart(s) => s.to_string(),
             BackupProblem::TooNew(v) | BackupProblem::UnknownVersion(v) => v.to_string(),
             BackupProblem::Field(p) => p.detail(),
-            BackupProblem::Empty | BackupProblem::NotABackup => String::new(),
+            BackupProblem::Empty | BackupProblem::NotABackup | BackupProblem::NotJson(_) => {
+                String::new()
+            }
         }
     }
 }
@@ -340,7 +374,7 @@ impl BackupCheck {
                 let (line, column) = place_in_document(&self.bytes, at.start, e.line(), e.column());
                 self.stop(
                     Location::LineColumn { line, column },
-                    BackupProblem::NotJson(e.to_string()),
+                    BackupProblem::NotJson(JsonFault::of_serde(&e)),
                 );
                 None
             }
@@ -386,7 +420,7 @@ impl BackupCheck {
                             line: e.line(),
                             column: e.column(),
                         },
-                        BackupProblem::NotJson(e.to_string()),
+                        BackupProblem::NotJson(JsonFault::of_serde(&e)),
                     ),
                 }
             }
@@ -394,7 +428,7 @@ impl BackupCheck {
                 let (line, column) = line_column(&self.bytes, e.offset);
                 self.stop(
                     Location::LineColumn { line, column },
-                    BackupProblem::NotJson(format!("{} at line {line} column {column}", e.message)),
+                    BackupProblem::NotJson(JsonFault::of_outline(e.message)),
                 )
             }
         }
@@ -739,7 +773,18 @@ mod tests {
                 column: 16
             }
         );
-        assert!(matches!(issue.problem, BackupProblem::NotJson(_)));
+        assert_eq!(issue.problem, BackupProblem::NotJson(JsonFault::Unexpected));
+        // A file cut off part-way says so, whichever part it stops in.
+        let whole = export(&[], &[], "t");
+        for cut in [whole.len() / 3, whole.len() - 2] {
+            let issue = first_issue(&whole[..cut]);
+            assert_eq!(
+                issue.problem,
+                BackupProblem::NotJson(JsonFault::EndsEarly),
+                "cut at {cut}"
+            );
+            assert_eq!(issue.problem.detail(), "", "no parser text to show");
+        }
         assert_eq!(first_issue("   ").problem, BackupProblem::Empty);
     }
 

@@ -219,7 +219,7 @@ pub fn BackupPage() -> impl IntoView {
                         BackupError {
                             issues: vec![backup::BackupIssue {
                                 location: Location::Document,
-                                problem: backup::BackupProblem::NotJson(detail),
+                                problem: backup::BackupProblem::Unreadable(detail),
                             }],
                             total: 1,
                         },
