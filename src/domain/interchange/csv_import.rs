@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::domain::interchange::csv_export::{neutralise, unneutralise};
 use crate::domain::records::duplicates::DuplicateIndex;
-use crate::domain::records::field::{FieldKind, Label};
+use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::input::{parse_input, FieldInput, ParseContext};
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::fold;
@@ -264,31 +264,58 @@ impl TableReader {
 fn header_key(s: &str) -> String {
     fold(s)
         .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '*' | '.'))
+        .filter(|c| {
+            !matches!(c, ' ' | '_' | '-' | '*' | '.' | '/' | '(' | ')') && !c.is_ascii_digit()
+        })
         .collect()
 }
 
-/// For each header, the field it most likely holds: by key or by the field's label
-/// in any language the app speaks (`names` gives them). No field is used twice.
+/// Whether a header (as `header_key` gives it) names a field.
+type HeaderMatch<'a> = dyn Fn(&FieldDef, &str) -> bool + 'a;
+
+/// A field that holds several values (emails, phones): several columns may fill it.
+fn takes_several(f: &FieldDef) -> bool {
+    matches!(
+        f.kind,
+        FieldKind::Email { multiple: true } | FieldKind::Phone { multiple: true }
+    )
+}
+
+/// For each header, the field it most likely holds: by key, by the field's label in
+/// any language the app speaks (`names` gives them), or by a header other tools'
+/// exports use for it (`FieldDef::import_names`), in that order of preference. No
+/// field is used twice, except one that holds several values (Outlook's three email
+/// columns all fill a contact's emails).
 pub fn guess_mapping(
     module: &ModuleDef,
     headers: &[String],
     names: &dyn Fn(&Label) -> Vec<String>,
 ) -> Vec<Option<String>> {
+    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    let mut out: Vec<Option<String>> = vec![None; headers.len()];
     let mut used = HashSet::new();
-    headers
-        .iter()
-        .map(|h| {
-            let h = header_key(h);
-            let f = module.fields.iter().filter(|f| !f.system).find(|f| {
-                !used.contains(&f.key)
-                    && (header_key(&f.key) == h
-                        || names(&f.label).iter().any(|n| header_key(n) == h))
-            })?;
-            used.insert(f.key.clone());
-            Some(f.key.clone())
-        })
-        .collect()
+    let fields: Vec<&FieldDef> = module.fields.iter().filter(|f| !f.system).collect();
+    // A field's own key and label first, then the other tools' names: "Company" is a
+    // contact's company even though a company's name is exported as "Company" too.
+    let passes: [&HeaderMatch; 2] = [
+        &|f, h| header_key(&f.key) == h || names(&f.label).iter().any(|n| header_key(n) == h),
+        &|f, h| f.import_names.iter().any(|n| header_key(n) == h),
+    ];
+    for matches in passes {
+        for (i, h) in keys.iter().enumerate() {
+            if out[i].is_some() || h.is_empty() {
+                continue;
+            }
+            let found = fields
+                .iter()
+                .find(|f| (takes_several(f) || !used.contains(&f.key)) && matches(f, h));
+            if let Some(f) = found {
+                used.insert(f.key.clone());
+                out[i] = Some(f.key.clone());
+            }
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -560,6 +587,19 @@ impl<'a> Importer<'a> {
                 kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
             };
             match parsed {
+                // A second column of the same several-valued field adds its values.
+                Ok(Some(Value::List(more))) if takes_several(field) => {
+                    let mut all = match values.get(key) {
+                        Some(Value::List(had)) => had.clone(),
+                        _ => Vec::new(),
+                    };
+                    for v in more {
+                        if !all.contains(&v) {
+                            all.push(v);
+                        }
+                    }
+                    values.insert(key.clone(), Value::List(all));
+                }
                 Ok(Some(v)) => {
                     values.insert(key.clone(), v);
                 }
@@ -1039,6 +1079,273 @@ mod tests {
             read_table(b"<html><body>x</body></html>"),
             Err(CsvError::NotCsv(_))
         ));
+    }
+
+    /// The headers as `names` gives English labels for every field.
+    fn english(l: &Label) -> Vec<String> {
+        match l {
+            Label::Key(k) => vec![crate::i18n::t(crate::i18n::Locale::En, k)],
+            Label::Text(t) => vec![t.clone()],
+        }
+    }
+
+    fn mapped(module: &str, headers: &[&str]) -> Vec<(String, String)> {
+        let schema = standard_schema();
+        let m = schema.module(module).unwrap();
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let mapping = guess_mapping(m, &headers, &english);
+        headers
+            .into_iter()
+            .zip(mapping)
+            .filter_map(|(h, f)| Some((h, f?)))
+            .collect()
+    }
+
+    fn field_of<'a>(found: &'a [(String, String)], header: &str) -> Option<&'a str> {
+        found
+            .iter()
+            .find(|(h, _)| h == header)
+            .map(|(_, f)| f.as_str())
+    }
+
+    #[test]
+    fn an_outlook_contacts_export_maps_its_names_emails_phones_company_and_address() {
+        // Outlook's own header row (File → Export → Contacts, CSV).
+        let outlook = [
+            "First Name",
+            "Middle Name",
+            "Last Name",
+            "Title",
+            "Suffix",
+            "Nickname",
+            "Given Yomi",
+            "Surname Yomi",
+            "E-mail Address",
+            "E-mail 2 Address",
+            "E-mail 3 Address",
+            "Home Phone",
+            "Home Phone 2",
+            "Business Phone",
+            "Business Phone 2",
+            "Mobile Phone",
+            "Car Phone",
+            "Other Phone",
+            "Primary Phone",
+            "Pager",
+            "Business Fax",
+            "Home Fax",
+            "Other Fax",
+            "Company Main Phone",
+            "Callback",
+            "Radio Phone",
+            "Telex",
+            "TTY/TDD Phone",
+            "IMAddress",
+            "Job Title",
+            "Department",
+            "Company",
+            "Office Location",
+            "Manager's Name",
+            "Assistant's Name",
+            "Assistant's Phone",
+            "Company Yomi",
+            "Business Street",
+            "Business City",
+            "Business State",
+            "Business Postal Code",
+            "Business Country/Region",
+            "Home Street",
+            "Home City",
+            "Home State",
+            "Home Postal Code",
+            "Home Country/Region",
+            "Other Street",
+            "Other City",
+            "Other State",
+            "Other Postal Code",
+            "Other Country/Region",
+            "Personal Web Page",
+            "Spouse",
+            "Schools",
+            "Hobby",
+            "Location",
+            "Web Page",
+            "Birthday",
+            "Anniversary",
+            "Notes",
+        ];
+        let found = mapped(CONTACTS, &outlook);
+        for (header, field) in [
+            ("First Name", "first_name"),
+            ("Last Name", "last_name"),
+            ("E-mail Address", "emails"),
+            ("E-mail 2 Address", "emails"),
+            ("E-mail 3 Address", "emails"),
+            ("Business Phone", "phones"),
+            ("Mobile Phone", "phones"),
+            ("Home Phone", "phones"),
+            ("Job Title", "job_title"),
+            ("Company", "company"),
+            ("Business Street", "street"),
+            ("Business City", "city"),
+            ("Business State", "region"),
+            ("Business Postal Code", "postal_code"),
+            ("Business Country/Region", "country"),
+            ("Birthday", "birthday"),
+            ("Notes", "description"),
+        ] {
+            assert_eq!(field_of(&found, header), Some(field), "{header}");
+        }
+        // A person's title (Mr, Dr) is not their job, and the home address does not
+        // overwrite the business one.
+        for header in [
+            "Title",
+            "Home Street",
+            "Home City",
+            "Surname Yomi",
+            "Business Fax",
+        ] {
+            assert_eq!(field_of(&found, header), None, "{header}");
+        }
+    }
+
+    #[test]
+    fn google_hubspot_and_pipedrive_exports_map_too() {
+        let google = [
+            "First Name",
+            "Middle Name",
+            "Last Name",
+            "Phonetic First Name",
+            "Name Prefix",
+            "Nickname",
+            "File As",
+            "Organization Name",
+            "Organization Title",
+            "Organization Department",
+            "Birthday",
+            "Notes",
+            "Photo",
+            "Labels",
+            "E-mail 1 - Label",
+            "E-mail 1 - Value",
+            "E-mail 2 - Label",
+            "E-mail 2 - Value",
+            "Phone 1 - Label",
+            "Phone 1 - Value",
+            "Phone 2 - Label",
+            "Phone 2 - Value",
+            "Address 1 - Label",
+            "Address 1 - Formatted",
+            "Address 1 - Street",
+            "Address 1 - City",
+            "Address 1 - PO Box",
+            "Address 1 - Region",
+            "Address 1 - Postal Code",
+            "Address 1 - Country",
+            "Website 1 - Label",
+            "Website 1 - Value",
+        ];
+        let found = mapped(CONTACTS, &google);
+        for (header, field) in [
+            ("Organization Name", "company"),
+            ("Organization Title", "job_title"),
+            ("E-mail 1 - Value", "emails"),
+            ("E-mail 2 - Value", "emails"),
+            ("Phone 1 - Value", "phones"),
+            ("Phone 2 - Value", "phones"),
+            ("Address 1 - Street", "street"),
+            ("Address 1 - Postal Code", "postal_code"),
+            ("Address 1 - Country", "country"),
+        ] {
+            assert_eq!(field_of(&found, header), Some(field), "Google {header}");
+        }
+        for header in ["E-mail 1 - Label", "Phone 1 - Label", "Phonetic First Name"] {
+            assert_eq!(field_of(&found, header), None, "Google {header}");
+        }
+
+        let hubspot = [
+            "Record ID",
+            "First Name",
+            "Last Name",
+            "Email",
+            "Phone Number",
+            "Company Name",
+            "Job Title",
+            "Contact owner",
+            "Create Date",
+            "City",
+            "State/Region",
+            "Country/Region",
+            "Postal Code",
+            "Street Address",
+            "Website URL",
+            "Mobile Phone Number",
+        ];
+        let found = mapped(LEADS, &hubspot);
+        for (header, field) in [
+            ("Email", "emails"),
+            ("Phone Number", "phones"),
+            ("Mobile Phone Number", "phones"),
+            ("Company Name", "company_name"),
+            ("Job Title", "job_title"),
+            ("Website URL", "website"),
+        ] {
+            assert_eq!(field_of(&found, header), Some(field), "HubSpot {header}");
+        }
+
+        let pipedrive = [
+            "Person - Name",
+            "Person - First name",
+            "Person - Last name",
+            "Person - Organization",
+            "Person - Email - Work",
+            "Person - Email - Home",
+            "Person - Phone - Work",
+            "Person - Phone - Mobile",
+            "Person - Job title",
+        ];
+        let found = mapped(CONTACTS, &pipedrive);
+        for (header, field) in [
+            ("Person - First name", "first_name"),
+            ("Person - Last name", "last_name"),
+            ("Person - Organization", "company"),
+            ("Person - Email - Work", "emails"),
+            ("Person - Email - Home", "emails"),
+            ("Person - Phone - Mobile", "phones"),
+            ("Person - Job title", "job_title"),
+        ] {
+            assert_eq!(field_of(&found, header), Some(field), "Pipedrive {header}");
+        }
+    }
+
+    #[test]
+    fn a_leads_file_with_email_and_phone_columns_fills_both_and_several_columns_add_up() {
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        let file = read_table(
+            "First name;Last name;Email;Email 2;Phone;Company\nAnn;Berg;ann@x.example;ann@home.example;+46 8 123 45;Berg AB\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let mapping = guess_mapping(m, &file.headers, &english);
+        assert_eq!(mapping[2].as_deref(), Some("emails"));
+        assert_eq!(mapping[3].as_deref(), Some("emails"));
+        assert_eq!(mapping[4].as_deref(), Some("phones"));
+        let plan = import_new(m, &file, mapping, &Dataset::new(schema.clone()), 3, "l");
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        let lead = &plan.write.inserts[0];
+        assert_eq!(
+            lead.get("emails"),
+            Some(&Value::List(vec![
+                "ann@x.example".into(),
+                "ann@home.example".into()
+            ]))
+        );
+        assert!(matches!(lead.get("phones"), Some(Value::List(p)) if p.len() == 1));
+        assert_eq!(
+            lead.get("company_name"),
+            Some(&Value::Text("Berg AB".into()))
+        );
     }
 
     #[test]

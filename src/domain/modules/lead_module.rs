@@ -2,6 +2,7 @@
 //! BANT and CHAMP qualification, a computed score and band), scoring rules,
 //! territories and assignment rules. All of them are modules like any other.
 
+use crate::domain::modules::import_names as names;
 use crate::domain::modules::standard_modules::{
     options, person_name_fields, picklist, section, COMPANIES, CONTACTS, INDUSTRIES, LEAD_SOURCES,
 };
@@ -49,16 +50,20 @@ pub fn leads() -> ModuleDef {
     let mut fields = person_name_fields();
     fields.extend([
         FieldDef::new("company_name", FieldKind::SingleLine)
+            .imported_as(names::COMPANY)
             .max_len(200)
             .in_list()
             .searchable(),
         FieldDef::new("job_title", FieldKind::SingleLine)
             .max_len(150)
-            .searchable(),
+            .searchable()
+            .imported_as(names::JOB_TITLE),
         FieldDef::new("emails", FieldKind::Email { multiple: true })
+            .imported_as(names::EMAILS)
             .searchable()
             .help("help.several"),
         FieldDef::new("phones", FieldKind::Phone { multiple: true })
+            .imported_as(names::PHONES)
             .searchable()
             .help("help.several"),
         picklist("status", "lead_status", STATUSES)
@@ -87,7 +92,7 @@ pub fn leads() -> ModuleDef {
         FieldDef::new("assigned_by", FieldKind::SingleLine).system(),
         picklist("industry", "industry", INDUSTRIES),
         FieldDef::new("employees", FieldKind::Number),
-        FieldDef::new("website", FieldKind::Url),
+        FieldDef::new("website", FieldKind::Url).imported_as(names::WEBSITE),
     ]);
     for k in ["city", "region", "country"] {
         fields.push(
@@ -155,7 +160,9 @@ pub fn leads() -> ModuleDef {
         FieldDef::new("converted_at", FieldKind::DateTime)
             .section("conversion")
             .system(),
-        FieldDef::new("description", FieldKind::MultiLine).section("more"),
+        FieldDef::new("description", FieldKind::MultiLine)
+            .section("more")
+            .imported_as(names::NOTES),
     ]);
     ModuleDef {
         fields,

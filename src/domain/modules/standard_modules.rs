@@ -1,6 +1,7 @@
 //! The modules and fields that ship with the app. Everything else in the app reads
 //! these definitions; nothing elsewhere knows a field by name except the sample data.
 
+use crate::domain::modules::import_names as names;
 use crate::domain::records::field::{FieldDef, FieldKind, Label, PicklistOption};
 use crate::domain::records::module_def::{
     DuplicateRule, ModuleDef, NameMatch, Schema, Section, SettingsEntry, SettingsSection,
@@ -67,6 +68,13 @@ fn address_fields() -> Vec<FieldDef> {
             FieldDef::new(k, FieldKind::SingleLine)
                 .max_len(200)
                 .section("address")
+                .imported_as(match *k {
+                    "street" => names::STREET,
+                    "city" => names::CITY,
+                    "region" => names::REGION,
+                    "postal_code" => names::POSTAL_CODE,
+                    _ => names::COUNTRY,
+                })
         })
         .map(|f| {
             if f.key == "city" || f.key == "country" {
@@ -94,6 +102,7 @@ pub const INDUSTRIES: &[&str] = &[
 fn companies() -> ModuleDef {
     let mut fields = vec![
         FieldDef::new("name", FieldKind::SingleLine)
+            .imported_as(names::COMPANY_NAME)
             .required()
             .unique()
             .max_len(200)
@@ -106,11 +115,19 @@ fn companies() -> ModuleDef {
         )
         .in_list(),
         picklist("industry", "industry", INDUSTRIES).in_list(),
-        FieldDef::new("website", FieldKind::Url).searchable(),
-        FieldDef::new("phone", FieldKind::Phone { multiple: false }).searchable(),
-        FieldDef::new("email", FieldKind::Email { multiple: false }).searchable(),
-        FieldDef::new("employees", FieldKind::Number).help("help.employees"),
-        FieldDef::new("annual_revenue", FieldKind::Currency),
+        FieldDef::new("website", FieldKind::Url)
+            .searchable()
+            .imported_as(names::WEBSITE),
+        FieldDef::new("phone", FieldKind::Phone { multiple: false })
+            .searchable()
+            .imported_as(names::COMPANY_PHONE),
+        FieldDef::new("email", FieldKind::Email { multiple: false })
+            .searchable()
+            .imported_as(names::COMPANY_EMAIL),
+        FieldDef::new("employees", FieldKind::Number)
+            .help("help.employees")
+            .imported_as(names::EMPLOYEES),
+        FieldDef::new("annual_revenue", FieldKind::Currency).imported_as(names::ANNUAL_REVENUE),
         FieldDef::new(
             "tags",
             FieldKind::MultiSelect {
@@ -122,7 +139,11 @@ fn companies() -> ModuleDef {
         .help("help.tags"),
     ];
     fields.extend(address_fields());
-    fields.push(FieldDef::new("description", FieldKind::MultiLine).section("more"));
+    fields.push(
+        FieldDef::new("description", FieldKind::MultiLine)
+            .section("more")
+            .imported_as(names::NOTES),
+    );
     // The city is the most useful second column in a company list.
     if let Some(city) = fields.iter_mut().find(|f| f.key == "city") {
         city.in_list = true;
@@ -146,10 +167,12 @@ fn companies() -> ModuleDef {
 pub(crate) fn person_name_fields() -> Vec<FieldDef> {
     vec![
         FieldDef::new("first_name", FieldKind::SingleLine)
+            .imported_as(names::FIRST_NAME)
             .max_len(100)
             .in_list()
             .searchable(),
         FieldDef::new("last_name", FieldKind::SingleLine)
+            .imported_as(names::LAST_NAME)
             .required()
             .max_len(100)
             .in_list()
@@ -172,18 +195,23 @@ fn contacts() -> ModuleDef {
     fields.extend([
         FieldDef::new("job_title", FieldKind::SingleLine)
             .max_len(150)
-            .searchable(),
-        FieldDef::lookup("company", COMPANIES).in_list(),
+            .searchable()
+            .imported_as(names::JOB_TITLE),
+        FieldDef::lookup("company", COMPANIES)
+            .in_list()
+            .imported_as(names::COMPANY),
         FieldDef::new("emails", FieldKind::Email { multiple: true })
+            .imported_as(names::EMAILS)
             .unique()
             .in_list()
             .searchable()
             .help("help.several"),
         FieldDef::new("phones", FieldKind::Phone { multiple: true })
+            .imported_as(names::PHONES)
             .searchable()
             .help("help.several"),
         picklist("lead_source", "lead_source", LEAD_SOURCES),
-        FieldDef::new("birthday", FieldKind::Date),
+        FieldDef::new("birthday", FieldKind::Date).imported_as(names::BIRTHDAY),
         FieldDef::new("last_contacted", FieldKind::DateTime),
         FieldDef::new("do_not_contact", FieldKind::Checkbox),
         FieldDef::new(
@@ -197,7 +225,11 @@ fn contacts() -> ModuleDef {
         .help("help.tags"),
     ]);
     fields.extend(address_fields());
-    fields.push(FieldDef::new("description", FieldKind::MultiLine).section("more"));
+    fields.push(
+        FieldDef::new("description", FieldKind::MultiLine)
+            .section("more")
+            .imported_as(names::NOTES),
+    );
     ModuleDef {
         fields,
         sections: vec![section("main"), section("address"), section("more")],

@@ -187,6 +187,11 @@ pub struct FieldDef {
     /// A date kept in a time index, so a period is read without a scan (dashboards).
     #[serde(default)]
     pub indexed: bool,
+    /// Column headers other tools export this field under (Outlook, Google Contacts,
+    /// HubSpot, Pipedrive, a spreadsheet): an import matches them after the field's
+    /// key and its label in every language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub import_names: Vec<String>,
 }
 
 impl FieldDef {
@@ -206,7 +211,14 @@ impl FieldDef {
             section: "main".to_string(),
             system: false,
             indexed: false,
+            import_names: Vec::new(),
         }
+    }
+
+    /// Headers other tools' exports name this field by (see `import_names`).
+    pub fn imported_as(mut self, names: &[&str]) -> Self {
+        self.import_names = names.iter().map(|n| n.to_string()).collect();
+        self
     }
 
     /// A lookup field to `module`.

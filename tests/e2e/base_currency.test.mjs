@@ -1,0 +1,51 @@
+// End-to-end: the base currency is the user's setting, never a side effect of the
+// language — switching to Persian keeps the board and the home page in the same
+// currency, and a change in Settings reaches every page at once, without a reload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample } from './harness.mjs';
+
+const env = useAppServer();
+// The main navigation, by its links (its own name is translated too).
+const faNav = (page, name) => page.getByRole('navigation').first().getByRole('link', { name, exact: true });
+
+test('the base currency stays when the language changes, and a new one reaches every page at once', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await loadSample(page);
+    await nav(page, 'Board').click();
+    await page.getByText('Totals in USD;').waitFor();
+
+    await page.getByLabel('Language').selectOption('fa');
+    await faNav(page, 'تابلو').click();
+    await page.getByText('جمع‌ها به USD؛').waitFor();
+    // Every deal converts: none is counted as lacking a rate into the base.
+    const heads = await page.locator('.board-column-head').allTextContents();
+    assert.ok(heads.every((h) => !h.includes('بدون نرخ')), heads.join(' | '));
+    assert.ok(heads.some((h) => h.includes('$')), `dollar totals: ${heads.join(' | ')}`);
+    await faNav(page, 'خانه').click();
+    await page.locator('.kpi').first().waitFor();
+    assert.match(await page.locator('.kpi-grid').textContent(), /\$/);
+
+    await faNav(page, 'تنظیمات').click();
+    const base = page.getByLabel('ارز پایه');
+    assert.equal(await base.inputValue(), 'USD');
+    await base.fill('EUR');
+    await base.press('Tab');
+    await faNav(page, 'تابلو').click();
+    await page.getByText('جمع‌ها به EUR؛').waitFor();
+    await faNav(page, 'تنظیمات').click();
+    assert.equal(await page.getByLabel('ارز پایه').inputValue(), 'EUR');
+
+    // Kept across a reload, in the language chosen.
+    await page.reload();
+    await faNav(page, 'تابلو').waitFor({ timeout: 30_000 });
+    await faNav(page, 'تابلو').click();
+    await page.getByText('جمع‌ها به EUR؛').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
