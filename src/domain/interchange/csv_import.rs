@@ -444,6 +444,8 @@ pub struct Importer<'a> {
     /// The module's rules, read once for the whole file (scoring rules, assignment
     /// turns), exactly as the form applies them.
     rules: RuleSession,
+    /// (field, text) set for every row that has no value of its own for the field.
+    every_row: Vec<(String, String)>,
 }
 
 impl<'a> Importer<'a> {
@@ -477,6 +479,42 @@ impl<'a> Importer<'a> {
             pending_at: HashMap::with_capacity(table.rows.len()),
             updates_at: HashMap::new(),
             rules: RuleSession::default(),
+            every_row: Vec::new(),
+        }
+    }
+
+    /// Gives every row `text` for `field` where the row has no value of its own for
+    /// it (a file without a Source column, all from one fair), read as a cell is.
+    pub fn set_for_every_row(&mut self, field: &str, text: &str) {
+        let text = text.trim();
+        if !text.is_empty() && self.module.field(field).is_some() {
+            self.every_row.retain(|(f, _)| f != field);
+            self.every_row.push((field.to_string(), text.to_string()));
+        }
+    }
+
+    /// A cell's text as `field`'s value: a lookup by id or title, a picklist value in
+    /// any case, anything else as the form reads it.
+    fn parse_cell(
+        &mut self,
+        data: &Dataset,
+        field: &FieldDef,
+        cell: &str,
+    ) -> Result<Option<Value>, Problem> {
+        match &field.kind {
+            FieldKind::Lookup { module, .. } => {
+                match self.resolve(data, &field.key, module, cell) {
+                    Some(id) => Ok(Some(Value::Ref(id))),
+                    None => Err(Problem::MissingRecord(cell.to_string())),
+                }
+            }
+            // A picklist cell may be written in any case ("Hot", "HOT").
+            FieldKind::Picklist { options } => options
+                .iter()
+                .find(|o| fold(&o.value) == fold(cell))
+                .map(|o| Some(Value::Text(o.value.clone())))
+                .ok_or_else(|| Problem::UnknownOption(cell.to_string())),
+            kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
         }
     }
 
@@ -561,31 +599,15 @@ impl<'a> Importer<'a> {
             let (Some(key), Some(cell)) = (key, row.cells.get(i)) else {
                 continue;
             };
-            let Some(field) = self.module.field(key) else {
+            let module = self.module;
+            let Some(field) = module.field(key) else {
                 continue;
             };
             let cell = cell.trim();
             if cell.is_empty() {
                 continue;
             }
-            let parsed = match &field.kind {
-                FieldKind::Lookup { module, .. } => match self.resolve(data, key, module, cell) {
-                    Some(id) => Ok(Some(Value::Ref(id))),
-                    None => Err(Problem::MissingRecord(cell.to_string())),
-                },
-                // A picklist cell may be written in any case ("Hot", "HOT").
-                FieldKind::Picklist { options } => {
-                    let v = options
-                        .iter()
-                        .find(|o| fold(&o.value) == fold(cell))
-                        .map(|o| o.value.clone());
-                    match v {
-                        Some(v) => Ok(Some(Value::Text(v))),
-                        None => Err(Problem::UnknownOption(cell.to_string())),
-                    }
-                }
-                kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
-            };
+            let parsed = self.parse_cell(data, field, cell);
             match parsed {
                 // A second column of the same several-valued field adds its values.
                 Ok(Some(Value::List(more))) if takes_several(field) => {
@@ -608,6 +630,22 @@ impl<'a> Importer<'a> {
             }
         }
         self.mapping = mapping;
+        let module = self.module;
+        for (key, text) in self.every_row.clone() {
+            let Some(field) = module.field(&key) else {
+                continue;
+            };
+            if values.get(&key).is_some() || problems.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            match self.parse_cell(data, field, &text) {
+                Ok(Some(v)) => {
+                    values.insert(key, v);
+                }
+                Ok(None) => {}
+                Err(p) => problems.push((key, p)),
+            }
+        }
         if !problems.is_empty() {
             self.plan.rejects.push(reject(problems));
             return;
@@ -1346,6 +1384,61 @@ mod tests {
             lead.get("company_name"),
             Some(&Value::Text("Berg AB".into()))
         );
+    }
+
+    #[test]
+    fn a_value_set_for_every_row_fills_rows_without_their_own() {
+        let schema = standard_schema();
+        let m = schema.module(LEADS).unwrap();
+        // No Status or Source column, one row with a rating of its own.
+        let file = read_table("First name;Last name;Rating\nAnn;Berg;\nOla;Lund;Hot\n".as_bytes())
+            .unwrap();
+        let mapping = guess_mapping(m, &file.headers, &english);
+        let data = Dataset::new(schema.clone());
+        let run = |every: &[(&str, &str)]| {
+            let mut imp = Importer::new(
+                m,
+                &file,
+                mapping.clone(),
+                DuplicatePolicy::Create,
+                ParseContext::default(),
+                "u".into(),
+                3,
+            );
+            for (f, v) in every {
+                imp.set_for_every_row(f, v);
+            }
+            let mut finder = DuplicateIndex::new(m);
+            let mut n = 0;
+            let mut ids = move || {
+                n += 1;
+                format!("l{n}")
+            };
+            while !imp.step(&data, &mut finder, &mut ids, 10) {}
+            imp.finish(&data, &mut ids)
+        };
+        let plan = run(&[("source", "Event"), ("rating", "warm")]);
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        let got: Vec<_> = plan
+            .write
+            .inserts
+            .iter()
+            .map(|r| (r.get("source").cloned(), r.get("rating").cloned()))
+            .collect();
+        let text = |s: &str| Some(Value::Text(s.into()));
+        assert_eq!(
+            got,
+            vec![(text("event"), text("warm")), (text("event"), text("hot"))],
+            "the row's own rating stands"
+        );
+        // A value the field cannot take refuses the rows, naming the field.
+        let plan = run(&[("rating", "lukewarm")]);
+        assert_eq!(plan.rejects.len(), 1, "only the row without its own rating");
+        assert!(plan
+            .write
+            .inserts
+            .iter()
+            .all(|r| r.get("rating") == text("hot").as_ref()));
     }
 
     #[test]

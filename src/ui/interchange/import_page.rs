@@ -61,6 +61,10 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let file_name = RwSignal::new(String::new());
     let headers = RwSignal::new(Vec::<String>::new());
     let mapping = RwSignal::new(Vec::<Option<String>>::new());
+    // (field, text) set for every row without its own value, and the pair being chosen.
+    let every = RwSignal::new(Vec::<(String, String)>::new());
+    let every_field = RwSignal::new(String::new());
+    let every_value = RwSignal::new(String::new());
     let policy = RwSignal::new("skip".to_string());
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -194,6 +198,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
             // Keys of the rows accepted so far; the stored records' keys are read in place.
             let mut file_keys = DuplicateIndex::new(&m);
             let mut imp = Importer::new(&m, &t, map, pol, ctx, owner, now());
+            for (field, text) in every.get_untracked() {
+                imp.set_for_every_row(&field, &text);
+            }
             let mut ids = new_id;
             // A few hundred rows at a time for a turn, then the page draws.
             loop {
@@ -398,6 +405,69 @@ pub fn ImportPage(module: String) -> impl IntoView {
                         }}
                     </tbody>
                 </table>
+                <fieldset class="form-section every-row">
+                    <legend>{tk("import.every_row")}</legend>
+                    <p class="help" id="every-help">{tk("import.every_help")}</p>
+                    <div class="every-row-pick">
+                        <div class="field">
+                            <label for="every-field">{tk("import.every_field")}</label>
+                            <select id="every-field" on:change=move |ev| every_field.set(event_target_value(&ev))>
+                                <option value="" selected=move || every_field.get().is_empty()>{tk("form.choose")}</option>
+                                {move || field_options().into_iter().map(|(k, name)| {
+                                    let key = k.clone();
+                                    view! { <option value=k selected=move || every_field.get() == key>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="every-value">{tk("import.every_value")}</label>
+                            <input
+                                id="every-value"
+                                aria-describedby="every-help"
+                                prop:value=move || every_value.get()
+                                on:input=move |ev| every_value.set(event_target_value(&ev))
+                            />
+                        </div>
+                        <button
+                            type="button"
+                            disabled=move || every_field.get().is_empty() || every_value.get().trim().is_empty()
+                            on:click=move |_| {
+                                let (f, v) = (every_field.get_untracked(), every_value.get_untracked());
+                                every.update(|e| {
+                                    e.retain(|(k, _)| *k != f);
+                                    e.push((f, v.trim().to_string()));
+                                });
+                                every_field.set(String::new());
+                                every_value.set(String::new());
+                                summary.set(None);
+                            }
+                        >
+                            {tk("import.every_add")}
+                        </button>
+                    </div>
+                    <ul class="every-row-list">
+                        {move || {
+                            let l = st.locale.get();
+                            let names = field_options();
+                            every.get().into_iter().map(|(f, v)| {
+                                let name = names.iter().find(|(k, _)| *k == f).map(|(_, n)| n.clone()).unwrap_or_default();
+                                let remove_name = tr(l, "import.every_remove", &[("field", &name)]);
+                                view! {
+                                    <li>
+                                        <span dir="auto">{format!("{name}: {v}")}</span>
+                                        " "
+                                        <button type="button" class="link-button" aria-label=remove_name on:click=move |_| {
+                                            every.update(|e| e.retain(|(k, _)| *k != f));
+                                            summary.set(None);
+                                        }>
+                                            {t(l, "action.remove")}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()
+                        }}
+                    </ul>
+                </fieldset>
                 <fieldset class="form-section">
                     <legend>{tk("import.duplicates")}</legend>
                     {[("skip", "import.dup_skip"), ("update", "import.dup_update"), ("create", "import.dup_create")]
