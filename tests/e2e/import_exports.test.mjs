@@ -1,7 +1,8 @@
 // End-to-end: a contacts file exported from Outlook (its own header row, UTF-8 with a
 // byte order mark as Outlook writes it) imports without mapping a column by hand:
 // names, the three email columns, the phones, the company (an existing one, by its
-// name) and the business address.
+// name, or a new one made in the same write when the user chooses) and the
+// business address.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, fieldValue } from './harness.mjs';
@@ -50,10 +51,12 @@ test('an Outlook contacts export imports with every usual column mapped', async 
         'First Name': 'Darius', 'Last Name': 'Farahani', 'E-mail Address': 'darius@contoso.example',
         'Mobile Phone': '+98 912 555 0101', Company: 'Contoso Pharma', 'Business City': 'Boston',
       },
+      // A company the CRM does not have yet.
+      { 'First Name': 'Lars', 'Last Name': 'Nordin', 'E-mail Address': 'lars@nordic.example', Company: 'Nordic AB' },
     ];
     const csv = '\uFEFF' + [OUTLOOK_HEADER.map((h) => (h.includes(',') ? `"${h}"` : h)).join(','), ...rows.map(outlookRow)].join('\r\n') + '\r\n';
     await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.CSV', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-    await page.getByText('2 rows in the file.').waitFor();
+    await page.getByText('3 rows in the file.').waitFor();
     const chosen = (header) => page.getByLabel(header, { exact: true }).locator('option:checked').textContent();
     for (const [header, field] of [
       ['E-mail Address', 'Emails'], ['E-mail 2 Address', 'Emails'], ['Business Phone', 'Phones'],
@@ -61,12 +64,30 @@ test('an Outlook contacts export imports with every usual column mapped', async 
     ]) {
       assert.equal(await chosen(header), field, header);
     }
+    // By default a company not found refuses its row, naming it.
     await page.getByRole('button', { name: 'Check the rows' }).click();
     const summary = page.getByRole('region', { name: 'Ready to import' });
     await summary.getByText('2 new records').waitFor();
+    await summary.getByText('1 row refused').waitFor();
+    await summary.getByText(/Nordic AB/).waitFor();
+    // Chosen to create it: made once, in the same write.
+    await page.getByRole('group', { name: 'When a linked record is not found by its name' })
+      .getByLabel('Create the linked record').check();
+    await page.getByRole('button', { name: 'Check the rows' }).click();
+    await summary.getByText('3 new records').waitFor();
+    await summary.getByText('1 linked record to create').waitFor();
     await summary.getByText('0 rows refused').waitFor();
-    await page.getByRole('button', { name: 'Import 2 records' }).click();
-    await page.getByRole('status').filter({ hasText: 'Imported 2 records.' }).waitFor();
+    await page.getByRole('button', { name: 'Import 3 records' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported 3 records.' }).waitFor();
+
+    await page.getByLabel('Search Contacts').fill('Nordin');
+    await page.getByRole('link', { name: 'Lars' }).click();
+    await heading(page, 'Lars Nordin').waitFor();
+    assert.match(await fieldValue(page, 'Company').textContent(), /Nordic AB/);
+    await nav(page, 'Companies').click();
+    await page.getByLabel('Search Companies').fill('Nordic');
+    await page.getByRole('link', { name: 'Nordic AB' }).waitFor();
+    await nav(page, 'Contacts').click();
 
     await page.getByLabel('Search Contacts').fill('Lindqvist');
     await page.getByRole('link', { name: 'Greta' }).click();

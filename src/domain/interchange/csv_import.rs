@@ -11,7 +11,7 @@ use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::input::{parse_input, FieldInput, ParseContext};
 use crate::domain::records::module_def::ModuleDef;
-use crate::domain::records::normalize::fold;
+use crate::domain::records::normalize::{company_key, fold};
 use crate::domain::records::record::{Record, Timestamp};
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::release::Release;
@@ -270,6 +270,17 @@ fn header_key(s: &str) -> String {
         .collect()
 }
 
+/// A linked record's title as a lookup cell is matched to it: folded, and for names
+/// like companies' without legal suffixes ("Nordic AB" is "Nordic").
+fn title_key(title: &str) -> String {
+    let key = company_key(title);
+    if key.is_empty() {
+        fold(title.trim())
+    } else {
+        key
+    }
+}
+
 /// Whether a header (as `header_key` gives it) names a field.
 type HeaderMatch<'a> = dyn Fn(&FieldDef, &str) -> bool + 'a;
 
@@ -316,6 +327,18 @@ pub fn guess_mapping(
         }
     }
     out
+}
+
+/// What an import does with a lookup cell that names no stored record.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum MissingLinks {
+    /// The row is refused, naming the record not found.
+    #[default]
+    Refuse,
+    /// The row is imported with the field left empty.
+    LeaveEmpty,
+    /// The linked record is made (its title from the cell) in the same write.
+    Create,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -394,6 +417,9 @@ pub struct ImportPlan {
     /// (the write also holds the records the rules change besides).
     pub created: usize,
     pub updated: usize,
+    /// Linked records the import makes for lookup cells naming none stored
+    /// (`MissingLinks::Create`).
+    pub linked_created: usize,
     /// (row, the existing record it duplicates)
     pub skipped: Vec<(usize, String)>,
     pub rejects: Vec<Reject>,
@@ -405,11 +431,15 @@ struct WithFile<'a> {
     taken: &'a HashMap<String, HashSet<String>>,
     pending: &'a HashSet<String>,
     module: &'a str,
+    /// Linked records the file makes (of other modules).
+    linked: &'a HashSet<String>,
 }
 
 impl Lookups for WithFile<'_> {
     fn record_exists(&self, module: &str, id: &str) -> bool {
-        self.data.record_exists(module, id) || (module == self.module && self.pending.contains(id))
+        self.data.record_exists(module, id)
+            || (module == self.module && self.pending.contains(id))
+            || self.linked.contains(id)
     }
     fn user_exists(&self, id: &str) -> bool {
         self.data.user_exists(id)
@@ -446,6 +476,12 @@ pub struct Importer<'a> {
     rules: RuleSession,
     /// (field, text) set for every row that has no value of its own for the field.
     every_row: Vec<(String, String)>,
+    missing: MissingLinks,
+    /// Linked records made for the row being checked: (lookup field, title key,
+    /// record), written only if the row is.
+    row_links: Vec<(String, String, Record)>,
+    /// Ids of the linked records the file makes, the row's included.
+    linked_ids: HashSet<String>,
 }
 
 impl<'a> Importer<'a> {
@@ -480,7 +516,15 @@ impl<'a> Importer<'a> {
             updates_at: HashMap::new(),
             rules: RuleSession::default(),
             every_row: Vec::new(),
+            missing: MissingLinks::default(),
+            row_links: Vec::new(),
+            linked_ids: HashSet::new(),
         }
+    }
+
+    /// What to do with a lookup cell that names no stored record.
+    pub fn set_missing_links(&mut self, policy: MissingLinks) {
+        self.missing = policy;
     }
 
     /// Gives every row `text` for `field` where the row has no value of its own for
@@ -500,12 +544,19 @@ impl<'a> Importer<'a> {
         data: &Dataset,
         field: &FieldDef,
         cell: &str,
+        new_id: &mut dyn FnMut() -> String,
     ) -> Result<Option<Value>, Problem> {
         match &field.kind {
             FieldKind::Lookup { module, .. } => {
                 match self.resolve(data, &field.key, module, cell) {
                     Some(id) => Ok(Some(Value::Ref(id))),
-                    None => Err(Problem::MissingRecord(cell.to_string())),
+                    None => match self.missing {
+                        MissingLinks::Refuse => Err(Problem::MissingRecord(cell.to_string())),
+                        MissingLinks::LeaveEmpty => Ok(None),
+                        MissingLinks::Create => self
+                            .new_link(data, &field.key, module, cell, new_id)
+                            .map(|id| Some(Value::Ref(id))),
+                    },
                 }
             }
             // A picklist cell may be written in any case ("Hot", "HOT").
@@ -522,6 +573,48 @@ impl<'a> Importer<'a> {
         (self.next, self.table.rows.len())
     }
 
+    /// A linked record of `target` titled `cell`, made for this row (once per title:
+    /// a later cell of the row naming it again gets the same), through the target
+    /// module's defaults, rules and validation as a form save would.
+    fn new_link(
+        &mut self,
+        data: &Dataset,
+        field: &str,
+        target: &str,
+        cell: &str,
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<String, Problem> {
+        let key = title_key(cell);
+        if let Some((_, _, r)) = self
+            .row_links
+            .iter()
+            .find(|(f, k, _)| f == field && *k == key)
+        {
+            return Ok(r.id.clone());
+        }
+        let missing = || Problem::MissingRecord(cell.to_string());
+        let module = data.schema.module(target).ok_or_else(missing)?;
+        let title = module.title_fields.first().ok_or_else(missing)?;
+        let mut values = FieldValues::new();
+        values.insert(title.clone(), Value::Text(cell.trim().to_string()));
+        let input = RuleInput {
+            data,
+            lookups: data,
+            now: self.now,
+            utc_offset_minutes: self.utc_offset,
+        };
+        let prepared = prepare(&input, &mut RuleSession::default(), module, None, values);
+        if let Some(e) = prepared.errors.into_iter().next() {
+            return Err(e.problem);
+        }
+        let owner = prepared.owner.unwrap_or_else(|| self.owner.clone());
+        let r = Record::new(new_id(), target, self.now, Some(owner), prepared.values);
+        let id = r.id.clone();
+        self.linked_ids.insert(id.clone());
+        self.row_links.push((field.to_string(), key, r));
+        Ok(id)
+    }
+
     fn resolve(&mut self, data: &Dataset, field: &str, target: &str, cell: &str) -> Option<String> {
         if data.get(target, cell).is_some() {
             return Some(cell.to_string());
@@ -530,7 +623,7 @@ impl<'a> Importer<'a> {
             let mut m: HashMap<String, Option<String>> = HashMap::new();
             if let Some(set) = data.set(target) {
                 for r in set.records() {
-                    let key = fold(set.module.title_of(r).trim());
+                    let key = title_key(&set.module.title_of(r));
                     m.entry(key)
                         .and_modify(|v| *v = None)
                         .or_insert_with(|| Some(r.id.clone()));
@@ -538,7 +631,7 @@ impl<'a> Importer<'a> {
             }
             m
         });
-        index.get(&fold(cell.trim())).cloned().flatten()
+        index.get(&title_key(cell)).cloned().flatten()
     }
 
     /// Checks up to `max_rows` more rows; true when every row is done (and the
@@ -576,6 +669,10 @@ impl<'a> Importer<'a> {
         new_id: &mut dyn FnMut() -> String,
         row: &Row,
     ) {
+        // Linked records made for a row that was not written go with it.
+        for (_, _, r) in std::mem::take(&mut self.row_links) {
+            self.linked_ids.remove(&r.id);
+        }
         if row.cells.iter().all(|c| c.trim().is_empty()) {
             return;
         }
@@ -607,7 +704,7 @@ impl<'a> Importer<'a> {
             if cell.is_empty() {
                 continue;
             }
-            let parsed = self.parse_cell(data, field, cell);
+            let parsed = self.parse_cell(data, field, cell, new_id);
             match parsed {
                 // A second column of the same several-valued field adds its values.
                 Ok(Some(Value::List(more))) if takes_several(field) => {
@@ -638,7 +735,7 @@ impl<'a> Importer<'a> {
             if values.get(&key).is_some() || problems.iter().any(|(k, _)| *k == key) {
                 continue;
             }
-            match self.parse_cell(data, field, &text) {
+            match self.parse_cell(data, field, &text, new_id) {
                 Ok(Some(v)) => {
                     values.insert(key, v);
                 }
@@ -680,6 +777,7 @@ impl<'a> Importer<'a> {
             taken: &self.taken,
             pending: &self.pending,
             module: &self.module.key,
+            linked: &self.linked_ids,
         };
         let input = RuleInput {
             data,
@@ -719,6 +817,17 @@ impl<'a> Importer<'a> {
                     .or_default()
                     .extend(unique_keys(&f.kind, v));
             }
+        }
+        // The row is written: so are the linked records made for it, and later rows
+        // naming them find them.
+        for (field, key, r) in std::mem::take(&mut self.row_links) {
+            self.titles
+                .entry(field)
+                .or_default()
+                .insert(key, Some(r.id.clone()));
+            self.plan.linked_created += 1;
+            let user = self.owner.clone();
+            self.plan.write.insert(r, &user, new_id);
         }
         match (pending, before) {
             (Some(at), _) => self.plan.write.inserts[at].values = merged,
@@ -1439,6 +1548,89 @@ mod tests {
             .inserts
             .iter()
             .all(|r| r.get("rating") == text("hot").as_ref()));
+    }
+
+    #[test]
+    fn a_company_named_but_not_stored_is_refused_left_empty_or_made_once_as_chosen() {
+        let schema = standard_schema();
+        let m = schema.module(CONTACTS).unwrap();
+        let mut data = Dataset::new(schema.clone());
+        let acme: FieldValues = [("name".to_string(), Value::Text("Acme".into()))].into();
+        data.upsert(Record::new("c-acme".into(), COMPANIES, 1, None, acme));
+        // "Nordic AB" twice (once as "nordic"), a stored one with a legal suffix, and a
+        // refused row (no last name) naming a company of its own.
+        let file = read_table(
+            "First name,Last name,Company\nAnn,Berg,Nordic AB\nOla,Lund,nordic\nEva,Ek,Acme Ltd.\nNo,,Ghost Oy\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let mapping = guess_mapping(m, &file.headers, &english);
+        let run = |policy: MissingLinks| {
+            let mut imp = Importer::new(
+                m,
+                &file,
+                mapping.clone(),
+                DuplicatePolicy::Create,
+                ParseContext::default(),
+                "u".into(),
+                3,
+            );
+            imp.set_missing_links(policy);
+            let mut finder = DuplicateIndex::new(m);
+            let mut n = 0;
+            let mut ids = move || {
+                n += 1;
+                format!("id{n}")
+            };
+            while !imp.step(&data, &mut finder, &mut ids, 10) {}
+            imp.finish(&data, &mut ids)
+        };
+        let company_of = |plan: &ImportPlan, first: &str| {
+            plan.write
+                .inserts
+                .iter()
+                .find(|r| r.get("first_name") == Some(&Value::Text(first.into())))
+                .and_then(|r| r.get("company").cloned())
+        };
+
+        let refused = run(MissingLinks::Refuse);
+        assert_eq!(refused.created, 1, "only the row of a stored company");
+        assert_eq!(
+            company_of(&refused, "Eva"),
+            Some(Value::Ref("c-acme".into()))
+        );
+        assert_eq!(refused.rejects.len(), 3);
+
+        let empty = run(MissingLinks::LeaveEmpty);
+        assert_eq!((empty.created, empty.linked_created), (3, 0));
+        assert_eq!(company_of(&empty, "Ann"), None);
+
+        let made = run(MissingLinks::Create);
+        assert_eq!(
+            (made.created, made.linked_created),
+            (3, 1),
+            "{:?}",
+            made.rejects
+        );
+        let new: Vec<&Record> = made
+            .write
+            .inserts
+            .iter()
+            .filter(|r| r.module == COMPANIES)
+            .collect();
+        assert_eq!(
+            new.len(),
+            1,
+            "Nordic AB made once, no Ghost Oy for a refused row"
+        );
+        assert_eq!(new[0].get("name"), Some(&Value::Text("Nordic AB".into())));
+        let nordic = Some(Value::Ref(new[0].id.clone()));
+        assert_eq!(company_of(&made, "Ann"), nordic);
+        assert_eq!(company_of(&made, "Ola"), nordic, "the same company, folded");
+        assert_eq!(company_of(&made, "Eva"), Some(Value::Ref("c-acme".into())));
+        // The made company has its own history entry, in the same write.
+        assert!(made.write.changes.iter().any(|c| c.record_id == new[0].id));
+        assert_eq!(made.rejects.len(), 1);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use crate::domain::interchange::csv_import::{
     check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
-    Importer, LayeredFinder, Table, TableReader, MAX_COLUMNS,
+    Importer, LayeredFinder, MissingLinks, Table, TableReader, MAX_COLUMNS,
 };
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::release::Release;
@@ -40,6 +40,8 @@ fn mapping_key(module: &str) -> String {
 #[derive(Clone, Default)]
 struct Summary {
     inserts: usize,
+    /// Linked records to make for lookup cells naming none stored.
+    linked: usize,
     updates: usize,
     skipped: usize,
     rejects: Vec<(usize, String)>,
@@ -66,6 +68,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let every_field = RwSignal::new(String::new());
     let every_value = RwSignal::new(String::new());
     let policy = RwSignal::new("skip".to_string());
+    let missing = RwSignal::new("refuse".to_string());
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(usize, usize)>);
     let summary = RwSignal::new(None::<Summary>);
@@ -201,6 +204,11 @@ pub fn ImportPage(module: String) -> impl IntoView {
             for (field, text) in every.get_untracked() {
                 imp.set_for_every_row(&field, &text);
             }
+            imp.set_missing_links(match missing.get_untracked().as_str() {
+                "empty" => MissingLinks::LeaveEmpty,
+                "create" => MissingLinks::Create,
+                _ => MissingLinks::Refuse,
+            });
             let mut ids = new_id;
             // A few hundred rows at a time for a turn, then the page draws.
             loop {
@@ -226,6 +234,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             };
             summary.set(Some(Summary {
                 inserts: p.created,
+                linked: p.linked_created,
                 updates: p.updated,
                 skipped: p.skipped.len(),
                 rejected: p.rejects.len(),
@@ -469,6 +478,20 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     </ul>
                 </fieldset>
                 <fieldset class="form-section">
+                    <legend>{tk("import.missing_links")}</legend>
+                    {[("refuse", "import.missing_refuse"), ("empty", "import.missing_empty"), ("create", "import.missing_create")]
+                        .into_iter()
+                        .map(|(v, key)| view! {
+                            <label class="check">
+                                <input type="radio" name="missing-links" value=v
+                                    prop:checked=move || missing.get() == v
+                                    on:change=move |_| { missing.set(v.to_string()); summary.set(None); } />
+                                {move || t(st.locale.get(), key)}
+                            </label>
+                        })
+                        .collect_view()}
+                </fieldset>
+                <fieldset class="form-section">
                     <legend>{tk("import.duplicates")}</legend>
                     {[("skip", "import.dup_skip"), ("update", "import.dup_update"), ("create", "import.dup_create")]
                         .into_iter()
@@ -511,6 +534,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
                         <h2 id="import-summary">{t(l, "import.summary")}</h2>
                         <ul>
                             <li>{tn(l, "import.will_create", s.inserts, &count(l, s.inserts))}</li>
+                            {(s.linked > 0).then(|| view! {
+                                <li>{tn(l, "import.will_link", s.linked, &count(l, s.linked))}</li>
+                            })}
                             <li>{tn(l, "import.will_update", s.updates, &count(l, s.updates))}</li>
                             <li>{tn(l, "import.will_skip", s.skipped, &count(l, s.skipped))}</li>
                             <li>{tn(l, "import.will_reject", s.rejected, &count(l, s.rejected))}</li>
