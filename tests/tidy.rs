@@ -250,6 +250,7 @@ fn ui_folders_are_layered_without_cycles() {
             &["records"],
             &["activities", "sales", "quality", "interchange", "analytics"],
             &["settings", "reports"],
+            &["shell"],
         ],
     );
     // The app's root (its routes to every page) is above every folder.

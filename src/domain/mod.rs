@@ -22,6 +22,6 @@ pub mod writes;
 
 pub use records::field::{FieldDef, FieldKind, Label, PicklistOption};
 pub use records::field_values::{FieldName, FieldValues};
-pub use records::module_def::{ModuleDef, Schema, Section};
+pub use records::module_def::{ModuleDef, NavArea, Schema, Section};
 pub use records::record::{Record, RecordId, Timestamp};
 pub use records::value::{Money, Value};

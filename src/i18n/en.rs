@@ -896,4 +896,29 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.writing", "Writing the records… The list opens when they are saved."),
     ("dash.updating", "Updating the figures…"),
     ("dash.computing", "Working out the figures…"),
+    // The grouped navigation, pinned views, the phone menu and the skip link.
+    ("nav.area.sales", "Sales"),
+    ("nav.area.work", "Work"),
+    ("nav.area.service", "Service"),
+    ("nav.area.marketing", "Marketing"),
+    ("nav.area.insight", "Insight"),
+    ("nav.area.settings", "Settings"),
+    ("nav.pinned", "Pinned"),
+    ("nav.pin_this", "Pin this page"),
+    ("nav.pin_name", "Name of the pin"),
+    ("nav.pin", "Pin"),
+    ("nav.pinned_done", "Pinned “{name}” to the menu."),
+    ("nav.unpinned", "Removed “{name}” from the menu."),
+    ("nav.unpin", "Unpin {name}"),
+    ("nav.pin_name_needed", "Give the pin a name."),
+    ("nav.pins_full", "The menu holds at most 20 pins: remove one first."),
+    ("nav.menu", "Menu"),
+    ("nav.skip", "Skip to content"),
+    // The board: a column brought into view (the phone shows one at a time).
+    ("board.goto", "Go to column"),
+    // The duplicates page: why a record is in its group, and which one is kept.
+    ("dup.kept", "kept: the oldest"),
+    ("dup.why", "matches “{other}”: {reasons}"),
+    // A record saved from a board, the calendar or another page: a way to open it.
+    ("form.open_saved", "Open “{title}”"),
 ];

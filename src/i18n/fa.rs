@@ -896,4 +896,29 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.writing", "در حال نوشتن رکوردها… پس از ذخیره، فهرست باز می‌شود."),
     ("dash.updating", "در حال به‌روزرسانی ارقام…"),
     ("dash.computing", "در حال محاسبهٔ ارقام…"),
+    // The grouped navigation, pinned views, the phone menu and the skip link.
+    ("nav.area.sales", "فروش"),
+    ("nav.area.work", "کار"),
+    ("nav.area.service", "خدمات"),
+    ("nav.area.marketing", "بازاریابی"),
+    ("nav.area.insight", "تحلیل"),
+    ("nav.area.settings", "تنظیمات"),
+    ("nav.pinned", "سنجاق‌شده‌ها"),
+    ("nav.pin_this", "سنجاق کردن این صفحه"),
+    ("nav.pin_name", "نام سنجاق"),
+    ("nav.pin", "سنجاق"),
+    ("nav.pinned_done", "«{name}» به منو سنجاق شد."),
+    ("nav.unpinned", "«{name}» از منو برداشته شد."),
+    ("nav.unpin", "برداشتن سنجاق {name}"),
+    ("nav.pin_name_needed", "برای سنجاق نامی بنویسید."),
+    ("nav.pins_full", "منو حداکثر ۲۰ سنجاق دارد: نخست یکی را بردارید."),
+    ("nav.menu", "منو"),
+    ("nav.skip", "رفتن به محتوا"),
+    // The board: a column brought into view (the phone shows one at a time).
+    ("board.goto", "رفتن به ستون"),
+    // The duplicates page: why a record is in its group, and which one is kept.
+    ("dup.kept", "نگه داشته می‌شود: قدیمی‌ترین"),
+    ("dup.why", "با «{other}» یکی است: {reasons}"),
+    // A record saved from a board, the calendar or another page: a way to open it.
+    ("form.open_saved", "باز کردن «{title}»"),
 ];

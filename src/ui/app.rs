@@ -31,6 +31,7 @@ use crate::ui::sales::board_page::BoardPage;
 use crate::ui::sales::convert_page::ConvertPage;
 use crate::ui::sales::pipeline_editor::PipelineEditor;
 use crate::ui::settings::settings_page::SettingsPage;
+use crate::ui::shell::nav::{LanguagePicker, MenuButton, Nav, SkipLink};
 use crate::ui::writes::actions::load_everything;
 
 const LOCALE_KEY: &str = "crm.locale";
@@ -70,6 +71,16 @@ pub fn App() -> impl IntoView {
             st.unsaved.set(false);
         }
         clear_stale(st.notice);
+        // A form remembers the page it was opened from (Save and Cancel go back).
+        let is_form = |r: &Route| matches!(r, Route::New(..) | Route::Edit(..));
+        if is_form(&target) {
+            let from = st.route.get_untracked();
+            if !is_form(&from) {
+                st.came_from.set(Some(from));
+            }
+        } else {
+            st.came_from.set(None);
+        }
         st.route.set(target);
         // Like a page load: keyboard and screen-reader users start at the new content.
         request_animation_frame(|| {
@@ -86,6 +97,12 @@ pub fn App() -> impl IntoView {
             }
         });
     });
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        let narrow = crate::ui::kit::state::is_narrow();
+        if st.narrow.get_untracked() != narrow {
+            st.narrow.set(narrow);
+        }
+    });
     let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
         if st.unsaved.get_untracked() {
             ev.prevent_default();
@@ -94,9 +111,11 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || {
         listener.remove();
         unload.remove();
+        resize.remove();
     });
 
-    // The whole document follows the language: lang, direction and title.
+    // The whole document follows the language: lang and direction (the title
+    // follows the page, below).
     Effect::new(move |_| {
         let l = st.locale.get();
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
@@ -104,22 +123,28 @@ pub fn App() -> impl IntoView {
                 let _ = root.set_attribute("lang", l.code());
                 let _ = root.set_attribute("dir", l.dir());
             }
-            doc.set_title(&t(l, "app.name"));
         }
         let _ = LocalStorage::set(LOCALE_KEY, l.code());
     });
 
+    crate::ui::shell::page_title::follow_the_page(st);
     crate::ui::writes::other_tabs::connect(st);
     spawn_local(load_everything(st));
 
+    let menu_open = RwSignal::new(false);
     view! {
+        <SkipLink />
         <header class="app-header">
+            <MenuButton open=menu_open />
             <a class="brand" href="#/">
                 {tk("app.name")}
             </a>
-            <Nav />
-            <LanguagePicker />
+            // On a phone the language is chosen in the menu.
+            {move || (!st.narrow.get()).then(|| view! { <LanguagePicker /> })}
         </header>
+        <div class="app-body">
+        <Nav open=menu_open />
+        <div class="app-content">
         <NoticeBar />
         <ReplacedWarning />
         <UnreadableRecords />
@@ -162,6 +187,8 @@ pub fn App() -> impl IntoView {
                 LoadState::Ready => view! { <Page /> <Reminders /> }.into_any(),
             }}
         </main>
+        </div>
+        </div>
     }
 }
 
@@ -303,146 +330,5 @@ fn Page() -> impl IntoView {
             }
             _ => view! { <NotFound /> }.into_any(),
         }
-    }
-}
-
-#[component]
-fn Nav() -> impl IntoView {
-    let st = use_state();
-    let modules: Vec<(String, crate::domain::Label)> = st.data.with_untracked(|d| {
-        d.schema
-            .nav_modules()
-            .map(|m| (m.key.clone(), m.plural.clone()))
-            .collect()
-    });
-    let has_board = st
-        .data
-        .with_untracked(|d| d.schema.board_modules().next().is_some());
-    let active = move |key: &str| {
-        let key = key.to_string();
-        move || {
-            let here = match st.route.get() {
-                Route::List(m) | Route::New(m, _) | Route::View(m, _) | Route::Edit(m, _) => m,
-                Route::Backup => "#backup".into(),
-                Route::Drill(_) => "#home".into(),
-                Route::Dashboards(_) => "#dashboards".into(),
-                Route::Board(..) => "#board".into(),
-                // Converting belongs to the module whose action opens the page.
-                Route::Convert(_) => st.data.with_untracked(|d| {
-                    d.schema
-                        .modules
-                        .iter()
-                        .find(|m| m.actions.iter().any(|a| a.page == "convert"))
-                        .map(|m| m.key.clone())
-                        .unwrap_or_default()
-                }),
-                Route::Import(m) | Route::Duplicates(m) | Route::Merge(m, ..) => m,
-                Route::Work => "#work".into(),
-                Route::Calendar(..) => "#calendar".into(),
-                Route::Settings | Route::Pipelines(_) => "#settings".into(),
-                Route::Reports | Route::Report(_) => "#reports".into(),
-                _ => String::new(),
-            };
-            (here == key).then_some("page")
-        }
-    };
-    view! {
-        <nav aria-label=tk("nav.label")>
-            <ul>
-                <li>
-                    <a
-                        href="#/"
-                        aria-current=move || {
-                            matches!(st.route.get(), Route::Home | Route::Drill(_)).then_some("page")
-                        }
-                    >
-                        {tk("nav.home")}
-                    </a>
-                </li>
-                {modules
-                    .into_iter()
-                    .map(|(key, plural)| {
-                        let href = Route::List(key.clone()).href();
-                        view! {
-                            <li>
-                                <a href=href aria-current=active(&key)>
-                                    {move || label(st.locale.get(), &plural)}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-                // The boards come from the module definitions; the link opens the first.
-                {has_board.then(|| view! {
-                    <li>
-                        <a href=Route::Board(String::new(), String::new()).href() aria-current=active("#board")>
-                            {tk("nav.board")}
-                        </a>
-                    </li>
-                })}
-                <li>
-                    <a href=Route::Dashboards(String::new()).href() aria-current=active("#dashboards")>
-                        {tk("nav.dashboards")}
-                    </a>
-                </li>
-                <li>
-                    <a href=Route::Work.href() aria-current=active("#work")>
-                        {tk("nav.work")}
-                    </a>
-                </li>
-                <li>
-                    <a
-                        href=Route::Calendar("month".into(), String::new()).href()
-                        aria-current=active("#calendar")
-                    >
-                        {tk("nav.calendar")}
-                    </a>
-                </li>
-                <li>
-                    <a href=Route::Reports.href() aria-current=active("#reports")>
-                        {tk("nav.reports")}
-                    </a>
-                </li>
-                <li>
-                    <a href=Route::Settings.href() aria-current=active("#settings")>
-                        {tk("nav.settings")}
-                    </a>
-                </li>
-                <li>
-                    <a href=Route::Backup.href() aria-current=active("#backup")>
-                        {tk("nav.backup")}
-                    </a>
-                </li>
-            </ul>
-        </nav>
-    }
-}
-
-#[component]
-fn LanguagePicker() -> impl IntoView {
-    let st = use_state();
-    view! {
-        <div class="language">
-            <label for="language-select">{tk("settings.language")}</label>
-            <select
-                id="language-select"
-                on:change=move |ev| {
-                    if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
-                        st.locale.set(l);
-                    }
-                }
-            >
-                {Locale::ALL
-                    .into_iter()
-                    .map(|l| {
-                        view! {
-                            <option value=l.code() selected=move || st.locale.get() == l lang=l.code()>
-                                {l.native_name()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
     }
 }

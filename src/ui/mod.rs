@@ -11,6 +11,7 @@ mod records;
 mod reports;
 mod sales;
 mod settings;
+mod shell;
 pub mod writes;
 
 pub fn start() {

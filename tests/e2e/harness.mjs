@@ -181,9 +181,10 @@ export const nav = (page, name) =>
 export const fieldValue = (page, name) =>
   page.locator('.field-row', { has: page.getByText(name, { exact: true }) }).locator('dd');
 
-/** Waits until the app has loaded its data and shows its navigation. */
+/** Waits until the app has started and drawn its navigation (on a phone it is
+ *  folded behind the Menu button, so present rather than visible). */
 export async function ready(page) {
-  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
+  await page.locator('nav#main-nav').waitFor({ state: 'attached', timeout: 30_000 });
 }
 
 export async function loadSample(page) {

@@ -4,8 +4,8 @@
 use crate::domain::modules::sales_modules::DEALS;
 use crate::domain::modules::standard_modules::{picklist, section, COMPANIES, CONTACTS};
 use crate::domain::records::field::{FieldDef, FieldKind, Label, PicklistOption};
-use crate::domain::records::module_def::AgendaDef;
 use crate::domain::records::module_def::ModuleDef;
+use crate::domain::records::module_def::{AgendaDef, NavArea};
 use crate::domain::records::value::Value;
 
 pub const ACTIVITIES: &str = "activities";
@@ -40,7 +40,7 @@ pub fn activities() -> ModuleDef {
             FieldDef::new("done_at", FieldKind::DateTime)
                 .system()
                 .indexed(),
-            FieldDef::new("assignee", FieldKind::User),
+            FieldDef::new("assignee", FieldKind::User).starts_as_user(),
             picklist("priority", "priority", &["low", "medium", "high"]),
             picklist(
                 "call_outcome",
@@ -106,6 +106,7 @@ pub fn activities() -> ModuleDef {
         ],
         title_fields: vec!["subject".into()],
         nav: true,
+        area: NavArea::Work,
         agenda: Some(AgendaDef {
             due: "due".into(),
             done: "done".into(),

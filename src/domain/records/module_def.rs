@@ -34,6 +34,9 @@ pub struct ModuleDef {
     /// exchange rates) are reached from the settings page instead.
     #[serde(default = "yes")]
     pub nav: bool,
+    /// The area of work the navigation lists the module under.
+    #[serde(default)]
+    pub area: NavArea,
     /// Actions a record page offers besides edit and delete (a lead's Convert).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<RecordAction>,
@@ -58,6 +61,48 @@ pub struct ModuleDef {
     /// page offers it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsEntry>,
+}
+
+/// The areas of work the main navigation groups its links into, in the order
+/// shown; an area with nothing in it is not shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NavArea {
+    #[default]
+    Sales,
+    Work,
+    Service,
+    Marketing,
+    Insight,
+    Settings,
+}
+
+impl NavArea {
+    pub const ALL: [NavArea; 6] = [
+        NavArea::Sales,
+        NavArea::Work,
+        NavArea::Service,
+        NavArea::Marketing,
+        NavArea::Insight,
+        NavArea::Settings,
+    ];
+
+    /// The translation key of the area's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            NavArea::Sales => "nav.area.sales",
+            NavArea::Work => "nav.area.work",
+            NavArea::Service => "nav.area.service",
+            NavArea::Marketing => "nav.area.marketing",
+            NavArea::Insight => "nav.area.insight",
+            NavArea::Settings => "nav.area.settings",
+        }
+    }
+
+    /// A stable name for element ids and tests.
+    pub fn key(self) -> &'static str {
+        self.label_key().trim_start_matches("nav.area.")
+    }
 }
 
 /// The pages of the app's own that show one module's records each; the shell knows
@@ -223,6 +268,7 @@ impl ModuleDef {
             sections: Vec::new(),
             title_fields: Vec::new(),
             nav: true,
+            area: NavArea::Sales,
             actions: Vec::new(),
             duplicate_rule: None,
             default_order: None,
@@ -292,6 +338,11 @@ impl Schema {
         self.modules.iter().filter(|m| m.nav)
     }
 
+    /// The modules the navigation lists under `area`, in schema order.
+    pub fn nav_modules_in(&self, area: NavArea) -> impl Iterator<Item = &ModuleDef> {
+        self.nav_modules().filter(move |m| m.area == area)
+    }
+
     /// The module that holds the user's work in time, if any (the first with an
     /// agenda definition).
     pub fn agenda_module(&self) -> Option<&ModuleDef> {
@@ -335,6 +386,32 @@ mod tests {
     use crate::domain::modules::lead_module::{CLOSED_STATUSES, LEADS, STATUSES};
     use crate::domain::modules::standard_modules::{standard_schema, COMPANIES};
     use crate::domain::Value;
+
+    #[test]
+    fn the_navigation_lists_each_module_under_its_area_and_an_old_definition_under_sales() {
+        let schema = standard_schema();
+        let listed = |area| -> Vec<&str> {
+            schema
+                .nav_modules_in(area)
+                .map(|m| m.key.as_str())
+                .collect()
+        };
+        assert_eq!(
+            listed(NavArea::Sales),
+            vec!["companies", "contacts", "leads", "deals"]
+        );
+        assert_eq!(listed(NavArea::Work), vec!["activities"]);
+        // Every module the navigation lists is under exactly one area.
+        let all: usize = NavArea::ALL.iter().map(|a| listed(*a).len()).sum();
+        assert_eq!(all, schema.nav_modules().count());
+        // A definition stored before areas existed reads as a sales module.
+        let mut old = serde_json::to_value(schema.module("deals").unwrap()).unwrap();
+        old.as_object_mut().unwrap().remove("area");
+        let read: ModuleDef = serde_json::from_value(old).unwrap();
+        assert_eq!(read.area, NavArea::Sales);
+        let keys: std::collections::HashSet<_> = NavArea::ALL.iter().map(|a| a.key()).collect();
+        assert_eq!(keys.len(), NavArea::ALL.len());
+    }
 
     #[test]
     fn every_board_names_fields_of_the_kinds_it_needs() {

@@ -52,6 +52,21 @@ pub struct AppState {
     /// True once another tab opened a newer version of the database, which closed
     /// it here: only a reload opens it again.
     pub replaced: RwSignal<bool>,
+    /// A phone-size screen (the width CSS lays out for a phone): lists stack their
+    /// rows, boards show one column at a time.
+    pub narrow: RwSignal<bool>,
+    /// The page a form was opened from: its Save and Cancel go back there.
+    pub came_from: RwSignal<Option<Route>>,
+}
+
+/// The width at and below which the layout is a phone's (style/main.css uses it too).
+pub const PHONE_MAX_WIDTH: f64 = 760.0;
+
+pub fn is_narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= PHONE_MAX_WIDTH)
 }
 
 pub const USER_KEY: &str = "crm.current_user";
@@ -77,6 +92,8 @@ impl AppState {
             ),
             unreadable: RwSignal::new(Vec::new()),
             replaced: RwSignal::new(false),
+            narrow: RwSignal::new(is_narrow()),
+            came_from: RwSignal::new(None),
         }
     }
 

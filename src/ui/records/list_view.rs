@@ -21,6 +21,8 @@ use crate::ui::writes::actions::load_sample;
 /// Every row has this height (CSS keeps it), so the visible slice follows from the
 /// scroll position alone.
 const ROW_HEIGHT: f64 = 44.0;
+/// On a phone a row is its title and three named lines below it (CSS keeps it).
+const PHONE_ROW_HEIGHT: f64 = 104.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 10;
 
@@ -81,6 +83,13 @@ pub fn ListView(module: String) -> impl IntoView {
             .with(|d| d.set(&module_key.get_value()).map(|s| s.len()).unwrap_or(0))
     };
 
+    let row_h = move || {
+        if st.narrow.get() {
+            PHONE_ROW_HEIGHT
+        } else {
+            ROW_HEIGHT
+        }
+    };
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(640.0_f64);
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -164,8 +173,8 @@ pub fn ListView(module: String) -> impl IntoView {
     // Which rows are in view, and the spacer heights that stand for the rest.
     let window = Memo::new(move |_| {
         let total = rows.with(Vec::len);
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-        let shown = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+        let first = ((scroll_top.get() / row_h()) as usize).saturating_sub(OVERSCAN);
+        let shown = (viewport.get() / row_h()) as usize + 2 * OVERSCAN;
         let last = (first + shown).min(total);
         (first.min(last), last, total)
     });
@@ -173,10 +182,10 @@ pub fn ListView(module: String) -> impl IntoView {
         let (first, last, _) = window.get();
         rows.with(|all| all[first..last].to_vec())
     });
-    let top = move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT);
+    let top = move || format!("{}px", window.get().0 as f64 * row_h());
     let bottom = move || {
         let (_, last, total) = window.get();
-        format!("{}px", (total - last) as f64 * ROW_HEIGHT)
+        format!("{}px", (total - last) as f64 * row_h())
     };
     // One row, keyed by its slot: rows that stay in view keep their elements (and
     // keyboard focus) while the list scrolls.
@@ -215,8 +224,9 @@ pub fn ListView(module: String) -> impl IntoView {
                                 }
                                 .into_any()
                             } else {
+                                // A phone shows the row as stacked lines, each named.
                                 view! {
-                                    <td>
+                                    <td data-label=label(l, &f.label)>
                                         <bdi>{text}</bdi>
                                     </td>
                                 }
@@ -238,7 +248,7 @@ pub fn ListView(module: String) -> impl IntoView {
         let Some(el) = scroller.get_untracked() else {
             return;
         };
-        let page = (viewport.get_untracked() / ROW_HEIGHT).max(1.0) as isize;
+        let page = (viewport.get_untracked() / row_h()).max(1.0) as isize;
         let step: isize = match ev.key().as_str() {
             "ArrowDown" => 1,
             "ArrowUp" => -1,
@@ -269,11 +279,11 @@ pub fn ListView(module: String) -> impl IntoView {
         }) else {
             return;
         };
-        let row_top = target_index as f64 * ROW_HEIGHT;
+        let row_top = target_index as f64 * row_h();
         let height = el.client_height() as f64;
-        let header = ROW_HEIGHT;
+        let header = row_h();
         let top = el.scroll_top() as f64;
-        if row_top < top || row_top + ROW_HEIGHT > top + height - header {
+        if row_top < top || row_top + row_h() > top + height - header {
             let new_top = (row_top - height / 2.0).max(0.0);
             el.set_scroll_top(new_top as i32);
             scroll_top.set(new_top);
