@@ -29,8 +29,9 @@ use crate::ui::writes::actions::{mark, update_fields_shown_first};
 /// A board filter: the picklist field, its label, and its options.
 type PickFilter = (String, Label, Vec<(String, Label)>);
 
-const CARD_HEIGHT: f64 = 112.0;
-const COLUMN_HEIGHT: f64 = 560.0;
+/// Room for a title in two lines, four lines of detail and the move controls.
+const CARD_HEIGHT: f64 = 174.0;
+const COLUMN_HEIGHT: f64 = 640.0;
 const OVERSCAN: usize = 3;
 
 fn stage_name(l: Locale, name: &Label) -> String {
@@ -406,6 +407,22 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
                     <label for="board-search">{move || t(st.locale.get(), &search_key)}</label>
                     <input id="board-search" type="search" on:input=move |ev| text.set(event_target_value(&ev)) />
                 </div>
+                <div class="field board-goto">
+                    <label for="board-goto">{tk("board.goto")}</label>
+                    <select id="board-goto" on:change=move |ev| show_column(&event_target_value(&ev))>
+                        {move || {
+                            let l = st.locale.get();
+                            model
+                                .get()
+                                .map(|p| {
+                                    p.stages
+                                        .iter()
+                                        .map(|s| view! { <option value=s.id.clone()>{stage_name(l, &s.name)}</option> })
+                                        .collect_view()
+                                })
+                        }}
+                    </select>
+                </div>
             </div>
             {has_amount.then(|| view! {
                 <p class="muted">
@@ -427,7 +444,7 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
                     </Show>
                 }
             })}
-            <div class="board">
+            <div class="board" on:dragover=scroll_while_dragging>
                 <For
                     each=move || {
                         let p = model.get();
@@ -482,6 +499,45 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Brings a column into view (the board is wider than the screen, and a phone shows
+/// one column at a time) and moves the keyboard there.
+fn show_column(stage_id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&format!("column-{stage_id}")))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let opts = web_sys::ScrollIntoViewOptions::new();
+    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    opts.set_inline(web_sys::ScrollLogicalPosition::Start);
+    el.scroll_into_view_with_scroll_into_view_options(&opts);
+    let _ = el.focus();
+}
+
+/// While a card is dragged near the board's edge, the board scrolls that way, so a
+/// column out of view can be reached without letting go.
+fn scroll_while_dragging(ev: leptos::ev::DragEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(board) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    const EDGE: f64 = 64.0;
+    const STEP: f64 = 24.0;
+    let rect = board.get_bounding_client_rect();
+    let x = ev.client_x() as f64;
+    if x > rect.right() - EDGE {
+        board.scroll_by_with_x_and_y(STEP, 0.0);
+    } else if x < rect.left() + EDGE {
+        board.scroll_by_with_x_and_y(-STEP, 0.0);
+    }
 }
 
 /// Links to every board the definitions name, when there is more than one.
@@ -596,6 +652,8 @@ fn BoardColumn(
             class:won={outcome == Outcome::Won}
             class:lost={outcome == Outcome::Lost}
             aria-labelledby=heading_id.clone()
+            id=format!("column-{}", stage_id.get_value())
+            tabindex="-1"
             on:dragover=move |ev| {
                 ev.prevent_default();
                 over.set(true);
@@ -810,20 +868,28 @@ fn DealCard(
                 }
             }
         >
-            <h3>
-                <a href=c.href dir="auto">{c.title.clone()}</a>
+            // Each part is isolated, so a Persian title beside a Latin company name
+            // keeps both in their own order.
+            <h3 title=c.title.clone()>
+                <a href=c.href>
+                    <bdi>{c.title.clone()}</bdi>
+                </a>
             </h3>
-            <p class="deal-meta">
-                {c.fields.into_iter().map(|f| view! { <span dir="auto">{f}</span> }).collect_view()}
-                {c.amount.map(|a| view! { <span class="amount">{a}</span> })}
-                {c.probability.map(|p| view! { <span>{p}</span> })}
+            <p class="deal-meta deal-fields">
+                {c.fields.into_iter().map(|f| { let tip = f.clone(); view! { <bdi title=tip>{f}</bdi> } }).collect_view()}
             </p>
             <p class="deal-meta">
-                {c.close.map(|d| view! { <span>{d}</span> })}
+                {c.amount.map(|a| view! { <bdi class="amount">{a}</bdi> })}
+                {c.probability.map(|p| view! { <bdi class="pct">{p}</bdi> })}
+            </p>
+            <p class="deal-meta">
+                {c.close.map(|d| view! { <bdi class="close">{d}</bdi> })}
                 {c.overdue.map(|o| view! { <span class="overdue-mark">{o}</span> })}
-                <span class="muted owner" dir="auto">
+            </p>
+            <p class="deal-meta">
+                <span class="muted owner">
                     {c.colour.map(|col| view! { <span class="colour-dot" aria-hidden="true" style=format!("background:{col}")></span> })}
-                    {c.owner}
+                    <bdi>{c.owner}</bdi>
                 </span>
             </p>
             // Choosing in the select moves nothing (arrow keys on a closed select change
