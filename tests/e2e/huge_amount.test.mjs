@@ -114,7 +114,8 @@ test('sums beyond a decimal, from amounts and a rate within bounds, say "too lar
     await heading(page, /EUR/).waitFor();
     for (const title of ['Bound One', 'Bound Two']) {
       await newDeal(page, title, '1000000000000000', 'EUR');
-      await heading(page, title).waitFor();
+      await heading(page, 'Pipeline board').waitFor();
+      await page.getByRole('status').getByRole('button', { name: `Open “${title}”` }).waitFor();
     }
 
     // The start page, loaded afresh: it once died here on every load.

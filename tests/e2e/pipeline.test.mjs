@@ -55,6 +55,9 @@ test('a deal in a custom pipeline moves by drag and drop, survives a reload, and
     await page.getByLabel('Currency', { exact: true }).fill('EUR');
     await page.getByRole('combobox', { name: 'Stage', exact: true }).selectOption({ label: 'Discovery' });
     await page.getByRole('button', { name: 'Save' }).click();
+    // Saved from the board: back on the board, the new deal a click away.
+    await heading(page, 'Pipeline board').waitFor();
+    await page.getByRole('status').getByRole('button', { name: 'Open “Big Rollout”' }).click();
     await heading(page, 'Big Rollout').waitFor();
     const probability = fieldValue(page, 'Probability');
     assert.equal((await probability.textContent()).trim(), '20%');
@@ -299,6 +302,9 @@ test('the calendar adds an activity on the chosen day and shows it in month and 
     await page.getByRole('textbox', { name: 'Subject', exact: true }).fill('Site visit');
     await page.getByRole('combobox', { name: 'Type', exact: true }).selectOption({ label: 'Meeting' });
     await page.getByRole('button', { name: 'Save' }).click();
+    // Saved from the calendar: back on the calendar, the activity a click away.
+    await heading(page, /^Calendar: /).waitFor();
+    await page.getByRole('status').getByRole('button', { name: 'Open “Site visit”' }).click();
     await heading(page, 'Site visit').waitFor();
 
     await nav(page, 'Calendar').click();

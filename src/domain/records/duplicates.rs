@@ -335,6 +335,20 @@ impl DuplicateIndex {
     }
 
     /// Groups of two or more likely duplicates across the module, largest first.
+    /// Why `id` is in its group: what it shares with the first member it matches
+    /// directly, trying `group` in order (the record kept first). A group is joined
+    /// link by link, so a member may match the kept record only through another.
+    pub fn why_in_group(&self, id: &str, group: &[String]) -> Option<(String, Vec<MatchReason>)> {
+        let keys = self.keys.get(id)?;
+        let found = self.matches_of(keys, Some(id));
+        group.iter().filter(|g| g.as_str() != id).find_map(|other| {
+            found
+                .iter()
+                .find(|m| &m.id == other)
+                .map(|m| (other.clone(), m.reasons.clone()))
+        })
+    }
+
     pub fn groups(&self) -> Vec<Vec<String>> {
         let ids: Vec<&String> = self.keys.keys().collect();
         let at: HashMap<&String, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
@@ -410,6 +424,50 @@ mod tests {
     }
     fn ids(m: Vec<Match>) -> Vec<String> {
         m.into_iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn a_member_says_what_it_shares_with_the_kept_record_or_the_one_it_joins_through() {
+        let idx = contacts_index(&[
+            contact(
+                "a",
+                vec![
+                    ("first_name", t("Sara")),
+                    ("last_name", t("Karimi")),
+                    ("emails", l(&["sara@example.com"])),
+                ],
+            ),
+            contact(
+                "b",
+                vec![
+                    ("first_name", t("S.")),
+                    ("last_name", t("K")),
+                    ("emails", l(&["SARA@example.com"])),
+                    ("phones", l(&["+98 912 000 1111"])),
+                ],
+            ),
+            contact(
+                "c",
+                vec![
+                    ("first_name", t("Other")),
+                    ("last_name", t("Person")),
+                    ("phones", l(&["0912 000 1111"])),
+                ],
+            ),
+        ]);
+        let group = idx.groups().pop().unwrap();
+        assert_eq!(group, vec!["a", "b", "c"]);
+        let (with, why) = idx.why_in_group("b", &group).unwrap();
+        assert_eq!(with, "a");
+        assert_eq!(why, vec![MatchReason::SameEmail("sara@example.com".into())]);
+        // c shares nothing with a, only the phone with b.
+        let (with, why) = idx.why_in_group("c", &group).unwrap();
+        assert_eq!(with, "b");
+        assert!(
+            matches!(why.as_slice(), [MatchReason::SamePhone(_)]),
+            "{why:?}"
+        );
+        assert_eq!(idx.why_in_group("zzz", &group), None);
     }
 
     #[test]

@@ -192,6 +192,10 @@ pub struct FieldDef {
     /// key and its label in every language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub import_names: Vec<String>,
+    /// A user field a new record's form starts with the person adding it (a task's
+    /// assignee).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub starts_as_user: bool,
 }
 
 impl FieldDef {
@@ -212,7 +216,14 @@ impl FieldDef {
             system: false,
             indexed: false,
             import_names: Vec::new(),
+            starts_as_user: false,
         }
+    }
+
+    /// A new record's form starts with the person adding it here.
+    pub fn starts_as_user(mut self) -> Self {
+        self.starts_as_user = true;
+        self
     }
 
     /// Headers other tools' exports name this field by (see `import_names`).

@@ -4,6 +4,7 @@
 
 pub mod change_journal;
 pub mod condition;
+pub mod context_fill;
 pub mod duplicates;
 pub mod field;
 pub mod field_values;

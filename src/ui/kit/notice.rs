@@ -82,9 +82,62 @@ impl Notice {
     }
 }
 
+/// A success notice fades after this long (one with a button after the longer
+/// time, so Undo stays in reach); an error stays until dismissed or left behind.
+const NOTICE_FADES_MS: u64 = 8_000;
+const NOTICE_WITH_ACTION_FADES_MS: u64 = 15_000;
+
+/// Whether the pointer or the keyboard is on the notice: it does not fade then.
+fn notice_in_use() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Ok(Some(region)) = doc.query_selector(".notice-region[aria-live]") else {
+        return false;
+    };
+    let focused = doc
+        .active_element()
+        .is_some_and(|a| region.contains(Some(&a)));
+    focused || region.matches(":hover").unwrap_or(false)
+}
+
+/// Clears the notice raised `at` once it has been shown for `after_ms`, unless a
+/// newer one replaced it; waits on while the user is on it.
+fn fade_later(notice: RwSignal<Option<Notice>>, at: f64, after_ms: u64) {
+    set_timeout(
+        move || {
+            let same = notice.with_untracked(|n| n.as_ref().is_some_and(|n| n.at == at));
+            if !same {
+                return;
+            }
+            if notice_in_use() {
+                fade_later(notice, at, 2_000);
+            } else {
+                notice.set(None);
+            }
+        },
+        std::time::Duration::from_millis(after_ms),
+    );
+}
+
 #[component]
 pub fn NoticeBar() -> impl IntoView {
     let st = use_state();
+    Effect::new(move |_| {
+        let faded = st.notice.with(|n| {
+            n.as_ref()
+                .filter(|n| n.kind == NoticeKind::Success)
+                .map(|n| (n.at, n.action.is_some()))
+        });
+        if let Some((at, has_action)) = faded {
+            let after = if has_action {
+                NOTICE_WITH_ACTION_FADES_MS
+            } else {
+                NOTICE_FADES_MS
+            };
+            fade_later(st.notice, at, after);
+        }
+    });
     view! {
         <div class="notice-region" aria-live="polite">
             {move || {
@@ -97,6 +150,7 @@ pub fn NoticeBar() -> impl IntoView {
                             <div
                                 class="notice"
                                 class:notice-error=is_error
+                                class:notice-fades=!is_error
                                 role=if is_error { "alert" } else { "status" }
                             >
                                 <span>{n.text}</span>

@@ -3,12 +3,21 @@
 
 use leptos::prelude::*;
 
+use crate::domain::records::duplicates::MatchReason;
 use crate::i18n::{label, t, tn, tr};
 use crate::ui::kit::format::count;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{tk, use_state};
 
 const SHOWN_GROUPS: usize = 200;
+
+/// One reason two records match, with the value they share where there is one.
+fn reason_text(l: crate::i18n::Locale, r: &MatchReason) -> String {
+    match r {
+        MatchReason::SameEmail(v) | MatchReason::SamePhone(v) => format!("{} ({v})", t(l, r.key())),
+        _ => t(l, r.key()),
+    }
+}
 
 #[component]
 pub fn DuplicatesPage(module: String) -> impl IntoView {
@@ -62,9 +71,28 @@ pub fn DuplicatesPage(module: String) -> impl IntoView {
                                         let text = tr(l, "dup.merge_into", &[("title", &title), ("master", &master_title)]);
                                         view! { " " <a class="button small" href=href>{text}</a> }
                                     });
+                                    // Why it is here, or that it is the one kept.
+                                    let why = if id == &master {
+                                        t(l, "dup.kept")
+                                    } else {
+                                        st.data.with(|d| {
+                                            let set = d.set(&m)?;
+                                            let (other, reasons) = set.duplicates()?.why_in_group(id, &g)?;
+                                            let words: Vec<String> = reasons.iter().map(|r| reason_text(l, r)).collect();
+                                            Some(tr(
+                                                l,
+                                                "dup.why",
+                                                &[("other", &d.title(&m, &other).unwrap_or_default()), ("reasons", &words.join(", "))],
+                                            ))
+                                        })
+                                        .unwrap_or_default()
+                                    };
+                                    let kept = id == &master;
                                     view! {
                                         <li>
-                                            <a href=Route::View(m.clone(), id.clone()).href() dir="auto">{title.clone()}</a>
+                                            <a href=Route::View(m.clone(), id.clone()).href()><bdi>{title.clone()}</bdi></a>
+                                            " "
+                                            <span class="dup-why" class:badge=kept>{why}</span>
                                             {merge}
                                         </li>
                                     }

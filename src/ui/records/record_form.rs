@@ -46,6 +46,16 @@ pub fn RecordForm(
         return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
     }
     let ctx = st.parse_context();
+    // A new record takes what the place it was started from says (the deal's
+    // company for a task added on the deal's page, the user as its assignee).
+    let prefill = if existing.is_none() {
+        let me = st.current_user.get_untracked();
+        st.data.with_untracked(|d| {
+            crate::domain::records::context_fill::fill_from_context(d, &def, &prefill, &me)
+        })
+    } else {
+        prefill
+    };
     let inputs: BTreeMap<String, RwSignal<FieldInput>> = def
         .fields
         .iter()
@@ -83,16 +93,19 @@ pub fn RecordForm(
         .iter()
         .find(|(k, _)| k == RETURN_TO)
         .map(|(_, v)| v.clone());
-    let came_from: Option<Route> = return_to.and_then(|field| {
-        let (_, id) = prefill.iter().find(|(k, _)| *k == field)?;
-        match def.field(&field) {
-            Some(FieldDef {
-                kind: FieldKind::Lookup { module, .. },
-                ..
-            }) => Some(Route::View(module.clone(), id.clone())),
-            _ => None,
-        }
-    });
+    let came_from: Option<Route> = return_to
+        .and_then(|field| {
+            let (_, id) = prefill.iter().find(|(k, _)| *k == field)?;
+            match def.field(&field) {
+                Some(FieldDef {
+                    kind: FieldKind::Lookup { module, .. },
+                    ..
+                }) => Some(Route::View(module.clone(), id.clone())),
+                _ => None,
+            }
+        })
+        // Otherwise the page the form was opened from (the board, the calendar…).
+        .or_else(|| st.came_from.get_untracked());
     let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
     let dup_warning = RwSignal::new(Vec::<(String, String, Vec<String>)>::new());
     let dup_confirmed = RwSignal::new(false);
@@ -129,10 +142,14 @@ pub fn RecordForm(
             ),
         })
     };
-    let cancel_href = def.with_value(|m| match existing.get_value() {
-        Some(r) => Route::View(m.key.clone(), r.id).href(),
-        None => Route::List(m.key.clone()).href(),
-    });
+    // Cancel goes back where the form was opened from.
+    let cancel_href = match &came_from {
+        Some(r) => r.href(),
+        None => def.with_value(|m| match existing.get_value() {
+            Some(r) => Route::View(m.key.clone(), r.id).href(),
+            None => Route::List(m.key.clone()).href(),
+        }),
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -237,8 +254,32 @@ pub fn RecordForm(
                     } else {
                         "form.unchanged"
                     };
-                    navigate(&back.unwrap_or(Route::View(module, record_id)));
-                    st.notice.set(Some(Notice::success(t(l, key))));
+                    let own = Route::View(module.clone(), record_id.clone());
+                    // Started on a board, the calendar, My work or another record: back
+                    // there, with the record a click away. Otherwise the record is shown.
+                    let works_there = |b: &Route| match b {
+                        Route::Board(..) | Route::Calendar(..) | Route::Work => true,
+                        Route::View(..) => *b != own,
+                        _ => false,
+                    };
+                    match back.filter(works_there) {
+                        Some(back) => {
+                            navigate(&back);
+                            let title = st
+                                .data
+                                .with_untracked(|d| d.title(&module, &record_id))
+                                .unwrap_or_default();
+                            let open = tr(l, "form.open_saved", &[("title", &title)]);
+                            st.notice.set(Some(
+                                Notice::success(t(l, key))
+                                    .with_action(open, move || navigate(&own)),
+                            ));
+                        }
+                        None => {
+                            navigate(&own);
+                            st.notice.set(Some(Notice::success(t(l, key))));
+                        }
+                    }
                 }
                 Err(SaveError::Invalid(list)) => {
                     show_errors(list.into_iter().map(|e| (e.field, e.problem)).collect())
