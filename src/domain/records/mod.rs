@@ -5,11 +5,13 @@
 pub mod change_journal;
 pub mod condition;
 pub mod duplicates;
+pub mod exchange;
 pub mod field;
 pub mod field_values;
 pub mod history_batch;
 pub mod input;
 pub mod list_query;
+pub mod local_days;
 pub mod migrate;
 pub mod module_def;
 pub mod normalize;
