@@ -4,10 +4,12 @@
 
 pub mod change_journal;
 pub mod condition;
+pub mod date_range;
 pub mod duplicates;
 pub mod exchange;
 pub mod field;
 pub mod field_values;
+pub mod filter_url;
 pub mod history_batch;
 pub mod input;
 pub mod list_query;
@@ -22,5 +24,6 @@ pub mod search;
 pub mod sharded_map;
 pub mod stage_trail;
 pub mod stepped_sort;
+pub mod typed_filter;
 pub mod validate;
 pub mod value;
