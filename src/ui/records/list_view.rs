@@ -16,6 +16,7 @@ use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{in_turns, now, tk, turn, use_state, utc_offset, Generation};
 use crate::ui::kit::user_select::{whose_user, WhoseFilter};
+use crate::ui::records::list_address;
 use crate::ui::records::list_filters::FilterBar;
 use crate::ui::writes::actions::load_sample;
 
@@ -36,8 +37,10 @@ pub fn ListView(module: String) -> impl IntoView {
     };
     let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
     let search = RwSignal::new(String::new());
-    let sort = RwSignal::new(None::<Sort>);
-    let filters = RwSignal::new(Vec::new());
+    let (initial_filters, initial_sort) = list_address::initial(&def);
+    let sort = RwSignal::new(initial_sort);
+    let filters = RwSignal::new(initial_filters);
+    list_address::follow(def.clone(), filters, sort);
     // "" everyone, "@me" the current user, or a user's id.
     let whose = RwSignal::new(String::new());
     let module_key = StoredValue::new(module.clone());
