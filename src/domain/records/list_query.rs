@@ -669,6 +669,12 @@ mod tests {
         use crate::domain::modules::activity_module::ACTIVITIES;
         use crate::domain::modules::sales_modules::DEALS;
         let data = crate::domain::samples::scale_data::scale_dataset(700, 3_000, 1_800_000_000_000);
+        // At the data's own "now", with its rates: the typed filters keep some rows.
+        let (rates, ..) = crate::domain::samples::scale_data::scale_scope_parts(
+            1_800_000_000_000,
+            crate::domain::records::local_days::PeriodKind::Month,
+        );
+        let ctx = QueryContext::at(1_800_000_000_000, 0, chrono::Weekday::Mon, rates);
         let sorted = |field: &str, descending| {
             Some(Sort {
                 field: field.into(),
@@ -716,12 +722,30 @@ mod tests {
                     ..Default::default()
                 },
             ),
+            (
+                DEALS,
+                ListQuery {
+                    filters: vec![
+                        Filter {
+                            field: "amount".into(),
+                            op: FilterOp::AtLeast(1_300.0),
+                        },
+                        Filter {
+                            field: "expected_close".into(),
+                            op: FilterOp::InDates(DateRange::ThisQuarter),
+                        },
+                    ],
+                    sort: sorted("amount", true),
+                    ..Default::default()
+                },
+            ),
             ("no_such_module", ListQuery::default()),
         ];
         for (module, q) in queries {
-            let whole = run(&data, module, &q, &ctx());
+            let whole = run(&data, module, &q, &ctx);
+            assert!(module == "no_such_module" || !whole.is_empty(), "{q:?}");
             for budget in [1, 7, 500] {
-                let mut work = ListWork::new(&data, module, q.clone(), ctx());
+                let mut work = ListWork::new(&data, module, q.clone(), ctx.clone());
                 let mut steps = 1;
                 while !work.step(&data, budget) {
                     steps += 1;
