@@ -921,4 +921,19 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("dup.why", "matches “{other}”: {reasons}"),
     // A record saved from a board, the calendar or another page: a way to open it.
     ("form.open_saved", "Open “{title}”"),
+    // Typed filters: conditions by field type, date ranges, amounts in the base currency
+    ("filter.op.between", "between"),
+    ("filter.op.today", "today"),
+    ("filter.op.this_week", "this week"),
+    ("filter.op.this_month", "this month"),
+    ("filter.op.this_quarter", "this quarter"),
+    ("filter.op.last_month", "last month"),
+    ("filter.op.next_30_days", "in the next 30 days"),
+    ("filter.op.last_30_days", "in the last 30 days"),
+    ("filter.op.before", "before"),
+    ("filter.op.after", "after"),
+    ("filter.from", "From"),
+    ("filter.to", "To"),
+    ("filter.from_to", "{from} and {to}"),
+    ("filter.in_base", "{value} ({currency})"),
 ];

@@ -921,4 +921,19 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("dup.why", "با «{other}» یکی است: {reasons}"),
     // A record saved from a board, the calendar or another page: a way to open it.
     ("form.open_saved", "باز کردن «{title}»"),
+    // Typed filters: conditions by field type, date ranges, amounts in the base currency
+    ("filter.op.between", "بین"),
+    ("filter.op.today", "امروز"),
+    ("filter.op.this_week", "این هفته"),
+    ("filter.op.this_month", "این ماه"),
+    ("filter.op.this_quarter", "این فصل"),
+    ("filter.op.last_month", "ماه گذشته"),
+    ("filter.op.next_30_days", "در ۳۰ روز آینده"),
+    ("filter.op.last_30_days", "در ۳۰ روز گذشته"),
+    ("filter.op.before", "پیش از"),
+    ("filter.op.after", "پس از"),
+    ("filter.from", "از"),
+    ("filter.to", "تا"),
+    ("filter.from_to", "{from} و {to}"),
+    ("filter.in_base", "{value} ({currency})"),
 ];

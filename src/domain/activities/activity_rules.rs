@@ -4,7 +4,7 @@
 
 use crate::domain::records::field_values::FieldValues;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, TimeZone, Utc, Weekday};
 
 use crate::domain::activities::recurrence::{
     Frequency, Recurrence, RecurrenceEnd, RecurrenceError,
@@ -47,10 +47,7 @@ pub fn due(values: &FieldValues) -> Option<DateTime<Utc>> {
     }
 }
 
-/// The local calendar date of a UTC time.
-pub fn local_date(t: DateTime<Utc>, utc_offset_minutes: i32) -> NaiveDate {
-    (t.naive_utc() + Duration::minutes(utc_offset_minutes as i64)).date()
-}
+pub use crate::domain::records::local_days::local_date;
 
 /// The repeat rule the fields describe, `None` when the activity does not repeat,
 /// or the field at fault.
@@ -184,6 +181,7 @@ pub fn apply(
 mod tests {
     use super::*;
     use crate::domain::modules::activity_module::ACTIVITIES;
+    use chrono::NaiveDate;
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> Value {
         Value::DateTime(Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap())

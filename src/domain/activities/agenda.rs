@@ -119,14 +119,7 @@ pub fn month_grid(year: i32, month: u32, week_start: Weekday) -> Vec<NaiveDate> 
     (0..weeks * 7).map(|i| start + Duration::days(i)).collect()
 }
 
-/// The seven days of the week holding `day`.
-pub fn week_of(day: NaiveDate, week_start: Weekday) -> Vec<NaiveDate> {
-    let back = (7 + day.weekday().num_days_from_monday() as i64
-        - week_start.num_days_from_monday() as i64)
-        % 7;
-    let start = day - Duration::days(back);
-    (0..7).map(|i| start + Duration::days(i)).collect()
-}
+pub use crate::domain::records::local_days::week_of;
 
 /// Activities with a due time between two local dates (inclusive), by local day.
 pub fn by_day(

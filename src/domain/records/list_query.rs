@@ -2,12 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::records::date_range::DateRange;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::normalize::fold;
 use crate::domain::records::record::Record;
 use crate::domain::records::record_set::{Dataset, NewestWalk};
 use crate::domain::records::search::Slot;
 use crate::domain::records::stepped_sort::KeyedRows;
+pub use crate::domain::records::typed_filter::QueryContext;
+use crate::domain::records::typed_filter::{money_sort_key, Prepared};
 use crate::domain::records::value::{SortKey, Value};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -53,50 +56,25 @@ pub struct Filter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilterOp {
-    /// Picklist value, checkbox state or exact text (folded).
+    /// A choice's value, a linked record's id, a checkbox state, or a text (folded).
     Is(String),
     Contains(String),
     IsEmpty,
     IsNotEmpty,
-    /// Numbers, percents and amounts at least / at most this (lead scores, sizes).
+    /// Numbers and percents at least / at most / between these (both included);
+    /// money in the base currency.
     AtLeast(f64),
     AtMost(f64),
-}
-
-impl Filter {
-    pub fn matches(&self, record: &Record) -> bool {
-        let value = record.get(&self.field);
-        match &self.op {
-            FilterOp::IsEmpty => value.is_none_or(Value::is_empty),
-            FilterOp::IsNotEmpty => value.is_some_and(|v| !v.is_empty()),
-            FilterOp::Is(want) => match value {
-                Some(Value::List(items)) => items.iter().any(|i| fold(i) == fold(want)),
-                Some(Value::Bool(b)) => b.to_string() == *want,
-                Some(v) => fold(&v.to_plain()) == fold(want),
-                None => want == "false",
-            },
-            FilterOp::AtLeast(n) | FilterOp::AtMost(n) => {
-                let have = match value {
-                    Some(Value::Number(x)) => Some(*x),
-                    Some(Value::Money(m)) => m.amount.to_string().parse().ok(),
-                    _ => None,
-                };
-                have.is_some_and(|x| match &self.op {
-                    FilterOp::AtLeast(_) => x >= *n,
-                    _ => x <= *n,
-                })
-            }
-            FilterOp::Contains(part) => {
-                value.is_some_and(|v| fold(&v.search_text()).contains(&fold(part)))
-            }
-        }
-    }
+    Between(f64, f64),
+    /// Dates and date-times on the user's local days in this range.
+    InDates(DateRange),
 }
 
 /// Runs a query over one module and returns the matching slots in display order.
 /// Lookups sort by the title of the record they point at.
-pub fn run(data: &Dataset, module: &str, query: &ListQuery) -> Vec<Slot> {
-    let mut work = ListWork::new(data, module, query.clone());
+/// Money filters and sorts compare in the context's base currency.
+pub fn run(data: &Dataset, module: &str, query: &ListQuery, ctx: &QueryContext) -> Vec<Slot> {
+    let mut work = ListWork::new(data, module, query.clone(), ctx.clone());
     while !work.step(data, usize::MAX) {}
     work.finish()
 }
@@ -118,6 +96,9 @@ enum Phase {
 /// stay the same meanwhile (a page starts over when it changes).
 pub struct ListWork {
     query: ListQuery,
+    /// The query's filters, worked out once for their fields' types.
+    filters: Vec<Prepared>,
+    ctx: QueryContext,
     module: String,
     phase: Phase,
     hits: Vec<Slot>,
@@ -132,20 +113,27 @@ impl ListWork {
     /// used up.
     pub const SLICE: usize = 4_096;
 
-    pub fn new(data: &Dataset, module: &str, mut query: ListQuery) -> Self {
+    pub fn new(data: &Dataset, module: &str, mut query: ListQuery, ctx: QueryContext) -> Self {
         // The search reads the index: its hits come at once.
-        let (hits, phase) = match data.set(module) {
+        let (hits, phase, filters) = match data.set(module) {
             Some(set) => {
                 // Until the user sorts, the module's own order (none: newest first).
                 if query.sort.is_none() {
                     query.sort = set.module.default_order.clone();
                 }
-                (set.search(&query.search), Phase::Filter)
+                let filters = query
+                    .filters
+                    .iter()
+                    .map(|f| Prepared::new(&set.module, f, &ctx))
+                    .collect();
+                (set.search(&query.search), Phase::Filter, filters)
             }
-            None => (Vec::new(), Phase::Done),
+            None => (Vec::new(), Phase::Done, Vec::new()),
         };
         ListWork {
             query,
+            filters,
+            ctx,
             module: module.to_string(),
             phase,
             hits,
@@ -177,9 +165,10 @@ impl ListWork {
                             }
                             let end = self.hits.len().min(self.at + budget);
                             budget -= end - self.at;
+                            let rates = &self.ctx.rates;
                             for &s in &self.hits[self.at..end] {
                                 let keep = set.at(s).is_some_and(|r| {
-                                    q.filters.iter().all(|f| f.matches(r))
+                                    self.filters.iter().all(|f| f.matches(r, rates))
                                         && q.involving
                                             .as_deref()
                                             .is_none_or(|u| involves(&set.module, r, u))
@@ -204,10 +193,13 @@ impl ListWork {
                         self.phase = Phase::Newest;
                         continue;
                     };
-                    let lookup_target = match set.module.field(&sort.field).map(|f| &f.kind) {
+                    let kind = set.module.field(&sort.field).map(|f| &f.kind);
+                    let lookup_target = match kind {
                         Some(FieldKind::Lookup { module, .. }) => Some(module.as_str()),
                         _ => None,
                     };
+                    // Money orders by its worth in the base currency.
+                    let in_base = matches!(kind, Some(FieldKind::Currency));
                     while let Some(&s) = self.slots.get(self.at) {
                         if budget == 0 {
                             return false;
@@ -218,6 +210,9 @@ impl ListWork {
                         let key = match (lookup_target, v) {
                             (Some(target), Some(Value::Ref(id))) => {
                                 data.title(target, id).map(|t| SortKey::Text(fold(&t)))
+                            }
+                            (_, Some(Value::Money(m))) if in_base => {
+                                money_sort_key(m, &self.ctx.rates)
                             }
                             (_, v) => v.map(Value::sort_key),
                         };
@@ -266,6 +261,7 @@ impl ListWork {
 mod tests {
     use super::*;
     use crate::domain::modules::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+    use crate::domain::records::exchange::ExchangeRates;
 
     fn dataset() -> Dataset {
         let mut ds = Dataset::new(standard_schema());
@@ -304,9 +300,26 @@ mod tests {
         ds
     }
 
+    /// Wednesday 12 August 2026, 10:00 UTC, for a user at UTC+03:30; no rates.
+    fn ctx() -> QueryContext {
+        QueryContext::at(
+            1_786_528_800_000,
+            210,
+            chrono::Weekday::Mon,
+            ExchangeRates {
+                base: "USD".into(),
+                ..Default::default()
+            },
+        )
+    }
+
     fn names(ds: &Dataset, module: &str, q: &ListQuery) -> Vec<String> {
+        names_in(ds, module, q, &ctx())
+    }
+
+    fn names_in(ds: &Dataset, module: &str, q: &ListQuery, ctx: &QueryContext) -> Vec<String> {
         let set = ds.set(module).unwrap();
-        run(ds, module, q)
+        run(ds, module, q, ctx)
             .into_iter()
             .map(|s| set.module.title_of(set.at(s).unwrap()))
             .collect()
@@ -477,11 +490,191 @@ mod tests {
         );
     }
 
+    fn deal(id: &str, values: Vec<(&str, Value)>) -> Record {
+        let mut v: crate::domain::FieldValues =
+            [("title".to_string(), Value::Text(id.to_uppercase()))].into();
+        for (k, value) in values {
+            v.insert(k, value);
+        }
+        Record::new(
+            id.into(),
+            crate::domain::modules::sales_modules::DEALS,
+            1,
+            None,
+            v,
+        )
+    }
+
+    fn money(amount: i64, currency: &str) -> Value {
+        Value::Money(Box::new(crate::domain::Money {
+            amount: rust_decimal::Decimal::from(amount),
+            currency: currency.into(),
+        }))
+    }
+
+    fn query(field: &str, op: FilterOp) -> ListQuery {
+        ListQuery {
+            filters: vec![Filter {
+                field: field.into(),
+                op,
+            }],
+            sort: Some(Sort {
+                field: "title".into(),
+                descending: false,
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn money_filters_and_sort_use_the_base_currency() {
+        use crate::domain::modules::sales_modules::DEALS;
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(deal("a", vec![("amount", money(1_000, "USD"))]));
+        // 900 EUR at 1.2 is worth 1,080 USD: more than a, though 900 < 1,000.
+        ds.upsert(deal("b", vec![("amount", money(900, "EUR"))]));
+        // No GBP rate: comparable to nothing, sorted last.
+        ds.upsert(deal("c", vec![("amount", money(5_000, "GBP"))]));
+        ds.upsert(deal("d", vec![("amount", money(2_000, "USD"))]));
+        ds.upsert(deal("e", vec![]));
+        let mut ctx = ctx();
+        ctx.rates.rates.insert("EUR".into(), "1.2".parse().unwrap());
+        let names = |q: &ListQuery| names_in(&ds, DEALS, q, &ctx);
+        assert_eq!(
+            names(&query("amount", FilterOp::AtLeast(1_050.0))),
+            ["B", "D"]
+        );
+        assert_eq!(names(&query("amount", FilterOp::AtMost(1_050.0))), ["A"]);
+        assert_eq!(
+            names(&query("amount", FilterOp::Between(2_000.0, 1_000.0))),
+            ["A", "B", "D"]
+        );
+        assert_eq!(
+            names(&query("amount", FilterOp::AtLeast(1_080.0))),
+            ["B", "D"]
+        );
+        assert_eq!(names(&query("amount", FilterOp::AtLeast(1_080.01))), ["D"]);
+        let by_amount = |descending| ListQuery {
+            sort: Some(Sort {
+                field: "amount".into(),
+                descending,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(names(&by_amount(false)), ["A", "B", "D", "C", "E"]);
+        assert_eq!(names(&by_amount(true)), ["D", "B", "A", "C", "E"]);
+    }
+
+    #[test]
+    fn date_filters_follow_the_users_local_day() {
+        use crate::domain::modules::sales_modules::DEALS;
+        use crate::domain::records::date_range::DateRange;
+        use chrono::{NaiveDate, TimeZone, Utc};
+        let at =
+            |y, m, d, h, min| Value::DateTime(Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap());
+        let day = |y, m, d| Value::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let mut ds = Dataset::new(standard_schema());
+        // At UTC+03:30: 1 August 00:30 local, though still July in UTC.
+        ds.upsert(deal(
+            "a",
+            vec![
+                ("closed_at", at(2026, 7, 31, 21, 0)),
+                ("expected_close", day(2026, 7, 31)),
+            ],
+        ));
+        // 31 August 23:30 local: the month's last half hour.
+        ds.upsert(deal(
+            "b",
+            vec![
+                ("closed_at", at(2026, 8, 31, 20, 0)),
+                ("expected_close", day(2026, 8, 1)),
+            ],
+        ));
+        // 1 September 00:15 local.
+        ds.upsert(deal(
+            "c",
+            vec![
+                ("closed_at", at(2026, 8, 31, 20, 45)),
+                ("expected_close", day(2026, 9, 30)),
+            ],
+        ));
+        // Today (12 August) 00:10 local, 11 August in UTC.
+        ds.upsert(deal(
+            "d",
+            vec![
+                ("closed_at", at(2026, 8, 11, 20, 40)),
+                ("expected_close", day(2026, 8, 12)),
+            ],
+        ));
+        ds.upsert(deal("e", vec![]));
+        let names = |field: &str, r| names(&ds, DEALS, &query(field, FilterOp::InDates(r)));
+        assert_eq!(names("closed_at", DateRange::ThisMonth), ["A", "B", "D"]);
+        assert_eq!(names("closed_at", DateRange::Today), ["D"]);
+        assert_eq!(
+            names("closed_at", DateRange::LastMonth),
+            Vec::<String>::new()
+        );
+        assert_eq!(names("closed_at", DateRange::Next30Days), ["B", "C", "D"]);
+        assert_eq!(
+            names("closed_at", DateRange::ThisQuarter),
+            ["A", "B", "C", "D"]
+        );
+        assert_eq!(names("expected_close", DateRange::ThisMonth), ["B", "D"]);
+        assert_eq!(names("expected_close", DateRange::LastMonth), ["A"]);
+        assert_eq!(
+            names("expected_close", DateRange::ThisQuarter),
+            ["A", "B", "C", "D"]
+        );
+        assert_eq!(names("expected_close", DateRange::ThisWeek), ["D"]);
+        assert_eq!(
+            names("expected_close", DateRange::Last30Days),
+            ["A", "B", "D"]
+        );
+        let aug = |d| NaiveDate::from_ymd_opt(2026, 8, d).unwrap();
+        assert_eq!(names("expected_close", DateRange::Before(aug(1))), ["A"]);
+        assert_eq!(names("expected_close", DateRange::After(aug(12))), ["C"]);
+        assert_eq!(
+            names("closed_at", DateRange::Between(aug(1), aug(31))),
+            ["A", "B", "D"]
+        );
+    }
+
+    #[test]
+    fn choices_and_links_compare_their_stored_values() {
+        use crate::domain::modules::sales_modules::DEALS;
+        let mut ds = Dataset::new(standard_schema());
+        ds.upsert(deal(
+            "a",
+            vec![
+                ("priority", Value::Text("high".into())),
+                ("company", Value::Ref("c1".into())),
+            ],
+        ));
+        ds.upsert(deal(
+            "b",
+            vec![
+                ("priority", Value::Text("low".into())),
+                ("company", Value::Ref("c10".into())),
+            ],
+        ));
+        ds.upsert(deal("c", vec![]));
+        let names = |f: &str, op| names(&ds, DEALS, &query(f, op));
+        assert_eq!(names("priority", FilterOp::Is("high".into())), ["A"]);
+        assert_eq!(names("company", FilterOp::Is("c1".into())), ["A"]);
+        assert_eq!(names("company", FilterOp::IsEmpty), ["C"]);
+    }
+
     #[test]
     fn a_query_worked_in_steps_gives_the_one_go_rows() {
         use crate::domain::modules::activity_module::ACTIVITIES;
         use crate::domain::modules::sales_modules::DEALS;
         let data = crate::domain::samples::scale_data::scale_dataset(700, 3_000, 1_800_000_000_000);
+        // At the data's own "now", with its rates: the typed filters keep some rows.
+        let (rates, ..) = crate::domain::samples::scale_data::scale_scope_parts(
+            1_800_000_000_000,
+            crate::domain::records::local_days::PeriodKind::Month,
+        );
+        let ctx = QueryContext::at(1_800_000_000_000, 0, chrono::Weekday::Mon, rates);
         let sorted = |field: &str, descending| {
             Some(Sort {
                 field: field.into(),
@@ -529,12 +722,30 @@ mod tests {
                     ..Default::default()
                 },
             ),
+            (
+                DEALS,
+                ListQuery {
+                    filters: vec![
+                        Filter {
+                            field: "amount".into(),
+                            op: FilterOp::AtLeast(1_300.0),
+                        },
+                        Filter {
+                            field: "expected_close".into(),
+                            op: FilterOp::InDates(DateRange::ThisQuarter),
+                        },
+                    ],
+                    sort: sorted("amount", true),
+                    ..Default::default()
+                },
+            ),
             ("no_such_module", ListQuery::default()),
         ];
         for (module, q) in queries {
-            let whole = run(&data, module, &q);
+            let whole = run(&data, module, &q, &ctx);
+            assert!(module == "no_such_module" || !whole.is_empty(), "{q:?}");
             for budget in [1, 7, 500] {
-                let mut work = ListWork::new(&data, module, q.clone());
+                let mut work = ListWork::new(&data, module, q.clone(), ctx.clone());
                 let mut steps = 1;
                 while !work.step(&data, budget) {
                     steps += 1;

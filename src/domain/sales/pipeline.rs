@@ -2,8 +2,6 @@
 //! editing them, where a deal's probability goes when it changes stage, and the
 //! column totals of a board in one base currency.
 
-use std::collections::BTreeMap;
-
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -226,41 +224,8 @@ pub fn probability_on_entering(to: &Stage, current: f64, set_by_user: bool) -> f
     }
 }
 
-/// User-maintained rates into one base currency: `rates[code]` is what one unit of
-/// `code` is worth in the base currency.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ExchangeRates {
-    pub base: String,
-    pub rates: BTreeMap<String, Decimal>,
-}
-
-/// An amount in the base currency, or why there is none.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum InBase {
-    Value(Decimal),
-    /// No rate is known for its currency.
-    NoRate,
-    /// Converted, it is beyond what a decimal holds (≈ 7.9 × 10^28): no sum it is in
-    /// can be computed. Validation bounds amounts and rates, but their product (or a
-    /// record stored before the bound) can still get there.
-    TooLarge,
-}
-
-impl ExchangeRates {
-    /// The amount in the base currency (checked: never a crash).
-    pub fn in_base(&self, money: &Money) -> InBase {
-        if money.currency == self.base {
-            return InBase::Value(money.amount);
-        }
-        match self.rates.get(&money.currency) {
-            None => InBase::NoRate,
-            Some(r) => money
-                .amount
-                .checked_mul(*r)
-                .map_or(InBase::TooLarge, InBase::Value),
-        }
-    }
-}
+// The rates live with the records' values, so lists can compare money too.
+pub use crate::domain::records::exchange::{ExchangeRates, InBase};
 
 /// A percentage as a factor (50 → 0.5): exact for whole percentages (nearly all),
 /// else the shortest decimal for it (12.5 %, not 12.4999…). Weighting by a factor

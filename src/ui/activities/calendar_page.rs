@@ -9,16 +9,9 @@ use crate::domain::activities::agenda::{
     agenda_set, by_day, is_done, month_grid, new_on_day, week_of,
 };
 use crate::i18n::{t, tr, Locale};
-use crate::ui::kit::format::date;
+use crate::ui::kit::format::{date, week_start};
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{now, tk, use_state, utc_offset};
-
-fn week_start(l: Locale) -> Weekday {
-    match l {
-        Locale::Fa => Weekday::Sat,
-        _ => Weekday::Mon,
-    }
-}
 
 fn weekday_key(w: Weekday) -> &'static str {
     [

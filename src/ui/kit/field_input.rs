@@ -404,7 +404,7 @@ pub struct FormInputs(pub std::collections::BTreeMap<String, RwSignal<FieldInput
 
 /// Picks a record of another module by searching it, so it works with 100,000 records.
 #[component]
-fn LookupControl(
+pub fn LookupControl(
     id: String,
     module: String,
     input: RwSignal<FieldInput>,

@@ -236,3 +236,11 @@ pub fn value_view(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
         _ => value_text(l, data, field, value).into_any(),
     }
 }
+
+/// The first day of the week where the language is spoken (calendars, "this week").
+pub fn week_start(l: Locale) -> chrono::Weekday {
+    match l {
+        Locale::Fa => chrono::Weekday::Sat,
+        _ => chrono::Weekday::Mon,
+    }
+}

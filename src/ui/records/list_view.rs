@@ -5,16 +5,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::interchange::csv_export;
-use crate::domain::records::list_query::{ListQuery, ListWork, Sort};
+use crate::domain::records::list_query::{ListQuery, ListWork, QueryContext, Sort};
 use crate::domain::records::search::Slot;
+use crate::domain::sales::board::exchange_rates;
 use crate::domain::FieldDef;
 use crate::i18n::{label, t, tn, tr};
 use crate::ui::kit::download::download;
-use crate::ui::kit::format::{count, value_text};
+use crate::ui::kit::format::{count, value_text, week_start};
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::Route;
-use crate::ui::kit::state::{in_turns, tk, turn, use_state, Generation};
+use crate::ui::kit::state::{in_turns, now, tk, turn, use_state, utc_offset, Generation};
 use crate::ui::kit::user_select::{whose_user, WhoseFilter};
+use crate::ui::records::list_address;
 use crate::ui::records::list_filters::FilterBar;
 use crate::ui::writes::actions::load_sample;
 
@@ -37,8 +39,10 @@ pub fn ListView(module: String) -> impl IntoView {
     };
     let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
     let search = RwSignal::new(String::new());
-    let sort = RwSignal::new(None::<Sort>);
-    let filters = RwSignal::new(Vec::new());
+    let (initial_filters, initial_sort) = list_address::initial(&def);
+    let sort = RwSignal::new(initial_sort);
+    let filters = RwSignal::new(initial_filters);
+    list_address::follow(def.clone(), filters, sort);
     // "" everyone, "@me" the current user, or a user's id.
     let whose = RwSignal::new(String::new());
     let module_key = StoredValue::new(module.clone());
@@ -55,10 +59,14 @@ pub fn ListView(module: String) -> impl IntoView {
             involving: whose_user(st, &whose.get()),
         };
         st.data.track();
+        let l = st.locale.get();
+        let base = st.base_currency.get();
         let mine = generation.start();
-        let mut work = st
-            .data
-            .with_untracked(|d| ListWork::new(d, &module_key.get_value(), q));
+        let mut work = st.data.with_untracked(|d| {
+            let ctx =
+                QueryContext::at(now(), utc_offset(), week_start(l), exchange_rates(d, &base));
+            ListWork::new(d, &module_key.get_value(), q, ctx)
+        });
         // Only a real change notifies: an equal result must not scroll to the top.
         let show = move |work: ListWork| {
             let new = work.finish();

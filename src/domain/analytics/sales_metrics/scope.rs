@@ -1,6 +1,6 @@
 //! The period and people a dashboard looks at.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 
 use crate::domain::activities::activity_rules::local_date;
 use crate::domain::records::record::{Record, Timestamp};
@@ -24,31 +24,8 @@ pub struct Scope<'a> {
     pub rates: &'a ExchangeRates,
 }
 
-/// The periods a user picks from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PeriodKind {
-    Month,
-    Quarter,
-    Year,
-}
-
-/// The month, quarter or year around `today`: (first day, last day).
-pub fn period_around(kind: PeriodKind, today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let (y, m) = (today.year(), today.month());
-    let (first_month, months) = match kind {
-        PeriodKind::Month => (m, 1),
-        PeriodKind::Quarter => ((m - 1) / 3 * 3 + 1, 3),
-        PeriodKind::Year => (1, 12),
-    };
-    let start = NaiveDate::from_ymd_opt(y, first_month, 1).unwrap_or(today);
-    let end = add_months(start, months) - Duration::days(1);
-    (start, end)
-}
-
-pub(super) fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
-    let total = d.year() * 12 + d.month0() as i32 + months as i32;
-    NaiveDate::from_ymd_opt(total.div_euclid(12), total.rem_euclid(12) as u32 + 1, 1).unwrap_or(d)
-}
+pub(super) use crate::domain::records::local_days::add_months;
+pub use crate::domain::records::local_days::{period_around, PeriodKind};
 
 impl Scope<'_> {
     pub(super) fn local(&self, t: Timestamp) -> Option<NaiveDate> {

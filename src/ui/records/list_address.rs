@@ -1,0 +1,62 @@
+//! A list's filters and sort kept in its address (`#/m/<module>?f=…&s=…`), so a
+//! filtered list can be bookmarked and reloaded. The address is replaced in place:
+//! no history entry per change, and no `hashchange` (which would count as leaving).
+
+use leptos::prelude::*;
+
+use crate::domain::records::filter_url;
+use crate::domain::records::list_query::{Filter, Sort};
+use crate::domain::ModuleDef;
+use crate::ui::kit::route::Route;
+
+/// The query of the address while it is this list's ("" for none).
+pub fn read(module: &str) -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let this_list = Route::parse(&hash) == Route::List(module.to_string());
+    this_list.then(|| {
+        hash.split_once('?')
+            .map(|(_, q)| q.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// The filters and sort the address holds for this list (none when it holds none).
+pub fn initial(def: &ModuleDef) -> (Vec<Filter>, Option<Sort>) {
+    read(&def.key)
+        .map(|q| filter_url::decode(&q, def))
+        .unwrap_or_default()
+}
+
+/// Writes the filters and sort into the address as they change, and takes them
+/// from it when the address changes to this list's (a link to it, Back).
+pub fn follow(def: ModuleDef, filters: RwSignal<Vec<Filter>>, sort: RwSignal<Option<Sort>>) {
+    let module = def.key.clone();
+    Effect::new(move |_| {
+        let query = filter_url::encode(&filters.get(), sort.get().as_ref());
+        let mut href = Route::List(module.clone()).href();
+        if !query.is_empty() {
+            href = format!("{href}?{query}");
+        }
+        let Some(w) = web_sys::window() else { return };
+        let Ok(hash) = w.location().hash() else {
+            return;
+        };
+        if hash == href || Route::parse(&hash) != Route::List(module.clone()) {
+            return;
+        }
+        if let Ok(history) = w.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+        }
+    });
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        let Some(query) = read(&def.key) else { return };
+        let (f, s) = filter_url::decode(&query, &def);
+        if filters.with_untracked(|now| *now != f) {
+            filters.set(f);
+        }
+        if sort.with_untracked(|now| *now != s) {
+            sort.set(s);
+        }
+    });
+    on_cleanup(move || listener.remove());
+}
