@@ -896,4 +896,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.writing", "Writing the records… The list opens when they are saved."),
     ("dash.updating", "Updating the figures…"),
     ("dash.computing", "Working out the figures…"),
+    // Spreadsheet export (issue 21 item 7): the list's export options and the
+    // headers of the columns beside a field.
+    ("list.export_options", "Export options"),
+    ("list.export_keys", "Choices as keys"),
+    ("list.export_trail", "Include {field}"),
+    ("csv.currency_column", "{field} currency"),
+    ("csv.id_column", "{field} id"),
 ];

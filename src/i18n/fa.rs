@@ -896,4 +896,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.writing", "در حال نوشتن رکوردها… پس از ذخیره، فهرست باز می‌شود."),
     ("dash.updating", "در حال به‌روزرسانی ارقام…"),
     ("dash.computing", "در حال محاسبهٔ ارقام…"),
+    // Spreadsheet export (issue 21 item 7): the list's export options and the
+    // headers of the columns beside a field.
+    ("list.export_options", "گزینه‌های خروجی"),
+    ("list.export_keys", "گزینه‌ها به‌صورت کلید"),
+    ("list.export_trail", "همراه با {field}"),
+    ("csv.currency_column", "ارز {field}"),
+    ("csv.id_column", "شناسه {field}"),
 ];
