@@ -823,10 +823,16 @@ impl<'a> Importer<'a> {
             if matches!(field.kind, FieldKind::Lookup { .. }) && values.get(key).is_some() {
                 continue;
             }
-            // The bare amount a spreadsheet keeps as a number, with its currency beside.
+            // The bare amount a spreadsheet keeps as a number, with its currency beside
+            // (an amount that names the same currency itself needs it not twice).
             let with_currency;
             let cell = match part_of(key, Part::Currency) {
-                Some(code) if matches!(field.kind, FieldKind::Currency) => {
+                Some(code)
+                    if matches!(field.kind, FieldKind::Currency)
+                        && !cell
+                            .split_whitespace()
+                            .any(|w| w.eq_ignore_ascii_case(code)) =>
+                {
                     with_currency = format!("{cell} {code}");
                     with_currency.as_str()
                 }
@@ -2363,7 +2369,8 @@ Bob,Stored,bob@x.example
             A,1250.50,EUR,pipeline-new_business,stage-new_business-proposal\n\
             B,99,,pipeline-new_business,stage-new_business-proposal\n\
             C,10 GBP,EUR,pipeline-new_business,stage-new_business-proposal\n\
-            D,-7.25,irr,pipeline-new_business,stage-new_business-proposal\n";
+            D,-7.25,irr,pipeline-new_business,stage-new_business-proposal\n\
+            E,5 EUR,eur,pipeline-new_business,stage-new_business-proposal\n";
         let deals = crate::domain::modules::sales_modules::DEALS;
         let plan = import_text(deals, text, &data, ParseContext::default());
         assert_eq!(
@@ -2378,6 +2385,11 @@ Bob,Stored,bob@x.example
         assert_eq!(
             value_of(&plan, "title", "D", "amount"),
             Some(money("-7.25", "IRR"))
+        );
+        assert_eq!(
+            value_of(&plan, "title", "E", "amount"),
+            Some(money("5", "EUR")),
+            "the same currency twice is no conflict"
         );
         assert_eq!(plan.rejects.len(), 1);
         assert_eq!(plan.rejects[0].row, 4);
