@@ -936,4 +936,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("filter.to", "To"),
     ("filter.from_to", "{from} and {to}"),
     ("filter.in_base", "{value} ({currency})"),
+    // Spreadsheet export (issue 21 item 7): the list's export options and the
+    // headers of the columns beside a field.
+    ("list.export_options", "Export options"),
+    ("list.export_keys", "Choices as keys"),
+    ("list.export_trail", "Include {field}"),
+    ("csv.currency_column", "{field} currency"),
+    ("csv.id_column", "{field} id"),
 ];

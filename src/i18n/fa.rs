@@ -936,4 +936,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("filter.to", "تا"),
     ("filter.from_to", "{from} و {to}"),
     ("filter.in_base", "{value} ({currency})"),
+    // Spreadsheet export (issue 21 item 7): the list's export options and the
+    // headers of the columns beside a field.
+    ("list.export_options", "گزینه‌های خروجی"),
+    ("list.export_keys", "گزینه‌ها به‌صورت کلید"),
+    ("list.export_trail", "همراه با {field}"),
+    ("csv.currency_column", "ارز {field}"),
+    ("csv.id_column", "شناسه {field}"),
 ];

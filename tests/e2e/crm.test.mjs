@@ -91,8 +91,9 @@ test('a company and a contact created by hand survive a reload', async () => {
     await csvDownload.saveAs(csvFile);
     const csvLines = fs.readFileSync(csvFile, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
     assert.equal(csvLines.length, 2, csvLines.join('\n'));
-    assert.match(csvLines[0], /^First name,Last name,Job title,Company,Emails,Phones,/);
-    assert.match(csvLines[1], /^Anna,Berg,,Acme Labs,"anna@acme.example, a.berg@home.example",'\+47 555 0100,/);
+    // The company by its name, with its id beside it for the import.
+    assert.match(csvLines[0], /^First name,Last name,Job title,Company,Company id,Emails,Phones,/);
+    assert.match(csvLines[1], /^Anna,Berg,,Acme Labs,[^,]+,"anna@acme.example, a.berg@home.example",'\+47 555 0100,/);
     await page.getByLabel('Search Contacts').fill('nobody-like-this');
     await page.getByText('No records match').waitFor();
     assert.ok(contactUrl.includes('#/m/contacts/'));

@@ -6,10 +6,11 @@
 use crate::domain::records::field_values::FieldValues;
 use std::collections::{HashMap, HashSet};
 
+use crate::domain::interchange::csv_columns::{split_target, target, Part};
 use crate::domain::interchange::csv_export::{neutralise, unneutralise};
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
-use crate::domain::records::input::{parse_input, FieldInput, ParseContext};
+use crate::domain::records::input::{parse_input, split_list, FieldInput, ParseContext};
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::{company_key, fold};
 use crate::domain::records::record::{Record, Timestamp};
@@ -281,9 +282,6 @@ fn title_key(title: &str) -> String {
     }
 }
 
-/// Whether a header (as `header_key` gives it) names a field.
-type HeaderMatch<'a> = dyn Fn(&FieldDef, &str) -> bool + 'a;
-
 /// A field that holds several values (emails, phones): several columns may fill it.
 fn takes_several(f: &FieldDef) -> bool {
     matches!(
@@ -292,11 +290,21 @@ fn takes_several(f: &FieldDef) -> bool {
     )
 }
 
-/// For each header, the field it most likely holds: by key, by the field's label in
-/// any language the app speaks (`names` gives them), or by a header other tools'
-/// exports use for it (`FieldDef::import_names`), in that order of preference. No
-/// field is used twice, except one that holds several values (Outlook's three email
-/// columns all fill a contact's emails).
+/// A column a header may be guessed as: the mapping target, whether several columns
+/// may fill it, and the headers (as `header_key` gives them) that name it.
+struct Candidate {
+    target: String,
+    several: bool,
+    headers: Vec<String>,
+}
+
+/// For each header, the field (or part of one, see `csv_columns`) it most likely
+/// holds: by key or by the field's label in any language the app speaks (`names`
+/// gives them), then a money field's currency or a lookup's id column by the
+/// export's header for it ("Amount currency", "Company id") in any language, then a
+/// header other tools' exports use for the field (`FieldDef::import_names`), in that
+/// order of preference. No target is used twice, except a field that holds several
+/// values (Outlook's three email columns all fill a contact's emails).
 pub fn guess_mapping(
     module: &ModuleDef,
     headers: &[String],
@@ -306,23 +314,59 @@ pub fn guess_mapping(
     let mut out: Vec<Option<String>> = vec![None; headers.len()];
     let mut used = HashSet::new();
     let fields: Vec<&FieldDef> = module.fields.iter().filter(|f| !f.system).collect();
+    let own_names = |f: &FieldDef| -> Vec<String> {
+        std::iter::once(f.key.clone())
+            .chain(names(&f.label))
+            .collect()
+    };
+    let own: Vec<Candidate> = fields
+        .iter()
+        .map(|f| Candidate {
+            target: f.key.clone(),
+            several: takes_several(f),
+            headers: own_names(f).iter().map(|n| header_key(n)).collect(),
+        })
+        .collect();
+    let parts: Vec<Candidate> = fields
+        .iter()
+        .flat_map(|f| {
+            let field_names = own_names(f);
+            Part::of(&f.kind).iter().filter_map(move |p| {
+                let templates = names(&Label::key(p.header_key()?));
+                let headers = templates
+                    .iter()
+                    .flat_map(|t| field_names.iter().map(move |n| t.replace("{field}", n)))
+                    .map(|h| header_key(&h))
+                    .collect();
+                Some(Candidate {
+                    target: target(&f.key, *p),
+                    several: false,
+                    headers,
+                })
+            })
+        })
+        .collect();
+    let others: Vec<Candidate> = fields
+        .iter()
+        .map(|f| Candidate {
+            target: f.key.clone(),
+            several: takes_several(f),
+            headers: f.import_names.iter().map(|n| header_key(n)).collect(),
+        })
+        .collect();
     // A field's own key and label first, then the other tools' names: "Company" is a
     // contact's company even though a company's name is exported as "Company" too.
-    let passes: [&HeaderMatch; 2] = [
-        &|f, h| header_key(&f.key) == h || names(&f.label).iter().any(|n| header_key(n) == h),
-        &|f, h| f.import_names.iter().any(|n| header_key(n) == h),
-    ];
-    for matches in passes {
+    for pass in [own, parts, others] {
         for (i, h) in keys.iter().enumerate() {
             if out[i].is_some() || h.is_empty() {
                 continue;
             }
-            let found = fields
+            let found = pass
                 .iter()
-                .find(|f| (takes_several(f) || !used.contains(&f.key)) && matches(f, h));
-            if let Some(f) = found {
-                used.insert(f.key.clone());
-                out[i] = Some(f.key.clone());
+                .find(|c| (c.several || !used.contains(&c.target)) && c.headers.contains(h));
+            if let Some(c) = found {
+                used.insert(c.target.clone());
+                out[i] = Some(c.target.clone());
             }
         }
     }
@@ -482,6 +526,9 @@ pub struct Importer<'a> {
     row_links: Vec<(String, String, Record)>,
     /// Ids of the linked records the file makes, the row's included.
     linked_ids: HashSet<String>,
+    /// Choice field → folded option label (in any language) → the option's value
+    /// (None when two options share the label).
+    choices: HashMap<String, HashMap<String, Option<String>>>,
 }
 
 impl<'a> Importer<'a> {
@@ -519,7 +566,46 @@ impl<'a> Importer<'a> {
             missing: MissingLinks::default(),
             row_links: Vec::new(),
             linked_ids: HashSet::new(),
+            choices: HashMap::new(),
         }
+    }
+
+    /// Reads picklist and multi-select cells by their options' labels too, in every
+    /// language `names` gives (an export writes labels in the user's language).
+    pub fn read_choice_labels(&mut self, names: &dyn Fn(&Label) -> Vec<String>) {
+        for f in &self.module.fields {
+            let mut by_label: HashMap<String, Option<String>> = HashMap::new();
+            for o in f.kind.options() {
+                let mut seen = HashSet::new();
+                for n in names(&o.label) {
+                    let key = fold(n.trim());
+                    if key.is_empty() || !seen.insert(key.clone()) {
+                        continue;
+                    }
+                    by_label
+                        .entry(key)
+                        .and_modify(|v| *v = None)
+                        .or_insert_with(|| Some(o.value.clone()));
+                }
+            }
+            if !by_label.is_empty() {
+                self.choices.insert(f.key.clone(), by_label);
+            }
+        }
+    }
+
+    /// The option value a choice cell (or one item of a list) names: by the value in
+    /// any case, else by a label; as typed when it names none.
+    fn choice(&self, field: &FieldDef, text: &str) -> String {
+        let folded = fold(text.trim());
+        field
+            .kind
+            .options()
+            .iter()
+            .find(|o| fold(&o.value) == folded)
+            .map(|o| o.value.clone())
+            .or_else(|| self.choices.get(&field.key)?.get(&folded)?.clone())
+            .unwrap_or_else(|| text.trim().to_string())
     }
 
     /// What to do with a lookup cell that names no stored record.
@@ -559,12 +645,18 @@ impl<'a> Importer<'a> {
                     },
                 }
             }
-            // A picklist cell may be written in any case ("Hot", "HOT").
-            FieldKind::Picklist { options } => options
-                .iter()
-                .find(|o| fold(&o.value) == fold(cell))
-                .map(|o| Some(Value::Text(o.value.clone())))
-                .ok_or_else(|| Problem::UnknownOption(cell.to_string())),
+            // A choice may be written in any case ("Hot", "HOT") or by its label.
+            FieldKind::Picklist { .. } => {
+                let input = FieldInput::Text(self.choice(field, cell));
+                parse_input(&field.kind, &input, &self.ctx)
+            }
+            FieldKind::MultiSelect { .. } => {
+                let items = split_list(cell)
+                    .iter()
+                    .map(|i| self.choice(field, i))
+                    .collect();
+                parse_input(&field.kind, &FieldInput::List(items), &self.ctx)
+            }
             kind => parse_input(kind, &FieldInput::Text(cell.to_string()), &self.ctx),
         }
     }
@@ -692,18 +784,60 @@ impl<'a> Importer<'a> {
         let mut problems = Vec::new();
         // Taken out for the loop, which resolves lookups through `self`.
         let mapping = std::mem::take(&mut self.mapping);
-        for (i, key) in mapping.iter().enumerate() {
-            let (Some(key), Some(cell)) = (key, row.cells.get(i)) else {
+        let columns: Vec<(&str, Part, &str)> = mapping
+            .iter()
+            .zip(&row.cells)
+            .filter_map(|(t, cell)| {
+                let (key, part) = split_target(t.as_deref()?)?;
+                Some((key, part, cell.trim())).filter(|c| !c.2.is_empty())
+            })
+            .collect();
+        let part_of = |key: &str, part: Part| {
+            columns
+                .iter()
+                .find(|(k, p, _)| *k == key && *p == part)
+                .map(|c| c.2)
+        };
+        let module = self.module;
+        // A lookup's id column names the record when it is stored, whatever the title
+        // column says; an id not stored leaves the title to find it.
+        for f in &module.fields {
+            let (FieldKind::Lookup { module: target, .. }, Some(id)) =
+                (&f.kind, part_of(&f.key, Part::Id))
+            else {
                 continue;
             };
-            let module = self.module;
-            let Some(field) = module.field(key) else {
+            if data.get(target, id).is_some() {
+                values.insert(f.key.clone(), Value::Ref(id.to_string()));
+            } else if part_of(&f.key, Part::Value).is_none()
+                && self.missing != MissingLinks::LeaveEmpty
+            {
+                problems.push((f.key.clone(), Problem::MissingRecord(id.to_string())));
+            }
+        }
+        for (key, part, cell) in &columns {
+            let Some(field) = module.field(key).filter(|_| *part == Part::Value) else {
                 continue;
             };
-            let cell = cell.trim();
-            if cell.is_empty() {
+            let key = &field.key;
+            if matches!(field.kind, FieldKind::Lookup { .. }) && values.get(key).is_some() {
                 continue;
             }
+            // The bare amount a spreadsheet keeps as a number, with its currency beside
+            // (an amount that names the same currency itself needs it not twice).
+            let with_currency;
+            let cell = match part_of(key, Part::Currency) {
+                Some(code)
+                    if matches!(field.kind, FieldKind::Currency)
+                        && !cell
+                            .split_whitespace()
+                            .any(|w| w.eq_ignore_ascii_case(code)) =>
+                {
+                    with_currency = format!("{cell} {code}");
+                    with_currency.as_str()
+                }
+                _ => cell,
+            };
             let parsed = self.parse_cell(data, field, cell, new_id);
             match parsed {
                 // A second column of the same several-valued field adds its values.
@@ -727,7 +861,6 @@ impl<'a> Importer<'a> {
             }
         }
         self.mapping = mapping;
-        let module = self.module;
         for (key, text) in self.every_row.clone() {
             let Some(field) = module.field(&key) else {
                 continue;
@@ -1169,13 +1302,19 @@ mod tests {
             d.upsert(Record::new(id.into(), CONTACTS, 1, None, v));
         }
         let m = schema.module(CONTACTS).unwrap();
-        let keys: Vec<String> = m.fields.iter().map(|f| f.key.clone()).collect();
+        let words = |l: &Label| english(l).concat();
+        let opts = crate::domain::interchange::csv_export::ExportOptions {
+            label: &words,
+            values_as_keys: false,
+            trails: false,
+            utc_offset_minutes: 0,
+        };
         let set = d.set(CONTACTS).unwrap();
-        let text = export(&d, CONTACTS, &set.search(""), &keys);
+        let text = export(&d, CONTACTS, &set.search(""), &opts);
         assert!(text.contains("'+98 21 1234 5678") && text.contains("'=SUM(A1)"));
 
         let file = read_table(text.as_bytes()).unwrap();
-        let mapping = guess_mapping(m, &file.headers, &|_| vec![]);
+        let mapping = guess_mapping(m, &file.headers, &english);
         let plan = import_new(m, &file, mapping, &Dataset::new(schema.clone()), 2, "n");
         assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
         let mut back: Vec<_> = plan
@@ -2099,5 +2238,405 @@ Bob,Stored,bob@x.example
         assert_eq!(imported.owner, saved.owner);
         assert_eq!(imported.module, saved.module);
         assert_eq!(imported.revision, saved.revision);
+    }
+
+    // The spreadsheet export's shape read back: the columns beside a field, choices by
+    // their labels in any language, and a whole export round trip.
+
+    fn every_language(l: &Label) -> Vec<String> {
+        crate::i18n::Locale::ALL
+            .iter()
+            .map(|x| crate::i18n::label(*x, l))
+            .collect()
+    }
+
+    /// A database as a fresh browser has it (the default pipelines, fixed ids) with
+    /// two companies.
+    fn sales_data() -> Dataset {
+        use crate::domain::sales::pipeline_records::default_pipeline_records;
+        let mut d = Dataset::new(standard_schema());
+        for r in default_pipeline_records(1, &|k| crate::i18n::t(crate::i18n::Locale::En, k)) {
+            d.upsert(r);
+        }
+        for (id, name) in [("c-nordic", "Nordic AB"), ("c-acme", "Acme")] {
+            let v: FieldValues = [("name".to_string(), Value::Text(name.into()))].into();
+            d.upsert(Record::new(id.into(), COMPANIES, 1, None, v));
+        }
+        d
+    }
+
+    /// Imports `text` into `module` of `data` as the import page does: mapping
+    /// guessed and choices read in every language.
+    fn import_text(module: &str, text: &str, data: &Dataset, ctx: ParseContext) -> ImportPlan {
+        let m = data.schema.module(module).unwrap();
+        let file = read_table(text.as_bytes()).unwrap();
+        let mapping = guess_mapping(m, &file.headers, &every_language);
+        let mut imp = Importer::new(
+            m,
+            &file,
+            mapping,
+            DuplicatePolicy::Create,
+            ctx,
+            "me".into(),
+            5,
+        );
+        imp.read_choice_labels(&every_language);
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("n{n}")
+        };
+        while !imp.step(data, &mut finder, &mut ids, 7) {}
+        imp.finish(data, &mut ids)
+    }
+
+    fn value_of(plan: &ImportPlan, title_field: &str, title: &str, field: &str) -> Option<Value> {
+        plan.write
+            .inserts
+            .iter()
+            .find(|r| r.get(title_field) == Some(&Value::Text(title.into())))
+            .unwrap_or_else(|| panic!("no {title}: {:?}", plan.rejects))
+            .get(field)
+            .cloned()
+    }
+
+    fn money(amount: &str, currency: &str) -> Value {
+        Value::Money(Box::new(crate::domain::records::value::Money {
+            amount: amount.parse().unwrap(),
+            currency: currency.into(),
+        }))
+    }
+
+    #[test]
+    fn the_columns_beside_a_field_map_by_their_export_header_in_any_language() {
+        let schema = standard_schema();
+        let deals = schema
+            .module(crate::domain::modules::sales_modules::DEALS)
+            .unwrap();
+        let headers: Vec<String> = [
+            "Amount",
+            "Amount currency",
+            "Company",
+            "Company id",
+            "شناسه مرحله",
+            "amount_currency",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            guess_mapping(deals, &headers, &every_language),
+            vec![
+                Some("amount".into()),
+                Some("amount#currency".into()),
+                Some("company".into()),
+                Some("company#id".into()),
+                Some("stage#id".into()),
+                None,
+            ],
+            "each column is used once"
+        );
+        let headers: Vec<String> = ["مبلغ", "ارز مبلغ", "شرکت", "شناسه شرکت"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            guess_mapping(deals, &headers, &every_language),
+            vec![
+                Some("amount".into()),
+                Some("amount#currency".into()),
+                Some("company".into()),
+                Some("company#id".into()),
+            ]
+        );
+        // A contact's company columns keep their meaning next to the id column.
+        let contacts = schema.module(CONTACTS).unwrap();
+        let headers: Vec<String> = ["Company id", "Company"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            guess_mapping(contacts, &headers, &every_language),
+            vec![Some("company#id".into()), Some("company".into())]
+        );
+    }
+
+    #[test]
+    fn a_currency_column_gives_the_amount_beside_it_its_currency() {
+        let data = sales_data();
+        let text = "Title,Amount,Amount currency,Pipeline id,Stage id\n\
+            A,1250.50,EUR,pipeline-new_business,stage-new_business-proposal\n\
+            B,99,,pipeline-new_business,stage-new_business-proposal\n\
+            C,10 GBP,EUR,pipeline-new_business,stage-new_business-proposal\n\
+            D,-7.25,irr,pipeline-new_business,stage-new_business-proposal\n\
+            E,5 EUR,eur,pipeline-new_business,stage-new_business-proposal\n";
+        let deals = crate::domain::modules::sales_modules::DEALS;
+        let plan = import_text(deals, text, &data, ParseContext::default());
+        assert_eq!(
+            value_of(&plan, "title", "A", "amount"),
+            Some(money("1250.50", "EUR"))
+        );
+        assert_eq!(
+            value_of(&plan, "title", "B", "amount"),
+            Some(money("99", "USD")),
+            "no currency: the default one"
+        );
+        assert_eq!(
+            value_of(&plan, "title", "D", "amount"),
+            Some(money("-7.25", "IRR"))
+        );
+        assert_eq!(
+            value_of(&plan, "title", "E", "amount"),
+            Some(money("5", "EUR")),
+            "the same currency twice is no conflict"
+        );
+        assert_eq!(plan.rejects.len(), 1);
+        assert_eq!(plan.rejects[0].row, 4);
+        assert!(matches!(
+            plan.rejects[0].problems[..],
+            [(ref f, Problem::InvalidMoney(_))] if f == "amount"
+        ));
+    }
+
+    #[test]
+    fn an_id_column_names_the_linked_record_before_its_title() {
+        let data = sales_data();
+        let text = "Last name,Company,Company id\n\
+            Byid,Acme,c-nordic\n\
+            Gone,Acme,c-gone\n\
+            Onlyid,,c-acme\n\
+            Nothing,,c-gone\n";
+        let plan = import_text(CONTACTS, text, &data, ParseContext::default());
+        let company = |who: &str| value_of(&plan, "last_name", who, "company");
+        assert_eq!(
+            company("Byid"),
+            Some(Value::Ref("c-nordic".into())),
+            "the id wins"
+        );
+        assert_eq!(
+            company("Gone"),
+            Some(Value::Ref("c-acme".into())),
+            "an id not stored leaves it to the title"
+        );
+        assert_eq!(company("Onlyid"), Some(Value::Ref("c-acme".into())));
+        assert_eq!(plan.rejects.len(), 1);
+        assert_eq!(
+            plan.rejects[0].problems,
+            vec![(
+                "company".to_string(),
+                Problem::MissingRecord("c-gone".into())
+            )]
+        );
+    }
+
+    #[test]
+    fn choice_labels_in_any_language_read_back_as_their_keys() {
+        let data = sales_data();
+        let text = "Last name,Lead source\nA,Cold call\nB,تماس سرد\nC,COLD_CALL\nD,cold call\nE,Smoke signal\n";
+        let plan = import_text(CONTACTS, text, &data, ParseContext::default());
+        for who in ["A", "B", "C", "D"] {
+            assert_eq!(
+                value_of(&plan, "last_name", who, "lead_source"),
+                Some(Value::Text("cold_call".into())),
+                "{who}"
+            );
+        }
+        assert_eq!(
+            plan.rejects
+                .iter()
+                .map(|r| r.problems.clone())
+                .collect::<Vec<_>>(),
+            vec![vec![(
+                "lead_source".to_string(),
+                Problem::UnknownOption("Smoke signal".into())
+            )]]
+        );
+        // A multi-select's items each by key or label, in either language.
+        let territories = crate::domain::modules::lead_module::TERRITORIES;
+        let text = "Name,Industries\nNorth,\"نرم‌افزار, Retail, manufacturing\"\n";
+        let plan = import_text(territories, text, &data, ParseContext::default());
+        assert_eq!(
+            value_of(&plan, "name", "North", "industries"),
+            Some(Value::List(vec![
+                "software".into(),
+                "retail".into(),
+                "manufacturing".into()
+            ]))
+        );
+    }
+
+    /// The non-system values of the records `plan` inserts into `module`, by title.
+    fn inserted(
+        plan: &ImportPlan,
+        m: &ModuleDef,
+    ) -> std::collections::BTreeMap<String, Vec<(String, Value)>> {
+        plan.write
+            .inserts
+            .iter()
+            .filter(|r| r.module == m.key)
+            .map(|r| (m.title_of(r), visible(m, r)))
+            .collect()
+    }
+
+    fn visible(m: &ModuleDef, r: &Record) -> Vec<(String, Value)> {
+        m.fields
+            .iter()
+            .filter(|f| !f.system)
+            .filter_map(|f| Some((f.key.clone(), r.get(&f.key)?.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn deals_exported_for_a_spreadsheet_import_back_with_the_same_values() {
+        use crate::domain::interchange::csv_export::{export, ExportOptions};
+        use crate::domain::modules::sales_modules::{DEALS, STAGES};
+        let mut rng = Prng(0x2545_F491_4F6C_DD1D);
+        let open: Vec<(String, String)> = sales_data()
+            .set(STAGES)
+            .unwrap()
+            .records()
+            .filter(|s| s.get("outcome") == Some(&Value::Text("open".into())))
+            .filter_map(|s| match s.get("pipeline") {
+                Some(Value::Ref(p)) => Some((p.clone(), s.id.clone())),
+                _ => None,
+            })
+            .collect();
+        let words = [
+            "Fleet",
+            "=SUM(A1)",
+            "-5",
+            "'quoted",
+            "نوسازی",
+            "a, \"b\"",
+            "@x",
+        ];
+        let currencies = ["EUR", "USD", "IRR", "JPY"];
+        let amounts = ["1250.50", "-3", "0.07", "999999999.99", "12"];
+        let priorities = ["low", "medium", "high"];
+        let sources = ["website", "cold_call", "partner"];
+        for case in 0..12 {
+            let mut d = sales_data();
+            for i in 0..25 {
+                let (pipeline, stage) = open[rng.below(open.len())].clone();
+                let mut v = FieldValues::new();
+                let title = format!("{} {case}-{i}", rng.pick(&words));
+                v.insert("title", Value::Text(title));
+                v.insert("pipeline", Value::Ref(pipeline));
+                v.insert("stage", Value::Ref(stage));
+                v.insert("probability", Value::Number(rng.below(101) as f64));
+                if rng.below(4) > 0 {
+                    v.insert("amount", money(rng.pick(&amounts), rng.pick(&currencies)));
+                }
+                if rng.below(3) > 0 {
+                    v.insert("priority", Value::Text(rng.pick(&priorities).into()));
+                }
+                if rng.below(2) > 0 {
+                    v.insert("source", Value::Text(rng.pick(&sources).into()));
+                }
+                if rng.below(3) > 0 {
+                    let id = rng.pick(&["c-nordic", "c-acme"]);
+                    v.insert("company", Value::Ref(id.into()));
+                }
+                if rng.below(2) > 0 {
+                    let day = chrono::NaiveDate::from_num_days_from_ce_opt(
+                        739_000 + rng.below(900) as i32,
+                    );
+                    v.insert("expected_close", Value::Date(day.unwrap()));
+                }
+                if rng.below(2) > 0 {
+                    v.insert(
+                        "description",
+                        Value::Text(format!("{}\nline two", rng.pick(&words))),
+                    );
+                }
+                d.upsert(Record::new(format!("d{i}"), DEALS, 1, None, v));
+            }
+            let locale = rng.pick(&crate::i18n::Locale::ALL);
+            let label = move |l: &Label| crate::i18n::label(locale, l);
+            let opts = ExportOptions {
+                label: &label,
+                values_as_keys: rng.below(2) == 0,
+                trails: rng.below(2) == 0,
+                utc_offset_minutes: 0,
+            };
+            let text = export(&d, DEALS, &d.set(DEALS).unwrap().search(""), &opts);
+            let plan = import_text(DEALS, &text, &sales_data(), ParseContext::default());
+            assert!(
+                plan.rejects.is_empty(),
+                "case {case}: {:?}\n{text}",
+                plan.rejects
+            );
+            let m = d.schema.module(DEALS).unwrap();
+            let want: std::collections::BTreeMap<_, _> = d
+                .set(DEALS)
+                .unwrap()
+                .records()
+                .map(|r| (m.title_of(r), visible(m, r)))
+                .collect();
+            assert_eq!(inserted(&plan, m), want, "case {case} ({locale:?})\n{text}");
+        }
+    }
+
+    #[test]
+    fn contacts_exported_for_a_spreadsheet_keep_checkboxes_times_choices_and_links() {
+        use crate::domain::interchange::csv_export::{export, ExportOptions};
+        let mut d = sales_data();
+        let at = |h: u32| {
+            Value::DateTime(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+                    .unwrap()
+                    .and_hms_opt(h, 30, 0)
+                    .unwrap()
+                    .and_utc(),
+            )
+        };
+        let people = [
+            ("Rahimi", true, "referral", "c-nordic", 1),
+            ("Lindqvist", false, "event", "c-acme", 23),
+        ];
+        for (i, (last, dnc, source, company, hour)) in people.iter().enumerate() {
+            let v: FieldValues = [
+                ("last_name".to_string(), Value::Text(last.to_string())),
+                ("do_not_contact".to_string(), Value::Bool(*dnc)),
+                ("lead_source".to_string(), Value::Text(source.to_string())),
+                ("company".to_string(), Value::Ref(company.to_string())),
+                ("last_contacted".to_string(), at(*hour)),
+                (
+                    "birthday".to_string(),
+                    Value::Date(chrono::NaiveDate::from_ymd_opt(1990, 2, 28).unwrap()),
+                ),
+                (
+                    "tags".to_string(),
+                    Value::List(vec!["vip".into(), "north".into()]),
+                ),
+            ]
+            .into();
+            d.upsert(Record::new(format!("p{i}"), CONTACTS, 1, None, v));
+        }
+        let m = d.schema.module(CONTACTS).unwrap();
+        for locale in crate::i18n::Locale::ALL {
+            let label = move |l: &Label| crate::i18n::label(locale, l);
+            let opts = ExportOptions {
+                label: &label,
+                values_as_keys: false,
+                trails: false,
+                utc_offset_minutes: 210,
+            };
+            let text = export(&d, CONTACTS, &d.set(CONTACTS).unwrap().search(""), &opts);
+            let ctx = ParseContext {
+                utc_offset_minutes: 210,
+                ..ParseContext::default()
+            };
+            let plan = import_text(CONTACTS, &text, &sales_data(), ctx);
+            assert!(plan.rejects.is_empty(), "{locale:?}: {:?}", plan.rejects);
+            let want: std::collections::BTreeMap<_, _> = d
+                .set(CONTACTS)
+                .unwrap()
+                .records()
+                .map(|r| (m.title_of(r), visible(m, r)))
+                .collect();
+            assert_eq!(inserted(&plan, m), want, "{locale:?}\n{text}");
+        }
     }
 }

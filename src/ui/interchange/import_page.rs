@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::domain::interchange::csv_columns::targets;
 use crate::domain::interchange::csv_import::{
     check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
     Importer, LayeredFinder, MissingLinks, Table, TableReader, MAX_COLUMNS,
@@ -32,6 +33,11 @@ use crate::ui::writes::write_queue::{turns_served, wait_turn};
 const CHUNK: usize = 200;
 const PREVIEW_ROWS: usize = 5;
 const SHOWN_REJECTS: usize = 200;
+
+/// A label in every language the app speaks: a file may come from any of them.
+fn every_language(lb: &Label) -> Vec<String> {
+    Locale::ALL.iter().map(|l| label(*l, lb)).collect()
+}
 
 fn mapping_key(module: &str) -> String {
     format!("crm.import_mapping.{module}")
@@ -140,13 +146,8 @@ pub fn ImportPage(module: String) -> impl IntoView {
             }
             match outcome {
                 Ok(t) => {
-                    let names = |lb: &Label| {
-                        Locale::ALL
-                            .iter()
-                            .map(|l| label(*l, lb))
-                            .collect::<Vec<_>>()
-                    };
-                    let mut guess = def.with_value(|m| guess_mapping(m, &t.headers, &names));
+                    let mut guess =
+                        def.with_value(|m| guess_mapping(m, &t.headers, &every_language));
                     // A mapping the user fixed before for the same headers wins.
                     let saved: BTreeMap<String, String> =
                         LocalStorage::get(mapping_key(&def.with_value(|m| m.key.clone())))
@@ -201,6 +202,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             // Keys of the rows accepted so far; the stored records' keys are read in place.
             let mut file_keys = DuplicateIndex::new(&m);
             let mut imp = Importer::new(&m, &t, map, pol, ctx, owner, now());
+            imp.read_choice_labels(&every_language);
             for (field, text) in every.get_untracked() {
                 imp.set_for_every_row(&field, &text);
             }
@@ -342,6 +344,19 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // What a column may fill: a field, or a money field's currency or a lookup's id
+    // beside it (the columns the list's export writes).
+    let column_targets = move || {
+        let l = st.locale.get();
+        let words = |lb: &Label| label(l, lb);
+        def.with_value(|m| {
+            m.fields
+                .iter()
+                .filter(|f| !f.system)
+                .flat_map(|f| targets(f, &label(l, &f.label), &words))
+                .collect::<Vec<_>>()
+        })
+    };
 
     view! {
         <section class="page import-page">
@@ -370,7 +385,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     </thead>
                     <tbody>
                         {move || {
-                            let opts = field_options();
+                            let opts = column_targets();
                             // The reader never gives more; one select per column.
                             headers
                                 .get()

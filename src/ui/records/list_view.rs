@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::interchange::csv_export;
+use crate::domain::interchange::csv_export::{self, ExportOptions};
 use crate::domain::records::list_query::{ListQuery, ListWork, QueryContext, Sort};
 use crate::domain::records::search::Slot;
 use crate::domain::sales::board::exchange_rates;
-use crate::domain::FieldDef;
+use crate::domain::{FieldDef, FieldKind, Label};
 use crate::i18n::{label, t, tn, tr};
 use crate::ui::kit::download::download;
 use crate::ui::kit::format::{count, value_text, week_start};
@@ -316,6 +316,16 @@ pub fn ListView(module: String) -> impl IntoView {
         }
     };
 
+    // The export's choices: choices as keys rather than labels, and the trail fields
+    // (offered only where the module has one) as readable text.
+    let as_keys = RwSignal::new(false);
+    let with_trails = RwSignal::new(false);
+    let trail_label = def
+        .fields
+        .iter()
+        .find(|f| matches!(f.kind, FieldKind::Trail { .. }))
+        .map(|f| f.label.clone());
+
     // Exactly the rows the list shows (search, filters, order), every field, from
     // memory as it is now in one go: never while the rows are still being worked out
     // (they would be an older picture's slots over newer memory).
@@ -325,13 +335,15 @@ pub fn ListView(module: String) -> impl IntoView {
         }
         let l = st.locale.get_untracked();
         let module = module_key.get_value();
+        let words = move |lb: &Label| label(l, lb);
+        let opts = ExportOptions {
+            label: &words,
+            values_as_keys: as_keys.get_untracked(),
+            trails: with_trails.get_untracked(),
+            utc_offset_minutes: utc_offset(),
+        };
         let text = st.data.with_untracked(|d| {
-            let headers: Vec<String> = d
-                .schema
-                .module(&module)
-                .map(|m| m.fields.iter().map(|f| label(l, &f.label)).collect())
-                .unwrap_or_default();
-            rows.with_untracked(|slots| csv_export::export(d, &module, slots, &headers))
+            rows.with_untracked(|slots| csv_export::export(d, &module, slots, &opts))
         });
         let date = String::from(js_sys::Date::new_0().to_iso_string());
         let name = format!("{module}-{}.csv", &date[..10]);
@@ -364,6 +376,30 @@ pub fn ListView(module: String) -> impl IntoView {
             <div class="page-head">
                 <h1>{title}</h1>
                 <div class="actions">
+                    <div class="export-options check-group" role="group" aria-label=tk("list.export_options") hidden=is_empty_module>
+                        <span class="check">
+                            <input
+                                type="checkbox"
+                                id="export-keys"
+                                prop:checked=move || as_keys.get()
+                                on:change=move |ev| as_keys.set(event_target_checked(&ev))
+                            />
+                            <label for="export-keys">{tk("list.export_keys")}</label>
+                        </span>
+                        {trail_label.map(|lb| view! {
+                            <span class="check">
+                                <input
+                                    type="checkbox"
+                                    id="export-trails"
+                                    prop:checked=move || with_trails.get()
+                                    on:change=move |ev| with_trails.set(event_target_checked(&ev))
+                                />
+                                <label for="export-trails">
+                                    {move || tr(st.locale.get(), "list.export_trail", &[("field", &label(st.locale.get(), &lb))])}
+                                </label>
+                            </span>
+                        })}
+                    </div>
                     <button
                         type="button"
                         hidden=is_empty_module
