@@ -124,12 +124,37 @@ pub fn label(locale: Locale, label: &Label) -> String {
     }
 }
 
+/// `text` with its first letter capitalised, for a label that starts a sentence
+/// (a module's singular name is written for the middle of one: "New deal").
+pub fn capitalised(locale: Locale, text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        None => String::new(),
+        // Turkish dots its capital i.
+        Some('i') if locale.code() == "tr" => format!("İ{}", chars.as_str()),
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::interchange::backup::BackupProblem;
     use crate::domain::modules::standard_modules::standard_schema;
     use crate::domain::records::validate::Problem;
+
+    #[test]
+    fn a_label_starting_a_sentence_is_capitalised_and_other_scripts_are_left_as_they_are() {
+        assert_eq!(capitalised(Locale::En, "exchange rate"), "Exchange rate");
+        assert_eq!(capitalised(Locale::Fa, "معامله"), "معامله");
+        assert_eq!(capitalised(Locale::En, ""), "");
+        // Singular names are for the middle of a sentence: none starts with a capital
+        // in English, so "New deal" and "New company" read alike.
+        for m in standard_schema().modules {
+            let one = label(Locale::En, &m.singular);
+            assert!(!one.starts_with(char::is_uppercase), "{}: {one}", m.key);
+        }
+    }
     use std::collections::BTreeSet;
 
     fn keys(locale: Locale) -> BTreeSet<&'static str> {

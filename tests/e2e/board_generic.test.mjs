@@ -21,7 +21,7 @@ test('a deal started from a stage column has that stage and pipeline chosen', as
     await page.getByLabel('Pipeline', { exact: true }).selectOption({ label: 'New business' });
 
     await column(page, 'Proposal').getByRole('link', { name: 'Add to Proposal' }).click();
-    await heading(page, 'New Deal').waitFor();
+    await heading(page, 'New deal').waitFor();
     const stage = page.getByRole('combobox', { name: 'Stage', exact: true });
     const pipeline = page.getByRole('combobox', { name: 'Pipeline', exact: true });
     assert.equal(await checked(stage), 'Proposal');
@@ -31,7 +31,7 @@ test('a deal started from a stage column has that stage and pipeline chosen', as
     await page.goBack();
     await heading(page, 'Pipeline board').waitFor();
     await page.getByRole('link', { name: 'New deal', exact: true }).click();
-    await heading(page, 'New Deal').waitFor();
+    await heading(page, 'New deal').waitFor();
     assert.equal(await checked(stage), 'Qualification');
     assert.equal(await checked(pipeline), 'New business');
     assertNoErrors(app);

@@ -71,7 +71,7 @@ test('a deals export reads as a spreadsheet and imports into an empty browser wi
 
     await nav(page, 'Deals').click();
     await page.getByRole('link', { name: 'New deal' }).click();
-    await heading(page, 'New Deal').waitFor();
+    await heading(page, 'New deal').waitFor();
     await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Fleet renewal');
     await page.getByLabel('Amount', { exact: true }).fill('1250.50');
     await page.getByLabel('Currency', { exact: true }).fill('EUR');

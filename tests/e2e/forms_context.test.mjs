@@ -22,8 +22,8 @@ test('a task added on a deal takes its company and the user as assignee, and sav
     const company = (await fieldValue(page, 'Company').textContent()).trim();
     assert.ok(company.length > 0, 'the sample deal has a company');
 
-    await page.getByRole('link', { name: 'New Activity' }).click();
-    await heading(page, 'New Activity').waitFor();
+    await page.getByRole('link', { name: 'New activity' }).click();
+    await heading(page, 'New activity').waitFor();
     const links = page.locator('.lookup-selected');
     const shown = await links.allTextContents();
     assert.ok(shown.some((s) => s.includes(company)), `the deal's company is filled in: ${shown}`);
@@ -54,7 +54,7 @@ test('Save and Cancel of a form opened on the board or the calendar go back ther
     await heading(page, 'Pipeline board').waitFor();
     // A column's own "New" fills in its stage; Cancel goes back to the board.
     await page.locator('.board-column').nth(1).getByRole('link', { name: /^Add to / }).click();
-    await heading(page, 'New Deal').waitFor();
+    await heading(page, 'New deal').waitFor();
     await page.getByRole('link', { name: 'Cancel' }).click();
     await heading(page, 'Pipeline board').waitFor();
 
@@ -67,7 +67,7 @@ test('Save and Cancel of a form opened on the board or the calendar go back ther
     await nav(page, 'Calendar').click();
     await heading(page, /^Calendar: /).waitFor();
     await page.getByRole('link', { name: /^Add an activity on / }).nth(3).click();
-    await heading(page, 'New Activity').waitFor();
+    await heading(page, 'New activity').waitFor();
     await page.getByRole('link', { name: 'Cancel' }).click();
     await heading(page, /^Calendar: /).waitFor();
 

@@ -25,7 +25,7 @@ async function newDeal(page, title, amount, currency) {
   await nav(page, 'Board').click();
   await heading(page, 'Pipeline board').waitFor();
   await page.getByRole('link', { name: 'New deal' }).click();
-  await heading(page, 'New Deal').waitFor();
+  await heading(page, 'New deal').waitFor();
   await page.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
   await page.getByLabel('Amount', { exact: true }).fill(amount);
   await page.getByLabel('Currency', { exact: true }).fill(currency);
@@ -41,7 +41,7 @@ test('the largest decimal as an amount is refused by the form, a CSV import and 
     // The form says why and stays open: nothing is written.
     await newDeal(page, 'Too Big', HUGE, 'EUR');
     await page.getByText(LIMIT).first().waitFor();
-    await heading(page, 'New Deal').waitFor();
+    await heading(page, 'New deal').waitFor();
     // Leaving asks first: the typed deal was not saved.
     const left = new Promise((resolve) => page.once('dialog', (d) => resolve(d.accept())));
 
@@ -106,7 +106,7 @@ test('sums beyond a decimal, from amounts and a rate within bounds, say "too lar
     // One euro is worth 4 × 10^13 dollars (the base currency); a deal of 10^15 euros
     // (the bound) is then 4 × 10^28 dollars: one fits a decimal, two do not.
     await page.goto(new URL('#/m/rates/new', env.server.url).href);
-    await heading(page, 'New Exchange rate').waitFor();
+    await heading(page, 'New exchange rate').waitFor();
     await page.getByLabel(/^Currency/).fill('EUR');
     await page.getByLabel(/^Into currency/).fill('USD');
     await page.getByLabel(/^Rate/).fill('40000000000000');

@@ -17,8 +17,8 @@ test('a new lead is scored by the rules, and converting it creates contact, comp
 
     await nav(page, 'Leads').click();
     await heading(page, 'Leads').waitFor();
-    await page.getByRole('link', { name: 'New Lead' }).first().click();
-    await heading(page, 'New Lead').waitFor();
+    await page.getByRole('link', { name: 'New lead' }).first().click();
+    await heading(page, 'New lead').waitFor();
     await page.getByLabel('First name').fill('Nina');
     await page.getByRole('textbox', { name: 'Last name', exact: true }).fill('Holm');
     await page.getByLabel('Company', { exact: true }).fill('Holm Retail');

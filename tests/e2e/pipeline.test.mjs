@@ -49,7 +49,7 @@ test('a deal in a custom pipeline moves by drag and drop, survives a reload, and
 
     // A deal created from the board starts in the chosen pipeline.
     await page.getByRole('link', { name: 'New deal' }).click();
-    await heading(page, 'New Deal').waitFor();
+    await heading(page, 'New deal').waitFor();
     await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Big Rollout');
     await page.getByLabel('Amount', { exact: true }).fill('5000');
     await page.getByLabel('Currency', { exact: true }).fill('EUR');
@@ -246,8 +246,8 @@ test('completing a recurring task creates its next occurrence', async () => {
   try {
     await ready(page);
     await nav(page, 'Activities').click();
-    await page.getByRole('link', { name: 'New Activity' }).first().click();
-    await heading(page, 'New Activity').waitFor();
+    await page.getByRole('link', { name: 'New activity' }).first().click();
+    await heading(page, 'New activity').waitFor();
     await page.getByRole('textbox', { name: 'Subject', exact: true }).fill('Weekly report');
     await page.getByLabel('Due', { exact: true }).fill('2026-11-23T09:00');
     await page.getByLabel('Repeats', { exact: true }).selectOption({ label: 'Weekly' });
@@ -296,7 +296,7 @@ test('the calendar adds an activity on the chosen day and shows it in month and 
     const add = days.nth(10);
     const label = await add.getAttribute('aria-label');
     await add.click();
-    await heading(page, 'New Activity').waitFor();
+    await heading(page, 'New activity').waitFor();
     const due = await page.getByLabel('Due', { exact: true }).inputValue();
     assert.match(due, /^\d{4}-\d{2}-\d{2}T09:00$/);
     await page.getByRole('textbox', { name: 'Subject', exact: true }).fill('Site visit');

@@ -29,7 +29,7 @@ test('a leads file without a Status column imports every row as new, scored and 
     await loadSample(page);
     // A round-robin assignment rule over the first two team members.
     await page.goto(new URL('#/m/assignment_rules/new', env.server.url).href);
-    await heading(page, 'New Assignment rule').waitFor();
+    await heading(page, 'New assignment rule').waitFor();
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Take turns');
     await page.getByLabel('Method').selectOption({ label: 'Round-robin' });
     const group = page.getByRole('group', { name: 'Group' }).getByRole('checkbox');

@@ -19,7 +19,7 @@ use crate::domain::records::search::Slot;
 use crate::domain::sales::board::exchange_rates;
 use crate::domain::sales::pipeline::{ExchangeRates, InBase};
 use crate::domain::{Money, Value};
-use crate::i18n::{label, t, tn, tr, Locale};
+use crate::i18n::{capitalised, label, t, tn, tr, Locale};
 use crate::ui::analytics::report_labels::period_label;
 use crate::ui::kit::chart::{Chart, ChartData, ChartKind, Series};
 use crate::ui::kit::format::{count, money, number, percent, user_name, value_text};
@@ -1055,7 +1055,7 @@ pub fn RecordTable(
                 <table class="dash-table drill-table">
                     <thead>
                         <tr>
-                            <th scope="col">{label(l, &set.module.singular)}</th>
+                            <th scope="col">{capitalised(l, &label(l, &set.module.singular))}</th>
                             {heads}
                         </tr>
                     </thead>

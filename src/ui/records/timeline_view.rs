@@ -9,7 +9,7 @@ use crate::domain::activities::timeline::{timeline, Item};
 use crate::domain::records::record::{ChangeEntry, ChangeKind, FieldChange};
 use crate::domain::records::record_set::Dataset;
 use crate::domain::{ModuleDef, Value};
-use crate::i18n::{label, t, tr, Locale};
+use crate::i18n::{capitalised, label, t, tr, Locale};
 use crate::ui::kit::format::{timestamp, user_name, value_text};
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::Route;
@@ -180,7 +180,7 @@ pub fn Timeline(
                                 }
                                 Item::Linked { record, field } => {
                                     let other = d.schema.module(&record.module);
-                                    let what = other.map(|o| label(l, &o.singular)).unwrap_or_default();
+                                    let what = other.map(|o| capitalised(l, &label(l, &o.singular))).unwrap_or_default();
                                     let via = other
                                         .and_then(|o| o.field(&field))
                                         .map(|f| label(l, &f.label))

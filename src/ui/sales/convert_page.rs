@@ -12,7 +12,7 @@ use crate::domain::rules::conversion::{
 };
 use crate::domain::sales::pipeline_records::{load_pipeline, pipeline_list};
 use crate::domain::{FieldKind, Label, Value};
-use crate::i18n::{field_error, label, t, tr};
+use crate::i18n::{capitalised, field_error, label, t, tr};
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{new_id, now, tk, use_state};
@@ -163,7 +163,9 @@ pub fn ConvertPage(lead: String) -> impl IntoView {
                             list.iter()
                                 .map(|(module, fe)| {
                                     let m = d.schema.module(module);
-                                    let what = m.map(|m| label(l, &m.singular)).unwrap_or_default();
+                                    let what = m
+                                        .map(|m| capitalised(l, &label(l, &m.singular)))
+                                        .unwrap_or_default();
                                     format!("{what}: {}", field_error(l, m, fe))
                                 })
                                 .collect()
