@@ -63,9 +63,17 @@ impl ChartData {
 
 /// Number of colours in the palette (`--chart-1` … `--chart-8` in style/main.css).
 const PALETTE: usize = 8;
-/// The cartesian charts' drawing area, in viewBox units.
+/// The drawing's width before the chart is measured, in viewBox units. Once on
+/// screen a chart is drawn at its own width in CSS pixels (within these bounds), so
+/// its 12-unit text is 12 px wide or narrow, never shrunk below what reads.
 const W: f64 = 640.0;
-const H: f64 = 360.0;
+const MIN_W: f64 = 280.0;
+const MAX_W: f64 = 1200.0;
+
+/// A cartesian chart's height for its width: 16:9, within readable bounds.
+fn height_for(w: f64) -> f64 {
+    (w * 0.5625).clamp(240.0, 360.0)
+}
 /// Room for value-axis tick labels.
 const AXIS: f64 = 64.0;
 const EDGE: f64 = 16.0;
@@ -156,13 +164,15 @@ fn cartesian(
     format: Callback<f64, String>,
     rtl: bool,
     marks: Marks,
+    w: f64,
 ) -> (String, impl IntoView) {
+    let h = height_for(w);
     let n = data.categories.len();
     let m = data.series.len();
     let (x0, x1) = if rtl {
-        (EDGE, W - AXIS)
+        (EDGE, w - AXIS)
     } else {
-        (AXIS, W - EDGE)
+        (AXIS, w - EDGE)
     };
     let band = (x1 - x0) / n.max(1) as f64;
     let slot_x = move |c: usize| x0 + category_slot(c, n, rtl) as f64 * band;
@@ -170,7 +180,7 @@ fn cartesian(
     // Category labels: horizontal when they all fit, otherwise slanted and cut.
     let fits = ((band / 7.0).floor() as usize).max(1);
     let slanted = data.categories.iter().any(|c| c.chars().count() > fits);
-    let bottom = H - if slanted { 96.0 } else { 36.0 };
+    let bottom = h - if slanted { 96.0 } else { 36.0 };
 
     let offsets = stack_offsets(
         &data
@@ -364,7 +374,7 @@ fn cartesian(
         }
     }
 
-    let view_box = format!("0 0 {} {}", svg_num(W), svg_num(H));
+    let view_box = format!("0 0 {} {}", svg_num(w), svg_num(h));
     let body = view! {
         <g class="chart-axis">{axis}</g>
         <line class="chart-baseline" x1=svg_num(x0) x2=svg_num(x1) y1=svg_num(zero) y2=svg_num(zero) />
@@ -445,15 +455,16 @@ fn funnel(
     format: Callback<f64, String>,
     percent: Option<Callback<f64, String>>,
     marks: Marks,
+    w: f64,
 ) -> (String, impl IntoView) {
     let (step, gap) = (40.0, 6.0);
     let n = data.categories.len();
     let values: Vec<f64> = (0..n).map(|c| data.value(c, 0)).collect();
-    let widths = funnel_widths(&values, W - 2.0 * EDGE);
+    let widths = funnel_widths(&values, w - 2.0 * EDGE);
     let percents = funnel_percents(&values);
     let steps = (0..n)
         .map(|c| {
-            let w = widths[c].max(2.0);
+            let step_w = widths[c].max(2.0);
             let top = c as f64 * (step + gap) + gap;
             let text = format.run(values[c]);
             let shown = match percents[c] {
@@ -469,14 +480,14 @@ fn funnel(
             let shape = view! {
                 <rect
                     class="chart-shape"
-                    x=svg_num((W - w) / 2.0)
+                    x=svg_num((w - step_w) / 2.0)
                     y=svg_num(top)
-                    width=svg_num(w)
+                    width=svg_num(step_w)
                     height=svg_num(step)
                     rx="3"
                     style=fill(c)
                 />
-                <text class="chart-funnel-label" x=svg_num(W / 2.0) y=svg_num(top + step / 2.0 + 5.0) text-anchor="middle" aria-hidden="true">
+                <text class="chart-funnel-label" x=svg_num(w / 2.0) y=svg_num(top + step / 2.0 + 5.0) text-anchor="middle" aria-hidden="true">
                     {shown}
                 </text>
             };
@@ -487,14 +498,14 @@ fn funnel(
                 mark_label(data, c, 0, &text),
                 shape,
                 String::new(),
-                (W / 2.0, top),
+                (w / 2.0, top),
                 "middle",
             )
         })
         .collect::<Vec<_>>();
     let height = n as f64 * (step + gap) + gap;
     (
-        format!("0 0 {} {}", svg_num(W), svg_num(height)),
+        format!("0 0 {} {}", svg_num(w), svg_num(height)),
         view! { <g class="chart-marks">{steps}</g> },
     )
 }
@@ -535,20 +546,48 @@ pub fn Chart(
     }
 
     let marks = Marks { on_select };
-    let (view_box, body) = match kind {
-        ChartKind::Pie | ChartKind::Donut => {
-            let (v, b) = round(kind == ChartKind::Donut, &data, format, rtl, marks);
-            (v, b.into_any())
-        }
-        ChartKind::Funnel => {
-            let (v, b) = funnel(&data, format, percent, marks);
-            (v, b.into_any())
-        }
-        _ => {
-            let (v, b) = cartesian(kind, &data, format, rtl, marks);
-            (v, b.into_any())
+    // The chart's own width in CSS pixels, measured once it is on screen and again
+    // when the window's size changes: the drawing is laid out at that width.
+    let width = RwSignal::new(W);
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    // Measured on the next frame or a resize, when the chart may have been redrawn
+    // away already: its values are then gone, and nothing is done.
+    let measure = move || {
+        let (Some(Some(el)), Some(now)) = (figure.try_get_untracked(), width.try_get_untracked())
+        else {
+            return;
+        };
+        let w = (el.client_width() as f64).clamp(MIN_W, MAX_W);
+        if el.client_width() > 0 && (w - now).abs() > 4.0 {
+            width.try_set(w);
         }
     };
+    Effect::new(move |_| {
+        if figure.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    let drawn = StoredValue::new(data.clone());
+    let drawing = move || {
+        let w = width.get();
+        drawn.with_value(|data| match kind {
+            ChartKind::Pie | ChartKind::Donut => {
+                let (v, b) = round(kind == ChartKind::Donut, data, format, rtl, marks);
+                (v, b.into_any())
+            }
+            ChartKind::Funnel => {
+                let (v, b) = funnel(data, format, percent, marks, w);
+                (v, b.into_any())
+            }
+            _ => {
+                let (v, b) = cartesian(kind, data, format, rtl, marks, w);
+                (v, b.into_any())
+            }
+        })
+    };
+    let chart_title = data.title.clone();
 
     // Legend: categories for pie and donut, series for the rest (a single bar
     // series needs none; a funnel labels its steps itself).
@@ -617,19 +656,24 @@ pub fn Chart(
         .collect::<Vec<_>>();
 
     view! {
-        <figure class=class>
-            <svg
-                class="chart-svg"
-                role="group"
-                aria-labelledby=labelledby
-                viewBox=view_box
-                preserveAspectRatio="xMidYMid meet"
-                direction="ltr"
-                xmlns="http://www.w3.org/2000/svg"
-            >
-                <title id=title_id>{data.title.clone()}</title>
-                {body}
-            </svg>
+        <figure class=class node_ref=figure>
+            {move || {
+                let (view_box, body) = drawing();
+                view! {
+                    <svg
+                        class="chart-svg"
+                        role="group"
+                        aria-labelledby=labelledby.clone()
+                        viewBox=view_box
+                        preserveAspectRatio="xMidYMid meet"
+                        direction="ltr"
+                        xmlns="http://www.w3.org/2000/svg"
+                    >
+                        <title id=title_id.clone()>{chart_title.clone()}</title>
+                        {body}
+                    </svg>
+                }
+            }}
             {legend}
             {toggle}
             <table id=table_id class="chart-table" class:visually-hidden=move || !shown.get()>
