@@ -84,14 +84,7 @@ pub fn App() -> impl IntoView {
         st.route.set(target);
         // Like a page load: keyboard and screen-reader users start at the new content.
         request_animation_frame(|| {
-            use wasm_bindgen::JsCast;
-            if let Some(main) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("main"))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = main.focus();
-            }
+            crate::ui::kit::focus::focus_id("main");
             if let Some(w) = web_sys::window() {
                 w.scroll_to_with_x_and_y(0.0, 0.0);
             }

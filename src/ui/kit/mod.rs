@@ -5,6 +5,7 @@ pub mod chart;
 pub mod chosen_file;
 pub mod download;
 pub mod field_input;
+pub mod focus;
 pub mod format;
 pub mod notice;
 pub mod route;

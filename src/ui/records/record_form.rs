@@ -420,12 +420,5 @@ fn OwnerControl(owner: RwSignal<String>, error: Signal<Option<String>>) -> impl 
 }
 
 fn focus(element_id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(element_id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
+    crate::ui::kit::focus::focus_id(element_id);
 }

@@ -59,15 +59,7 @@ fn focused_id() -> Option<String> {
 /// working its "Move to" select keeps focus on it across that.
 fn refocus_later(select_id: String) {
     request_animation_frame(move || {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&select_id))
-        {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
+        crate::ui::kit::focus::focus_id(&select_id);
     });
 }
 
@@ -504,11 +496,10 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
 /// Brings a column into view (the board is wider than the screen, and a phone shows
 /// one column at a time) and moves the keyboard there.
 fn show_column(stage_id: &str) {
-    use wasm_bindgen::JsCast;
+    let id = format!("column-{stage_id}");
     let Some(el) = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(&format!("column-{stage_id}")))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .and_then(|d| d.get_element_by_id(&id))
     else {
         return;
     };
@@ -516,7 +507,7 @@ fn show_column(stage_id: &str) {
     opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
     opts.set_inline(web_sys::ScrollLogicalPosition::Start);
     el.scroll_into_view_with_scroll_into_view_options(&opts);
-    let _ = el.focus();
+    crate::ui::kit::focus::focus_id(&id);
 }
 
 /// While a card is dragged near the board's edge, the board scrolls that way, so a

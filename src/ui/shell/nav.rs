@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::pinned::{self, Pin};
 use crate::domain::{Label, NavArea};
 use crate::i18n::{label, t, tr, Locale};
+use crate::ui::kit::focus::focus_id;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{tk, use_state, AppState};
@@ -396,14 +397,7 @@ pub fn Nav(
 }
 
 fn focus_menu_button() {
-    use wasm_bindgen::JsCast;
-    if let Some(b) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("menu-button"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = b.focus();
-    }
+    focus_id("menu-button");
 }
 
 /// The header's button that opens the navigation on a phone (hidden on wider screens).
@@ -449,14 +443,7 @@ pub fn SkipLink() -> impl IntoView {
             on:click=move |ev| {
                 // The address holds the route: focus the content without changing it.
                 ev.prevent_default();
-                use wasm_bindgen::JsCast;
-                if let Some(main) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("main"))
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = main.focus();
-                }
+                focus_id("main");
             }
         >
             {tk("nav.skip")}
