@@ -1395,6 +1395,16 @@ mod tests {
     }
 
     #[test]
+    fn a_spreadsheet_with_its_own_short_headers_maps_too() {
+        let found = mapped(CONTACTS, &["Full name", "Mail", "Tel", "Firm", "Remarks"]);
+        assert_eq!(field_of(&found, "Full name"), Some("last_name"));
+        assert_eq!(field_of(&found, "Mail"), Some("emails"));
+        assert_eq!(field_of(&found, "Tel"), Some("phones"));
+        assert_eq!(field_of(&found, "Firm"), Some("company"));
+        assert_eq!(field_of(&found, "Remarks"), Some("description"));
+    }
+
+    #[test]
     fn an_outlook_contacts_export_maps_its_names_emails_phones_company_and_address() {
         // Outlook's own header row (File → Export → Contacts, CSV).
         let outlook = [

@@ -16,6 +16,9 @@ pub const LAST_NAME: &[&str] = &[
     "Surname",
     "Person - Last name",
     "Lastname",
+    // A spreadsheet with one name column: the whole name is kept (the title reads
+    // right), and the user can still choose another field for it.
+    "Full Name",
 ];
 /// Several columns may fill the one field of a person's emails.
 pub const EMAILS: &[&str] = &[
@@ -30,6 +33,8 @@ pub const EMAILS: &[&str] = &[
     "Person - Email - Work",
     "Person - Email - Home",
     "Person - Email - Other",
+    "Mail",
+    "E-mails",
 ];
 /// Several columns may fill the one field of a person's phones.
 pub const PHONES: &[&str] = &[
@@ -47,6 +52,9 @@ pub const PHONES: &[&str] = &[
     "Person - Phone - Work",
     "Person - Phone - Mobile",
     "Person - Phone - Home",
+    "Tel",
+    "Cell",
+    "Cell Phone",
 ];
 pub const COMPANY: &[&str] = &[
     "Company",
@@ -58,6 +66,9 @@ pub const COMPANY: &[&str] = &[
     "Person - Organization",
     "Account Name",
     "Associated Company",
+    "Firm",
+    "Organisation",
+    "Employer",
 ];
 pub const JOB_TITLE: &[&str] = &[
     "Job Title",
@@ -66,7 +77,14 @@ pub const JOB_TITLE: &[&str] = &[
     "Person - Job title",
     "Position",
 ];
-pub const NOTES: &[&str] = &["Notes", "Note", "Description", "Person - Notes"];
+pub const NOTES: &[&str] = &[
+    "Notes",
+    "Note",
+    "Description",
+    "Person - Notes",
+    "Remarks",
+    "Comments",
+];
 pub const WEBSITE: &[&str] = &[
     "Web Page",
     "Website",
