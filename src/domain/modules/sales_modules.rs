@@ -8,7 +8,7 @@ use crate::domain::modules::standard_modules::{
 };
 use crate::domain::records::field::{FieldDef, FieldKind};
 use crate::domain::records::module_def::{
-    BoardDef, BoardLabels, ModuleDef, OwnPage, SettingsEntry, SettingsSection,
+    BoardDef, BoardLabels, InlineEdit, ModuleDef, OwnPage, SettingsEntry, SettingsSection,
 };
 
 pub const DEALS: &str = "deals";
@@ -167,6 +167,10 @@ pub fn deal_contacts() -> ModuleDef {
         sections: vec![section("main")],
         title_fields: vec!["contact".into()],
         nav: false,
+        edited_in: Some(InlineEdit {
+            parent: "deal".into(),
+            distinct: Some("contact".into()),
+        }),
         ..ModuleDef::named(DEAL_CONTACTS)
     }
 }

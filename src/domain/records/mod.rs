@@ -18,6 +18,7 @@ pub mod local_days;
 pub mod migrate;
 pub mod module_def;
 pub mod normalize;
+pub mod pending_lookups;
 pub mod record;
 pub mod record_set;
 pub mod release;

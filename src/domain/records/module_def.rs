@@ -61,6 +61,20 @@ pub struct ModuleDef {
     /// page offers it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsEntry>,
+    /// Rows of this module are edited inside the form of the record they belong to
+    /// (a deal's contacts with their roles), saved in the same plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_in: Option<InlineEdit>,
+}
+
+/// How a module's rows are edited in their parent's form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InlineEdit {
+    /// The required lookup field that names the parent record.
+    pub parent: String,
+    /// A field no two rows of one parent may share (the same contact twice on a deal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<String>,
 }
 
 /// The areas of work the main navigation groups its links into, in the order
@@ -276,6 +290,7 @@ impl ModuleDef {
             agenda: None,
             page: None,
             settings: None,
+            edited_in: None,
         }
     }
 
@@ -367,6 +382,20 @@ impl Schema {
             self.modules.iter().filter(|m| m.board.is_some()).collect();
         boards.sort_by_key(|m| m.board.as_ref().map(|b| b.rank));
         boards.into_iter()
+    }
+
+    /// The modules whose rows are edited inside the form of a `parent` record, with
+    /// how (their parent field is a lookup to `parent`), in schema order.
+    pub fn inline_children<'a>(
+        &'a self,
+        parent: &'a str,
+    ) -> impl Iterator<Item = (&'a ModuleDef, &'a InlineEdit)> + 'a {
+        self.modules.iter().filter_map(move |m| {
+            let inline = m.edited_in.as_ref()?;
+            m.lookups_to(parent)
+                .any(|f| f.key == inline.parent)
+                .then_some((m, inline))
+        })
     }
 
     /// (module, field) pairs whose lookups point at `target`: the related lists of a record page.

@@ -12,9 +12,10 @@ use crate::domain::modules::lead_module::{CLOSED_STATUSES, LEADS};
 use crate::domain::modules::sales_modules::{DEALS, DEAL_CONTACTS};
 use crate::domain::modules::standard_modules::{COMPANIES, CONTACTS};
 use crate::domain::records::normalize::company_key;
+use crate::domain::records::pending_lookups::WithPending;
 use crate::domain::records::record::{Record, Timestamp};
 use crate::domain::records::record_set::Dataset;
-use crate::domain::records::validate::{validate_values, FieldError, Lookups};
+use crate::domain::records::validate::{validate_values, FieldError};
 use crate::domain::records::value::{Money, Value};
 use crate::domain::rules::module_rules::RuleSession;
 use crate::domain::rules::prepare::{apply_rules, RuleInput};
@@ -113,36 +114,6 @@ pub fn likely_company(data: &Dataset, lead: &Record) -> Option<String> {
             Some(Value::Text(n)) if company_key(n) == key => Some(c.id.clone()),
             _ => None,
         })
-}
-
-/// Validation's view of the data with the conversion's new records in it.
-struct Overlay<'a> {
-    data: &'a Dataset,
-    pending: &'a [Record],
-}
-
-impl Lookups for Overlay<'_> {
-    fn record_exists(&self, module: &str, id: &str) -> bool {
-        self.data.record_exists(module, id)
-            || self
-                .pending
-                .iter()
-                .any(|r| r.module == module && r.id == id)
-    }
-    fn user_exists(&self, id: &str) -> bool {
-        self.data.user_exists(id)
-    }
-    fn unique_taken(&self, module: &str, field: &str, key: &str, except: &str) -> bool {
-        self.data.unique_taken(module, field, key, except)
-    }
-    fn value_of(&self, module: &str, id: &str, field: &str) -> Option<Value> {
-        self.data.value_of(module, id, field).or_else(|| {
-            self.pending
-                .iter()
-                .find(|r| r.module == module && r.id == id)
-                .and_then(|r| r.get(field).cloned())
-        })
-    }
 }
 
 fn copy(from: &Record, pairs: &[(&str, &str)]) -> FieldValues {
@@ -281,7 +252,7 @@ pub fn plan_conversion(
 
     // Everything new is checked together, so links between the new records resolve.
     let mut errors = rule_errors;
-    let overlay = Overlay {
+    let overlay = WithPending {
         data,
         pending: &inserts,
     };

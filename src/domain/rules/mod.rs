@@ -4,6 +4,7 @@
 
 pub mod conversion;
 pub mod delete;
+pub mod inline_rows;
 pub mod module_rules;
 pub mod prepare;
 pub mod save_plan;

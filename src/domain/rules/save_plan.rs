@@ -6,7 +6,7 @@ use crate::domain::records::field_values::FieldValues;
 
 use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
-use crate::domain::records::validate::FieldError;
+use crate::domain::records::validate::{FieldError, Lookups};
 use crate::domain::rules::module_rules::{self, RuleSession};
 use crate::domain::rules::prepare::{prepare, sort_for_form, RuleInput};
 use crate::domain::writes::{WriteContext, WritePlan};
@@ -35,11 +35,25 @@ pub fn plan_save(
     owner: Option<String>,
     ctx: &mut SaveContext,
 ) -> Result<SavePlan, Vec<FieldError>> {
+    plan_save_seeing(data, data, module, before, values, owner, ctx)
+}
+
+/// `plan_save`, validating links through `lookups` (the data with records the same
+/// plan makes, such as the deal a new contact row belongs to).
+pub fn plan_save_seeing(
+    data: &Dataset,
+    lookups: &dyn Lookups,
+    module: &str,
+    before: Option<&Record>,
+    values: FieldValues,
+    owner: Option<String>,
+    ctx: &mut SaveContext,
+) -> Result<SavePlan, Vec<FieldError>> {
     let def = data.schema.module(module).ok_or_else(Vec::new)?;
     let mut session = RuleSession::default();
     let input = RuleInput {
         data,
-        lookups: data,
+        lookups,
         now: ctx.now,
         utc_offset_minutes: ctx.utc_offset_minutes,
     };

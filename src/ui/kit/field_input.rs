@@ -23,9 +23,12 @@ pub fn FieldControl(
     field: FieldDef,
     input: RwSignal<FieldInput>,
     error: Signal<Option<String>>,
+    /// Tells apart controls of one field shown more than once (a row of a deal's contacts).
+    #[prop(optional)]
+    id_prefix: String,
 ) -> impl IntoView {
     let st = use_state();
-    let id = format!("f-{}", field.key);
+    let id = format!("f-{id_prefix}{}", field.key);
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let has_help = field.help.is_some();

@@ -16,7 +16,8 @@ use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{tk, use_state};
 use crate::ui::kit::user_select::user_options;
-use crate::ui::writes::actions::{save_record, SaveError};
+use crate::ui::records::inline_rows::{InlineRows, RowsState};
+use crate::ui::writes::actions::{save_record_with_rows, SaveError};
 
 fn problem_text(l: Locale, def: &ModuleDef, field: &str, p: &Problem) -> String {
     crate::i18n::problem_text(l, &field_name(l, Some(def), field), p)
@@ -82,6 +83,25 @@ pub fn RecordForm(
             (f.key.clone(), RwSignal::new(input))
         })
         .collect();
+    // The rows edited inside this form (a deal's contacts with their roles).
+    let row_states: Vec<RowsState> = st.data.with_untracked(|d| {
+        d.schema
+            .inline_children(&def.key)
+            .map(|(child, inline)| {
+                let stored: Vec<Record> = existing
+                    .as_ref()
+                    .and_then(|r| {
+                        d.related(&def.key, &r.id)
+                            .into_iter()
+                            .find(|(m, f, _)| *m == child.key && *f == inline.parent)
+                    })
+                    .map(|(_, _, rs)| rs.into_iter().cloned().collect())
+                    .unwrap_or_default();
+                RowsState::new(child.clone(), inline, stored, &ctx)
+            })
+            .collect()
+    });
+    let row_states = StoredValue::new(row_states);
     let owner = RwSignal::new(
         existing
             .as_ref()
@@ -184,19 +204,40 @@ pub fn RecordForm(
                 }
             }
         });
+        let mut rows = Vec::new();
+        row_states.with_value(|states| {
+            for s in states {
+                let (edit, bad) = s.collect(&ctx);
+                rows.push(edit);
+                found.extend(bad);
+            }
+        });
         let show_errors = move |found: BTreeMap<String, Problem>| {
             let l = st.locale.get_untracked();
-            let first = def.with_value(|m| {
-                m.fields
-                    .iter()
-                    .find(|f| found.contains_key(&f.key))
-                    .map(|f| f.key.clone())
-            });
+            // The first problem in the order shown: the record's fields, then the rows.
+            let first = def
+                .with_value(|m| {
+                    m.fields
+                        .iter()
+                        .find(|f| found.contains_key(&f.key))
+                        .map(|f| format!("f-{}", f.key))
+                })
+                .or_else(|| {
+                    row_states.with_value(|states| {
+                        states.iter().find_map(|s| {
+                            found
+                                .keys()
+                                .filter_map(|k| s.owns_error(k).flatten())
+                                .min()
+                                .and_then(|(i, field)| s.control_id(i, &field))
+                        })
+                    })
+                });
             let n = found.len();
             errors.set(found);
             form_error.set(Some(tn(l, "form.fix_errors", n, &count(l, n))));
-            if let Some(key) = first {
-                focus(&format!("f-{key}"));
+            if let Some(id) = first {
+                focus(&id);
             }
         };
         if !found.is_empty() {
@@ -233,23 +274,25 @@ pub fn RecordForm(
         dup_warning.set(Vec::new());
         let back = came_from.clone();
         spawn_local(async move {
-            match save_record(
+            match save_record_with_rows(
                 st,
                 &module,
                 before.clone(),
                 values,
                 Some(owner.get_untracked()),
+                rows,
             )
             .await
             {
                 Ok(saved) => {
                     st.unsaved.set(false);
                     let record_id = saved
+                        .record
                         .as_ref()
                         .map(|r| r.id.clone())
                         .or(before.map(|r| r.id))
                         .unwrap_or_default();
-                    let key = if saved.is_some() {
+                    let key = if saved.wrote {
                         "form.saved"
                     } else {
                         "form.unchanged"
@@ -375,6 +418,11 @@ pub fn RecordForm(
                 }}
                 // Rebuilt only when the language changes; typing never re-renders the form.
                 {sections}
+                {row_states
+                    .get_value()
+                    .into_iter()
+                    .map(|state| view! { <InlineRows state=state errors=errors /> })
+                    .collect_view()}
                 <div class="actions form-actions">
                     <button type="submit" class="primary" disabled=move || st.busy.get()>
                         {move || {

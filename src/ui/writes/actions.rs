@@ -11,6 +11,7 @@ use crate::domain::interchange::backup::ParsedBackup;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::release::Release;
 use crate::domain::records::validate::FieldError;
+use crate::domain::rules::inline_rows::{plan_save_with_rows, RowsEdit};
 use crate::domain::rules::plan_delete;
 use crate::domain::rules::save_plan::plan_save;
 use crate::domain::sales::pipeline::Pipeline;
@@ -431,6 +432,43 @@ async fn save_in_turn(
         .await
         .map_err(SaveError::Storage)?;
     Ok(plan.saved)
+}
+
+/// What a form with inline rows saved: the record as stored when it changed, and
+/// whether anything (the record or one of its rows) was written.
+pub struct SavedWithRows {
+    pub record: Option<Record>,
+    pub wrote: bool,
+}
+
+/// Saves a form with its inline rows (a deal with its contacts) as one plan: all of
+/// it is stored, or nothing.
+pub async fn save_record_with_rows(
+    st: AppState,
+    module: &str,
+    existing: Option<Record>,
+    values: FieldValues,
+    owner: Option<String>,
+    rows: Vec<RowsEdit>,
+) -> Result<SavedWithRows, SaveError> {
+    let turn = wait_turn(st).await;
+    let plan = with_context(st, |d, ctx| {
+        plan_save_with_rows(d, module, existing.as_ref(), values, owner, rows, ctx)
+    });
+    let plan = plan.map_err(SaveError::Invalid)?;
+    if plan.write.is_empty() {
+        return Ok(SavedWithRows {
+            record: None,
+            wrote: false,
+        });
+    }
+    commit_plan(st, turn, plan.write)
+        .await
+        .map_err(SaveError::Storage)?;
+    Ok(SavedWithRows {
+        record: plan.saved,
+        wrote: true,
+    })
 }
 
 /// Saves a change to some fields of a stored record (a board move, a one-click
