@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod field;
 pub mod field_values;
 pub mod filter_url;
+pub mod form_read;
 pub mod history_batch;
 pub mod input;
 pub mod list_query;

@@ -55,6 +55,9 @@ pub fn plan_save_with_rows(
     ctx: &mut SaveContext,
 ) -> Result<SavePlan, Vec<FieldError>> {
     let parent = plan_save(data, module, before, values, owner, ctx);
+    if edits.is_empty() {
+        return parent;
+    }
     let (mut plan, mut errors) = match parent {
         Ok(p) => (p, Vec::new()),
         Err(e) => (SavePlan::default(), e),

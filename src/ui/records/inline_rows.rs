@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::domain::records::input::{parse_input, to_input, FieldInput, ParseContext};
+use crate::domain::records::form_read::read_form;
+use crate::domain::records::input::{to_input, FieldInput, ParseContext};
 use crate::domain::records::module_def::InlineEdit;
 use crate::domain::records::validate::Problem;
 use crate::domain::rules::inline_rows::{row_error_key, rows_error_key, RowEdit, RowsEdit};
-use crate::domain::{FieldDef, FieldValues, ModuleDef, Record};
+use crate::domain::{FieldDef, ModuleDef, Record, Value};
 use crate::i18n::{capitalised, field_name, label, t, tr};
 use crate::ui::kit::field_input::{FieldControl, FormInputs};
 use crate::ui::kit::format::count;
@@ -41,6 +42,21 @@ fn row_fields<'a>(def: &'a ModuleDef, parent: &'a str) -> impl Iterator<Item = &
         .filter(move |f| !f.system && f.key != parent)
 }
 
+/// A row's controls, each starting from `start(field)`.
+fn row_inputs(
+    def: &ModuleDef,
+    parent: &str,
+    start: impl Fn(&FieldDef) -> Option<Value>,
+    ctx: &ParseContext,
+) -> BTreeMap<String, RwSignal<FieldInput>> {
+    row_fields(def, parent)
+        .map(|f| {
+            let input = to_input(&f.kind, start(f).as_ref(), ctx);
+            (f.key.clone(), RwSignal::new(input))
+        })
+        .collect()
+}
+
 impl RowsState {
     /// The rows of `def` stored under the record being edited (none for a new one).
     pub fn new(
@@ -55,12 +71,7 @@ impl RowsState {
             .enumerate()
             .map(|(key, r)| Row {
                 key,
-                inputs: row_fields(&def, &inline.parent)
-                    .map(|f| {
-                        let input = to_input(&f.kind, r.get(&f.key), ctx);
-                        (f.key.clone(), RwSignal::new(input))
-                    })
-                    .collect(),
+                inputs: row_inputs(&def, &inline.parent, |f| r.get(&f.key).cloned(), ctx),
                 existing: Some(r),
             })
             .collect();
@@ -105,14 +116,9 @@ impl RowsState {
     fn add(&self, ctx: &ParseContext) -> usize {
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
-        let inputs = self.def.with_value(|d| {
-            row_fields(d, &self.parent.get_value())
-                .map(|f| {
-                    let input = to_input(&f.kind, f.default.as_ref(), ctx);
-                    (f.key.clone(), RwSignal::new(input))
-                })
-                .collect()
-        });
+        let inputs = self
+            .def
+            .with_value(|d| row_inputs(d, &self.parent.get_value(), |f| f.default.clone(), ctx));
         self.rows.update(|rs| {
             rs.push(Row {
                 key,
@@ -145,25 +151,15 @@ impl RowsState {
                 rs.iter()
                     .enumerate()
                     .map(|(i, row)| {
-                        let mut values = FieldValues::new();
-                        for f in row_fields(d, &parent) {
-                            match parse_input(&f.kind, &row.inputs[&f.key].get_untracked(), ctx) {
-                                Ok(Some(v)) => {
-                                    values.insert(f.key.clone(), v);
-                                }
-                                Ok(None) => {}
-                                Err(p) => {
-                                    found.insert(row_error_key(&module, i, &f.key), p);
-                                }
-                            }
-                        }
-                        // Fields the app keeps itself are carried over, never typed.
-                        if let Some(r) = &row.existing {
-                            for f in d.fields.iter().filter(|f| f.system) {
-                                if let Some(v) = r.get(&f.key) {
-                                    values.insert(f.key.clone(), v.clone());
-                                }
-                            }
+                        let (values, bad) = read_form(
+                            &d.fields,
+                            Some(&parent),
+                            |k| row.inputs[k].get_untracked(),
+                            row.existing.as_ref(),
+                            ctx,
+                        );
+                        for (field, p) in bad {
+                            found.insert(row_error_key(&module, i, &field), p);
                         }
                         RowEdit {
                             existing: row.existing.clone(),

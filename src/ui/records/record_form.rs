@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::records::input::{parse_input, to_input, FieldInput};
+use crate::domain::records::form_read::read_form;
+use crate::domain::records::input::{to_input, FieldInput};
 use crate::domain::records::validate::Problem;
-use crate::domain::{FieldDef, FieldKind, FieldValues, ModuleDef, Record};
+use crate::domain::{FieldDef, FieldKind, ModuleDef, Record};
 use crate::i18n::{field_name, label, t, tn, tr, Locale};
 use crate::ui::kit::field_input::FieldControl;
 use crate::ui::kit::format::count;
@@ -178,31 +179,16 @@ pub fn RecordForm(
         }
         let l = st.locale.get_untracked();
         let ctx = st.parse_context();
-        let mut values = FieldValues::new();
-        let mut found = BTreeMap::new();
-        def.with_value(|m| {
+        let (values, mut found) = def.with_value(|m| {
             inputs.with_value(|ins| {
-                for f in m.fields.iter().filter(|f| !f.system) {
-                    let input = ins[&f.key].get_untracked();
-                    match parse_input(&f.kind, &input, &ctx) {
-                        Ok(Some(v)) => {
-                            values.insert(f.key.clone(), v);
-                        }
-                        Ok(None) => {}
-                        Err(p) => {
-                            found.insert(f.key.clone(), p);
-                        }
-                    }
-                }
-            });
-            // Fields the app keeps itself are carried over, never typed.
-            if let Some(r) = existing.get_value() {
-                for f in m.fields.iter().filter(|f| f.system) {
-                    if let Some(v) = r.get(&f.key) {
-                        values.insert(f.key.clone(), v.clone());
-                    }
-                }
-            }
+                read_form(
+                    &m.fields,
+                    None,
+                    |k| ins[k].get_untracked(),
+                    existing.get_value().as_ref(),
+                    &ctx,
+                )
+            })
         });
         let mut rows = Vec::new();
         row_states.with_value(|states| {

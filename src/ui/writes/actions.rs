@@ -13,7 +13,6 @@ use crate::domain::records::release::Release;
 use crate::domain::records::validate::FieldError;
 use crate::domain::rules::inline_rows::{plan_save_with_rows, RowsEdit};
 use crate::domain::rules::plan_delete;
-use crate::domain::rules::save_plan::plan_save;
 use crate::domain::sales::pipeline::Pipeline;
 use crate::domain::sales::pipeline_records::{plan_default_pipelines_if_none, plan_pipeline_edit};
 use crate::domain::samples::sample::plan_sample;
@@ -406,24 +405,49 @@ async fn save_record_showing(
     show: impl FnOnce(&Record),
 ) -> Result<Option<Record>, SaveError> {
     let turn = wait_turn(st).await;
-    save_in_turn(st, turn, module, existing, values, owner, show).await
+    let change = FormChange {
+        existing,
+        values,
+        owner,
+        rows: Vec::new(),
+    };
+    save_in_turn(st, turn, module, change, show)
+        .await
+        .map(|s| s.record)
+}
+
+/// What a form hands to the save: the stored record it edits (none for a new one),
+/// its values and owner, and its inline rows (none outside a form).
+struct FormChange {
+    existing: Option<Record>,
+    values: FieldValues,
+    owner: Option<String>,
+    rows: Vec<RowsEdit>,
 }
 
 async fn save_in_turn(
     st: AppState,
     turn: Turn,
     module: &str,
-    existing: Option<Record>,
-    values: FieldValues,
-    owner: Option<String>,
+    change: FormChange,
     show: impl FnOnce(&Record),
-) -> Result<Option<Record>, SaveError> {
+) -> Result<SavedWithRows, SaveError> {
+    let FormChange {
+        existing,
+        values,
+        owner,
+        rows,
+    } = change;
+    // Without rows this is exactly `plan_save`.
     let plan = with_context(st, |d, ctx| {
-        plan_save(d, module, existing.as_ref(), values, owner, ctx)
+        plan_save_with_rows(d, module, existing.as_ref(), values, owner, rows, ctx)
     });
     let plan = plan.map_err(SaveError::Invalid)?;
     if plan.write.is_empty() {
-        return Ok(None);
+        return Ok(SavedWithRows {
+            record: None,
+            wrote: false,
+        });
     }
     if let Some(saved) = &plan.saved {
         show(saved);
@@ -431,7 +455,10 @@ async fn save_in_turn(
     commit_plan(st, turn, plan.write)
         .await
         .map_err(SaveError::Storage)?;
-    Ok(plan.saved)
+    Ok(SavedWithRows {
+        record: plan.saved,
+        wrote: true,
+    })
 }
 
 /// What a form with inline rows saved: the record as stored when it changed, and
@@ -452,23 +479,13 @@ pub async fn save_record_with_rows(
     rows: Vec<RowsEdit>,
 ) -> Result<SavedWithRows, SaveError> {
     let turn = wait_turn(st).await;
-    let plan = with_context(st, |d, ctx| {
-        plan_save_with_rows(d, module, existing.as_ref(), values, owner, rows, ctx)
-    });
-    let plan = plan.map_err(SaveError::Invalid)?;
-    if plan.write.is_empty() {
-        return Ok(SavedWithRows {
-            record: None,
-            wrote: false,
-        });
-    }
-    commit_plan(st, turn, plan.write)
-        .await
-        .map_err(SaveError::Storage)?;
-    Ok(SavedWithRows {
-        record: plan.saved,
-        wrote: true,
-    })
+    let change = FormChange {
+        existing,
+        values,
+        owner,
+        rows,
+    };
+    save_in_turn(st, turn, module, change, |_| {}).await
 }
 
 /// Saves a change to some fields of a stored record (a board move, a one-click
@@ -512,7 +529,15 @@ pub async fn update_record(
     };
     let mut values = before.values.clone();
     values.extend(change(&before));
-    save_in_turn(st, turn, module, Some(before), values, None, show).await
+    let change = FormChange {
+        existing: Some(before),
+        values,
+        owner: None,
+        rows: Vec::new(),
+    };
+    save_in_turn(st, turn, module, change, show)
+        .await
+        .map(|s| s.record)
 }
 
 /// Writes a pipeline's edited stages, and moves the deals of removed stages, in one
