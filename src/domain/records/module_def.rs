@@ -398,6 +398,23 @@ impl Schema {
         })
     }
 
+    /// The labels (one, many) a form names `child`'s rows by: those of the module
+    /// its distinct lookup points at (a deal's contact rows are its Contacts), else
+    /// the child's own.
+    pub fn row_names<'a>(&'a self, child: &'a ModuleDef) -> (&'a Label, &'a Label) {
+        let target = child
+            .edited_in
+            .as_ref()
+            .and_then(|i| i.distinct.as_deref())
+            .and_then(|k| child.field(k))
+            .and_then(|f| match &f.kind {
+                FieldKind::Lookup { module, .. } => self.module(module),
+                _ => None,
+            })
+            .unwrap_or(child);
+        (&target.singular, &target.plural)
+    }
+
     /// (module, field) pairs whose lookups point at `target`: the related lists of a record page.
     pub fn related_to<'a>(
         &'a self,

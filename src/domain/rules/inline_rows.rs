@@ -248,6 +248,19 @@ mod tests {
     }
 
     #[test]
+    fn contact_rows_are_named_as_contacts_not_as_the_link_module() {
+        let schema = standard_schema();
+        let rows = schema.module(DEAL_CONTACTS).unwrap();
+        let contacts = schema.module(CONTACTS).unwrap();
+        assert_eq!(
+            schema.row_names(rows),
+            (&contacts.singular, &contacts.plural)
+        );
+        let deals = schema.module(DEALS).unwrap();
+        assert_eq!(schema.row_names(deals), (&deals.singular, &deals.plural));
+    }
+
+    #[test]
     fn a_new_deal_and_its_contact_rows_are_one_plan_linked_to_the_new_deal() {
         let d = data();
         let edit = RowsEdit {

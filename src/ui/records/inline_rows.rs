@@ -11,7 +11,7 @@ use crate::domain::records::input::{to_input, FieldInput, ParseContext};
 use crate::domain::records::module_def::InlineEdit;
 use crate::domain::records::validate::Problem;
 use crate::domain::rules::inline_rows::{row_error_key, rows_error_key, RowEdit, RowsEdit};
-use crate::domain::{FieldDef, ModuleDef, Record, Value};
+use crate::domain::{FieldDef, Label, ModuleDef, Record, Value};
 use crate::i18n::{capitalised, field_name, label, t, tr};
 use crate::ui::kit::field_input::{FieldControl, FormInputs};
 use crate::ui::kit::format::count;
@@ -29,6 +29,8 @@ struct Row {
 #[derive(Clone, Copy)]
 pub struct RowsState {
     def: StoredValue<ModuleDef>,
+    /// What one row and the rows are called (a deal's "Contacts").
+    names: StoredValue<(Label, Label)>,
     parent: StoredValue<String>,
     rows: RwSignal<Vec<Row>>,
     removed: RwSignal<Vec<Record>>,
@@ -58,14 +60,15 @@ fn row_inputs(
 }
 
 impl RowsState {
-    /// The rows of `def` stored under the record being edited (none for a new one).
+    /// The rows of `def` stored under the record being edited (none for a new one),
+    /// in the order given.
     pub fn new(
         def: ModuleDef,
         inline: &InlineEdit,
-        mut stored: Vec<Record>,
+        names: (Label, Label),
+        stored: Vec<Record>,
         ctx: &ParseContext,
     ) -> Self {
-        stored.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         let rows: Vec<Row> = stored
             .into_iter()
             .enumerate()
@@ -78,6 +81,7 @@ impl RowsState {
         let next = rows.len();
         RowsState {
             def: StoredValue::new(def),
+            names: StoredValue::new(names),
             parent: StoredValue::new(inline.parent.clone()),
             rows: RwSignal::new(rows),
             removed: RwSignal::new(Vec::new()),
@@ -187,8 +191,8 @@ pub fn InlineRows(state: RowsState, errors: RwSignal<BTreeMap<String, Problem>>)
     let add_id = format!("rows-{module}-add");
     let singular = move || {
         state
-            .def
-            .with_value(|d| label(st.locale.get(), &d.singular))
+            .names
+            .with_value(|(one, _)| label(st.locale.get(), one))
     };
     let forget_errors = move || {
         errors.update(|e| e.retain(|k, _| state.owns_error(k).is_none()));
@@ -221,7 +225,7 @@ pub fn InlineRows(state: RowsState, errors: RwSignal<BTreeMap<String, Problem>>)
     view! {
         <fieldset class="form-section inline-rows">
             <legend id=heading_id>
-                {move || state.def.with_value(|d| label(st.locale.get(), &d.plural))}
+                {move || state.names.with_value(|(_, many)| label(st.locale.get(), many))}
             </legend>
             <p class="muted" hidden=move || state.rows.with(|r| !r.is_empty())>
                 {move || t(st.locale.get(), "rows.none")}
@@ -271,7 +275,7 @@ fn InlineRow(
     }
     let name = move || {
         let l = st.locale.get();
-        let singular = state.def.with_value(|d| label(l, &d.singular));
+        let singular = state.names.with_value(|(one, _)| label(l, one));
         capitalised(
             l,
             &tr(
@@ -283,7 +287,7 @@ fn InlineRow(
     };
     let remove_name = move || {
         let l = st.locale.get();
-        let singular = state.def.with_value(|d| label(l, &d.singular));
+        let singular = state.names.with_value(|(one, _)| label(l, one));
         tr(
             l,
             "rows.remove",

@@ -89,7 +89,7 @@ pub fn RecordForm(
         d.schema
             .inline_children(&def.key)
             .map(|(child, inline)| {
-                let stored: Vec<Record> = existing
+                let mut stored: Vec<Record> = existing
                     .as_ref()
                     .and_then(|r| {
                         d.related(&def.key, &r.id)
@@ -98,7 +98,20 @@ pub fn RecordForm(
                     })
                     .map(|(_, _, rs)| rs.into_iter().cloned().collect())
                     .unwrap_or_default();
-                RowsState::new(child.clone(), inline, stored, &ctx)
+                // Oldest first; rows saved together by their titles (a deal's
+                // contacts by name), so the order is the same at every opening.
+                stored.sort_by_cached_key(|r| {
+                    let title = d.title(&child.key, &r.id).unwrap_or_default();
+                    (r.created_at, title, r.id.clone())
+                });
+                let (one, many) = d.schema.row_names(child);
+                RowsState::new(
+                    child.clone(),
+                    inline,
+                    (one.clone(), many.clone()),
+                    stored,
+                    &ctx,
+                )
             })
             .collect()
     });
