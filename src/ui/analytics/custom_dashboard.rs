@@ -511,10 +511,7 @@ fn widget_body(
                 series: series_names
                     .iter()
                     .zip(&data.values)
-                    .map(|(name, values)| Series {
-                        name: name.clone(),
-                        values: values.clone(),
-                    })
+                    .map(|(name, values)| Series::new(name.clone(), values.clone()))
                     .collect(),
             };
             let records = data.records.clone();

@@ -248,6 +248,22 @@ fn to_f64(s: &Sum) -> f64 {
     s.value.and_then(|d| d.to_f64()).unwrap_or(f64::NAN)
 }
 
+/// A series of money sums: drawn from their nearest float, but shown in the table
+/// and read out exactly, to the cent, as the cards show them.
+fn money_series<T>(
+    l: Locale,
+    base: &str,
+    name: String,
+    items: &[T],
+    sum: impl Fn(&T) -> &Sum,
+) -> Series {
+    Series {
+        name,
+        values: items.iter().map(|i| to_f64(sum(i))).collect(),
+        texts: items.iter().map(|i| sum_cell(l, sum(i), base)).collect(),
+    }
+}
+
 #[component]
 pub fn SalesDashboardView() -> impl IntoView {
     let st = use_state();
@@ -559,10 +575,10 @@ fn Funnel(f: SalesDashboard) -> impl IntoView {
     let data = ChartData {
         title: t(l, "dash.funnel"),
         categories: names.clone(),
-        series: vec![Series {
-            name: t(l, "dash.reached"),
-            values: steps.iter().map(|s| s.reached.len() as f64).collect(),
-        }],
+        series: vec![Series::new(
+            t(l, "dash.reached"),
+            steps.iter().map(|s| s.reached.len() as f64).collect(),
+        )],
     };
     let keys: Vec<String> = steps
         .iter()
@@ -649,18 +665,11 @@ fn Forecast(f: SalesDashboard) -> impl IntoView {
             .map(|m| period_label(l, m.month, DateBucket::Month))
             .collect(),
         series: vec![
-            Series {
-                name: t(l, "dash.committed"),
-                values: months.iter().map(|m| to_f64(&m.committed)).collect(),
-            },
-            Series {
-                name: t(l, "dash.weighted_forecast"),
-                values: months.iter().map(|m| to_f64(&m.weighted)).collect(),
-            },
-            Series {
-                name: t(l, "dash.best_case"),
-                values: months.iter().map(|m| to_f64(&m.best_case)).collect(),
-            },
+            money_series(l, &base, t(l, "dash.committed"), &months, |m| &m.committed),
+            money_series(l, &base, t(l, "dash.weighted_forecast"), &months, |m| {
+                &m.weighted
+            }),
+            money_series(l, &base, t(l, "dash.best_case"), &months, |m| &m.best_case),
         ],
     };
     let keys: Vec<String> = months
@@ -739,10 +748,10 @@ fn Leads(f: SalesDashboard) -> impl IntoView {
     let data = ChartData {
         title: t(l, "dash.by_source"),
         categories: names.clone(),
-        series: vec![Series {
-            name: t(l, "dash.leads"),
-            values: lf.by_source.iter().map(|s| s.leads.len() as f64).collect(),
-        }],
+        series: vec![Series::new(
+            t(l, "dash.leads"),
+            lf.by_source.iter().map(|s| s.leads.len() as f64).collect(),
+        )],
     };
     let select = drill_on_select(keys.clone());
     let rows = lf
@@ -832,9 +841,11 @@ fn Activities(f: SalesDashboard) -> impl IntoView {
         series: kind_names
             .iter()
             .enumerate()
-            .map(|(k, name)| Series {
-                name: name.clone(),
-                values: rows.iter().map(|r| r.counts[k] as f64).collect(),
+            .map(|(k, name)| {
+                Series::new(
+                    name.clone(),
+                    rows.iter().map(|r| r.counts[k] as f64).collect(),
+                )
             })
             .collect(),
     };

@@ -21,6 +21,21 @@ use crate::domain::analytics::chart_scale::{
 pub struct Series {
     pub name: String,
     pub values: Vec<f64>,
+    /// The exact text of each value where the caller has one (a money sum to the
+    /// cent), shown in the table and read out for each mark; empty: the values
+    /// formatted. Axis ticks always use the formatter.
+    pub texts: Vec<String>,
+}
+
+impl Series {
+    /// A series whose values are shown through the chart's formatter.
+    pub fn new(name: String, values: Vec<f64>) -> Self {
+        Series {
+            name,
+            values,
+            texts: Vec::new(),
+        }
+    }
 }
 
 /// What a chart shows: a title, the category labels and one or more series.
@@ -40,6 +55,16 @@ impl ChartData {
             .and_then(|series| series.values.get(c))
             .copied()
             .unwrap_or(0.0)
+    }
+
+    /// The text of series `s` at category `c`: the caller's exact text, else the
+    /// value formatted.
+    pub fn text(&self, c: usize, s: usize, format: Callback<f64, String>) -> String {
+        self.series
+            .get(s)
+            .and_then(|series| series.texts.get(c))
+            .cloned()
+            .unwrap_or_else(|| format.run(self.value(c, s)))
     }
 
     /// Whether there is nothing to draw for `kind`: no categories, no series, or
@@ -280,7 +305,7 @@ fn cartesian(
             for s in 0..m {
                 for c in 0..n {
                     let v = data.value(c, s);
-                    let text = format.run(v);
+                    let text = data.text(c, s, format);
                     let (px, py) = (slot_x(c) + band / 2.0, y.map(v));
                     let shape = view! {
                         <circle class="chart-shape" cx=svg_num(px) cy=svg_num(py) r="5" style=fill(s) />
@@ -305,8 +330,7 @@ fn cartesian(
             let width = band * 0.6;
             for (s, segments) in offsets.iter().enumerate() {
                 for (c, &(low, high)) in segments.iter().enumerate() {
-                    let v = data.value(c, s);
-                    let text = format.run(v);
+                    let text = data.text(c, s, format);
                     let bx = slot_x(c) + (band - width) / 2.0;
                     let (top, bot) = (y.map(high), y.map(low));
                     let shape = view! {
@@ -341,7 +365,7 @@ fn cartesian(
             for s in 0..m {
                 for c in 0..n {
                     let v = data.value(c, s);
-                    let text = format.run(v);
+                    let text = data.text(c, s, format);
                     let bx =
                         slot_x(c) + (band - inner) / 2.0 + category_slot(s, m, rtl) as f64 * sub;
                     let vy = y.map(v);
@@ -405,7 +429,7 @@ fn round(
         .map(|(c, (a, b))| {
             // Right to left: slices run anticlockwise.
             let (a, b) = if rtl { (TAU - b, TAU - a) } else { (a, b) };
-            let text = format.run(values[c]);
+            let text = data.text(c, 0, format);
             let d = arc_path(cx, cy, r, inner, a, b);
             let mid = if b - a >= TAU - 1e-9 {
                 0.0
@@ -466,7 +490,7 @@ fn funnel(
         .map(|c| {
             let step_w = widths[c].max(2.0);
             let top = c as f64 * (step + gap) + gap;
-            let text = format.run(values[c]);
+            let text = data.text(c, 0, format);
             let shown = match percents[c] {
                 Some(p) => {
                     let share = match percent {
@@ -644,7 +668,7 @@ pub fn Chart(
         .enumerate()
         .map(|(c, name)| {
             let cells = (0..data.series.len())
-                .map(|s| view! { <td>{format.run(data.value(c, s))}</td> })
+                .map(|s| view! { <td>{data.text(c, s, format)}</td> })
                 .collect::<Vec<_>>();
             view! {
                 <tr>
