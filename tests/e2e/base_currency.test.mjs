@@ -1,6 +1,7 @@
 // End-to-end: the base currency is the user's setting, never a side effect of the
 // language — switching to Persian keeps the board and the home page in the same
-// currency, and a change in Settings reaches every page at once, without a reload.
+// currency, a change in Settings reaches every page at once, without a reload, and a
+// new amount on a form is in that currency.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample } from './harness.mjs';
@@ -38,6 +39,16 @@ test('the base currency stays when the language changes, and a new one reaches e
     await page.getByText('جمع‌ها به EUR؛').waitFor();
     await faNav(page, 'تنظیمات').click();
     assert.equal(await page.getByLabel('ارز پایه').inputValue(), 'EUR');
+    // A new amount is in the base currency too, not in the language's (IRR).
+    await faNav(page, 'معاملات').click();
+    await page.getByRole('link', { name: 'معامله جدید', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'معامله جدید' }).waitFor();
+    await page.getByLabel('مبلغ', { exact: true }).fill('500');
+    assert.equal(await page.getByLabel('واحد پول', { exact: true }).inputValue(), 'EUR');
+    // Leaving the half-typed form asks first; it is left.
+    page.once('dialog', (d) => d.accept());
+    await faNav(page, 'تنظیمات').click();
+    await page.getByLabel('ارز پایه').waitFor();
 
     // Kept across a reload, in the language chosen.
     await page.reload();

@@ -5,8 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::activities::activity_rules::local_date;
@@ -22,7 +21,7 @@ use crate::domain::{Money, Value};
 use crate::i18n::{capitalised, label, t, tn, tr, Locale};
 use crate::ui::analytics::report_labels::period_label;
 use crate::ui::kit::chart::{Chart, ChartData, ChartKind, Series};
-use crate::ui::kit::format::{count, money, number, percent, user_name, value_text};
+use crate::ui::kit::format::{count, money, money_compact, number, percent, user_name, value_text};
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{in_turns, now, tk, turn, use_state, utc_offset, AppState, Generation};
 use crate::ui::kit::user_select::{whose_user, WhoseFilter};
@@ -546,13 +545,8 @@ fn money_format(l: Locale, base: String) -> Callback<f64, String> {
         if !v.is_finite() {
             return t(l, "money.too_large");
         }
-        money(
-            l,
-            &Money {
-                amount: Decimal::from_f64(v).unwrap_or_default().round_dp(0),
-                currency: base.clone(),
-            },
-        )
+        // Only the axis uses this: every bar's own figure is exact (`money_series`).
+        money_compact(l, v, &base)
     })
 }
 

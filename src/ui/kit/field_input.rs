@@ -161,7 +161,8 @@ pub fn FieldControl(
                     None => (last, String::new()),
                 }
             };
-            let default_currency = move || st.locale.get().default_currency().to_string();
+            // A new amount is in the base currency the user chose, whatever the language.
+            let default_currency = move || st.base_currency.get();
             let set_amount = move |ev: leptos::ev::Event| {
                 let (_, cur) = split();
                 let cur = if cur.is_empty() {

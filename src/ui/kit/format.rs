@@ -87,6 +87,24 @@ pub fn money(l: Locale, m: &Money) -> String {
     )
 }
 
+/// A money amount in the locale's short form ("$500K"), for chart axes where the
+/// full amount to the cent would not fit; exact figures are shown beside it.
+pub fn money_compact(l: Locale, amount: f64, currency: &str) -> String {
+    call(
+        &formatter(
+            l,
+            "number",
+            &[
+                ("style", "currency"),
+                ("currency", currency),
+                ("notation", "compact"),
+                ("maximumFractionDigits", "1"),
+            ],
+        ),
+        &JsValue::from_f64(amount),
+    )
+}
+
 pub fn date(l: Locale, d: NaiveDate) -> String {
     // A calendar date has no time zone: format it as UTC midnight in UTC.
     let ms = Date::utc(d.year() as f64, d.month0() as f64);

@@ -131,7 +131,7 @@ impl AppState {
 
     pub fn parse_context(&self) -> ParseContext {
         ParseContext {
-            default_currency: self.locale.get_untracked().default_currency().into(),
+            default_currency: self.base_currency.get_untracked(),
             utc_offset_minutes: utc_offset(),
         }
     }
