@@ -41,7 +41,11 @@ test('a deal is saved with two contacts and their roles; a repeated contact is r
     const add = page.getByRole('button', { name: 'Add contact', exact: true });
     await add.click();
     const first = page.getByRole('group', { name: 'Contact 1', exact: true });
-    // Focus goes to the new row.
+    // Focus goes to the new row (once it is drawn).
+    await first.waitFor();
+    await page
+      .waitForFunction(() => document.activeElement?.closest('[role=group]')?.getAttribute('aria-label') === 'Contact 1')
+      .catch(() => {});
     assert.equal(
       await page.evaluate(() => document.activeElement?.closest('[role=group]')?.getAttribute('aria-label')),
       'Contact 1',
