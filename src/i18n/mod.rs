@@ -9,6 +9,9 @@ use crate::domain::Label;
 mod en;
 mod fa;
 pub mod problems;
+mod ru;
+mod th;
+mod tr;
 
 pub use problems::{field_error, field_name, problem_text};
 
@@ -16,16 +19,69 @@ pub use problems::{field_error, field_name, problem_text};
 pub enum Locale {
     En,
     Fa,
+    Ru,
+    Tr,
+    Th,
+}
+
+/// A plural category, as CLDR names them: which form of a counted noun a number
+/// takes in a language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Few,
+    Many,
+    Other,
+}
+
+impl Plural {
+    fn key(self) -> &'static str {
+        match self {
+            Plural::One => "one",
+            Plural::Few => "few",
+            Plural::Many => "many",
+            Plural::Other => "other",
+        }
+    }
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Fa];
+    pub const ALL: [Locale; 5] = [Locale::En, Locale::Fa, Locale::Ru, Locale::Tr, Locale::Th];
 
     /// Short code kept in settings and used for `lang`.
     pub fn code(self) -> &'static str {
         match self {
             Locale::En => "en",
             Locale::Fa => "fa",
+            Locale::Ru => "ru",
+            Locale::Tr => "tr",
+            Locale::Th => "th",
+        }
+    }
+
+    /// The form a count of `n` takes (CLDR's cardinal rules for whole numbers).
+    /// Turkish nouns stay singular after a number and Thai has no plural, so their
+    /// `.one` and `.other` texts may read alike; Russian has three forms.
+    pub fn plural(self, n: usize) -> Plural {
+        match self {
+            Locale::Th => Plural::Other,
+            Locale::Ru => {
+                let (ten, hundred) = (n % 10, n % 100);
+                if ten == 1 && hundred != 11 {
+                    Plural::One
+                } else if (2..=4).contains(&ten) && !(12..=14).contains(&hundred) {
+                    Plural::Few
+                } else {
+                    Plural::Many
+                }
+            }
+            Locale::En | Locale::Fa | Locale::Tr => {
+                if n == 1 {
+                    Plural::One
+                } else {
+                    Plural::Other
+                }
+            }
         }
     }
 
@@ -40,6 +96,10 @@ impl Locale {
         match self {
             Locale::En => "en-US",
             Locale::Fa => "fa-IR",
+            Locale::Ru => "ru-RU",
+            Locale::Tr => "tr-TR",
+            // Thai dates in the Buddhist era, as Thai users read them.
+            Locale::Th => "th-TH",
         }
     }
 
@@ -60,6 +120,19 @@ impl Locale {
         match self {
             Locale::En => "English",
             Locale::Fa => "فارسی",
+            Locale::Ru => "Русский",
+            Locale::Tr => "Türkçe",
+            Locale::Th => "ไทย",
+        }
+    }
+
+    /// The first day of the week where the language is spoken: Saturday in Iran,
+    /// Monday in Russia and Turkey, Sunday in Thailand and the United States.
+    pub fn week_start(self) -> chrono::Weekday {
+        match self {
+            Locale::Fa => chrono::Weekday::Sat,
+            Locale::Ru | Locale::Tr => chrono::Weekday::Mon,
+            Locale::En | Locale::Th => chrono::Weekday::Sun,
         }
     }
 
@@ -68,6 +141,9 @@ impl Locale {
         match self {
             Locale::En => "USD",
             Locale::Fa => "IRR",
+            Locale::Ru => "RUB",
+            Locale::Tr => "TRY",
+            Locale::Th => "THB",
         }
     }
 
@@ -75,17 +151,16 @@ impl Locale {
         match self {
             Locale::En => en::STRINGS,
             Locale::Fa => fa::STRINGS,
+            Locale::Ru => ru::STRINGS,
+            Locale::Tr => tr::STRINGS,
+            Locale::Th => th::STRINGS,
         }
     }
 
     fn map(self) -> &'static HashMap<&'static str, &'static str> {
-        static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-        static FA: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-        let cell = match self {
-            Locale::En => &EN,
-            Locale::Fa => &FA,
-        };
-        cell.get_or_init(|| self.table().iter().copied().collect())
+        type Table = OnceLock<HashMap<&'static str, &'static str>>;
+        static MAPS: [Table; 5] = [const { OnceLock::new() }; 5];
+        MAPS[self as usize].get_or_init(|| self.table().iter().copied().collect())
     }
 }
 
@@ -109,11 +184,19 @@ pub fn tr(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
-/// A count with its noun: `key.one` for exactly one, `key.other` otherwise; `{n}`
-/// is the number already formatted for the locale.
+/// A count with its noun in the form the language gives `n` (`key.one`, and in
+/// Russian `key.few` and `key.many`), else `key.other`; `{n}` is the number already
+/// formatted for the locale.
 pub fn tn(locale: Locale, key: &str, n: usize, formatted: &str) -> String {
-    let form = if n == 1 { "one" } else { "other" };
-    tr(locale, &format!("{key}.{form}"), &[("n", formatted)])
+    let form = format!("{key}.{}", locale.plural(n).key());
+    // A text that does not show the number ("Correct the field below.") is for
+    // exactly one; Russian's `one` form also serves 21, 31…, which need a number.
+    let fits = locale
+        .map()
+        .get(form.as_str())
+        .is_some_and(|text| n == 1 || text.contains("{n}"));
+    let key = if fits { form } else { format!("{key}.other") };
+    tr(locale, &key, &[("n", formatted)])
 }
 
 /// The words of a metadata label.
@@ -177,10 +260,104 @@ mod tests {
         for l in Locale::ALL {
             let other = keys(l);
             let missing: Vec<_> = en.difference(&other).collect();
-            let extra: Vec<_> = other.difference(&en).copied().collect();
             assert!(missing.is_empty(), "{l:?} lacks {missing:?}");
+            // Beyond English's keys only the plural forms the language has.
+            let forms = plural_forms(l);
+            let extra: Vec<_> = other
+                .difference(&en)
+                .filter(|k| {
+                    let (base, form) = k.rsplit_once('.').unwrap_or((k, ""));
+                    !(forms.contains(&form) && counted().contains(base))
+                })
+                .collect();
             assert!(extra.is_empty(), "{l:?} has keys English lacks: {extra:?}");
+            // Every counted noun has every form the language uses.
+            for k in counted() {
+                for form in &forms {
+                    assert!(
+                        other.contains(format!("{k}.{form}").as_str()),
+                        "{l:?} lacks {k}.{form}"
+                    );
+                }
+            }
         }
+    }
+
+    /// The counted nouns: keys with a `one` form and an `other` form that shows the
+    /// number (a module's singular and plural names are not counts).
+    fn counted() -> BTreeSet<&'static str> {
+        let en = Locale::En.map();
+        en.keys()
+            .filter_map(|k| k.strip_suffix(".one"))
+            .filter(|base| {
+                en.iter()
+                    .any(|(k, v)| k.strip_suffix(".other") == Some(base) && v.contains("{n}"))
+            })
+            .collect()
+    }
+
+    /// The plural forms a language's table must hold beyond `one` and `other`.
+    fn plural_forms(l: Locale) -> Vec<&'static str> {
+        let mut forms: Vec<&str> = (0..200).map(|n| l.plural(n).key()).collect();
+        forms.sort();
+        forms.dedup();
+        forms.retain(|f| *f != "one" && *f != "other");
+        forms
+    }
+
+    #[test]
+    fn every_translation_keeps_the_english_placeholders() {
+        let names = |s: &str| -> BTreeSet<String> {
+            s.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect()
+        };
+        let en = Locale::En.map();
+        for l in Locale::ALL {
+            for (k, v) in l.table() {
+                // Russian's few and many forms say what English's other does.
+                let english = en.get(k).copied().or_else(|| {
+                    let (base, _) = k.rsplit_once('.')?;
+                    en.get(format!("{base}.other").as_str()).copied()
+                });
+                let mut wanted = names(english.unwrap_or_default());
+                let mut got = names(v);
+                // A `one` form may show the number where English does not.
+                if k.ends_with(".one") {
+                    wanted.remove("n");
+                    got.remove("n");
+                }
+                assert_eq!(got, wanted, "{l:?} {k}: {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_language_counts_with_its_own_plural_rules() {
+        use Plural::*;
+        let ru: Vec<Plural> = [0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 1004]
+            .into_iter()
+            .map(|n| Locale::Ru.plural(n))
+            .collect();
+        assert_eq!(
+            ru,
+            [Many, One, Few, Few, Many, Many, Many, Many, One, Few, Many, One, Many, Few]
+        );
+        assert_eq!(Locale::En.plural(1), One);
+        assert_eq!(Locale::En.plural(0), Other);
+        assert_eq!(Locale::Tr.plural(2), Other);
+        assert!((0..50).all(|n| Locale::Th.plural(n) == Other));
+        // Each form's own text is chosen; a language without a form falls back to
+        // `other`.
+        assert_ne!(
+            tn(Locale::Ru, "count.records", 2, "2"),
+            tn(Locale::Ru, "count.records", 5, "5").replace('5', "2")
+        );
+        assert_eq!(
+            tn(Locale::Th, "count.records", 1, "1"),
+            tr(Locale::Th, "count.records.other", &[("n", "1")])
+        );
     }
 
     #[test]
@@ -431,6 +608,12 @@ mod tests {
         assert_eq!(tn(Locale::En, "count.records", 3, "3"), "3 records");
         assert_eq!(t(Locale::Fa, "no.such.key"), "no.such.key");
         assert_eq!(Locale::from_code("fa-IR"), Some(Locale::Fa));
+        assert_eq!(Locale::from_code("ru"), Some(Locale::Ru));
+        assert_eq!(Locale::from_code("tr-TR"), Some(Locale::Tr));
+        assert_eq!(Locale::from_code("th"), Some(Locale::Th));
+        use chrono::Weekday::*;
+        let starts: Vec<_> = Locale::ALL.iter().map(|l| l.week_start()).collect();
+        assert_eq!(starts, [Sun, Sat, Mon, Mon, Sun]);
         assert!(Locale::Fa.is_rtl() && !Locale::En.is_rtl());
     }
 }

@@ -257,8 +257,5 @@ pub fn value_view(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) ->
 
 /// The first day of the week where the language is spoken (calendars, "this week").
 pub fn week_start(l: Locale) -> chrono::Weekday {
-    match l {
-        Locale::Fa => chrono::Weekday::Sat,
-        _ => chrono::Weekday::Mon,
-    }
+    l.week_start()
 }
