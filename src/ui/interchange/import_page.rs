@@ -16,6 +16,7 @@ use crate::domain::interchange::csv_import::{
     check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
     Importer, LayeredFinder, MissingLinks, Table, TableReader, MAX_COLUMNS,
 };
+use crate::domain::interchange::text_encoding::{detect, to_utf8, DecodeError, TextEncoding};
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::release::Release;
 use crate::domain::Label;
@@ -83,54 +84,40 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let checked_at = StoredValue::new(0u64);
     let rows_total = RwSignal::new(0usize);
     let reading = StoredValue::new(0u32);
+    // The file as read, kept to read again in another encoding the user chooses.
+    let raw = StoredValue::new_local(None::<Rc<Vec<u8>>>);
+    let encoding = RwSignal::new(None::<TextEncoding>);
     let writing = RwSignal::new(false);
 
-    let choose = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
+    let refuse = move |reason: &str| {
+        table.set_value(None);
+        headers.set(Vec::new());
+        error.set(Some(tr(
+            st.locale.get_untracked(),
+            "import.refused",
+            &[("file", &file_name.get_untracked()), ("reason", reason)],
+        )));
+    };
+    // Reads the kept file in `enc`; a newer reading abandons an older one.
+    let read_as = move |enc: TextEncoding| {
+        let Some(bytes) = raw.get_value() else { return };
         summary.set(None);
         plan.set_value(None);
         error.set(None);
-        file_name.set(file.name());
-        // A newer choice abandons the reading of an older file.
         reading.update_value(|r| *r += 1);
         let mine = reading.get_value();
-        let refuse = move |l: Locale, e: &CsvError| {
-            table.set_value(None);
-            headers.set(Vec::new());
-            error.set(Some(tr(
-                l,
-                "import.refused",
-                &[
-                    ("file", &file_name.get_untracked()),
-                    ("reason", &csv_error_text(l, e)),
-                ],
-            )));
-        };
-        // Judged by the size the browser reports, before a byte is read into memory.
-        if let Err(e) = check_size(file.size() as u64) {
-            refuse(st.locale.get_untracked(), &e);
-            return;
-        }
         spawn_local(async move {
             let l = st.locale.get_untracked();
-            let bytes = match file_bytes(&file).await {
-                Ok(bytes) => bytes,
+            let text = match to_utf8(bytes.as_ref().clone(), enc) {
+                Ok(text) => text,
                 Err(e) => {
-                    error.set(Some(tr(l, "import.err.read", &[("detail", &e)])));
+                    refuse(&decode_error_text(l, &e));
                     return;
                 }
             };
             // Read a few hundred rows at a time for a turn, then the page draws.
             let read = async {
-                let mut reader = TableReader::new(bytes)?;
+                let mut reader = TableReader::new(text)?;
                 loop {
                     let done = try_turn(|| reader.step(CHUNK))?;
                     if done || reading.get_value() != mine {
@@ -162,8 +149,51 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     mapping.set(guess);
                     table.set_value(Some(Rc::new(t)));
                 }
-                Err(e) => refuse(l, &e),
+                Err(e) => refuse(&csv_error_text(l, &e)),
             }
+        });
+    };
+
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        summary.set(None);
+        plan.set_value(None);
+        error.set(None);
+        file_name.set(file.name());
+        raw.set_value(None);
+        encoding.set(None);
+        // Judged by the size the browser reports, before a byte is read into memory.
+        if let Err(e) = check_size(file.size() as u64) {
+            reading.update_value(|r| *r += 1);
+            refuse(&csv_error_text(st.locale.get_untracked(), &e));
+            return;
+        }
+        reading.update_value(|r| *r += 1);
+        let mine = reading.get_value();
+        spawn_local(async move {
+            let l = st.locale.get_untracked();
+            let bytes = match file_bytes(&file).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    error.set(Some(tr(l, "import.err.read", &[("detail", &e)])));
+                    return;
+                }
+            };
+            if reading.get_value() != mine {
+                return;
+            }
+            let found = detect(&bytes);
+            raw.set_value(Some(Rc::new(bytes)));
+            encoding.set(Some(found));
+            read_as(found);
         });
     };
 
@@ -304,6 +334,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             match outcome {
                 Ok(_) => {
                     plan.set_value(None);
+                    raw.set_value(None);
                     // The file's rows (100,000 of them) are freed a slice per tick, not
                     // all at once when the page goes.
                     let rows = table
@@ -366,6 +397,29 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 <label for="import-file">{tk("import.file")}</label>
                 <input id="import-file" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=choose />
             </div>
+            {move || encoding.get().map(|chosen| {
+                let l = st.locale.get();
+                view! {
+                    <div class="field">
+                        <label for="import-encoding">{t(l, "import.encoding")}</label>
+                        <select
+                            id="import-encoding"
+                            aria-describedby="import-encoding-help"
+                            on:change=move |ev| {
+                                if let Some(e) = TextEncoding::from_key(&event_target_value(&ev)) {
+                                    encoding.set(Some(e));
+                                    read_as(e);
+                                }
+                            }
+                        >
+                            {TextEncoding::ALL.into_iter().map(|e| view! {
+                                <option value=e.key() selected=e == chosen>{t(l, e.name_key())}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="help" id="import-encoding-help">{t(l, "import.encoding_help")}</p>
+                    </div>
+                }
+            })}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <Show when=move || !headers.get().is_empty()>
                 <p>
@@ -577,6 +631,18 @@ pub fn ImportPage(module: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Why a file's bytes are not text in the encoding chosen, naming it and the line.
+fn decode_error_text(l: Locale, e: &DecodeError) -> String {
+    tr(
+        l,
+        "import.err.encoding",
+        &[
+            ("encoding", &t(l, e.encoding.name_key())),
+            ("line", &count(l, e.line)),
+        ],
+    )
 }
 
 /// Why a file is refused, with its limits and sizes in the locale's digits.
