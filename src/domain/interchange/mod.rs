@@ -5,3 +5,4 @@ pub mod csv_columns;
 pub mod csv_export;
 pub mod csv_import;
 pub mod json_outline;
+pub mod vcard;
