@@ -1,4 +1,5 @@
-//! Files in and out: CSV import and export, the JSON backup and its outline check.
+//! Files in and out: CSV import and export, vCard, the JSON backup and its outline
+//! check, and the text encodings files come in.
 
 pub mod backup;
 pub mod csv_columns;
@@ -6,3 +7,4 @@ pub mod csv_export;
 pub mod csv_import;
 pub mod json_outline;
 pub mod text_encoding;
+pub mod vcard;
