@@ -1,10 +1,11 @@
-//! Files in and out: CSV import and export, vCard, the JSON backup and its outline
-//! check, and the text encodings files come in.
+//! Files in and out: CSV import and export, vCard, iCalendar, the JSON backup and
+//! its outline check, and the text encodings files come in.
 
 pub mod backup;
 pub mod csv_columns;
 pub mod csv_export;
 pub mod csv_import;
+pub mod ical;
 pub mod json_outline;
 pub mod text_encoding;
 pub mod vcard;
