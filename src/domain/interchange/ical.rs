@@ -7,12 +7,16 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 
 use crate::domain::activities::recurrence::{Frequency, RecurrenceEnd};
+use crate::domain::interchange::csv_import::{Row, Table};
 use crate::domain::modules::activity_module::WEEKDAYS;
-use crate::domain::records::field::FieldKind;
+use crate::domain::records::field::{FieldDef, FieldKind};
 use crate::domain::records::field_values::FieldValues;
+use crate::domain::records::input::{to_input, FieldInput, ParseContext};
 use crate::domain::records::local_days::local_date;
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::record::Record;
+use crate::domain::records::record_set::Dataset;
+use crate::domain::records::search::Slot;
 use crate::domain::records::value::Value;
 
 /// Larger files are refused before parsing.
@@ -1194,6 +1198,65 @@ pub fn event_to_values(module: &ModuleDef, e: &IcalEvent, offset_minutes: i32) -
     v
 }
 
+/// The listed rows of an agenda module as a calendar file, and how many events it
+/// holds (rows without a due time have no place in a calendar and are left out).
+pub fn export(
+    data: &Dataset,
+    module: &str,
+    slots: &[Slot],
+    offset_minutes: i32,
+    now_utc: NaiveDateTime,
+) -> (String, usize) {
+    let Some(set) = data.set(module) else {
+        return (String::new(), 0);
+    };
+    let events: Vec<IcalEvent> = slots
+        .iter()
+        .filter_map(|s| set.at(*s))
+        .filter_map(|r| activity_to_event(&set.module, r, offset_minutes, None))
+        .collect();
+    (write_calendar(&events, now_utc), events.len())
+}
+
+/// Events read from a file as a table the CSV import maps by field key, so they are
+/// checked, deduplicated and written by the same plan as any imported row. Each row
+/// is numbered by its event's line in the file, so a refused one is found there.
+pub fn to_table(module: &ModuleDef, events: &[IcalEvent], offset_minutes: i32) -> Table {
+    let ctx = ParseContext {
+        utc_offset_minutes: offset_minutes,
+        ..ParseContext::default()
+    };
+    let values: Vec<FieldValues> = events
+        .iter()
+        .map(|e| event_to_values(module, e, offset_minutes))
+        .collect();
+    let fields: Vec<&FieldDef> = module
+        .fields
+        .iter()
+        .filter(|f| values.iter().any(|v| v.get(&f.key).is_some()))
+        .collect();
+    let rows = events
+        .iter()
+        .zip(&values)
+        .map(|(e, v)| Row {
+            number: e.line,
+            cells: fields
+                .iter()
+                .map(|f| match to_input(&f.kind, v.get(&f.key), &ctx) {
+                    FieldInput::Text(t) => t,
+                    FieldInput::Bool(b) => if b { "true" } else { "" }.into(),
+                    FieldInput::List(items) => items.join("; "),
+                })
+                .collect(),
+            extra_cells: false,
+        })
+        .collect();
+    Table {
+        headers: fields.iter().map(|f| f.key.clone()).collect(),
+        rows,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1829,5 +1892,99 @@ mod tests {
                 }
             }
         }
+    }
+    #[test]
+    fn a_calendar_imports_through_the_csv_importer_with_its_times_and_series() {
+        use crate::domain::interchange::csv_import::{guess_mapping, DuplicatePolicy, Importer};
+        use crate::domain::modules::standard_modules::standard_schema;
+        use crate::domain::records::duplicates::DuplicateIndex;
+        let cal = read(GOOGLE);
+        let data = Dataset::new(standard_schema());
+        let m = data.schema.module(ACTIVITIES).expect("activities");
+        let table = to_table(m, &cal.events, 180);
+        let mapping = guess_mapping(m, &table.headers, &|_| Vec::new());
+        assert!(mapping.iter().all(Option::is_some), "{:?}", table.headers);
+        // Rows are numbered by the event's line, so a refused one is found in the file.
+        assert_eq!(
+            table.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
+            cal.events.iter().map(|e| e.line).collect::<Vec<_>>()
+        );
+        let ctx = ParseContext {
+            utc_offset_minutes: 180,
+            ..ParseContext::default()
+        };
+        let mut imp = Importer::new(
+            m,
+            &table,
+            mapping,
+            DuplicatePolicy::Create,
+            ctx,
+            "me".into(),
+            5,
+        );
+        let mut finder = DuplicateIndex::new(m);
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("a{n}")
+        };
+        while !imp.step(&data, &mut finder, &mut ids, 10) {}
+        let plan = imp.finish(&data, &mut ids);
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        assert_eq!(plan.created, 3);
+        let sync = plan
+            .write
+            .inserts
+            .iter()
+            .find(|r| r.get("subject") == Some(&Value::Text("Weekly sync".into())))
+            .expect("the weekly sync");
+        // What event_to_values makes of it is what the importer stored.
+        let want = event_to_values(m, &cal.events[0], 180);
+        for (k, v) in want.iter() {
+            assert_eq!(sync.get(k), Some(v), "{k}");
+        }
+        assert_eq!(
+            sync.get("due"),
+            Some(&Value::DateTime(
+                Utc.from_utc_datetime(&utc(2026, 12, 7, 6, 0))
+            ))
+        );
+    }
+
+    #[test]
+    fn a_list_exports_only_its_rows_with_a_due_time_in_order() {
+        use crate::domain::modules::standard_modules::standard_schema;
+        let mut data = Dataset::new(standard_schema());
+        let due = |h: u32| Value::DateTime(Utc.from_utc_datetime(&utc(2026, 12, 9, h, 0)));
+        for (id, subject, at) in [
+            ("x1", "Call Ana", Some(due(9))),
+            ("x2", "No time", None),
+            ("x3", "Demo", Some(due(7))),
+        ] {
+            let mut v: FieldValues = [("subject".to_string(), Value::Text(subject.into()))].into();
+            v.insert("kind", Value::Text("call".into()));
+            if let Some(at) = at {
+                v.insert("due", at);
+            }
+            data.upsert(Record::new(id.into(), ACTIVITIES, 1, None, v));
+        }
+        let set = data.set(ACTIVITIES).unwrap();
+        let slots: Vec<Slot> = ["x3", "x2", "x1"]
+            .iter()
+            .filter_map(|id| set.slot_of(id))
+            .collect();
+        assert_eq!(slots.len(), 3);
+        let (text, n) = export(&data, ACTIVITIES, &slots, 0, utc(2026, 12, 1, 0, 0));
+        assert_eq!(n, 2);
+        let back = read_calendar(text.as_bytes()).expect("our own file reads");
+        assert_eq!(
+            back.events
+                .iter()
+                .map(|e| e.summary.as_str())
+                .collect::<Vec<_>>(),
+            ["Demo", "Call Ana"]
+        );
+        assert_eq!(back.events[0].start, IcalTime::Utc(utc(2026, 12, 9, 7, 0)));
+        assert!(back.problems.is_empty());
     }
 }

@@ -3,8 +3,11 @@
 //! contacts import maps and checks it as it does a CSV file.
 
 use crate::domain::interchange::csv_import::{CsvError, Row, Table};
+use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::record::Record;
+use crate::domain::records::record_set::Dataset;
+use crate::domain::records::search::Slot;
 use crate::domain::records::value::Value;
 use chrono::NaiveDate;
 
@@ -610,6 +613,30 @@ pub fn contact_to_vcard(
     }
 }
 
+/// The vCards of the records at `slots` (the rows a list shows, in its order), each
+/// with its company by that record's title.
+pub fn export(data: &Dataset, module: &str, slots: &[Slot]) -> String {
+    let Some(set) = data.set(module) else {
+        return String::new();
+    };
+    let company_module = set.module.field("company").and_then(|f| match &f.kind {
+        FieldKind::Lookup { module, .. } => Some(module.clone()),
+        _ => None,
+    });
+    let cards: Vec<VcardContact> = slots
+        .iter()
+        .filter_map(|s| set.at(*s))
+        .map(|r| {
+            let company = match (&company_module, r.get("company")) {
+                (Some(m), Some(Value::Ref(id))) => data.title(m, id),
+                _ => None,
+            };
+            contact_to_vcard(&set.module, r, company)
+        })
+        .collect();
+    write_vcards(&cards)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1024,5 +1051,47 @@ BEGIN:VCARD\nFN:Eve Open\n";
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_list_exports_its_rows_in_order_with_their_company_by_name() {
+        use crate::domain::modules::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+        use crate::domain::records::record_set::LOCAL_USER;
+        let mut d = Dataset::new(standard_schema());
+        let rec = |id: &str, module: &str, values: Vec<(&str, Value)>| {
+            let values = values
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            Record::new(id.into(), module, 1, Some(LOCAL_USER.into()), values)
+        };
+        d.upsert(rec(
+            "c1",
+            COMPANIES,
+            vec![("name", Value::Text("شرکت پارس".into()))],
+        ));
+        d.upsert(rec(
+            "p1",
+            CONTACTS,
+            vec![
+                ("first_name", Value::Text("Darius".into())),
+                ("last_name", Value::Text("Farahani".into())),
+                ("company", Value::Ref("c1".into())),
+            ],
+        ));
+        d.upsert(rec(
+            "p2",
+            CONTACTS,
+            vec![("last_name", Value::Text("Öztürk".into()))],
+        ));
+        let set = d.set(CONTACTS).unwrap();
+        let slots = vec![set.slot_of("p2").unwrap(), set.slot_of("p1").unwrap()];
+        let text = export(&d, CONTACTS, &slots);
+        let read = cards(&text);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].1.last, "Öztürk");
+        assert_eq!(read[1].1.first, "Darius");
+        assert_eq!(read[1].1.company.as_deref(), Some("شرکت پارس"));
+        assert_eq!(export(&d, "no_such_module", &slots), "");
     }
 }

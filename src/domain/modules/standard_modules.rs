@@ -240,6 +240,7 @@ fn contacts() -> ModuleDef {
             name: NameMatch::Person,
             within: Some("company".into()),
         }),
+        vcard: true,
         ..ModuleDef::named(CONTACTS)
     }
 }

@@ -65,6 +65,10 @@ pub struct ModuleDef {
     /// (a deal's contacts with their roles), saved in the same plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_in: Option<InlineEdit>,
+    /// Its records are people an address book holds: the list also exports them as
+    /// vCards and the import also reads `.vcf` files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vcard: bool,
 }
 
 /// How a module's rows are edited in their parent's form.
@@ -291,6 +295,7 @@ impl ModuleDef {
             page: None,
             settings: None,
             edited_in: None,
+            vcard: false,
         }
     }
 

@@ -16,7 +16,9 @@ use crate::domain::interchange::csv_import::{
     check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
     Importer, LayeredFinder, MissingLinks, Table, TableReader, MAX_COLUMNS,
 };
+use crate::domain::interchange::ical::{self, read_calendar, IcalError, IcalProblem};
 use crate::domain::interchange::text_encoding::{detect, to_utf8, DecodeError, TextEncoding};
+use crate::domain::interchange::vcard::{read_vcards, VcardProblem};
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::release::Release;
 use crate::domain::Label;
@@ -26,7 +28,7 @@ use crate::ui::kit::download::download;
 use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
-use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
+use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state, utc_offset};
 use crate::ui::writes::actions::{commit_plan, mark};
 use crate::ui::writes::write_queue::{turns_served, wait_turn};
 
@@ -87,6 +89,10 @@ pub fn ImportPage(module: String) -> impl IntoView {
     // The file as read, kept to read again in another encoding the user chooses.
     let raw = StoredValue::new_local(None::<Rc<Vec<u8>>>);
     let encoding = RwSignal::new(None::<TextEncoding>);
+    // Cards of a vCard file, or events of a calendar, left out or read in part, and why.
+    let file_problems = RwSignal::new(Vec::<FileProblem>::new());
+    let takes_vcards = def.with_value(|m| m.vcard);
+    let takes_calendars = def.with_value(|m| m.agenda.is_some());
     let writing = RwSignal::new(false);
 
     let refuse = move |reason: &str| {
@@ -104,6 +110,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         summary.set(None);
         plan.set_value(None);
         error.set(None);
+        file_problems.set(Vec::new());
         reading.update_value(|r| *r += 1);
         let mine = reading.get_value();
         spawn_local(async move {
@@ -115,18 +122,34 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     return;
                 }
             };
+            let name = file_name.get_untracked().to_lowercase();
+            let is_vcard =
+                takes_vcards && (name.ends_with(".vcf") || starts_with(&text, "BEGIN:VCARD"));
+            let is_calendar = takes_calendars
+                && (name.ends_with(".ics") || starts_with(&text, "BEGIN:VCALENDAR"));
             // Read a few hundred rows at a time for a turn, then the page draws.
             let read = async {
-                let mut reader = TableReader::new(text)?;
+                if is_vcard {
+                    let cards = read_vcards(&text).map_err(|e| csv_error_text(l, &e))?;
+                    file_problems.set(cards.problems.into_iter().map(FileProblem::Card).collect());
+                    return Ok(cards.table);
+                }
+                if is_calendar {
+                    let cal = read_calendar(&text).map_err(|e| ical_error_text(l, &e))?;
+                    file_problems.set(cal.problems.into_iter().map(FileProblem::Event).collect());
+                    return Ok(def.with_value(|m| ical::to_table(m, &cal.events, utc_offset())));
+                }
+                let mut reader = TableReader::new(text).map_err(|e| csv_error_text(l, &e))?;
                 loop {
-                    let done = try_turn(|| reader.step(CHUNK))?;
+                    let done =
+                        try_turn(|| reader.step(CHUNK)).map_err(|e| csv_error_text(l, &e))?;
                     if done || reading.get_value() != mine {
                         return Ok(reader.finish());
                     }
                     next_tick().await;
                 }
             };
-            let outcome: Result<Table, CsvError> = read.await;
+            let outcome: Result<Table, String> = read.await;
             mark("crm:csv-read");
             if reading.get_value() != mine {
                 return;
@@ -149,7 +172,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     mapping.set(guess);
                     table.set_value(Some(Rc::new(t)));
                 }
-                Err(e) => refuse(&csv_error_text(l, &e)),
+                Err(reason) => refuse(&reason),
             }
         });
     };
@@ -395,7 +418,15 @@ pub fn ImportPage(module: String) -> impl IntoView {
             <p>{tk("import.intro")}</p>
             <div class="field">
                 <label for="import-file">{tk("import.file")}</label>
-                <input id="import-file" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=choose />
+                <input
+                    id="import-file"
+                    type="file"
+                    accept=accepted(takes_vcards, takes_calendars)
+                    aria-describedby=(takes_vcards || takes_calendars).then_some("import-file-hint")
+                    on:change=choose
+                />
+                {takes_vcards.then(|| view! { <p class="help" id="import-file-hint">{tk("import.vcard_hint")}</p> })}
+                {takes_calendars.then(|| view! { <p class="help" id="import-file-hint">{tk("import.ical_hint")}</p> })}
             </div>
             {move || encoding.get().map(|chosen| {
                 let l = st.locale.get();
@@ -421,6 +452,19 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 }
             })}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || (!file_problems.with(Vec::is_empty)).then(|| {
+                let l = st.locale.get();
+                view! {
+                    <section class="record-section" aria-labelledby="file-problems">
+                        <h2 id="file-problems">{t(l, "import.file_problems")}</h2>
+                        <ul class="rejects">
+                            {file_problems.get().iter().map(|p| view! {
+                                <li dir="auto">{p.text(l)}</li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
             <Show when=move || !headers.get().is_empty()>
                 <p>
                     {move || {
@@ -631,6 +675,84 @@ pub fn ImportPage(module: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Whether a file's text begins (after blank space) with `word`, as an address
+/// book's cards or a calendar does, rather than a table.
+fn starts_with(text: &[u8], word: &str) -> bool {
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    text[start..]
+        .get(..word.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// The file picker's kinds: tables always, cards and calendars where the module
+/// takes them.
+fn accepted(cards: bool, calendars: bool) -> String {
+    let mut kinds = String::from(".csv,.tsv,.txt,text/csv");
+    if cards {
+        kinds.push_str(",.vcf,text/vcard");
+    }
+    if calendars {
+        kinds.push_str(",.ics,text/calendar");
+    }
+    kinds
+}
+
+/// Part of a card or calendar file that was not read, or read only in part.
+#[derive(Clone)]
+enum FileProblem {
+    Card(VcardProblem),
+    Event(IcalProblem),
+}
+
+impl FileProblem {
+    fn text(&self, l: Locale) -> String {
+        match self {
+            FileProblem::Card(p) => tr(
+                l,
+                "import.vcard_problem",
+                &[
+                    ("card", &count(l, p.card)),
+                    ("line", &count(l, p.line)),
+                    ("reason", &t(l, p.message_key)),
+                    ("detail", &p.detail),
+                ],
+            ),
+            FileProblem::Event(p) => tr(
+                l,
+                "import.ical_problem",
+                &[
+                    ("event", &p.summary),
+                    ("line", &count(l, p.line)),
+                    ("reason", &tr(l, p.key, &[("detail", &p.detail)])),
+                ],
+            ),
+        }
+    }
+}
+
+/// Why a calendar file is refused.
+fn ical_error_text(l: Locale, e: &IcalError) -> String {
+    match e {
+        IcalError::TooLarge { limit, found } => {
+            let mb = |bytes: usize| {
+                count(
+                    l,
+                    usize::try_from(megabytes(bytes as u64)).unwrap_or(usize::MAX),
+                )
+            };
+            tr(
+                l,
+                e.key(),
+                &[("limit", &mb(*limit)), ("found", &mb(*found))],
+            )
+        }
+        _ => t(l, e.key()),
+    }
 }
 
 /// Why a file's bytes are not text in the encoding chosen, naming it and the line.

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::interchange::csv_export::{self, ExportOptions};
+use crate::domain::interchange::{ical, vcard};
 use crate::domain::records::list_query::{ListQuery, ListWork, QueryContext, Sort};
 use crate::domain::records::search::Slot;
 use crate::domain::sales::board::exchange_rates;
@@ -326,6 +327,23 @@ pub fn ListView(module: String) -> impl IntoView {
         .find(|f| matches!(f.kind, FieldKind::Trail { .. }))
         .map(|f| f.label.clone());
 
+    let save_export = move |module: &str, ext: &str, mime: &str, text: &str, n: usize| {
+        let l = st.locale.get_untracked();
+        let date = String::from(js_sys::Date::new_0().to_iso_string());
+        let name = format!("{module}-{}.{ext}", &date[..10]);
+        match download(&name, mime, text) {
+            Ok(()) => st.notice.set(Some(Notice::success(tr(
+                l,
+                "list.exported",
+                &[("n", &count(l, n)), ("file", &name)],
+            )))),
+            Err(e) => st.notice.set(Some(Notice::error(tr(
+                l,
+                "backup.export_failed",
+                &[("detail", &e)],
+            )))),
+        }
+    };
     // Exactly the rows the list shows (search, filters, order), every field, from
     // memory as it is now in one go: never while the rows are still being worked out
     // (they would be an older picture's slots over newer memory).
@@ -345,22 +363,36 @@ pub fn ListView(module: String) -> impl IntoView {
         let text = st.data.with_untracked(|d| {
             rows.with_untracked(|slots| csv_export::export(d, &module, slots, &opts))
         });
-        let date = String::from(js_sys::Date::new_0().to_iso_string());
-        let name = format!("{module}-{}.csv", &date[..10]);
         let n = rows.with_untracked(Vec::len);
-        match download(&name, "text/csv", &text) {
-            Ok(()) => st.notice.set(Some(Notice::success(tr(
-                l,
-                "list.exported",
-                &[("n", &count(l, n)), ("file", &name)],
-            )))),
-            Err(e) => st.notice.set(Some(Notice::error(tr(
-                l,
-                "backup.export_failed",
-                &[("detail", &e)],
-            )))),
-        }
+        save_export(&module, "csv", "text/csv", &text, n);
     };
+    // The same rows as an address book's cards, or as calendar events.
+    let export_vcard = move |_| {
+        if st.loading_rest.get_untracked() || working.get_untracked() {
+            return;
+        }
+        let module = module_key.get_value();
+        let text = st
+            .data
+            .with_untracked(|d| rows.with_untracked(|slots| vcard::export(d, &module, slots)));
+        let n = rows.with_untracked(Vec::len);
+        save_export(&module, "vcf", "text/vcard", &text, n);
+    };
+    let export_ical = move |_| {
+        if st.loading_rest.get_untracked() || working.get_untracked() {
+            return;
+        }
+        let module = module_key.get_value();
+        let now_utc = chrono::DateTime::from_timestamp_millis(now())
+            .unwrap_or_default()
+            .naive_utc();
+        let (text, n) = st.data.with_untracked(|d| {
+            rows.with_untracked(|slots| ical::export(d, &module, slots, utc_offset(), now_utc))
+        });
+        save_export(&module, "ics", "text/calendar", &text, n);
+    };
+    let takes_vcards = def.vcard;
+    let takes_calendars = def.agenda.is_some();
 
     let result_count = move || {
         let l = st.locale.get();
@@ -408,6 +440,26 @@ pub fn ListView(module: String) -> impl IntoView {
                     >
                         {tk("list.export_csv")}
                     </button>
+                    {takes_vcards.then(|| view! {
+                        <button
+                            type="button"
+                            hidden=is_empty_module
+                            disabled=move || st.loading_rest.get() || working.get()
+                            on:click=export_vcard
+                        >
+                            {tk("list.export_vcard")}
+                        </button>
+                    })}
+                    {takes_calendars.then(|| view! {
+                        <button
+                            type="button"
+                            hidden=is_empty_module
+                            disabled=move || st.loading_rest.get() || working.get()
+                            on:click=export_ical
+                        >
+                            {tk("list.export_ical")}
+                        </button>
+                    })}
                     <a class="button" href=Route::Import(module_key.get_value()).href()>
                         {tk("list.import_csv")}
                     </a>
