@@ -978,4 +978,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("ical.err.empty", "it is empty."),
     ("ical.err.not_calendar", "it is not an iCalendar file (it does not begin with BEGIN:VCALENDAR)."),
     ("ical.err.too_large", "it is {found} MB; a calendar file can be at most {limit} MB."),
+    ("import.file_cards", "CSV file or vCard (.vcf)"),
+    ("import.file_calendar", "CSV file or calendar (.ics)"),
 ];

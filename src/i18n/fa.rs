@@ -978,4 +978,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("ical.err.empty", "خالی است."),
     ("ical.err.not_calendar", "فایل iCalendar نیست (با BEGIN:VCALENDAR آغاز نمی‌شود)."),
     ("ical.err.too_large", "حجمش {found} مگابایت است؛ فایل تقویم حداکثر {limit} مگابایت می‌تواند باشد."),
+    ("import.file_cards", "فایل CSV یا vCard (.vcf)"),
+    ("import.file_calendar", "فایل CSV یا تقویم (.ics)"),
 ];

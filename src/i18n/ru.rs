@@ -1016,4 +1016,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("ical.err.empty", "он пуст."),
     ("ical.err.not_calendar", "это не файл iCalendar (он не начинается с BEGIN:VCALENDAR)."),
     ("ical.err.too_large", "его размер {found} МБ, а файл календаря может занимать не больше {limit} МБ."),
+    ("import.file_cards", "CSV-файл или vCard (.vcf)"),
+    ("import.file_calendar", "CSV-файл или календарь (.ics)"),
 ];

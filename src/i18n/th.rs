@@ -978,4 +978,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("ical.err.empty", "ไฟล์ว่างเปล่า"),
     ("ical.err.not_calendar", "ไม่ใช่ไฟล์ iCalendar (ไม่ได้ขึ้นต้นด้วย BEGIN:VCALENDAR)"),
     ("ical.err.too_large", "ไฟล์มีขนาด {found} MB แต่ไฟล์ปฏิทินมีขนาดได้ไม่เกิน {limit} MB"),
+    ("import.file_cards", "ไฟล์ CSV หรือ vCard (.vcf)"),
+    ("import.file_calendar", "ไฟล์ CSV หรือปฏิทิน (.ics)"),
 ];

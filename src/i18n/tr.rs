@@ -978,4 +978,6 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("ical.err.empty", "dosya boş."),
     ("ical.err.not_calendar", "bir iCalendar dosyası değil (BEGIN:VCALENDAR ile başlamıyor)."),
     ("ical.err.too_large", "dosya {found} MB; bir takvim dosyası en fazla {limit} MB olabilir."),
+    ("import.file_cards", "CSV dosyası veya vCard (.vcf)"),
+    ("import.file_calendar", "CSV dosyası veya takvim (.ics)"),
 ];

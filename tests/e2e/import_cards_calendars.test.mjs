@@ -116,6 +116,9 @@ async function download(page, button, dir) {
   return { name: file.suggestedFilename(), text: fs.readFileSync(to, 'utf8') };
 }
 
+/** Text as read, without the isolates that keep file text apart in a sentence. */
+const plain = (text) => text.replace(/[\u2068\u2069]/g, '').trim();
+
 /** A content line's value, folded lines joined (RFC 6350 / 5545). */
 const unfolded = (text) => text.replace(/\r\n[ \t]/g, '');
 
@@ -130,7 +133,7 @@ test('a phone\'s vCard file imports its cards, reports the broken one by line, a
     await heading(page, 'Contacts').waitFor();
     await page.getByRole('link', { name: 'Import CSV' }).click();
     await heading(page, 'Import Contacts from CSV').waitFor();
-    const input = page.getByLabel('CSV file');
+    const input = page.getByLabel('CSV file or vCard (.vcf)');
     assert.match(await input.getAttribute('accept'), /\.vcf/);
     const hint = await input.getAttribute('aria-describedby');
     assert.match(await page.locator(`#${hint}`).textContent(), /vCard file \(\.vcf\)/);
@@ -140,7 +143,7 @@ test('a phone\'s vCard file imports its cards, reports the broken one by line, a
     await problems.waitFor();
     assert.equal(await problems.getByRole('listitem').count(), 1);
     assert.equal(
-      (await problems.getByRole('listitem').textContent()).trim(),
+      plain(await problems.getByRole('listitem').textContent()),
       'Card 3, line 22: a line has no colon between its name and its value, so the card was left out (this line has no colon)',
     );
     await page.getByText('3 rows in the file.').waitFor();
@@ -195,7 +198,7 @@ test('a Google Calendar export imports as activities at their own times, reports
     await heading(page, 'Activities').waitFor();
     await page.getByRole('link', { name: 'Import CSV' }).click();
     await heading(page, 'Import Activities from CSV').waitFor();
-    const input = page.getByLabel('CSV file');
+    const input = page.getByLabel('CSV file or calendar (.ics)');
 
     // Not a calendar: refused, nothing read.
     await input.setInputFiles({ name: 'work.ics', mimeType: 'text/calendar', buffer: Buffer.from('hello\r\n') });
@@ -207,7 +210,7 @@ test('a Google Calendar export imports as activities at their own times, reports
     assert.equal(await alert.count(), 0);
     const problems = page.getByRole('region', { name: 'Not read from the file' });
     assert.equal(
-      (await problems.getByRole('listitem').textContent()).trim(),
+      plain(await problems.getByRole('listitem').textContent()),
       '“Standup”, line 44: only the first occurrence was kept: EXDATE is not supported',
     );
     await page.getByRole('button', { name: 'Check the rows' }).click();

@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, 
 use crate::domain::activities::recurrence::{Frequency, RecurrenceEnd};
 use crate::domain::interchange::csv_import::{Row, Table};
 use crate::domain::modules::activity_module::WEEKDAYS;
-use crate::domain::records::field::{FieldDef, FieldKind};
+use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::field_values::FieldValues;
 use crate::domain::records::input::{to_input, FieldInput, ParseContext};
 use crate::domain::records::local_days::local_date;
@@ -1218,10 +1218,16 @@ pub fn export(
     (write_calendar(&events, now_utc), events.len())
 }
 
-/// Events read from a file as a table the CSV import maps by field key, so they are
-/// checked, deduplicated and written by the same plan as any imported row. Each row
-/// is numbered by its event's line in the file, so a refused one is found there.
-pub fn to_table(module: &ModuleDef, events: &[IcalEvent], offset_minutes: i32) -> Table {
+/// Events read from a file as a table the CSV import maps, so they are checked,
+/// deduplicated and written by the same plan as any imported row. Columns are headed
+/// by the fields' labels (`label`: in the user's language, which the mapping reads);
+/// each row is numbered by its event's line in the file, so a refused one is found there.
+pub fn to_table(
+    module: &ModuleDef,
+    events: &[IcalEvent],
+    offset_minutes: i32,
+    label: &dyn Fn(&Label) -> String,
+) -> Table {
     let ctx = ParseContext {
         utc_offset_minutes: offset_minutes,
         ..ParseContext::default()
@@ -1252,7 +1258,7 @@ pub fn to_table(module: &ModuleDef, events: &[IcalEvent], offset_minutes: i32) -
         })
         .collect();
     Table {
-        headers: fields.iter().map(|f| f.key.clone()).collect(),
+        headers: fields.iter().map(|f| label(&f.label)).collect(),
         rows,
     }
 }
@@ -1901,8 +1907,16 @@ mod tests {
         let cal = read(GOOGLE);
         let data = Dataset::new(standard_schema());
         let m = data.schema.module(ACTIVITIES).expect("activities");
-        let table = to_table(m, &cal.events, 180);
-        let mapping = guess_mapping(m, &table.headers, &|_| Vec::new());
+        let english = |lb: &Label| crate::i18n::label(crate::i18n::Locale::En, lb);
+        let persian = |lb: &Label| crate::i18n::label(crate::i18n::Locale::Fa, lb);
+        let table = to_table(m, &cal.events, 180, &persian);
+        assert!(
+            table.headers.contains(&"موضوع".to_string()),
+            "{:?}",
+            table.headers
+        );
+        let every = |lb: &Label| vec![english(lb), persian(lb)];
+        let mapping = guess_mapping(m, &table.headers, &every);
         assert!(mapping.iter().all(Option::is_some), "{:?}", table.headers);
         // Rows are numbered by the event's line, so a refused one is found in the file.
         assert_eq!(

@@ -137,7 +137,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 if is_calendar {
                     let cal = read_calendar(&text).map_err(|e| ical_error_text(l, &e))?;
                     file_problems.set(cal.problems.into_iter().map(FileProblem::Event).collect());
-                    return Ok(def.with_value(|m| ical::to_table(m, &cal.events, utc_offset())));
+                    return Ok(def.with_value(|m| {
+                        ical::to_table(m, &cal.events, utc_offset(), &|lb| label(l, lb))
+                    }));
                 }
                 let mut reader = TableReader::new(text).map_err(|e| csv_error_text(l, &e))?;
                 loop {
@@ -417,7 +419,13 @@ pub fn ImportPage(module: String) -> impl IntoView {
             <h1>{title}</h1>
             <p>{tk("import.intro")}</p>
             <div class="field">
-                <label for="import-file">{tk("import.file")}</label>
+                <label for="import-file">{tk(if takes_vcards {
+                    "import.file_cards"
+                } else if takes_calendars {
+                    "import.file_calendar"
+                } else {
+                    "import.file"
+                })}</label>
                 <input
                     id="import-file"
                     type="file"
@@ -459,7 +467,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                         <h2 id="file-problems">{t(l, "import.file_problems")}</h2>
                         <ul class="rejects">
                             {file_problems.get().iter().map(|p| view! {
-                                <li dir="auto">{p.text(l)}</li>
+                                <li>{p.text(l)}</li>
                             }).collect_view()}
                         </ul>
                     </section>
@@ -719,20 +727,26 @@ impl FileProblem {
                     ("card", &count(l, p.card)),
                     ("line", &count(l, p.line)),
                     ("reason", &t(l, p.message_key)),
-                    ("detail", &p.detail),
+                    ("detail", &isolated(&p.detail)),
                 ],
             ),
             FileProblem::Event(p) => tr(
                 l,
                 "import.ical_problem",
                 &[
-                    ("event", &p.summary),
+                    ("event", &isolated(&p.summary)),
                     ("line", &count(l, p.line)),
-                    ("reason", &tr(l, p.key, &[("detail", &p.detail)])),
+                    ("reason", &tr(l, p.key, &[("detail", &isolated(&p.detail))])),
                 ],
             ),
         }
     }
+}
+
+/// Text from the file set apart in a sentence of another direction (first-strong
+/// isolate … pop isolate), so a Latin event name does not reorder a Persian line.
+fn isolated(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
 }
 
 /// Why a calendar file is refused.
