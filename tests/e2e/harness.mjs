@@ -196,11 +196,18 @@ export async function loadSample(page) {
 export async function exportBackup(page, dir) {
   await page.getByRole('link', { name: 'Backup' }).click();
   await heading(page, 'Backup and restore').waitFor();
+  return (await downloadVia(page, 'Download backup', dir)).file;
+}
+
+/** Clicks the button named `button` and saves the file it downloads into `dir`:
+ * its suggested name and its path. */
+export async function downloadVia(page, button, dir) {
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download backup' }).click(),
+    page.getByRole('button', { name: button }).click(),
   ]);
-  const file = path.join(dir, `${Date.now()}-${download.suggestedFilename()}`);
+  const name = download.suggestedFilename();
+  const file = path.join(dir, `${Date.now()}-${name}`);
   await download.saveAs(file);
-  return file;
+  return { name, file };
 }

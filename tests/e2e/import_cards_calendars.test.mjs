@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, fieldValue } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, fieldValue, downloadVia } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -107,13 +107,8 @@ const CALENDAR = crlf([
 ]);
 
 async function download(page, button, dir) {
-  const [file] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: button }).click(),
-  ]);
-  const to = path.join(dir, file.suggestedFilename());
-  await file.saveAs(to);
-  return { name: file.suggestedFilename(), text: fs.readFileSync(to, 'utf8') };
+  const { name, file } = await downloadVia(page, button, dir);
+  return { name, text: fs.readFileSync(file, 'utf8') };
 }
 
 /** Text as read, without the isolates that keep file text apart in a sentence. */

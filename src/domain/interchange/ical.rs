@@ -7,6 +7,7 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 
 use crate::domain::activities::recurrence::{Frequency, RecurrenceEnd};
+use crate::domain::interchange::content_line::{escape, push_folded, split_unescaped, unescape};
 use crate::domain::interchange::csv_import::{Row, Table};
 use crate::domain::modules::activity_module::WEEKDAYS;
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
@@ -126,44 +127,6 @@ impl IcalError {
 
 // ---------------------------------------------------------------- writing
 
-/// Escapes a TEXT value (§3.3.11).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push_str("\\n");
-                }
-            }
-            '\n' => out.push_str("\\n"),
-            // Other controls are not allowed in TEXT.
-            c if (c as u32) < 0x20 && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Appends one content line, folded at 75 octets on character boundaries.
-fn push_line(out: &mut String, line: &str) {
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
-}
-
 fn utc_stamp(t: NaiveDateTime) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
@@ -234,11 +197,11 @@ fn add_minutes(t: NaiveDateTime, minutes: i64) -> Option<NaiveDateTime> {
 
 fn write_event(out: &mut String, e: &IcalEvent, now_utc: NaiveDateTime) {
     let comp = if e.todo { "VTODO" } else { "VEVENT" };
-    push_line(out, &format!("BEGIN:{comp}"));
-    push_line(out, &format!("UID:{}", escape(&e.uid)));
-    push_line(out, &format!("DTSTAMP:{}", utc_stamp(now_utc)));
+    push_folded(out, &format!("BEGIN:{comp}"));
+    push_folded(out, &format!("UID:{}", escape(&e.uid)));
+    push_folded(out, &format!("DTSTAMP:{}", utc_stamp(now_utc)));
     let (param, value) = time_value(&e.start);
-    push_line(out, &format!("DTSTART{param}:{value}"));
+    push_folded(out, &format!("DTSTART{param}:{value}"));
     if e.todo {
         // A VTODO may not have both DUE and DURATION: the end is written as DUE.
         let due = match (e.start, e.duration_minutes) {
@@ -248,57 +211,57 @@ fn write_event(out: &mut String, e: &IcalEvent, now_utc: NaiveDateTime) {
         };
         if let Some(due) = due {
             let (param, value) = time_value(&due);
-            push_line(out, &format!("DUE{param}:{value}"));
+            push_folded(out, &format!("DUE{param}:{value}"));
         }
     } else if let Some(m) = e.duration_minutes {
-        push_line(out, &format!("DURATION:{}", duration_text(m)));
+        push_folded(out, &format!("DURATION:{}", duration_text(m)));
     }
-    push_line(out, &format!("SUMMARY:{}", escape(&e.summary)));
+    push_folded(out, &format!("SUMMARY:{}", escape(&e.summary)));
     if !e.description.is_empty() {
-        push_line(out, &format!("DESCRIPTION:{}", escape(&e.description)));
+        push_folded(out, &format!("DESCRIPTION:{}", escape(&e.description)));
     }
     if !e.categories.is_empty() {
         let cats: Vec<String> = e.categories.iter().map(|c| escape(c)).collect();
-        push_line(out, &format!("CATEGORIES:{}", cats.join(",")));
+        push_folded(out, &format!("CATEGORIES:{}", cats.join(",")));
     }
     if let Some(p) = e.priority {
-        push_line(out, &format!("PRIORITY:{p}"));
+        push_folded(out, &format!("PRIORITY:{p}"));
     }
     if e.done {
         if e.todo {
-            push_line(out, "STATUS:COMPLETED");
+            push_folded(out, "STATUS:COMPLETED");
             if let Some(c) = e.completed {
-                push_line(out, &format!("COMPLETED:{}", utc_stamp(c)));
+                push_folded(out, &format!("COMPLETED:{}", utc_stamp(c)));
             }
         } else {
             // VEVENT has no completed status.
-            push_line(out, "X-LOCAL-CRM-DONE:TRUE");
+            push_folded(out, "X-LOCAL-CRM-DONE:TRUE");
         }
     }
     if let Some(r) = &e.rule {
-        push_line(out, &format!("RRULE:{}", rule_text(r)));
+        push_folded(out, &format!("RRULE:{}", rule_text(r)));
     }
     if let Some(m) = e.alarm_minutes_before {
-        push_line(out, "BEGIN:VALARM");
-        push_line(out, "ACTION:DISPLAY");
-        push_line(out, &format!("DESCRIPTION:{}", escape(&e.summary)));
-        push_line(out, &format!("TRIGGER:{}", duration_text(-m)));
-        push_line(out, "END:VALARM");
+        push_folded(out, "BEGIN:VALARM");
+        push_folded(out, "ACTION:DISPLAY");
+        push_folded(out, &format!("DESCRIPTION:{}", escape(&e.summary)));
+        push_folded(out, &format!("TRIGGER:{}", duration_text(-m)));
+        push_folded(out, "END:VALARM");
     }
-    push_line(out, &format!("END:{comp}"));
+    push_folded(out, &format!("END:{comp}"));
 }
 
 pub fn write_calendar(events: &[IcalEvent], now_utc: NaiveDateTime) -> String {
     let mut out = String::new();
-    push_line(&mut out, "BEGIN:VCALENDAR");
-    push_line(&mut out, "VERSION:2.0");
-    push_line(&mut out, "PRODID:-//local-crm//CRM//EN");
-    push_line(&mut out, "CALSCALE:GREGORIAN");
-    push_line(&mut out, "METHOD:PUBLISH");
+    push_folded(&mut out, "BEGIN:VCALENDAR");
+    push_folded(&mut out, "VERSION:2.0");
+    push_folded(&mut out, "PRODID:-//local-crm//CRM//EN");
+    push_folded(&mut out, "CALSCALE:GREGORIAN");
+    push_folded(&mut out, "METHOD:PUBLISH");
     for e in events {
         write_event(&mut out, e, now_utc);
     }
-    push_line(&mut out, "END:VCALENDAR");
+    push_folded(&mut out, "END:VCALENDAR");
     out
 }
 
@@ -310,16 +273,7 @@ fn text_of(record: &Record, f: &str) -> String {
 }
 
 fn shift_weekday(w: Weekday, days: i64) -> Weekday {
-    let n = (w.num_days_from_monday() as i64 + days).rem_euclid(7);
-    [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ][n as usize]
+    (0..days.rem_euclid(7)).fold(w, |d, _| d.succ())
 }
 
 /// The activity as an event, `None` without a due time. The app has no reminder
@@ -483,47 +437,12 @@ fn parse_line(line: &str, n: usize) -> Option<Prop> {
     })
 }
 
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') | Some('N') => out.push('\n'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Splits a TEXT list on commas that are not escaped.
+/// Splits a TEXT list on commas that are not escaped, leaving out blank items.
 fn split_text_list(s: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut escaped = false;
-    for c in s.chars() {
-        if escaped {
-            cur.push('\\');
-            cur.push(c);
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == ',' {
-            parts.push(unescape(&cur));
-            cur.clear();
-        } else {
-            cur.push(c);
-        }
-    }
-    if escaped {
-        cur.push('\\');
-    }
-    parts.push(unescape(&cur));
-    parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
+    split_unescaped(s, ',')
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect()
 }
 
 fn digits(s: &str) -> Option<u32> {
@@ -1774,7 +1693,7 @@ mod tests {
     fn folding_keeps_characters_whole_and_unfolding_restores_them() {
         let mut out = String::new();
         let line = format!("SUMMARY:{}", "ก".repeat(60));
-        push_line(&mut out, &line);
+        push_folded(&mut out, &line);
         for l in out.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(l.len() <= 75);
         }

@@ -2,6 +2,7 @@
 //! its outline check, and the text encodings files come in.
 
 pub mod backup;
+pub mod content_line;
 pub mod csv_columns;
 pub mod csv_export;
 pub mod csv_import;

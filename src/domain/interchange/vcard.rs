@@ -2,6 +2,7 @@
 //! CSV import's table, headed the way an Outlook or Google export is, so the
 //! contacts import maps and checks it as it does a CSV file.
 
+use crate::domain::interchange::content_line::{escape, push_folded, split_unescaped, unescape};
 use crate::domain::interchange::csv_import::{CsvError, Row, Table};
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::ModuleDef;
@@ -272,31 +273,6 @@ fn decode_quoted_printable(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Splits at unescaped `sep`, then unescapes each part.
-fn components(value: &str, sep: char) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n' | 'N') => out.last_mut().unwrap().push('\n'),
-                Some(o) => out.last_mut().unwrap().push(o),
-                None => out.last_mut().unwrap().push('\\'),
-            }
-        } else if c == sep {
-            out.push(String::new());
-        } else {
-            out.last_mut().unwrap().push(c);
-        }
-    }
-    out
-}
-
-fn text(value: &str) -> String {
-    // No separator splits a text value; '\0' never occurs in one read as UTF-8 text.
-    components(value, '\0').concat()
-}
-
 fn some(s: String) -> Option<String> {
     (!s.trim().is_empty()).then_some(s)
 }
@@ -309,7 +285,7 @@ fn contact_of(props: &[Property]) -> VcardContact {
     for p in props {
         match p.name.as_str() {
             "N" => {
-                let n = components(&p.value, ';');
+                let n = split_unescaped(&p.value, ';');
                 let part = |i: usize| n.get(i).cloned().unwrap_or_default();
                 c.last = part(0);
                 c.first = [part(1), part(2)]
@@ -318,26 +294,31 @@ fn contact_of(props: &[Property]) -> VcardContact {
                     .collect::<Vec<_>>()
                     .join(" ");
             }
-            "FN" => full = text(&p.value),
-            "ORG" => c.company = components(&p.value, ';').into_iter().next().and_then(some),
-            "TITLE" => c.title = some(text(&p.value)),
-            "ROLE" => role = some(text(&p.value)),
-            "EMAIL" => c.emails.extend(some(text(&p.value))),
+            "FN" => full = unescape(&p.value),
+            "ORG" => {
+                c.company = split_unescaped(&p.value, ';')
+                    .into_iter()
+                    .next()
+                    .and_then(some)
+            }
+            "TITLE" => c.title = some(unescape(&p.value)),
+            "ROLE" => role = some(unescape(&p.value)),
+            "EMAIL" => c.emails.extend(some(unescape(&p.value))),
             "TEL" => {
-                let v = text(&p.value);
+                let v = unescape(&p.value);
                 let v = v.strip_prefix("tel:").unwrap_or(&v).to_string();
                 if let Some(v) = some(v) {
                     c.phones.push((phone_type(&p.types).into(), v));
                 }
             }
-            "NOTE" => c.note = some(text(&p.value)),
-            "BDAY" => c.birthday = iso_date(&text(&p.value)),
+            "NOTE" => c.note = some(unescape(&p.value)),
+            "BDAY" => c.birthday = iso_date(&unescape(&p.value)),
             "CATEGORIES" => c
                 .tags
-                .extend(components(&p.value, ',').into_iter().filter_map(some)),
+                .extend(split_unescaped(&p.value, ',').into_iter().filter_map(some)),
             "ADR" if !have_adr => {
                 have_adr = true;
-                let a = components(&p.value, ';');
+                let a = split_unescaped(&p.value, ';');
                 let part = |i: usize| a.get(i).cloned().and_then(some);
                 let street: Vec<String> = [2, 1, 0].iter().filter_map(|&i| part(i)).collect();
                 c.street = some(street.join(", "));
@@ -485,7 +466,7 @@ fn to_table(cards: &[(usize, VcardContact)]) -> Table {
 pub fn write_vcards(cards: &[VcardContact]) -> String {
     let mut out = String::new();
     for c in cards {
-        let mut line = |s: String| fold_into(&mut out, &s);
+        let mut line = |s: String| push_folded(&mut out, &s);
         line("BEGIN:VCARD".into());
         line("VERSION:4.0".into());
         let full = format!("{} {}", c.first, c.last).trim().to_string();
@@ -540,35 +521,6 @@ pub fn write_vcards(cards: &[VcardContact]) -> String {
         line("END:VCARD".into());
     }
     out
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let s = s.replace("\r\n", "\n").replace('\r', "\n");
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Appends `line` folded at 75 octets (RFC 6350 §3.2), never inside a character.
-fn fold_into(out: &mut String, line: &str) {
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
 }
 
 /// A contact record's values as a card; `company_title` is its company's name (the

@@ -749,20 +749,20 @@ fn isolated(text: &str) -> String {
     format!("\u{2068}{text}\u{2069}")
 }
 
+/// A size in whole megabytes, in the locale's digits.
+fn mb(l: Locale, bytes: u64) -> String {
+    count(l, usize::try_from(megabytes(bytes)).unwrap_or(usize::MAX))
+}
+
 /// Why a calendar file is refused.
 fn ical_error_text(l: Locale, e: &IcalError) -> String {
     match e {
         IcalError::TooLarge { limit, found } => {
-            let mb = |bytes: usize| {
-                count(
-                    l,
-                    usize::try_from(megabytes(bytes as u64)).unwrap_or(usize::MAX),
-                )
-            };
+            let (limit, found) = (*limit as u64, *found as u64);
             tr(
                 l,
                 e.key(),
-                &[("limit", &mb(*limit)), ("found", &mb(*found))],
+                &[("limit", &mb(l, limit)), ("found", &mb(l, found))],
             )
         }
         _ => t(l, e.key()),
@@ -789,14 +789,11 @@ fn csv_error_text(l: Locale, e: &CsvError) -> String {
             e.key(),
             &[("limit", &count(l, *limit)), ("found", &count(l, *found))],
         ),
-        CsvError::TooLarge { limit, found } => {
-            let mb = |bytes: u64| count(l, usize::try_from(megabytes(bytes)).unwrap_or(usize::MAX));
-            tr(
-                l,
-                e.key(),
-                &[("limit", &mb(*limit)), ("found", &mb(*found))],
-            )
-        }
+        CsvError::TooLarge { limit, found } => tr(
+            l,
+            e.key(),
+            &[("limit", &mb(l, *limit)), ("found", &mb(l, *found))],
+        ),
         _ => tr(l, e.key(), &[("detail", &e.detail())]),
     }
 }

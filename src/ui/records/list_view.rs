@@ -327,11 +327,41 @@ pub fn ListView(module: String) -> impl IntoView {
         .find(|f| matches!(f.kind, FieldKind::Trail { .. }))
         .map(|f| f.label.clone());
 
-    let save_export = move |module: &str, ext: &str, mime: &str, text: &str, n: usize| {
+    // Exactly the rows the list shows (search, filters, order), every field, from
+    // memory as it is now in one go: never while the rows are still being worked out
+    // (they would be an older picture's slots over newer memory). The same rows go
+    // out as a table, as an address book's cards or as calendar events.
+    let export = move |file: ExportFile| {
+        if st.loading_rest.get_untracked() || working.get_untracked() {
+            return;
+        }
         let l = st.locale.get_untracked();
+        let module = module_key.get_value();
+        let (text, n) = st.data.with_untracked(|d| {
+            rows.with_untracked(|slots| match file {
+                ExportFile::Csv => {
+                    let words = move |lb: &Label| label(l, lb);
+                    let opts = ExportOptions {
+                        label: &words,
+                        values_as_keys: as_keys.get_untracked(),
+                        trails: with_trails.get_untracked(),
+                        utc_offset_minutes: utc_offset(),
+                    };
+                    (csv_export::export(d, &module, slots, &opts), slots.len())
+                }
+                ExportFile::Vcard => (vcard::export(d, &module, slots), slots.len()),
+                ExportFile::Ical => {
+                    let now_utc = chrono::DateTime::from_timestamp_millis(now())
+                        .unwrap_or_default()
+                        .naive_utc();
+                    ical::export(d, &module, slots, utc_offset(), now_utc)
+                }
+            })
+        });
+        let (ext, mime) = file.kind();
         let date = String::from(js_sys::Date::new_0().to_iso_string());
         let name = format!("{module}-{}.{ext}", &date[..10]);
-        match download(&name, mime, text) {
+        match download(&name, mime, &text) {
             Ok(()) => st.notice.set(Some(Notice::success(tr(
                 l,
                 "list.exported",
@@ -344,55 +374,14 @@ pub fn ListView(module: String) -> impl IntoView {
             )))),
         }
     };
-    // Exactly the rows the list shows (search, filters, order), every field, from
-    // memory as it is now in one go: never while the rows are still being worked out
-    // (they would be an older picture's slots over newer memory).
-    let export_csv = move |_| {
-        if st.loading_rest.get_untracked() || working.get_untracked() {
-            return;
-        }
-        let l = st.locale.get_untracked();
-        let module = module_key.get_value();
-        let words = move |lb: &Label| label(l, lb);
-        let opts = ExportOptions {
-            label: &words,
-            values_as_keys: as_keys.get_untracked(),
-            trails: with_trails.get_untracked(),
-            utc_offset_minutes: utc_offset(),
-        };
-        let text = st.data.with_untracked(|d| {
-            rows.with_untracked(|slots| csv_export::export(d, &module, slots, &opts))
-        });
-        let n = rows.with_untracked(Vec::len);
-        save_export(&module, "csv", "text/csv", &text, n);
-    };
-    // The same rows as an address book's cards, or as calendar events.
-    let export_vcard = move |_| {
-        if st.loading_rest.get_untracked() || working.get_untracked() {
-            return;
-        }
-        let module = module_key.get_value();
-        let text = st
-            .data
-            .with_untracked(|d| rows.with_untracked(|slots| vcard::export(d, &module, slots)));
-        let n = rows.with_untracked(Vec::len);
-        save_export(&module, "vcf", "text/vcard", &text, n);
-    };
-    let export_ical = move |_| {
-        if st.loading_rest.get_untracked() || working.get_untracked() {
-            return;
-        }
-        let module = module_key.get_value();
-        let now_utc = chrono::DateTime::from_timestamp_millis(now())
-            .unwrap_or_default()
-            .naive_utc();
-        let (text, n) = st.data.with_untracked(|d| {
-            rows.with_untracked(|slots| ical::export(d, &module, slots, utc_offset(), now_utc))
-        });
-        save_export(&module, "ics", "text/calendar", &text, n);
-    };
-    let takes_vcards = def.vcard;
-    let takes_calendars = def.agenda.is_some();
+    let exports: Vec<ExportFile> = [
+        Some(ExportFile::Csv),
+        def.vcard.then_some(ExportFile::Vcard),
+        def.agenda.is_some().then_some(ExportFile::Ical),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
 
     let result_count = move || {
         let l = st.locale.get();
@@ -432,34 +421,16 @@ pub fn ListView(module: String) -> impl IntoView {
                             </span>
                         })}
                     </div>
-                    <button
-                        type="button"
-                        hidden=is_empty_module
-                        disabled=move || st.loading_rest.get() || working.get()
-                        on:click=export_csv
-                    >
-                        {tk("list.export_csv")}
-                    </button>
-                    {takes_vcards.then(|| view! {
+                    {exports.into_iter().map(|file| view! {
                         <button
                             type="button"
                             hidden=is_empty_module
                             disabled=move || st.loading_rest.get() || working.get()
-                            on:click=export_vcard
+                            on:click=move |_| export(file)
                         >
-                            {tk("list.export_vcard")}
+                            {tk(file.button())}
                         </button>
-                    })}
-                    {takes_calendars.then(|| view! {
-                        <button
-                            type="button"
-                            hidden=is_empty_module
-                            disabled=move || st.loading_rest.get() || working.get()
-                            on:click=export_ical
-                        >
-                            {tk("list.export_ical")}
-                        </button>
-                    })}
+                    }).collect_view()}
                     <a class="button" href=Route::Import(module_key.get_value()).href()>
                         {tk("list.import_csv")}
                     </a>
@@ -549,4 +520,32 @@ pub fn ListView(module: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The files a list exports to: a table always, cards and calendar events where the
+/// module says it holds contacts or an agenda.
+#[derive(Clone, Copy)]
+enum ExportFile {
+    Csv,
+    Vcard,
+    Ical,
+}
+
+impl ExportFile {
+    /// The file's extension and media type.
+    fn kind(self) -> (&'static str, &'static str) {
+        match self {
+            ExportFile::Csv => ("csv", "text/csv"),
+            ExportFile::Vcard => ("vcf", "text/vcard"),
+            ExportFile::Ical => ("ics", "text/calendar"),
+        }
+    }
+
+    fn button(self) -> &'static str {
+        match self {
+            ExportFile::Csv => "list.export_csv",
+            ExportFile::Vcard => "list.export_vcard",
+            ExportFile::Ical => "list.export_ical",
+        }
+    }
 }
