@@ -17,8 +17,12 @@ test('a task added on a deal takes its company and the user as assignee, and sav
     await loadSample(page);
     await nav(page, 'Deals').click();
     await heading(page, 'Deals').waitFor();
-    await page.locator('tbody tr[data-slot] th a').first().click();
-    const deal = (await page.locator('main h1').textContent()).trim();
+    // The row's link names the deal; wait for its page rather than reading the list's
+    // heading before the route has changed.
+    const row = page.locator('tbody tr[data-slot] th a').first();
+    const deal = (await row.textContent()).trim();
+    await row.click();
+    await heading(page, deal).waitFor();
     const company = (await fieldValue(page, 'Company').textContent()).trim();
     assert.ok(company.length > 0, 'the sample deal has a company');
 
