@@ -1911,7 +1911,10 @@ mod tests {
         );
         assert_eq!(
             plan.rejects[0].problems[0],
-            ("birthday".to_string(), Problem::InvalidDate)
+            (
+                "birthday".to_string(),
+                Problem::InvalidDate("not a date".into())
+            )
         );
         assert_eq!(
             plan.rejects[1].problems[0],

@@ -6,6 +6,7 @@ pub mod content_line;
 pub mod csv_columns;
 pub mod csv_export;
 pub mod csv_import;
+pub mod file_formats;
 pub mod ical;
 pub mod json_outline;
 pub mod text_encoding;

@@ -3,13 +3,16 @@
 
 use std::str::FromStr;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::normalize::{ascii_digit, phone_digits};
 use crate::domain::records::validate::Problem;
 use crate::domain::records::value::{Money, Value};
+use crate::domain::records::written_formats::{
+    read_bool, read_date, read_date_time, read_number, strip_currency, DateOrder, DecimalMark,
+};
 
 /// What a form control hands over.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +29,10 @@ pub struct ParseContext {
     pub default_currency: String,
     /// The browser's offset from UTC in minutes (east positive), for date-time inputs.
     pub utc_offset_minutes: i32,
+    /// How dates not written year first are read (a file's, or the user's own).
+    pub date_order: DateOrder,
+    /// The decimal mark numbers and amounts are written with.
+    pub decimal_mark: DecimalMark,
 }
 
 impl Default for ParseContext {
@@ -33,6 +40,8 @@ impl Default for ParseContext {
         ParseContext {
             default_currency: "USD".into(),
             utc_offset_minutes: 0,
+            date_order: DateOrder::YearFirst,
+            decimal_mark: DecimalMark::Point,
         }
     }
 }
@@ -74,21 +83,34 @@ pub fn parse_input(
             }
             Value::Text(c)
         }
-        FieldKind::Number => Value::Number(parse_number(text)?),
-        FieldKind::Percent => Value::Number(parse_number(text.trim_end_matches(['%', '٪']))?),
-        FieldKind::Currency => Value::Money(Box::new(parse_money(text, &ctx.default_currency)?)),
-        FieldKind::Date => Value::Date(parse_date(text)?),
-        FieldKind::DateTime => {
-            let local = NaiveDateTime::parse_from_str(&ascii(text), "%Y-%m-%dT%H:%M")
-                .or_else(|_| NaiveDateTime::parse_from_str(&ascii(text), "%Y-%m-%dT%H:%M:%S"))
-                .map_err(|_| Problem::InvalidDateTime)?;
-            let utc = local - Duration::minutes(ctx.utc_offset_minutes as i64);
-            Value::DateTime(Utc.from_utc_datetime(&utc))
+        FieldKind::Number => Value::Number(parse_number_with(text, ctx.decimal_mark)?),
+        FieldKind::Percent => Value::Number(parse_number_with(
+            text.trim_end_matches(['%', '٪']),
+            ctx.decimal_mark,
+        )?),
+        FieldKind::Currency => Value::Money(Box::new(parse_money_with(
+            text,
+            &ctx.default_currency,
+            ctx.decimal_mark,
+        )?)),
+        FieldKind::Date => match read_date(text, ctx.date_order) {
+            Ok(Some(d)) => Value::Date(d),
+            Ok(None) => return Ok(None),
+            Err(_) => return Err(Problem::InvalidDate(text.to_string())),
+        },
+        FieldKind::DateTime => match read_date_time(text, ctx.date_order) {
+            Ok(Some(local)) => {
+                let utc = local - Duration::minutes(ctx.utc_offset_minutes as i64);
+                Value::DateTime(Utc.from_utc_datetime(&utc))
+            }
+            Ok(None) => return Ok(None),
+            Err(_) => return Err(Problem::InvalidDateTime),
+        },
+        // Yes or no in any of the five languages; anything else is named, not read
+        // as "no".
+        FieldKind::Checkbox => {
+            Value::Bool(read_bool(text).ok_or_else(|| Problem::InvalidBoolean(text.to_string()))?)
         }
-        FieldKind::Checkbox => Value::Bool(matches!(
-            text.to_lowercase().as_str(),
-            "true" | "yes" | "1" | "on" | "x"
-        )),
         FieldKind::Picklist { options } => {
             if !options.iter().any(|o| o.value == text) {
                 return Err(Problem::UnknownOption(text.to_string()));
@@ -113,6 +135,13 @@ pub fn to_input(kind: &FieldKind, value: Option<&Value>, ctx: &ParseContext) -> 
         (FieldKind::DateTime, Some(Value::DateTime(t))) => {
             let local = t.naive_utc() + Duration::minutes(ctx.utc_offset_minutes as i64);
             FieldInput::Text(local.format("%Y-%m-%dT%H:%M").to_string())
+        }
+        // Shown with the decimal mark it is read back with, so saving the form
+        // unchanged keeps the number (1234.567 is not 1234567 with a decimal comma).
+        (_, Some(v @ (Value::Number(_) | Value::Money(_))))
+            if ctx.decimal_mark == DecimalMark::Comma =>
+        {
+            FieldInput::Text(v.to_plain().replace('.', ","))
         }
         (_, Some(v)) => FieldInput::Text(v.to_plain()),
         (_, None) => FieldInput::Text(String::new()),
@@ -156,10 +185,6 @@ fn parse_list(kind: &FieldKind, items: Vec<String>) -> Result<Option<Value>, Pro
     } else {
         Some(Value::List(out))
     })
-}
-
-fn ascii(text: &str) -> String {
-    text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
 }
 
 pub fn parse_email(text: &str) -> Result<String, Problem> {
@@ -212,53 +237,69 @@ pub fn parse_url(text: &str) -> Result<String, Problem> {
     Ok(with_scheme)
 }
 
-/// Reads a number written with any digits, `.`/`٫` as the decimal mark and
-/// `,`/`٬`/spaces as group separators.
+/// Reads a number written with any digits and a decimal point (a lone comma that
+/// cannot be grouping, "12,5", is a decimal mark too).
 pub fn parse_number(text: &str) -> Result<f64, Problem> {
-    let cleaned = clean_number(text);
-    cleaned
-        .parse::<f64>()
-        .ok()
+    parse_number_with(text, DecimalMark::Point)
+}
+
+/// Reads a number written with `mark` as the decimal mark; grouping that does not
+/// fit ("1,2,3") is refused rather than read some way.
+pub fn parse_number_with(text: &str, mark: DecimalMark) -> Result<f64, Problem> {
+    read_number(text, mark)
+        .and_then(|s| s.parse::<f64>().ok())
         .filter(|n| n.is_finite())
         .ok_or_else(|| Problem::InvalidNumber(text.to_string()))
 }
 
-fn clean_number(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '٬' | ' ' | '\u{00A0}' | '\u{202F}' | '\''))
-        .map(|c| match c {
-            '٫' => '.',
-            '\u{2212}' => '-',
-            c => ascii_digit(c).unwrap_or(c),
-        })
-        .collect()
-}
-
 /// Reads "1,250.00 EUR", "EUR 1250" or "1250" (in the default currency).
 pub fn parse_money(text: &str, default_currency: &str) -> Result<Money, Problem> {
+    parse_money_with(text, default_currency, DecimalMark::Point)
+}
+
+/// Reads an amount with a currency code ("EUR 1.250,00"), a sign ("$1,250", "1 250 ₽",
+/// "1.250 TL") or neither (the default currency), its number written with `mark`.
+pub fn parse_money_with(
+    text: &str,
+    default_currency: &str,
+    mark: DecimalMark,
+) -> Result<Money, Problem> {
     let bad = || Problem::InvalidMoney(text.to_string());
     let mut currency = None;
     let mut amount = String::new();
-    for part in text.split_whitespace() {
+    let (text_amount, signed) = match strip_currency(text, default_currency) {
+        Some((rest, code)) => (rest, Some(code)),
+        None => (text.to_string(), None),
+    };
+    for part in text_amount.split_whitespace() {
         if part.len() == 3 && part.chars().all(|c| c.is_ascii_alphabetic()) {
-            if currency.is_some() {
+            if currency.is_some() || signed.is_some() {
                 return Err(bad());
             }
             currency = Some(part.to_ascii_uppercase());
         } else {
             amount.push_str(part);
+            amount.push(' ');
         }
     }
-    let amount = Decimal::from_str(&clean_number(&amount)).map_err(|_| bad())?;
+    let number = read_number(&amount, mark).ok_or_else(bad)?;
+    let amount = Decimal::from_str(&number)
+        .or_else(|_| Decimal::from_scientific(&number))
+        .map_err(|_| bad())?;
     Ok(Money {
         amount,
-        currency: currency.unwrap_or_else(|| default_currency.to_string()),
+        currency: signed
+            .or(currency)
+            .unwrap_or_else(|| default_currency.to_string()),
     })
 }
 
+/// Reads a year-first date ("2026-12-31"), as date inputs give it.
 pub fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(&ascii(text), "%Y-%m-%d").map_err(|_| Problem::InvalidDate)
+    match read_date(text, DateOrder::YearFirst) {
+        Ok(Some(d)) => Ok(d),
+        _ => Err(Problem::InvalidDate(text.to_string())),
+    }
 }
 
 #[cfg(test)]
@@ -356,7 +397,7 @@ mod tests {
         );
         assert_eq!(
             parse(FieldKind::Date, "2023-02-29"),
-            Err(Problem::InvalidDate)
+            Err(Problem::InvalidDate("2023-02-29".into()))
         );
         let ctx = ParseContext {
             utc_offset_minutes: 210, // Tehran
@@ -407,6 +448,7 @@ mod tests {
         let ctx = ParseContext {
             default_currency: "EUR".into(),
             utc_offset_minutes: -300,
+            ..Default::default()
         };
         let cases = [
             (FieldKind::SingleLine, "Acme"),
@@ -432,6 +474,79 @@ mod tests {
             to_input(&FieldKind::Checkbox, None, &ctx),
             FieldInput::Bool(false)
         );
+        // With a decimal comma the form shows "1234,567" and reads it back as typed.
+        let comma = ParseContext {
+            decimal_mark: DecimalMark::Comma,
+            ..ctx
+        };
+        for (kind, value) in [
+            (FieldKind::Number, Value::Number(1234.567)),
+            (
+                FieldKind::Currency,
+                Value::Money(Box::new(Money {
+                    amount: Decimal::from_str("1234.567").unwrap(),
+                    currency: "TRY".into(),
+                })),
+            ),
+        ] {
+            let shown = to_input(&kind, Some(&value), &comma);
+            assert_eq!(
+                parse_input(&kind, &shown, &comma),
+                Ok(Some(value)),
+                "{shown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_from_files_in_their_own_formats() {
+        let ctx = ParseContext {
+            default_currency: "USD".into(),
+            date_order: DateOrder::DayFirst,
+            decimal_mark: DecimalMark::Comma,
+            ..Default::default()
+        };
+        let p = |kind: FieldKind, s: &str| parse_input(&kind, &FieldInput::Text(s.into()), &ctx);
+        assert_eq!(
+            p(FieldKind::Date, "31.12.2026"),
+            Ok(Some(Value::Date(
+                NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+            )))
+        );
+        assert_eq!(
+            p(FieldKind::Date, "12/31/2026"),
+            Err(Problem::InvalidDate("12/31/2026".into()))
+        );
+        assert_eq!(p(FieldKind::Date, "0/0/00"), Ok(None));
+        assert_eq!(
+            p(FieldKind::Number, "1.234,56"),
+            Ok(Some(Value::Number(1234.56)))
+        );
+        assert!(matches!(
+            p(FieldKind::Number, "1,234.56"),
+            Err(Problem::InvalidNumber(_))
+        ));
+        let Ok(Some(Value::Money(m))) = p(FieldKind::Currency, "₺1.250,50") else {
+            panic!("an amount with a sign");
+        };
+        assert_eq!(
+            (m.amount.to_string().as_str(), m.currency.as_str()),
+            ("1250.50", "TRY")
+        );
+        assert!(p(FieldKind::Currency, "€ 5 USD").is_err(), "two currencies");
+        assert_eq!(p(FieldKind::Checkbox, "Да"), Ok(Some(Value::Bool(true))));
+        assert_eq!(
+            p(FieldKind::Checkbox, "hayır"),
+            Ok(Some(Value::Bool(false)))
+        );
+        assert_eq!(
+            p(FieldKind::Checkbox, "perhaps"),
+            Err(Problem::InvalidBoolean("perhaps".into()))
+        );
+        let Ok(Some(Value::DateTime(t))) = p(FieldKind::DateTime, "31.12.2026 09:30") else {
+            panic!("a date and time");
+        };
+        assert_eq!(t.format("%Y-%m-%d %H:%M").to_string(), "2026-12-31 09:30");
     }
 
     #[test]

@@ -30,3 +30,4 @@ pub mod stepped_sort;
 pub mod typed_filter;
 pub mod validate;
 pub mod value;
+pub mod written_formats;

@@ -32,8 +32,11 @@ pub enum Problem {
     TooSmall(String),
     /// A date outside `YEARS` (the years, written out).
     DateOutOfRange(String),
-    InvalidDate,
+    /// Not a date in the way dates are read (the text, quoted in the message).
+    InvalidDate(String),
     InvalidDateTime,
+    /// Neither yes nor no in any of the languages (the text).
+    InvalidBoolean(String),
     UnknownOption(String),
     /// Another record of the module already has this value.
     NotUnique(String),
@@ -66,8 +69,9 @@ impl Problem {
             Problem::TooLarge(_) => "problem.too_large",
             Problem::TooSmall(_) => "problem.too_small",
             Problem::DateOutOfRange(_) => "problem.date_range",
-            Problem::InvalidDate => "problem.date",
+            Problem::InvalidDate(_) => "problem.date",
             Problem::InvalidDateTime => "problem.date_time",
+            Problem::InvalidBoolean(_) => "problem.boolean",
             Problem::UnknownOption(_) => "problem.option",
             Problem::NotUnique(_) => "problem.unique",
             Problem::MissingRecord(_) => "problem.missing_record",
@@ -98,7 +102,9 @@ impl Problem {
             | Problem::MissingRecord(s)
             | Problem::UnknownUser(s)
             | Problem::NotWithin(s)
-            | Problem::InvalidColor(s) => s.clone(),
+            | Problem::InvalidColor(s)
+            | Problem::InvalidDate(s)
+            | Problem::InvalidBoolean(s) => s.clone(),
             _ => String::new(),
         }
     }

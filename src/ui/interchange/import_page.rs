@@ -16,11 +16,13 @@ use crate::domain::interchange::csv_import::{
     check_size, guess_mapping, megabytes, rejects_csv, CsvError, DuplicatePolicy, ImportPlan,
     Importer, LayeredFinder, MissingLinks, Table, TableReader, MAX_COLUMNS,
 };
+use crate::domain::interchange::file_formats::{detect_formats, Seen};
 use crate::domain::interchange::ical::{self, read_calendar, IcalError, IcalProblem};
 use crate::domain::interchange::text_encoding::{detect, to_utf8, DecodeError, TextEncoding};
 use crate::domain::interchange::vcard::{read_vcards, VcardProblem};
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::release::Release;
+use crate::domain::records::written_formats::{DateOrder, DecimalMark};
 use crate::domain::Label;
 use crate::i18n::{field_error, label, t, tn, tr, Locale};
 use crate::ui::kit::chosen_file::file_bytes;
@@ -77,6 +79,9 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let every_field = RwSignal::new(String::new());
     let every_value = RwSignal::new(String::new());
     let policy = RwSignal::new("skip".to_string());
+    // The way the file writes dates and numbers, when the user chose one.
+    let date_choice = RwSignal::new(None::<DateOrder>);
+    let number_choice = RwSignal::new(None::<DecimalMark>);
     let missing = RwSignal::new("refuse".to_string());
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -94,6 +99,26 @@ pub fn ImportPage(module: String) -> impl IntoView {
     let takes_vcards = def.with_value(|m| m.vcard);
     let takes_calendars = def.with_value(|m| m.agenda.is_some());
     let writing = RwSignal::new(false);
+
+    // Read again whenever the mapping changes: a column mapped to a date field is
+    // what shows how the file writes dates.
+    let detected = Memo::new(move |_| {
+        let lang = st.locale.get().code();
+        mapping.with(|map| {
+            table.with_value(|t| {
+                t.as_ref()
+                    .map(|t| def.with_value(|m| detect_formats(m, t, map, lang)))
+            })
+        })
+    });
+    let formats = move || {
+        detected.get().map(|f| {
+            (
+                date_choice.get().unwrap_or(f.date_order),
+                number_choice.get().unwrap_or(f.decimal_mark),
+            )
+        })
+    };
 
     let refuse = move |reason: &str| {
         table.set_value(None);
@@ -195,6 +220,8 @@ pub fn ImportPage(module: String) -> impl IntoView {
         file_name.set(file.name());
         raw.set_value(None);
         encoding.set(None);
+        date_choice.set(None);
+        number_choice.set(None);
         // Judged by the size the browser reports, before a byte is read into memory.
         if let Err(e) = check_size(file.size() as u64) {
             reading.update_value(|r| *r += 1);
@@ -249,7 +276,11 @@ pub fn ImportPage(module: String) -> impl IntoView {
             _ => DuplicatePolicy::Skip,
         };
         let owner = st.current_user.get_untracked();
-        let ctx = st.parse_context();
+        let mut ctx = st.parse_context();
+        if let Some((dates, numbers)) = untrack(formats) {
+            ctx.date_order = dates;
+            ctx.decimal_mark = numbers;
+        }
         checked_at.set_value(turns_served());
         spawn_local(async move {
             let Some(t) = table.get_value() else { return };
@@ -535,6 +566,47 @@ pub fn ImportPage(module: String) -> impl IntoView {
                         }}
                     </tbody>
                 </table>
+                <fieldset class="form-section file-formats" hidden=move || detected.get().is_none_or(|f| f.dates == Seen::Absent && f.numbers == Seen::Absent)>
+                    <legend>{tk("import.formats")}</legend>
+                    {move || detected.get().filter(|f| f.dates != Seen::Absent).map(|f| {
+                        let l = st.locale.get();
+                        let chosen = date_choice.get().unwrap_or(f.date_order);
+                        let help = if f.dates == Seen::Assumed && date_choice.get().is_none() { "import.dates_assumed" } else { "import.format_found" };
+                        view! {
+                            <div class="field">
+                                <label for="import-dates">{t(l, "import.dates")}</label>
+                                <select id="import-dates" aria-describedby="import-dates-help" on:change=move |ev| {
+                                    date_choice.set(DateOrder::from_key(&event_target_value(&ev)));
+                                    summary.set(None);
+                                }>
+                                    {DateOrder::ALL.into_iter().map(|o| view! {
+                                        <option value=o.key() selected=o == chosen>{t(l, o.name_key())}</option>
+                                    }).collect_view()}
+                                </select>
+                                <p class="help" id="import-dates-help" role="status">{t(l, help)}</p>
+                            </div>
+                        }
+                    })}
+                    {move || detected.get().filter(|f| f.numbers != Seen::Absent).map(|f| {
+                        let l = st.locale.get();
+                        let chosen = number_choice.get().unwrap_or(f.decimal_mark);
+                        let help = if f.numbers == Seen::Assumed && number_choice.get().is_none() { "import.numbers_assumed" } else { "import.format_found" };
+                        view! {
+                            <div class="field">
+                                <label for="import-numbers">{t(l, "import.numbers")}</label>
+                                <select id="import-numbers" aria-describedby="import-numbers-help" on:change=move |ev| {
+                                    number_choice.set(DecimalMark::from_key(&event_target_value(&ev)));
+                                    summary.set(None);
+                                }>
+                                    {DecimalMark::ALL.into_iter().map(|o| view! {
+                                        <option value=o.key() selected=o == chosen>{t(l, o.name_key())}</option>
+                                    }).collect_view()}
+                                </select>
+                                <p class="help" id="import-numbers-help" role="status">{t(l, help)}</p>
+                            </div>
+                        }
+                    })}
+                </fieldset>
                 <fieldset class="form-section every-row">
                     <legend>{tk("import.every_row")}</legend>
                     <p class="help" id="every-help">{tk("import.every_help")}</p>

@@ -11,6 +11,7 @@ use crate::domain::interchange::backup::BackupSettings;
 use crate::domain::modules::standard_modules::standard_schema;
 use crate::domain::records::input::ParseContext;
 use crate::domain::records::record_set::{Dataset, LOCAL_USER};
+use crate::domain::records::written_formats::{DateOrder, DecimalMark};
 use crate::i18n::{t, Locale};
 use crate::storage::codec::Unreadable;
 use crate::storage::Db;
@@ -130,9 +131,14 @@ impl AppState {
     }
 
     pub fn parse_context(&self) -> ParseContext {
+        let lang = self.locale.get_untracked().code();
         ParseContext {
             default_currency: self.base_currency.get_untracked(),
             utc_offset_minutes: utc_offset(),
+            // Forms take dates from date inputs (year first); numbers as the
+            // language writes them.
+            date_order: DateOrder::YearFirst,
+            decimal_mark: DecimalMark::for_language(lang),
         }
     }
 }
