@@ -1,7 +1,9 @@
 //! The record core: values, fields and module definitions (the metadata), records,
 //! the in-memory record set with its indexes (search, unique values, links, duplicate
-//! keys), list queries, validation, and the stored record's migrations.
+//! keys), list queries, validation, the stored record's migrations, and the calendars
+//! dates are read in.
 
+pub mod calendar_system;
 pub mod change_journal;
 pub mod condition;
 pub mod context_fill;
@@ -25,6 +27,7 @@ pub mod record_set;
 pub mod release;
 pub mod search;
 pub mod sharded_map;
+pub mod solar_hijri;
 pub mod stage_trail;
 pub mod stepped_sort;
 pub mod typed_filter;

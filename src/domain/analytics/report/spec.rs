@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::condition::Condition;
 use crate::domain::records::search::Slot;
 
@@ -177,13 +178,18 @@ pub struct ReportResult {
     pub unconverted: usize,
 }
 
-/// First day of the period `date` falls in.
+/// First day of the period `date` falls in, by the Gregorian calendar.
 pub fn period_start(date: NaiveDate, bucket: DateBucket) -> NaiveDate {
-    let first = |m: u32| NaiveDate::from_ymd_opt(date.year(), m, 1).unwrap_or(date);
+    period_start_in(date, bucket, CalendarSystem::Gregorian)
+}
+
+/// First day of the period `date` falls in, months, quarters and years counted in
+/// `calendar` (a Solar Hijri quarter is a season). Weeks are ISO weeks in every calendar.
+pub fn period_start_in(date: NaiveDate, bucket: DateBucket, calendar: CalendarSystem) -> NaiveDate {
     match bucket {
         DateBucket::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
-        DateBucket::Month => first(date.month()),
-        DateBucket::Quarter => first((date.month() - 1) / 3 * 3 + 1),
-        DateBucket::Year => first(1),
+        DateBucket::Month => calendar.month_start(date),
+        DateBucket::Quarter => calendar.quarter_start(date),
+        DateBucket::Year => calendar.year_start(date),
     }
 }

@@ -278,6 +278,51 @@ fn periods_start_on_monday_month_quarter_and_year() {
 }
 
 #[test]
+fn periods_start_by_the_reports_calendar() {
+    use crate::domain::records::calendar_system::CalendarSystem;
+    let solar = CalendarSystem::SolarHijri;
+    // 2026-12-04 is 13 Azar 1405: Azar began 2026-11-22, autumn (1 Mehr) 2026-09-23,
+    // the year (Nowruz) 2026-03-21.
+    let day = d("2026-12-04");
+    assert_eq!(
+        period_start_in(day, DateBucket::Month, solar),
+        d("2026-11-22")
+    );
+    assert_eq!(
+        period_start_in(day, DateBucket::Quarter, solar),
+        d("2026-09-23")
+    );
+    assert_eq!(
+        period_start_in(day, DateBucket::Year, solar),
+        d("2026-03-21")
+    );
+    // Weeks do not depend on the calendar.
+    assert_eq!(
+        period_start_in(day, DateBucket::Week, solar),
+        d("2026-11-30")
+    );
+    // The Gregorian and Buddhist periods are the same days.
+    for bucket in [
+        DateBucket::Week,
+        DateBucket::Month,
+        DateBucket::Quarter,
+        DateBucket::Year,
+    ] {
+        for day in d("2024-01-01").iter_days().take(400) {
+            let gregorian = period_start(day, bucket);
+            assert_eq!(
+                period_start_in(day, bucket, CalendarSystem::Gregorian),
+                gregorian
+            );
+            assert_eq!(
+                period_start_in(day, bucket, CalendarSystem::Buddhist),
+                gregorian
+            );
+        }
+    }
+}
+
+#[test]
 fn filters_and_or_and_nested_groups() {
     let ds = data();
     assert_eq!(
