@@ -387,7 +387,7 @@ fn plan(
         None,
         &mut SaveContext {
             now,
-            utc_offset_minutes: 0,
+            zone: crm::domain::records::time_zone::Zone::default(),
             user: "local-user",
             new_id: ids,
         },
@@ -1278,7 +1278,7 @@ async fn two_fresh_tabs_both_writing_the_default_pipelines_end_with_one_set() {
             &|k| k.to_string(),
             &mut WriteContext {
                 now: 5,
-                utc_offset_minutes: 0,
+                zone: crm::domain::records::time_zone::Zone::default(),
                 user: "local-user",
                 new_id: &mut ids,
             },
@@ -1401,7 +1401,7 @@ async fn a_link_made_in_another_tab_survives_a_delete_planned_without_it() {
         "acme",
         &mut WriteContext {
             now: 3_000,
-            utc_offset_minutes: 0,
+            zone: crm::domain::records::time_zone::Zone::default(),
             user: "local-user",
             new_id: &mut ids,
         },
@@ -1427,7 +1427,7 @@ async fn a_link_made_in_another_tab_survives_a_delete_planned_without_it() {
         "acme",
         &mut WriteContext {
             now: 4_000,
-            utc_offset_minutes: 0,
+            zone: crm::domain::records::time_zone::Zone::default(),
             user: "local-user",
             new_id: &mut ids,
         },
@@ -1475,7 +1475,7 @@ async fn two_tabs_cannot_both_take_the_same_unique_email() {
             None,
             &mut SaveContext {
                 now: 1_000,
-                utc_offset_minutes: 0,
+                zone: crm::domain::records::time_zone::Zone::default(),
                 user: "local-user",
                 new_id: &mut ids,
             },

@@ -4,7 +4,7 @@
 
 use crate::domain::records::field_values::FieldValues;
 
-use chrono::{DateTime, Duration, TimeZone, Utc, Weekday};
+use chrono::{DateTime, TimeZone, Utc, Weekday};
 
 use crate::domain::activities::recurrence::{
     Frequency, Recurrence, RecurrenceEnd, RecurrenceError,
@@ -102,7 +102,7 @@ pub fn apply(
     before: Option<&Record>,
     values: &mut FieldValues,
     now: Timestamp,
-    utc_offset_minutes: i32,
+    zone: &crate::domain::records::time_zone::Zone,
 ) -> (Vec<FieldError>, Option<FieldValues>) {
     let mut errors = Vec::new();
     let mut problem = |field: &str, p: Problem| {
@@ -145,7 +145,7 @@ pub fn apply(
     let start = match values.get("series_start") {
         Some(Value::Date(d)) => *d,
         _ => {
-            let d = local_date(due_at, utc_offset_minutes);
+            let d = zone.local_date(due_at);
             values.insert("series_start", Value::Date(d));
             d
         }
@@ -164,14 +164,16 @@ pub fn apply(
     let Some((next_index, date)) = rule.after_completing(start, index) else {
         return (errors, None);
     };
-    let local_time = (due_at.naive_utc() + Duration::minutes(utc_offset_minutes as i64)).time();
-    let next_due = date.and_time(local_time) - Duration::minutes(utc_offset_minutes as i64);
+    // The same wall-clock time on the next date, with that date's own offset: a
+    // weekly 09:00 stays at 09:00 when the clocks change in between.
+    let local_time = zone.to_local(due_at).time();
+    let next_due = zone.to_utc(date.and_time(local_time));
     let mut next = values.clone();
     for f in ["done_at", "continued", "call_outcome"] {
         next.remove(f);
     }
     next.insert("done", Value::Bool(false));
-    next.insert("due", Value::DateTime(Utc.from_utc_datetime(&next_due)));
+    next.insert("due", Value::DateTime(next_due));
     next.insert("occurrence", Value::Number((next_index + 1) as f64));
     values.insert("continued", Value::Bool(true));
     (errors, Some(next))
@@ -209,12 +211,22 @@ mod tests {
             ("due", at(2024, 1, 31, 9)),
             ("repeat", Value::Text("monthly".into())),
         ]);
-        let (errs, next) = apply(None, &mut v, 1, 0);
+        let (errs, next) = apply(
+            None,
+            &mut v,
+            1,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         assert!(errs.is_empty() && next.is_none());
         assert_eq!(v.get("occurrence"), Some(&Value::Number(1.0)));
         let before = record(v.clone());
         v.insert("done", Value::Bool(true));
-        let (errs, next) = apply(Some(&before), &mut v, 2, 0);
+        let (errs, next) = apply(
+            Some(&before),
+            &mut v,
+            2,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         assert!(errs.is_empty());
         let next = next.expect("a next occurrence");
         assert_eq!(next.get("due"), Some(&at(2024, 2, 29, 9)));
@@ -227,7 +239,12 @@ mod tests {
         let mut second = next;
         let before2 = record(second.clone());
         second.insert("done", Value::Bool(true));
-        let (_, third) = apply(Some(&before2), &mut second, 3, 0);
+        let (_, third) = apply(
+            Some(&before2),
+            &mut second,
+            3,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         assert_eq!(third.unwrap().get("due"), Some(&at(2024, 3, 31, 9)));
     }
 
@@ -238,10 +255,22 @@ mod tests {
             ("repeat", Value::Text("daily".into())),
             ("repeat_count", Value::Number(1.0)),
         ]);
-        apply(None, &mut v, 1, 0);
+        apply(
+            None,
+            &mut v,
+            1,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         let before = record(v.clone());
         v.insert("done", Value::Bool(true));
-        assert!(apply(Some(&before), &mut v, 2, 0).1.is_none());
+        assert!(apply(
+            Some(&before),
+            &mut v,
+            2,
+            &crate::domain::records::time_zone::Zone::default()
+        )
+        .1
+        .is_none());
 
         let mut w = task(vec![
             ("due", at(2025, 3, 3, 8)),
@@ -250,7 +279,14 @@ mod tests {
             ("continued", Value::Bool(true)),
         ]);
         let undone = record(task(vec![]));
-        assert!(apply(Some(&undone), &mut w, 2, 0).1.is_none());
+        assert!(apply(
+            Some(&undone),
+            &mut w,
+            2,
+            &crate::domain::records::time_zone::Zone::default()
+        )
+        .1
+        .is_none());
     }
 
     #[test]
@@ -265,13 +301,51 @@ mod tests {
             ),
             ("done", Value::Bool(true)),
         ]);
-        let (errs, next) = apply(Some(&record(task(vec![]))), &mut v, 1, 210);
+        let (errs, next) = apply(
+            Some(&record(task(vec![]))),
+            &mut v,
+            1,
+            &crate::domain::records::time_zone::Zone::fixed(210),
+        );
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(
             v.get("series_start"),
             Some(&Value::Date(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()))
         );
         assert_eq!(next.unwrap().get("due"), Some(&at(2026, 11, 26, 20)));
+    }
+
+    #[test]
+    fn a_weekly_nine_oclock_meeting_stays_at_nine_after_the_clocks_change() {
+        // Berlin goes from +01:00 to +02:00 on Sunday 29 March 2026.
+        let berlin = crate::domain::records::time_zone::tests::berlin();
+        let mut v = task(vec![
+            ("kind", Value::Text("meeting".into())),
+            ("due", at(2026, 3, 23, 8)), // Monday 09:00 in Berlin
+            ("repeat", Value::Text("weekly".into())),
+            ("repeat_weekdays", Value::List(vec!["mon".into()])),
+        ]);
+        let (errs, _) = apply(None, &mut v, 1, &berlin);
+        assert!(errs.is_empty(), "{errs:?}");
+        let before = record(v.clone());
+        v.insert("done", Value::Bool(true));
+        let (errs, next) = apply(Some(&before), &mut v, 2, &berlin);
+        assert!(errs.is_empty(), "{errs:?}");
+        let next = next.expect("the next meeting");
+        // 09:00 in summer time is 07:00 UTC, not the 08:00 a fixed offset gives.
+        assert_eq!(next.get("due"), Some(&at(2026, 3, 30, 7)));
+        // And back in winter time in October.
+        let mut autumn = task(vec![
+            ("kind", Value::Text("meeting".into())),
+            ("due", at(2026, 10, 19, 7)), // Monday 09:00 summer time
+            ("repeat", Value::Text("weekly".into())),
+            ("repeat_weekdays", Value::List(vec!["mon".into()])),
+        ]);
+        apply(None, &mut autumn, 1, &berlin);
+        let before = record(autumn.clone());
+        autumn.insert("done", Value::Bool(true));
+        let (_, next) = apply(Some(&before), &mut autumn, 2, &berlin);
+        assert_eq!(next.unwrap().get("due"), Some(&at(2026, 10, 26, 8)));
     }
 
     #[test]
@@ -316,7 +390,12 @@ mod tests {
         ];
         for (pairs, field) in cases {
             let mut v = task(pairs);
-            let (errs, next) = apply(None, &mut v, 1, 0);
+            let (errs, next) = apply(
+                None,
+                &mut v,
+                1,
+                &crate::domain::records::time_zone::Zone::default(),
+            );
             assert_eq!(errs.len(), 1, "{field}: {errs:?}");
             assert_eq!(errs[0].field, field);
             assert!(next.is_none());
@@ -329,7 +408,12 @@ mod tests {
             ("occurrence", Value::Number(3.0)),
             ("done_at", at(2025, 1, 1, 1)),
         ]);
-        apply(None, &mut v, 1, 0);
+        apply(
+            None,
+            &mut v,
+            1,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         assert!(!v.contains_key("occurrence"));
         assert!(!v.contains_key("done_at"));
     }

@@ -4,7 +4,7 @@
 //! dates in ISO form, lookups as the linked record's title beside its id, and a
 //! trail (a deal's stage history) as readable text or not at all.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 
 use crate::domain::interchange::csv_columns::Part;
 use crate::domain::records::field::{FieldDef, FieldKind, Label, PicklistOption};
@@ -24,7 +24,8 @@ pub struct ExportOptions<'a> {
     pub trails: bool,
     /// The user's offset from UTC in minutes: date-times and trail dates are written
     /// in local time, as the import reads them.
-    pub utc_offset_minutes: i32,
+    /// The user's zone: a date-time is written as the wall clock showed it then.
+    pub zone: crate::domain::records::time_zone::Zone,
 }
 
 /// What a spreadsheet takes for the start of a formula (`−`, `＝`, `＋` are the
@@ -104,7 +105,7 @@ fn cell(data: &Dataset, record: &Record, f: &FieldDef, part: Part, opts: &Export
         (_, _, Value::Money(m)) => return m.amount.to_string(),
         (_, _, Value::Number(_) | Value::Date(_)) => return value.to_plain(),
         (_, _, Value::DateTime(t)) => {
-            let local = t.naive_utc() + Duration::minutes(opts.utc_offset_minutes.into());
+            let local = opts.zone.to_local(*t);
             return local.format("%Y-%m-%dT%H:%M").to_string();
         }
         (FieldKind::Lookup { module, .. }, _, Value::Ref(id)) => {
@@ -137,7 +138,6 @@ fn trail_text(data: &Dataset, module: &str, trail: &str, opts: &ExportOptions) -
     let Some(steps) = stage_trail::parse(trail) else {
         return trail.to_string();
     };
-    let offset = Duration::minutes(opts.utc_offset_minutes.into());
     steps
         .iter()
         .map(|s| {
@@ -145,7 +145,7 @@ fn trail_text(data: &Dataset, module: &str, trail: &str, opts: &ExportOptions) -
                 .title(module, s.stage)
                 .unwrap_or_else(|| s.stage.to_string());
             match Utc.timestamp_millis_opt(s.at).single() {
-                Some(t) => format!("{name} {}", (t.naive_utc() + offset).format("%Y-%m-%d")),
+                Some(t) => format!("{name} {}", opts.zone.local_date(t).format("%Y-%m-%d")),
                 None => name,
             }
         })
@@ -244,7 +244,7 @@ mod tests {
             label: words,
             values_as_keys: false,
             trails: false,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
         }
     }
 
@@ -411,7 +411,7 @@ mod tests {
         assert_eq!(sheet.cell(0, "Expected close"), "2026-12-03");
         assert_eq!(sheet.cell(0, "Closed at"), "2026-03-01T09:00");
         let tehran = ExportOptions {
-            utc_offset_minutes: 210,
+            zone: crate::domain::records::time_zone::Zone::fixed(210),
             ..options(&english)
         };
         let sheet = export_all(&ds, DEALS, &tehran);
@@ -439,7 +439,7 @@ mod tests {
         );
         // Dated in the user's time zone: noon UTC is the next day in Auckland.
         let auckland = ExportOptions {
-            utc_offset_minutes: 13 * 60,
+            zone: crate::domain::records::time_zone::Zone::fixed(13 * 60),
             ..with
         };
         let sheet = export_all(&ds, DEALS, &auckland);

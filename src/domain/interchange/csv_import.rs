@@ -505,7 +505,7 @@ pub struct Importer<'a> {
     ctx: ParseContext,
     owner: String,
     now: Timestamp,
-    utc_offset: i32,
+    zone: crate::domain::records::time_zone::Zone,
     next: usize,
     plan: ImportPlan,
     /// Lookup field → folded title → id (None when two records share the title).
@@ -542,7 +542,7 @@ impl<'a> Importer<'a> {
         owner: String,
         now: Timestamp,
     ) -> Self {
-        let utc_offset = ctx.utc_offset_minutes;
+        let zone = ctx.zone.clone();
         Importer {
             module,
             table,
@@ -551,7 +551,7 @@ impl<'a> Importer<'a> {
             ctx,
             owner,
             now,
-            utc_offset,
+            zone,
             next: 0,
             plan: ImportPlan::default(),
             titles: HashMap::new(),
@@ -693,7 +693,7 @@ impl<'a> Importer<'a> {
             data,
             lookups: data,
             now: self.now,
-            utc_offset_minutes: self.utc_offset,
+            zone: self.zone.clone(),
         };
         let prepared = prepare(&input, &mut RuleSession::default(), module, None, values);
         if let Some(e) = prepared.errors.into_iter().next() {
@@ -916,7 +916,7 @@ impl<'a> Importer<'a> {
             data,
             lookups: &lookups,
             now: self.now,
-            utc_offset_minutes: self.utc_offset,
+            zone: self.zone.clone(),
         };
         // A refused row must not move an assignment turn: the rules' state is kept
         // from before the row and put back if the row is refused.
@@ -1307,7 +1307,7 @@ mod tests {
             label: &words,
             values_as_keys: false,
             trails: false,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
         };
         let set = d.set(CONTACTS).unwrap();
         let text = export(&d, CONTACTS, &set.search(""), &opts);
@@ -2239,7 +2239,7 @@ Bob,Stored,bob@x.example
         let mut ids = || "x".to_string();
         let mut ctx = SaveContext {
             now: 3,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: "me",
             new_id: &mut ids,
         };
@@ -2571,7 +2571,7 @@ Bob,Stored,bob@x.example
                 label: &label,
                 values_as_keys: rng.below(2) == 0,
                 trails: rng.below(2) == 0,
-                utc_offset_minutes: 0,
+                zone: crate::domain::records::time_zone::Zone::default(),
             };
             let text = export(&d, DEALS, &d.set(DEALS).unwrap().search(""), &opts);
             let plan = import_text(DEALS, &text, &sales_data(), ParseContext::default());
@@ -2634,11 +2634,11 @@ Bob,Stored,bob@x.example
                 label: &label,
                 values_as_keys: false,
                 trails: false,
-                utc_offset_minutes: 210,
+                zone: crate::domain::records::time_zone::Zone::fixed(210),
             };
             let text = export(&d, CONTACTS, &d.set(CONTACTS).unwrap().search(""), &opts);
             let ctx = ParseContext {
-                utc_offset_minutes: 210,
+                zone: crate::domain::records::time_zone::Zone::fixed(210),
                 ..ParseContext::default()
             };
             let plan = import_text(CONTACTS, &text, &sales_data(), ctx);

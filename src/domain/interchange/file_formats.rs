@@ -7,6 +7,7 @@
 
 use crate::domain::interchange::csv_columns::{split_target, Part};
 use crate::domain::interchange::csv_import::Table;
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::ascii_digit;
@@ -29,6 +30,9 @@ pub enum Seen {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileFormats {
+    /// The calendar the file's years count in: Solar Hijri years (13xx, 14xx) and
+    /// Buddhist ones (25xx) cannot be Gregorian years in a customer file.
+    pub calendar: CalendarSystem,
     pub date_order: DateOrder,
     pub dates: Seen,
     pub decimal_mark: DecimalMark,
@@ -64,16 +68,36 @@ fn ascii(text: &str) -> String {
     text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
 }
 
+/// The calendar a 4-digit year belongs to.
+fn calendar_of(year: u32) -> CalendarSystem {
+    match year {
+        1300..=1499 => CalendarSystem::SolarHijri,
+        2400.. => CalendarSystem::Buddhist,
+        _ => CalendarSystem::Gregorian,
+    }
+}
+
 /// A date cell's vote: day first, month first, or either (year-first dates vote
-/// for neither, as every order reads them).
-fn date_vote(cell: &str, votes: &mut Votes) {
+/// for neither, as every order reads them), and the calendar of its year.
+fn date_vote(cell: &str, votes: &mut Votes, calendars: &mut [usize; 3]) {
     let text = ascii(cell.trim());
     let date = text.split([' ', 'T']).next().unwrap_or("");
     let Some(sep) = date.chars().find(|c| matches!(c, '/' | '.' | '-')) else {
         return;
     };
     let parts: Vec<&str> = date.trim_end_matches('.').split(sep).collect();
-    if parts.len() != 3 || parts[0].len() == 4 {
+    if parts.len() != 3 {
+        return;
+    }
+    let year = if parts[0].len() == 4 {
+        parts[0]
+    } else {
+        parts[2]
+    };
+    if let (4, Ok(y)) = (year.len(), year.parse::<u32>()) {
+        calendars[calendar_of(y) as usize] += 1;
+    }
+    if parts[0].len() == 4 {
         return;
     }
     let (Ok(a), Ok(b)) = (parts[0].parse::<u32>(), parts[1].parse::<u32>()) else {
@@ -154,13 +178,14 @@ pub fn detect_formats(
         })
         .collect();
     let (mut dates, mut numbers) = (Votes::default(), Votes::default());
+    let mut calendars = [0usize; 3];
     for row in table.rows.iter().take(SAMPLE_ROWS) {
         for (i, kind) in &columns {
             let Some(cell) = row.cells.get(*i).filter(|c| !c.trim().is_empty()) else {
                 continue;
             };
             if *kind == Column::Date {
-                date_vote(cell, &mut dates);
+                date_vote(cell, &mut dates, &mut calendars);
             } else {
                 number_vote(cell, &mut numbers);
             }
@@ -176,7 +201,17 @@ pub fn detect_formats(
         DecimalMark::Comma,
         DecimalMark::for_language(lang),
     );
+    let all = [
+        CalendarSystem::Gregorian,
+        CalendarSystem::SolarHijri,
+        CalendarSystem::Buddhist,
+    ];
+    let calendar = all
+        .into_iter()
+        .max_by_key(|c| (calendars[*c as usize], *c == CalendarSystem::Gregorian))
+        .unwrap_or_default();
     FileFormats {
+        calendar,
         date_order,
         dates,
         decimal_mark,
@@ -250,6 +285,20 @@ mod tests {
     }
 
     #[test]
+    fn persian_and_thai_years_show_their_calendar() {
+        let f = formats(
+            CONTACTS,
+            "Last Name,Birthday\nBerg,1359/05/14\nNg,۱۳۶۲/۱۱/۰۲\n",
+            "fa",
+        );
+        assert_eq!(f.calendar, CalendarSystem::SolarHijri);
+        let f = formats(CONTACTS, "Last Name,Birthday\nBerg,31/12/2530\n", "th");
+        assert_eq!(f.calendar, CalendarSystem::Buddhist);
+        let f = formats(CONTACTS, "Last Name,Birthday\nBerg,31/12/1987\n", "th");
+        assert_eq!(f.calendar, CalendarSystem::Gregorian);
+    }
+
+    #[test]
     fn a_decimal_comma_is_seen_in_amounts() {
         let f = formats(DEALS, "Title,Amount\nA,\"1.234,56\"\nB,99\n", "en");
         assert_eq!(
@@ -284,6 +333,7 @@ mod tests {
         let mapping = guess_mapping(m, &t.headers, &english);
         let f = detect_formats(m, &t, &mapping, "en");
         let ctx = ParseContext {
+            calendar: f.calendar,
             date_order: f.date_order,
             decimal_mark: f.decimal_mark,
             ..ParseContext::default()

@@ -13,11 +13,11 @@ use crate::domain::modules::activity_module::WEEKDAYS;
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::field_values::FieldValues;
 use crate::domain::records::input::{to_input, FieldInput, ParseContext};
-use crate::domain::records::local_days::local_date;
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::search::Slot;
+use crate::domain::records::time_zone::Zone as UserZone;
 use crate::domain::records::value::Value;
 
 /// Larger files are refused before parsing.
@@ -281,7 +281,7 @@ fn shift_weekday(w: Weekday, days: i64) -> Weekday {
 pub fn activity_to_event(
     module: &ModuleDef,
     record: &Record,
-    offset_minutes: i32,
+    zone: &UserZone,
     alarm_minutes_before: Option<u32>,
 ) -> Option<IcalEvent> {
     let due = match record.get("due") {
@@ -307,7 +307,7 @@ pub fn activity_to_event(
         "low" => Some(9),
         _ => None,
     };
-    let local_day = local_date(Utc.from_utc_datetime(&due), offset_minutes);
+    let local_day = zone.local_date(Utc.from_utc_datetime(&due));
     let rule = crate::domain::activities::activity_rules::recurrence_of(&record.values)
         .and_then(|r| r.ok())
         .map(|r| {
@@ -324,10 +324,7 @@ pub fn activity_to_event(
                 RecurrenceEnd::After(n) => (Some(n), None),
                 RecurrenceEnd::Until(d) => {
                     let last = d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
-                    (
-                        None,
-                        add_minutes(last, -(offset_minutes as i64)).map(IcalTime::Utc),
-                    )
+                    (None, Some(IcalTime::Utc(zone.to_utc(last).naive_utc())))
                 }
             };
             IcalRule {
@@ -1030,7 +1027,7 @@ fn option_of(module: &ModuleDef, field: &str, value: &str) -> bool {
 
 /// The activity's field values for an event, for the normal save path. The alarm
 /// and the UID have no field and are left out.
-pub fn event_to_values(module: &ModuleDef, e: &IcalEvent, offset_minutes: i32) -> FieldValues {
+pub fn event_to_values(module: &ModuleDef, e: &IcalEvent, zone: &UserZone) -> FieldValues {
     let mut v = FieldValues::new();
     let has = |f: &str| module.field(f).is_some();
     let mut put = |f: &str, value: Value| {
@@ -1038,7 +1035,7 @@ pub fn event_to_values(module: &ModuleDef, e: &IcalEvent, offset_minutes: i32) -
             v.insert(f, value);
         }
     };
-    let to_utc = |t: NaiveDateTime| add_minutes(t, -(offset_minutes as i64));
+    let to_utc = |t: NaiveDateTime| Some(zone.to_utc(t).naive_utc());
     let due = match e.start {
         IcalTime::Utc(t) => Some(t),
         IcalTime::Floating(t) => to_utc(t),
@@ -1071,7 +1068,7 @@ pub fn event_to_values(module: &ModuleDef, e: &IcalEvent, offset_minutes: i32) -
     put("priority", Value::Text(priority.into()));
     put("description", Value::Text(e.description.clone()));
     if let (Some(r), Some(due)) = (&e.rule, due) {
-        let local_day = local_date(due, offset_minutes);
+        let local_day = zone.local_date(due);
         let (every, weekdays) = match &r.frequency {
             Frequency::Day => ("daily", vec![]),
             Frequency::Week { weekdays } => {
@@ -1102,7 +1099,7 @@ pub fn event_to_values(module: &ModuleDef, e: &IcalEvent, offset_minutes: i32) -
             Some(IcalTime::Utc(t)) => {
                 put(
                     "repeat_until",
-                    Value::Date(local_date(Utc.from_utc_datetime(&t), offset_minutes)),
+                    Value::Date(zone.local_date(Utc.from_utc_datetime(&t))),
                 );
             }
             Some(IcalTime::Floating(t)) => put("repeat_until", Value::Date(t.date())),
@@ -1123,7 +1120,7 @@ pub fn export(
     data: &Dataset,
     module: &str,
     slots: &[Slot],
-    offset_minutes: i32,
+    zone: &UserZone,
     now_utc: NaiveDateTime,
 ) -> (String, usize) {
     let Some(set) = data.set(module) else {
@@ -1132,7 +1129,7 @@ pub fn export(
     let events: Vec<IcalEvent> = slots
         .iter()
         .filter_map(|s| set.at(*s))
-        .filter_map(|r| activity_to_event(&set.module, r, offset_minutes, None))
+        .filter_map(|r| activity_to_event(&set.module, r, zone, None))
         .collect();
     (write_calendar(&events, now_utc), events.len())
 }
@@ -1144,16 +1141,16 @@ pub fn export(
 pub fn to_table(
     module: &ModuleDef,
     events: &[IcalEvent],
-    offset_minutes: i32,
+    zone: &UserZone,
     label: &dyn Fn(&Label) -> String,
 ) -> Table {
     let ctx = ParseContext {
-        utc_offset_minutes: offset_minutes,
+        zone: zone.clone(),
         ..ParseContext::default()
     };
     let values: Vec<FieldValues> = events
         .iter()
-        .map(|e| event_to_values(module, e, offset_minutes))
+        .map(|e| event_to_values(module, e, zone))
         .collect();
     let fields: Vec<&FieldDef> = module
         .fields
@@ -1254,7 +1251,7 @@ mod tests {
         let tax = &cal.events[2];
         assert!(tax.todo && !tax.done);
         assert_eq!(tax.categories, vec!["FAMILY", "FINANCE"]);
-        let v = event_to_values(&activities(), tax, 0);
+        let v = event_to_values(&activities(), tax, &UserZone::fixed(0));
         assert_eq!(v.get("kind"), Some(&Value::Text("task".into())));
     }
 
@@ -1298,7 +1295,7 @@ mod tests {
                 rule: r,
                 ..read("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:19970902T090000Z\nEND:VEVENT\nEND:VCALENDAR").events[0].clone()
             },
-            0,
+            &UserZone::default(),
         );
         // No BYDAY: the start's own weekday (2 September 1997 was a Tuesday).
         assert_eq!(
@@ -1400,7 +1397,7 @@ mod tests {
         assert_eq!(sync.duration_minutes, Some(30));
         assert_eq!(sync.alarm_minutes_before, Some(10));
         assert_eq!(sync.description, "Agenda:\n1. Numbers, plans\n2. Hiring");
-        let v = event_to_values(&activities(), sync, 180);
+        let v = event_to_values(&activities(), sync, &UserZone::fixed(180));
         assert_eq!(v.get("kind"), Some(&Value::Text("meeting".into())));
         assert_eq!(v.get("repeat"), Some(&Value::Text("weekly".into())));
         assert_eq!(
@@ -1419,7 +1416,7 @@ mod tests {
             "kept the first occurrence; EXDATE is not supported"
         );
         // An all-day event starts at the user's local midnight.
-        let v = event_to_values(&activities(), &cal.events[1], 180);
+        let v = event_to_values(&activities(), &cal.events[1], &UserZone::fixed(180));
         assert_eq!(
             v.get("due"),
             Some(&Value::DateTime(
@@ -1495,9 +1492,9 @@ mod tests {
         assert_eq!(summer.summary, "Quartalsbericht");
         let winter = &cal.events[1];
         assert_eq!(winter.start, IcalTime::Utc(utc(2026, 1, 15, 9, 0)));
-        let v = event_to_values(&activities(), winter, 60);
+        let v = event_to_values(&activities(), winter, &UserZone::fixed(60));
         assert_eq!(v.get("kind"), Some(&Value::Text("call".into())));
-        let v = event_to_values(&activities(), summer, 120);
+        let v = event_to_values(&activities(), summer, &UserZone::fixed(120));
         assert_eq!(v.get("priority"), Some(&Value::Text("medium".into())));
         // A zone the file does not describe: local time, reported.
         assert_eq!(
@@ -1507,7 +1504,7 @@ mod tests {
         assert_eq!(cal.problems.len(), 1);
         assert_eq!(cal.problems[0].key, "ical.problem.unknown_zone");
         assert_eq!(cal.problems[0].summary, "Tokyo");
-        let v = event_to_values(&activities(), &cal.events[2], 180);
+        let v = event_to_values(&activities(), &cal.events[2], &UserZone::fixed(180));
         assert_eq!(
             v.get("due"),
             Some(&Value::DateTime(
@@ -1560,13 +1557,17 @@ mod tests {
 
     fn round_trip(record: &Record, offset: i32, alarm: Option<u32>) -> (String, IcalEvent) {
         let m = activities();
-        let e = activity_to_event(&m, record, offset, alarm).expect("an event");
+        let e = activity_to_event(&m, record, &UserZone::fixed(offset), alarm).expect("an event");
         let text = write_calendar(&[e], utc(2026, 12, 1, 0, 0));
         let cal = read_calendar(text.as_bytes()).expect("reads back");
         assert!(cal.problems.is_empty(), "{:?}", cal.problems);
         assert_eq!(cal.events.len(), 1);
         let back = cal.events[0].clone();
-        assert_eq!(event_to_values(&m, &back, offset), record.values, "{text}");
+        assert_eq!(
+            event_to_values(&m, &back, &UserZone::fixed(offset)),
+            record.values,
+            "{text}"
+        );
         (text, back)
     }
 
@@ -1637,7 +1638,7 @@ mod tests {
         assert!(activity_to_event(
             &m,
             &activity(vec![("subject", Value::Text("x".into()))]),
-            0,
+            &UserZone::default(),
             None
         )
         .is_none());
@@ -1811,7 +1812,7 @@ mod tests {
             if let Ok(cal) = read_calendar(&bytes) {
                 for e in &cal.events {
                     for offset in [-720, 0, 840] {
-                        let _ = event_to_values(&m, e, offset);
+                        let _ = event_to_values(&m, e, &UserZone::fixed(offset));
                     }
                     let _ = write_calendar(std::slice::from_ref(e), utc(2026, 1, 1, 0, 0));
                 }
@@ -1828,7 +1829,7 @@ mod tests {
         let m = data.schema.module(ACTIVITIES).expect("activities");
         let english = |lb: &Label| crate::i18n::label(crate::i18n::Locale::En, lb);
         let persian = |lb: &Label| crate::i18n::label(crate::i18n::Locale::Fa, lb);
-        let table = to_table(m, &cal.events, 180, &persian);
+        let table = to_table(m, &cal.events, &UserZone::fixed(180), &persian);
         assert!(
             table.headers.contains(&"موضوع".to_string()),
             "{:?}",
@@ -1843,7 +1844,7 @@ mod tests {
             cal.events.iter().map(|e| e.line).collect::<Vec<_>>()
         );
         let ctx = ParseContext {
-            utc_offset_minutes: 180,
+            zone: crate::domain::records::time_zone::Zone::fixed(180),
             ..ParseContext::default()
         };
         let mut imp = Importer::new(
@@ -1872,7 +1873,7 @@ mod tests {
             .find(|r| r.get("subject") == Some(&Value::Text("Weekly sync".into())))
             .expect("the weekly sync");
         // What event_to_values makes of it is what the importer stored.
-        let want = event_to_values(m, &cal.events[0], 180);
+        let want = event_to_values(m, &cal.events[0], &UserZone::fixed(180));
         for (k, v) in want.iter() {
             assert_eq!(sync.get(k), Some(v), "{k}");
         }
@@ -1907,7 +1908,13 @@ mod tests {
             .filter_map(|id| set.slot_of(id))
             .collect();
         assert_eq!(slots.len(), 3);
-        let (text, n) = export(&data, ACTIVITIES, &slots, 0, utc(2026, 12, 1, 0, 0));
+        let (text, n) = export(
+            &data,
+            ACTIVITIES,
+            &slots,
+            &UserZone::default(),
+            utc(2026, 12, 1, 0, 0),
+        );
         assert_eq!(n, 2);
         let back = read_calendar(text.as_bytes()).expect("our own file reads");
         assert_eq!(

@@ -3,15 +3,18 @@
 
 use std::str::FromStr;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::normalize::{ascii_digit, phone_digits};
+use crate::domain::records::time_zone::Zone;
 use crate::domain::records::validate::Problem;
 use crate::domain::records::value::{Money, Value};
 use crate::domain::records::written_formats::{
-    read_bool, read_date, read_date_time, read_number, strip_currency, DateOrder, DecimalMark,
+    read_bool, read_date, read_date_in, read_date_time, read_number, strip_currency, DateOrder,
+    DecimalMark,
 };
 
 /// What a form control hands over.
@@ -27,21 +30,26 @@ pub enum FieldInput {
 pub struct ParseContext {
     /// Currency assumed when an amount is typed without one.
     pub default_currency: String,
-    /// The browser's offset from UTC in minutes (east positive), for date-time inputs.
-    pub utc_offset_minutes: i32,
+    /// The user's time zone, for date-time inputs: a time is read with the offset of
+    /// its own day.
+    pub zone: Zone,
     /// How dates not written year first are read (a file's, or the user's own).
     pub date_order: DateOrder,
     /// The decimal mark numbers and amounts are written with.
     pub decimal_mark: DecimalMark,
+    /// The calendar date fields are written in (a date-time control is always
+    /// Gregorian, as the browser's).
+    pub calendar: CalendarSystem,
 }
 
 impl Default for ParseContext {
     fn default() -> Self {
         ParseContext {
             default_currency: "USD".into(),
-            utc_offset_minutes: 0,
+            zone: Zone::default(),
             date_order: DateOrder::YearFirst,
             decimal_mark: DecimalMark::Point,
+            calendar: CalendarSystem::Gregorian,
         }
     }
 }
@@ -93,16 +101,13 @@ pub fn parse_input(
             &ctx.default_currency,
             ctx.decimal_mark,
         )?)),
-        FieldKind::Date => match read_date(text, ctx.date_order) {
+        FieldKind::Date => match read_date_in(text, ctx.date_order, ctx.calendar) {
             Ok(Some(d)) => Value::Date(d),
             Ok(None) => return Ok(None),
             Err(_) => return Err(Problem::InvalidDate(text.to_string())),
         },
         FieldKind::DateTime => match read_date_time(text, ctx.date_order) {
-            Ok(Some(local)) => {
-                let utc = local - Duration::minutes(ctx.utc_offset_minutes as i64);
-                Value::DateTime(Utc.from_utc_datetime(&utc))
-            }
+            Ok(Some(local)) => Value::DateTime(ctx.zone.to_utc(local)),
             Ok(None) => return Ok(None),
             Err(_) => return Err(Problem::InvalidDateTime),
         },
@@ -132,8 +137,11 @@ pub fn to_input(kind: &FieldKind, value: Option<&Value>, ctx: &ParseContext) -> 
         (FieldKind::MultiSelect { open: false, .. }, _) => FieldInput::List(Vec::new()),
         (FieldKind::Users, Some(Value::List(items))) => FieldInput::List(items.clone()),
         (FieldKind::Users, _) => FieldInput::List(Vec::new()),
+        (FieldKind::Date, Some(Value::Date(d))) if ctx.calendar != CalendarSystem::Gregorian => {
+            FieldInput::Text(ctx.calendar.format_iso_like(*d).unwrap_or_default())
+        }
         (FieldKind::DateTime, Some(Value::DateTime(t))) => {
-            let local = t.naive_utc() + Duration::minutes(ctx.utc_offset_minutes as i64);
+            let local = ctx.zone.to_local(*t);
             FieldInput::Text(local.format("%Y-%m-%dT%H:%M").to_string())
         }
         // Shown with the decimal mark it is read back with, so saving the form
@@ -400,7 +408,7 @@ mod tests {
             Err(Problem::InvalidDate("2023-02-29".into()))
         );
         let ctx = ParseContext {
-            utc_offset_minutes: 210, // Tehran
+            zone: Zone::fixed(210), // Tehran
             ..Default::default()
         };
         let v = parse_input(
@@ -447,7 +455,7 @@ mod tests {
     fn every_kind_round_trips_through_its_form_control() {
         let ctx = ParseContext {
             default_currency: "EUR".into(),
-            utc_offset_minutes: -300,
+            zone: Zone::fixed(-300),
             ..Default::default()
         };
         let cases = [
@@ -496,6 +504,30 @@ mod tests {
                 "{shown:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_date_field_in_the_solar_hijri_calendar_shows_and_reads_its_own_date() {
+        let ctx = ParseContext {
+            calendar: CalendarSystem::SolarHijri,
+            ..Default::default()
+        };
+        let nowruz = Value::Date(NaiveDate::from_ymd_opt(2026, 3, 21).unwrap());
+        let shown = to_input(&FieldKind::Date, Some(&nowruz), &ctx);
+        assert_eq!(shown, FieldInput::Text("1405/01/01".into()));
+        assert_eq!(
+            parse_input(&FieldKind::Date, &shown, &ctx),
+            Ok(Some(nowruz))
+        );
+        assert_eq!(
+            parse_input(
+                &FieldKind::Date,
+                &FieldInput::Text("1405/12/30".into()),
+                &ctx
+            ),
+            Err(Problem::InvalidDate("1405/12/30".into())),
+            "1405 is a common year"
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod sharded_map;
 pub mod solar_hijri;
 pub mod stage_trail;
 pub mod stepped_sort;
+pub mod time_zone;
 pub mod typed_filter;
 pub mod validate;
 pub mod value;

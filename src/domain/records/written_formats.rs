@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::normalize::ascii_digit;
 
 /// The order of a date's parts when it is not written year first.
@@ -113,8 +114,13 @@ impl DecimalMark {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unreadable;
 
+/// Digits as ASCII, without the invisible direction marks text copied from a
+/// right-to-left line carries.
 fn ascii(text: &str) -> String {
-    text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
+    text.chars()
+        .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .map(|c| ascii_digit(c).unwrap_or(c))
+        .collect()
 }
 
 /// Whether `groups` (the whole part split at its group marks) are grouped the way
@@ -219,6 +225,16 @@ fn date_and_time(text: &str) -> (&str, Option<&str>) {
 /// (with `/`, `.` or `-`) by the order; two-digit years as spreadsheets read them
 /// (00–29 are 2000s). `Ok(None)` for the "0/0/00" Outlook writes for no date.
 pub fn read_date(text: &str, order: DateOrder) -> Result<Option<NaiveDate>, Unreadable> {
+    read_date_in(text, order, CalendarSystem::Gregorian)
+}
+
+/// A date as `read_date` reads it, its year, month and day counted in `calendar`
+/// (1405/09/13 in Solar Hijri, 31/12/2569 in the Buddhist era).
+pub fn read_date_in(
+    text: &str,
+    order: DateOrder,
+    calendar: CalendarSystem,
+) -> Result<Option<NaiveDate>, Unreadable> {
     let text = ascii(text.trim());
     let (date, time) = date_and_time(&text);
     if let Some(t) = time {
@@ -226,10 +242,14 @@ pub fn read_date(text: &str, order: DateOrder) -> Result<Option<NaiveDate>, Unre
             return Err(Unreadable);
         }
     }
-    read_date_only(date, order)
+    read_date_only(date, order, calendar)
 }
 
-fn read_date_only(text: &str, order: DateOrder) -> Result<Option<NaiveDate>, Unreadable> {
+fn read_date_only(
+    text: &str,
+    order: DateOrder,
+    calendar: CalendarSystem,
+) -> Result<Option<NaiveDate>, Unreadable> {
     let text = text.trim_end_matches('.');
     let sep = text
         .chars()
@@ -258,7 +278,8 @@ fn read_date_only(text: &str, order: DateOrder) -> Result<Option<NaiveDate>, Unr
     };
     let year = match y.len() {
         4 => n(y)? as i32,
-        2 => {
+        // Only a Gregorian spreadsheet shortens years.
+        2 if calendar == CalendarSystem::Gregorian => {
             let yy = n(y)? as i32;
             if yy < 30 {
                 2000 + yy
@@ -268,7 +289,8 @@ fn read_date_only(text: &str, order: DateOrder) -> Result<Option<NaiveDate>, Unr
         }
         _ => return Err(Unreadable),
     };
-    NaiveDate::from_ymd_opt(year, n(m)?, n(d)?)
+    calendar
+        .date(year, n(m)?, n(d)?)
         .map(Some)
         .ok_or(Unreadable)
 }
@@ -317,9 +339,18 @@ fn read_time(text: &str) -> Option<NaiveTime> {
 
 /// Reads a local date and time written with `order`; a date alone is its midnight.
 pub fn read_date_time(text: &str, order: DateOrder) -> Result<Option<NaiveDateTime>, Unreadable> {
+    read_date_time_in(text, order, CalendarSystem::Gregorian)
+}
+
+/// A date and time as `read_date_time` reads it, the date counted in `calendar`.
+pub fn read_date_time_in(
+    text: &str,
+    order: DateOrder,
+    calendar: CalendarSystem,
+) -> Result<Option<NaiveDateTime>, Unreadable> {
     let text = ascii(text.trim());
     let (date, time) = date_and_time(&text);
-    let Some(date) = read_date_only(date, order)? else {
+    let Some(date) = read_date_only(date, order, calendar)? else {
         return Ok(None);
     };
     let time = match time {
@@ -584,6 +615,23 @@ mod tests {
         assert_eq!(read_date("31/12", DayFirst), Err(Unreadable));
         assert_eq!(read_date("next week", DayFirst), Err(Unreadable));
         assert_eq!(read_date("2026-12-31 later", DayFirst), Err(Unreadable));
+    }
+
+    #[test]
+    fn dates_in_the_solar_hijri_calendar_and_the_buddhist_era() {
+        use DateOrder::*;
+        let sh = CalendarSystem::SolarHijri;
+        assert_eq!(read_date_in("1405/09/13", DayFirst, sh), d(2026, 12, 4));
+        assert_eq!(read_date_in("۱۴۰۵/۰۹/۱۳", YearFirst, sh), d(2026, 12, 4));
+        assert_eq!(
+            read_date_in("\u{200F}13/09/1405", DayFirst, sh),
+            d(2026, 12, 4)
+        );
+        assert_eq!(read_date_in("1404/12/30", DayFirst, sh), Err(Unreadable));
+        let be = CalendarSystem::Buddhist;
+        assert_eq!(read_date_in("31/12/2569", DayFirst, be), d(2026, 12, 31));
+        assert_eq!(read_date_in("๓๑/๑๒/๒๕๖๙", DayFirst, be), d(2026, 12, 31));
+        assert_eq!(read_date_in("31/12/69", DayFirst, be), Err(Unreadable));
     }
 
     #[test]

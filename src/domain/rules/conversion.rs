@@ -151,7 +151,7 @@ pub fn plan_conversion(
         data,
         lookups: data,
         now,
-        utc_offset_minutes: 0,
+        zone: crate::domain::records::time_zone::Zone::default(),
     };
     let mut rule_errors: Vec<(String, FieldError)> = Vec::new();
     let mut ruled = |module: &str, values: FieldValues| -> FieldValues {

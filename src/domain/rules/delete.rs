@@ -157,7 +157,7 @@ mod tests {
         };
         f(&mut WriteContext {
             now: 10,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut ids,
         })

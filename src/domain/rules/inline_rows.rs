@@ -229,7 +229,7 @@ mod tests {
         let mut next = ids();
         let mut ctx = SaveContext {
             now: 50,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut next,
         };
@@ -351,7 +351,7 @@ mod tests {
         let mut next = ids();
         let mut ctx = SaveContext {
             now: 10,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut next,
         };

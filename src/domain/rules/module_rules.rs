@@ -86,7 +86,7 @@ impl RuleSession {
         before: Option<&Record>,
         values: &mut FieldValues,
         now: Timestamp,
-        utc_offset_minutes: i32,
+        zone: &crate::domain::records::time_zone::Zone,
     ) -> RuleOutcome {
         let mut out = RuleOutcome::default();
         match module {
@@ -103,12 +103,8 @@ impl RuleSession {
                 out.owner = lead.owner;
             }
             ACTIVITIES => {
-                let (errors, next) = crate::domain::activities::activity_rules::apply(
-                    before,
-                    values,
-                    now,
-                    utc_offset_minutes,
-                );
+                let (errors, next) =
+                    crate::domain::activities::activity_rules::apply(before, values, now, zone);
                 out.errors = errors;
                 out.follow_ups.extend(next);
             }
@@ -167,9 +163,9 @@ mod tests {
         before: Option<&Record>,
         values: &mut FieldValues,
         now: Timestamp,
-        utc_offset_minutes: i32,
+        zone: &crate::domain::records::time_zone::Zone,
     ) -> RuleOutcome {
-        RuleSession::default().apply(data, module, before, values, now, utc_offset_minutes)
+        RuleSession::default().apply(data, module, before, values, now, zone)
     }
     use crate::domain::modules::standard_modules::standard_schema;
 
@@ -182,7 +178,14 @@ mod tests {
             ("rate".to_string(), Value::Number(0.0)),
         ]
         .into();
-        let out = apply(&d, RATES, None, &mut v, 1, 0);
+        let out = apply(
+            &d,
+            RATES,
+            None,
+            &mut v,
+            1,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         assert_eq!(v.get("currency"), Some(&Value::Text("USD".into())));
         let fields: Vec<_> = out.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["base", "rate"]);
@@ -192,7 +195,14 @@ mod tests {
     fn other_modules_have_no_extra_rules() {
         let d = Dataset::new(standard_schema());
         let mut v: FieldValues = [("name".to_string(), Value::Text("Acme".into()))].into();
-        let out = apply(&d, "companies", None, &mut v, 1, 0);
+        let out = apply(
+            &d,
+            "companies",
+            None,
+            &mut v,
+            1,
+            &crate::domain::records::time_zone::Zone::default(),
+        );
         assert!(out.errors.is_empty() && out.follow_ups.is_empty());
     }
 }

@@ -41,7 +41,7 @@ pub struct RuleInput<'a> {
     pub data: &'a Dataset,
     pub lookups: &'a dyn Lookups,
     pub now: Timestamp,
-    pub utc_offset_minutes: i32,
+    pub zone: crate::domain::records::time_zone::Zone,
 }
 
 pub fn prepare(
@@ -81,7 +81,7 @@ pub fn apply_rules(
         before,
         &mut values,
         input.now,
-        input.utc_offset_minutes,
+        &input.zone,
     );
     Prepared {
         values,

@@ -55,7 +55,7 @@ pub fn plan_save_seeing(
         data,
         lookups,
         now: ctx.now,
-        utc_offset_minutes: ctx.utc_offset_minutes,
+        zone: ctx.zone.clone(),
     };
     let mut rules = prepare(&input, &mut session, def, before, values);
     rules
@@ -154,7 +154,7 @@ mod tests {
         let mut ids = ctx_ids();
         let mut ctx = SaveContext {
             now: 100,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut ids,
         };
@@ -196,7 +196,7 @@ mod tests {
         let mut ids = ctx_ids();
         let mut ctx = SaveContext {
             now: 1,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut ids,
         };
@@ -222,7 +222,7 @@ mod tests {
         let mut ids = ctx_ids();
         let mut ctx = SaveContext {
             now: 1,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut ids,
         };
@@ -255,7 +255,7 @@ mod tests {
         let mut ids = ctx_ids();
         let mut ctx = SaveContext {
             now: 1,
-            utc_offset_minutes: 0,
+            zone: crate::domain::records::time_zone::Zone::default(),
             user: LOCAL_USER,
             new_id: &mut ids,
         };

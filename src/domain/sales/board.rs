@@ -672,7 +672,7 @@ mod tests {
             None,
             &mut SaveContext {
                 now: 2,
-                utc_offset_minutes: 0,
+                zone: crate::domain::records::time_zone::Zone::default(),
                 user: LOCAL_USER,
                 new_id: &mut ids,
             },

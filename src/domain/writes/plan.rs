@@ -12,7 +12,8 @@ use crate::domain::records::value::Value;
 /// Who and when: the facts a planner needs from outside the core.
 pub struct WriteContext<'a> {
     pub now: Timestamp,
-    pub utc_offset_minutes: i32,
+    /// The user's time zone, for the local dates and times rules compute.
+    pub zone: crate::domain::records::time_zone::Zone,
     /// The current user, recorded on history entries and owning new records.
     pub user: &'a str,
     pub new_id: &'a mut dyn FnMut() -> String,

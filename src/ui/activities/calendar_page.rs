@@ -5,13 +5,12 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
 
 use crate::domain::activities::activity_rules::{due, local_date};
-use crate::domain::activities::agenda::{
-    agenda_set, by_day, is_done, month_grid, new_on_day, week_of,
-};
+use crate::domain::activities::agenda::{agenda_set, by_day, is_done, new_on_day, week_of};
 use crate::i18n::{t, tr, Locale};
-use crate::ui::kit::format::{date, week_start};
+use crate::ui::kit::format::{date, in_calendar, week_start};
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{now, tk, use_state, utc_offset};
+use crate::ui::kit::time_zone::{calendar_for, zone};
 
 fn weekday_key(w: Weekday) -> &'static str {
     [
@@ -25,14 +24,13 @@ fn weekday_key(w: Weekday) -> &'static str {
     ][w.num_days_from_monday() as usize]
 }
 
+/// The month's name and year in the user's calendar (Azar 1405 in Persian).
 fn month_title(l: Locale, d: NaiveDate) -> String {
-    let js = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, 1);
-    let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"year".into(), &"numeric".into());
-    let _ = js_sys::Reflect::set(&opts, &"month".into(), &"long".into());
-    // The grid is Gregorian; the title must name the same month in every language.
-    let _ = js_sys::Reflect::set(&opts, &"calendar".into(), &"gregory".into());
-    String::from(js.to_locale_date_string(l.code(), &opts))
+    in_calendar(
+        l,
+        calendar_for(l).month_start(d),
+        &[("year", "numeric"), ("month", "long")],
+    )
 }
 
 #[component]
@@ -48,16 +46,17 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
         if week {
             week_of(anchor, week_start(l))
         } else {
-            month_grid(anchor.year(), anchor.month(), week_start(l))
+            // The month of the user's calendar: Azar runs 22 November to 21 December.
+            calendar_for(l).month_grid(anchor, week_start(l))
         }
     };
     let (prev, next) = if week {
         (anchor - Duration::days(7), anchor + Duration::days(7))
     } else {
-        let first = anchor.with_day(1).unwrap_or(anchor);
-        let prev = (first - Duration::days(1)).with_day(1).unwrap_or(first);
-        let next = (first + Duration::days(32)).with_day(1).unwrap_or(first);
-        (prev, next)
+        let cal = calendar_for(st.locale.get_untracked());
+        let first = cal.month_start(anchor);
+        let step = |n: i32| cal.add_months(first, n).unwrap_or(first);
+        (step(-1), step(1))
     };
     let mode = if week { "week" } else { "month" };
     let href = move |d: NaiveDate| Route::Calendar(mode.into(), d.to_string()).href();
@@ -104,9 +103,11 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                     let ds = days();
                     let (from, to) = (ds[0], ds[ds.len() - 1]);
                     let found = st.data.with(|d| by_day(d, None, from, to, utc_offset()));
+                    let zone = zone();
                     ds.into_iter()
                         .map(|day| {
-                            let other_month = !week && day.month() != anchor.month();
+                            let cal = calendar_for(l);
+                            let other_month = !week && cal.month_start(day) != cal.month_start(anchor);
                             let items = st.data.with(|d| {
                                 let set = agenda_set(d)?;
                                 Some(
@@ -119,8 +120,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                                         .map(|r| {
                                             let time = due(&r.values)
                                                 .map(|t| {
-                                                    let local = t.naive_utc() + Duration::minutes(utc_offset() as i64);
-                                                    local.format("%H:%M").to_string()
+                                                    zone.to_local(t).format("%H:%M").to_string()
                                                 })
                                                 .unwrap_or_default();
                                             let href = Route::View(set.module.key.clone(), r.id.clone()).href();
@@ -157,7 +157,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                                 >
                                     <div class="calendar-day-head">
                                         <span class="weekday">{weekday}</span>
-                                        <span class="day-number">{crate::ui::kit::format::number(l, day.day() as f64)}</span>
+                                        <span class="day-number">{crate::ui::kit::format::number(l, cal.parts(day).map_or(day.day(), |p| p.2) as f64)}</span>
                                         <a class="add-here" href=add aria-label=add_label>"+"</a>
                                     </div>
                                     <ul>{items}</ul>

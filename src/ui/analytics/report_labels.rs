@@ -12,7 +12,8 @@ use crate::domain::records::record_set::Dataset;
 use crate::domain::Value;
 use crate::domain::{FieldKind, ModuleDef, Money};
 use crate::i18n::{label, t, tr, Locale};
-use crate::ui::kit::format::{self, count, date, gregorian, number, user_name, value_text};
+use crate::ui::kit::format::{self, count, date, in_calendar, number, user_name, value_text};
+use crate::ui::kit::time_zone::calendar_for;
 use chrono::{Datelike, NaiveDate};
 
 pub fn group_label(l: Locale, data: &Dataset, module: &str, key: &GroupKey) -> String {
@@ -34,20 +35,24 @@ pub fn group_label(l: Locale, data: &Dataset, module: &str, key: &GroupKey) -> S
     }
 }
 
-/// A period of a date grouping: "Week of …", "March 2026", "2026 Q1", "2026".
+/// A period of a date grouping: "Week of …", "March 2026", "2026 Q1", "2026", in
+/// the user's calendar (its periods are cut in it: `ReportWork::in_calendar`).
 pub fn period_label(l: Locale, start: NaiveDate, bucket: DateBucket) -> String {
-    let year = || gregorian(l, start, &[("year", "numeric")]);
+    let year = || in_calendar(l, start, &[("year", "numeric")]);
     match bucket {
         DateBucket::Week => tr(l, "report.week_of", &[("date", &date(l, start))]),
-        DateBucket::Month => gregorian(l, start, &[("year", "numeric"), ("month", "short")]),
-        DateBucket::Quarter => tr(
-            l,
-            "report.quarter",
-            &[
-                ("y", &year()),
-                ("q", &number(l, (start.month0() / 3 + 1) as f64)),
-            ],
-        ),
+        DateBucket::Month => in_calendar(l, start, &[("year", "numeric"), ("month", "short")]),
+        DateBucket::Quarter => {
+            let month = calendar_for(l).parts(start).map_or(start.month(), |p| p.1);
+            tr(
+                l,
+                "report.quarter",
+                &[
+                    ("y", &year()),
+                    ("q", &number(l, ((month - 1) / 3 + 1) as f64)),
+                ],
+            )
+        }
         DateBucket::Year => year(),
     }
 }

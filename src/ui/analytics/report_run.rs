@@ -19,7 +19,12 @@ pub fn run_in_turns(
     let rates = st
         .data
         .with_untracked(|d| exchange_rates(d, &st.base_currency.get_untracked()));
-    match st.data.with_untracked(|d| ReportWork::new(d, spec)) {
+    // Months and quarters are the user's calendar's.
+    let calendar = crate::ui::kit::time_zone::calendar_for(st.locale.get_untracked());
+    match st
+        .data
+        .with_untracked(|d| ReportWork::new(d, spec).map(|w| w.in_calendar(calendar)))
+    {
         Err(e) => done(Err(e)),
         Ok(work) => in_turns(
             generation,

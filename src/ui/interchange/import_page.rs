@@ -20,6 +20,7 @@ use crate::domain::interchange::file_formats::{detect_formats, Seen};
 use crate::domain::interchange::ical::{self, read_calendar, IcalError, IcalProblem};
 use crate::domain::interchange::text_encoding::{detect, to_utf8, DecodeError, TextEncoding};
 use crate::domain::interchange::vcard::{read_vcards, VcardProblem};
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::release::Release;
 use crate::domain::records::written_formats::{DateOrder, DecimalMark};
@@ -30,7 +31,9 @@ use crate::ui::kit::download::download;
 use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
-use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state, utc_offset};
+use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
+use crate::ui::kit::time_zone::calendar_name_key;
+use crate::ui::kit::time_zone::zone;
 use crate::ui::writes::actions::{commit_plan, mark};
 use crate::ui::writes::write_queue::{turns_served, wait_turn};
 
@@ -116,6 +119,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             (
                 date_choice.get().unwrap_or(f.date_order),
                 number_choice.get().unwrap_or(f.decimal_mark),
+                f.calendar,
             )
         })
     };
@@ -163,7 +167,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                     let cal = read_calendar(&text).map_err(|e| ical_error_text(l, &e))?;
                     file_problems.set(cal.problems.into_iter().map(FileProblem::Event).collect());
                     return Ok(def.with_value(|m| {
-                        ical::to_table(m, &cal.events, utc_offset(), &|lb| label(l, lb))
+                        ical::to_table(m, &cal.events, &zone(), &|lb| label(l, lb))
                     }));
                 }
                 let mut reader = TableReader::new(text).map_err(|e| csv_error_text(l, &e))?;
@@ -277,9 +281,13 @@ pub fn ImportPage(module: String) -> impl IntoView {
         };
         let owner = st.current_user.get_untracked();
         let mut ctx = st.parse_context();
-        if let Some((dates, numbers)) = untrack(formats) {
+        // The file's own ways, not the user's: a Persian user's file may count
+        // Gregorian years.
+        ctx.calendar = CalendarSystem::Gregorian;
+        if let Some((dates, numbers, calendar)) = untrack(formats) {
             ctx.date_order = dates;
             ctx.decimal_mark = numbers;
+            ctx.calendar = calendar;
         }
         checked_at.set_value(turns_served());
         spawn_local(async move {
@@ -583,7 +591,12 @@ pub fn ImportPage(module: String) -> impl IntoView {
                                         <option value=o.key() selected=o == chosen>{t(l, o.name_key())}</option>
                                     }).collect_view()}
                                 </select>
-                                <p class="help" id="import-dates-help" role="status">{t(l, help)}</p>
+                                <p class="help" id="import-dates-help" role="status">
+                                    {t(l, help)}
+                                    {(f.calendar != CalendarSystem::Gregorian).then(|| {
+                                        format!(" {}", tr(l, "import.calendar_found", &[("calendar", &t(l, calendar_name_key(f.calendar)))]))
+                                    })}
+                                </p>
                             </div>
                         }
                     })}

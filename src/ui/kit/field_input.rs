@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::input::FieldInput;
 use crate::domain::{FieldDef, FieldKind};
 use crate::i18n::{label, t};
@@ -284,12 +285,22 @@ pub fn FieldControl(
         }
         .into_any(),
         other => {
+            let calendar = untrack(|| st.calendar());
+            let other_calendar = calendar != CalendarSystem::Gregorian;
+            let placeholder = (other_calendar && matches!(other, FieldKind::Date)).then(|| {
+                chrono::DateTime::from_timestamp_millis(crate::ui::kit::state::now())
+                    .and_then(|t| calendar.format_iso_like(t.date_naive()))
+                    .unwrap_or_default()
+            });
             let (input_type, mode, ltr) = match other {
                 FieldKind::Email { multiple: false } => ("email", None, true),
                 FieldKind::Email { multiple: true } => ("text", Some("email"), true),
                 FieldKind::Phone { .. } => ("tel", None, true),
                 FieldKind::Url => ("url", None, true),
                 FieldKind::Number | FieldKind::Percent => ("text", Some("decimal"), true),
+                // The browser's date picker is Gregorian: in another calendar the
+                // date is typed as that calendar writes it (1405/09/13).
+                FieldKind::Date if other_calendar => ("text", Some("numeric"), true),
                 FieldKind::Date => ("date", None, false),
                 FieldKind::DateTime => ("datetime-local", None, false),
                 _ => ("text", None, false),
@@ -299,6 +310,7 @@ pub fn FieldControl(
                     id=id.clone()
                     type=input_type
                     inputmode=mode
+                    placeholder=placeholder
                     dir=ltr.then_some("ltr")
                     aria-invalid=invalid
                     aria-required=required.then_some("true")

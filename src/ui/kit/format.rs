@@ -13,6 +13,7 @@ use crate::domain::records::record_set::{Dataset, LOCAL_USER};
 use crate::domain::{FieldDef, FieldKind, Money, Value};
 use crate::i18n::{label, t, Locale};
 use crate::ui::kit::route::Route;
+use crate::ui::kit::time_zone::{calendar_for, chosen_zone_name, intl_calendar};
 
 thread_local! {
     // Building an Intl formatter is costly; a long list formats thousands of cells.
@@ -109,17 +110,29 @@ pub fn date(l: Locale, d: NaiveDate) -> String {
     // A calendar date has no time zone: format it as UTC midnight in UTC.
     let ms = Date::utc(d.year() as f64, d.month0() as f64);
     let ms = ms + (d.day() as f64 - 1.0) * 86_400_000.0;
+    let calendar = intl_calendar(calendar_for(l));
     call(
-        &formatter(l, "date", &[("dateStyle", "medium"), ("timeZone", "UTC")]),
+        &formatter(
+            l,
+            "date",
+            &[
+                ("dateStyle", "medium"),
+                ("timeZone", "UTC"),
+                ("calendar", calendar),
+            ],
+        ),
         &Date::new(&JsValue::from_f64(ms)).into(),
     )
 }
 
-/// A date in the Gregorian calendar the app's periods are cut in (even where the
-/// locale's own calendar differs), with the locale's month names and digits.
-pub fn gregorian(l: Locale, d: NaiveDate, opts: &[(&str, &str)]) -> String {
+/// A date in the user's calendar with `opts` (month names, a year): what month
+/// headings and report periods show.
+pub fn in_calendar(l: Locale, d: NaiveDate, opts: &[(&str, &str)]) -> String {
     let mut all = opts.to_vec();
-    all.extend([("timeZone", "UTC"), ("calendar", "gregory")]);
+    all.extend([
+        ("timeZone", "UTC"),
+        ("calendar", intl_calendar(calendar_for(l))),
+    ]);
     let ms = Date::utc(d.year() as f64, d.month0() as f64) + (d.day() as f64 - 1.0) * 86_400_000.0;
     call(
         &formatter(l, "date", &all),
@@ -128,12 +141,18 @@ pub fn gregorian(l: Locale, d: NaiveDate, opts: &[(&str, &str)]) -> String {
 }
 
 pub fn timestamp(l: Locale, ms: i64) -> String {
+    let zone = chosen_zone_name();
+    let calendar = intl_calendar(calendar_for(l));
+    let mut opts = vec![
+        ("dateStyle", "medium"),
+        ("timeStyle", "short"),
+        ("calendar", calendar),
+    ];
+    if !zone.is_empty() {
+        opts.push(("timeZone", zone.as_str()));
+    }
     call(
-        &formatter(
-            l,
-            "date",
-            &[("dateStyle", "medium"), ("timeStyle", "short")],
-        ),
+        &formatter(l, "date", &opts),
         &Date::new(&JsValue::from_f64(ms as f64)).into(),
     )
 }

@@ -10,4 +10,5 @@ pub mod format;
 pub mod notice;
 pub mod route;
 pub(crate) mod state;
+pub mod time_zone;
 pub mod user_select;

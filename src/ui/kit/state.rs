@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::domain::interchange::backup::BackupSettings;
 use crate::domain::modules::standard_modules::standard_schema;
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::input::ParseContext;
 use crate::domain::records::record_set::{Dataset, LOCAL_USER};
 use crate::domain::records::written_formats::{DateOrder, DecimalMark};
@@ -58,6 +59,10 @@ pub struct AppState {
     pub narrow: RwSignal<bool>,
     /// The page a form was opened from: its Save and Cancel go back there.
     pub came_from: RwSignal<Option<Route>>,
+    /// The calendar chosen in Settings; `None` follows the language.
+    pub calendar_choice: RwSignal<Option<CalendarSystem>>,
+    /// The time zone chosen in Settings ("" for the device's).
+    pub zone_name: RwSignal<String>,
 }
 
 /// The width at and below which the layout is a phone's (style/main.css uses it too).
@@ -95,7 +100,26 @@ impl AppState {
             replaced: RwSignal::new(false),
             narrow: RwSignal::new(is_narrow()),
             came_from: RwSignal::new(None),
+            calendar_choice: RwSignal::new(crate::ui::kit::time_zone::chosen_calendar()),
+            zone_name: RwSignal::new(crate::ui::kit::time_zone::chosen_zone_name()),
         }
+    }
+
+    /// The calendar dates are shown and typed in (tracked).
+    pub fn calendar(&self) -> CalendarSystem {
+        self.calendar_choice
+            .get()
+            .unwrap_or_else(|| CalendarSystem::for_locale_default(self.locale.get().code()))
+    }
+
+    pub fn set_calendar(&self, c: Option<CalendarSystem>) {
+        crate::ui::kit::time_zone::set_calendar(c);
+        self.calendar_choice.set(c);
+    }
+
+    pub fn set_zone_name(&self, name: String) {
+        crate::ui::kit::time_zone::set_zone_name(&name);
+        self.zone_name.set(name);
     }
 
     /// Makes `id` the person using this browser, remembered across visits.
@@ -134,7 +158,8 @@ impl AppState {
         let lang = self.locale.get_untracked().code();
         ParseContext {
             default_currency: self.base_currency.get_untracked(),
-            utc_offset_minutes: utc_offset(),
+            zone: crate::ui::kit::time_zone::zone(),
+            calendar: untrack(|| self.calendar()),
             // Forms take dates from date inputs (year first); numbers as the
             // language writes them.
             date_order: DateOrder::YearFirst,
@@ -165,9 +190,10 @@ pub fn db() -> Option<Rc<Db>> {
     DB.with(|d| d.borrow().clone())
 }
 
-/// The browser's offset from UTC in minutes, east positive.
+/// The user's offset from UTC now, in minutes east positive (for today's date; a
+/// time on another day takes its own offset from `time_zone::zone`).
 pub fn utc_offset() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+    crate::ui::kit::time_zone::zone().offset_at_ms(now())
 }
 
 /// Milliseconds since the epoch, from the browser's clock.

@@ -345,7 +345,7 @@ pub fn ListView(module: String) -> impl IntoView {
                         label: &words,
                         values_as_keys: as_keys.get_untracked(),
                         trails: with_trails.get_untracked(),
-                        utc_offset_minutes: utc_offset(),
+                        zone: crate::ui::kit::time_zone::zone(),
                     };
                     (csv_export::export(d, &module, slots, &opts), slots.len())
                 }
@@ -354,7 +354,13 @@ pub fn ListView(module: String) -> impl IntoView {
                     let now_utc = chrono::DateTime::from_timestamp_millis(now())
                         .unwrap_or_default()
                         .naive_utc();
-                    ical::export(d, &module, slots, utc_offset(), now_utc)
+                    ical::export(
+                        d,
+                        &module,
+                        slots,
+                        &crate::ui::kit::time_zone::zone(),
+                        now_utc,
+                    )
                 }
             })
         });

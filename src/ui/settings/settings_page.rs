@@ -6,12 +6,28 @@
 use leptos::prelude::*;
 
 use crate::domain::interchange::backup::valid_currency;
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::module_def::SettingsSection;
 use crate::domain::Label;
 use crate::i18n::{label, t, tr};
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{tk, use_state, AppState};
+use crate::ui::kit::time_zone::{calendar_name_key, device_zone_name, zone_names};
 use crate::ui::kit::user_select::user_options;
+
+const CALENDARS: [CalendarSystem; 3] = [
+    CalendarSystem::Gregorian,
+    CalendarSystem::SolarHijri,
+    CalendarSystem::Buddhist,
+];
+
+fn calendar_key(c: CalendarSystem) -> &'static str {
+    match c {
+        CalendarSystem::Gregorian => "gregorian",
+        CalendarSystem::SolarHijri => "solar_hijri",
+        CalendarSystem::Buddhist => "buddhist",
+    }
+}
 
 /// Links to the settings-like modules the definitions place in `section`, in schema
 /// order: each to its own page when it has one, else to its list.
@@ -60,6 +76,51 @@ pub fn SettingsPage() -> impl IntoView {
                         {user_options(st, move || st.current_user.get())}
                     </select>
                     <p class="help" id="current-user-help">{tk("settings.current_user_help")}</p>
+                </div>
+                <div class="field">
+                    <label for="calendar">{tk("settings.calendar")}</label>
+                    <select
+                        id="calendar"
+                        aria-describedby="calendar-help"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            st.set_calendar(CALENDARS.into_iter().find(|c| calendar_key(*c) == v));
+                        }
+                    >
+                        {move || {
+                            let l = st.locale.get();
+                            let chosen = st.calendar_choice.get();
+                            let own = CalendarSystem::for_locale_default(l.code());
+                            let default = tr(l, "settings.calendar_default", &[("calendar", &t(l, calendar_name_key(own)))]);
+                            let mut options = vec![view! { <option value="" selected=chosen.is_none()>{default}</option> }.into_any()];
+                            options.extend(CALENDARS.into_iter().map(|c| view! {
+                                <option value=calendar_key(c) selected=chosen == Some(c)>{t(l, calendar_name_key(c))}</option>
+                            }.into_any()));
+                            options
+                        }}
+                    </select>
+                    <p class="help" id="calendar-help">{tk("settings.calendar_help")}</p>
+                </div>
+                <div class="field">
+                    <label for="time-zone">{tk("settings.time_zone")}</label>
+                    <select
+                        id="time-zone"
+                        aria-describedby="time-zone-help"
+                        on:change=move |ev| st.set_zone_name(event_target_value(&ev))
+                    >
+                        {move || {
+                            let l = st.locale.get();
+                            let chosen = st.zone_name.get();
+                            let device = tr(l, "settings.time_zone_device", &[("zone", &device_zone_name())]);
+                            let mut options = vec![view! { <option value="" selected=chosen.is_empty()>{device}</option> }.into_any()];
+                            options.extend(zone_names().into_iter().map(|z| {
+                                let selected = z == chosen;
+                                view! { <option value=z.clone() selected=selected>{z.replace('_', " ")}</option> }.into_any()
+                            }));
+                            options
+                        }}
+                    </select>
+                    <p class="help" id="time-zone-help">{tk("settings.time_zone_help")}</p>
                 </div>
                 <p>{module_links(st, SettingsSection::You)}</p>
             </section>

@@ -26,7 +26,7 @@ use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{
-    db, db as db_handle, new_id, next_tick, now, set_db, turn, utc_offset, AppState, LoadState,
+    db, db as db_handle, new_id, next_tick, now, set_db, turn, AppState, LoadState,
 };
 use crate::ui::writes::write_queue::{wait_turn, Turn};
 
@@ -348,7 +348,7 @@ fn with_context<T>(st: AppState, f: impl FnOnce(&Dataset, &mut WriteContext) -> 
             d,
             &mut WriteContext {
                 now: now(),
-                utc_offset_minutes: utc_offset(),
+                zone: crate::ui::kit::time_zone::zone(),
                 user: &user,
                 new_id: &mut ids,
             },

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate};
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::field::{FieldKind, PicklistOption};
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::fold;
@@ -86,7 +87,12 @@ impl<'s> Grouper<'s> {
     }
 
     /// The record's keys into `out` (cleared first): one, or one per list item.
-    pub(super) fn keys<'r>(&self, r: &'r Record, out: &mut Vec<RawKey<'r>>) {
+    pub(super) fn keys<'r>(
+        &self,
+        r: &'r Record,
+        out: &mut Vec<RawKey<'r>>,
+        calendar: CalendarSystem,
+    ) {
         out.clear();
         match &self.kind {
             Kind::Owner => out.push(match r.owner.as_deref() {
@@ -108,7 +114,9 @@ impl<'s> Grouper<'s> {
                     },
                     _ => None,
                 });
-                out.push(date.map_or(RawKey::Empty, |d| RawKey::Date(period_start(d, *bucket))));
+                out.push(date.map_or(RawKey::Empty, |d| {
+                    RawKey::Date(period_start_in(d, *bucket, calendar))
+                }));
             }
             _ => match r.get(self.field) {
                 Some(Value::List(items)) => {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::fold;
@@ -89,6 +90,8 @@ pub struct ReportWork {
     pub(super) row_accs: Vec<Acc>,
     pub(super) col_accs: Vec<Acc>,
     pub(super) cells: HashMap<(usize, usize), Acc>,
+    /// The calendar months, quarters and years are counted in (the user's).
+    pub(super) calendar: CalendarSystem,
 }
 
 impl ReportWork {
@@ -110,7 +113,15 @@ impl ReportWork {
             row_accs: Vec::new(),
             col_accs: Vec::new(),
             cells: HashMap::new(),
+            calendar: CalendarSystem::Gregorian,
         })
+    }
+
+    /// Counts date groupings' months, quarters and years in `calendar` (Solar Hijri
+    /// months for a Persian user).
+    pub fn in_calendar(mut self, calendar: CalendarSystem) -> Self {
+        self.calendar = calendar;
+        self
     }
 
     /// Takes up to `max_records` more records (at least one); true once `finish`
@@ -193,6 +204,7 @@ impl ReportWork {
         budget: &mut usize,
     ) -> bool {
         let (mut rbuf, mut cbuf, mut rids) = (Vec::new(), Vec::new(), Vec::new());
+        let calendar = self.calendar;
         while let Some(&slot) = self.matching.get(self.at) {
             if *budget == 0 {
                 return false;
@@ -207,7 +219,7 @@ impl ReportWork {
             // The total keeps no records: `rows` lists them.
             self.total.count_in(a);
             let Some(g) = &c.rows_by else { continue };
-            g.keys(r, &mut rbuf);
+            g.keys(r, &mut rbuf, calendar);
             rids.clear();
             for k in &rbuf {
                 let id = self.row_ids.id(*k);
@@ -218,7 +230,7 @@ impl ReportWork {
                 rids.push(id);
             }
             let Some(cg) = &c.cols_by else { continue };
-            cg.keys(r, &mut cbuf);
+            cg.keys(r, &mut cbuf, calendar);
             for k in &cbuf {
                 let cid = self.col_ids.id(*k);
                 if cid == self.col_accs.len() {

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::domain::modules::sales_modules::{DEALS, PIPELINES, STAGES};
 use crate::domain::modules::standard_modules::{standard_schema, COMPANIES, CONTACTS};
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::condition::Condition;
 use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
@@ -912,4 +913,40 @@ fn a_report_run_in_steps_gives_the_one_shot_result() {
     let mut bad = spec(ReportKind::Tabular, Measure::Count);
     bad.module = "nowhere".into();
     assert!(ReportWork::new(&sample, &bad).is_err());
+}
+
+#[test]
+fn a_persian_users_report_counts_solar_hijri_months_and_seasons() {
+    let ds = data();
+    let by = |b| {
+        let s = spec(
+            ReportKind::Summary(Grouping::Date("expected_close".into(), b)),
+            Measure::Count,
+        );
+        let mut work = ReportWork::new(&ds, &s)
+            .unwrap()
+            .in_calendar(CalendarSystem::SolarHijri);
+        while !work.step(&ds, &rates(), 3).unwrap() {}
+        work.finish(&ds)
+            .unwrap()
+            .groups
+            .into_iter()
+            .map(|g| (g.key, g.count))
+            .collect::<Vec<_>>()
+    };
+    use DateBucket::*;
+    let months = by(Month);
+    // 15 January 2024 is in Dey 1402 (from 22 December), 4 February in Bahman.
+    assert_eq!(months[0], (period("2023-12-22", Month), 1));
+    assert_eq!(months[1], (period("2024-01-21", Month), 1));
+    // Winter (Dey to Esfand) and spring (from Nowruz, 20 March 2024).
+    assert_eq!(
+        by(Quarter),
+        vec![
+            (period("2023-12-22", Quarter), 2),
+            (period("2024-03-20", Quarter), 3),
+            (GroupKey::Empty, 1),
+        ]
+    );
+    assert_eq!(by(Year)[0], (period("2023-03-21", Year), 2));
 }

@@ -1,0 +1,221 @@
+//! The user's time zone and calendar, as chosen in Settings (by default the device's
+//! zone and the language's calendar): the zone's offsets are read from the browser
+//! once per choice and handed to the core as a table (`Zone`).
+
+use std::cell::RefCell;
+
+use gloo_storage::{LocalStorage, Storage};
+use js_sys::{Array, Date, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::domain::records::calendar_system::CalendarSystem;
+use crate::domain::records::time_zone::Zone;
+use crate::i18n::Locale;
+
+pub const TIME_ZONE_KEY: &str = "crm.time_zone";
+pub const CALENDAR_KEY: &str = "crm.calendar";
+
+const YEAR_MS: i64 = 31_556_952_000;
+
+thread_local! {
+    /// The zone read for a name ("" for the device's), kept until the choice changes.
+    static ZONE: RefCell<Option<(String, Zone)>> = const { RefCell::new(None) };
+    /// The choices as stored, read once: every formatted date asks for them.
+    static CHOICES: RefCell<Option<(String, Option<CalendarSystem>)>> = const { RefCell::new(None) };
+}
+
+fn choices() -> (String, Option<CalendarSystem>) {
+    CHOICES.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(|| {
+                (
+                    LocalStorage::get::<String>(TIME_ZONE_KEY).unwrap_or_default(),
+                    LocalStorage::get::<CalendarSystem>(CALENDAR_KEY).ok(),
+                )
+            })
+            .clone()
+    })
+}
+
+/// The IANA name chosen in Settings, or "" for the device's zone.
+pub fn chosen_zone_name() -> String {
+    choices().0
+}
+
+pub fn set_zone_name(name: &str) {
+    if name.is_empty() {
+        LocalStorage::delete(TIME_ZONE_KEY);
+    } else {
+        let _ = LocalStorage::set(TIME_ZONE_KEY, name);
+    }
+    CHOICES.with(|c| *c.borrow_mut() = None);
+}
+
+fn intl() -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()
+}
+
+/// The device's own zone name ("Europe/Berlin"), as the browser reports it.
+pub fn device_zone_name() -> String {
+    let options =
+        js_sys::Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
+    Reflect::get(&options, &JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Every zone name the browser knows, for the Settings list.
+pub fn zone_names() -> Vec<String> {
+    let supported = intl()
+        .and_then(|i| Reflect::get(&i, &JsValue::from_str("supportedValuesOf")).ok())
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    let Some(f) = supported else {
+        return Vec::new();
+    };
+    f.call1(&JsValue::NULL, &JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|v| v.dyn_into::<Array>().ok())
+        .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Minutes east of UTC in `name` at an instant, read from the wall-clock parts the
+/// browser writes for it; `None` for a name the browser does not know.
+fn offsets_in(name: &str) -> Option<impl FnMut(i64) -> i32> {
+    let options = Object::new();
+    for (k, v) in [
+        ("timeZone", name),
+        ("hourCycle", "h23"),
+        ("year", "numeric"),
+        ("month", "numeric"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "numeric"),
+        ("second", "numeric"),
+    ] {
+        let _ = Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("calendar"),
+        &JsValue::from_str("gregory"),
+    );
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("numberingSystem"),
+        &JsValue::from_str("latn"),
+    );
+    let locales = Array::of1(&JsValue::from_str("en-US"));
+    // An unknown zone name makes the constructor throw: caught, not a crash.
+    let ctor = Reflect::get(&intl()?, &JsValue::from_str("DateTimeFormat")).ok()?;
+    let ctor: Function = ctor.dyn_into().ok()?;
+    let args = Array::of2(&locales, &options);
+    let format = Reflect::construct(&ctor, &args).ok()?;
+    let parts_of: Function = Reflect::get(&format, &JsValue::from_str("formatToParts"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some(move |ms: i64| {
+        let date = Date::new(&JsValue::from_f64(ms as f64));
+        let Ok(parts) = parts_of.call1(&format, &date) else {
+            return 0;
+        };
+        let parts: Array = parts.unchecked_into();
+        let mut v = [0i64; 6];
+        for p in parts.iter() {
+            let kind = Reflect::get(&p, &JsValue::from_str("type"))
+                .ok()
+                .and_then(|k| k.as_string())
+                .unwrap_or_default();
+            let value = Reflect::get(&p, &JsValue::from_str("value"))
+                .ok()
+                .and_then(|k| k.as_string())
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0);
+            let slot = match kind.as_str() {
+                "year" => 0,
+                "month" => 1,
+                "day" => 2,
+                "hour" => 3,
+                "minute" => 4,
+                "second" => 5,
+                _ => continue,
+            };
+            v[slot] = value;
+        }
+        let wall = Date::utc(v[0] as f64, (v[1] - 1) as f64)
+            + ((v[2] - 1) * 86_400_000 + v[3] * 3_600_000 + v[4] * 60_000 + v[5] * 1000) as f64;
+        let whole_second = ms - ms.rem_euclid(1000);
+        ((wall as i64 - whole_second) / 60_000) as i32
+    })
+}
+
+fn read_zone(name: &str) -> Zone {
+    let now = js_sys::Date::now() as i64;
+    // Two years back (past due times) to ten ahead (series, close dates).
+    let (from, to) = (now - 2 * YEAR_MS, now + 10 * YEAR_MS);
+    if !name.is_empty() {
+        if let Some(mut offset_of) = offsets_in(name) {
+            return Zone::sampled(from, to, &mut offset_of);
+        }
+    }
+    Zone::sampled(from, to, &mut |ms| {
+        -(Date::new(&JsValue::from_f64(ms as f64)).get_timezone_offset() as i32)
+    })
+}
+
+/// The user's zone: the one chosen in Settings, else the device's.
+pub fn zone() -> Zone {
+    let name = chosen_zone_name();
+    ZONE.with(|z| {
+        let mut z = z.borrow_mut();
+        match &*z {
+            Some((n, zone)) if *n == name => zone.clone(),
+            _ => {
+                let zone = read_zone(&name);
+                *z = Some((name, zone.clone()));
+                zone
+            }
+        }
+    })
+}
+
+/// The calendar chosen in Settings, if one was.
+pub fn chosen_calendar() -> Option<CalendarSystem> {
+    choices().1
+}
+
+/// The calendar dates are shown in for a user of `l`: the chosen one, else the
+/// language's own.
+pub fn calendar_for(l: Locale) -> CalendarSystem {
+    chosen_calendar().unwrap_or_else(|| CalendarSystem::for_locale_default(l.code()))
+}
+
+pub fn set_calendar(c: Option<CalendarSystem>) {
+    match c {
+        Some(c) => {
+            let _ = LocalStorage::set(CALENDAR_KEY, c);
+        }
+        None => LocalStorage::delete(CALENDAR_KEY),
+    }
+    CHOICES.with(|c| *c.borrow_mut() = None);
+}
+
+/// The Intl name of a calendar, for formatting dates in it.
+pub fn intl_calendar(c: CalendarSystem) -> &'static str {
+    match c {
+        CalendarSystem::Gregorian => "gregory",
+        CalendarSystem::SolarHijri => "persian",
+        CalendarSystem::Buddhist => "buddhist",
+    }
+}
+
+/// The translation key naming a calendar.
+pub fn calendar_name_key(c: CalendarSystem) -> &'static str {
+    match c {
+        CalendarSystem::Gregorian => "calendar.gregorian",
+        CalendarSystem::SolarHijri => "calendar.solar_hijri",
+        CalendarSystem::Buddhist => "calendar.buddhist",
+    }
+}
