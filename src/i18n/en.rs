@@ -980,6 +980,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("list.export_trail", "Include {field}"),
     ("csv.currency_column", "{field} currency"),
     ("csv.id_column", "{field} id"),
+    ("csv.full_name_column", "Full name"),
+    ("csv.family_first_column", "Full name, family name first"),
     ("list.export_vcard", "Export vCard"),
     ("list.export_ical", "Export calendar (.ics)"),
     ("import.vcard_hint", "Contacts can also come from a vCard file (.vcf) saved from a phone, Google Contacts, Outlook or Apple Contacts."),

@@ -980,6 +980,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("list.export_trail", "همراه با {field}"),
     ("csv.currency_column", "ارز {field}"),
     ("csv.id_column", "شناسه {field}"),
+    ("csv.full_name_column", "نام و نام خانوادگی"),
+    ("csv.family_first_column", "نام خانوادگی و نام"),
     ("list.export_vcard", "خروجی vCard"),
     ("list.export_ical", "خروجی تقویم (.ics)"),
     ("import.vcard_hint", "مخاطبان را می‌توان از فایل vCard (.vcf) هم آورد که از گوشی، Google Contacts، Outlook یا Apple Contacts ذخیره شده باشد."),

@@ -1018,6 +1018,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("list.export_trail", "Включить «{field}»"),
     ("csv.currency_column", "{field} — валюта"),
     ("csv.id_column", "{field} — ID"),
+    ("csv.full_name_column", "Имя и фамилия"),
+    ("csv.family_first_column", "ФИО"),
     ("list.export_vcard", "Экспорт в vCard"),
     ("list.export_ical", "Экспорт календаря (.ics)"),
     ("import.vcard_hint", "Контакты можно загрузить и из файла vCard (.vcf), сохранённого в телефоне, Google Контактах, Outlook или Apple Контактах."),

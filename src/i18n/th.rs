@@ -980,6 +980,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("list.export_trail", "รวม {field} ด้วย"),
     ("csv.currency_column", "สกุลเงินของ {field}"),
     ("csv.id_column", "ID ของ {field}"),
+    ("csv.full_name_column", "ชื่อ-นามสกุล"),
+    ("csv.family_first_column", "นามสกุล ชื่อ"),
     ("list.export_vcard", "ส่งออก vCard"),
     ("list.export_ical", "ส่งออกปฏิทิน (.ics)"),
     ("import.vcard_hint", "นำเข้าผู้ติดต่อจากไฟล์ vCard (.vcf) ที่บันทึกจากโทรศัพท์ Google Contacts, Outlook หรือ Apple Contacts ได้ด้วย"),

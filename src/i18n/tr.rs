@@ -980,6 +980,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("list.export_trail", "Dahil et: {field}"),
     ("csv.currency_column", "{field} para birimi"),
     ("csv.id_column", "{field} ID"),
+    ("csv.full_name_column", "Ad soyad"),
+    ("csv.family_first_column", "Soyad ad"),
     ("list.export_vcard", "vCard olarak dışa aktar"),
     ("list.export_ical", "Takvimi dışa aktar (.ics)"),
     ("import.vcard_hint", "Kişiler bir telefondan, Google Kişiler'den, Outlook'tan veya Apple Kişiler'den kaydedilmiş bir vCard dosyasından (.vcf) da alınabilir."),

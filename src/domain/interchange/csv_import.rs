@@ -6,8 +6,9 @@
 use crate::domain::records::field_values::FieldValues;
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::interchange::csv_columns::{split_target, target, Part};
+use crate::domain::interchange::csv_columns::{row_columns, target, Part, FAMILY_NAME, GIVEN_NAME};
 use crate::domain::interchange::csv_export::{neutralise, unneutralise};
+use crate::domain::modules::import_names;
 use crate::domain::records::duplicates::DuplicateIndex;
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::input::{parse_input, split_list, FieldInput, ParseContext};
@@ -291,20 +292,69 @@ fn takes_several(f: &FieldDef) -> bool {
 }
 
 /// A column a header may be guessed as: the mapping target, whether several columns
-/// may fill it, and the headers (as `header_key` gives them) that name it.
+/// may fill it, and the headers (as `header_key` gives them) that name it, the
+/// strongest first.
 struct Candidate {
     target: String,
     several: bool,
     headers: Vec<String>,
 }
 
+impl Candidate {
+    fn new<S: AsRef<str>>(target: String, several: bool, names: &[S]) -> Self {
+        let headers = names.iter().map(|n| header_key(n.as_ref())).collect();
+        Candidate {
+            target,
+            several,
+            headers,
+        }
+    }
+}
+
+/// Gives the headers not yet mapped the targets of `pass` they name: where its
+/// names are `ranked`, a stronger name first (Outlook's "Job Title" before its
+/// "Title", which is a salutation), then the leftmost column (a business address
+/// before a home one), then the field defined first. Each target once, unless
+/// several columns may fill it.
+fn assign(
+    pass: &[Candidate],
+    ranked: bool,
+    keys: &[String],
+    out: &mut [Option<String>],
+    used: &mut HashSet<String>,
+) {
+    let mut matches: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, h) in keys.iter().enumerate() {
+        if out[i].is_some() || h.is_empty() {
+            continue;
+        }
+        for (c, candidate) in pass.iter().enumerate() {
+            if let Some(rank) = candidate.headers.iter().position(|n| n == h) {
+                matches.push((if ranked { rank } else { 0 }, i, c));
+            }
+        }
+    }
+    matches.sort_unstable();
+    for (_, i, c) in matches {
+        let c = &pass[c];
+        if out[i].is_none() && (c.several || !used.contains(&c.target)) {
+            used.insert(c.target.clone());
+            out[i] = Some(c.target.clone());
+        }
+    }
+}
+
 /// For each header, the field (or part of one, see `csv_columns`) it most likely
 /// holds: by key or by the field's label in any language the app speaks (`names`
 /// gives them), then a money field's currency or a lookup's id column by the
 /// export's header for it ("Amount currency", "Company id") in any language, then a
-/// header other tools' exports use for the field (`FieldDef::import_names`), in that
-/// order of preference. No target is used twice, except a field that holds several
-/// values (Outlook's three email columns all fill a contact's emails).
+/// header other tools' exports use for the field (`FieldDef::import_names`, and the
+/// currency of a module's one money field), in that order of preference. No target
+/// is used twice, except a field that holds several values (Outlook's three email
+/// columns all fill a contact's emails). A label that other tools' names list as
+/// weaker than a column the file has yields to it ("Unvan" to "İş Unvanı"). Where
+/// neither a first nor a last name column is found, a whole-name column ("Name",
+/// "ФИО") fills both.
 pub fn guess_mapping(
     module: &ModuleDef,
     headers: &[String],
@@ -321,11 +371,7 @@ pub fn guess_mapping(
     };
     let own: Vec<Candidate> = fields
         .iter()
-        .map(|f| Candidate {
-            target: f.key.clone(),
-            several: takes_several(f),
-            headers: own_names(f).iter().map(|n| header_key(n)).collect(),
-        })
+        .map(|f| Candidate::new(f.key.clone(), takes_several(f), &own_names(f)))
         .collect();
     let parts: Vec<Candidate> = fields
         .iter()
@@ -333,44 +379,101 @@ pub fn guess_mapping(
             let field_names = own_names(f);
             Part::of(&f.kind).iter().filter_map(move |p| {
                 let templates = names(&Label::key(p.header_key()?));
-                let headers = templates
+                let headers: Vec<String> = templates
                     .iter()
                     .flat_map(|t| field_names.iter().map(move |n| t.replace("{field}", n)))
-                    .map(|h| header_key(&h))
                     .collect();
-                Some(Candidate {
-                    target: target(&f.key, *p),
-                    several: false,
-                    headers,
-                })
+                Some(Candidate::new(target(&f.key, *p), false, &headers))
             })
         })
         .collect();
-    let others: Vec<Candidate> = fields
+    let mut others: Vec<Candidate> = fields
         .iter()
-        .map(|f| Candidate {
-            target: f.key.clone(),
-            several: takes_several(f),
-            headers: f.import_names.iter().map(|n| header_key(n)).collect(),
-        })
+        .map(|f| Candidate::new(f.key.clone(), takes_several(f), &f.import_names))
         .collect();
+    // A bare "Currency" can only be the currency of the one money field there is.
+    let mut money = fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Currency));
+    if let (Some(f), None) = (money.next(), money.next()) {
+        let target = target(&f.key, Part::Currency);
+        others.push(Candidate::new(target, false, import_names::CURRENCY));
+    }
     // A field's own key and label first, then the other tools' names: "Company" is a
     // contact's company even though a company's name is exported as "Company" too.
-    for pass in [own, parts, others] {
-        for (i, h) in keys.iter().enumerate() {
-            if out[i].is_some() || h.is_empty() {
-                continue;
-            }
-            let found = pass
-                .iter()
-                .find(|c| (c.several || !used.contains(&c.target)) && c.headers.contains(h));
-            if let Some(c) = found {
-                used.insert(c.target.clone());
-                out[i] = Some(c.target.clone());
-            }
-        }
+    // A label is as good as a field's key in any language; other tools' names are
+    // listed strongest first.
+    let passes = [own, parts, others];
+    for (pass, ranked) in passes.iter().zip([false, false, true]) {
+        assign(pass, ranked, &keys, &mut out, &mut used);
+    }
+    yield_to_stronger_names(&passes[2], &keys, &mut out);
+    if let Some((i, part)) = whole_name_column(module, &keys, &out, names) {
+        out[i] = Some(target(FAMILY_NAME, part));
     }
     out
+}
+
+/// Gives a single-valued target held by a header matched in an earlier pass to an
+/// unmapped header whose name for it other tools' names rank stronger, where those
+/// names list the holder's too: a label word that exports also write for something
+/// else yields (Turkish Outlook writes a salutation under "Unvan", the app's label
+/// for a job title, beside "İş Unvanı").
+fn yield_to_stronger_names(others: &[Candidate], keys: &[String], out: &mut [Option<String>]) {
+    for c in others.iter().filter(|c| !c.several) {
+        let rank = |i: usize| c.headers.iter().position(|n| *n == keys[i]);
+        let Some(held_by) = out.iter().position(|t| t.as_deref() == Some(&c.target)) else {
+            continue;
+        };
+        let Some(held) = rank(held_by) else {
+            continue;
+        };
+        let stronger = (0..keys.len())
+            .filter(|&b| out[b].is_none())
+            .filter_map(|b| Some((rank(b)?, b)))
+            .filter(|(r, _)| *r < held)
+            .min();
+        if let Some((_, b)) = stronger {
+            out[b] = out[held_by].take();
+        }
+    }
+}
+
+/// The column of a person's whole name and the part it is read as, in a module with
+/// first and last names and a file with a column for neither: the first header
+/// that names a whole name, given names first or family name first (a Russian ФИО).
+fn whole_name_column(
+    module: &ModuleDef,
+    keys: &[String],
+    out: &[Option<String>],
+    names: &dyn Fn(&Label) -> Vec<String>,
+) -> Option<(usize, Part)> {
+    let has = |key: &str| module.field(key).is_some_and(|f| !f.system);
+    let mapped = |key: &str| out.iter().flatten().any(|t| t == key);
+    if !has(GIVEN_NAME) || !has(FAMILY_NAME) || mapped(GIVEN_NAME) || mapped(FAMILY_NAME) {
+        return None;
+    }
+    let headers_of = |part: Part, vendors: &[&str]| -> Vec<String> {
+        let own = part.header_key().map(|k| names(&Label::key(k)));
+        vendors
+            .iter()
+            .map(|n| header_key(n))
+            .chain(own.into_iter().flatten().map(|n| header_key(&n)))
+            .collect()
+    };
+    let given_first = headers_of(Part::FullName, import_names::FULL_NAME);
+    let family_first = headers_of(Part::FamilyFirst, import_names::FAMILY_FIRST_NAME);
+    keys.iter().enumerate().find_map(|(i, h)| {
+        if out[i].is_some() || h.is_empty() {
+            None
+        } else if family_first.contains(h) {
+            Some((i, Part::FamilyFirst))
+        } else if given_first.contains(h) {
+            Some((i, Part::FullName))
+        } else {
+            None
+        }
+    })
 }
 
 /// What an import does with a lookup cell that names no stored record.
@@ -784,14 +887,7 @@ impl<'a> Importer<'a> {
         let mut problems = Vec::new();
         // Taken out for the loop, which resolves lookups through `self`.
         let mapping = std::mem::take(&mut self.mapping);
-        let columns: Vec<(&str, Part, &str)> = mapping
-            .iter()
-            .zip(&row.cells)
-            .filter_map(|(t, cell)| {
-                let (key, part) = split_target(t.as_deref()?)?;
-                Some((key, part, cell.trim())).filter(|c| !c.2.is_empty())
-            })
-            .collect();
+        let columns = row_columns(self.module, &mapping, &row.cells);
         let part_of = |key: &str, part: Part| {
             columns
                 .iter()
@@ -1397,7 +1493,7 @@ mod tests {
     #[test]
     fn a_spreadsheet_with_its_own_short_headers_maps_too() {
         let found = mapped(CONTACTS, &["Full name", "Mail", "Tel", "Firm", "Remarks"]);
-        assert_eq!(field_of(&found, "Full name"), Some("last_name"));
+        assert_eq!(field_of(&found, "Full name"), Some("last_name#full_name"));
         assert_eq!(field_of(&found, "Mail"), Some("emails"));
         assert_eq!(field_of(&found, "Tel"), Some("phones"));
         assert_eq!(field_of(&found, "Firm"), Some("company"));
@@ -1813,6 +1909,91 @@ mod tests {
                 None
             ]
         );
+    }
+
+    /// The (first name, last name) of each record `plan` inserts, in row order.
+    fn names_of(plan: &ImportPlan) -> Vec<(Option<String>, Option<String>)> {
+        let text = |r: &Record, f: &str| match r.get(f) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        plan.write
+            .inserts
+            .iter()
+            .map(|r| (text(r, "first_name"), text(r, "last_name")))
+            .collect()
+    }
+
+    fn some(first: &str, last: &str) -> (Option<String>, Option<String>) {
+        let given = (!first.is_empty()).then(|| first.to_string());
+        (given, Some(last.to_string()))
+    }
+
+    #[test]
+    fn a_whole_name_column_fills_the_first_and_last_name_through_the_plan() {
+        let data = sales_data();
+        let text = "Name,Email\n\
+            Ann Berg,ann@x.example\n\
+            \"Berg, Eva\",eva@x.example\n\
+            Mary Ann Lund,mary@x.example\n\
+            Ludwig van Beethoven,lvb@x.example\n\
+            Cher,cher@x.example\n\
+            ,nobody@x.example\n";
+        let plan = import_text(CONTACTS, text, &data, ParseContext::default());
+        assert_eq!(
+            names_of(&plan),
+            vec![
+                some("Ann", "Berg"),
+                some("Eva", "Berg"),
+                some("Mary Ann", "Lund"),
+                some("Ludwig", "van Beethoven"),
+                some("", "Cher"),
+            ]
+        );
+        // A row without a name is refused as a form without a last name is.
+        assert_eq!(plan.rejects.len(), 1);
+        assert_eq!(plan.rejects[0].row, 7);
+        assert!(matches!(
+            plan.rejects[0].problems[..],
+            [(ref f, Problem::Required)] if f == "last_name"
+        ));
+    }
+
+    #[test]
+    fn a_fio_column_is_read_family_name_first_and_an_imya_column_is_a_first_name() {
+        let data = sales_data();
+        let text = "ФИО,Телефон\nИванов Иван Иванович,+7 900 123 45 67\n";
+        let plan = import_text(LEADS, text, &data, ParseContext::default());
+        assert!(plan.rejects.is_empty(), "{:?}", plan.rejects);
+        assert_eq!(names_of(&plan), vec![some("Иван Иванович", "Иванов")]);
+        let text = "Имя,Фамилия\nАнна Мария,Петрова\n";
+        let plan = import_text(LEADS, text, &data, ParseContext::default());
+        assert_eq!(names_of(&plan), vec![some("Анна Мария", "Петрова")]);
+    }
+
+    #[test]
+    fn a_whole_name_column_is_left_alone_beside_a_first_or_last_name_column() {
+        let schema = standard_schema();
+        let contacts = schema.module(CONTACTS).unwrap();
+        let guess = |headers: &[&str]| {
+            let headers: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
+            guess_mapping(contacts, &headers, &every_language)
+        };
+        let some = |t: &str| Some(t.to_string());
+        assert_eq!(guess(&["Name", "Last name"]), vec![None, some("last_name")]);
+        assert_eq!(
+            guess(&["First name", "Full name"]),
+            vec![some("first_name"), None]
+        );
+        assert_eq!(
+            guess(&["Name", "Full name"]),
+            vec![some("last_name#full_name"), None],
+            "one whole-name column"
+        );
+        // A company has no first and last name to split into.
+        let companies = schema.module(COMPANIES).unwrap();
+        let mapping = guess_mapping(companies, &["Name".to_string()], &every_language);
+        assert_eq!(mapping, vec![Some("name".to_string())]);
     }
 
     struct ByEmail(Vec<(String, String)>);

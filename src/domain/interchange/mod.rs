@@ -9,5 +9,8 @@ pub mod csv_import;
 pub mod file_formats;
 pub mod ical;
 pub mod json_outline;
+pub mod person_name;
 pub mod text_encoding;
 pub mod vcard;
+#[cfg(test)]
+mod vendor_headers_tests;

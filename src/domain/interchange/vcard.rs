@@ -4,6 +4,7 @@
 
 use crate::domain::interchange::content_line::{escape, push_folded, split_unescaped, unescape};
 use crate::domain::interchange::csv_import::{CsvError, Row, Table};
+use crate::domain::interchange::person_name::{split_name, NameOrder};
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::record::Record;
@@ -333,18 +334,11 @@ fn contact_of(props: &[Property]) -> VcardContact {
     if c.title.is_none() {
         c.title = role;
     }
+    // A card without N is named by FN, split as a whole-name column is.
     if c.first.trim().is_empty() && c.last.trim().is_empty() {
-        let full = full.trim();
-        match full.rsplit_once(char::is_whitespace) {
-            Some((first, last)) => {
-                c.first = first.trim().to_string();
-                c.last = last.to_string();
-            }
-            None => {
-                c.first = String::new();
-                c.last = full.to_string();
-            }
-        }
+        let (given, family) = split_name(&full, NameOrder::GivenFirst);
+        c.first = given.to_string();
+        c.last = family.to_string();
     }
     c
 }
@@ -694,7 +688,7 @@ BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cher\r\nEND:VCARD\r\n";
         let all = cards(text);
         assert_eq!(
             (all[0].1.first.as_str(), all[0].1.last.as_str()),
-            ("Maria de la", "Cruz")
+            ("Maria", "de la Cruz")
         );
         assert_eq!(
             (all[1].1.first.as_str(), all[1].1.last.as_str()),

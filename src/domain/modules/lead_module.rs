@@ -67,6 +67,7 @@ pub fn leads() -> ModuleDef {
             .searchable()
             .help("help.several"),
         picklist("status", "lead_status", STATUSES)
+            .imported_as(names::LEAD_STATUS)
             .required()
             .in_list()
             .default_value(Value::Text("new".into())),
@@ -91,19 +92,26 @@ pub fn leads() -> ModuleDef {
         FieldDef::new("qualification", FieldKind::Percent).system(),
         FieldDef::new("assigned_by", FieldKind::SingleLine).system(),
         picklist("industry", "industry", INDUSTRIES),
-        FieldDef::new("employees", FieldKind::Number),
+        FieldDef::new("employees", FieldKind::Number).imported_as(names::EMPLOYEES),
         FieldDef::new("website", FieldKind::Url).imported_as(names::WEBSITE),
     ]);
-    for k in ["city", "region", "country"] {
+    for (k, imported) in [
+        ("city", names::CITY),
+        ("region", names::REGION),
+        ("country", names::COUNTRY),
+    ] {
         fields.push(
             FieldDef::new(k, FieldKind::SingleLine)
                 .max_len(200)
                 .searchable()
-                .section("address"),
+                .section("address")
+                .imported_as(imported),
         );
     }
     fields.extend([
-        picklist("source", "lead_source", LEAD_SOURCES).section("attribution"),
+        picklist("source", "lead_source", LEAD_SOURCES)
+            .section("attribution")
+            .imported_as(names::LEAD_SOURCE),
         picklist(
             "channel",
             "channel",

@@ -3,6 +3,7 @@
 //! and stages are records like any other, so they are stored, backed up and given a
 //! history without code of their own.
 
+use crate::domain::modules::import_names as names;
 use crate::domain::modules::standard_modules::{
     picklist, section, COMPANIES, CONTACTS, LEAD_SOURCES,
 };
@@ -34,9 +35,14 @@ pub fn deals() -> ModuleDef {
                 .required()
                 .max_len(200)
                 .in_list()
-                .searchable(),
-            FieldDef::new("amount", FieldKind::Currency).in_list(),
-            FieldDef::lookup("pipeline", PIPELINES).required(),
+                .searchable()
+                .imported_as(names::DEAL_TITLE),
+            FieldDef::new("amount", FieldKind::Currency)
+                .in_list()
+                .imported_as(names::DEAL_AMOUNT),
+            FieldDef::lookup("pipeline", PIPELINES)
+                .required()
+                .imported_as(names::DEAL_PIPELINE),
             FieldDef::new(
                 "stage",
                 FieldKind::Lookup {
@@ -45,20 +51,26 @@ pub fn deals() -> ModuleDef {
                 },
             )
             .required()
-            .in_list(),
-            FieldDef::new("probability", FieldKind::Percent).help("help.probability"),
+            .in_list()
+            .imported_as(names::DEAL_STAGE),
+            FieldDef::new("probability", FieldKind::Percent)
+                .help("help.probability")
+                .imported_as(names::DEAL_PROBABILITY),
             FieldDef::new("expected_close", FieldKind::Date)
                 .in_list()
-                .indexed(),
+                .indexed()
+                .imported_as(names::DEAL_CLOSE),
             FieldDef::lookup("company", COMPANIES)
                 .in_list()
-                .searchable(),
+                .searchable()
+                .imported_as(names::DEAL_COMPANY),
             FieldDef::new("co_owner", FieldKind::User),
             picklist("priority", "priority", &["low", "medium", "high"]),
-            picklist("source", "lead_source", LEAD_SOURCES),
+            picklist("source", "lead_source", LEAD_SOURCES).imported_as(names::LEAD_SOURCE),
             picklist("loss_reason", "loss_reason", LOSS_REASONS)
                 .section("outcome")
-                .help("help.loss_reason"),
+                .help("help.loss_reason")
+                .imported_as(names::DEAL_LOSS_REASON),
             FieldDef::new("closed_at", FieldKind::DateTime)
                 .section("outcome")
                 .system()
@@ -71,7 +83,9 @@ pub fn deals() -> ModuleDef {
             )
             .section("outcome")
             .system(),
-            FieldDef::new("description", FieldKind::MultiLine).section("more"),
+            FieldDef::new("description", FieldKind::MultiLine)
+                .section("more")
+                .imported_as(names::NOTES),
         ],
         sections: vec![section("main"), section("outcome"), section("more")],
         title_fields: vec!["title".into()],

@@ -136,7 +136,8 @@ fn companies() -> ModuleDef {
             },
         )
         .searchable()
-        .help("help.tags"),
+        .help("help.tags")
+        .imported_as(names::TAGS),
     ];
     fields.extend(address_fields());
     fields.push(
@@ -210,7 +211,7 @@ fn contacts() -> ModuleDef {
             .imported_as(names::PHONES)
             .searchable()
             .help("help.several"),
-        picklist("lead_source", "lead_source", LEAD_SOURCES),
+        picklist("lead_source", "lead_source", LEAD_SOURCES).imported_as(names::LEAD_SOURCE),
         FieldDef::new("birthday", FieldKind::Date).imported_as(names::BIRTHDAY),
         FieldDef::new("last_contacted", FieldKind::DateTime),
         FieldDef::new("do_not_contact", FieldKind::Checkbox),
@@ -222,7 +223,8 @@ fn contacts() -> ModuleDef {
             },
         )
         .searchable()
-        .help("help.tags"),
+        .help("help.tags")
+        .imported_as(names::TAGS),
     ]);
     fields.extend(address_fields());
     fields.push(
