@@ -13,8 +13,11 @@ const env = useAppServer();
 const SCREENS = ['#/', '#/m/contacts', '#/m/deals', '#/m/leads', '#/board', '#/m/deals/new', '#/m/activities', '#/calendar', '#/settings'];
 // Words in Latin letters that are not English to translate: file formats, currency
 // codes, the product's acronym, the language picker's "English".
-const SHARED = new Set(['CSV', 'JSON', 'USD', 'IRR', 'RUB', 'TRY', 'THB', 'EUR', 'CRM', 'vCard', 'URL', 'IndexedDB', 'English']);
-const LATIN_WORD = /[A-Za-z][A-Za-z’'-]{2,}/g;
+// GMT is how Russian and Thai write a zone's offset (GMT+3); "Line" is the Line
+// Islands' own name in Turkish zone names.
+const SHARED = new Set(['CSV', 'JSON', 'USD', 'IRR', 'RUB', 'TRY', 'THB', 'EUR', 'CRM', 'vCard', 'URL', 'IndexedDB', 'English', 'GMT', 'Line']);
+// A hyphen inside a word, not the minus after one (GMT-5).
+const LATIN_WORD = /[A-Za-z](?:[A-Za-z’']|-(?=[A-Za-z])){2,}/g;
 
 /** The words of a translation table's texts (src/i18n/<lang>.rs). */
 function tableWords(lang) {

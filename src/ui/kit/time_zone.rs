@@ -80,6 +80,99 @@ pub fn zone_names() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The part of type `kind` `format` writes for `date`.
+fn part(format: &JsValue, date: &Date, kind: &str) -> Option<String> {
+    let parts_of: Function = Reflect::get(format, &JsValue::from_str("formatToParts"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let parts: Array = parts_of.call1(format, date).ok()?.dyn_into().ok()?;
+    parts.iter().find_map(|p| {
+        let is = Reflect::get(&p, &JsValue::from_str("type"))
+            .ok()?
+            .as_string()?
+            == kind;
+        is.then(|| {
+            Reflect::get(&p, &JsValue::from_str("value"))
+                .ok()?
+                .as_string()
+        })
+        .flatten()
+    })
+}
+
+fn zone_format(locale: &str, zone: &str, name_style: &str) -> Option<JsValue> {
+    let options = Object::new();
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("timeZone"),
+        &JsValue::from_str(zone),
+    );
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("timeZoneName"),
+        &JsValue::from_str(name_style),
+    );
+    let ctor: Function = Reflect::get(&intl()?, &JsValue::from_str("DateTimeFormat"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let args = Array::of2(&Array::of1(&JsValue::from_str(locale)), &options);
+    Reflect::construct(&ctor, &args).ok()
+}
+
+/// The zones to choose from, named in the user's language as the browser names
+/// them ("Central European Time (GMT+1)"), one per name (zones that share a name
+/// keep the same clocks; `keep`, the chosen one, always), ordered by their offset
+/// now: (IANA name, label).
+pub fn zone_choices(locale: &str, keep: &str) -> Vec<(String, String)> {
+    let now = Date::new_0();
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<(i32, String, String)> = Vec::new();
+    for zone in zone_names() {
+        let Some(generic) =
+            zone_format(locale, &zone, "longGeneric").and_then(|f| part(&f, &now, "timeZoneName"))
+        else {
+            continue;
+        };
+        let Some(offset) =
+            zone_format(locale, &zone, "shortOffset").and_then(|f| part(&f, &now, "timeZoneName"))
+        else {
+            continue;
+        };
+        // Where the browser has no name for the zone in this language it writes the
+        // city from the zone's id, in Latin letters: such a zone is left out (its
+        // neighbours' names cover its clocks, and the device's zone is always first).
+        let city = zone.rsplit('/').next().unwrap_or("").replace('_', " ");
+        if zone != keep && !city.is_empty() && generic.contains(&city) && !locale.starts_with("en")
+        {
+            continue;
+        }
+        let label = if generic == offset {
+            generic
+        } else {
+            format!("{generic} ({offset})")
+        };
+        if !seen.insert(label.clone()) && zone != keep {
+            continue;
+        }
+        let minutes = offsets_in(&zone).map_or(0, |mut f| f(js_sys::Date::now() as i64));
+        out.push((minutes, label, zone));
+    }
+    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out.into_iter()
+        .map(|(_, label, zone)| (zone, label))
+        .collect()
+}
+
+/// The device's zone named as `zone_choices` names zones.
+pub fn device_zone_label(locale: &str) -> String {
+    let zone = device_zone_name();
+    zone_format(locale, &zone, "longGeneric")
+        .and_then(|f| part(&f, &Date::new_0(), "timeZoneName"))
+        .unwrap_or(zone)
+}
+
 /// Minutes east of UTC in `name` at an instant, read from the wall-clock parts the
 /// browser writes for it; `None` for a name the browser does not know.
 fn offsets_in(name: &str) -> Option<impl FnMut(i64) -> i32> {

@@ -12,7 +12,7 @@ use crate::domain::Label;
 use crate::i18n::{label, t, tr};
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{tk, use_state, AppState};
-use crate::ui::kit::time_zone::{calendar_name_key, device_zone_name, zone_names};
+use crate::ui::kit::time_zone::{calendar_name_key, device_zone_label, zone_choices};
 use crate::ui::kit::user_select::user_options;
 
 const CALENDARS: [CalendarSystem; 3] = [
@@ -111,11 +111,11 @@ pub fn SettingsPage() -> impl IntoView {
                         {move || {
                             let l = st.locale.get();
                             let chosen = st.zone_name.get();
-                            let device = tr(l, "settings.time_zone_device", &[("zone", &device_zone_name())]);
+                            let device = tr(l, "settings.time_zone_device", &[("zone", &device_zone_label(l.intl_tag()))]);
                             let mut options = vec![view! { <option value="" selected=chosen.is_empty()>{device}</option> }.into_any()];
-                            options.extend(zone_names().into_iter().map(|z| {
+                            options.extend(zone_choices(l.intl_tag(), &chosen).into_iter().map(|(z, name)| {
                                 let selected = z == chosen;
-                                view! { <option value=z.clone() selected=selected>{z.replace('_', " ")}</option> }.into_any()
+                                view! { <option value=z selected=selected>{name}</option> }.into_any()
                             }));
                             options
                         }}
