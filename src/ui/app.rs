@@ -37,7 +37,10 @@ use crate::ui::writes::actions::load_everything;
 const LOCALE_KEY: &str = "crm.locale";
 
 fn initial_locale() -> Locale {
-    let saved: Option<String> = LocalStorage::get(LOCALE_KEY).ok();
+    let member = crate::ui::kit::personal::current_member();
+    let saved: Option<String> = crate::ui::kit::personal::of(&member)
+        .language
+        .or_else(|| LocalStorage::get(LOCALE_KEY).ok());
     let browser = web_sys::window().and_then(|w| w.navigator().language());
     saved
         .or(browser)
@@ -118,6 +121,8 @@ pub fn App() -> impl IntoView {
             }
         }
         let _ = LocalStorage::set(LOCALE_KEY, l.code());
+        // The member's own language, brought back when they are "You" again.
+        crate::ui::kit::personal::update(|p| p.language = Some(l.code().to_string()));
     });
 
     crate::ui::shell::page_title::follow_the_page(st);

@@ -5,7 +5,7 @@
 // a weekly 09:00 meeting stays at 09:00 after the clocks change in Berlin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue, loadSample } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -143,6 +143,43 @@ test('a weekly 09:00 meeting stays at 09:00 after the clocks change', async () =
     const zone = page.getByRole('combobox', { name: 'Time zone', exact: true });
     assert.match(await zone.locator('option:checked').textContent(), /^This device's: Central European Time/);
     assert.ok((await zone.locator('option').count()) > 20);
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('each member keeps their own calendar and number format on a shared browser', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await loadSample(page);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await heading(page, 'Settings').waitFor();
+    const you = page.getByRole('combobox', { name: 'You are', exact: true });
+    const calendar = page.getByRole('combobox', { name: 'Calendar', exact: true });
+    const numbers = page.getByRole('combobox', { name: 'Numbers are typed', exact: true });
+    const checked = (select) => select.locator('option:checked').textContent();
+    await calendar.selectOption({ label: 'Solar Hijri (Persian)' });
+    await numbers.selectOption({ label: 'Decimal comma: 1.234,56 or 1 234,56' });
+    const me = await checked(you);
+    // Another member takes over this browser: their settings, not mine.
+    const other = (await you.locator('option').allTextContents()).find((name) => name !== me);
+    await you.selectOption({ label: other });
+    assert.equal(await checked(calendar), 'As the language: Gregorian');
+    assert.equal(await checked(numbers), 'As the language: Decimal point: 1,234.56');
+    await calendar.selectOption({ label: 'Buddhist era (Thai)' });
+    // Mine come back with me, and stay after a reload.
+    await you.selectOption({ label: me });
+    assert.equal(await checked(calendar), 'Solar Hijri (Persian)');
+    assert.equal(await checked(numbers), 'Decimal comma: 1.234,56 or 1 234,56');
+    await page.reload();
+    await ready(page);
+    await heading(page, 'Settings').waitFor();
+    assert.equal(await checked(page.getByRole('combobox', { name: 'Calendar', exact: true })), 'Solar Hijri (Persian)');
+    await page.getByRole('combobox', { name: 'You are', exact: true }).selectOption({ label: other });
+    assert.equal(await checked(page.getByRole('combobox', { name: 'Calendar', exact: true })), 'Buddhist era (Thai)');
     assertNoErrors(app);
   } finally {
     await app.context.close();

@@ -163,6 +163,10 @@ for (const lang of ['en', 'fa']) {
       assert.ok(h1.y < 200, `the page's heading is near the top: ${h1.y}`);
       await menu.click();
       assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+      // Focus moves on the next frame: waited for, not read before it is drawn.
+      await page
+        .waitForFunction(() => document.getElementById('main-nav')?.contains(document.activeElement), null, { timeout: 5000 })
+        .catch(() => {});
       assert.ok(await mainNav(page).evaluate((n) => n.contains(document.activeElement)), 'focus in the menu');
       await mainNav(page).getByRole('link', { name: words.companies, exact: true }).click();
       await page.locator('main h1', { hasText: words.companies }).waitFor();

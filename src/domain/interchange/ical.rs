@@ -307,40 +307,40 @@ pub fn activity_to_event(
         "low" => Some(9),
         _ => None,
     };
-    let local_day = zone.local_date(Utc.from_utc_datetime(&due));
+    // A series is written in the user's wall-clock time (floating, RFC 5545 §3.3.5):
+    // calendar apps then keep a weekly 09:00 at 09:00 across a clock change, where a
+    // UTC start would move it by an hour. A single event is an instant, in UTC.
+    let local = zone.to_local(Utc.from_utc_datetime(&due));
     let rule = crate::domain::activities::activity_rules::recurrence_of(&record.values)
         .and_then(|r| r.ok())
         .map(|r| {
-            // BYDAY is counted in UTC, where the start may fall on another day.
-            let shift = (due.date() - local_day).num_days();
-            let frequency = match r.frequency {
-                Frequency::Week { weekdays } => Frequency::Week {
-                    weekdays: weekdays.iter().map(|w| shift_weekday(*w, shift)).collect(),
-                },
-                f => f,
-            };
             let (count, until) = match r.end {
                 RecurrenceEnd::Never => (None, None),
                 RecurrenceEnd::After(n) => (Some(n), None),
                 RecurrenceEnd::Until(d) => {
                     let last = d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
-                    (None, Some(IcalTime::Utc(zone.to_utc(last).naive_utc())))
+                    (None, Some(IcalTime::Floating(last)))
                 }
             };
             IcalRule {
-                frequency,
+                frequency: r.frequency,
                 interval: r.interval,
                 count,
                 until,
-                weekdays_on: due.date(),
+                weekdays_on: local.date(),
             }
         });
+    let start = if rule.is_some() {
+        IcalTime::Floating(local)
+    } else {
+        IcalTime::Utc(due)
+    };
     Some(IcalEvent {
         uid: format!("{}@local-crm", record.id),
         todo: kind == "task",
         summary: text_of(record, "subject"),
         description: text_of(record, "description"),
-        start: IcalTime::Utc(due),
+        start,
         duration_minutes,
         done,
         completed,
@@ -1572,10 +1572,32 @@ mod tests {
     }
 
     #[test]
+    fn a_series_keeps_its_wall_clock_time_across_a_clock_change() {
+        // Berlin: a weekly Monday 09:00 from 23 March 2026, the clocks change on the 29th.
+        let berlin = crate::domain::records::time_zone::tests::berlin();
+        let m = activities();
+        let rec = activity(vec![
+            ("subject", Value::Text("Stand-up".into())),
+            ("kind", Value::Text("meeting".into())),
+            ("due", at(utc(2026, 3, 23, 8, 0))),
+            ("repeat", Value::Text("weekly".into())),
+            ("repeat_weekdays", Value::List(vec!["mon".into()])),
+        ]);
+        let e = activity_to_event(&m, &rec, &berlin, None).unwrap();
+        let text = write_calendar(&[e], utc(2026, 12, 1, 0, 0));
+        // Floating: 09:00 wherever the calendar app counts the weeks.
+        assert!(text.contains("DTSTART:20260323T090000\r\n"), "{text}");
+        assert!(!text.contains("DTSTART:20260323T080000Z"));
+        let cal = read_calendar(text.as_bytes()).unwrap();
+        assert_eq!(event_to_values(&m, &cal.events[0], &berlin), rec.values);
+    }
+
+    #[test]
     fn an_activity_round_trips_through_a_file() {
         let long: String =
             "سلام، دنیا؛ گزارش فصلی, ready; ok. ".repeat(12) + "\nสวัสดีครับ, ประชุม; ทีมขาย\\ท้ายสุด";
-        // 23:30 Monday in Tehran is 20:00 UTC the same day; Monday 01:00 is Sunday in UTC.
+        // 21:30 UTC on Sunday is 01:00 on Monday in Tehran: a series is written in
+        // the wall-clock time, so its weekdays are Tehran's.
         let rec = activity(vec![
             ("subject", Value::Text("جلسه، فروش; ทีม, A".into())),
             ("kind", Value::Text("meeting".into())),
@@ -1592,12 +1614,12 @@ mod tests {
         ]);
         let (text, back) = round_trip(&rec, 210, Some(15));
         assert!(
-            text.contains("RRULE:FREQ=WEEKLY;BYDAY=SU,WE;COUNT=10\r\n"),
+            text.contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=10\r\n"),
             "{text}"
         );
         assert!(text.contains("TRIGGER:-PT15M\r\n"));
         assert!(text.contains("UID:act-1@local-crm\r\n"));
-        assert!(text.contains("DTSTART:20261206T213000Z\r\n"));
+        assert!(text.contains("DTSTART:20261207T010000\r\n"));
         assert!(text.contains("DURATION:PT45M\r\n"));
         assert!(text.contains("CATEGORIES:meeting\r\n"));
         assert_eq!(back.alarm_minutes_before, Some(15));
@@ -1621,7 +1643,8 @@ mod tests {
         ]);
         let (text, back) = round_trip(&task, -300, None);
         assert!(text.contains("BEGIN:VTODO\r\n") && text.contains("STATUS:COMPLETED\r\n"));
-        assert!(text.contains("RRULE:FREQ=MONTHLY;INTERVAL=3;UNTIL=20280101T045959Z\r\n"));
+        assert!(text.contains("RRULE:FREQ=MONTHLY;INTERVAL=3;UNTIL=20271231T235959\r\n"));
+        assert!(text.contains("DTSTART:20261210T030000\r\n"));
         assert!(back.todo && back.done);
 
         let call = activity(vec![

@@ -8,6 +8,7 @@ pub mod field_input;
 pub mod focus;
 pub mod format;
 pub mod notice;
+pub mod personal;
 pub mod route;
 pub(crate) mod state;
 pub mod time_zone;

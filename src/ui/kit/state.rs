@@ -63,6 +63,8 @@ pub struct AppState {
     pub calendar_choice: RwSignal<Option<CalendarSystem>>,
     /// The time zone chosen in Settings ("" for the device's).
     pub zone_name: RwSignal<String>,
+    /// How the member types numbers, if chosen; `None` follows the language.
+    pub decimal_choice: RwSignal<Option<DecimalMark>>,
 }
 
 /// The width at and below which the layout is a phone's (style/main.css uses it too).
@@ -102,7 +104,24 @@ impl AppState {
             came_from: RwSignal::new(None),
             calendar_choice: RwSignal::new(crate::ui::kit::time_zone::chosen_calendar()),
             zone_name: RwSignal::new(crate::ui::kit::time_zone::chosen_zone_name()),
+            decimal_choice: RwSignal::new(
+                crate::ui::kit::personal::of(&crate::ui::kit::personal::current_member())
+                    .decimal_mark,
+            ),
         }
+    }
+
+    /// How numbers are typed and read in forms: the member's choice, else the
+    /// language's way.
+    pub fn decimal_mark(&self) -> DecimalMark {
+        self.decimal_choice
+            .get()
+            .unwrap_or_else(|| DecimalMark::for_language(self.locale.get().code()))
+    }
+
+    pub fn set_decimal_mark(&self, mark: Option<DecimalMark>) {
+        crate::ui::kit::personal::update(|p| p.decimal_mark = mark);
+        self.decimal_choice.set(mark);
     }
 
     /// The calendar dates are shown and typed in (tracked).
@@ -122,9 +141,18 @@ impl AppState {
         self.zone_name.set(name);
     }
 
-    /// Makes `id` the person using this browser, remembered across visits.
+    /// Makes `id` the person using this browser, remembered across visits, with the
+    /// language, calendar, zone and number format that member chose.
     pub fn set_current_user(&self, id: String) {
         let _ = LocalStorage::set(USER_KEY, &id);
+        let theirs = crate::ui::kit::personal::of(&id);
+        crate::ui::kit::time_zone::reread_choices();
+        self.calendar_choice.set(theirs.calendar);
+        self.zone_name.set(theirs.time_zone.unwrap_or_default());
+        self.decimal_choice.set(theirs.decimal_mark);
+        if let Some(l) = theirs.language.as_deref().and_then(Locale::from_code) {
+            self.locale.set(l);
+        }
         self.current_user.set(id);
     }
 
@@ -155,15 +183,14 @@ impl AppState {
     }
 
     pub fn parse_context(&self) -> ParseContext {
-        let lang = self.locale.get_untracked().code();
         ParseContext {
             default_currency: self.base_currency.get_untracked(),
             zone: crate::ui::kit::time_zone::zone(),
             calendar: untrack(|| self.calendar()),
             // Forms take dates from date inputs (year first); numbers as the
-            // language writes them.
+            // member types them.
             date_order: DateOrder::YearFirst,
-            decimal_mark: DecimalMark::for_language(lang),
+            decimal_mark: untrack(|| self.decimal_mark()),
         }
     }
 }

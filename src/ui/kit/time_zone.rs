@@ -1,19 +1,16 @@
-//! The user's time zone and calendar, as chosen in Settings (by default the device's
-//! zone and the language's calendar): the zone's offsets are read from the browser
+//! The user's time zone and calendar, as the member using this browser chose them in
+//! Settings (by default the device's zone and the language's calendar): the zone's offsets are read from the browser
 //! once per choice and handed to the core as a table (`Zone`).
 
 use std::cell::RefCell;
 
-use gloo_storage::{LocalStorage, Storage};
 use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::time_zone::Zone;
 use crate::i18n::Locale;
-
-pub const TIME_ZONE_KEY: &str = "crm.time_zone";
-pub const CALENDAR_KEY: &str = "crm.calendar";
+use crate::ui::kit::personal;
 
 const YEAR_MS: i64 = 31_556_952_000;
 
@@ -24,31 +21,31 @@ thread_local! {
     static CHOICES: RefCell<Option<(String, Option<CalendarSystem>)>> = const { RefCell::new(None) };
 }
 
+/// The current member's zone and calendar choices (see `personal`).
 fn choices() -> (String, Option<CalendarSystem>) {
     CHOICES.with(|c| {
         c.borrow_mut()
             .get_or_insert_with(|| {
-                (
-                    LocalStorage::get::<String>(TIME_ZONE_KEY).unwrap_or_default(),
-                    LocalStorage::get::<CalendarSystem>(CALENDAR_KEY).ok(),
-                )
+                let mine = personal::of(&personal::current_member());
+                (mine.time_zone.unwrap_or_default(), mine.calendar)
             })
             .clone()
     })
 }
 
-/// The IANA name chosen in Settings, or "" for the device's zone.
+/// Forgets the choices read, after a change or when another member takes over.
+pub fn reread_choices() {
+    CHOICES.with(|c| *c.borrow_mut() = None);
+}
+
+/// The IANA name the current member chose, or "" for the device's zone.
 pub fn chosen_zone_name() -> String {
     choices().0
 }
 
 pub fn set_zone_name(name: &str) {
-    if name.is_empty() {
-        LocalStorage::delete(TIME_ZONE_KEY);
-    } else {
-        let _ = LocalStorage::set(TIME_ZONE_KEY, name);
-    }
-    CHOICES.with(|c| *c.borrow_mut() = None);
+    personal::update(|p| p.time_zone = (!name.is_empty()).then(|| name.to_string()));
+    reread_choices();
 }
 
 fn intl() -> Option<JsValue> {
@@ -286,13 +283,8 @@ pub fn calendar_for(l: Locale) -> CalendarSystem {
 }
 
 pub fn set_calendar(c: Option<CalendarSystem>) {
-    match c {
-        Some(c) => {
-            let _ = LocalStorage::set(CALENDAR_KEY, c);
-        }
-        None => LocalStorage::delete(CALENDAR_KEY),
-    }
-    CHOICES.with(|c| *c.borrow_mut() = None);
+    personal::update(|p| p.calendar = c);
+    reread_choices();
 }
 
 /// The Intl name of a calendar, for formatting dates in it.

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::domain::interchange::backup::valid_currency;
 use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::module_def::SettingsSection;
+use crate::domain::records::written_formats::DecimalMark;
 use crate::domain::Label;
 use crate::i18n::{label, t, tr};
 use crate::ui::kit::route::Route;
@@ -66,6 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{tk("settings.title")}</h1>
             <section class="record-section">
                 <h2>{tk("settings.you")}</h2>
+                <p class="help">{tk("settings.personal_help")}</p>
                 <div class="field">
                     <label for="current-user">{tk("settings.current_user")}</label>
                     <select
@@ -82,6 +84,9 @@ pub fn SettingsPage() -> impl IntoView {
                     <select
                         id="calendar"
                         aria-describedby="calendar-help"
+                        // The options say the first choice; the value follows every
+                        // later one (a select the user touched ignores `selected`).
+                        prop:value=move || st.calendar_choice.get().map_or("", calendar_key)
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             st.set_calendar(CALENDARS.into_iter().find(|c| calendar_key(*c) == v));
@@ -102,10 +107,33 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="help" id="calendar-help">{tk("settings.calendar_help")}</p>
                 </div>
                 <div class="field">
+                    <label for="number-format">{tk("settings.numbers")}</label>
+                    <select
+                        id="number-format"
+                        aria-describedby="number-format-help"
+                        prop:value=move || st.decimal_choice.get().map_or("", |m| m.key())
+                        on:change=move |ev| st.set_decimal_mark(DecimalMark::from_key(&event_target_value(&ev)))
+                    >
+                        {move || {
+                            let l = st.locale.get();
+                            let chosen = st.decimal_choice.get();
+                            let own = DecimalMark::for_language(l.code());
+                            let default = tr(l, "settings.numbers_default", &[("format", &t(l, own.name_key()))]);
+                            let mut options = vec![view! { <option value="" selected=chosen.is_none()>{default}</option> }.into_any()];
+                            options.extend(DecimalMark::ALL.into_iter().map(|m| view! {
+                                <option value=m.key() selected=chosen == Some(m)>{t(l, m.name_key())}</option>
+                            }.into_any()));
+                            options
+                        }}
+                    </select>
+                    <p class="help" id="number-format-help">{tk("settings.numbers_help")}</p>
+                </div>
+                <div class="field">
                     <label for="time-zone">{tk("settings.time_zone")}</label>
                     <select
                         id="time-zone"
                         aria-describedby="time-zone-help"
+                        prop:value=move || st.zone_name.get()
                         on:change=move |ev| st.set_zone_name(event_target_value(&ev))
                     >
                         {move || {
