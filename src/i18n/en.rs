@@ -669,6 +669,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.err.read", "The file could not be read: {detail}"),
     ("import.encoding", "File encoding"),
     ("import.encoding_help", "Found from the file. If names look garbled, choose the encoding the file was saved in."),
+    ("settings.currency_display", "Amounts show their currency as"),
+    ("settings.currency_display_help", "A sign, the three-letter code or the currency's name, wherever an amount is shown."),
     ("settings.numbers", "Numbers are typed"),
     ("settings.numbers_help", "How amounts and numbers are typed and read in forms."),
     ("settings.numbers_default", "As the language: {format}"),

@@ -669,6 +669,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.err.read", "فایل خوانده نشد: {detail}"),
     ("import.encoding", "رمزگذاری فایل"),
     ("import.encoding_help", "از روی خود فایل تشخیص داده شد. اگر نام‌ها درهم‌ریخته‌اند، رمزگذاری‌ای را که فایل با آن ذخیره شده انتخاب کنید."),
+    ("settings.currency_display", "نمایش ارز در مبلغ‌ها"),
+    ("settings.currency_display_help", "نماد، کد سه‌حرفی یا نام ارز، هر جا که مبلغی نمایش داده می‌شود."),
     ("settings.numbers", "شیوهٔ تایپ عددها"),
     ("settings.numbers_help", "مبلغ‌ها و عددها در فرم‌ها این‌گونه تایپ و خوانده می‌شوند."),
     ("settings.numbers_default", "مانند زبان: {format}"),

@@ -136,6 +136,17 @@ impl Locale {
         }
     }
 
+    /// The days off where the language is spoken (CLDR's week data): Friday in Iran,
+    /// Saturday and Sunday in Russia, Turkey, Thailand and the United States — what
+    /// the calendar marks and business hours leave out.
+    pub fn weekend(self) -> &'static [chrono::Weekday] {
+        use chrono::Weekday::*;
+        match self {
+            Locale::Fa => &[Fri],
+            Locale::En | Locale::Ru | Locale::Tr | Locale::Th => &[Sat, Sun],
+        }
+    }
+
     /// Currency assumed for amounts typed without one.
     pub fn default_currency(self) -> &'static str {
         match self {
@@ -225,6 +236,22 @@ mod tests {
     use crate::domain::interchange::backup::BackupProblem;
     use crate::domain::modules::standard_modules::standard_schema;
     use crate::domain::records::validate::Problem;
+
+    #[test]
+    fn weeks_start_and_rest_where_each_language_is_spoken() {
+        use chrono::Weekday::*;
+        let expected = [
+            (Locale::Fa, Sat, vec![Fri]),
+            (Locale::Ru, Mon, vec![Sat, Sun]),
+            (Locale::Tr, Mon, vec![Sat, Sun]),
+            (Locale::Th, Sun, vec![Sat, Sun]),
+            (Locale::En, Sun, vec![Sat, Sun]),
+        ];
+        for (l, start, weekend) in expected {
+            assert_eq!(l.week_start(), start, "{l:?}");
+            assert_eq!(l.weekend(), weekend.as_slice(), "{l:?}");
+        }
+    }
 
     #[test]
     fn a_label_starting_a_sentence_is_capitalised_and_other_scripts_are_left_as_they_are() {

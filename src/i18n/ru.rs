@@ -703,6 +703,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.err.read", "Не удалось прочитать файл: {detail}"),
     ("import.encoding", "Кодировка файла"),
     ("import.encoding_help", "Определена по содержимому файла. Если имена выглядят как набор символов, выберите кодировку, в которой файл был сохранён."),
+    ("settings.currency_display", "Как суммы показывают валюту"),
+    ("settings.currency_display_help", "Знак, трёхбуквенный код или название валюты — везде, где показана сумма."),
     ("settings.numbers", "Как вводятся числа"),
     ("settings.numbers_help", "Так суммы и числа вводятся и читаются в формах."),
     ("settings.numbers_default", "Как в языке: {format}"),

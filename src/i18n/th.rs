@@ -669,6 +669,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.err.read", "ไม่สามารถอ่านไฟล์ได้: {detail}"),
     ("import.encoding", "การเข้ารหัสของไฟล์"),
     ("import.encoding_help", "ตรวจพบจากเนื้อหาของไฟล์ หากชื่อแสดงเป็นอักขระแปลกๆ ให้เลือกการเข้ารหัสที่ใช้บันทึกไฟล์"),
+    ("settings.currency_display", "การแสดงสกุลเงินของจำนวนเงิน"),
+    ("settings.currency_display_help", "สัญลักษณ์ รหัสสามตัวอักษร หรือชื่อสกุลเงิน ทุกที่ที่แสดงจำนวนเงิน"),
     ("settings.numbers", "รูปแบบการพิมพ์ตัวเลข"),
     ("settings.numbers_help", "จำนวนเงินและตัวเลขในแบบฟอร์มจะพิมพ์และอ่านแบบนี้"),
     ("settings.numbers_default", "ตามภาษา: {format}"),

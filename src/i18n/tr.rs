@@ -669,6 +669,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("import.err.read", "Dosya okunamadı: {detail}"),
     ("import.encoding", "Dosya kodlaması"),
     ("import.encoding_help", "Dosyanın içeriğinden belirlendi. Adlar bozuk görünüyorsa dosyanın kaydedildiği kodlamayı seçin."),
+    ("settings.currency_display", "Tutarlarda para birimi gösterimi"),
+    ("settings.currency_display_help", "Bir tutarın gösterildiği her yerde simge, üç harfli kod ya da para biriminin adı."),
     ("settings.numbers", "Sayıların yazılışı"),
     ("settings.numbers_help", "Formlarda tutarlar ve sayılar böyle yazılır ve okunur."),
     ("settings.numbers_default", "Dile göre: {format}"),

@@ -88,6 +88,18 @@ test('with the Solar Hijri calendar dates are typed, shown and laid out in it', 
     await page.getByRole('link', { name: 'Edit' }).click();
     assert.equal(await page.getByLabel('Birthday', { exact: true }).inputValue(), '1359/05/14');
 
+    // A list filter takes its dates in the calendar too.
+    await nav(page, 'Contacts').click();
+    await heading(page, 'Contacts').waitFor();
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Field', { exact: true }).selectOption({ label: 'Birthday' });
+    await page.getByLabel('Condition', { exact: true }).selectOption({ label: 'between' });
+    await page.getByLabel('From', { exact: true }).fill('1359/05/01');
+    await page.getByLabel('To', { exact: true }).fill('1359/05/31');
+    await page.getByRole('button', { name: 'Add filter', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^1 record$/ }).waitFor();
+    await page.getByRole('link', { name: 'Rahimi' }).waitFor();
+
     // The month view is Azar 1405: 22 November to 21 December 2026.
     await page.evaluate(() => { location.hash = '#/calendar/month/2026-12-04'; });
     await heading(page, /^Calendar: Azar 1405/).waitFor();

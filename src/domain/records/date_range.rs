@@ -4,8 +4,9 @@
 use chrono::{Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::field::YEARS;
-use crate::domain::records::local_days::{period_around, week_of, PeriodKind};
+use crate::domain::records::local_days::{period_around_in, week_of, PeriodKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +68,17 @@ impl DateRange {
         today: NaiveDate,
         week_start: Weekday,
     ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        self.days_in(today, week_start, CalendarSystem::Gregorian)
+    }
+
+    /// `days` with months and quarters counted in `calendar`.
+    pub fn days_in(
+        &self,
+        today: NaiveDate,
+        week_start: Weekday,
+        calendar: CalendarSystem,
+    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let period_around = |kind, day| period_around_in(kind, day, calendar);
         let both = |(a, b): (NaiveDate, NaiveDate)| (Some(a), Some(b));
         match *self {
             DateRange::Today => both((today, today)),

@@ -13,7 +13,7 @@ use crate::domain::records::time_zone::Zone;
 use crate::domain::records::validate::Problem;
 use crate::domain::records::value::{Money, Value};
 use crate::domain::records::written_formats::{
-    read_bool, read_date, read_date_in, read_date_time, read_number, strip_currency, DateOrder,
+    read_bool, read_date, read_date_in, read_date_time_in, read_number, strip_currency, DateOrder,
     DecimalMark,
 };
 
@@ -37,9 +37,11 @@ pub struct ParseContext {
     pub date_order: DateOrder,
     /// The decimal mark numbers and amounts are written with.
     pub decimal_mark: DecimalMark,
-    /// The calendar date fields are written in (a date-time control is always
-    /// Gregorian, as the browser's).
+    /// The calendar date fields are written in.
     pub calendar: CalendarSystem,
+    /// The calendar date-times are written in: a form's date-time control is always
+    /// Gregorian (the browser's); a file's follow the file.
+    pub date_time_calendar: CalendarSystem,
 }
 
 impl Default for ParseContext {
@@ -50,6 +52,7 @@ impl Default for ParseContext {
             date_order: DateOrder::YearFirst,
             decimal_mark: DecimalMark::Point,
             calendar: CalendarSystem::Gregorian,
+            date_time_calendar: CalendarSystem::Gregorian,
         }
     }
 }
@@ -106,11 +109,13 @@ pub fn parse_input(
             Ok(None) => return Ok(None),
             Err(_) => return Err(Problem::InvalidDate(text.to_string())),
         },
-        FieldKind::DateTime => match read_date_time(text, ctx.date_order) {
-            Ok(Some(local)) => Value::DateTime(ctx.zone.to_utc(local)),
-            Ok(None) => return Ok(None),
-            Err(_) => return Err(Problem::InvalidDateTime),
-        },
+        FieldKind::DateTime => {
+            match read_date_time_in(text, ctx.date_order, ctx.date_time_calendar) {
+                Ok(Some(local)) => Value::DateTime(ctx.zone.to_utc(local)),
+                Ok(None) => return Ok(None),
+                Err(_) => return Err(Problem::InvalidDateTime),
+            }
+        }
         // Yes or no in any of the five languages; anything else is named, not read
         // as "no".
         FieldKind::Checkbox => {
@@ -579,6 +584,26 @@ mod tests {
             panic!("a date and time");
         };
         assert_eq!(t.format("%Y-%m-%d %H:%M").to_string(), "2026-12-31 09:30");
+        // A Thai file's date-times count Buddhist years; a form's never do.
+        let thai_file = ParseContext {
+            date_time_calendar: CalendarSystem::Buddhist,
+            ..ctx.clone()
+        };
+        let read = |c: &ParseContext, s: &str| {
+            parse_input(&FieldKind::DateTime, &FieldInput::Text(s.into()), c)
+        };
+        let Ok(Some(Value::DateTime(t))) = read(&thai_file, "31.12.2569 09:30") else {
+            panic!("a Buddhist-era date and time");
+        };
+        assert_eq!(t.format("%Y-%m-%d %H:%M").to_string(), "2026-12-31 09:30");
+        let form = ParseContext {
+            calendar: CalendarSystem::SolarHijri,
+            ..ParseContext::default()
+        };
+        let Ok(Some(Value::DateTime(t))) = read(&form, "2026-12-31T09:30") else {
+            panic!("a date-time control's value");
+        };
+        assert_eq!(t.format("%Y-%m-%d").to_string(), "2026-12-31");
     }
 
     #[test]

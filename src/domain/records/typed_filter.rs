@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Weekday};
 use rust_decimal::Decimal;
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::exchange::{ExchangeRates, InBase};
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::list_query::{Filter, FilterOp};
@@ -23,6 +24,8 @@ pub struct QueryContext {
     /// East of UTC, in minutes: where the user's local days start.
     pub utc_offset_minutes: i32,
     pub week_start: Weekday,
+    /// The calendar "this month" and "this quarter" are counted in.
+    pub calendar: CalendarSystem,
     /// Into the user's base currency.
     pub rates: ExchangeRates,
 }
@@ -42,8 +45,15 @@ impl QueryContext {
             today,
             utc_offset_minutes,
             week_start,
+            calendar: CalendarSystem::Gregorian,
             rates,
         }
+    }
+
+    /// Counts months and quarters in `calendar` (the user's).
+    pub fn in_calendar(mut self, calendar: CalendarSystem) -> Self {
+        self.calendar = calendar;
+        self
     }
 
     /// The UTC millisecond at which a local day starts.
@@ -144,7 +154,7 @@ impl Prepared {
             FilterOp::AtMost(n) => amount(f64::NEG_INFINITY, *n),
             FilterOp::Between(a, b) => amount(a.min(*b), a.max(*b)),
             FilterOp::InDates(range) => {
-                let (from, to) = range.days(ctx.today, ctx.week_start);
+                let (from, to) = range.days_in(ctx.today, ctx.week_start, ctx.calendar);
                 Test::Dates {
                     from,
                     to,

@@ -151,6 +151,7 @@ pub fn CalendarPage(view: String, day: String) -> impl IntoView {
                                 <div
                                     class="calendar-day"
                                     class:other-month=other_month
+                                    class:weekend=l.weekend().contains(&day.weekday())
                                     class:today={day == today}
                                     role="listitem"
                                     aria-label=day_label.clone()

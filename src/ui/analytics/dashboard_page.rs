@@ -5,14 +5,17 @@
 use chrono::{Duration, NaiveDate};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+
+use crate::domain::records::calendar_system::CalendarSystem;
+use crate::ui::kit::day_input::DayInput;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::activities::activity_rules::local_date;
 use crate::domain::analytics::report::DateBucket;
 use crate::domain::analytics::sales_metrics::{
-    drill_records, period_around, Drill, Figure, Parts, PeriodKind, SalesDashboard,
-    SalesDashboardWork, Scope, Sum, ACTIVITY_KINDS, SALES_DASHBOARD,
+    drill_records, Drill, Figure, Parts, PeriodKind, SalesDashboard, SalesDashboardWork, Scope,
+    Sum, ACTIVITY_KINDS, SALES_DASHBOARD,
 };
 use crate::domain::records::search::Slot;
 use crate::domain::sales::board::exchange_rates;
@@ -54,7 +57,9 @@ impl DashboardScope {
     }
 
     /// First and last day of the period, in local time.
-    pub fn dates(&self) -> (NaiveDate, NaiveDate) {
+    /// Months, quarters and years are `calendar`'s (a Persian user's quarter is a
+    /// Solar Hijri season).
+    pub fn dates(&self, calendar: CalendarSystem) -> (NaiveDate, NaiveDate) {
         let today = chrono::DateTime::from_timestamp_millis(now())
             .map(|t| local_date(t, utc_offset()))
             .unwrap_or_default();
@@ -69,7 +74,7 @@ impl DashboardScope {
             }
             _ => PeriodKind::Quarter,
         };
-        period_around(kind, today)
+        crate::domain::records::local_days::period_around_in(kind, today, calendar)
     }
 
     /// Custom dates whose end comes before their start (the figures then cover the
@@ -107,7 +112,7 @@ pub struct ScopeParts {
 
 impl ScopeParts {
     pub fn of(st: AppState, s: &DashboardScope) -> Self {
-        let (start, end) = s.dates();
+        let (start, end) = s.dates(untrack(|| st.calendar()));
         let base = st.base_currency.get();
         ScopeParts {
             start,
@@ -296,7 +301,7 @@ pub fn SalesDashboardView() -> impl IntoView {
     let custom = move || settings.with(|s| s.period == "custom");
     let period_text = move || {
         let l = st.locale.get();
-        let (a, b) = settings.with(DashboardScope::dates);
+        let (a, b) = settings.with(|s| s.dates(st.calendar()));
         format!(
             "{} – {}",
             crate::ui::kit::format::date(l, a),
@@ -331,20 +336,18 @@ pub fn SalesDashboardView() -> impl IntoView {
                 <Show when=custom>
                     <div class="field">
                         <label for="dash-from">{tk("dash.from")}</label>
-                        <input
+                        <DayInput
                             id="dash-from"
-                            type="date"
-                            prop:value=move || settings.with(|s| s.from.clone())
-                            on:change=set(|s, v| s.from = v)
+                            value=Signal::derive(move || settings.with(|s| s.from.clone()))
+                            on_day=Callback::new(move |v: String| settings.update(|s| s.from = v))
                         />
                     </div>
                     <div class="field">
                         <label for="dash-to">{tk("dash.to")}</label>
-                        <input
+                        <DayInput
                             id="dash-to"
-                            type="date"
-                            prop:value=move || settings.with(|s| s.to.clone())
-                            on:change=set(|s, v| s.to = v)
+                            value=Signal::derive(move || settings.with(|s| s.to.clone()))
+                            on_day=Callback::new(move |v: String| settings.update(|s| s.to = v))
                         />
                     </div>
                 </Show>

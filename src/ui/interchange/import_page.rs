@@ -289,6 +289,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
             ctx.decimal_mark = numbers;
             ctx.calendar = calendar;
         }
+        ctx.date_time_calendar = ctx.calendar;
         checked_at.set_value(turns_served());
         spawn_local(async move {
             let Some(t) = table.get_value() else { return };

@@ -77,12 +77,21 @@ pub fn percent(l: Locale, n: f64) -> String {
 }
 
 pub fn money(l: Locale, m: &Money) -> String {
+    money_as(l, m, &crate::ui::kit::personal::currency_display())
+}
+
+/// An amount naming its currency the way `display` says ("symbol", "code", "name").
+pub fn money_as(l: Locale, m: &Money, display: &str) -> String {
     let amount: f64 = m.amount.to_string().parse().unwrap_or(0.0);
     call(
         &formatter(
             l,
             "number",
-            &[("style", "currency"), ("currency", &m.currency)],
+            &[
+                ("style", "currency"),
+                ("currency", &m.currency),
+                ("currencyDisplay", display),
+            ],
         ),
         &JsValue::from_f64(amount),
     )

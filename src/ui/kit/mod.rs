@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod chosen_file;
+pub mod day_input;
 pub mod download;
 pub mod field_input;
 pub mod focus;

@@ -2,6 +2,7 @@
 //! and how numbers are typed — kept per member, so switching "You are" brings back
 //! that member's choices. A member who chose nothing follows the language.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use gloo_storage::{LocalStorage, Storage};
@@ -24,6 +25,40 @@ pub struct Personal {
     pub time_zone: Option<String>,
     /// How numbers are typed in forms; none for the language's way.
     pub decimal_mark: Option<DecimalMark>,
+    /// How amounts name their currency: "symbol" (€, the default), "code" (EUR)
+    /// or "name" (euros).
+    pub currency_display: Option<String>,
+}
+
+/// The ways an amount can name its currency, as `Intl` calls them.
+pub const CURRENCY_DISPLAYS: [&str; 3] = ["symbol", "code", "name"];
+
+thread_local! {
+    /// The current member's settings, read once: every formatted date and amount
+    /// asks for them.
+    static MINE: RefCell<Option<Personal>> = const { RefCell::new(None) };
+}
+
+/// The current member's settings.
+pub fn mine() -> Personal {
+    MINE.with(|m| {
+        m.borrow_mut()
+            .get_or_insert_with(|| of(&current_member()))
+            .clone()
+    })
+}
+
+/// Forgets the settings read, after a change or when another member takes over.
+pub fn forget() {
+    MINE.with(|m| *m.borrow_mut() = None);
+}
+
+/// How the current member's amounts name their currency.
+pub fn currency_display() -> String {
+    mine()
+        .currency_display
+        .filter(|d| CURRENCY_DISPLAYS.contains(&d.as_str()))
+        .unwrap_or_else(|| "symbol".into())
 }
 
 fn all() -> BTreeMap<String, Personal> {
@@ -49,4 +84,5 @@ pub fn update(change: impl FnOnce(&mut Personal)) {
         every.remove(&current_member());
     }
     let _ = LocalStorage::set(PERSONAL_KEY, &every);
+    forget();
 }

@@ -187,6 +187,8 @@ impl AppState {
             default_currency: self.base_currency.get_untracked(),
             zone: crate::ui::kit::time_zone::zone(),
             calendar: untrack(|| self.calendar()),
+            // The date-time control is the browser's, always Gregorian.
+            date_time_calendar: CalendarSystem::Gregorian,
             // Forms take dates from date inputs (year first); numbers as the
             // member types them.
             date_order: DateOrder::YearFirst,

@@ -17,30 +17,16 @@ const YEAR_MS: i64 = 31_556_952_000;
 thread_local! {
     /// The zone read for a name ("" for the device's), kept until the choice changes.
     static ZONE: RefCell<Option<(String, Zone)>> = const { RefCell::new(None) };
-    /// The choices as stored, read once: every formatted date asks for them.
-    static CHOICES: RefCell<Option<(String, Option<CalendarSystem>)>> = const { RefCell::new(None) };
-}
-
-/// The current member's zone and calendar choices (see `personal`).
-fn choices() -> (String, Option<CalendarSystem>) {
-    CHOICES.with(|c| {
-        c.borrow_mut()
-            .get_or_insert_with(|| {
-                let mine = personal::of(&personal::current_member());
-                (mine.time_zone.unwrap_or_default(), mine.calendar)
-            })
-            .clone()
-    })
 }
 
 /// Forgets the choices read, after a change or when another member takes over.
 pub fn reread_choices() {
-    CHOICES.with(|c| *c.borrow_mut() = None);
+    personal::forget();
 }
 
 /// The IANA name the current member chose, or "" for the device's zone.
 pub fn chosen_zone_name() -> String {
-    choices().0
+    personal::mine().time_zone.unwrap_or_default()
 }
 
 pub fn set_zone_name(name: &str) {
@@ -273,7 +259,7 @@ pub fn zone() -> Zone {
 
 /// The calendar chosen in Settings, if one was.
 pub fn chosen_calendar() -> Option<CalendarSystem> {
-    choices().1
+    personal::mine().calendar
 }
 
 /// The calendar dates are shown in for a user of `l`: the chosen one, else the

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::date_range::{parse_day, DateRange};
 use crate::domain::records::filter_url::{offered_ops, op_word};
 use crate::domain::records::input::{parse_number, FieldInput};
@@ -104,8 +105,14 @@ fn build(
     value: &str,
     to: &str,
     link: &FieldInput,
+    calendar: CalendarSystem,
 ) -> Option<FilterOp> {
     let value = value.trim();
+    // A date typed in the user's calendar (1405/09/13), or the date input's own.
+    let parse_day = |s: &str| match calendar {
+        CalendarSystem::Gregorian => parse_day(s),
+        other => other.parse(s),
+    };
     let given = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let dates = matches!(kind, FieldKind::Date | FieldKind::DateTime);
     Some(match word {
@@ -174,6 +181,7 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
             &value.get_untracked(),
             &value_to.get_untracked(),
             &link.get_untracked(),
+            untrack(|| st.calendar()),
         );
         let Some(filter_op) = built else { return };
         filters.update(|fs| {
@@ -195,12 +203,21 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
         };
         let dates = matches!(kind, FieldKind::Date | FieldKind::DateTime);
         let decimal = !dates && word_is_amount(&kind);
+        let calendar = st.calendar();
+        let date_hint = (dates && calendar != CalendarSystem::Gregorian)
+            .then(|| {
+                chrono::DateTime::from_timestamp_millis(crate::ui::kit::state::now())
+                    .and_then(|t| calendar.format_iso_like(t.date_naive()))
+            })
+            .flatten();
         let text_input =
             move |id: &'static str, signal: RwSignal<String>, kind_attr: &'static str| {
                 view! {
                     <input
                         id=id
                         type=kind_attr
+                        placeholder=date_hint.clone()
+                        dir=date_hint.is_some().then_some("ltr")
                         inputmode=(kind_attr == "text" && decimal).then_some("decimal")
                         autocomplete="off"
                         prop:value=move || signal.get()
@@ -225,7 +242,12 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
             ),
             _ => t(l, key),
         };
-        let input_type = if dates { "date" } else { "text" };
+        // The browser's date picker is Gregorian: in another calendar a date is typed.
+        let input_type = if dates && st.calendar() == CalendarSystem::Gregorian {
+            "date"
+        } else {
+            "text"
+        };
         match word.as_str() {
             "is" if matches!(kind, FieldKind::Lookup { .. }) => {
                 let FieldKind::Lookup { module, .. } = &kind else {

@@ -65,7 +65,8 @@ pub fn ListView(module: String) -> impl IntoView {
         let mine = generation.start();
         let mut work = st.data.with_untracked(|d| {
             let ctx =
-                QueryContext::at(now(), utc_offset(), week_start(l), exchange_rates(d, &base));
+                QueryContext::at(now(), utc_offset(), week_start(l), exchange_rates(d, &base))
+                    .in_calendar(crate::ui::kit::time_zone::calendar_for(l));
             ListWork::new(d, &module_key.get_value(), q, ctx)
         });
         // Only a real change notifies: an equal result must not scroll to the top.

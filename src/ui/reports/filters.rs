@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::kit::day_input::DayInput;
+
 use super::draft::Draft;
 use crate::domain::analytics::report::{FilterGroup, CREATED_AT, OWNER, UPDATED_AT};
 use crate::domain::analytics::report_choices::{all_fields, OPERATORS};
@@ -228,8 +230,13 @@ fn FilterRow(
         if f == OWNER {
             return select(users());
         }
+        // A day in the user's calendar, handed on as YYYY-MM-DD.
+        let day = || {
+            view! { <DayInput id=id.clone() value=current.clone() on_day=Callback::new(write) /> }
+                .into_any()
+        };
         if f == CREATED_AT || f == UPDATED_AT {
-            return input("date");
+            return day();
         }
         match kind {
             Some(FieldKind::Picklist { options } | FieldKind::MultiSelect { options, .. }) => {
@@ -248,7 +255,7 @@ fn FilterRow(
                 ("true".into(), t(l, "value.yes")),
                 ("false".into(), t(l, "value.no")),
             ]),
-            Some(FieldKind::Date | FieldKind::DateTime) => input("date"),
+            Some(FieldKind::Date | FieldKind::DateTime) => day(),
             _ => input("text"),
         }
     };

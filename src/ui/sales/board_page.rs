@@ -7,6 +7,8 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
+
+use crate::ui::kit::day_input::DayInput;
 use leptos::task::spawn_local;
 use rust_decimal::Decimal;
 
@@ -388,11 +390,11 @@ pub fn BoardPage(module: String, pipeline: String) -> impl IntoView {
                 {date_field.is_some().then(|| view! {
                     <div class="field">
                         <label for="board-from">{tk("board.close_from")}</label>
-                        <input id="board-from" type="date" on:change=move |ev| close_from.set(event_target_value(&ev)) />
+                        <DayInput id="board-from" value=close_from on_day=Callback::new(move |v| close_from.set(v)) />
                     </div>
                     <div class="field">
                         <label for="board-to">{tk("board.close_to")}</label>
-                        <input id="board-to" type="date" on:change=move |ev| close_to.set(event_target_value(&ev)) />
+                        <DayInput id="board-to" value=close_to on_day=Callback::new(move |v| close_to.set(v)) />
                     </div>
                 })}
                 <div class="field">

@@ -10,7 +10,10 @@ use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::module_def::SettingsSection;
 use crate::domain::records::written_formats::DecimalMark;
 use crate::domain::Label;
+use crate::domain::Money;
 use crate::i18n::{label, t, tr};
+use crate::ui::kit::format::money_as;
+use crate::ui::kit::personal::CURRENCY_DISPLAYS;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{tk, use_state, AppState};
 use crate::ui::kit::time_zone::{calendar_name_key, device_zone_label, zone_choices};
@@ -61,6 +64,8 @@ fn module_links(st: AppState, section: SettingsSection) -> impl IntoView {
 pub fn SettingsPage() -> impl IntoView {
     let st = use_state();
     let currency_error = RwSignal::new(false);
+    // Bumped when the member changes how amounts name their currency.
+    let display_choice = RwSignal::new(0u32);
     let permission = RwSignal::new(crate::ui::activities::reminders::permission());
     view! {
         <section class="page settings-page">
@@ -127,6 +132,38 @@ pub fn SettingsPage() -> impl IntoView {
                         }}
                     </select>
                     <p class="help" id="number-format-help">{tk("settings.numbers_help")}</p>
+                </div>
+                <div class="field">
+                    <label for="currency-display">{tk("settings.currency_display")}</label>
+                    <select
+                        id="currency-display"
+                        aria-describedby="currency-display-help"
+                        prop:value=move || {
+                            st.current_user.track();
+                            display_choice.track();
+                            crate::ui::kit::personal::currency_display()
+                        }
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            crate::ui::kit::personal::update(|p| p.currency_display = Some(v));
+                            display_choice.update(|n| *n += 1);
+                        }
+                    >
+                        {move || {
+                            let l = st.locale.get();
+                            st.current_user.track();
+                            let chosen = crate::ui::kit::personal::currency_display();
+                            let example = Money {
+                                amount: rust_decimal::Decimal::new(123_456, 2),
+                                currency: st.base_currency.get(),
+                            };
+                            CURRENCY_DISPLAYS.into_iter().map(|d| {
+                                let text = money_as(l, &example, d);
+                                view! { <option value=d selected=chosen == d>{text}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                    <p class="help" id="currency-display-help">{tk("settings.currency_display_help")}</p>
                 </div>
                 <div class="field">
                     <label for="time-zone">{tk("settings.time_zone")}</label>
