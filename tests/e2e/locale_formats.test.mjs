@@ -5,7 +5,10 @@
 // a weekly 09:00 meeting stays at 09:00 after the clocks change in Berlin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue, loadSample } from './harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue, loadSample, downloadVia } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -148,6 +151,45 @@ test('a weekly 09:00 meeting stays at 09:00 after the clocks change', async () =
     await heading(page, 'Monday stand-up').waitFor();
     assert.equal((await fieldValue(page, 'Occurrence').textContent()).trim(), '2');
     assert.match(await fieldValue(page, 'Due').textContent(), /Mar 30, 2026, 9:00\sAM/);
+
+    // My work as a calendar file: the series in Berlin's wall-clock time, read back
+    // into an empty browser at the same hour.
+    await nav(page, 'My work').click();
+    await heading(page, 'My work').waitFor();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-ics-'));
+    try {
+      const { name, file } = await downloadVia(page, 'Export calendar (.ics)', dir);
+      assert.match(name, /^my-work-\d{4}-\d{2}-\d{2}\.ics$/);
+      const ics = fs.readFileSync(file, 'utf8');
+      // A task is a VTODO, a meeting a VEVENT: one of them, once.
+      assert.equal((ics.match(/BEGIN:(VEVENT|VTODO)/g) ?? []).length, 1, ics);
+      assert.match(ics, /^DTSTART:20260330T090000\r$/m);
+      assert.match(ics, /^RRULE:FREQ=WEEKLY;BYDAY=MO\r$/m);
+      const fresh = await openApp(env.browser, env.server.url, { contextOptions: { timezoneId: 'Europe/Berlin' } });
+      try {
+        const p2 = fresh.page;
+        await ready(p2);
+        await nav(p2, 'Activities').click();
+        await p2.getByRole('link', { name: 'Import CSV' }).click();
+        await heading(p2, 'Import Activities from CSV').waitFor();
+        await p2.getByLabel('CSV file or calendar (.ics)').setInputFiles(file);
+        await p2.getByText('1 row in the file.').waitFor();
+        await p2.getByRole('button', { name: 'Check the rows' }).click();
+        await p2.getByRole('button', { name: 'Import 1 record' }).click();
+        await p2.getByRole('status').filter({ hasText: 'Imported 1 record.' }).waitFor();
+        await nav(p2, 'Activities').click();
+        await p2.getByLabel('Search Activities').fill('stand-up');
+        await p2.getByRole('link', { name: 'Monday stand-up' }).click();
+        await heading(p2, 'Monday stand-up').waitFor();
+        assert.match(await fieldValue(p2, 'Due').textContent(), /Mar 30, 2026, 9:00\sAM/);
+        assert.match(await fieldValue(p2, 'Repeats').textContent(), /Weekly/);
+        assertNoErrors(fresh);
+      } finally {
+        await fresh.context.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
 
     // The zone is a setting: the device's by default, named in the user's words.
     await page.getByRole('link', { name: 'Settings' }).click();

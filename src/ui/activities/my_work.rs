@@ -5,11 +5,15 @@ use leptos::prelude::*;
 
 use crate::domain::activities::activity_rules::due;
 use crate::domain::activities::agenda::{agenda_module, agenda_set, assignee, my_work};
+use crate::domain::interchange::ical;
 use crate::domain::records::search::Slot;
 use crate::i18n::{t, tr};
+use crate::ui::kit::download::download;
 use crate::ui::kit::format::{date_time, user_name, value_text};
+use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{now, tk, use_state, utc_offset};
+use crate::ui::kit::time_zone::zone;
 use crate::ui::kit::user_select::{whose_user, WhoseFilter};
 use crate::ui::records::timeline_view::complete;
 
@@ -95,11 +99,43 @@ pub fn MyWork() -> impl IntoView {
                 </section>
             }
         };
+    // The dated work listed (overdue, today, upcoming) as a calendar file, for the
+    // user's calendar app.
+    let export = move |_| {
+        let l = st.locale.get_untracked();
+        let slots: Vec<Slot> = work.with_untracked(|w| {
+            w.overdue
+                .iter()
+                .chain(&w.today)
+                .chain(&w.upcoming)
+                .copied()
+                .collect()
+        });
+        let now_utc = chrono::DateTime::from_timestamp_millis(now())
+            .unwrap_or_default()
+            .naive_utc();
+        let (text, n) = st.data.with_untracked(|d| match agenda_module(d) {
+            Some(module) => ical::export(d, &module, &slots, &zone(), now_utc),
+            None => (String::new(), 0),
+        });
+        let date = String::from(js_sys::Date::new_0().to_iso_string());
+        let name = format!("my-work-{}.ics", &date[..10]);
+        let notice = match download(&name, "text/calendar", &text) {
+            Ok(()) => Notice::success(tr(
+                l,
+                "list.exported",
+                &[("n", &crate::ui::kit::format::count(l, n)), ("file", &name)],
+            )),
+            Err(e) => Notice::error(tr(l, "backup.export_failed", &[("detail", &e)])),
+        };
+        st.notice.set(Some(notice));
+    };
     view! {
         <section class="page work-page">
             <div class="page-head">
                 <h1>{tk("work.title")}</h1>
                 <div class="actions">
+                    <button type="button" on:click=export>{tk("list.export_ical")}</button>
                     <a class="button primary" href=move || st.data.with(|d| Route::New(agenda_module(d).unwrap_or_default(), vec![]).href())>
                         {tk("work.new_activity")}
                     </a>
