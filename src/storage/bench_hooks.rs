@@ -92,7 +92,7 @@ pub async fn bench_dashboard(deals: u32, activities: u32, runs: u32, year: bool)
         end,
         owner: None,
         now,
-        zone: crate::domain::records::time_zone::Zone::default(),
+        utc_offset_minutes: 0,
         rates: &rates,
     };
     let perf = web_sys::window().and_then(|w| w.performance());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 
 use crate::domain::activities::activity_rules::{due, local_date};
 use crate::domain::records::record::{Record, Timestamp};
@@ -98,27 +98,6 @@ pub fn my_work(data: &Dataset, user: Option<&str>, now: Timestamp, utc_offset: i
     work
 }
 
-/// The days a month view shows: whole weeks from the one holding the 1st to the one
-/// holding the last day, weeks starting on `week_start`.
-pub fn month_grid(year: i32, month: u32, week_start: Weekday) -> Vec<NaiveDate> {
-    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-        return Vec::new();
-    };
-    let back = (7 + first.weekday().num_days_from_monday() as i64
-        - week_start.num_days_from_monday() as i64)
-        % 7;
-    let start = first - Duration::days(back);
-    let next_month = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
-    let last = next_month.map(|d| d - Duration::days(1)).unwrap_or(first);
-    let days = (last - start).num_days() + 1;
-    let weeks = (days + 6) / 7;
-    (0..weeks * 7).map(|i| start + Duration::days(i)).collect()
-}
-
 pub use crate::domain::records::local_days::week_of;
 
 /// Activities with a due time between two local dates (inclusive), by local day.
@@ -183,6 +162,7 @@ pub fn linked_day(text: &str, today: NaiveDate) -> NaiveDate {
 mod tests {
     use super::*;
     use crate::domain::modules::activity_module::ACTIVITIES;
+    use chrono::{Duration, Weekday};
 
     #[test]
     fn the_agenda_module_and_its_fields_come_from_the_definitions() {
@@ -218,7 +198,8 @@ mod tests {
         assert_eq!(last, NaiveDate::from_ymd_opt(9999, 12, 31).unwrap());
         // The grids around the last day accepted still compute.
         assert_eq!(week_of(last, Weekday::Mon).len(), 7);
-        assert!(!month_grid(9999, 12, Weekday::Sat).is_empty());
+        let grid = crate::domain::records::calendar_system::CalendarSystem::Gregorian;
+        assert!(!grid.month_grid(last, Weekday::Sat).is_empty());
     }
 
     fn ms(y: i32, m: u32, d: u32, h: u32) -> Timestamp {
@@ -281,6 +262,9 @@ mod tests {
 
     #[test]
     fn month_grids_are_whole_weeks_from_the_chosen_first_day() {
+        let gregorian = crate::domain::records::calendar_system::CalendarSystem::Gregorian;
+        let month_grid =
+            |y, m, w| gregorian.month_grid(NaiveDate::from_ymd_opt(y, m, 1).unwrap(), w);
         let g = month_grid(2026, 2, Weekday::Mon);
         // 1 February 2026 is a Sunday: the grid starts on Monday 26 January and ends
         // on Sunday 1 March.
