@@ -10,7 +10,7 @@ use crate::domain::interchange::csv_import::Table;
 use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::module_def::ModuleDef;
-use crate::domain::records::normalize::ascii_digit;
+use crate::domain::records::normalize::ascii_digits as ascii;
 use crate::domain::records::written_formats::{strip_currency, DateOrder, DecimalMark};
 
 /// How much of a file is looked at: enough to see its habits; a later row that
@@ -62,10 +62,6 @@ impl Votes {
             (assumed, Seen::Absent)
         }
     }
-}
-
-fn ascii(text: &str) -> String {
-    text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
 }
 
 /// The calendar a 4-digit year belongs to.

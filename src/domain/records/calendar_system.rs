@@ -5,7 +5,7 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::records::normalize::ascii_digit;
+use crate::domain::records::normalize::{ascii_digit, ascii_digits};
 use crate::domain::records::solar_hijri;
 
 /// The Thai Buddhist era counts from 543 BCE; its months and days are Gregorian.
@@ -35,6 +35,43 @@ fn gregorian_month_length(year: i32, month: u32) -> u32 {
 }
 
 impl CalendarSystem {
+    pub const ALL: [CalendarSystem; 3] = [
+        CalendarSystem::Gregorian,
+        CalendarSystem::SolarHijri,
+        CalendarSystem::Buddhist,
+    ];
+
+    /// The stored and offered key ("solar_hijri").
+    pub fn key(self) -> &'static str {
+        match self {
+            CalendarSystem::Gregorian => "gregorian",
+            CalendarSystem::SolarHijri => "solar_hijri",
+            CalendarSystem::Buddhist => "buddhist",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<CalendarSystem> {
+        CalendarSystem::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// The translation key naming the calendar.
+    pub fn name_key(self) -> &'static str {
+        match self {
+            CalendarSystem::Gregorian => "calendar.gregorian",
+            CalendarSystem::SolarHijri => "calendar.solar_hijri",
+            CalendarSystem::Buddhist => "calendar.buddhist",
+        }
+    }
+
+    /// The calendar's Unicode (BCP 47) identifier, as `Intl` takes it.
+    pub fn unicode_name(self) -> &'static str {
+        match self {
+            CalendarSystem::Gregorian => "gregory",
+            CalendarSystem::SolarHijri => "persian",
+            CalendarSystem::Buddhist => "buddhist",
+        }
+    }
+
     /// The calendar a language's users expect by default: Solar Hijri for Persian,
     /// the Buddhist era for Thai, Gregorian for the rest. Takes "fa", "fa-IR", "th_TH"…
     pub fn for_locale_default(lang: &str) -> CalendarSystem {
@@ -159,12 +196,7 @@ impl CalendarSystem {
     /// to six digits (a two-digit year is not guessed at); Buddhist years are BE.
     /// `None` for anything else or a day that does not exist.
     pub fn parse(self, text: &str) -> Option<NaiveDate> {
-        // Text copied from a right-to-left line often carries invisible direction marks.
-        let text: String = text
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}'))
-            .collect();
+        let text = ascii_digits(text.trim());
         let sep = text.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
         let mut fields = text.split(sep);
         let year = number(fields.next()?, 4, 6)?;

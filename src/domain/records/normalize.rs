@@ -16,6 +16,15 @@ pub fn ascii_digit(c: char) -> Option<char> {
     char::from_digit(c as u32 - base, 10)
 }
 
+/// `text` with every digit in ASCII and without the invisible direction marks text
+/// copied from a right-to-left line carries ("۱۴۰۵/۰۹/۱۳" is "1405/09/13").
+pub fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .map(|c| ascii_digit(c).unwrap_or(c))
+        .collect()
+}
+
 /// Folds text for comparison: NFKD, accents on Latin letters removed, lower case, Arabic
 /// letter forms mapped to their Persian equivalents, digits to ASCII, zero-width
 /// joiners and tatweel dropped.

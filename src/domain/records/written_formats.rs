@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::records::calendar_system::CalendarSystem;
-use crate::domain::records::normalize::ascii_digit;
+use crate::domain::records::normalize::ascii_digits as ascii;
 
 /// The order of a date's parts when it is not written year first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,15 +113,6 @@ impl DecimalMark {
 /// A value that is not written the way it is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unreadable;
-
-/// Digits as ASCII, without the invisible direction marks text copied from a
-/// right-to-left line carries.
-fn ascii(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}'))
-        .map(|c| ascii_digit(c).unwrap_or(c))
-        .collect()
-}
 
 /// Whether `groups` (the whole part split at its group marks) are grouped the way
 /// people group digits: 1–3 digits first, then threes (or the Indian twos before

@@ -32,7 +32,6 @@ use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{new_id, next_tick, now, tk, try_turn, turn, use_state};
-use crate::ui::kit::time_zone::calendar_name_key;
 use crate::ui::kit::time_zone::zone;
 use crate::ui::writes::actions::{commit_plan, mark};
 use crate::ui::writes::write_queue::{turns_served, wait_turn};
@@ -595,7 +594,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                                 <p class="help" id="import-dates-help" role="status">
                                     {t(l, help)}
                                     {(f.calendar != CalendarSystem::Gregorian).then(|| {
-                                        format!(" {}", tr(l, "import.calendar_found", &[("calendar", &t(l, calendar_name_key(f.calendar)))]))
+                                        format!(" {}", tr(l, "import.calendar_found", &[("calendar", &t(l, f.calendar.name_key()))]))
                                     })}
                                 </p>
                             </div>

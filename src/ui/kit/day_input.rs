@@ -10,6 +10,12 @@ use crate::ui::kit::state::{now, use_state};
 
 /// `value` is the day as `YYYY-MM-DD` ("" for none); `on_day` gets the day chosen,
 /// or "" when the box is emptied or holds no date of the calendar.
+/// Today as `calendar` writes it (1405/09/13): the example a typed day follows.
+pub fn today_written(calendar: CalendarSystem) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(now())
+        .and_then(|t| calendar.format_iso_like(t.date_naive()))
+}
+
 #[component]
 pub fn DayInput(
     #[prop(into)] id: String,
@@ -29,18 +35,30 @@ pub fn DayInput(
         }
         .into_any();
     }
-    let shown = move || {
-        parse_day(&value.get())
+    let shown = move |iso: &str| {
+        parse_day(iso)
             .and_then(|d| calendar.format_iso_like(d))
             .unwrap_or_default()
     };
-    let text = RwSignal::new(untrack(shown));
+    let text = RwSignal::new(untrack(|| shown(&value.get())));
+    // A day set from outside (a cleared filter) is shown; what the user is typing is
+    // kept while it is not yet a day.
+    Effect::new(move |_| {
+        let day = value.get();
+        let typed = text.get_untracked();
+        let typed_day = calendar
+            .parse(&typed)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        if typed_day != day {
+            text.set(shown(&day));
+        }
+    });
     let unreadable = move || {
         let typed = text.get();
         !typed.trim().is_empty() && calendar.parse(&typed).is_none()
     };
-    let hint = chrono::DateTime::from_timestamp_millis(now())
-        .and_then(|t| calendar.format_iso_like(t.date_naive()));
+    let hint = today_written(calendar);
     view! {
         <input
             id=id

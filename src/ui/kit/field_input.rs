@@ -287,11 +287,9 @@ pub fn FieldControl(
         other => {
             let calendar = untrack(|| st.calendar());
             let other_calendar = calendar != CalendarSystem::Gregorian;
-            let placeholder = (other_calendar && matches!(other, FieldKind::Date)).then(|| {
-                chrono::DateTime::from_timestamp_millis(crate::ui::kit::state::now())
-                    .and_then(|t| calendar.format_iso_like(t.date_naive()))
-                    .unwrap_or_default()
-            });
+            let placeholder = (other_calendar && matches!(other, FieldKind::Date))
+                .then(|| crate::ui::kit::day_input::today_written(calendar))
+                .flatten();
             let (input_type, mode, ltr) = match other {
                 FieldKind::Email { multiple: false } => ("email", None, true),
                 FieldKind::Email { multiple: true } => ("text", Some("email"), true),

@@ -13,7 +13,7 @@ use crate::domain::records::record_set::{Dataset, LOCAL_USER};
 use crate::domain::{FieldDef, FieldKind, Money, Value};
 use crate::i18n::{label, t, Locale};
 use crate::ui::kit::route::Route;
-use crate::ui::kit::time_zone::{calendar_for, chosen_zone_name, intl_calendar};
+use crate::ui::kit::time_zone::{calendar_for, chosen_zone_name};
 
 thread_local! {
     // Building an Intl formatter is costly; a long list formats thousands of cells.
@@ -119,7 +119,7 @@ pub fn date(l: Locale, d: NaiveDate) -> String {
     // A calendar date has no time zone: format it as UTC midnight in UTC.
     let ms = Date::utc(d.year() as f64, d.month0() as f64);
     let ms = ms + (d.day() as f64 - 1.0) * 86_400_000.0;
-    let calendar = intl_calendar(calendar_for(l));
+    let calendar = calendar_for(l).unicode_name();
     call(
         &formatter(
             l,
@@ -140,7 +140,7 @@ pub fn in_calendar(l: Locale, d: NaiveDate, opts: &[(&str, &str)]) -> String {
     let mut all = opts.to_vec();
     all.extend([
         ("timeZone", "UTC"),
-        ("calendar", intl_calendar(calendar_for(l))),
+        ("calendar", calendar_for(l).unicode_name()),
     ]);
     let ms = Date::utc(d.year() as f64, d.month0() as f64) + (d.day() as f64 - 1.0) * 86_400_000.0;
     call(
@@ -151,7 +151,7 @@ pub fn in_calendar(l: Locale, d: NaiveDate, opts: &[(&str, &str)]) -> String {
 
 pub fn timestamp(l: Locale, ms: i64) -> String {
     let zone = chosen_zone_name();
-    let calendar = intl_calendar(calendar_for(l));
+    let calendar = calendar_for(l).unicode_name();
     let mut opts = vec![
         ("dateStyle", "medium"),
         ("timeStyle", "short"),

@@ -63,45 +63,49 @@ pub fn zone_names() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The part of type `kind` `format` writes for `date`.
-fn part(format: &JsValue, date: &Date, kind: &str) -> Option<String> {
-    let parts_of: Function = Reflect::get(format, &JsValue::from_str("formatToParts"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let parts: Array = parts_of.call1(format, date).ok()?.dyn_into().ok()?;
-    parts.iter().find_map(|p| {
-        let is = Reflect::get(&p, &JsValue::from_str("type"))
-            .ok()?
-            .as_string()?
-            == kind;
-        is.then(|| {
-            Reflect::get(&p, &JsValue::from_str("value"))
-                .ok()?
-                .as_string()
-        })
-        .flatten()
-    })
-}
-
-fn zone_format(locale: &str, zone: &str, name_style: &str) -> Option<JsValue> {
-    let options = Object::new();
-    let _ = Reflect::set(
-        &options,
-        &JsValue::from_str("timeZone"),
-        &JsValue::from_str(zone),
-    );
-    let _ = Reflect::set(
-        &options,
-        &JsValue::from_str("timeZoneName"),
-        &JsValue::from_str(name_style),
-    );
+/// An `Intl.DateTimeFormat` for `locale` with `options`; `None` when `Intl` refuses
+/// them (an unknown zone name throws: caught, not a crash).
+fn date_time_format(locale: &str, options: &[(&str, &str)]) -> Option<JsValue> {
+    let o = Object::new();
+    for (k, v) in options {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
     let ctor: Function = Reflect::get(&intl()?, &JsValue::from_str("DateTimeFormat"))
         .ok()?
         .dyn_into()
         .ok()?;
-    let args = Array::of2(&Array::of1(&JsValue::from_str(locale)), &options);
+    let args = Array::of2(&Array::of1(&JsValue::from_str(locale)), &o);
     Reflect::construct(&ctor, &args).ok()
+}
+
+/// The (type, value) parts `format` writes for `date`.
+fn parts(format: &JsValue, date: &Date) -> Vec<(String, String)> {
+    let text = |p: &JsValue, key: &str| {
+        Reflect::get(p, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    Reflect::get(format, &JsValue::from_str("formatToParts"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call1(format, date).ok())
+        .and_then(|a| a.dyn_into::<Array>().ok())
+        .map(|a| {
+            a.iter()
+                .map(|p| (text(&p, "type"), text(&p, "value")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The zone's name in `style` ("longGeneric", "shortOffset") in `locale`, now.
+fn zone_name_in(locale: &str, zone: &str, style: &str) -> Option<String> {
+    let format = date_time_format(locale, &[("timeZone", zone), ("timeZoneName", style)])?;
+    parts(&format, &Date::new_0())
+        .into_iter()
+        .find(|(kind, _)| kind == "timeZoneName")
+        .map(|(_, value)| value)
 }
 
 /// The zones to choose from, named in the user's language as the browser names
@@ -109,18 +113,13 @@ fn zone_format(locale: &str, zone: &str, name_style: &str) -> Option<JsValue> {
 /// keep the same clocks; `keep`, the chosen one, always), ordered by their offset
 /// now: (IANA name, label).
 pub fn zone_choices(locale: &str, keep: &str) -> Vec<(String, String)> {
-    let now = Date::new_0();
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<(i32, String, String)> = Vec::new();
     for zone in zone_names() {
-        let Some(generic) =
-            zone_format(locale, &zone, "longGeneric").and_then(|f| part(&f, &now, "timeZoneName"))
-        else {
+        let Some(generic) = zone_name_in(locale, &zone, "longGeneric") else {
             continue;
         };
-        let Some(offset) =
-            zone_format(locale, &zone, "shortOffset").and_then(|f| part(&f, &now, "timeZoneName"))
-        else {
+        let Some(offset) = zone_name_in(locale, &zone, "shortOffset") else {
             continue;
         };
         // Where the browser has no name for the zone in this language it writes the
@@ -151,64 +150,30 @@ pub fn zone_choices(locale: &str, keep: &str) -> Vec<(String, String)> {
 /// The device's zone named as `zone_choices` names zones.
 pub fn device_zone_label(locale: &str) -> String {
     let zone = device_zone_name();
-    zone_format(locale, &zone, "longGeneric")
-        .and_then(|f| part(&f, &Date::new_0(), "timeZoneName"))
-        .unwrap_or(zone)
+    zone_name_in(locale, &zone, "longGeneric").unwrap_or(zone)
 }
 
 /// Minutes east of UTC in `name` at an instant, read from the wall-clock parts the
 /// browser writes for it; `None` for a name the browser does not know.
 fn offsets_in(name: &str) -> Option<impl FnMut(i64) -> i32> {
-    let options = Object::new();
-    for (k, v) in [
-        ("timeZone", name),
-        ("hourCycle", "h23"),
-        ("year", "numeric"),
-        ("month", "numeric"),
-        ("day", "numeric"),
-        ("hour", "numeric"),
-        ("minute", "numeric"),
-        ("second", "numeric"),
-    ] {
-        let _ = Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    let _ = Reflect::set(
-        &options,
-        &JsValue::from_str("calendar"),
-        &JsValue::from_str("gregory"),
-    );
-    let _ = Reflect::set(
-        &options,
-        &JsValue::from_str("numberingSystem"),
-        &JsValue::from_str("latn"),
-    );
-    let locales = Array::of1(&JsValue::from_str("en-US"));
-    // An unknown zone name makes the constructor throw: caught, not a crash.
-    let ctor = Reflect::get(&intl()?, &JsValue::from_str("DateTimeFormat")).ok()?;
-    let ctor: Function = ctor.dyn_into().ok()?;
-    let args = Array::of2(&locales, &options);
-    let format = Reflect::construct(&ctor, &args).ok()?;
-    let parts_of: Function = Reflect::get(&format, &JsValue::from_str("formatToParts"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
+    let format = date_time_format(
+        "en-US",
+        &[
+            ("timeZone", name),
+            ("hourCycle", "h23"),
+            ("calendar", "gregory"),
+            ("numberingSystem", "latn"),
+            ("year", "numeric"),
+            ("month", "numeric"),
+            ("day", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "numeric"),
+            ("second", "numeric"),
+        ],
+    )?;
     Some(move |ms: i64| {
-        let date = Date::new(&JsValue::from_f64(ms as f64));
-        let Ok(parts) = parts_of.call1(&format, &date) else {
-            return 0;
-        };
-        let parts: Array = parts.unchecked_into();
         let mut v = [0i64; 6];
-        for p in parts.iter() {
-            let kind = Reflect::get(&p, &JsValue::from_str("type"))
-                .ok()
-                .and_then(|k| k.as_string())
-                .unwrap_or_default();
-            let value = Reflect::get(&p, &JsValue::from_str("value"))
-                .ok()
-                .and_then(|k| k.as_string())
-                .and_then(|s| s.parse::<i64>().ok())
-                .unwrap_or(0);
+        for (kind, value) in parts(&format, &Date::new(&JsValue::from_f64(ms as f64))) {
             let slot = match kind.as_str() {
                 "year" => 0,
                 "month" => 1,
@@ -218,7 +183,7 @@ fn offsets_in(name: &str) -> Option<impl FnMut(i64) -> i32> {
                 "second" => 5,
                 _ => continue,
             };
-            v[slot] = value;
+            v[slot] = value.parse().unwrap_or(0);
         }
         let wall = Date::utc(v[0] as f64, (v[1] - 1) as f64)
             + ((v[2] - 1) * 86_400_000 + v[3] * 3_600_000 + v[4] * 60_000 + v[5] * 1000) as f64;
@@ -271,22 +236,4 @@ pub fn calendar_for(l: Locale) -> CalendarSystem {
 pub fn set_calendar(c: Option<CalendarSystem>) {
     personal::update(|p| p.calendar = c);
     reread_choices();
-}
-
-/// The Intl name of a calendar, for formatting dates in it.
-pub fn intl_calendar(c: CalendarSystem) -> &'static str {
-    match c {
-        CalendarSystem::Gregorian => "gregory",
-        CalendarSystem::SolarHijri => "persian",
-        CalendarSystem::Buddhist => "buddhist",
-    }
-}
-
-/// The translation key naming a calendar.
-pub fn calendar_name_key(c: CalendarSystem) -> &'static str {
-    match c {
-        CalendarSystem::Gregorian => "calendar.gregorian",
-        CalendarSystem::SolarHijri => "calendar.solar_hijri",
-        CalendarSystem::Buddhist => "calendar.buddhist",
-    }
 }

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::domain::records::calendar_system::CalendarSystem;
 use crate::domain::records::date_range::{parse_day, DateRange};
 use crate::domain::records::filter_url::{offered_ops, op_word};
 use crate::domain::records::input::{parse_number, FieldInput};
@@ -11,6 +10,7 @@ use crate::domain::records::list_query::{Filter, FilterOp};
 use crate::domain::records::record_set::Dataset;
 use crate::domain::{FieldDef, FieldKind};
 use crate::i18n::{label, t, tr, Locale};
+use crate::ui::kit::day_input::DayInput;
 use crate::ui::kit::field_input::LookupControl;
 use crate::ui::kit::format::{date, number};
 use crate::ui::kit::state::{tk, use_state};
@@ -105,14 +105,8 @@ fn build(
     value: &str,
     to: &str,
     link: &FieldInput,
-    calendar: CalendarSystem,
 ) -> Option<FilterOp> {
     let value = value.trim();
-    // A date typed in the user's calendar (1405/09/13), or the date input's own.
-    let parse_day = |s: &str| match calendar {
-        CalendarSystem::Gregorian => parse_day(s),
-        other => other.parse(s),
-    };
     let given = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let dates = matches!(kind, FieldKind::Date | FieldKind::DateTime);
     Some(match word {
@@ -181,7 +175,6 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
             &value.get_untracked(),
             &value_to.get_untracked(),
             &link.get_untracked(),
-            untrack(|| st.calendar()),
         );
         let Some(filter_op) = built else { return };
         filters.update(|fs| {
@@ -203,27 +196,26 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
         };
         let dates = matches!(kind, FieldKind::Date | FieldKind::DateTime);
         let decimal = !dates && word_is_amount(&kind);
-        let calendar = st.calendar();
-        let date_hint = (dates && calendar != CalendarSystem::Gregorian)
-            .then(|| {
-                chrono::DateTime::from_timestamp_millis(crate::ui::kit::state::now())
-                    .and_then(|t| calendar.format_iso_like(t.date_naive()))
-            })
-            .flatten();
         let text_input =
             move |id: &'static str, signal: RwSignal<String>, kind_attr: &'static str| {
+                // A day: picked or typed in the user's calendar, kept as YYYY-MM-DD.
+                if dates && kind_attr != "text" {
+                    return view! {
+                        <DayInput id=id value=signal on_day=Callback::new(move |d| signal.set(d)) />
+                    }
+                    .into_any();
+                }
                 view! {
                     <input
                         id=id
                         type=kind_attr
-                        placeholder=date_hint.clone()
-                        dir=date_hint.is_some().then_some("ltr")
                         inputmode=(kind_attr == "text" && decimal).then_some("decimal")
                         autocomplete="off"
                         prop:value=move || signal.get()
                         on:input=move |ev| signal.set(event_target_value(&ev))
                     />
                 }
+                .into_any()
             };
         let one = |label_text: String, control: AnyView| {
             view! {
@@ -242,12 +234,7 @@ pub fn FilterBar(module: String, filters: RwSignal<Vec<Filter>>) -> impl IntoVie
             ),
             _ => t(l, key),
         };
-        // The browser's date picker is Gregorian: in another calendar a date is typed.
-        let input_type = if dates && st.calendar() == CalendarSystem::Gregorian {
-            "date"
-        } else {
-            "text"
-        };
+        let input_type = if dates { "date" } else { "text" };
         match word.as_str() {
             "is" if matches!(kind, FieldKind::Lookup { .. }) => {
                 let FieldKind::Lookup { module, .. } = &kind else {

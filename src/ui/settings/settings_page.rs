@@ -16,22 +16,8 @@ use crate::ui::kit::format::money_as;
 use crate::ui::kit::personal::CURRENCY_DISPLAYS;
 use crate::ui::kit::route::Route;
 use crate::ui::kit::state::{tk, use_state, AppState};
-use crate::ui::kit::time_zone::{calendar_name_key, device_zone_label, zone_choices};
+use crate::ui::kit::time_zone::{device_zone_label, zone_choices};
 use crate::ui::kit::user_select::user_options;
-
-const CALENDARS: [CalendarSystem; 3] = [
-    CalendarSystem::Gregorian,
-    CalendarSystem::SolarHijri,
-    CalendarSystem::Buddhist,
-];
-
-fn calendar_key(c: CalendarSystem) -> &'static str {
-    match c {
-        CalendarSystem::Gregorian => "gregorian",
-        CalendarSystem::SolarHijri => "solar_hijri",
-        CalendarSystem::Buddhist => "buddhist",
-    }
-}
 
 /// Links to the settings-like modules the definitions place in `section`, in schema
 /// order: each to its own page when it has one, else to its list.
@@ -91,20 +77,20 @@ pub fn SettingsPage() -> impl IntoView {
                         aria-describedby="calendar-help"
                         // The options say the first choice; the value follows every
                         // later one (a select the user touched ignores `selected`).
-                        prop:value=move || st.calendar_choice.get().map_or("", calendar_key)
+                        prop:value=move || st.calendar_choice.get().map_or("", CalendarSystem::key)
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            st.set_calendar(CALENDARS.into_iter().find(|c| calendar_key(*c) == v));
+                            st.set_calendar(CalendarSystem::from_key(&v));
                         }
                     >
                         {move || {
                             let l = st.locale.get();
                             let chosen = st.calendar_choice.get();
                             let own = CalendarSystem::for_locale_default(l.code());
-                            let default = tr(l, "settings.calendar_default", &[("calendar", &t(l, calendar_name_key(own)))]);
+                            let default = tr(l, "settings.calendar_default", &[("calendar", &t(l, own.name_key()))]);
                             let mut options = vec![view! { <option value="" selected=chosen.is_none()>{default}</option> }.into_any()];
-                            options.extend(CALENDARS.into_iter().map(|c| view! {
-                                <option value=calendar_key(c) selected=chosen == Some(c)>{t(l, calendar_name_key(c))}</option>
+                            options.extend(CalendarSystem::ALL.into_iter().map(|c| view! {
+                                <option value=c.key() selected=chosen == Some(c)>{t(l, c.name_key())}</option>
                             }.into_any()));
                             options
                         }}
