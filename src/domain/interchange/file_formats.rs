@@ -44,6 +44,9 @@ struct Votes {
     first: usize,
     second: usize,
     either: usize,
+    /// Dates written with dots (31.12.2026): the day-first way of Europe, Russia
+    /// and Turkey; no month-first convention uses dots.
+    dotted: usize,
 }
 
 impl Votes {
@@ -103,7 +106,12 @@ fn date_vote(cell: &str, votes: &mut Votes, calendars: &mut [usize; 3]) {
         (0, 0) => {}
         (13..=31, 1..=12) => votes.first += 1,
         (1..=12, 13..=31) => votes.second += 1,
-        (1..=12, 1..=12) => votes.either += 1,
+        (1..=12, 1..=12) => {
+            votes.either += 1;
+            if sep == '.' {
+                votes.dotted += 1;
+            }
+        }
         _ => {}
     }
 }
@@ -187,11 +195,12 @@ pub fn detect_formats(
             }
         }
     }
-    let (date_order, dates) = dates.settle(
-        DateOrder::DayFirst,
-        DateOrder::MonthFirst,
-        DateOrder::for_language(lang),
-    );
+    let assumed = if dates.dotted > 0 {
+        DateOrder::DayFirst
+    } else {
+        DateOrder::for_language(lang)
+    };
+    let (date_order, dates) = dates.settle(DateOrder::DayFirst, DateOrder::MonthFirst, assumed);
     let (decimal_mark, numbers) = numbers.settle(
         DecimalMark::Point,
         DecimalMark::Comma,
@@ -265,7 +274,7 @@ mod tests {
 
     #[test]
     fn dates_that_read_either_way_take_the_language_and_say_so() {
-        let csv = "Last Name,Birthday\nBerg,03/04/1980\nNg,01.02.1979\n";
+        let csv = "Last Name,Birthday\nBerg,03/04/1980\nNg,01/02/1979\n";
         let f = formats(CONTACTS, csv, "en");
         assert_eq!(
             (f.date_order, f.dates),
@@ -278,6 +287,12 @@ mod tests {
         );
         let f = formats(CONTACTS, "Last Name,Birthday\nBerg,1980-04-03\n", "en");
         assert_eq!(f.dates, Seen::Absent);
+        // Dots are written day first, whatever the user's language; still said.
+        let f = formats(CONTACTS, "Last Name,Birthday\nBerg,03.04.1980\n", "en");
+        assert_eq!(
+            (f.date_order, f.dates),
+            (DateOrder::DayFirst, Seen::Assumed)
+        );
     }
 
     #[test]

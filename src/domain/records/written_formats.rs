@@ -102,6 +102,14 @@ impl DecimalMark {
         }
     }
 
+    /// A number written this way ("1,234.56"), as a short example.
+    pub fn example(self) -> &'static str {
+        match self {
+            DecimalMark::Point => "1,234.56",
+            DecimalMark::Comma => "1.234,56",
+        }
+    }
+
     fn chars(self) -> (char, char) {
         match self {
             DecimalMark::Point => ('.', ','),

@@ -265,7 +265,14 @@ fn text(s: &str) -> Value {
 
 /// Every sample record; contacts per company vary from two to eight. Ids are fixed so
 /// loading the sample twice does not duplicate it.
+/// The sample in English (what tests compare against).
 pub fn sample_records(now: Timestamp) -> Vec<Record> {
+    sample_records_in(now, &|k| crate::i18n::t(crate::i18n::Locale::En, k))
+}
+
+/// The sample, its own words (deal names, activity subjects) given by `words` from
+/// their translation keys: in the language of the user who loads it.
+pub fn sample_records_in(now: Timestamp, words: &dyn Fn(&str) -> String) -> Vec<Record> {
     let mut rng = Lcg(20_261_122);
     let mut out = Vec::new();
     let day: i64 = 86_400_000;
@@ -348,7 +355,7 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
             ));
         }
     }
-    let sales = crate::domain::samples::sample_sales::sample_sales_records(now, &out);
+    let sales = crate::domain::samples::sample_sales::sample_sales_records(now, &out, words);
     out.extend(sales);
     out.extend(crate::domain::samples::sample_leads::sample_lead_records(
         now,
@@ -359,9 +366,13 @@ pub fn sample_records(now: Timestamp) -> Vec<Record> {
 }
 
 /// The write that adds the sample data (what of it fits, see `fitting`).
-pub fn plan_sample(data: &Dataset, ctx: &mut WriteContext) -> WritePlan {
+pub fn plan_sample(
+    data: &Dataset,
+    ctx: &mut WriteContext,
+    words: &dyn Fn(&str) -> String,
+) -> WritePlan {
     let mut plan = WritePlan::default();
-    for r in fitting(data, sample_records(ctx.now)) {
+    for r in fitting(data, sample_records_in(ctx.now, words)) {
         plan.insert(r, ctx.user, ctx.new_id);
     }
     plan
@@ -402,6 +413,26 @@ mod tests {
     use crate::domain::interchange::backup;
     use crate::domain::modules::standard_modules::standard_schema;
     use crate::domain::sales::pipeline_records::default_pipeline_records;
+
+    #[test]
+    fn the_sample_is_written_in_the_language_of_who_loads_it() {
+        use crate::i18n::{t, Locale};
+        let english = sample_records(1_700_000_000_000);
+        for l in [Locale::Fa, Locale::Ru, Locale::Tr, Locale::Th] {
+            let theirs = sample_records_in(1_700_000_000_000, &|k| t(l, k));
+            assert_eq!(theirs.len(), english.len());
+            for (a, b) in english.iter().zip(&theirs) {
+                for f in ["title", "subject"] {
+                    let (Some(Value::Text(en)), Some(Value::Text(own))) = (a.get(f), b.get(f))
+                    else {
+                        continue;
+                    };
+                    assert!(!own.contains("sample."), "{l:?}: a key left: {own}");
+                    assert_ne!(en, own, "{l:?}: {f} still in English");
+                }
+            }
+        }
+    }
 
     #[test]
     fn sample_is_deterministic_and_valid() {

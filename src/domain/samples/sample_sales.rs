@@ -51,15 +51,17 @@ const NEW_BUSINESS: &[&str] = &[
     "won",
     "lost",
 ];
+/// Translation keys of the sample's own words (deal names, activity subjects): the
+/// sample is written in the language of the user who loads it.
 const DEAL_NAMES: &[&str] = &[
-    "Annual licence",
-    "Pilot project",
-    "Fleet upgrade",
-    "Support contract",
-    "Expansion",
-    "Training package",
-    "Integration",
-    "Hardware refresh",
+    "sample.deal.annual_licence",
+    "sample.deal.pilot_project",
+    "sample.deal.fleet_upgrade",
+    "sample.deal.support_contract",
+    "sample.deal.expansion",
+    "sample.deal.training_package",
+    "sample.deal.integration",
+    "sample.deal.hardware_refresh",
 ];
 const LOSS: &[&str] = &["price", "competitor", "no_budget", "timing"];
 const PROBABILITY: &[(&str, f64)] = &[
@@ -132,7 +134,11 @@ fn owner_of(n: usize) -> String {
     }
 }
 
-pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
+pub fn sample_sales_records(
+    now: Timestamp,
+    people: &[Record],
+    words: &dyn Fn(&str) -> String,
+) -> Vec<Record> {
     let mut out = Vec::new();
     for (i, (name, email, color)) in MEMBERS_SEED.iter().enumerate() {
         let v: FieldValues = [
@@ -260,7 +266,7 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                 text(&format!(
                     "{} — {}",
                     company_name,
-                    DEAL_NAMES[deal_no % DEAL_NAMES.len()]
+                    words(DEAL_NAMES[deal_no % DEAL_NAMES.len()])
                 )),
             );
             v.insert(
@@ -336,12 +342,12 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
                     now + ((deal_no as i64 * 5) % 21 - 7) * DAY + (deal_no as i64 % 8) * 3_600_000;
                 let mut v: FieldValues = FieldValues::new();
                 let subject = match kind {
-                    "call" => "Follow-up call",
-                    "meeting" => "Demo meeting",
-                    "email" => "Send proposal",
-                    _ => "Prepare quote",
+                    "call" => "sample.subject.follow_up_call",
+                    "meeting" => "sample.subject.demo_meeting",
+                    "email" => "sample.subject.send_proposal",
+                    _ => "sample.subject.prepare_quote",
                 };
-                v.insert("subject", text(subject));
+                v.insert("subject", text(&words(subject)));
                 v.insert("kind", text(kind));
                 v.insert("due", at(due));
                 let done = due < now - 3 * DAY;
@@ -371,7 +377,10 @@ pub fn sample_sales_records(now: Timestamp, people: &[Record]) -> Vec<Record> {
     }
     // A weekly meeting that repeats on Mondays.
     let v: FieldValues = [
-        ("subject".to_string(), text("Weekly pipeline review")),
+        (
+            "subject".to_string(),
+            text(&words("sample.subject.pipeline_review")),
+        ),
         ("kind".to_string(), text("meeting")),
         ("due".to_string(), at(now + DAY)),
         ("done".to_string(), Value::Bool(false)),

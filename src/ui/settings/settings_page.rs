@@ -109,7 +109,7 @@ pub fn SettingsPage() -> impl IntoView {
                             let l = st.locale.get();
                             let chosen = st.decimal_choice.get();
                             let own = DecimalMark::for_language(l.code());
-                            let default = tr(l, "settings.numbers_default", &[("format", &t(l, own.name_key()))]);
+                            let default = tr(l, "settings.numbers_default", &[("format", own.example())]);
                             let mut options = vec![view! { <option value="" selected=chosen.is_none()>{default}</option> }.into_any()];
                             options.extend(DecimalMark::ALL.into_iter().map(|m| view! {
                                 <option value=m.key() selected=chosen == Some(m)>{t(l, m.name_key())}</option>

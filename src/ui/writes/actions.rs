@@ -587,7 +587,8 @@ pub async fn delete_record(st: AppState, module: &str, id: &str) -> Result<(), S
 pub async fn load_sample(st: AppState) {
     let l = st.locale.get_untracked();
     let turn = wait_turn(st).await;
-    let plan = with_context(st, plan_sample);
+    // The sample's deal names and subjects in the user's language.
+    let plan = with_context(st, |d, ctx| plan_sample(d, ctx, &|k| t(l, k)));
     let n = plan.inserts.len();
     match commit_plan(st, turn, plan).await {
         Ok(_) => st.notice.set(Some(Notice::success(tr(
