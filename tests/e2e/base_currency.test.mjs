@@ -37,6 +37,9 @@ test('the base currency stays when the language changes, and a new one reaches e
     await base.press('Tab');
     await faNav(page, 'تابلو').click();
     await page.getByText('جمع‌ها به EUR؛').waitFor();
+    // The sample's rates are into dollars: euros total through them, none left out.
+    const inEuros = await page.locator('.board-column-head').allTextContents();
+    assert.ok(inEuros.every((h) => !h.includes('بدون نرخ')), inEuros.join(' | '));
     await faNav(page, 'تنظیمات').click();
     assert.equal(await page.getByLabel('ارز پایه').inputValue(), 'EUR');
     // A new amount is in the base currency too, not in the language's (IRR).
@@ -55,6 +58,30 @@ test('the base currency stays when the language changes, and a new one reaches e
     await faNav(page, 'تابلو').waitFor({ timeout: 30_000 });
     await faNav(page, 'تابلو').click();
     await page.getByText('جمع‌ها به EUR؛').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('a Persian device starts in rials and the sample, rated in dollars, totals in rials', async () => {
+  const app = await openApp(env.browser, env.server.url, { contextOptions: { locale: 'fa-IR' } });
+  const { page } = app;
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'بارگذاری داده‌های نمونه' }).click();
+    await page.getByRole('status').filter({ hasText: /رکورد نمونه بارگذاری شد/ }).waitFor();
+    // Home: the won revenue is counted (its deals are in dollars, euros, baht…).
+    const won = page.locator('a.kpi', { has: page.getByText('درآمد بُرده', { exact: true }) });
+    await won.waitFor();
+    const kpis = await page.locator('.kpi-grid').textContent();
+    assert.doesNotMatch(kpis, /بدون نرخ/, kpis);
+    assert.match(await won.locator('.kpi-value').textContent(), /ریال/);
+    assert.doesNotMatch(await won.locator('.kpi-value').textContent(), /^\s*ریال\s*۰\s*$/);
+    await faNav(page, 'تابلو').click();
+    await page.getByText('جمع‌ها به IRR؛').waitFor();
+    const heads = await page.locator('.board-column-head').allTextContents();
+    assert.ok(heads.every((h) => !h.includes('بدون نرخ')), heads.join(' | '));
     assertNoErrors(app);
   } finally {
     await app.context.close();

@@ -480,11 +480,12 @@ fn whole_name_column(
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum MissingLinks {
     /// The row is refused, naming the record not found.
-    #[default]
     Refuse,
     /// The row is imported with the field left empty.
     LeaveEmpty,
-    /// The linked record is made (its title from the cell) in the same write.
+    /// The linked record is made (its title from the cell) in the same write: what
+    /// HubSpot and Pipedrive do with a company named in a contacts file, so the default.
+    #[default]
     Create,
 }
 
@@ -2065,6 +2066,8 @@ mod tests {
             "local-user".into(),
             7,
         );
+        // This file's unknown company is a reason to refuse its row.
+        imp.set_missing_links(MissingLinks::Refuse);
         let mut finder = ByEmail(vec![("old@x.example".into(), "p-old".into())]);
         let mut n = 0;
         let mut ids = move || {

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use crate::domain::modules::sales_modules::RATES;
 use crate::domain::modules::standard_modules::MEMBERS;
 use crate::domain::records::change_journal::Stamp;
+use crate::domain::records::exchange::StoredRate;
 use crate::domain::records::field::{FieldKind, Label};
 use crate::domain::records::list_query::involves;
 use crate::domain::records::module_def::{BoardDef, ModuleDef};
@@ -73,26 +74,28 @@ impl PendingMoves {
     }
 }
 
-/// Rates into `base` from the rate records whose base is `base`.
+/// Rates into `base` from the rate records, converted through another currency where
+/// they were entered in one (`ExchangeRates::from_stored`).
 pub fn exchange_rates(data: &Dataset, base: &str) -> ExchangeRates {
-    let mut rates = ExchangeRates {
-        base: base.to_string(),
-        ..Default::default()
-    };
+    let mut stored = Vec::new();
     if let Some(set) = data.set(RATES) {
         for r in set.records() {
             if let (Some(Value::Text(c)), Some(Value::Text(b)), Some(Value::Number(n))) =
                 (r.get("currency"), r.get("base"), r.get("rate"))
             {
-                if b == base {
-                    if let Some(d) = Decimal::from_f64_retain(*n) {
-                        rates.rates.insert(c.clone(), d);
-                    }
+                // As written (0.8, not the binary 0.80000000000000004): rates
+                // multiplied through another currency then agree to the cent.
+                if let Ok(rate) = n.to_string().parse::<Decimal>() {
+                    stored.push(StoredRate {
+                        currency: c.clone(),
+                        base: b.clone(),
+                        rate,
+                    });
                 }
             }
         }
     }
-    rates
+    ExchangeRates::from_stored(base, &stored)
 }
 
 /// A deal's amount (the sales figures read deals directly).
@@ -558,7 +561,9 @@ mod tests {
         let d = data();
         let p = load_pipeline(&d, "pipeline-new_business").unwrap();
         let rates = exchange_rates(&d, "EUR");
-        assert_eq!(rates.rates.len(), 1, "only rates into the base count");
+        // Into euros: the dollar's own rate, and the pound's through the dollar.
+        assert_eq!(rates.rates.len(), 2);
+        assert_eq!(rates.rates["GBP"], Decimal::from_str("0.625").unwrap());
         let cols = columns(
             &d,
             &p,

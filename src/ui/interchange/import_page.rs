@@ -84,7 +84,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
     // The way the file writes dates and numbers, when the user chose one.
     let date_choice = RwSignal::new(None::<DateOrder>);
     let number_choice = RwSignal::new(None::<DecimalMark>);
-    let missing = RwSignal::new("refuse".to_string());
+    let missing = RwSignal::new("create".to_string());
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(usize, usize)>);
     let summary = RwSignal::new(None::<Summary>);
@@ -685,7 +685,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
                 </fieldset>
                 <fieldset class="form-section">
                     <legend>{tk("import.missing_links")}</legend>
-                    {[("refuse", "import.missing_refuse"), ("empty", "import.missing_empty"), ("create", "import.missing_create")]
+                    {[("create", "import.missing_create"), ("empty", "import.missing_empty"), ("refuse", "import.missing_refuse")]
                         .into_iter()
                         .map(|(v, key)| view! {
                             <label class="check">
