@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { startServer, launchBrowser, ROOT, DIST } from '../e2e/harness.mjs';
+import { firstLoadSize } from '../e2e/download_size.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 // BENCH_ONLY=insert,app,dashboard,backup,size runs only those parts (default: all);
@@ -623,14 +623,7 @@ if (ONLY?.includes('move') || ONLY?.includes('export')) {
 // benchmark hooks, not of the bench build served above.
 if (!ONLY || ONLY.includes('size')) {
   const RELEASE = process.env.CRM_RELEASE_DIST ? path.resolve(process.env.CRM_RELEASE_DIST) : DIST;
-  const html = fs.readFileSync(path.join(RELEASE, 'index.html'), 'utf8');
-  const files = fs.readdirSync(RELEASE).filter((f) => /\.(wasm|js|css)$/.test(f) && html.includes(f));
-  let raw = Buffer.byteLength(html); let gz = zlib.gzipSync(html).length; let br = zlib.brotliCompressSync(html).length;
-  for (const f of files) {
-    const b = fs.readFileSync(path.join(RELEASE, f));
-    raw += b.length; gz += zlib.gzipSync(b, { level: 9 }).length;
-    br += zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  }
+  const { raw, gzip: gz, brotli: br } = firstLoadSize(RELEASE);
   // A property of the build, not a timing: the same every time, so taken once.
   record('first-load download, brotli', 'KB', [br / 1024], '≤ 400', { raw_kb: raw / 1024, gzip_kb: gz / 1024 });
 }

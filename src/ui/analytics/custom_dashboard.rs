@@ -432,6 +432,8 @@ fn widget_body(
     let body = match widget.display {
         Display::Kpi => {
             let value = total;
+            let long = crate::ui::analytics::dashboard_page::long_figure(&value);
+            let chars = format!("--chars: {}", value.chars().count());
             let all = data.all.clone();
             let n = all.len();
             let m = module.clone();
@@ -441,7 +443,7 @@ fn widget_body(
                     class="kpi widget-kpi"
                     on:click=move |_| picked.set(Some((title.clone(), m.clone(), all.clone())))
                 >
-                    <span class="kpi-value">{value}</span>
+                    <span class="kpi-value" class:long=long style=chars>{value}</span>
                     <span class="kpi-note">
                         {measure_label(st, l, &widget.spec)} " · " {tr(l, "widget.records", &[("n", &count(l, n))])}
                     </span>

@@ -403,12 +403,19 @@ pub fn SalesDashboardView() -> impl IntoView {
     }
 }
 
+/// A figure too long for a card at its usual size ("۶۰٬۳۰۳٬۴۴۶٬۴۱۲ ریال").
+pub fn long_figure(text: &str) -> bool {
+    text.chars().count() > 14
+}
+
 #[component]
 fn Kpi(label_key: &'static str, value: String, note: String, href: String) -> impl IntoView {
+    let long = long_figure(&value);
+    let chars = format!("--chars: {}", value.chars().count());
     view! {
         <a class="kpi" href=href>
             <span class="kpi-label">{tk(label_key)}</span>
-            <span class="kpi-value">{value}</span>
+            <span class="kpi-value" class:long=long style=chars>{value}</span>
             <span class="kpi-note">{note}</span>
         </a>
     }

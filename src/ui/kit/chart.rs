@@ -99,7 +99,7 @@ const MAX_W: f64 = 1200.0;
 fn height_for(w: f64) -> f64 {
     (w * 0.5625).clamp(240.0, 360.0)
 }
-/// Room for value-axis tick labels.
+/// The narrowest value axis (its labels' width decides beyond that).
 const AXIS: f64 = 64.0;
 const EDGE: f64 = 16.0;
 const TOP: f64 = 20.0;
@@ -194,19 +194,6 @@ fn cartesian(
     let h = height_for(w);
     let n = data.categories.len();
     let m = data.series.len();
-    let (x0, x1) = if rtl {
-        (EDGE, w - AXIS)
-    } else {
-        (AXIS, w - EDGE)
-    };
-    let band = (x1 - x0) / n.max(1) as f64;
-    let slot_x = move |c: usize| x0 + category_slot(c, n, rtl) as f64 * band;
-
-    // Category labels: horizontal when they all fit, otherwise slanted and cut.
-    let fits = ((band / 7.0).floor() as usize).max(1);
-    let slanted = data.categories.iter().any(|c| c.chars().count() > fits);
-    let bottom = h - if slanted { 96.0 } else { 36.0 };
-
     let offsets = stack_offsets(
         &data
             .series
@@ -225,6 +212,27 @@ fn cartesian(
         )
     };
     let ticks = nice_ticks(lo, hi, 5);
+    let tick_texts: Vec<String> = ticks.iter().map(|&t| format.run(t)).collect();
+    // The value axis is as wide as its longest label ("۲۰ میلیارد ریال" needs more
+    // than "$20K"), within a third of the chart.
+    let longest = tick_texts
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let axis = (longest as f64 * 7.0 + 16.0).clamp(AXIS, w / 3.0);
+    let (x0, x1) = if rtl {
+        (EDGE, w - axis)
+    } else {
+        (axis, w - EDGE)
+    };
+    let band = (x1 - x0) / n.max(1) as f64;
+    let slot_x = move |c: usize| x0 + category_slot(c, n, rtl) as f64 * band;
+
+    // Category labels: horizontal when they all fit, otherwise slanted and cut.
+    let fits = ((band / 7.0).floor() as usize).max(1);
+    let slanted = data.categories.iter().any(|c| c.chars().count() > fits);
+    let bottom = h - if slanted { 96.0 } else { 36.0 };
     let y = LinearScale::from_ticks(&ticks, (bottom, TOP));
     let zero = y.map(0.0);
 
@@ -235,13 +243,14 @@ fn cartesian(
     };
     let axis = ticks
         .iter()
-        .map(|&t| {
+        .zip(tick_texts)
+        .map(|(&t, text)| {
             let ty = y.map(t);
             view! {
                 <g class="chart-tick">
                     <line class="chart-grid" x1=svg_num(x0) x2=svg_num(x1) y1=svg_num(ty) y2=svg_num(ty) />
                     <text x=svg_num(tick_x) y=svg_num(ty + 4.0) text-anchor=tick_anchor>
-                        {format.run(t)}
+                        {text}
                     </text>
                 </g>
             }
