@@ -968,6 +968,13 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("nav.unpin", "Unpin {name}"),
     ("nav.pin_name_needed", "Give the pin a name."),
     ("nav.pins_full", "The menu holds at most 20 pins: remove one first."),
+    ("search.label", "Search everything"),
+    ("search.title", "Search"),
+    ("search.empty", "Type a name, an email, a phone number or any words to find records in every module."),
+    ("search.none", "Nothing matches “{words}”."),
+    ("search.summary.one", "{n} record found"),
+    ("search.summary.other", "{n} records found"),
+    ("search.show_all", "Show all {n} in {module}"),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

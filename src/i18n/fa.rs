@@ -968,6 +968,13 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("nav.unpin", "برداشتن سنجاق {name}"),
     ("nav.pin_name_needed", "برای سنجاق نامی بنویسید."),
     ("nav.pins_full", "منو حداکثر ۲۰ سنجاق دارد: نخست یکی را بردارید."),
+    ("search.label", "جستجو در همه‌چیز"),
+    ("search.title", "جستجو"),
+    ("search.empty", "نام، ایمیل، شماره تلفن یا هر واژه‌ای را بنویسید تا رکوردها در همهٔ بخش‌ها پیدا شوند."),
+    ("search.none", "چیزی با «{words}» جور نیست."),
+    ("search.summary.one", "{n} رکورد پیدا شد"),
+    ("search.summary.other", "{n} رکورد پیدا شد"),
+    ("search.show_all", "نمایش همهٔ {n} مورد در {module}"),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

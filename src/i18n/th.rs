@@ -968,6 +968,13 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("nav.unpin", "เลิกปักหมุด {name}"),
     ("nav.pin_name_needed", "ตั้งชื่อให้หมุด"),
     ("nav.pins_full", "เมนูมีหมุดได้สูงสุด 20 รายการ: ลบออกหนึ่งรายการก่อน"),
+    ("search.label", "ค้นหาทุกอย่าง"),
+    ("search.title", "ค้นหา"),
+    ("search.empty", "พิมพ์ชื่อ อีเมล เบอร์โทรศัพท์ หรือคำใดก็ได้ เพื่อค้นหาระเบียนในทุกโมดูล"),
+    ("search.none", "ไม่พบสิ่งที่ตรงกับ “{words}”"),
+    ("search.summary.one", "พบ {n} ระเบียน"),
+    ("search.summary.other", "พบ {n} ระเบียน"),
+    ("search.show_all", "แสดงทั้งหมด {n} รายการใน{module}"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

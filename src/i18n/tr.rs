@@ -968,6 +968,13 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("nav.unpin", "Sabitlemeyi kaldır: {name}"),
     ("nav.pin_name_needed", "Sabitlenen öğeye bir ad verin."),
     ("nav.pins_full", "Menüde en fazla 20 sabitlenmiş öğe olabilir: önce birini kaldırın."),
+    ("search.label", "Her yerde ara"),
+    ("search.title", "Arama"),
+    ("search.empty", "Tüm modüllerde kayıt bulmak için bir ad, e-posta, telefon numarası veya herhangi bir kelime yazın."),
+    ("search.none", "“{words}” ile eşleşen bir şey yok."),
+    ("search.summary.one", "{n} kayıt bulundu"),
+    ("search.summary.other", "{n} kayıt bulundu"),
+    ("search.show_all", "{module} içindeki {n} kaydın tümünü göster"),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -31,6 +31,7 @@ use crate::ui::sales::board_page::BoardPage;
 use crate::ui::sales::convert_page::ConvertPage;
 use crate::ui::sales::pipeline_editor::PipelineEditor;
 use crate::ui::settings::settings_page::SettingsPage;
+use crate::ui::shell::global_search::{HeaderSearch, SearchPage};
 use crate::ui::shell::nav::{LanguagePicker, MenuButton, Nav, SkipLink};
 use crate::ui::writes::actions::load_everything;
 
@@ -137,6 +138,19 @@ pub fn App() -> impl IntoView {
             <a class="brand" href="#/">
                 {tk("app.name")}
             </a>
+            // On a phone a link to the search page, which has the field.
+            {move || {
+                if st.narrow.get() {
+                    view! {
+                        <a class="header-search-link" href=Route::Search(String::new()).href()>
+                            {tk("search.title")}
+                        </a>
+                    }
+                        .into_any()
+                } else {
+                    view! { <HeaderSearch /> }.into_any()
+                }
+            }}
             // On a phone the language is chosen in the menu.
             {move || (!st.narrow.get()).then(|| view! { <LanguagePicker /> })}
         </header>
@@ -307,6 +321,7 @@ fn Page() -> impl IntoView {
             Route::Work => view! { <MyWork /> }.into_any(),
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
+            Route::Search(q) => view! { <SearchPage query=q /> }.into_any(),
             Route::Drill(key) => view! { <DrillPage key=key /> }.into_any(),
             Route::Dashboards(id) => view! { <DashboardsPage id=id /> }.into_any(),
             Route::Convert(id) => view! { <ConvertPage lead=id /> }.into_any(),

@@ -38,6 +38,8 @@ pub enum Route {
     Reports,
     /// The report builder, on a saved report (or a new one when empty).
     Report(String),
+    /// A search across every module (`#/search?q=words`).
+    Search(String),
     NotFound,
 }
 
@@ -63,6 +65,14 @@ impl Route {
             ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
             ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
             ["settings"] => Route::Settings,
+            ["search"] => Route::Search(
+                query
+                    .split('&')
+                    .filter_map(|kv| kv.split_once('='))
+                    .find(|(k, _)| *k == "q")
+                    .map(|(_, v)| decode(&v.replace('+', " ")))
+                    .unwrap_or_default(),
+            ),
             ["dashboard", "records", key @ ..] if !key.is_empty() => Route::Drill(key.join("/")),
             ["convert", lead] => Route::Convert(lead.to_string()),
             ["import", m] => Route::Import(m.to_string()),
@@ -107,6 +117,8 @@ impl Route {
             Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
             Route::Settings => "#/settings".into(),
+            Route::Search(q) if q.is_empty() => "#/search".into(),
+            Route::Search(q) => format!("#/search?q={}", encode(q)),
             Route::Dashboards(id) if id.is_empty() => {
                 format!("#/{}", page_key(OwnPage::Dashboards))
             }

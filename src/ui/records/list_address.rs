@@ -1,5 +1,6 @@
-//! A list's filters and sort kept in its address (`#/m/<module>?f=…&s=…`), so a
-//! filtered list can be bookmarked and reloaded. The address is replaced in place:
+//! A list's filters, sort and search kept in its address (`#/m/<module>?f=…&s=…&q=…`),
+//! so a filtered list can be bookmarked and reloaded, and the header's search can
+//! open a module's list on its words. The address is replaced in place:
 //! no history entry per change, and no `hashchange` (which would count as leaving).
 
 use leptos::prelude::*;
@@ -27,12 +28,41 @@ pub fn initial(def: &ModuleDef) -> (Vec<Filter>, Option<Sort>) {
         .unwrap_or_default()
 }
 
-/// Writes the filters and sort into the address as they change, and takes them
-/// from it when the address changes to this list's (a link to it, Back).
-pub fn follow(def: ModuleDef, filters: RwSignal<Vec<Filter>>, sort: RwSignal<Option<Sort>>) {
+/// The search words the address holds for this list ("" for none).
+pub fn initial_search(def: &ModuleDef) -> String {
+    read(&def.key).map(|q| search_in(&q)).unwrap_or_default()
+}
+
+fn search_in(query: &str) -> String {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "q")
+        .and_then(|(_, v)| js_sys::decode_uri_component(v).ok())
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// Writes the filters, sort and search into the address as they change, and takes
+/// them from it when the address changes to this list's (a link to it, Back).
+pub fn follow(
+    def: ModuleDef,
+    filters: RwSignal<Vec<Filter>>,
+    sort: RwSignal<Option<Sort>>,
+    search: RwSignal<String>,
+) {
     let module = def.key.clone();
     Effect::new(move |_| {
-        let query = filter_url::encode(&filters.get(), sort.get().as_ref());
+        let mut query = filter_url::encode(&filters.get(), sort.get().as_ref());
+        let words = search.get();
+        if !words.trim().is_empty() {
+            let q = String::from(js_sys::encode_uri_component(&words));
+            query = if query.is_empty() {
+                format!("q={q}")
+            } else {
+                format!("{query}&q={q}")
+            };
+        }
         let mut href = Route::List(module.clone()).href();
         if !query.is_empty() {
             href = format!("{href}?{query}");
@@ -56,6 +86,10 @@ pub fn follow(def: ModuleDef, filters: RwSignal<Vec<Filter>>, sort: RwSignal<Opt
         }
         if sort.with_untracked(|now| *now != s) {
             sort.set(s);
+        }
+        let words = search_in(&query);
+        if search.with_untracked(|now| *now != words) {
+            search.set(words);
         }
     });
     on_cleanup(move || listener.remove());

@@ -39,11 +39,11 @@ pub fn ListView(module: String) -> impl IntoView {
         return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
     };
     let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
-    let search = RwSignal::new(String::new());
     let (initial_filters, initial_sort) = list_address::initial(&def);
+    let search = RwSignal::new(list_address::initial_search(&def));
     let sort = RwSignal::new(initial_sort);
     let filters = RwSignal::new(initial_filters);
-    list_address::follow(def.clone(), filters, sort);
+    list_address::follow(def.clone(), filters, sort, search);
     // "" everyone, "@me" the current user, or a user's id.
     let whose = RwSignal::new(String::new());
     let module_key = StoredValue::new(module.clone());

@@ -54,7 +54,7 @@ fn here(st: AppState, route: &Route) -> String {
         Route::Calendar(..) => "#calendar".into(),
         Route::Settings | Route::Pipelines(_) => "#settings".into(),
         Route::Reports | Route::Report(_) => "#reports".into(),
-        Route::NotFound => String::new(),
+        Route::Search(_) | Route::NotFound => String::new(),
     }
 }
 
