@@ -968,6 +968,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("nav.unpin", "Unpin {name}"),
     ("nav.pin_name_needed", "Give the pin a name."),
     ("nav.pins_full", "The menu holds at most 20 pins: remove one first."),
+    ("search.recent", "Opened lately"),
+    ("search.all_results", "All results for “{words}”"),
     ("search.label", "Search everything"),
     ("search.title", "Search"),
     ("search.empty", "Type a name, an email, a phone number or any words to find records in every module."),

@@ -968,6 +968,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("nav.unpin", "Sabitlemeyi kaldır: {name}"),
     ("nav.pin_name_needed", "Sabitlenen öğeye bir ad verin."),
     ("nav.pins_full", "Menüde en fazla 20 sabitlenmiş öğe olabilir: önce birini kaldırın."),
+    ("search.recent", "Son açılanlar"),
+    ("search.all_results", "“{words}” için tüm sonuçlar"),
     ("search.label", "Her yerde ara"),
     ("search.title", "Arama"),
     ("search.empty", "Tüm modüllerde kayıt bulmak için bir ad, e-posta, telefon numarası veya herhangi bir kelime yazın."),

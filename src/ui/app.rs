@@ -31,7 +31,7 @@ use crate::ui::sales::board_page::BoardPage;
 use crate::ui::sales::convert_page::ConvertPage;
 use crate::ui::sales::pipeline_editor::PipelineEditor;
 use crate::ui::settings::settings_page::SettingsPage;
-use crate::ui::shell::global_search::{HeaderSearch, SearchPage};
+use crate::ui::shell::global_search::{follow_shortcuts, HeaderSearch, SearchPage};
 use crate::ui::shell::nav::{LanguagePicker, MenuButton, Nav, SkipLink};
 use crate::ui::writes::actions::load_everything;
 
@@ -131,6 +131,7 @@ pub fn App() -> impl IntoView {
     spawn_local(load_everything(st));
 
     let menu_open = RwSignal::new(false);
+    follow_shortcuts();
     view! {
         <SkipLink />
         <header class="app-header">

@@ -6,7 +6,10 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::domain::records::field::FieldDef;
+use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::tokens;
+use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::search::{SearchIndex, Slot};
 
@@ -66,6 +69,32 @@ pub fn global_search(data: &Dataset, query: &str, per_module: usize) -> Vec<Modu
         });
     }
     out
+}
+
+/// The field a result was found by, to show beside its title: the first searched
+/// field outside the title holding a word of the query (`None`: found by its title).
+pub fn matched_field<'a>(
+    module: &'a ModuleDef,
+    record: &Record,
+    query: &str,
+) -> Option<&'a FieldDef> {
+    let words = SearchIndex::words(query);
+    let title = tokens(&module.title_of(record));
+    if SearchIndex::matches(&words, &title) {
+        return None;
+    }
+    module
+        .fields
+        .iter()
+        .filter(|f| f.searchable && !module.title_fields.contains(&f.key))
+        .find(|f| {
+            record.get(&f.key).is_some_and(|v| {
+                let toks = crate::domain::records::search::field_tokens(f, v);
+                words
+                    .iter()
+                    .any(|w| toks.iter().any(|t| t.starts_with(w.as_str())))
+            })
+        })
 }
 
 #[cfg(test)]
@@ -149,6 +178,22 @@ mod tests {
         let one = global_search(&d, "nor", 1);
         assert_eq!(ids(&d, &one[1]), vec!["p3"]);
         assert_eq!(one[1].total, 3, "the total counts every match");
+    }
+
+    #[test]
+    fn a_result_names_the_field_it_was_found_by_unless_its_title() {
+        let d = data();
+        let contacts = d.schema.module(CONTACTS).unwrap();
+        let anna = d.set(CONTACTS).unwrap().get("p1").unwrap();
+        let by = matched_field(contacts, anna, "nordic");
+        assert_eq!(by.map(|f| f.key.as_str()), Some("emails"));
+        assert_eq!(matched_field(contacts, anna, "anna"), None, "its title");
+        let mut phoned = anna.clone();
+        phoned
+            .values
+            .insert("phones", Value::Text("+46 70 123 45 67".into()));
+        let by = matched_field(contacts, &phoned, "4670123");
+        assert_eq!(by.map(|f| f.key.as_str()), Some("phones"), "by its digits");
     }
 
     #[test]

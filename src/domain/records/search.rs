@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use crate::domain::records::field::FieldKind;
+use crate::domain::records::field::{FieldDef, FieldKind};
 use crate::domain::records::module_def::ModuleDef;
 use crate::domain::records::normalize::{phone_digits, tokens};
 use crate::domain::records::record::Record;
+use crate::domain::records::value::Value;
 
 /// Slot of a record in its module's `RecordSet`.
 pub type Slot = u32;
@@ -86,22 +87,27 @@ impl crate::domain::records::release::Release for SearchIndex {
 pub fn record_tokens(module: &ModuleDef, record: &Record) -> Vec<String> {
     let mut out = Vec::new();
     for field in module.fields.iter().filter(|f| f.searchable) {
-        let Some(value) = record.get(&field.key) else {
-            continue;
-        };
-        let text = value.search_text();
-        out.extend(tokens(&text));
-        if let FieldKind::Phone { .. } = field.kind {
-            for part in text.split([',', '\n']) {
-                let digits = phone_digits(part);
-                if !digits.is_empty() {
-                    out.push(digits);
-                }
-            }
+        if let Some(value) = record.get(&field.key) {
+            out.extend(field_tokens(field, value));
         }
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// The tokens one field's value is found by: its words, and a phone's digits.
+pub fn field_tokens(field: &FieldDef, value: &Value) -> Vec<String> {
+    let text = value.search_text();
+    let mut out = tokens(&text);
+    if let FieldKind::Phone { .. } = field.kind {
+        for part in text.split([',', '\n']) {
+            let digits = phone_digits(part);
+            if !digits.is_empty() {
+                out.push(digits);
+            }
+        }
+    }
     out
 }
 

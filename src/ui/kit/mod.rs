@@ -10,6 +10,7 @@ pub mod focus;
 pub mod format;
 pub mod notice;
 pub mod personal;
+pub mod recent;
 pub mod route;
 pub(crate) mod state;
 pub mod time_zone;

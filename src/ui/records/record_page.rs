@@ -40,6 +40,13 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
             .unwrap_or_else(|| t(l, "record.untitled"))
     };
     let confirming = RwSignal::new(false);
+    // Offered again by the search before a word is typed.
+    Effect::new(move |_| {
+        if let Some((m, i)) = record.with(|r| r.as_ref().map(|r| (r.module.clone(), r.id.clone())))
+        {
+            crate::ui::kit::recent::remember(&m, &i);
+        }
+    });
 
     view! {
         <Show

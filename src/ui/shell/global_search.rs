@@ -1,64 +1,133 @@
-//! Search across every module: a search field in the header (`/` goes to it from
-//! anywhere but a text field) and the results page it opens, grouped by module, each
-//! group's best records first and a link to the module's list on the same words.
+//! Search across every module: the header's field — a WAI-ARIA combobox whose
+//! suggestions are grouped by module, with the records opened last before a word is
+//! typed; `/` (outside a text field) or Ctrl/⌘+K goes to it — and the results page it
+//! opens, each module's best records first, with the field each was found by, and a
+//! link to the module's list on the same words.
 
 use leptos::prelude::*;
 
-use crate::domain::records::global_search::{global_search, ModuleHits};
+use crate::domain::records::global_search::{global_search, matched_field};
+use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
+use crate::domain::ModuleDef;
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::ui::kit::focus::focus_id;
 use crate::ui::kit::format::{count, value_text};
+use crate::ui::kit::recent::recent;
 use crate::ui::kit::route::{navigate, Route};
 use crate::ui::kit::state::{tk, use_state};
 
-/// Records shown per module; the module's list holds the rest.
+/// Records per module on the results page; the module's list holds the rest.
 const PER_MODULE: usize = 8;
+/// Records per module among the header's suggestions.
+const SUGGESTED: usize = 4;
 
-/// The header's search: Enter opens the results page on its words.
-#[component]
-pub fn HeaderSearch() -> impl IntoView {
-    let st = use_state();
-    let text = RwSignal::new(String::new());
-    // The field shows the words of the results page while it is open.
-    Effect::new(move |_| {
-        if let Route::Search(q) = st.route.get() {
-            text.set(q);
+/// A record as a search shows it.
+#[derive(Clone, PartialEq)]
+struct Hit {
+    route: Route,
+    title: String,
+    /// The field it was found by ("Emails: anna@…"), else what tells it apart.
+    detail: String,
+}
+
+/// One group of hits: a module's, or the records opened last.
+#[derive(Clone, PartialEq)]
+struct Group {
+    key: String,
+    heading: String,
+    total: usize,
+    /// The module's list on the same words, when it holds more than are shown.
+    more: Option<(String, String)>,
+    hits: Vec<Hit>,
+}
+
+fn hit(l: Locale, d: &Dataset, m: &ModuleDef, r: &Record, words: &str) -> Hit {
+    let title = d
+        .title(&m.key, &r.id)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| t(l, "record.untitled"));
+    let detail = match matched_field(m, r, words).filter(|_| !words.trim().is_empty()) {
+        Some(f) => {
+            let value = r
+                .get(&f.key)
+                .map(|v| value_text(l, d, f, v))
+                .unwrap_or_default();
+            format!("{}: {value}", label(l, &f.label))
         }
-    });
-    let listener = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        if typing_somewhere() {
-            return;
-        }
-        ev.prevent_default();
-        if !focus_id("header-search") {
-            navigate(&Route::Search(String::new()));
-        }
-    });
-    on_cleanup(move || listener.remove());
-    view! {
-        <form
-            class="header-search"
-            role="search"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                navigate(&Route::Search(text.get_untracked().trim().to_string()));
-            }
-        >
-            <label for="header-search">{tk("search.label")}</label>
-            <input
-                id="header-search"
-                type="search"
-                autocomplete="off"
-                aria-keyshortcuts="/"
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-            />
-        </form>
+        None => m
+            .list_fields()
+            .filter(|f| !m.title_fields.contains(&f.key))
+            .filter_map(|f| r.get(&f.key).map(|v| value_text(l, d, f, v)))
+            .filter(|t| !t.is_empty())
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" · "),
+    };
+    Hit {
+        route: Route::View(m.key.clone(), r.id.clone()),
+        title,
+        detail,
     }
+}
+
+/// The groups for `words`: each module's best `per_module`, or, with no words, the
+/// records opened last (those still stored).
+fn groups(l: Locale, d: &Dataset, words: &str, per_module: usize) -> Vec<Group> {
+    if words.trim().is_empty() {
+        let hits: Vec<Hit> = recent()
+            .into_iter()
+            .filter_map(|(m, id)| {
+                let module = d.schema.module(&m)?;
+                let r = d.get(&m, &id)?;
+                Some(hit(l, d, module, r, ""))
+            })
+            .collect();
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        return vec![Group {
+            key: "recent".into(),
+            heading: t(l, "search.recent"),
+            total: hits.len(),
+            more: None,
+            hits,
+        }];
+    }
+    global_search(d, words, per_module)
+        .into_iter()
+        .filter_map(|found| {
+            let m = d.schema.module(&found.module)?;
+            let set = d.set(&found.module)?;
+            let plural = label(l, &m.plural);
+            let hits = found
+                .slots
+                .iter()
+                .filter_map(|s| set.at(*s))
+                .map(|r| hit(l, d, m, r, words))
+                .collect::<Vec<_>>();
+            let more = (found.total > hits.len()).then(|| {
+                let href = format!(
+                    "{}?q={}",
+                    Route::List(m.key.clone()).href(),
+                    String::from(js_sys::encode_uri_component(words.trim()))
+                );
+                let text = tr(
+                    l,
+                    "search.show_all",
+                    &[("n", &count(l, found.total)), ("module", &plural)],
+                );
+                (href, text)
+            });
+            Some(Group {
+                key: m.key.clone(),
+                heading: format!("{plural} ({})", count(l, found.total)),
+                total: found.total,
+                more,
+                hits,
+            })
+        })
+        .collect()
 }
 
 /// True while the keyboard is in a text field, a select or an editable element,
@@ -73,6 +142,204 @@ fn typing_somewhere() -> bool {
     let tag = el.tag_name().to_ascii_lowercase();
     matches!(tag.as_str(), "input" | "textarea" | "select")
         || el.get_attribute("contenteditable").is_some()
+}
+
+/// `/` and Ctrl/⌘+K go to the search: the header's field, or on a phone its page.
+pub fn follow_shortcuts() {
+    let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+        let k = ev.key();
+        let command_k = (ev.ctrl_key() || ev.meta_key()) && k.eq_ignore_ascii_case("k");
+        let slash = k == "/" && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key();
+        if !(command_k || slash && !typing_somewhere()) {
+            return;
+        }
+        ev.prevent_default();
+        if !focus_id("header-search") && !focus_id("search-words") {
+            navigate(&Route::Search(String::new()));
+        }
+    });
+    on_cleanup(move || listener.remove());
+}
+
+/// The header's search: suggestions as the words are typed, arrows to move through
+/// them with focus kept in the field, Enter to open the one chosen — or, with none
+/// chosen, the results page —, Escape to close them.
+#[component]
+pub fn HeaderSearch() -> impl IntoView {
+    let st = use_state();
+    let text = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let found = Memo::new(move |_| {
+        let q = text.get();
+        let l = st.locale.get();
+        // The records opened last change as pages open: read when the list opens.
+        open.track();
+        st.data.with(|d| groups(l, d, &q, SUGGESTED))
+    });
+    // Every choice in order: the groups' records, then "all results" for the words.
+    let choices = move || {
+        let mut out: Vec<Route> = found.with(|g| {
+            g.iter()
+                .flat_map(|g| g.hits.iter().map(|h| h.route.clone()))
+                .collect()
+        });
+        let q = text.get();
+        if !q.trim().is_empty() {
+            out.push(Route::Search(q.trim().to_string()));
+        }
+        out
+    };
+    let go = move |route: Route| {
+        open.set(false);
+        active.set(None);
+        if matches!(route, Route::View(..)) {
+            text.set(String::new());
+        }
+        navigate(&route);
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let all = choices();
+        match ev.key().as_str() {
+            "ArrowDown" | "ArrowUp" if !all.is_empty() => {
+                ev.prevent_default();
+                open.set(true);
+                let n = all.len();
+                let down = ev.key() == "ArrowDown";
+                active.update(|a| {
+                    *a = Some(match (*a, down) {
+                        (None, true) => 0,
+                        (None, false) => n - 1,
+                        (Some(i), true) => (i + 1) % n,
+                        (Some(i), false) => (i + n - 1) % n,
+                    })
+                });
+            }
+            "Enter" => {
+                ev.prevent_default();
+                let chosen = active.get_untracked().and_then(|i| all.get(i).cloned());
+                let q = text.get_untracked().trim().to_string();
+                go(chosen.unwrap_or(Route::Search(q)));
+            }
+            "Escape" => {
+                ev.prevent_default();
+                if open.get_untracked() {
+                    open.set(false);
+                    active.set(None);
+                } else {
+                    text.set(String::new());
+                }
+            }
+            _ => {}
+        }
+    };
+    let expanded = move || open.get() && !choices().is_empty();
+    let option_id = |i: usize| format!("header-search-{i}");
+    view! {
+        <form class="header-search" role="search" on:submit=|ev| ev.prevent_default()>
+            <label for="header-search">{tk("search.label")}</label>
+            <div class="header-search-box">
+                <input
+                    id="header-search"
+                    type="search"
+                    role="combobox"
+                    autocomplete="off"
+                    aria-autocomplete="list"
+                    aria-controls="header-search-list"
+                    aria-keyshortcuts="/ Control+K Meta+K"
+                    aria-expanded=move || if expanded() { "true" } else { "false" }
+                    aria-activedescendant=move || active.get().filter(|_| expanded()).map(option_id)
+                    prop:value=move || text.get()
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        open.set(true);
+                        active.set(None);
+                    }
+                    on:focus=move |_| open.set(true)
+                    on:blur=move |_| {
+                        open.set(false);
+                        active.set(None);
+                    }
+                    on:keydown=on_key
+                />
+                <div
+                    class="search-popup"
+                    role="listbox"
+                    id="header-search-list"
+                    aria-label=move || t(st.locale.get(), "search.title")
+                    hidden=move || !expanded()
+                >
+                    {move || {
+                        let current = active.get();
+                        let mut i = 0usize;
+                        let mut out = Vec::new();
+                        for g in found.get() {
+                            let head_id = format!("header-search-group-{}", g.key);
+                            let options = g
+                                .hits
+                                .into_iter()
+                                .map(|h| {
+                                    let n = i;
+                                    i += 1;
+                                    let chosen = current == Some(n);
+                                    let route = h.route.clone();
+                                    view! {
+                                        <div
+                                            role="option"
+                                            id=option_id(n)
+                                            aria-selected=if chosen { "true" } else { "false" }
+                                            class="search-option"
+                                            class:active=chosen
+                                            on:mousedown=|ev| ev.prevent_default()
+                                            on:click=move |_| go(route.clone())
+                                        >
+                                            <bdi class="search-option-title">{h.title}</bdi>
+                                            <bdi class="muted">{h.detail}</bdi>
+                                        </div>
+                                    }
+                                })
+                                .collect_view();
+                            out.push(
+                                view! {
+                                    <div role="group" aria-labelledby=head_id.clone()>
+                                        <div class="search-popup-head" id=head_id.clone() role="presentation">
+                                            {g.heading}
+                                        </div>
+                                        {options}
+                                    </div>
+                                }
+                                    .into_any(),
+                            );
+                        }
+                        let q = text.get();
+                        if !q.trim().is_empty() {
+                            let n = i;
+                            let chosen = current == Some(n);
+                            let words = q.trim().to_string();
+                            let l = st.locale.get();
+                            out.push(
+                                view! {
+                                    <div
+                                        role="option"
+                                        id=option_id(n)
+                                        aria-selected=if chosen { "true" } else { "false" }
+                                        class="search-option search-all"
+                                        class:active=chosen
+                                        on:mousedown=|ev| ev.prevent_default()
+                                        on:click=move |_| go(Route::Search(words.clone()))
+                                    >
+                                        {tr(l, "search.all_results", &[("words", q.trim())])}
+                                    </div>
+                                }
+                                    .into_any(),
+                            );
+                        }
+                        out
+                    }}
+                </div>
+            </div>
+        </form>
+    }
 }
 
 /// The results page: the same words, typed again here, search as they change.
@@ -100,7 +367,8 @@ pub fn SearchPage(query: String) -> impl IntoView {
     });
     let found = Memo::new(move |_| {
         let q = words.get();
-        st.data.with(|d| global_search(d, &q, PER_MODULE))
+        let l = st.locale.get();
+        st.data.with(|d| groups(l, d, &q, PER_MODULE))
     });
     let summary = move || {
         let l = st.locale.get();
@@ -109,7 +377,7 @@ pub fn SearchPage(query: String) -> impl IntoView {
             return t(l, "search.empty");
         }
         found.with(|f| {
-            let total: usize = f.iter().map(|h| h.total).sum();
+            let total: usize = f.iter().map(|g| g.total).sum();
             if total == 0 {
                 tr(l, "search.none", &[("words", q.trim())])
             } else {
@@ -134,64 +402,33 @@ pub fn SearchPage(query: String) -> impl IntoView {
                 </div>
             </form>
             <p class="muted" role="status">{summary}</p>
-            {move || {
-                let l = st.locale.get();
-                let q = words.get_untracked();
-                found.get().into_iter().map(|hits| st.data.with(|d| group(l, d, &hits, &q))).collect_view()
-            }}
+            {move || found.get().into_iter().map(group_view).collect_view()}
         </section>
     }
 }
 
-/// One module's results: a heading with its count, its best records, and its list.
-fn group(l: Locale, d: &Dataset, hits: &ModuleHits, words: &str) -> AnyView {
-    let (Some(module), Some(set)) = (d.schema.module(&hits.module), d.set(&hits.module)) else {
-        return ().into_any();
-    };
-    let plural = label(l, &module.plural);
-    let heading_id = format!("search-{}", hits.module);
-    let rows = hits
-        .slots
-        .iter()
-        .filter_map(|s| set.at(*s))
-        .map(|r| {
-            let title = d.title(&module.key, &r.id).unwrap_or_default();
-            // What tells two records of one name apart: the list's other columns.
-            let detail: Vec<String> = module
-                .list_fields()
-                .filter(|f| !module.title_fields.contains(&f.key))
-                .filter_map(|f| r.get(&f.key).map(|v| value_text(l, d, f, v)))
-                .filter(|t| !t.is_empty())
-                .take(2)
-                .collect();
-            let href = Route::View(module.key.clone(), r.id.clone()).href();
+fn group_view(g: Group) -> impl IntoView {
+    let heading_id = format!("search-{}", g.key);
+    let rows = g
+        .hits
+        .into_iter()
+        .map(|h| {
             view! {
                 <li>
-                    <a href=href><bdi>{title}</bdi></a>
-                    <span class="muted"><bdi>{detail.join(" · ")}</bdi></span>
+                    <a href=h.route.href()><bdi>{h.title}</bdi></a>
+                    <bdi class="muted">{h.detail}</bdi>
                 </li>
             }
         })
         .collect_view();
-    let more = (hits.total > hits.slots.len()).then(|| {
-        let href = format!(
-            "{}?q={}",
-            Route::List(module.key.clone()).href(),
-            String::from(js_sys::encode_uri_component(words.trim()))
-        );
-        let text = tr(
-            l,
-            "search.show_all",
-            &[("n", &count(l, hits.total)), ("module", &plural)],
-        );
-        view! { <p><a href=href>{text}</a></p> }
-    });
+    let more = g
+        .more
+        .map(|(href, text)| view! { <p><a href=href>{text}</a></p> });
     view! {
         <section class="search-group" aria-labelledby=heading_id.clone()>
-            <h2 id=heading_id.clone()>{format!("{plural} ({})", count(l, hits.total))}</h2>
+            <h2 id=heading_id.clone()>{g.heading}</h2>
             <ul class="search-hits">{rows}</ul>
             {more}
         </section>
     }
-    .into_any()
 }
