@@ -1,7 +1,9 @@
 //! Where every record is made: the module rules in one order (`prepare`: defaults,
 //! the module's rules, validation), and the planners that run them — a form save or
-//! board move (`save_plan`), a delete with its guards and cascades, a lead conversion.
+//! board move (`save_plan`), a delete with its guards and cascades, a lead conversion,
+//! one change to many selected records (`bulk`).
 
+pub mod bulk;
 pub mod conversion;
 pub mod delete;
 pub mod inline_rows;

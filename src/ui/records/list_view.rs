@@ -50,6 +50,10 @@ pub fn ListView(module: String) -> impl IntoView {
     // The rows in order, worked out in turns: most queries finish in the first, and
     // 200,000 rows never hold the page. The last rows stay until newer ones are ready.
     let rows = RwSignal::new(Vec::<Slot>::new());
+    // The records ticked for a bulk change, by id (slots change with a restore).
+    let selected = RwSignal::new(std::collections::BTreeSet::<String>::new());
+    // The row a shift-click selects from.
+    let anchor = StoredValue::new(None::<usize>);
     let working = RwSignal::new(false);
     let generation = Generation::new();
     Effect::new(move |_| {
@@ -130,7 +134,45 @@ pub fn ListView(module: String) -> impl IntoView {
         let l = st.locale.get();
         tr(l, "action.new_record", &[("module", &label(l, &singular))])
     };
-    let ncols = columns.len();
+    let ncols = columns.len() + 1;
+    let ids_of = move |slots: &[Slot]| -> Vec<String> {
+        st.data.with_untracked(|d| {
+            let Some(set) = d.set(&module_key.get_value()) else {
+                return Vec::new();
+            };
+            slots
+                .iter()
+                .filter_map(|s| set.at(*s).map(|r| r.id.clone()))
+                .collect()
+        })
+    };
+    let all_shown = Signal::derive(move || rows.with(|r| ids_of(r)));
+    let all_ticked = move || {
+        let n = rows.with(Vec::len);
+        n > 0
+            && selected.with(|s| s.len()) >= n
+            && all_shown.with(|ids| selected.with(|s| ids.iter().all(|i| s.contains(i))))
+    };
+    let select_all_cell = view! {
+        <th scope="col" class="select-col">
+            <input
+                type="checkbox"
+                aria-label=move || {
+                    let l = st.locale.get();
+                    let n = rows.with(Vec::len);
+                    tn(l, "list.select_all", n, &count(l, n))
+                }
+                prop:checked=all_ticked
+                on:change=move |ev| {
+                    if event_target_checked(&ev) {
+                        selected.set(all_shown.get_untracked().into_iter().collect());
+                    } else {
+                        selected.set(Default::default());
+                    }
+                }
+            />
+        </th>
+    };
     let header_cells = columns
         .iter()
         .map(|f| {
@@ -247,7 +289,53 @@ pub fn ListView(module: String) -> impl IntoView {
                 }))
             })
         };
-        view! { <tr data-slot=slot.to_string()>{cells}</tr> }
+        let id = st.data.with_untracked(|d| {
+            d.set(&module_key.get_value())
+                .and_then(|s| s.at(slot))
+                .map(|r| r.id.clone())
+                .unwrap_or_default()
+        });
+        let id = StoredValue::new(id);
+        let row_title = move || {
+            let l = st.locale.get();
+            let title = st
+                .data
+                .with(|d| d.title(&module_key.get_value(), &id.get_value()))
+                .unwrap_or_default();
+            tr(l, "list.select_row", &[("title", &title)])
+        };
+        let ticked = move || selected.with(|s| s.contains(&id.get_value()));
+        let on_tick = move |ev: leptos::ev::MouseEvent| {
+            let on = event_target_checked(&ev);
+            let here = rows.with_untracked(|all| all.iter().position(|s| *s == slot));
+            // Shift-click ticks (or unticks) every row from the last one clicked.
+            let range: Vec<Slot> = match (ev.shift_key(), anchor.get_value(), here) {
+                (true, Some(a), Some(h)) => rows.with_untracked(|all| {
+                    let (lo, hi) = (a.min(h), a.max(h).min(all.len().saturating_sub(1)));
+                    all[lo..=hi].to_vec()
+                }),
+                _ => vec![slot],
+            };
+            let ids = ids_of(&range);
+            selected.update(|s| {
+                for i in ids {
+                    if on {
+                        s.insert(i);
+                    } else {
+                        s.remove(&i);
+                    }
+                }
+            });
+            anchor.set_value(here);
+        };
+        view! {
+            <tr data-slot=slot.to_string() class:ticked=ticked>
+                <td class="select-cell">
+                    <input type="checkbox" aria-label=row_title prop:checked=ticked on:click=on_tick />
+                </td>
+                {cells}
+            </tr>
+        }
     };
 
     // Arrow keys, Page Up/Down, Home and End move between rows, also to rows not
@@ -494,6 +582,11 @@ pub fn ListView(module: String) -> impl IntoView {
             <Show when=no_matches>
                 <p class="empty-state">{tk("list.no_matches")}</p>
             </Show>
+            <crate::ui::records::bulk_actions::BulkActions
+                module=module_key.get_value()
+                selected=selected
+                all=all_shown
+            />
             <div hidden=is_empty_module>
                 <div
                     class="list-scroll"
@@ -510,7 +603,7 @@ pub fn ListView(module: String) -> impl IntoView {
                     <table class="records">
                         <caption class="visually-hidden">{title}</caption>
                         <thead>
-                            <tr>{header_cells}</tr>
+                            <tr>{select_all_cell} {header_cells}</tr>
                         </thead>
                         <tbody>
                             <tr class="spacer" aria-hidden="true" style:height=top>

@@ -1,6 +1,7 @@
 //! Any module's records: the list with filters, the record page with its timeline,
 //! and the form.
 
+pub mod bulk_actions;
 pub mod inline_rows;
 pub mod list_address;
 pub mod list_filters;

@@ -340,7 +340,7 @@ async fn reload_modules(st: AppState, db: &Db, records: &[Record]) {
 }
 
 /// Who and when, for a planner run now.
-fn with_context<T>(st: AppState, f: impl FnOnce(&Dataset, &mut WriteContext) -> T) -> T {
+pub fn with_context<T>(st: AppState, f: impl FnOnce(&Dataset, &mut WriteContext) -> T) -> T {
     let user = st.current_user.get_untracked();
     let mut ids = new_id;
     st.data.with_untracked(|d| {
