@@ -176,7 +176,7 @@ for (const lang of ['en', 'fa']) {
       const row = page.locator('tbody tr[data-slot]').first();
       const box = await row.boundingBox();
       assert.ok(box.width <= 390 && box.x >= 0, `row inside the screen: ${JSON.stringify(box)}`);
-      const cell = row.locator('td').first();
+      const cell = row.locator('td:not(.select-cell)').first();
       assert.equal(await cell.evaluate((td) => getComputedStyle(td).display), 'block');
       const label = await cell.evaluate((td) => getComputedStyle(td, '::before').content);
       assert.ok(label.length > 4, `the line is named: ${label}`);

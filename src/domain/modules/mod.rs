@@ -7,3 +7,4 @@ pub mod import_names;
 pub mod lead_module;
 pub mod sales_modules;
 pub mod standard_modules;
+pub mod view_module;

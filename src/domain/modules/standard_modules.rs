@@ -30,6 +30,7 @@ pub fn standard_schema() -> Schema {
             crate::domain::modules::analytics_modules::quotas(),
             crate::domain::modules::analytics_modules::dashboards(),
             crate::domain::modules::analytics_modules::reports(),
+            crate::domain::modules::view_module::saved_views(),
         ],
     }
 }

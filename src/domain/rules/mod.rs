@@ -10,6 +10,7 @@ pub mod inline_rows;
 pub mod module_rules;
 pub mod prepare;
 pub mod save_plan;
+pub mod saved_views;
 
 pub use delete::{plan_delete, DeleteError};
 pub use prepare::{prepare, Prepared, RuleInput};

@@ -33,6 +33,27 @@ pub fn initial_search(def: &ModuleDef) -> String {
     read(&def.key).map(|q| search_in(&q)).unwrap_or_default()
 }
 
+/// The address query of a list's filters, sort and search words (a saved view
+/// keeps it as it is).
+pub fn query_of(filters: &[Filter], sort: Option<&Sort>, words: &str) -> String {
+    let query = filter_url::encode(filters, sort);
+    if words.trim().is_empty() {
+        return query;
+    }
+    let q = String::from(js_sys::encode_uri_component(words));
+    if query.is_empty() {
+        format!("q={q}")
+    } else {
+        format!("{query}&q={q}")
+    }
+}
+
+/// What an address query holds for `def`'s list: filters, sort and search words.
+pub fn read_query(query: &str, def: &ModuleDef) -> (Vec<Filter>, Option<Sort>, String) {
+    let (f, s) = filter_url::decode(query, def);
+    (f, s, search_in(query))
+}
+
 fn search_in(query: &str) -> String {
     query
         .split('&')
@@ -53,16 +74,7 @@ pub fn follow(
 ) {
     let module = def.key.clone();
     Effect::new(move |_| {
-        let mut query = filter_url::encode(&filters.get(), sort.get().as_ref());
-        let words = search.get();
-        if !words.trim().is_empty() {
-            let q = String::from(js_sys::encode_uri_component(&words));
-            query = if query.is_empty() {
-                format!("q={q}")
-            } else {
-                format!("{query}&q={q}")
-            };
-        }
+        let query = query_of(&filters.get(), sort.get().as_ref(), &search.get());
         let mut href = Route::List(module.clone()).href();
         if !query.is_empty() {
             href = format!("{href}?{query}");

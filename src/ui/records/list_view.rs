@@ -39,6 +39,7 @@ pub fn ListView(module: String) -> impl IntoView {
         return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
     };
     let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
+    let view_def = StoredValue::new(def.clone());
     let (initial_filters, initial_sort) = list_address::initial(&def);
     let search = RwSignal::new(list_address::initial_search(&def));
     let sort = RwSignal::new(initial_sort);
@@ -549,6 +550,12 @@ pub fn ListView(module: String) -> impl IntoView {
                 fallback=move || {
                     view! {
                         <div class="list-tools">
+                            <crate::ui::records::saved_views::ViewPicker
+                                def=view_def.get_value()
+                                filters=filters
+                                sort=sort
+                                search=search
+                            />
                             <div class="field search-field">
                                 <label for="list-search">{search_label}</label>
                                 <input

@@ -8,4 +8,5 @@ pub mod list_filters;
 pub mod list_view;
 pub mod record_form;
 pub mod record_page;
+pub mod saved_views;
 pub mod timeline_view;
