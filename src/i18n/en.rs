@@ -1024,6 +1024,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_of", "List"),
     ("field.view_query", "Filters and order"),
     ("field.is_default", "Default"),
+    ("list.columns", "Columns"),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

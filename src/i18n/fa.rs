@@ -1024,6 +1024,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_of", "فهرست"),
     ("field.view_query", "فیلترها و ترتیب"),
     ("field.is_default", "پیش‌فرض"),
+    ("list.columns", "ستون‌ها"),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

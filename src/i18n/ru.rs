@@ -1086,6 +1086,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_of", "Список"),
     ("field.view_query", "Фильтры и порядок"),
     ("field.is_default", "По умолчанию"),
+    ("list.columns", "Столбцы"),
     ("nav.menu", "Меню"),
     ("nav.skip", "Перейти к содержимому"),
     // The board: a column brought into view (the phone shows one at a time).

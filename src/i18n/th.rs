@@ -1024,6 +1024,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_of", "รายการ"),
     ("field.view_query", "ตัวกรองและลำดับ"),
     ("field.is_default", "ค่าเริ่มต้น"),
+    ("list.columns", "คอลัมน์"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1024,6 +1024,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_of", "Liste"),
     ("field.view_query", "Filtreler ve sıralama"),
     ("field.is_default", "Varsayılan"),
+    ("list.columns", "Sütunlar"),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -72,3 +72,44 @@ test('a list view is saved, opens by default, survives a reload and is deleted',
     await app.context.close();
   }
 });
+
+test('a list shows the columns chosen, and a saved view keeps them', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await loadSample(page);
+    await nav(page, 'Deals').click();
+    await heading(page, 'Deals').waitFor();
+    const headers = async () => (await page.locator('thead th').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    assert.ok((await headers()).includes('Company'));
+    await page.locator('summary', { hasText: 'Columns' }).click();
+    const columns = page.getByRole('group', { name: 'Columns' });
+    // The title column opens the record: it cannot be taken away.
+    assert.ok(await columns.getByLabel('Title', { exact: true }).isDisabled());
+    await columns.getByLabel('Probability', { exact: true }).check();
+    await columns.getByLabel('Company', { exact: true }).uncheck();
+    await page.waitForFunction(() => [...document.querySelectorAll('thead th')].some((th) => th.textContent.includes('Probability')));
+    let shown = await headers();
+    assert.ok(shown.includes('Probability') && !shown.includes('Company'), shown.join(', '));
+    assert.match(page.url(), /[?&]c=/);
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByLabel('View name').fill('Chances');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'View “Chances” saved.' }).waitFor();
+    const picker = page.getByLabel('View', { exact: true });
+    await picker.selectOption({ label: 'All Deals' });
+    await page.waitForFunction(() => [...document.querySelectorAll('thead th')].some((th) => th.textContent.includes('Company')));
+    assert.ok(!(await headers()).includes('Probability'));
+    await picker.selectOption({ label: 'Chances' });
+    await page.waitForFunction(() => [...document.querySelectorAll('thead th')].some((th) => th.textContent.includes('Probability')));
+    shown = await headers();
+    assert.ok(!shown.includes('Company'), shown.join(', '));
+    // The rows follow the columns: a probability in every shown row.
+    const cells = await page.locator('tbody tr[data-slot]').first().locator('td:not(.select-cell)').allTextContents();
+    assert.ok(cells.some((c) => /%$/.test(c.trim())), cells.join(' | '));
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});

@@ -33,25 +33,70 @@ pub fn initial_search(def: &ModuleDef) -> String {
     read(&def.key).map(|q| search_in(&q)).unwrap_or_default()
 }
 
-/// The address query of a list's filters, sort and search words (a saved view
-/// keeps it as it is).
-pub fn query_of(filters: &[Filter], sort: Option<&Sort>, words: &str) -> String {
+/// The address query of a list's filters, sort, search words and chosen columns
+/// (a saved view keeps it as it is).
+pub fn query_of(
+    filters: &[Filter],
+    sort: Option<&Sort>,
+    words: &str,
+    columns: &[String],
+) -> String {
+    let mut parts = Vec::new();
     let query = filter_url::encode(filters, sort);
-    if words.trim().is_empty() {
-        return query;
+    if !query.is_empty() {
+        parts.push(query);
     }
-    let q = String::from(js_sys::encode_uri_component(words));
-    if query.is_empty() {
-        format!("q={q}")
-    } else {
-        format!("{query}&q={q}")
+    if !words.trim().is_empty() {
+        parts.push(format!(
+            "q={}",
+            String::from(js_sys::encode_uri_component(words))
+        ));
     }
+    if !columns.is_empty() {
+        let keys: Vec<String> = columns
+            .iter()
+            .map(|c| String::from(js_sys::encode_uri_component(c)))
+            .collect();
+        parts.push(format!("c={}", keys.join(",")));
+    }
+    parts.join("&")
 }
 
-/// What an address query holds for `def`'s list: filters, sort and search words.
-pub fn read_query(query: &str, def: &ModuleDef) -> (Vec<Filter>, Option<Sort>, String) {
+/// What an address query holds for `def`'s list: filters, sort, search words and
+/// the chosen columns (fields of the module only; none: its usual columns).
+pub fn read_query(
+    query: &str,
+    def: &ModuleDef,
+) -> (Vec<Filter>, Option<Sort>, String, Vec<String>) {
     let (f, s) = filter_url::decode(query, def);
-    (f, s, search_in(query))
+    (f, s, search_in(query), columns_in(query, def))
+}
+
+fn columns_in(query: &str, def: &ModuleDef) -> Vec<String> {
+    let Some((_, v)) = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "c")
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for key in v.split(',') {
+        let key = js_sys::decode_uri_component(key)
+            .map(String::from)
+            .unwrap_or_default();
+        if def.field(&key).is_some() && !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
+}
+
+/// The columns the address holds for this list (none: its usual columns).
+pub fn initial_columns(def: &ModuleDef) -> Vec<String> {
+    read(&def.key)
+        .map(|q| columns_in(&q, def))
+        .unwrap_or_default()
 }
 
 fn search_in(query: &str) -> String {
@@ -71,10 +116,16 @@ pub fn follow(
     filters: RwSignal<Vec<Filter>>,
     sort: RwSignal<Option<Sort>>,
     search: RwSignal<String>,
+    columns: RwSignal<Vec<String>>,
 ) {
     let module = def.key.clone();
     Effect::new(move |_| {
-        let query = query_of(&filters.get(), sort.get().as_ref(), &search.get());
+        let query = query_of(
+            &filters.get(),
+            sort.get().as_ref(),
+            &search.get(),
+            &columns.get(),
+        );
         let mut href = Route::List(module.clone()).href();
         if !query.is_empty() {
             href = format!("{href}?{query}");
@@ -102,6 +153,10 @@ pub fn follow(
         let words = search_in(&query);
         if search.with_untracked(|now| *now != words) {
             search.set(words);
+        }
+        let chosen = columns_in(&query, &def);
+        if columns.with_untracked(|now| *now != chosen) {
+            columns.set(chosen);
         }
     });
     on_cleanup(move || listener.remove());

@@ -38,13 +38,32 @@ pub fn ListView(module: String) -> impl IntoView {
     else {
         return view! { <crate::ui::kit::notice::NotFound /> }.into_any();
     };
-    let columns: Vec<FieldDef> = def.list_fields().cloned().collect();
+    // The columns shown: the module's usual ones, or those chosen (kept in the address,
+    // so a saved view keeps them); the first usual one stays, as it opens the record.
+    let chosen_columns = RwSignal::new(list_address::initial_columns(&def));
+    let all_fields = StoredValue::new(def.fields.clone());
+    let columns = Memo::new(move |_| {
+        let keys = chosen_columns.get();
+        all_fields.with_value(|fs| {
+            let first = fs.iter().find(|f| f.in_list).map(|f| f.key.clone());
+            fs.iter()
+                .filter(|f| {
+                    if keys.is_empty() {
+                        f.in_list
+                    } else {
+                        keys.contains(&f.key) || Some(&f.key) == first.as_ref()
+                    }
+                })
+                .cloned()
+                .collect::<Vec<FieldDef>>()
+        })
+    });
     let view_def = StoredValue::new(def.clone());
     let (initial_filters, initial_sort) = list_address::initial(&def);
     let search = RwSignal::new(list_address::initial_search(&def));
     let sort = RwSignal::new(initial_sort);
     let filters = RwSignal::new(initial_filters);
-    list_address::follow(def.clone(), filters, sort, search);
+    list_address::follow(def.clone(), filters, sort, search, chosen_columns);
     // "" everyone, "@me" the current user, or a user's id.
     let whose = RwSignal::new(String::new());
     let module_key = StoredValue::new(module.clone());
@@ -135,7 +154,7 @@ pub fn ListView(module: String) -> impl IntoView {
         let l = st.locale.get();
         tr(l, "action.new_record", &[("module", &label(l, &singular))])
     };
-    let ncols = columns.len() + 1;
+    let ncols = move || columns.with(Vec::len) + 1;
     let ids_of = move |slots: &[Slot]| -> Vec<String> {
         st.data.with_untracked(|d| {
             let Some(set) = d.set(&module_key.get_value()) else {
@@ -174,55 +193,57 @@ pub fn ListView(module: String) -> impl IntoView {
             />
         </th>
     };
-    let header_cells = columns
-        .iter()
-        .map(|f| {
-            let key = f.key.clone();
-            let key2 = f.key.clone();
-            let field_label = f.label.clone();
-            let aria_sort = move || match sort.get() {
-                Some(s) if s.field == key => {
-                    if s.descending {
-                        "descending"
-                    } else {
-                        "ascending"
+    let header_cells = move || {
+        columns
+            .get()
+            .iter()
+            .map(|f| {
+                let key = f.key.clone();
+                let key2 = f.key.clone();
+                let field_label = f.label.clone();
+                let aria_sort = move || match sort.get() {
+                    Some(s) if s.field == key => {
+                        if s.descending {
+                            "descending"
+                        } else {
+                            "ascending"
+                        }
                     }
+                    _ => "none",
+                };
+                let toggle = move |_| {
+                    sort.update(|s| {
+                        *s = match s.take() {
+                            Some(cur) if cur.field == key2 && !cur.descending => Some(Sort {
+                                field: key2.clone(),
+                                descending: true,
+                            }),
+                            Some(cur) if cur.field == key2 => None,
+                            _ => Some(Sort {
+                                field: key2.clone(),
+                                descending: false,
+                            }),
+                        }
+                    })
+                };
+                let aria_sort2 = aria_sort.clone();
+                let arrow = move || match aria_sort2() {
+                    "ascending" => "▲",
+                    "descending" => "▼",
+                    _ => "",
+                };
+                view! {
+                    <th scope="col" aria-sort=aria_sort>
+                        <button type="button" class="sort-button" on:click=toggle>
+                            {move || label(st.locale.get(), &field_label)}
+                            <span class="sort-mark" aria-hidden="true">{arrow}</span>
+                        </button>
+                    </th>
                 }
-                _ => "none",
-            };
-            let toggle = move |_| {
-                sort.update(|s| {
-                    *s = match s.take() {
-                        Some(cur) if cur.field == key2 && !cur.descending => Some(Sort {
-                            field: key2.clone(),
-                            descending: true,
-                        }),
-                        Some(cur) if cur.field == key2 => None,
-                        _ => Some(Sort {
-                            field: key2.clone(),
-                            descending: false,
-                        }),
-                    }
-                })
-            };
-            let aria_sort2 = aria_sort.clone();
-            let arrow = move || match aria_sort2() {
-                "ascending" => "▲",
-                "descending" => "▼",
-                _ => "",
-            };
-            view! {
-                <th scope="col" aria-sort=aria_sort>
-                    <button type="button" class="sort-button" on:click=toggle>
-                        {move || label(st.locale.get(), &field_label)}
-                        <span class="sort-mark" aria-hidden="true">{arrow}</span>
-                    </button>
-                </th>
-            }
-        })
-        .collect_view();
+            })
+            .collect_view()
+    };
 
-    let columns = StoredValue::new(columns);
     // Which rows are in view, and the spacer heights that stand for the rest.
     let window = Memo::new(move |_| {
         let total = rows.with(Vec::len);
@@ -249,7 +270,7 @@ pub fn ListView(module: String) -> impl IntoView {
                 let set = d.set(&module_key.get_value())?;
                 let record = set.at(slot)?;
                 let href = Route::View(record.module.clone(), record.id.clone()).href();
-                Some(columns.with_value(|cols| {
+                Some(columns.with(|cols| {
                     cols.iter()
                         .enumerate()
                         .map(|(i, f)| {
@@ -555,6 +576,7 @@ pub fn ListView(module: String) -> impl IntoView {
                                 filters=filters
                                 sort=sort
                                 search=search
+                                columns=chosen_columns
                             />
                             <div class="field search-field">
                                 <label for="list-search">{search_label}</label>
@@ -568,6 +590,7 @@ pub fn ListView(module: String) -> impl IntoView {
                             </div>
                             <WhoseFilter id="list-whose" label_key="filter.owner" whose=whose />
                             <FilterBar module=module_key.get_value() filters=filters />
+                            <ColumnChooser fields=all_fields.get_value() columns=columns chosen=chosen_columns />
                             <p class="result-count" role="status">{result_count}</p>
                         </div>
                     }
@@ -654,5 +677,68 @@ impl ExportFile {
             ExportFile::Vcard => "list.export_vcard",
             ExportFile::Ical => "list.export_ical",
         }
+    }
+}
+
+/// Which fields the list shows as columns: every field the module has, the first
+/// usual column always (it opens the record). The usual set again clears the choice.
+#[component]
+fn ColumnChooser(
+    fields: Vec<FieldDef>,
+    columns: Memo<Vec<FieldDef>>,
+    chosen: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let st = use_state();
+    let usual: Vec<String> = fields
+        .iter()
+        .filter(|f| f.in_list)
+        .map(|f| f.key.clone())
+        .collect();
+    let first = usual.first().cloned();
+    let usual = StoredValue::new(usual);
+    let boxes = fields
+        .into_iter()
+        .filter(|f| !matches!(f.kind, FieldKind::Trail { .. }))
+        .map(|f| {
+            let key = StoredValue::new(f.key.clone());
+            let fixed = Some(&f.key) == first.as_ref();
+            let shown = move || columns.with(|cs| cs.iter().any(|c| c.key == key.get_value()));
+            let field_label = f.label.clone();
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        disabled=fixed
+                        prop:checked=shown
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let mut keys: Vec<String> = columns
+                                .get_untracked()
+                                .into_iter()
+                                .map(|c| c.key)
+                                .filter(|k| *k != key.get_value())
+                                .collect();
+                            if on {
+                                keys.push(key.get_value());
+                            }
+                            let same = usual.with_value(|u| {
+                                u.len() == keys.len() && u.iter().all(|k| keys.contains(k))
+                            });
+                            chosen.set(if same { Vec::new() } else { keys });
+                        }
+                    />
+                    {move || label(st.locale.get(), &field_label)}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="column-chooser">
+            <summary>{tk("list.columns")}</summary>
+            <fieldset>
+                <legend class="visually-hidden">{tk("list.columns")}</legend>
+                {boxes}
+            </fieldset>
+        </details>
     }
 }

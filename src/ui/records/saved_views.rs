@@ -31,6 +31,7 @@ pub fn ViewPicker(
     filters: RwSignal<Vec<Filter>>,
     sort: RwSignal<Option<Sort>>,
     search: RwSignal<String>,
+    columns: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let st = use_state();
     let list = StoredValue::new(def.key.clone());
@@ -42,13 +43,14 @@ pub fn ViewPicker(
     let make_default = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let apply = move |v: Option<&SavedView>| {
-        let (f, s, q) = match v {
+        let (f, s, q, c) = match v {
             Some(v) => def.with_value(|d| read_query(&v.query, d)),
-            None => (Vec::new(), None, String::new()),
+            None => (Vec::new(), None, String::new(), Vec::new()),
         };
         filters.set(f);
         sort.set(s);
         search.set(q);
+        columns.set(c);
     };
     // A list whose address says nothing opens with its default view; an address that
     // is a saved view's (a reload, a bookmark) names that view. Decided once the views
@@ -58,6 +60,7 @@ pub fn ViewPicker(
         &filters.get_untracked(),
         sort.get_untracked().as_ref(),
         &search.get_untracked(),
+        &columns.get_untracked(),
     );
     let settled = StoredValue::new(false);
     Effect::new(move |_| {
@@ -71,6 +74,7 @@ pub fn ViewPicker(
             &filters.get_untracked(),
             sort.get_untracked().as_ref(),
             &search.get_untracked(),
+            &columns.get_untracked(),
         );
         if here != opened_with {
             return;
@@ -94,6 +98,7 @@ pub fn ViewPicker(
             &filters.get_untracked(),
             sort.get_untracked().as_ref(),
             &search.get_untracked(),
+            &columns.get_untracked(),
         );
         let (n, default) = (name.get_untracked(), make_default.get_untracked());
         let m = list.get_value();
