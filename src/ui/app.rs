@@ -132,6 +132,8 @@ pub fn App() -> impl IntoView {
 
     let menu_open = RwSignal::new(false);
     follow_shortcuts();
+    // Only a change to or from the search page redraws the header's search.
+    let on_search_page = Memo::new(move |_| matches!(st.route.get(), Route::Search(_)));
     view! {
         <SkipLink />
         <header class="app-header">
@@ -141,7 +143,10 @@ pub fn App() -> impl IntoView {
             </a>
             // On a phone a link to the search page, which has the field.
             {move || {
-                if st.narrow.get() {
+                // The search page has the field itself: one field of that name.
+                if on_search_page.get() {
+                    ().into_any()
+                } else if st.narrow.get() {
                     view! {
                         <a class="header-search-link" href=Route::Search(String::new()).href()>
                             {tk("search.title")}

@@ -58,6 +58,8 @@ test('the header search finds records in every module and opens them', async () 
     await field.press('Enter');
     await heading(page, 'Search').waitFor();
     assert.match(page.url(), /#\/search\?q=northwind$/);
+    // The page has the field itself: the header's is not drawn beside it.
+    assert.equal(await page.getByLabel('Search everything').count(), 1);
     await page.getByRole('status').filter({ hasText: /records? found/ }).waitFor();
     const companies = page.getByRole('region', { name: /^Companies \(\d+\)$/ });
     const deals = page.getByRole('region', { name: /^Deals \(\d+\)$/ });

@@ -70,6 +70,8 @@ pub fn ListView(module: String) -> impl IntoView {
     // The rows in order, worked out in turns: most queries finish in the first, and
     // 200,000 rows never hold the page. The last rows stay until newer ones are ready.
     let rows = RwSignal::new(Vec::<Slot>::new());
+    // The cell edited in place: (row, field).
+    let editing = RwSignal::new(None::<(Slot, String)>);
     // The records ticked for a bulk change, by id (slots change with a restore).
     let selected = RwSignal::new(std::collections::BTreeSet::<String>::new());
     // The row a shift-click selects from.
@@ -299,9 +301,67 @@ pub fn ListView(module: String) -> impl IntoView {
                                 .into_any()
                             } else {
                                 // A phone shows the row as stacked lines, each named.
+                                // A field a person types is edited in place.
+                                let editable =
+                                    !f.system && !matches!(f.kind, FieldKind::Trail { .. });
+                                let here = (slot, f.key.clone());
+                                let is_editing = {
+                                    let here = here.clone();
+                                    move || editing.with(|e| e.as_ref() == Some(&here))
+                                };
+                                let start = {
+                                    let here = here.clone();
+                                    move || {
+                                        if editable {
+                                            editing.set(Some(here.clone()));
+                                        }
+                                    }
+                                };
+                                let start2 = start.clone();
+                                let is_editing2 = is_editing.clone();
+                                let is_editing3 = is_editing.clone();
+                                let field = f.clone();
+                                let rid = record.id.clone();
+                                let key = f.key.clone();
+                                let done = Callback::new(move |_saved: bool| {
+                                    editing.set(None);
+                                    focus_cell(slot, &key);
+                                });
                                 view! {
-                                    <td data-label=label(l, &f.label)>
-                                        <bdi>{text}</bdi>
+                                    <td
+                                        data-label=label(l, &f.label)
+                                        data-field=f.key.clone()
+                                        tabindex=editable.then_some("-1")
+                                        class:editable=editable
+                                        class:editing=is_editing
+                                        on:dblclick=move |_| start()
+                                        on:keydown=move |ev| {
+                                            let on_cell = ev
+                                                .target()
+                                                .zip(ev.current_target())
+                                                .is_some_and(|(t, c)| t == c);
+                                            let key = ev.key();
+                                            if on_cell && (key == "Enter" || key == "F2") && !is_editing2() {
+                                                ev.prevent_default();
+                                                start2();
+                                            }
+                                        }
+                                    >
+                                        {move || {
+                                            if is_editing3() {
+                                                view! {
+                                                    <crate::ui::records::inline_cell::InlineCell
+                                                        module=module_key.get_value()
+                                                        id=rid.clone()
+                                                        field=field.clone()
+                                                        on_done=done
+                                                    />
+                                                }
+                                                    .into_any()
+                                            } else {
+                                                view! { <bdi>{text.clone()}</bdi> }.into_any()
+                                            }
+                                        }}
                                     </td>
                                 }
                                 .into_any()
@@ -369,6 +429,20 @@ pub fn ListView(module: String) -> impl IntoView {
             return;
         };
         let page = (viewport.get_untracked() / row_h()).max(1.0) as isize;
+        if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
+            // Between the cells of a row: its link and the cells edited in place.
+            let forward = (ev.key() == "ArrowRight") != st.locale.get_untracked().is_rtl();
+            if move_in_row(forward) {
+                ev.prevent_default();
+            }
+            return;
+        }
+        // Up and down keep to the column of a cell.
+        let column = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|a| a.closest("td[data-field]").ok().flatten())
+            .and_then(|td| td.get_attribute("data-field"));
         let step: isize = match ev.key().as_str() {
             "ArrowDown" => 1,
             "ArrowUp" => -1,
@@ -412,9 +486,13 @@ pub fn ListView(module: String) -> impl IntoView {
             let link = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| {
-                    d.query_selector(&format!("tr[data-slot=\"{target}\"] a"))
-                        .ok()
-                        .flatten()
+                    let selector = match &column {
+                        Some(c) => {
+                            format!("tr[data-slot=\"{target}\"] td[data-field=\"{c}\"][tabindex]")
+                        }
+                        None => format!("tr[data-slot=\"{target}\"] a"),
+                    };
+                    d.query_selector(&selector).ok().flatten()
                 })
                 .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
             link.map(|l| l.focus().is_ok()).unwrap_or(false)
@@ -741,4 +819,51 @@ fn ColumnChooser(
             </fieldset>
         </details>
     }
+}
+
+/// Moves the keyboard to the next (or previous) cell of the focused row that takes
+/// it; false when there is none that way.
+fn move_in_row(forward: bool) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Some(active) = doc.active_element() else {
+        return false;
+    };
+    let Some(row) = active.closest("tr[data-slot]").ok().flatten() else {
+        return false;
+    };
+    let Ok(cells) = row.query_selector_all("th a, td[tabindex]") else {
+        return false;
+    };
+    let all: Vec<web_sys::HtmlElement> = (0..cells.length())
+        .filter_map(|i| cells.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let here = all.iter().position(|c| {
+        let el: &web_sys::Element = c.as_ref();
+        el == &active || el.contains(Some(active.as_ref()))
+    });
+    let to = match (here, forward) {
+        (Some(i), true) => i + 1,
+        (Some(i), false) if i > 0 => i - 1,
+        _ => return false,
+    };
+    all.get(to).is_some_and(|c| c.focus().is_ok())
+}
+
+/// Gives the keyboard back to a cell after its edit, once it is drawn again.
+fn focus_cell(slot: Slot, field: &str) {
+    use wasm_bindgen::JsCast;
+    let selector = format!("tr[data-slot=\"{slot}\"] td[data-field=\"{field}\"]");
+    request_animation_frame(move || {
+        let cell = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(c) = cell {
+            let _ = c.focus();
+        }
+    });
 }

@@ -540,6 +540,41 @@ pub async fn update_record(
         .map(|s| s.record)
 }
 
+/// Saves fields of a stored record as typed in place (a list's cell): each `Some`
+/// sets its field, each `None` clears it, through the same rules as the form.
+pub async fn edit_fields(
+    st: AppState,
+    module: &str,
+    id: &str,
+    edits: Vec<(String, Option<Value>)>,
+) -> Result<Option<Record>, SaveError> {
+    let l = st.locale.get_untracked();
+    let turn = wait_turn(st).await;
+    let Some(before) = st.data.with_untracked(|d| d.get(module, id).cloned()) else {
+        return Err(SaveError::Storage(t(l, "record.not_found")));
+    };
+    let mut values = before.values.clone();
+    for (field, value) in edits {
+        match value {
+            Some(v) => {
+                values.insert(field, v);
+            }
+            None => {
+                values.remove(&field);
+            }
+        }
+    }
+    let change = FormChange {
+        existing: Some(before),
+        values,
+        owner: None,
+        rows: Vec::new(),
+    };
+    save_in_turn(st, turn, module, change, |_| {})
+        .await
+        .map(|s| s.record)
+}
+
 /// Writes a pipeline's edited stages, and moves the deals of removed stages, in one
 /// transaction.
 pub async fn save_pipeline(
