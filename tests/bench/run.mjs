@@ -76,6 +76,33 @@ async function seed(page, kind, n) {
   }, { kind, n });
 }
 
+/** Times each query typed into the field `inputId` (three rounds), from the input
+ * event to the text of `statusSelector` changed, with everything the event scheduled
+ * run (a macrotask runs only after all of its microtasks), before paint. */
+async function keystrokes(page, inputId, statusSelector, queries) {
+  return page.evaluate(async ({ inputId, statusSelector, qs }) => {
+    const input = document.getElementById(inputId);
+    const status = document.querySelector(statusSelector);
+    const out = [];
+    for (let k = 0; k < 3; k++) {
+      for (const q of qs) {
+        const before = status.textContent;
+        const t0 = performance.now();
+        input.value = q;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 0));
+        const t1 = performance.now();
+        if (status.textContent === before) throw new Error(`search "${q}" did not update ${statusSelector}`);
+        out.push(t1 - t0);
+        input.value = '';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    }
+    return out;
+  }, { inputId, statusSelector, qs: queries });
+}
+
 async function firstRowsAfterReload(page, hash) {
   await page.evaluate((h) => { location.hash = h; }, hash);
   await page.reload();
@@ -339,27 +366,7 @@ if (!ONLY || ONLY.includes('app')) {
   const queries = ['last1', 'last12', 'last123', 'last1234', 'first5', 'first51', 'p777', 'last9', 'last99', 'last999', 'first9', 'p12'];
   // Keystroke to the list and count updated: the input event, then everything it
   // schedules (a macrotask runs only after all of its microtasks), before paint.
-  const lat = await page.evaluate(async (qs) => {
-    const input = document.getElementById('list-search');
-    const status = document.querySelector('.result-count');
-    const out = [];
-    for (let k = 0; k < 3; k++) {
-      for (const q of qs) {
-        const before = status.textContent;
-        const t0 = performance.now();
-        input.value = q;
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((r) => setTimeout(r, 0));
-        const t1 = performance.now();
-        if (status.textContent === before) throw new Error(`search "${q}" did not update the count`);
-        out.push(t1 - t0);
-        input.value = '';
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    }
-    return out;
-  }, queries);
+  const lat = await keystrokes(page, 'list-search', '.result-count', queries);
   record('search keystroke to updated results (100k contacts)', 'ms', lat, 'p95 ≤ 16', { p95: pct(lat, 95) });
 
 
@@ -383,27 +390,7 @@ if (!ONLY || ONLY.includes('app')) {
   await page.reload();
   await allLoaded(page);
   await page.locator('#search-words').waitFor();
-  const everywhere = await page.evaluate(async (qs) => {
-    const input = document.getElementById('search-words');
-    const status = document.querySelector('.search-page [role=status]');
-    const out = [];
-    for (let k = 0; k < 3; k++) {
-      for (const q of qs) {
-        const before = status.textContent;
-        const t0 = performance.now();
-        input.value = q;
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((r) => setTimeout(r, 0));
-        const t1 = performance.now();
-        if (status.textContent === before) throw new Error(`search "${q}" did not update the summary`);
-        out.push(t1 - t0);
-        input.value = '';
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    }
-    return out;
-  }, queries);
+  const everywhere = await keystrokes(page, 'search-words', '.search-page [role=status]', queries);
   record('search across every module: keystroke to updated results (100k contacts, 20k leads, 20k deals, 200k activities)', 'ms', everywhere, 'p95 ≤ 16', { p95: pct(everywhere, 95) });
   await context.close();
 }

@@ -4,7 +4,7 @@
 // in Persian on a phone the bar and the tick boxes fit the screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, fieldValue } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian, fieldValue } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -88,8 +88,7 @@ test('on a phone in Persian the selection bar and tick boxes fit the screen', as
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'بارگذاری داده‌های نمونه' }).click();
-    await page.getByRole('status').filter({ hasText: /رکورد نمونه بارگذاری شد/ }).waitFor();
+    await loadSampleInPersian(page);
     await page.evaluate(() => { location.hash = '#/m/contacts'; });
     await page.getByRole('heading', { level: 1, name: 'مخاطبان' }).waitFor();
     const ticks = page.locator('tbody tr[data-slot] input[type=checkbox]');

@@ -7,7 +7,7 @@
 // on a phone in Persian the header's link opens the page and nothing scrolls sideways.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -110,8 +110,7 @@ test('on a phone in Persian the search page opens from the header and fits the s
   const { page } = app;
   try {
     await ready(page);
-    await page.getByRole('button', { name: 'بارگذاری داده‌های نمونه' }).click();
-    await page.getByRole('status').filter({ hasText: /رکورد نمونه بارگذاری شد/ }).waitFor();
+    await loadSampleInPersian(page);
     await page.getByRole('banner').getByRole('link', { name: 'جستجو', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'جستجو' }).waitFor();
     await page.getByLabel('جستجو در همه‌چیز').fill('خلیج');

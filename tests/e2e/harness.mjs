@@ -192,6 +192,12 @@ export async function loadSample(page) {
   await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
 }
 
+/** `loadSample` on a page in Persian. */
+export async function loadSampleInPersian(page) {
+  await page.getByRole('button', { name: 'بارگذاری داده‌های نمونه' }).click();
+  await page.getByRole('status').filter({ hasText: /رکورد نمونه بارگذاری شد/ }).waitFor();
+}
+
 /** Downloads a backup from the Backup page into `dir`; returns the file's path. */
 export async function exportBackup(page, dir) {
   await page.getByRole('link', { name: 'Backup' }).click();

@@ -417,6 +417,17 @@ fn CheckGroup(
 pub struct FormInputs(pub std::collections::BTreeMap<String, RwSignal<FieldInput>>);
 
 /// Picks a record of another module by searching it, so it works with 100,000 records.
+/// The option a combobox's arrow key makes active among `n` (never 0): the first or
+/// last from none, then round.
+pub fn step_option(active: Option<usize>, n: usize, down: bool) -> usize {
+    match (active, down) {
+        (None, true) => 0,
+        (None, false) => n - 1,
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+    }
+}
+
 #[component]
 pub fn LookupControl(
     id: String,
@@ -475,16 +486,8 @@ pub fn LookupControl(
         match ev.key().as_str() {
             "ArrowDown" | "ArrowUp" if !shown.is_empty() => {
                 ev.prevent_default();
-                let n = shown.len();
                 let down = ev.key() == "ArrowDown";
-                active.update(|a| {
-                    *a = Some(match (*a, down) {
-                        (None, true) => 0,
-                        (None, false) => n - 1,
-                        (Some(i), true) => (i + 1) % n,
-                        (Some(i), false) => (i + n - 1) % n,
-                    })
-                });
+                active.update(|a| *a = Some(step_option(*a, shown.len(), down)));
             }
             "Enter" => {
                 ev.prevent_default();

@@ -11,6 +11,7 @@ use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::ModuleDef;
 use crate::i18n::{label, t, tn, tr, Locale};
+use crate::ui::kit::field_input::step_option;
 use crate::ui::kit::focus::focus_id;
 use crate::ui::kit::format::{count, value_text};
 use crate::ui::kit::recent::recent;
@@ -204,16 +205,8 @@ pub fn HeaderSearch() -> impl IntoView {
             "ArrowDown" | "ArrowUp" if !all.is_empty() => {
                 ev.prevent_default();
                 open.set(true);
-                let n = all.len();
                 let down = ev.key() == "ArrowDown";
-                active.update(|a| {
-                    *a = Some(match (*a, down) {
-                        (None, true) => 0,
-                        (None, false) => n - 1,
-                        (Some(i), true) => (i + 1) % n,
-                        (Some(i), false) => (i + n - 1) % n,
-                    })
-                });
+                active.update(|a| *a = Some(step_option(*a, all.len(), down)));
             }
             "Enter" => {
                 ev.prevent_default();
