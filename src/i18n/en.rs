@@ -1025,6 +1025,10 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_query", "Filters and order"),
     ("field.is_default", "Default"),
     ("list.columns", "Columns"),
+    ("list.as_label", "Show as"),
+    ("list.as_table", "Table"),
+    ("list.as_cards", "Cards"),
+    ("list.cards_of", "{module} as cards"),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

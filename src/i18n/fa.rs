@@ -1025,6 +1025,10 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_query", "فیلترها و ترتیب"),
     ("field.is_default", "پیش‌فرض"),
     ("list.columns", "ستون‌ها"),
+    ("list.as_label", "نمایش به‌صورت"),
+    ("list.as_table", "جدول"),
+    ("list.as_cards", "کارت‌ها"),
+    ("list.cards_of", "{module} به‌صورت کارت"),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1087,6 +1087,10 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_query", "Фильтры и порядок"),
     ("field.is_default", "По умолчанию"),
     ("list.columns", "Столбцы"),
+    ("list.as_label", "Показать как"),
+    ("list.as_table", "Таблица"),
+    ("list.as_cards", "Карточки"),
+    ("list.cards_of", "{module}: карточки"),
     ("nav.menu", "Меню"),
     ("nav.skip", "Перейти к содержимому"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1025,6 +1025,10 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_query", "ตัวกรองและลำดับ"),
     ("field.is_default", "ค่าเริ่มต้น"),
     ("list.columns", "คอลัมน์"),
+    ("list.as_label", "แสดงเป็น"),
+    ("list.as_table", "ตาราง"),
+    ("list.as_cards", "การ์ด"),
+    ("list.cards_of", "{module}แบบการ์ด"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

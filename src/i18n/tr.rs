@@ -1025,6 +1025,10 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.view_query", "Filtreler ve sıralama"),
     ("field.is_default", "Varsayılan"),
     ("list.columns", "Sütunlar"),
+    ("list.as_label", "Gösterim"),
+    ("list.as_table", "Tablo"),
+    ("list.as_cards", "Kartlar"),
+    ("list.cards_of", "Kart olarak {module}"),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

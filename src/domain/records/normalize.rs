@@ -116,6 +116,17 @@ pub fn company_key(name: &str) -> String {
     words[..keep].join(" ")
 }
 
+/// The first letters of a title's first two words ("Nordic AB" → "NA"), for a
+/// card's badge.
+pub fn initials(title: &str) -> String {
+    title
+        .split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +161,14 @@ mod tests {
         assert_eq!(tokens("Сергей Иванов"), vec!["сергей", "иванов"]);
         assert_eq!(fold("Пётр"), "петр");
         assert_eq!(fold("ФЁДОР"), "федор");
+    }
+
+    #[test]
+    fn initials_take_the_first_letters_of_two_words() {
+        assert_eq!(initials("Nordic AB"), "NA");
+        assert_eq!(initials("greta lindqvist berg"), "GL");
+        assert_eq!(initials("(Acme) Ltd"), "AL");
+        assert_eq!(initials("بازرگانی خلیج"), "بخ");
+        assert_eq!(initials(""), "");
     }
 }

@@ -59,6 +59,18 @@ pub fn ListView(module: String) -> impl IntoView {
         })
     });
     let view_def = StoredValue::new(def.clone());
+    // Rows or cards, as the user last chose for this list (on this device).
+    let as_cards_key = format!("crm.list_as_cards.{}", def.key);
+    let as_cards = RwSignal::new(
+        <gloo_storage::LocalStorage as gloo_storage::Storage>::get::<bool>(&as_cards_key)
+            .unwrap_or(false),
+    );
+    Effect::new(move |_| {
+        let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
+            &as_cards_key,
+            as_cards.get(),
+        );
+    });
     let (initial_filters, initial_sort) = list_address::initial(&def);
     let search = RwSignal::new(list_address::initial_search(&def));
     let sort = RwSignal::new(initial_sort);
@@ -669,6 +681,14 @@ pub fn ListView(module: String) -> impl IntoView {
                             <WhoseFilter id="list-whose" label_key="filter.owner" whose=whose />
                             <FilterBar module=module_key.get_value() filters=filters />
                             <ColumnChooser fields=all_fields.get_value() columns=columns chosen=chosen_columns />
+                            <div class="list-as" role="group" aria-label=move || t(st.locale.get(), "list.as_label")>
+                                <button type="button" aria-pressed=move || (!as_cards.get()).to_string() on:click=move |_| as_cards.set(false)>
+                                    {tk("list.as_table")}
+                                </button>
+                                <button type="button" aria-pressed=move || as_cards.get().to_string() on:click=move |_| as_cards.set(true)>
+                                    {tk("list.as_cards")}
+                                </button>
+                            </div>
                             <p class="result-count" role="status">{result_count}</p>
                         </div>
                     }
@@ -695,7 +715,14 @@ pub fn ListView(module: String) -> impl IntoView {
                 selected=selected
                 all=all_shown
             />
-            <div hidden=is_empty_module>
+            <Show when=move || as_cards.get() && !is_empty_module()>
+                <crate::ui::records::card_grid::CardGrid
+                    module=module_key.get_value()
+                    rows=rows
+                    columns=columns
+                />
+            </Show>
+            <div hidden=move || is_empty_module() || as_cards.get()>
                 <div
                     class="list-scroll"
                     aria-busy=move || working.get().to_string()

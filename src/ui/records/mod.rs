@@ -2,6 +2,7 @@
 //! and the form.
 
 pub mod bulk_actions;
+pub mod card_grid;
 pub mod inline_cell;
 pub mod inline_rows;
 pub mod list_address;
