@@ -29,7 +29,7 @@ pub fn CardGrid(
 ) -> impl IntoView {
     let st = use_state();
     let module = StoredValue::new(module);
-    let scroller = NodeRef::<leptos::html::Div>::new();
+    let scroller = NodeRef::<leptos::html::Section>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let height = RwSignal::new(640.0_f64);
     let width = RwSignal::new(960.0_f64);
@@ -130,9 +130,9 @@ pub fn CardGrid(
         tr(l, "list.cards_of", &[("module", &plural)])
     };
     view! {
-        <div
+        // A labelled section is a region landmark.
+        <section
             class="card-scroll"
-            role="region"
             aria-label=name
             node_ref=scroller
             on:scroll=move |_| {
@@ -150,6 +150,6 @@ pub fn CardGrid(
                 <For each=move || visible.get() key=|slot| *slot children=card />
             </div>
             <div aria-hidden="true" style:height=bottom></div>
-        </div>
+        </section>
     }
 }
