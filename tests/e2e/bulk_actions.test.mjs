@@ -4,7 +4,7 @@
 // in Persian on a phone the bar and the tick boxes fit the screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian, fieldValue } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian, openPersianPhone, fieldValue } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -82,13 +82,9 @@ test('selected records take a new owner, a field and a delete at once', async ()
 });
 
 test('on a phone in Persian the selection bar and tick boxes fit the screen', async () => {
-  const app = await openApp(env.browser, env.server.url, {
-    contextOptions: { locale: 'fa-IR', viewport: { width: 390, height: 844 } },
-  });
+  const app = await openPersianPhone(env);
   const { page } = app;
   try {
-    await ready(page);
-    await loadSampleInPersian(page);
     await page.evaluate(() => { location.hash = '#/m/contacts'; });
     await page.getByRole('heading', { level: 1, name: 'مخاطبان' }).waitFor();
     const ticks = page.locator('tbody tr[data-slot] input[type=checkbox]');

@@ -4,7 +4,7 @@
 // a row, inside the screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian, openPersianPhone } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -52,13 +52,9 @@ test('a list shows as cards, drawn as they scroll into view, and keeps the choic
 });
 
 test('on a phone in Persian the cards stand one to a row inside the screen', async () => {
-  const app = await openApp(env.browser, env.server.url, {
-    contextOptions: { locale: 'fa-IR', viewport: { width: 390, height: 844 } },
-  });
+  const app = await openPersianPhone(env);
   const { page } = app;
   try {
-    await ready(page);
-    await loadSampleInPersian(page);
     await page.evaluate(() => { location.hash = '#/m/contacts'; });
     await page.getByRole('heading', { level: 1, name: 'مخاطبان' }).waitFor();
     await page.getByRole('group', { name: 'نمایش به‌صورت' }).getByRole('button', { name: 'کارت‌ها' }).click();

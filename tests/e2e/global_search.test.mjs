@@ -7,7 +7,7 @@
 // on a phone in Persian the header's link opens the page and nothing scrolls sideways.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian } from './harness.mjs';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, loadSampleInPersian, openPersianPhone } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -104,13 +104,9 @@ test('the header search finds records in every module and opens them', async () 
 });
 
 test('on a phone in Persian the search page opens from the header and fits the screen', async () => {
-  const app = await openApp(env.browser, env.server.url, {
-    contextOptions: { locale: 'fa-IR', viewport: { width: 390, height: 844 } },
-  });
+  const app = await openPersianPhone(env);
   const { page } = app;
   try {
-    await ready(page);
-    await loadSampleInPersian(page);
     await page.getByRole('banner').getByRole('link', { name: 'جستجو', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'جستجو' }).waitFor();
     await page.getByLabel('جستجو در همه‌چیز').fill('خلیج');

@@ -192,6 +192,16 @@ export async function loadSample(page) {
   await page.getByRole('status').filter({ hasText: /Loaded \d+ sample records/ }).waitFor();
 }
 
+/** A fresh Persian phone (390×844, right to left) with the sample loaded. */
+export async function openPersianPhone(env) {
+  const app = await openApp(env.browser, env.server.url, {
+    contextOptions: { locale: 'fa-IR', viewport: { width: 390, height: 844 } },
+  });
+  await ready(app.page);
+  await loadSampleInPersian(app.page);
+  return app;
+}
+
 /** `loadSample` on a page in Persian. */
 export async function loadSampleInPersian(page) {
   await page.getByRole('button', { name: 'بارگذاری داده‌های نمونه' }).click();
