@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::records::formula::ResultType;
 use crate::domain::records::value::Value;
 
 /// A user-visible text: a translation key for standard metadata, or the user's own
@@ -26,9 +27,9 @@ pub struct PicklistOption {
     pub label: Label,
 }
 
-/// The type of a field with the data that type needs.
-/// Auto-number and formula fields will join as further variants: they are computed,
-/// so forms will render them read-only and validation will skip them.
+/// The type of a field with the data that type needs. Auto-number, formula and
+/// rollup fields are computed by the rules on every save (`is_computed`): forms show
+/// them read-only and imports never write them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
@@ -77,6 +78,43 @@ pub enum FieldKind {
     Trail {
         module: String,
     },
+    /// A number each new record takes, once: `prefix` then the counter padded with
+    /// zeros to `pad` digits (`PRJ-0001`). Stored as text; never reused.
+    AutoNumber {
+        #[serde(default)]
+        prefix: String,
+        #[serde(default)]
+        pad: u8,
+    },
+    /// A value computed from `expression` (`records::formula`) over this record's
+    /// fields and those of the records it links to, of the fixed type `result`.
+    Formula {
+        expression: String,
+        result: ResultType,
+    },
+    /// An aggregate of the records of `module` whose lookup `via` names this record:
+    /// their count, or the sum, least, greatest or average of their `field`, of
+    /// those for which `condition` (a checkbox formula over them) holds.
+    Rollup {
+        module: String,
+        via: String,
+        aggregate: Aggregate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        condition: Option<String>,
+    },
+}
+
+/// What a rollup computes over the related records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    Count,
+    Sum,
+    Min,
+    Max,
+    Average,
 }
 
 /// The largest amount of money a value may hold, in any currency (10^15). Far
@@ -124,6 +162,15 @@ impl FieldKind {
         }
     }
 
+    /// Kept by the rules from other values (auto-number, formula, rollup): never
+    /// typed, imported or edited in place.
+    pub fn is_computed(&self) -> bool {
+        matches!(
+            self,
+            FieldKind::AutoNumber { .. } | FieldKind::Formula { .. } | FieldKind::Rollup { .. }
+        )
+    }
+
     /// Stable name of the type, used in messages and CSS classes.
     pub fn name(&self) -> &'static str {
         match self {
@@ -145,6 +192,9 @@ impl FieldKind {
             FieldKind::Lookup { .. } => "lookup",
             FieldKind::Color => "color",
             FieldKind::Trail { .. } => "trail",
+            FieldKind::AutoNumber { .. } => "auto_number",
+            FieldKind::Formula { .. } => "formula",
+            FieldKind::Rollup { .. } => "rollup",
         }
     }
 }

@@ -128,6 +128,10 @@ pub fn parse_input(
             Value::Text(text.to_string())
         }
         FieldKind::User | FieldKind::Lookup { .. } => Value::Ref(text.to_string()),
+        // Kept by the rules, never typed.
+        FieldKind::AutoNumber { .. } | FieldKind::Formula { .. } | FieldKind::Rollup { .. } => {
+            return Err(Problem::WrongType)
+        }
     };
     Ok(Some(value))
 }

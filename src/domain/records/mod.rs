@@ -14,6 +14,7 @@ pub mod field;
 pub mod field_values;
 pub mod filter_url;
 pub mod form_read;
+pub mod formula;
 pub mod global_search;
 pub mod history_batch;
 pub mod input;

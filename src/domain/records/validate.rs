@@ -282,6 +282,12 @@ fn check_shape(kind: &FieldKind, value: &Value) -> Option<Problem> {
         (FieldKind::Color, Value::Text(s)) => {
             (!is_color(s)).then(|| Problem::InvalidColor(s.clone()))
         }
+        (FieldKind::AutoNumber { .. }, Value::Text(_)) => None,
+        (FieldKind::Formula { result, .. }, v) => (!result.holds(v)).then_some(Problem::WrongType),
+        (FieldKind::Rollup { .. }, Value::Number(n)) => {
+            (!n.is_finite()).then(|| Problem::InvalidNumber(n.to_string()))
+        }
+        (FieldKind::Rollup { .. }, Value::Money(_)) => None,
         _ => Some(Problem::WrongType),
     }
 }
