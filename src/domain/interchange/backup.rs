@@ -300,6 +300,9 @@ pub struct BackupCheck {
     settings: Option<BackupSettings>,
     /// Where each accepted record came from: its position in the file.
     order: Vec<(usize, String, String)>,
+    /// Records of modules the file's own user modules may define: placed once
+    /// every record is read and the file's schema is known.
+    unplaced: Vec<(usize, Record)>,
     data: Dataset,
     changes: Vec<ChangeEntry>,
     issues: Vec<BackupIssue>,
@@ -324,6 +327,7 @@ impl BackupCheck {
             change_ids: HashSet::new(),
             settings: None,
             order: Vec::new(),
+            unplaced: Vec::new(),
             data,
             changes: Vec::new(),
             issues: Vec::new(),
@@ -548,7 +552,47 @@ impl BackupCheck {
         if self.next == self.records.len() {
             self.records = Vec::new();
             self.next = 0;
+            self.take_files_schema();
             self.stage = Stage::Validate;
+        }
+    }
+
+    /// The file replaces the database, its user modules and fields with it: its
+    /// records are checked against the schema they shape (the standard one with the
+    /// file's own definitions), and records of modules it does not define are named.
+    fn take_files_schema(&mut self) {
+        let schema = crate::domain::modules::custom_schema::schema_of(&self.data);
+        if schema != self.schema {
+            let gone: Vec<(usize, String, String)> = self
+                .order
+                .iter()
+                .filter(|(_, m, _)| schema.module(m).is_none())
+                .cloned()
+                .collect();
+            for (index, module, id) in gone {
+                self.ids.remove(&id);
+                let location = Location::Record {
+                    index,
+                    id: Some(id),
+                    field: None,
+                };
+                self.note(location, BackupProblem::UnknownModule(module));
+            }
+            self.order.retain(|(_, m, _)| schema.module(m).is_some());
+            self.data.replace_schema(schema.clone());
+            self.schema = schema;
+        }
+        for (index, record) in std::mem::take(&mut self.unplaced) {
+            if self.schema.module(&record.module).is_none() {
+                let location = Location::Record {
+                    index,
+                    id: Some(record.id.clone()),
+                    field: None,
+                };
+                self.note(location, BackupProblem::UnknownModule(record.module));
+            } else {
+                self.accept(index, record);
+            }
         }
     }
 
@@ -560,7 +604,7 @@ impl BackupCheck {
             field: None,
         };
         if self.schema.module(&record.module).is_none() {
-            self.note(location, BackupProblem::UnknownModule(record.module));
+            self.unplaced.push((index, record));
         } else if !self.ids.insert(record.id.clone()) {
             self.note(location, BackupProblem::DuplicateId(record.id));
         } else {
@@ -901,6 +945,70 @@ mod tests {
             err.issues[0].problem,
             BackupProblem::Field(Problem::NotUnique("somchai@example.co.th".into()))
         );
+    }
+
+    #[test]
+    fn a_backup_brings_its_own_modules_and_fields_with_their_records() {
+        use crate::domain::records::field::{FieldDef, FieldKind, Label};
+        use crate::domain::records::module_def::NavArea;
+        use crate::domain::rules::save_plan::plan_save;
+        use crate::domain::rules::schema_changes::{plan_add_field, plan_add_module};
+        use crate::domain::writes::WriteContext;
+        let mut data = Dataset::new(standard_schema());
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("x{n}")
+        };
+        let mut ctx = WriteContext {
+            now: 5,
+            zone: crate::domain::records::time_zone::Zone::default(),
+            user: crate::domain::records::record_set::LOCAL_USER,
+            new_id: &mut ids,
+        };
+        let (plan, key) =
+            plan_add_module(&data, "project", "Projects", NavArea::Work, &mut ctx).unwrap();
+        plan.apply_to(&mut data);
+        let budget = FieldDef {
+            label: Label::Text("Budget".into()),
+            ..FieldDef::new("budget", FieldKind::Number)
+        };
+        plan_add_field(&data, &key, budget, 1, &mut ctx)
+            .unwrap()
+            .apply_to(&mut data);
+        let mut v = crate::domain::records::field_values::FieldValues::new();
+        v.insert("name", Value::Text("Roof".into()));
+        v.insert("budget", Value::Number(12.0));
+        plan_save(&data, &key, None, v, None, &mut ctx)
+            .unwrap()
+            .write
+            .apply_to(&mut data);
+        let records: Vec<Record> = data.sets().flat_map(|s| s.records().cloned()).collect();
+        let refs: Vec<&Record> = records.iter().collect();
+        let text = export(&refs, &history(&records), "t");
+
+        let parsed = parse(&text, &standard_schema()).unwrap();
+        let projects = parsed
+            .data
+            .schema
+            .module("projects")
+            .expect("the file's module");
+        assert!(projects.field("budget").is_some());
+        let roof = parsed
+            .records()
+            .into_iter()
+            .find(|r| r.module == "projects")
+            .unwrap();
+        assert_eq!(roof.get("budget"), Some(&Value::Number(12.0)));
+
+        // Without its definitions, the file's project is named as of an unknown module.
+        let kept: Vec<&Record> = records.iter().filter(|r| r.module == "projects").collect();
+        let text = export(&kept, &[], "t");
+        let refused = parse(&text, &standard_schema()).unwrap_err();
+        assert!(refused
+            .issues
+            .iter()
+            .any(|i| i.problem == BackupProblem::UnknownModule("projects".into())));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub fn standard_schema() -> Schema {
             crate::domain::modules::analytics_modules::dashboards(),
             crate::domain::modules::analytics_modules::reports(),
             crate::domain::modules::view_module::saved_views(),
+            crate::domain::modules::custom_schema::custom_modules(),
+            crate::domain::modules::custom_schema::custom_fields(),
         ],
     }
 }

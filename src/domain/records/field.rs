@@ -171,6 +171,49 @@ impl FieldKind {
         )
     }
 
+    /// The kinds a user may give a field of their own, in the order the settings
+    /// page offers them, each with empty data to fill in.
+    pub fn addable() -> Vec<FieldKind> {
+        vec![
+            FieldKind::SingleLine,
+            FieldKind::MultiLine,
+            FieldKind::Number,
+            FieldKind::Currency,
+            FieldKind::Percent,
+            FieldKind::Date,
+            FieldKind::DateTime,
+            FieldKind::Checkbox,
+            FieldKind::Picklist { options: vec![] },
+            FieldKind::MultiSelect {
+                options: vec![],
+                open: false,
+            },
+            FieldKind::Email { multiple: false },
+            FieldKind::Phone { multiple: false },
+            FieldKind::Url,
+            FieldKind::Lookup {
+                module: String::new(),
+                within: None,
+            },
+            FieldKind::User,
+            FieldKind::AutoNumber {
+                prefix: String::new(),
+                pad: 0,
+            },
+            FieldKind::Formula {
+                expression: String::new(),
+                result: ResultType::Number,
+            },
+            FieldKind::Rollup {
+                module: String::new(),
+                via: String::new(),
+                aggregate: Aggregate::Count,
+                field: None,
+                condition: None,
+            },
+        ]
+    }
+
     /// Stable name of the type, used in messages and CSS classes.
     pub fn name(&self) -> &'static str {
         match self {

@@ -102,6 +102,11 @@ impl RecordSet {
         }
     }
 
+    /// Every record, the set given up (to rebuild it under a changed definition).
+    pub fn into_records(self) -> impl Iterator<Item = Record> {
+        self.slots.into_iter().flatten()
+    }
+
     /// This set as it is now, for `changed_since`.
     pub fn stamp(&self) -> Stamp {
         self.journal.stamp()
@@ -508,6 +513,32 @@ impl Dataset {
             .map(|m| (m.key.clone(), RecordSet::new(m.clone())))
             .collect();
         Dataset { schema, sets }
+    }
+
+    /// Takes on a changed schema (the user's own modules and fields): a set whose
+    /// module changed is rebuilt with its records, their search and duplicate keys
+    /// left for `index_pending`; a new module gets an empty set, and the set of a
+    /// module that is gone is dropped (the plan that removed it deleted its records).
+    pub fn replace_schema(&mut self, schema: Schema) {
+        if schema == self.schema {
+            return;
+        }
+        let mut old = std::mem::take(&mut self.sets);
+        for m in &schema.modules {
+            let set = match old.remove(&m.key) {
+                Some(set) if set.module == *m => set,
+                Some(set) => {
+                    let mut fresh = RecordSet::new(m.clone());
+                    for r in set.into_records() {
+                        fresh.upsert_deferred(r);
+                    }
+                    fresh
+                }
+                None => RecordSet::new(m.clone()),
+            };
+            self.sets.insert(m.key.clone(), set);
+        }
+        self.schema = schema;
     }
 
     /// Everyone who can own records and be assigned work: this browser's own user,

@@ -4,6 +4,7 @@
 //! one change to many selected records (`bulk`).
 
 pub mod bulk;
+pub mod computed_fields;
 pub mod conversion;
 pub mod delete;
 pub mod inline_rows;
@@ -11,6 +12,7 @@ pub mod module_rules;
 pub mod prepare;
 pub mod save_plan;
 pub mod saved_views;
+pub mod schema_changes;
 
 pub use delete::{plan_delete, DeleteError};
 pub use prepare::{prepare, Prepared, RuleInput};

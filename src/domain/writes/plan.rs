@@ -194,6 +194,14 @@ impl WritePlan {
         for r in self.written() {
             data.upsert(r.clone());
         }
+        // A user module or field written: the data takes on the schema it shapes.
+        if self
+            .written()
+            .chain(&self.deletes)
+            .any(|r| crate::domain::modules::custom_schema::shapes_schema(&r.module))
+        {
+            crate::domain::modules::custom_schema::reshape(data);
+        }
     }
 }
 

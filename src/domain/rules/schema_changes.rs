@@ -1,0 +1,534 @@
+//! Changing the schema: a user module added, a field added to any module or
+//! removed from it. Each is one plan: the definition's record and every record the
+//! change fills or clears (a new formula's values, a removed field's values), so
+//! the change and the data it implies are committed in one transaction.
+
+use crate::domain::modules::custom_schema::{
+    field_values, free_key, is_key, key_from, module_values, user_field, user_fields, user_modules,
+    CustomField, CUSTOM_FIELDS, CUSTOM_MODULES, RESERVED_FIELD_KEYS,
+};
+use crate::domain::records::field::{FieldDef, FieldKind, Label};
+use crate::domain::records::formula::{compile, find_cycle, FormulaError, ResultType};
+use crate::domain::records::module_def::{ModuleDef, NavArea, Schema};
+use crate::domain::records::record_set::Dataset;
+use crate::domain::records::validate::FieldError;
+use crate::domain::records::value::Value;
+use crate::domain::rules::computed_fields::{auto_number_text, eval_time, Formulas, Overlay};
+use crate::domain::rules::save_plan::plan_save;
+use crate::domain::writes::{WriteContext, WritePlan};
+
+/// Why a schema change was refused; nothing is written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaRefusal {
+    /// A module's or field's name is empty.
+    NoName,
+    /// The key is not lower-case letters, digits and `_` starting with a letter.
+    KeyForm(String),
+    /// The module already has a field (or the schema a module) of that key.
+    KeyTaken(String),
+    /// The key is one the app keeps for itself.
+    KeyReserved(String),
+    /// A picklist without options, or with one twice.
+    Options,
+    /// A lookup or rollup names a module that does not exist.
+    UnknownModule(String),
+    /// A rollup names a field its module does not have, or of a kind it cannot add.
+    UnknownField(String),
+    /// A rollup's link is not a lookup of that module to this one.
+    NotALink(String),
+    /// An auto-number's padding or start is out of range.
+    Numbering,
+    /// The formula (or a rollup's condition) does not compile.
+    Formula(FormulaError),
+    Condition(FormulaError),
+    /// The formula would read itself through these fields.
+    Cycle(Vec<String>),
+    /// Another field reads the one to remove: its name.
+    ReadBy(String),
+    /// The definition's own record did not validate.
+    Invalid(Vec<FieldError>),
+}
+
+const MAX_PAD: u8 = 9;
+
+/// Plans adding a user module named `singular`/`plural`: the key it gets comes from
+/// the plural name (returned with the plan).
+pub fn plan_add_module(
+    data: &Dataset,
+    singular: &str,
+    plural: &str,
+    area: NavArea,
+    ctx: &mut WriteContext,
+) -> Result<(WritePlan, String), SchemaRefusal> {
+    if singular.trim().is_empty() || plural.trim().is_empty() {
+        return Err(SchemaRefusal::NoName);
+    }
+    let fallback = format!("module_{}", user_modules(data).len() + 1);
+    let key = free_key(&key_from(plural, &fallback), |k| {
+        data.schema.module(k).is_some()
+    });
+    let values = module_values(&key, singular, plural, area);
+    let plan = plan_save(data, CUSTOM_MODULES, None, values, None, ctx)
+        .map_err(SchemaRefusal::Invalid)?
+        .write;
+    Ok((plan, key))
+}
+
+/// The key a field named `label` would get on `module`.
+pub fn suggested_key(data: &Dataset, module: &str, label: &str) -> String {
+    let def = data.schema.module(module);
+    let n = def.map_or(0, |d| d.fields.len()) + 1;
+    free_key(&key_from(label, &format!("field_{n}")), |k| {
+        RESERVED_FIELD_KEYS.contains(&k) || def.is_some_and(|d| d.field(k).is_some())
+    })
+}
+
+/// `schema` with `field` on `module` (a formula is checked against it).
+fn with_field(schema: &Schema, module: &str, field: &FieldDef) -> Schema {
+    let mut s = schema.clone();
+    if let Some(m) = s.modules.iter_mut().find(|m| m.key == module) {
+        m.fields.push(field.clone());
+    }
+    s
+}
+
+fn check_field(schema: &Schema, def: &ModuleDef, field: &FieldDef) -> Result<(), SchemaRefusal> {
+    let key = &field.key;
+    if !is_key(key) {
+        return Err(SchemaRefusal::KeyForm(key.clone()));
+    }
+    if RESERVED_FIELD_KEYS.contains(&key.as_str()) {
+        return Err(SchemaRefusal::KeyReserved(key.clone()));
+    }
+    if def.field(key).is_some() {
+        return Err(SchemaRefusal::KeyTaken(key.clone()));
+    }
+    if matches!(&field.label, Label::Text(t) if t.trim().is_empty()) {
+        return Err(SchemaRefusal::NoName);
+    }
+    let candidate = with_field(schema, &def.key, field);
+    let module = candidate.module(&def.key).unwrap_or(def);
+    match &field.kind {
+        FieldKind::Picklist { options } | FieldKind::MultiSelect { options, .. } => {
+            let mut seen = std::collections::HashSet::new();
+            let open = matches!(field.kind, FieldKind::MultiSelect { open: true, .. });
+            if (options.is_empty() && !open)
+                || options
+                    .iter()
+                    .any(|o| o.value.trim().is_empty() || !seen.insert(o.value.clone()))
+            {
+                return Err(SchemaRefusal::Options);
+            }
+        }
+        FieldKind::Lookup { module: target, .. } if schema.module(target).is_none() => {
+            return Err(SchemaRefusal::UnknownModule(target.clone()));
+        }
+        FieldKind::AutoNumber { prefix, pad } if *pad > MAX_PAD || prefix.chars().count() > 20 => {
+            return Err(SchemaRefusal::Numbering);
+        }
+        FieldKind::Formula { expression, result } => {
+            compile(expression, module, &candidate, *result).map_err(SchemaRefusal::Formula)?;
+            if let Some(path) = find_cycle(&candidate, &def.key, key) {
+                return Err(SchemaRefusal::Cycle(path));
+            }
+        }
+        FieldKind::Rollup {
+            module: child,
+            via,
+            aggregate,
+            field: counted,
+            condition,
+        } => {
+            let child_def = candidate
+                .module(child)
+                .ok_or_else(|| SchemaRefusal::UnknownModule(child.clone()))?;
+            let links_here = matches!(
+                child_def.field(via).map(|f| &f.kind),
+                Some(FieldKind::Lookup { module: m, .. }) if m == &def.key
+            );
+            if !links_here {
+                return Err(SchemaRefusal::NotALink(via.clone()));
+            }
+            if *aggregate != crate::domain::records::field::Aggregate::Count {
+                let name = counted.clone().unwrap_or_default();
+                let addable = child_def.field(&name).is_some_and(|f| {
+                    matches!(
+                        &f.kind,
+                        FieldKind::Number
+                            | FieldKind::Currency
+                            | FieldKind::Percent
+                            | FieldKind::Rollup { .. }
+                            | FieldKind::Formula {
+                                result: ResultType::Number
+                                    | ResultType::Money
+                                    | ResultType::Percent,
+                                ..
+                            }
+                    )
+                });
+                if !addable {
+                    return Err(SchemaRefusal::UnknownField(name));
+                }
+            }
+            if let Some(c) = condition.as_deref().filter(|c| !c.trim().is_empty()) {
+                compile(c, child_def, &candidate, ResultType::Checkbox)
+                    .map_err(SchemaRefusal::Condition)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Plans adding `field` to `module`; an auto-number starts at `start`. The records
+/// the module already holds get the new field's computed values in the same plan
+/// (auto-numbers in the order they were made).
+pub fn plan_add_field(
+    data: &Dataset,
+    module: &str,
+    field: FieldDef,
+    start: u64,
+    ctx: &mut WriteContext,
+) -> Result<WritePlan, SchemaRefusal> {
+    let def = data
+        .schema
+        .module(module)
+        .ok_or_else(|| SchemaRefusal::UnknownModule(module.to_string()))?;
+    check_field(&data.schema, def, &field)?;
+    if matches!(field.kind, FieldKind::AutoNumber { .. }) && !(1..=999_999_999).contains(&start) {
+        return Err(SchemaRefusal::Numbering);
+    }
+    let candidate = with_field(&data.schema, module, &field);
+    let cand_def = candidate.module(module).unwrap_or(def);
+    let position = user_fields(data)
+        .iter()
+        .filter(|f| f.module == module)
+        .map(|f| f.position + 1.0)
+        .fold(0.0, f64::max);
+    let mut records: Vec<_> = data
+        .set(module)
+        .map(|s| s.records().collect())
+        .unwrap_or_default();
+    records.sort_by(|a, b| {
+        a.created_at
+            .cmp(&b.created_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut updates = Vec::new();
+    let mut next = start;
+    match &field.kind {
+        FieldKind::AutoNumber { prefix, pad } => {
+            for r in &records {
+                let mut values = r.values.clone();
+                values.insert(
+                    field.key.clone(),
+                    Value::Text(auto_number_text(prefix, *pad, next)),
+                );
+                next += 1;
+                updates.push(((*r).clone(), values));
+            }
+        }
+        FieldKind::Formula { .. } | FieldKind::Rollup { .. } => {
+            let overlay = Overlay::new(data, &WritePlan::default());
+            let mut formulas = Formulas::default();
+            let time = eval_time(ctx.now, &ctx.zone);
+            for r in &records {
+                let values = crate::domain::rules::computed_fields::recompute(
+                    &candidate,
+                    cand_def,
+                    &r.id,
+                    &r.values,
+                    &overlay,
+                    &mut formulas,
+                    &time,
+                );
+                if values != r.values {
+                    updates.push(((*r).clone(), values));
+                }
+            }
+        }
+        _ => {}
+    }
+    let counter = matches!(field.kind, FieldKind::AutoNumber { .. }).then_some(next);
+    let values = field_values(module, &field, position, counter);
+    let mut plan = plan_save(data, CUSTOM_FIELDS, None, values, None, ctx)
+        .map_err(SchemaRefusal::Invalid)?
+        .write;
+    for (before, values) in updates {
+        if let Some(after) = before.revised(values, before.owner.clone(), ctx.now) {
+            plan.update(before, after, ctx.user, ctx.new_id);
+        }
+    }
+    Ok(plan)
+}
+
+/// How many records of `module` hold a value in `key` (said before a removal).
+pub fn holders(data: &Dataset, module: &str, key: &str) -> usize {
+    data.set(module)
+        .map(|s| s.records().filter(|r| r.get(key).is_some()).count())
+        .unwrap_or(0)
+}
+
+/// The name of a field that reads `key` of `module` (a formula, directly or through
+/// a lookup, or a rollup), if any: such a field must go first.
+pub fn reader_of(schema: &Schema, module: &str, key: &str) -> Option<String> {
+    let mut formulas = Formulas::default();
+    for m in &schema.modules {
+        for f in &m.fields {
+            if m.key == module && f.key == key {
+                continue;
+            }
+            let reads = match &f.kind {
+                FieldKind::Formula { expression, result } => formulas
+                    .get(schema, m, &f.key, expression, *result)
+                    .is_some_and(|c| {
+                        c.reads().iter().any(|p| match &p.via {
+                            None => m.key == module && p.field == key,
+                            Some(via) => {
+                                (m.key == module && via == key)
+                                    || (p.field == key
+                                        && matches!(
+                                            m.field(via).map(|l| &l.kind),
+                                            Some(FieldKind::Lookup { module: t, .. }) if t == module
+                                        ))
+                            }
+                        })
+                    }),
+                FieldKind::Rollup {
+                    module: child,
+                    via,
+                    field,
+                    ..
+                } => child == module && (via == key || field.as_deref() == Some(key)),
+                _ => false,
+            };
+            if reads {
+                return Some(format!("{}.{}", m.key, f.key));
+            }
+        }
+    }
+    None
+}
+
+/// Plans removing the user field `key` of `module`: its definition and its value
+/// on every record that holds one.
+pub fn plan_remove_field(
+    data: &Dataset,
+    module: &str,
+    key: &str,
+    ctx: &mut WriteContext,
+) -> Result<WritePlan, SchemaRefusal> {
+    let record = user_field(data, module, key)
+        .ok_or_else(|| SchemaRefusal::UnknownField(key.to_string()))?;
+    if let Some(reader) = reader_of(&data.schema, module, key) {
+        return Err(SchemaRefusal::ReadBy(reader));
+    }
+    let mut plan = WritePlan::default();
+    plan.delete(record.clone());
+    let holding: Vec<_> = data
+        .set(module)
+        .map(|s| s.records().filter(|r| r.get(key).is_some()).collect())
+        .unwrap_or_default();
+    for r in holding {
+        let mut values = r.values.clone();
+        values.remove(key);
+        if let Some(after) = r.revised(values, r.owner.clone(), ctx.now) {
+            plan.update(r.clone(), after, ctx.user, ctx.new_id);
+        }
+    }
+    Ok(plan)
+}
+
+/// The user's fields of `module`, as the settings page lists them.
+pub fn fields_of(data: &Dataset, module: &str) -> Vec<CustomField> {
+    user_fields(data)
+        .into_iter()
+        .filter(|f| f.module == module)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::modules::standard_modules::{standard_schema, COMPANIES};
+    use crate::domain::records::field::Aggregate;
+    use crate::domain::records::field_values::FieldValues;
+    use crate::domain::records::formula::FormulaProblem;
+    use crate::domain::records::time_zone::Zone;
+    use crate::domain::rules::save_plan::plan_save;
+
+    fn run<T>(f: impl FnOnce(&mut WriteContext) -> T) -> T {
+        // Ids unique across plans, as the app's are.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let mut ids = || {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            format!("s{n}")
+        };
+        f(&mut WriteContext {
+            now: 1_800_000_000_000,
+            zone: Zone::default(),
+            user: "me",
+            new_id: &mut ids,
+        })
+    }
+
+    fn field(key: &str, kind: FieldKind) -> FieldDef {
+        FieldDef {
+            label: Label::Text(key.into()),
+            ..FieldDef::new(key, kind)
+        }
+    }
+
+    fn formula(key: &str, src: &str) -> FieldDef {
+        field(
+            key,
+            FieldKind::Formula {
+                expression: src.into(),
+                result: ResultType::Number,
+            },
+        )
+    }
+
+    fn add(d: &mut Dataset, module: &str, def: FieldDef) -> Result<(), SchemaRefusal> {
+        let plan = run(|c| plan_add_field(d, module, def, 1, c))?;
+        plan.apply_to(d);
+        Ok(())
+    }
+
+    #[test]
+    fn keys_that_are_malformed_reserved_or_taken_are_refused() {
+        let mut d = Dataset::new(standard_schema());
+        let refused = |d: &mut Dataset, key: &str| add(d, COMPANIES, field(key, FieldKind::Number));
+        assert_eq!(
+            refused(&mut d, "Tier"),
+            Err(SchemaRefusal::KeyForm("Tier".into()))
+        );
+        assert_eq!(
+            refused(&mut d, "and"),
+            Err(SchemaRefusal::KeyReserved("and".into()))
+        );
+        assert_eq!(
+            refused(&mut d, "website"),
+            Err(SchemaRefusal::KeyTaken("website".into()))
+        );
+        assert_eq!(refused(&mut d, "tier"), Ok(()));
+        assert_eq!(
+            refused(&mut d, "tier"),
+            Err(SchemaRefusal::KeyTaken("tier".into()))
+        );
+        let mut nameless = field("score", FieldKind::Number);
+        nameless.label = Label::Text("  ".into());
+        assert_eq!(add(&mut d, COMPANIES, nameless), Err(SchemaRefusal::NoName));
+    }
+
+    #[test]
+    fn a_bad_formula_or_a_cycle_is_refused_with_what_is_wrong() {
+        let mut d = Dataset::new(standard_schema());
+        let e = add(&mut d, COMPANIES, formula("score", "employees * ")).unwrap_err();
+        assert!(matches!(
+            e,
+            SchemaRefusal::Formula(ref f) if f.problem == FormulaProblem::UnexpectedEnd && f.at == 12
+        ));
+        let e = add(&mut d, COMPANIES, formula("score", "budget + 1")).unwrap_err();
+        assert!(
+            matches!(e, SchemaRefusal::Formula(ref f) if f.problem == FormulaProblem::UnknownField("budget".into()))
+        );
+        assert_eq!(
+            add(&mut d, COMPANIES, formula("score", "score + 1")),
+            Err(SchemaRefusal::Cycle(vec!["score".into(), "score".into()]))
+        );
+        add(&mut d, COMPANIES, formula("a", "employees * 2")).unwrap();
+        add(&mut d, COMPANIES, formula("b", "a + 1")).unwrap();
+        assert!(d.schema.module(COMPANIES).unwrap().field("b").is_some());
+    }
+
+    #[test]
+    fn a_rollup_needs_a_link_to_this_module_and_an_addable_field() {
+        let mut d = Dataset::new(standard_schema());
+        let rollup = |via: &str, aggregate, counted: Option<&str>, condition: Option<&str>| {
+            field(
+                "r",
+                FieldKind::Rollup {
+                    module: "deals".into(),
+                    via: via.into(),
+                    aggregate,
+                    field: counted.map(str::to_string),
+                    condition: condition.map(str::to_string),
+                },
+            )
+        };
+        assert_eq!(
+            add(
+                &mut d,
+                COMPANIES,
+                rollup("pipeline", Aggregate::Count, None, None)
+            ),
+            Err(SchemaRefusal::NotALink("pipeline".into()))
+        );
+        assert_eq!(
+            add(
+                &mut d,
+                COMPANIES,
+                rollup("company", Aggregate::Sum, Some("title"), None)
+            ),
+            Err(SchemaRefusal::UnknownField("title".into()))
+        );
+        assert!(matches!(
+            add(
+                &mut d,
+                COMPANIES,
+                rollup("company", Aggregate::Sum, Some("amount"), Some("amount >"))
+            ),
+            Err(SchemaRefusal::Condition(_))
+        ));
+        assert_eq!(
+            add(
+                &mut d,
+                COMPANIES,
+                rollup(
+                    "company",
+                    Aggregate::Sum,
+                    Some("amount"),
+                    Some("probability > 50")
+                )
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn removing_a_field_clears_its_values_but_not_while_another_reads_it() {
+        let mut d = Dataset::new(standard_schema());
+        add(&mut d, COMPANIES, field("tier", FieldKind::Number)).unwrap();
+        add(&mut d, COMPANIES, formula("double_tier", "tier * 2")).unwrap();
+        let mut v = FieldValues::new();
+        v.insert("name", Value::Text("Acme".into()));
+        v.insert("tier", Value::Number(3.0));
+        let plan = run(|c| plan_save(&d, COMPANIES, None, v, None, c))
+            .unwrap()
+            .write;
+        plan.apply_to(&mut d);
+        assert_eq!(holders(&d, COMPANIES, "tier"), 1);
+        assert_eq!(
+            run(|c| plan_remove_field(&d, COMPANIES, "tier", c)).unwrap_err(),
+            SchemaRefusal::ReadBy("companies.double_tier".into())
+        );
+        run(|c| plan_remove_field(&d, COMPANIES, "double_tier", c))
+            .unwrap()
+            .apply_to(&mut d);
+        let plan = run(|c| plan_remove_field(&d, COMPANIES, "tier", c)).unwrap();
+        assert_eq!(
+            plan.updates.len(),
+            1,
+            "the one record holding a value is cleared"
+        );
+        plan.apply_to(&mut d);
+        assert_eq!(holders(&d, COMPANIES, "tier"), 0);
+        assert!(d.schema.module(COMPANIES).unwrap().field("tier").is_none());
+        assert_eq!(
+            run(|c| plan_remove_field(&d, COMPANIES, "name", c)).unwrap_err(),
+            SchemaRefusal::UnknownField("name".into()),
+            "a standard field is not removed here"
+        );
+    }
+}
