@@ -363,7 +363,7 @@ pub fn guess_mapping(
     let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
     let mut out: Vec<Option<String>> = vec![None; headers.len()];
     let mut used = HashSet::new();
-    let fields: Vec<&FieldDef> = module.fields.iter().filter(|f| !f.system).collect();
+    let fields: Vec<&FieldDef> = module.fields.iter().filter(|f| f.is_typed()).collect();
     let own_names = |f: &FieldDef| -> Vec<String> {
         std::iter::once(f.key.clone())
             .chain(names(&f.label))

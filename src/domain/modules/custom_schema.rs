@@ -26,7 +26,8 @@ pub const NEXT_NUMBER: &str = "next_number";
 
 /// The field every user module starts with: its records' title.
 pub const NAME: &str = "name";
-/// Who a user module's record belongs to, as on every standard module.
+/// Who a record belongs to: a property of every record (the form's Owner), so no
+/// field may take its name.
 pub const OWNER: &str = "owner";
 
 /// Keys a field may not take: the record's own properties, the words of the formula
@@ -202,19 +203,17 @@ pub fn module_values(
     values
 }
 
-/// The definition of a user module before its fields: a name, an owner.
+/// The definition of a user module before its fields: a name (its records have an
+/// owner as every record does).
 pub fn module_def(m: &CustomModule) -> ModuleDef {
     ModuleDef {
         singular: Label::Text(m.singular.clone()),
         plural: Label::Text(m.plural.clone()),
-        fields: vec![
-            FieldDef::new(NAME, FieldKind::SingleLine)
-                .required()
-                .max_len(200)
-                .in_list()
-                .searchable(),
-            FieldDef::new(OWNER, FieldKind::User).starts_as_user(),
-        ],
+        fields: vec![FieldDef::new(NAME, FieldKind::SingleLine)
+            .required()
+            .max_len(200)
+            .in_list()
+            .searchable()],
         sections: vec![section("main")],
         title_fields: vec![NAME.into()],
         area: m.area,
@@ -375,14 +374,15 @@ mod tests {
     }
 
     #[test]
-    fn user_modules_follow_the_standard_ones_with_a_name_and_an_owner() {
+    fn user_modules_follow_the_standard_ones_with_a_name_field() {
         let s = shaped(standard_schema(), &[project_module()], &[]);
         let last = s.modules.last().unwrap();
         assert_eq!(last.key, "projects");
         assert_eq!(last.plural, Label::Text("Projects".into()));
         assert!(last.nav);
         assert_eq!(last.title_fields, vec!["name".to_string()]);
-        assert!(last.field("owner").is_some());
+        // The owner is the record's own, not a field: the form shows it once.
+        assert!(last.field("owner").is_none());
     }
 
     #[test]

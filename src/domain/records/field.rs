@@ -346,6 +346,12 @@ impl FieldDef {
         self
     }
 
+    /// Whether a person gives this field its value (in a form, in place, in bulk,
+    /// from a file): not a field the rules keep, nor a computed one.
+    pub fn is_typed(&self) -> bool {
+        !self.system && !self.kind.is_computed()
+    }
+
     pub fn required(mut self) -> Self {
         self.required = true;
         self

@@ -396,6 +396,32 @@ mod tests {
     }
 
     #[test]
+    fn an_added_module_joins_the_schema_with_its_key_and_place_in_the_navigation() {
+        let mut d = Dataset::new(standard_schema());
+        let (plan, key) =
+            run(|c| plan_add_module(&d, "project", "Projects", NavArea::Work, c)).unwrap();
+        assert_eq!(key, "projects");
+        plan.apply_to(&mut d);
+        let m = d
+            .schema
+            .module("projects")
+            .expect("the module is in the schema");
+        assert!(m.nav);
+        assert!(d
+            .schema
+            .nav_modules_in(NavArea::Work)
+            .any(|m| m.key == "projects"));
+        // A second module of the same name gets a key of its own.
+        let (_, again) =
+            run(|c| plan_add_module(&d, "project", "Projects", NavArea::Work, c)).unwrap();
+        assert_eq!(again, "projects_2");
+        assert!(matches!(
+            run(|c| plan_add_module(&d, " ", "Projects", NavArea::Work, c)),
+            Err(SchemaRefusal::NoName)
+        ));
+    }
+
+    #[test]
     fn keys_that_are_malformed_reserved_or_taken_are_refused() {
         let mut d = Dataset::new(standard_schema());
         let refused = |d: &mut Dataset, key: &str| add(d, COMPANIES, field(key, FieldKind::Number));

@@ -114,6 +114,22 @@ pub fn compile(
     })
 }
 
+/// The result type a formula gives of itself (money stays money, a number is a
+/// number rather than a percent), when it is one: the schema page picks it until the
+/// user chooses another.
+pub fn natural_result(src: &str, module: &ModuleDef, schema: &Schema) -> Option<ResultType> {
+    [
+        ResultType::Number,
+        ResultType::Money,
+        ResultType::Text,
+        ResultType::Date,
+        ResultType::DateTime,
+        ResultType::Checkbox,
+    ]
+    .into_iter()
+    .find(|r| compile_node(src, module, schema, *r).is_ok())
+}
+
 impl Formula {
     /// The formula's value for a record with `values` (blank: `None`).
     pub fn evaluate(

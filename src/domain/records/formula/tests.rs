@@ -602,3 +602,18 @@ fn a_rollup_of_money_reads_as_money() {
     );
     let _ = Decimal::ZERO;
 }
+
+#[test]
+fn a_formula_names_the_type_it_gives_of_itself() {
+    let schema = standard_schema();
+    let deals = schema.module("deals").unwrap();
+    let natural = |src: &str| natural_result(src, deals, &schema);
+    assert_eq!(natural("1 + 2"), Some(ResultType::Number));
+    assert_eq!(natural("amount * 2"), Some(ResultType::Money));
+    assert_eq!(natural("UPPER(\"a\") & \"!\""), Some(ResultType::Text));
+    assert_eq!(natural("TODAY()"), Some(ResultType::Date));
+    assert_eq!(natural("NOW()"), Some(ResultType::DateTime));
+    assert_eq!(natural("1 > 2"), Some(ResultType::Checkbox));
+    assert_eq!(natural("1 +"), None);
+    assert_eq!(natural("nme"), None);
+}
