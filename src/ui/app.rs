@@ -30,6 +30,7 @@ use crate::ui::records::record_page::RecordPage;
 use crate::ui::sales::board_page::BoardPage;
 use crate::ui::sales::convert_page::ConvertPage;
 use crate::ui::sales::pipeline_editor::PipelineEditor;
+use crate::ui::settings::schema_page::SchemaPage;
 use crate::ui::settings::settings_page::SettingsPage;
 use crate::ui::shell::global_search::{follow_shortcuts, HeaderSearch, SearchPage};
 use crate::ui::shell::nav::{LanguagePicker, MenuButton, Nav, SkipLink};
@@ -327,6 +328,7 @@ fn Page() -> impl IntoView {
             Route::Work => view! { <MyWork /> }.into_any(),
             Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
             Route::Settings => view! { <SettingsPage /> }.into_any(),
+            Route::Schema(m) => view! { <SchemaPage module=m /> }.into_any(),
             Route::Search(q) => view! { <SearchPage query=q /> }.into_any(),
             Route::Drill(key) => view! { <DrillPage key=key /> }.into_any(),
             Route::Dashboards(id) => view! { <DashboardsPage id=id /> }.into_any(),

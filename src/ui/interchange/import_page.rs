@@ -434,7 +434,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         def.with_value(|m| {
             m.fields
                 .iter()
-                .filter(|f| !f.system)
+                .filter(|f| f.is_typed())
                 .map(|f| (f.key.clone(), label(l, &f.label)))
                 .collect::<Vec<_>>()
         })
@@ -447,7 +447,7 @@ pub fn ImportPage(module: String) -> impl IntoView {
         def.with_value(|m| {
             m.fields
                 .iter()
-                .filter(|f| !f.system)
+                .filter(|f| f.is_typed())
                 .flat_map(|f| targets(f, &label(l, &f.label), &words))
                 .collect::<Vec<_>>()
         })

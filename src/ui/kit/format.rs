@@ -185,6 +185,13 @@ pub fn user_name(l: Locale, data: &Dataset, id: &str) -> String {
 pub fn value_text(l: Locale, data: &Dataset, field: &FieldDef, value: &Value) -> String {
     match (&field.kind, value) {
         (FieldKind::Percent, Value::Number(n)) => percent(l, *n),
+        (
+            FieldKind::Formula {
+                result: crate::domain::records::formula::ResultType::Percent,
+                ..
+            },
+            Value::Number(n),
+        ) => percent(l, *n),
         (_, Value::Number(n)) => number(l, *n),
         (_, Value::Money(m)) => money(l, m),
         (_, Value::Date(d)) => date(l, *d),

@@ -38,6 +38,8 @@ pub enum Route {
     Reports,
     /// The report builder, on a saved report (or a new one when empty).
     Report(String),
+    /// Settings → Modules and fields, on one module's fields (the first when empty).
+    Schema(String),
     /// A search across every module (`#/search?q=words`).
     Search(String),
     NotFound,
@@ -65,6 +67,8 @@ impl Route {
             ["calendar", view] => Route::Calendar(view.to_string(), String::new()),
             ["calendar", view, day] => Route::Calendar(view.to_string(), day.to_string()),
             ["settings"] => Route::Settings,
+            ["settings", "schema"] => Route::Schema(String::new()),
+            ["settings", "schema", m] => Route::Schema(m.to_string()),
             ["search"] => Route::Search(
                 query
                     .split('&')
@@ -117,6 +121,8 @@ impl Route {
             Route::Calendar(v, d) if d.is_empty() => format!("#/calendar/{}", encode(v)),
             Route::Calendar(v, d) => format!("#/calendar/{}/{}", encode(v), encode(d)),
             Route::Settings => "#/settings".into(),
+            Route::Schema(m) if m.is_empty() => "#/settings/schema".into(),
+            Route::Schema(m) => format!("#/settings/schema/{}", encode(m)),
             Route::Search(q) if q.is_empty() => "#/search".into(),
             Route::Search(q) => format!("#/search?q={}", encode(q)),
             Route::Dashboards(id) if id.is_empty() => {

@@ -40,7 +40,7 @@ pub fn MergePage(module: String, master: String, other: String) -> impl IntoView
     let fields: Vec<_> = def
         .fields
         .iter()
-        .filter(|f| !f.system && m_rec.get(&f.key) != o_rec.get(&f.key))
+        .filter(|f| f.is_typed() && m_rec.get(&f.key) != o_rec.get(&f.key))
         .cloned()
         .collect();
     let choice_base = MergeChoice {

@@ -34,7 +34,7 @@ enum Mode {
 
 /// Fields a bulk edit may set: those a person types (not the ones the app keeps).
 fn editable(f: &FieldDef) -> bool {
-    !f.system && !matches!(f.kind, FieldKind::Trail { .. })
+    f.is_typed() && !matches!(f.kind, FieldKind::Trail { .. })
 }
 
 /// The bar above a list while records are selected. `all` is every record the list

@@ -41,7 +41,7 @@ pub struct RowsState {
 fn row_fields<'a>(def: &'a ModuleDef, parent: &'a str) -> impl Iterator<Item = &'a FieldDef> {
     def.fields
         .iter()
-        .filter(move |f| !f.system && f.key != parent)
+        .filter(move |f| f.is_typed() && f.key != parent)
 }
 
 /// A row's controls, each starting from `start(field)`.

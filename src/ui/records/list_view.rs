@@ -315,7 +315,7 @@ pub fn ListView(module: String) -> impl IntoView {
                                 // A phone shows the row as stacked lines, each named.
                                 // A field a person types is edited in place.
                                 let editable =
-                                    !f.system && !matches!(f.kind, FieldKind::Trail { .. });
+                                    f.is_typed() && !matches!(f.kind, FieldKind::Trail { .. });
                                 let here = (slot, f.key.clone());
                                 let is_editing = {
                                     let here = here.clone();

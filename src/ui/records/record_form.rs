@@ -340,7 +340,7 @@ pub fn RecordForm(
                 .map(|section| {
                     let controls = m
                         .fields_in(&section.key)
-                        .filter(|f| !f.system)
+                        .filter(|f| f.is_typed())
                         .map(|f| {
                             let key = f.key.clone();
                             let error = Signal::derive(move || {

@@ -176,6 +176,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <p>{module_links(st, SettingsSection::You)}</p>
             </section>
             <section class="record-section">
+                <h2>{tk("schema.title")}</h2>
+                <p>{tk("schema.settings_help")}</p>
+                <p><a class="button" href=Route::Schema(String::new()).href()>{tk("schema.open")}</a></p>
+            </section>
+            <section class="record-section">
                 <h2>{tk("settings.sales")}</h2>
                 <div class="field" class:field-invalid=move || currency_error.get()>
                     <label for="base-currency">{tk("settings.base_currency")}</label>

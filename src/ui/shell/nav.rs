@@ -52,7 +52,7 @@ fn here(st: AppState, route: &Route) -> String {
         }),
         Route::Work => "#work".into(),
         Route::Calendar(..) => "#calendar".into(),
-        Route::Settings | Route::Pipelines(_) => "#settings".into(),
+        Route::Settings | Route::Pipelines(_) | Route::Schema(_) => "#settings".into(),
         Route::Reports | Route::Report(_) => "#reports".into(),
         Route::Search(_) | Route::NotFound => String::new(),
     }
@@ -151,7 +151,19 @@ pub fn Nav(
     open: RwSignal<bool>,
 ) -> impl IntoView {
     let st = use_state();
-    let areas = areas(st);
+    // The links are rebuilt only when what they show changes: a module added,
+    // renamed or moved by the schema page, not every time a record is saved.
+    let shape = Memo::new(move |_| {
+        st.data.with(|d| {
+            let mut sig: Vec<String> = d
+                .schema
+                .nav_modules()
+                .map(|m| format!("{}|{:?}|{:?}", m.key, m.area, m.plural))
+                .collect();
+            sig.push(d.schema.board_modules().next().is_some().to_string());
+            sig
+        })
+    });
     let closed: Vec<String> = LocalStorage::get(CLOSED_KEY).unwrap_or_default();
     let closed = RwSignal::new(closed);
     let pins = RwSignal::new(pinned::load());
@@ -194,23 +206,27 @@ pub fn Nav(
             }
         };
 
-    let area_groups = areas
-        .into_iter()
-        .map(|(area, links)| {
-            let heres: Vec<String> = links.iter().map(|l| l.here.clone()).collect();
-            let current = Signal::derive(move || {
-                let h = here(st, &st.route.get());
-                heres.contains(&h)
-            });
-            let items = links
-                .into_iter()
-                .map(|l| link_view(st, l))
-                .collect_view()
-                .into_any();
-            let name = Signal::derive(move || t(st.locale.get(), area.label_key()));
-            group(area.key(), name, items, current)
-        })
-        .collect_view();
+    let area_groups = move || {
+        // Read, not only tracked: a memo that is never read never computes.
+        shape.with(|_| ());
+        areas(st)
+            .into_iter()
+            .map(|(area, links)| {
+                let heres: Vec<String> = links.iter().map(|l| l.here.clone()).collect();
+                let current = Signal::derive(move || {
+                    let h = here(st, &st.route.get());
+                    heres.contains(&h)
+                });
+                let items = links
+                    .into_iter()
+                    .map(|l| link_view(st, l))
+                    .collect_view()
+                    .into_any();
+                let name = Signal::derive(move || t(st.locale.get(), area.label_key()));
+                group(area.key(), name, items, current)
+            })
+            .collect_view()
+    };
 
     // Pinning: the name starts as the page's heading and can be changed first.
     let naming = RwSignal::new(None::<String>);

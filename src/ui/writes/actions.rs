@@ -3,6 +3,7 @@
 //! which waits for IndexedDB to commit, announces the plan, and only then updates
 //! the in-memory dataset; the caller says "saved" after that.
 
+use crate::domain::modules::custom_schema;
 use crate::domain::FieldValues;
 
 use leptos::prelude::*;
@@ -165,13 +166,32 @@ pub async fn load_everything(st: AppState) {
     // on whatever page is shown, rather than at the next save.
     db.on_replaced(move || st.replaced.set(true));
     mark("crm:read");
+    // The user's own modules and fields come first: they shape which modules there
+    // are to read, and every other module's fields.
+    let shaping = custom_schema::schema_modules();
+    for m in shaping {
+        match db.load_module_entries(m).await {
+            Ok(entries) => decode_in_turns(st, m, entries).await,
+            Err(e) => {
+                st.load.set(LoadState::Failed(storage_message(l, &e)));
+                return;
+            }
+        }
+    }
+    st.data.update_untracked(custom_schema::reshape);
     let first = first_modules(st);
     let result: Result<(), StorageError> = async {
         // A list or record page needs its module and what it links to; any other
         // page (the home page's figures, dashboards) needs every module.
         let modules = first.clone().unwrap_or_else(|| {
-            st.data
-                .with_untracked(|d| d.schema.modules.iter().map(|m| m.key.clone()).collect())
+            st.data.with_untracked(|d| {
+                d.schema
+                    .modules
+                    .iter()
+                    .map(|m| m.key.clone())
+                    .filter(|m| !shaping.contains(&m.as_str()))
+                    .collect()
+            })
         });
         for m in &modules {
             let entries = db.load_module_entries(m).await?;
@@ -204,6 +224,7 @@ pub async fn load_everything(st: AppState) {
             .modules
             .iter()
             .map(|m| m.key.clone())
+            .filter(|m| !shaping.contains(&m.as_str()))
             .filter(|m| first.as_ref().is_some_and(|done| !done.contains(m)))
             .collect()
     });
@@ -256,6 +277,11 @@ pub async fn commit_plan(
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
+    // Computed fields (auto-numbers, formulas, rollups) follow every plan's
+    // changes in the same transaction.
+    with_context(st, |d, ctx| {
+        crate::domain::rules::computed_fields::complete(d, &mut plan, ctx)
+    });
     st.data
         .with_untracked(|d| plan.require_link_targets(&d.schema));
     let committed = db.commit(&plan).await.map_err(|e| storage_message(l, &e))?;
@@ -264,6 +290,12 @@ pub async fn commit_plan(
     if plan.replaces_all {
         return Ok(committed);
     }
+    // A user module or field written: a module whose fields changed is rebuilt
+    // with its search and duplicate keys to make again, in turns.
+    let shapes = plan
+        .written()
+        .chain(&plan.deletes)
+        .any(|r| crate::domain::modules::custom_schema::shapes_schema(&r.module));
     let big = plan.len() > 1_000;
     if !big {
         st.data.update(|d| plan.apply_to(d));
@@ -271,7 +303,14 @@ pub async fn commit_plan(
         if !committed.kept_seeds.is_empty() {
             reload_modules(st, &db, &plan.inserts).await;
         }
-        drop(turn);
+        if shapes {
+            leptos::task::spawn_local(async move {
+                index_in_background(st).await;
+                drop(turn);
+            });
+        } else {
+            drop(turn);
+        }
         return Ok(committed);
     }
     mark("crm:import-written");
@@ -301,6 +340,10 @@ pub async fn commit_plan(
         if rest.peek().is_some() {
             next_tick().await;
         }
+    }
+    if shapes {
+        st.data
+            .update_untracked(crate::domain::modules::custom_schema::reshape);
     }
     st.data.update(|_| {});
     mark("crm:import-shown");
