@@ -1,0 +1,113 @@
+// End-to-end: a user shapes their own CRM. A module "Projects" is added with a
+// lookup to companies, an auto-number, a money field and a formula (a bad formula
+// is named with its place while typing); companies get a rollup of their projects.
+// A project made from a company's page takes its link, its number and its formula
+// value, and the company's count follows in the same save; a reload keeps it all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue } from './harness.mjs';
+
+const env = useAppServer();
+
+async function addField(page, name, type, fill = async () => {}) {
+  await page.getByLabel('Field name').fill(name);
+  await page.getByLabel('Type', { exact: true }).selectOption({ label: type });
+  await fill();
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.getByRole('status').filter({ hasText: `Field ${name} added.` }).waitFor();
+  await page.getByRole('cell', { name, exact: true }).waitFor();
+}
+
+test('a user module with lookup, auto-number, formula and a rollup on companies', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Open modules and fields' }).click();
+    await heading(page, 'Modules and fields').waitFor();
+
+    await page.getByLabel('Name of one record').fill('project');
+    await page.getByLabel('Name of the module').fill('Projects');
+    await page.getByRole('button', { name: 'Add module' }).click();
+    await page.getByRole('status').filter({ hasText: 'Module Projects added.' }).waitFor();
+    await nav(page, 'Projects').waitFor({ state: 'attached' });
+    assert.equal(await page.getByLabel('Module', { exact: true }).locator('option:checked').textContent(), 'Projects');
+
+    await addField(page, 'Company', 'Link to a record', async () => {
+      await page.getByLabel('Links to').selectOption({ label: 'company' });
+    });
+    await addField(page, 'Budget', 'Money');
+    await addField(page, 'Code', 'Auto-number', async () => {
+      await page.getByLabel('Prefix').fill('PRJ-');
+      await page.getByLabel('Digits').fill('4');
+    });
+
+    // A formula is checked while it is typed: the problem and where it is.
+    await page.getByLabel('Field name').fill('Label');
+    await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Formula' });
+    const formula = page.getByLabel('Formula', { exact: true });
+    await formula.fill('code & " · " & company.nme');
+    await page.locator('#field-expression-check').filter({ hasText: 'The records company links to have no field nme' }).waitFor();
+    await formula.fill('code & " · " & UPPER(company.name');
+    await page.locator('#field-expression-check').filter({ hasText: /At character \d+: The formula ends too soon/ }).waitFor();
+    // Refused on save too, and nothing is added.
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The formula ends too soon' }).waitFor();
+    assert.equal(await page.getByRole('cell', { name: 'Label', exact: true }).count(), 0);
+    await formula.fill('code & " · " & UPPER(company.name)');
+    await page.locator('#field-expression-check').filter({ hasText: 'The formula reads well.' }).waitFor();
+    // The result type follows what the formula gives until the user picks one.
+    assert.equal(await page.getByLabel('Result type').inputValue(), 'text');
+    // The refusal said on save is gone once the formula is mended.
+    assert.equal(await page.getByRole('alert').filter({ hasText: 'The formula ends too soon' }).count(), 0);
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByRole('status').filter({ hasText: 'Field Label added.' }).waitFor();
+
+    // Companies count their projects.
+    await page.getByLabel('Module', { exact: true }).selectOption({ label: 'Companies' });
+    await addField(page, 'Projects open', 'Rollup of related records', async () => {
+      await page.getByLabel('Records to add up').selectOption({ label: 'Projects · Company' });
+      await page.getByLabel('Calculation').selectOption({ label: 'Count' });
+    });
+
+    await nav(page, 'Companies').click();
+    await heading(page, 'Companies').waitFor();
+    await page.getByRole('link', { name: 'New company' }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Acme Labs');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Acme Labs').waitFor();
+    assert.equal((await fieldValue(page, 'Projects open').textContent()).trim(), '0');
+
+    // A project made from the company's page.
+    await page.getByRole('link', { name: 'New project' }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Roof');
+    // The company it was made from is chosen already.
+    await page.locator('.lookup-selected').filter({ hasText: 'Acme Labs' }).waitFor();
+    assert.equal(await page.getByLabel('Owner').count(), 1, 'the owner is asked once');
+    await page.getByLabel('Budget').fill('1200');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // Back on the company's page, whose count followed in the same save.
+    await heading(page, 'Acme Labs').waitFor();
+    assert.equal((await fieldValue(page, 'Projects open').textContent()).trim(), '1');
+    await page.getByRole('link', { name: 'Roof', exact: true }).first().click();
+    await heading(page, 'Roof').waitFor();
+    assert.equal((await fieldValue(page, 'Code').textContent()).trim(), 'PRJ-0001');
+    assert.equal((await fieldValue(page, 'Label').textContent()).trim(), 'PRJ-0001 · ACME LABS');
+    await page.getByRole('link', { name: 'Acme Labs' }).first().click();
+    await heading(page, 'Acme Labs').waitFor();
+
+    await page.reload();
+    await heading(page, 'Acme Labs').waitFor({ timeout: 30_000 });
+    await fieldValue(page, 'Projects open').filter({ hasText: '1' }).waitFor();
+    await nav(page, 'Projects').click();
+    await heading(page, 'Projects').waitFor();
+    await page.getByRole('link', { name: 'Roof' }).waitFor();
+    assertNoErrors(app);
+  } catch (e) {
+    await page.screenshot({ path: "/tmp/cf-fail.png", fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await app.context.close();
+  }
+});
