@@ -19,7 +19,8 @@ const AREA: &str = "nav_area";
 const FIELD_OF: &str = "field_of";
 const FIELD_KEY: &str = "field_key";
 const DEFINITION: &str = "definition";
-const POSITION: &str = "position";
+/// Where a user field stands among its module's own fields.
+pub const POSITION: &str = "position";
 /// The next number an auto-number field gives: kept on its definition's record, so
 /// a deleted record's number is never given again and a restore carries it.
 pub const NEXT_NUMBER: &str = "next_number";

@@ -5,13 +5,13 @@
 
 use crate::domain::modules::custom_schema::{
     field_values, free_key, is_key, key_from, module_values, user_field, user_fields, user_modules,
-    CustomField, CUSTOM_FIELDS, CUSTOM_MODULES, RESERVED_FIELD_KEYS,
+    CustomField, CUSTOM_FIELDS, CUSTOM_MODULES, POSITION, RESERVED_FIELD_KEYS,
 };
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::formula::{compile, find_cycle, FormulaError, ResultType};
 use crate::domain::records::module_def::{ModuleDef, NavArea, Schema};
 use crate::domain::records::record_set::Dataset;
-use crate::domain::records::validate::FieldError;
+use crate::domain::records::validate::{unique_keys, FieldError};
 use crate::domain::records::value::Value;
 use crate::domain::rules::computed_fields::{auto_number_text, eval_time, Formulas, Overlay};
 use crate::domain::rules::save_plan::plan_save;
@@ -45,6 +45,9 @@ pub enum SchemaRefusal {
     Cycle(Vec<String>),
     /// Another field reads the one to remove: its name.
     ReadBy(String),
+    /// A field to be made unique already holds a value twice: how many records
+    /// share a value with another.
+    NotUnique(usize),
     /// The definition's own record did not validate.
     Invalid(Vec<FieldError>),
 }
@@ -339,6 +342,141 @@ pub fn plan_remove_field(
     Ok(plan)
 }
 
+/// What a user field can change after it is made: its kind and key stay, so the
+/// values its records hold keep their meaning.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldEdit {
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    pub unique: bool,
+    pub in_list: bool,
+}
+
+impl FieldEdit {
+    /// The edit that changes nothing on `field`.
+    pub fn of(field: &FieldDef) -> Self {
+        let text = |l: &Label| match l {
+            Label::Text(t) => t.clone(),
+            Label::Key(k) => k.clone(),
+        };
+        FieldEdit {
+            label: text(&field.label),
+            help: field.help.as_ref().map(text).unwrap_or_default(),
+            required: field.required,
+            unique: field.unique,
+            in_list: field.in_list,
+        }
+    }
+}
+
+/// How many records of `module` share a value of `key` with another record.
+fn sharing(data: &Dataset, module: &str, field: &FieldDef) -> usize {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let Some(set) = data.set(module) else {
+        return 0;
+    };
+    for r in set.records() {
+        if let Some(v) = r.get(&field.key) {
+            let mut keys = unique_keys(&field.kind, v);
+            keys.sort();
+            keys.dedup();
+            for k in keys.into_iter().filter(|k| !k.is_empty()) {
+                *seen.entry(k).or_default() += 1;
+            }
+        }
+    }
+    seen.values().filter(|n| **n > 1).sum()
+}
+
+/// Plans renaming the user field `key` of `module`, or changing its help text and
+/// whether it is required, unique or shown in the list. Making it unique is
+/// refused while records share a value (saying how many); making it required
+/// asks for a value the next time such a record is saved, and changes no record.
+pub fn plan_edit_field(
+    data: &Dataset,
+    module: &str,
+    key: &str,
+    edit: &FieldEdit,
+    ctx: &mut WriteContext,
+) -> Result<WritePlan, SchemaRefusal> {
+    let record = user_field(data, module, key)
+        .ok_or_else(|| SchemaRefusal::UnknownField(key.to_string()))?;
+    let field = fields_of(data, module)
+        .into_iter()
+        .find(|f| f.def.key == key)
+        .ok_or_else(|| SchemaRefusal::UnknownField(key.to_string()))?;
+    let name = edit.label.trim();
+    if name.is_empty() {
+        return Err(SchemaRefusal::NoName);
+    }
+    let mut def = field.def.clone();
+    def.label = Label::Text(name.to_string());
+    let help = edit.help.trim();
+    def.help = (!help.is_empty()).then(|| Label::Text(help.to_string()));
+    // A computed field is never typed: it cannot be asked for, and an auto-number
+    // is unique by how it is given.
+    def.required = edit.required && def.is_typed();
+    def.in_list = edit.in_list;
+    let unique = edit.unique && def.is_typed();
+    if unique && !def.unique {
+        let n = sharing(data, module, &def);
+        if n > 0 {
+            return Err(SchemaRefusal::NotUnique(n));
+        }
+    }
+    def.unique = unique;
+    let counter = matches!(def.kind, FieldKind::AutoNumber { .. }).then_some(field.next_number);
+    let values = field_values(module, &def, field.position, counter);
+    plan_save(data, CUSTOM_FIELDS, Some(record), values, None, ctx)
+        .map(|s| s.write)
+        .map_err(SchemaRefusal::Invalid)
+}
+
+/// Plans moving the user field `key` of `module` one place earlier (`earlier`) or
+/// later among the module's own fields (which follow the standard ones): the two
+/// fields trade places. At either end nothing moves (an empty plan).
+pub fn plan_move_field(
+    data: &Dataset,
+    module: &str,
+    key: &str,
+    earlier: bool,
+    ctx: &mut WriteContext,
+) -> Result<WritePlan, SchemaRefusal> {
+    let fields = fields_of(data, module);
+    let at = fields
+        .iter()
+        .position(|f| f.def.key == key)
+        .ok_or_else(|| SchemaRefusal::UnknownField(key.to_string()))?;
+    let other = if earlier {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1).filter(|i| *i < fields.len())
+    };
+    let Some(other) = other else {
+        return Ok(WritePlan::default());
+    };
+    // The module's fields are numbered again in their new order, so positions
+    // that tie (or were made far apart) come out distinct; only those that change
+    // are written.
+    let mut order: Vec<&CustomField> = fields.iter().collect();
+    order.swap(at, other);
+    let mut plan = WritePlan::default();
+    for (i, f) in order.into_iter().enumerate() {
+        if f.position == i as f64 {
+            continue;
+        }
+        let record = user_field(data, module, &f.def.key)
+            .ok_or_else(|| SchemaRefusal::UnknownField(f.def.key.clone()))?;
+        let mut values = record.values.clone();
+        values.insert(POSITION, Value::Number(i as f64));
+        if let Some(after) = record.revised(values, record.owner.clone(), ctx.now) {
+            plan.update(record.clone(), after, ctx.user, ctx.new_id);
+        }
+    }
+    Ok(plan)
+}
+
 /// The user's fields of `module`, as the settings page lists them.
 pub fn fields_of(data: &Dataset, module: &str) -> Vec<CustomField> {
     user_fields(data)
@@ -555,6 +693,147 @@ mod tests {
             run(|c| plan_remove_field(&d, COMPANIES, "name", c)).unwrap_err(),
             SchemaRefusal::UnknownField("name".into()),
             "a standard field is not removed here"
+        );
+    }
+
+    fn company(d: &mut Dataset, name: &str, code: &str) {
+        let mut v = FieldValues::new();
+        v.insert("name", Value::Text(name.into()));
+        if !code.is_empty() {
+            v.insert("code", Value::Text(code.into()));
+        }
+        // As the app commits: computed fields completed on the plan first.
+        let plan = run(|c| {
+            let mut plan = plan_save(d, COMPANIES, None, v, None, c).unwrap().write;
+            crate::domain::rules::computed_fields::complete(d, &mut plan, c);
+            plan
+        });
+        plan.apply_to(d);
+    }
+
+    #[test]
+    fn a_field_is_renamed_and_made_unique_only_while_no_two_records_share_a_value() {
+        let mut d = Dataset::new(standard_schema());
+        add(&mut d, COMPANIES, field("code", FieldKind::SingleLine)).unwrap();
+        company(&mut d, "Acme", "A-1");
+        company(&mut d, "Beta", "a-1 ");
+        company(&mut d, "Gamma", "G-7");
+        let schema_before = d.schema.clone();
+        let f = d.schema.module(COMPANIES).unwrap().field("code").unwrap();
+        let mut edit = FieldEdit::of(f);
+        assert_eq!(edit.label, "code");
+        edit.label = "Customer code".into();
+        edit.help = "  As on the invoice ".into();
+        edit.unique = true;
+        // Two records share "a-1" (case and spaces aside): refused, nothing changes.
+        assert_eq!(
+            run(|c| plan_edit_field(&d, COMPANIES, "code", &edit, c)).unwrap_err(),
+            SchemaRefusal::NotUnique(2)
+        );
+        assert_eq!(d.schema, schema_before);
+        edit.unique = false;
+        edit.required = true;
+        run(|c| plan_edit_field(&d, COMPANIES, "code", &edit, c))
+            .unwrap()
+            .apply_to(&mut d);
+        let f = d.schema.module(COMPANIES).unwrap().field("code").unwrap();
+        assert_eq!(f.label, Label::Text("Customer code".into()));
+        assert_eq!(f.help, Some(Label::Text("As on the invoice".into())));
+        assert!(f.required && !f.unique);
+        // The records keep their values: the key did not change.
+        assert_eq!(holders(&d, COMPANIES, "code"), 3);
+        edit.label = "  ".into();
+        assert_eq!(
+            run(|c| plan_edit_field(&d, COMPANIES, "code", &edit, c)).unwrap_err(),
+            SchemaRefusal::NoName
+        );
+        assert_eq!(
+            run(|c| plan_edit_field(&d, COMPANIES, "name", &FieldEdit::of(f), c)).unwrap_err(),
+            SchemaRefusal::UnknownField("name".into()),
+            "a standard field is not edited here"
+        );
+    }
+
+    #[test]
+    fn a_computed_field_is_never_required_and_an_auto_number_keeps_its_count() {
+        let mut d = Dataset::new(standard_schema());
+        let numbered = field(
+            "ref_no",
+            FieldKind::AutoNumber {
+                prefix: "C-".into(),
+                pad: 3,
+            },
+        );
+        run(|c| plan_add_field(&d, COMPANIES, numbered, 5, c))
+            .unwrap()
+            .apply_to(&mut d);
+        company(&mut d, "Acme", "");
+        let f = d.schema.module(COMPANIES).unwrap().field("ref_no").unwrap();
+        let mut edit = FieldEdit::of(f);
+        edit.required = true;
+        edit.unique = true;
+        edit.label = "Reference".into();
+        run(|c| plan_edit_field(&d, COMPANIES, "ref_no", &edit, c))
+            .unwrap()
+            .apply_to(&mut d);
+        let f = d.schema.module(COMPANIES).unwrap().field("ref_no").unwrap();
+        assert!(!f.required && !f.unique);
+        company(&mut d, "Beta", "");
+        let numbers: Vec<_> = d
+            .set(COMPANIES)
+            .unwrap()
+            .records()
+            .filter_map(|r| r.get("ref_no").cloned())
+            .collect();
+        assert!(numbers.contains(&Value::Text("C-005".into())));
+        assert!(
+            numbers.contains(&Value::Text("C-006".into())),
+            "the renamed field goes on counting: {numbers:?}"
+        );
+    }
+
+    #[test]
+    fn fields_trade_places_and_stay_put_at_either_end() {
+        let mut d = Dataset::new(standard_schema());
+        for k in ["alpha", "beta", "gamma"] {
+            add(&mut d, COMPANIES, field(k, FieldKind::SingleLine)).unwrap();
+        }
+        let order = |d: &Dataset| -> Vec<String> {
+            fields_of(d, COMPANIES)
+                .into_iter()
+                .map(|f| f.def.key)
+                .collect()
+        };
+        run(|c| plan_move_field(&d, COMPANIES, "gamma", true, c))
+            .unwrap()
+            .apply_to(&mut d);
+        assert_eq!(order(&d), ["alpha", "gamma", "beta"]);
+        let keys: Vec<_> = d
+            .schema
+            .module(COMPANIES)
+            .unwrap()
+            .fields
+            .iter()
+            .map(|f| f.key.clone())
+            .collect();
+        assert_eq!(
+            &keys[keys.len() - 3..],
+            ["alpha", "gamma", "beta"],
+            "the form follows"
+        );
+        assert!(run(|c| plan_move_field(&d, COMPANIES, "alpha", true, c))
+            .unwrap()
+            .is_empty());
+        assert!(run(|c| plan_move_field(&d, COMPANIES, "beta", false, c))
+            .unwrap()
+            .is_empty());
+        run(|c| plan_move_field(&d, COMPANIES, "alpha", false, c))
+            .unwrap()
+            .apply_to(&mut d);
+        assert_eq!(order(&d), ["gamma", "alpha", "beta"]);
+        assert_eq!(
+            run(|c| plan_move_field(&d, COMPANIES, "name", false, c)).unwrap_err(),
+            SchemaRefusal::UnknownField("name".into())
         );
     }
 }
