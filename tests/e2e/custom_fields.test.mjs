@@ -64,6 +64,20 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     await page.getByRole('button', { name: 'Add field' }).click();
     await page.getByRole('status').filter({ hasText: 'Field Label added.' }).waitFor();
 
+    // A field is renamed and given help; another moves up, and the form follows.
+    await page.getByRole('button', { name: 'Edit Budget' }).click();
+    const editor = page.getByRole('form', { name: 'Edit the field Budget' });
+    await editor.getByLabel('Field name').fill('Budget (net)');
+    await editor.getByLabel('Help text').fill('Before tax');
+    await editor.getByRole('button', { name: 'Save the field' }).click();
+    await page.getByRole('status').filter({ hasText: 'Field Budget (net) saved.' }).waitFor();
+    await page.getByRole('cell', { name: 'Budget (net)', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Move Label up' }).click();
+    await page.getByRole('status').filter({ hasText: 'Field Label moved.' }).waitFor();
+    const names = async () => (await page.locator('table.schema-fields tbody tr td:first-child').allTextContents()).map((s) => s.trim());
+    assert.deepEqual((await names()).slice(-4), ['Company', 'Budget (net)', 'Label', 'Code']);
+    assert.ok(await page.getByRole('button', { name: 'Move Code down' }).isDisabled(), 'the last cannot go further down');
+
     // Companies count their projects.
     await page.getByLabel('Module', { exact: true }).selectOption({ label: 'Companies' });
     await addField(page, 'Projects open', 'Rollup of related records', async () => {
@@ -85,7 +99,8 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     // The company it was made from is chosen already.
     await page.locator('.lookup-selected').filter({ hasText: 'Acme Labs' }).waitFor();
     assert.equal(await page.getByLabel('Owner').count(), 1, 'the owner is asked once');
-    await page.getByLabel('Budget').fill('1200');
+    await page.getByLabel('Budget (net)').fill('1200');
+    await page.getByText('Before tax').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     // Back on the company's page, whose count followed in the same save.
     await heading(page, 'Acme Labs').waitFor();

@@ -5,15 +5,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::field_editor::FieldEditor;
 use crate::domain::modules::custom_schema::user_modules;
 use crate::domain::records::field::{Aggregate, FieldDef, FieldKind, Label, PicklistOption};
 use crate::domain::records::formula::{compile, natural_result, FormulaError, ResultType};
 use crate::domain::records::module_def::NavArea;
 use crate::domain::rules::schema_changes::{
-    fields_of, holders, plan_add_field, plan_add_module, plan_remove_field, suggested_key,
-    SchemaRefusal,
+    fields_of, holders, plan_add_field, plan_add_module, plan_move_field, plan_remove_field,
+    suggested_key, SchemaRefusal,
 };
-use crate::i18n::{label, t, tr, Locale};
+use crate::i18n::{label, t, tn, tr, Locale};
 use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::route::{navigate, Route};
@@ -63,6 +64,7 @@ fn refusal_message(l: Locale, r: &SchemaRefusal) -> String {
         SchemaRefusal::Formula(e) | SchemaRefusal::Condition(e) => formula_message(l, e),
         SchemaRefusal::Cycle(path) => tr(l, "schema.err.cycle", &[("path", &path.join(" → "))]),
         SchemaRefusal::ReadBy(f) => tr(l, "schema.err.read_by", &[("key", f)]),
+        SchemaRefusal::NotUnique(n) => tn(l, "schema.err.not_unique", *n, &count(l, *n)),
         SchemaRefusal::Invalid(errors) => errors
             .iter()
             .map(|e| crate::i18n::problems::field_error(l, None, e))
@@ -73,7 +75,7 @@ fn refusal_message(l: Locale, r: &SchemaRefusal) -> String {
 
 /// Commits what `planner` plans, in the write queue's turn; the refusal or the
 /// failure in the user's words.
-async fn change(
+pub(super) async fn change(
     st: AppState,
     planner: impl FnOnce(
         &crate::domain::records::record_set::Dataset,
@@ -184,6 +186,8 @@ pub fn SchemaPage(module: String) -> impl IntoView {
     let module_problem = RwSignal::new(None::<String>);
     // Removing a field: its key, and the name typed to confirm.
     let removing = RwSignal::new(None::<(String, String, usize)>);
+    // Editing a field: its key.
+    let editing = RwSignal::new(None::<String>);
     let typed = RwSignal::new(String::new());
 
     let def = Memo::new(move |_| {
@@ -325,6 +329,21 @@ pub fn SchemaPage(module: String) -> impl IntoView {
         });
     };
 
+    let move_field = move |k: String, shown: String, earlier: bool| {
+        let l = st.locale.get_untracked();
+        let m = module.get_value();
+        spawn_local(async move {
+            match change(st, |d, ctx| plan_move_field(d, &m, &k, earlier, ctx)).await {
+                Ok(()) => st.notice.set(Some(Notice::success(tr(
+                    l,
+                    "schema.field_moved",
+                    &[("name", &shown)],
+                )))),
+                Err(msg) => st.notice.set(Some(Notice::error(msg))),
+            }
+        });
+    };
+
     let module_choices = move || {
         let l = st.locale.get();
         let here = module.get_value();
@@ -349,6 +368,7 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                 .map(|f| f.def.key)
                 .collect()
         });
+        let (first, last) = (own.first().cloned(), own.last().cloned());
         def.fields
             .iter()
             .filter(|f| !f.system)
@@ -358,19 +378,41 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                 let kind_name = t(l, &format!("schema.kind.{}", f.kind.name()));
                 let k = f.key.clone();
                 let for_remove = shown.clone();
-                let button_label = tr(l, "schema.remove_field", &[("name", &shown)]);
+                let remove_label = tr(l, "schema.remove_field", &[("name", &shown)]);
+                let edit_label = tr(l, "schema.edit_field", &[("name", &shown)]);
+                let up_label = tr(l, "schema.move_up", &[("name", &shown)]);
+                let down_label = tr(l, "schema.move_down", &[("name", &shown)]);
+                let at_top = first.as_deref() == Some(f.key.as_str());
+                let at_end = last.as_deref() == Some(f.key.as_str());
+                let (k_edit, k_up, k_down) = (k.clone(), k.clone(), k.clone());
+                let (name_up, name_down) = (shown.clone(), shown.clone());
                 view! {
                     <tr>
                         <td>{shown.clone()}</td>
                         <td>{kind_name}</td>
                         <td dir="ltr"><code>{f.key.clone()}</code></td>
-                        <td>
+                        <td class="row-actions">
                             {if is_own {
                                 view! {
-                                    <button type="button" class="link-button" aria-label=button_label
+                                    <button type="button" class="link-button" aria-label=up_label.clone() title=up_label
+                                        disabled=move || at_top || st.busy.get()
+                                        on:click=move |_| move_field(k_up.clone(), name_up.clone(), true)
+                                    >"↑"</button>
+                                    <button type="button" class="link-button" aria-label=down_label.clone() title=down_label
+                                        disabled=move || at_end || st.busy.get()
+                                        on:click=move |_| move_field(k_down.clone(), name_down.clone(), false)
+                                    >"↓"</button>
+                                    <button type="button" class="link-button" aria-label=edit_label
+                                        on:click=move |_| {
+                                            removing.set(None);
+                                            editing.set(Some(k_edit.clone()));
+                                        }
+                                    >{tk("schema.edit")}</button>
+                                    <button type="button" class="link-button" aria-label=remove_label
                                         on:click=move |_| {
                                             let n = st.data.with_untracked(|d| holders(d, &module.get_value(), &k));
                                             typed.set(String::new());
+                                            editing.set(None);
                                             removing.set(Some((k.clone(), for_remove.clone(), n)));
                                         }
                                     >{tk("schema.remove")}</button>
@@ -515,6 +557,10 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                         </div>
                     }
                 })}
+                {move || editing.get().map(|k| view! {
+                    <FieldEditor module=module.get_value() key=k editing=editing />
+                })}
+                <p class="help">{tk("schema.order_help")}</p>
                 <h3>{tk("schema.add_field")}</h3>
                 <form class="schema-form" on:submit=move |ev| { ev.prevent_default(); add_field(); }>
                     <div class="field">
