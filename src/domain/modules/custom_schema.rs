@@ -12,7 +12,8 @@ use crate::domain::records::value::Value;
 pub const CUSTOM_MODULES: &str = "custom_modules";
 pub const CUSTOM_FIELDS: &str = "custom_fields";
 
-const MODULE_KEY: &str = "module_key";
+/// The key a user module's records are stored under.
+pub const MODULE_KEY: &str = "module_key";
 const SINGULAR: &str = "singular";
 const PLURAL: &str = "plural";
 const AREA: &str = "nav_area";

@@ -1,11 +1,11 @@
-//! Changing the schema: a user module added, a field added to any module or
-//! removed from it. Each is one plan: the definition's record and every record the
+//! Changing the schema: a user module added or removed, a field added to any
+//! module, or one of the user's edited, moved or removed. Each is one plan: the definition's record and every record the
 //! change fills or clears (a new formula's values, a removed field's values), so
 //! the change and the data it implies are committed in one transaction.
 
 use crate::domain::modules::custom_schema::{
     field_values, free_key, is_key, key_from, module_values, user_field, user_fields, user_modules,
-    CustomField, CUSTOM_FIELDS, CUSTOM_MODULES, POSITION, RESERVED_FIELD_KEYS,
+    CustomField, CUSTOM_FIELDS, CUSTOM_MODULES, MODULE_KEY, POSITION, RESERVED_FIELD_KEYS,
 };
 use crate::domain::records::field::{FieldDef, FieldKind, Label};
 use crate::domain::records::formula::{compile, find_cycle, FormulaError, ResultType};
@@ -45,6 +45,8 @@ pub enum SchemaRefusal {
     Cycle(Vec<String>),
     /// Another field reads the one to remove: its name.
     ReadBy(String),
+    /// A field of another module links to the module to remove, or rolls it up.
+    NeededBy(String),
     /// A field to be made unique already holds a value twice: how many records
     /// share a value with another.
     NotUnique(usize),
@@ -477,6 +479,51 @@ pub fn plan_move_field(
     Ok(plan)
 }
 
+/// The first field of another module that needs the user module `key`: a link to
+/// it, or a rollup of its records (such a field must go first).
+pub fn needed_by(schema: &Schema, key: &str) -> Option<String> {
+    schema
+        .modules
+        .iter()
+        .filter(|m| m.key != key)
+        .flat_map(|m| m.fields.iter().map(move |f| (m, f)))
+        .find(|(_, f)| match &f.kind {
+            FieldKind::Lookup { module, .. } => module == key,
+            FieldKind::Rollup { module, .. } => module == key,
+            _ => false,
+        })
+        .map(|(m, f)| format!("{}.{}", m.key, f.key))
+}
+
+/// Plans removing the user module `key`: its definition, its fields' definitions
+/// and every record it holds, in one plan. Refused while another module links to
+/// it or rolls it up; a standard module is not removed.
+pub fn plan_remove_module(data: &Dataset, key: &str) -> Result<WritePlan, SchemaRefusal> {
+    let record = data
+        .set(CUSTOM_MODULES)
+        .and_then(|s| {
+            s.records()
+                .find(|r| matches!(r.get(MODULE_KEY), Some(Value::Text(k)) if k == key))
+        })
+        .ok_or_else(|| SchemaRefusal::UnknownModule(key.to_string()))?;
+    if let Some(field) = needed_by(&data.schema, key) {
+        return Err(SchemaRefusal::NeededBy(field));
+    }
+    let mut plan = WritePlan::default();
+    plan.delete(record.clone());
+    for f in fields_of(data, key) {
+        if let Some(r) = user_field(data, key, &f.def.key) {
+            plan.delete(r.clone());
+        }
+    }
+    if let Some(set) = data.set(key) {
+        for r in set.records() {
+            plan.delete(r.clone());
+        }
+    }
+    Ok(plan)
+}
+
 /// The user's fields of `module`, as the settings page lists them.
 pub fn fields_of(data: &Dataset, module: &str) -> Vec<CustomField> {
     user_fields(data)
@@ -834,6 +881,50 @@ mod tests {
         assert_eq!(
             run(|c| plan_move_field(&d, COMPANIES, "name", false, c)).unwrap_err(),
             SchemaRefusal::UnknownField("name".into())
+        );
+    }
+
+    #[test]
+    fn a_module_goes_with_its_fields_and_records_but_not_while_another_links_to_it() {
+        let mut d = Dataset::new(standard_schema());
+        let (plan, key) =
+            run(|c| plan_add_module(&d, "project", "Projects", NavArea::Work, c)).unwrap();
+        plan.apply_to(&mut d);
+        add(&mut d, &key, field("budget", FieldKind::Number)).unwrap();
+        for name in ["Roof", "Porch"] {
+            let mut v = FieldValues::new();
+            v.insert("name", Value::Text(name.into()));
+            run(|c| plan_save(&d, &key, None, v, None, c))
+                .unwrap()
+                .write
+                .apply_to(&mut d);
+        }
+        let link = FieldKind::Lookup {
+            module: key.clone(),
+            within: None,
+        };
+        add(&mut d, COMPANIES, field("main_project", link)).unwrap();
+        assert_eq!(
+            plan_remove_module(&d, &key).unwrap_err(),
+            SchemaRefusal::NeededBy("companies.main_project".into())
+        );
+        run(|c| plan_remove_field(&d, COMPANIES, "main_project", c))
+            .unwrap()
+            .apply_to(&mut d);
+        let plan = plan_remove_module(&d, &key).unwrap();
+        assert_eq!(
+            plan.deletes.len(),
+            4,
+            "the module, its field and its two records"
+        );
+        plan.apply_to(&mut d);
+        assert!(d.schema.module(&key).is_none());
+        assert!(d.set(&key).is_none());
+        assert!(fields_of(&d, &key).is_empty());
+        assert_eq!(
+            plan_remove_module(&d, COMPANIES).unwrap_err(),
+            SchemaRefusal::UnknownModule(COMPANIES.into()),
+            "a standard module is not removed"
         );
     }
 }
