@@ -1179,6 +1179,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.order_help", "Your own fields follow the standard ones on the form; the arrows change their order."),
     ("schema.err.not_unique.one", "{n} record shares its value with another: make the values differ first."),
     ("schema.err.not_unique.other", "{n} records share a value with another: make the values differ first."),
+    ("schema.remove_module", "Remove {name}"),
+    ("schema.remove_module_confirm", "Removing {name} deletes its fields and every record it holds (records: {n}). This cannot be undone."),
+    ("schema.remove_module_for_good", "Remove the module and its records"),
+    ("schema.module_removed", "Module {name} removed."),
+    ("schema.err.needed_by", "{key} links to this module or adds up its records; remove that field first."),
+    ("schema.type_module_name", "Type the module's name to confirm"),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

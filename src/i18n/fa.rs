@@ -1179,6 +1179,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.order_help", "فیلدهای شما در فرم پس از فیلدهای استاندارد می‌آیند؛ با پیکان‌ها ترتیبشان را عوض کنید."),
     ("schema.err.not_unique.one", "{n} رکورد مقداری مشترک با رکوردی دیگر دارد: ابتدا مقدارها را متفاوت کنید."),
     ("schema.err.not_unique.other", "{n} رکورد مقداری مشترک با رکوردی دیگر دارند: ابتدا مقدارها را متفاوت کنید."),
+    ("schema.remove_module", "حذف {name}"),
+    ("schema.remove_module_confirm", "با حذف {name} فیلدهای آن و همهٔ رکوردهایش پاک می‌شوند (تعداد رکوردها: {n}). این کار بازگشت‌پذیر نیست."),
+    ("schema.remove_module_for_good", "حذف ماژول و رکوردهایش"),
+    ("schema.module_removed", "ماژول {name} حذف شد."),
+    ("schema.err.needed_by", "{key} به این ماژول پیوند دارد یا رکوردهایش را جمع می‌زند؛ ابتدا آن فیلد را حذف کنید."),
+    ("schema.type_module_name", "برای تأیید، نام ماژول را بنویسید"),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

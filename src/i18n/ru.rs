@@ -1243,6 +1243,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.err.not_unique.few", "У {n} записей значение совпадает с другой: сначала сделайте значения разными."),
     ("schema.err.not_unique.many", "У {n} записей значение совпадает с другой: сначала сделайте значения разными."),
     ("schema.err.not_unique.other", "У {n} записей значение совпадает с другой: сначала сделайте значения разными."),
+    ("schema.remove_module", "Удалить {name}"),
+    ("schema.remove_module_confirm", "Удаление модуля {name} удалит его поля и все его записи (записей: {n}). Это нельзя отменить."),
+    ("schema.remove_module_for_good", "Удалить модуль и его записи"),
+    ("schema.module_removed", "Модуль {name} удалён."),
+    ("schema.err.needed_by", "{key} ссылается на этот модуль или подсчитывает его записи; сначала удалите это поле."),
+    ("schema.type_module_name", "Введите название модуля для подтверждения"),
     ("nav.menu", "Меню"),
     ("nav.skip", "Перейти к содержимому"),
     // The board: a column brought into view (the phone shows one at a time).

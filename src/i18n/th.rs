@@ -1179,6 +1179,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.order_help", "ฟิลด์ของคุณอยู่ต่อจากฟิลด์มาตรฐานในฟอร์ม ใช้ลูกศรเพื่อเปลี่ยนลำดับ"),
     ("schema.err.not_unique.one", "{n} รายการมีค่าซ้ำกับรายการอื่น โปรดแก้ให้ค่าต่างกันก่อน"),
     ("schema.err.not_unique.other", "{n} รายการมีค่าซ้ำกับรายการอื่น โปรดแก้ให้ค่าต่างกันก่อน"),
+    ("schema.remove_module", "ลบ {name}"),
+    ("schema.remove_module_confirm", "การลบ {name} จะลบฟิลด์และรายการทั้งหมดของโมดูลนี้ (จำนวนรายการ: {n}) และย้อนกลับไม่ได้"),
+    ("schema.remove_module_for_good", "ลบโมดูลและรายการของโมดูล"),
+    ("schema.module_removed", "ลบโมดูล {name} แล้ว"),
+    ("schema.err.needed_by", "{key} เชื่อมโยงกับโมดูลนี้หรือสรุปรายการของโมดูลนี้ โปรดลบฟิลด์นั้นก่อน"),
+    ("schema.type_module_name", "พิมพ์ชื่อโมดูลเพื่อยืนยัน"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

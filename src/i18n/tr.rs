@@ -1179,6 +1179,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.order_help", "Kendi alanlarınız formda standart alanlardan sonra gelir; oklar sıralarını değiştirir."),
     ("schema.err.not_unique.one", "{n} kaydın değeri başka bir kayıtla aynı: önce değerleri farklılaştırın."),
     ("schema.err.not_unique.other", "{n} kaydın değeri başka bir kayıtla aynı: önce değerleri farklılaştırın."),
+    ("schema.remove_module", "{name} modülünü kaldır"),
+    ("schema.remove_module_confirm", "{name} kaldırılınca alanları ve tüm kayıtları silinir (kayıt sayısı: {n}). Bu geri alınamaz."),
+    ("schema.remove_module_for_good", "Modülü ve kayıtlarını kaldır"),
+    ("schema.module_removed", "{name} modülü kaldırıldı."),
+    ("schema.err.needed_by", "{key} bu modüle bağlanıyor veya kayıtlarını topluyor; önce o alanı kaldırın."),
+    ("schema.type_module_name", "Onaylamak için modülün adını yazın"),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -118,6 +118,33 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     await nav(page, 'Projects').click();
     await heading(page, 'Projects').waitFor();
     await page.getByRole('link', { name: 'Roof' }).waitFor();
+
+    // Removing the module: refused while companies roll it up, then done after the
+    // rollup goes, with its records, once its name is typed.
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Open modules and fields' }).click();
+    await page.getByRole('button', { name: 'Remove Projects', exact: true }).click();
+    const confirm = page.getByRole('group', { name: /Removing Projects deletes its fields and every record it holds \(records: 1\)/ });
+    const gone = confirm.getByRole('button', { name: 'Remove the module and its records' });
+    assert.ok(await gone.isDisabled(), 'nothing is removed before the name is typed');
+    await confirm.getByLabel("Type the module's name to confirm").fill('Projects');
+    await gone.click();
+    await page.getByRole('alert').filter({ hasText: 'companies.projects_open links to this module' }).waitFor();
+    await nav(page, 'Projects').waitFor();
+    await page.getByLabel('Module', { exact: true }).selectOption({ label: 'Companies' });
+    await page.getByRole('button', { name: 'Remove Projects open' }).click();
+    await page.getByLabel("Type the field's name to confirm").fill('Projects open');
+    await page.getByRole('button', { name: 'Remove the field and its values' }).click();
+    await page.getByRole('status').filter({ hasText: 'Field Projects open removed.' }).waitFor();
+    await page.getByRole('button', { name: 'Remove Projects', exact: true }).click();
+    await page.getByLabel("Type the module's name to confirm").fill('Projects');
+    await page.getByRole('button', { name: 'Remove the module and its records' }).click();
+    await page.getByRole('status').filter({ hasText: 'Module Projects removed.' }).waitFor();
+    assert.equal(await nav(page, 'Projects').count(), 0);
+    await page.reload();
+    await heading(page, 'Modules and fields').waitFor({ timeout: 30_000 });
+    await nav(page, 'Companies').waitFor();
+    assert.equal(await nav(page, 'Projects').count(), 0, 'gone after a reload too');
     assertNoErrors(app);
   } catch (e) {
     await page.screenshot({ path: "/tmp/cf-fail.png", fullPage: true }).catch(() => {});

@@ -12,7 +12,7 @@ use crate::domain::records::formula::{compile, natural_result, FormulaError, Res
 use crate::domain::records::module_def::NavArea;
 use crate::domain::rules::schema_changes::{
     fields_of, holders, plan_add_field, plan_add_module, plan_move_field, plan_remove_field,
-    suggested_key, SchemaRefusal,
+    plan_remove_module, suggested_key, SchemaRefusal,
 };
 use crate::i18n::{label, t, tn, tr, Locale};
 use crate::ui::kit::format::count;
@@ -64,6 +64,7 @@ fn refusal_message(l: Locale, r: &SchemaRefusal) -> String {
         SchemaRefusal::Formula(e) | SchemaRefusal::Condition(e) => formula_message(l, e),
         SchemaRefusal::Cycle(path) => tr(l, "schema.err.cycle", &[("path", &path.join(" → "))]),
         SchemaRefusal::ReadBy(f) => tr(l, "schema.err.read_by", &[("key", f)]),
+        SchemaRefusal::NeededBy(f) => tr(l, "schema.err.needed_by", &[("key", f)]),
         SchemaRefusal::NotUnique(n) => tn(l, "schema.err.not_unique", *n, &count(l, *n)),
         SchemaRefusal::Invalid(errors) => errors
             .iter()
@@ -186,6 +187,9 @@ pub fn SchemaPage(module: String) -> impl IntoView {
     let module_problem = RwSignal::new(None::<String>);
     // Removing a field: its key, and the name typed to confirm.
     let removing = RwSignal::new(None::<(String, String, usize)>);
+    // Removing a module: its key, its name and how many records it holds.
+    let removing_module = RwSignal::new(None::<(String, String, usize)>);
+    let module_typed = RwSignal::new(String::new());
     // Editing a field: its key.
     let editing = RwSignal::new(None::<String>);
     let typed = RwSignal::new(String::new());
@@ -329,6 +333,26 @@ pub fn SchemaPage(module: String) -> impl IntoView {
         });
     };
 
+    let remove_module = move || {
+        let l = st.locale.get_untracked();
+        let Some((k, shown, _)) = removing_module.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match change(st, |d, _| plan_remove_module(d, &k)).await {
+                Ok(()) => {
+                    removing_module.set(None);
+                    st.notice.set(Some(Notice::success(tr(
+                        l,
+                        "schema.module_removed",
+                        &[("name", &shown)],
+                    ))));
+                    navigate(&Route::Schema(String::new()));
+                }
+                Err(msg) => st.notice.set(Some(Notice::error(msg))),
+            }
+        });
+    };
     let move_field = move |k: String, shown: String, earlier: bool| {
         let l = st.locale.get_untracked();
         let m = module.get_value();
@@ -486,7 +510,25 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                 .into_iter()
                 .map(|m| {
                     let href = Route::Schema(m.key.clone()).href();
-                    view! { <li><a href=href>{m.plural}</a></li> }
+                    let remove_label = tr(
+                        st.locale.get(),
+                        "schema.remove_module",
+                        &[("name", &m.plural)],
+                    );
+                    let n = d.set(&m.key).map_or(0, |s| s.len());
+                    let (k, shown) = (m.key.clone(), m.plural.clone());
+                    view! {
+                        <li>
+                            <a href=href>{m.plural}</a>
+                            " "
+                            <button type="button" class="link-button" aria-label=remove_label
+                                on:click=move |_| {
+                                    module_typed.set(String::new());
+                                    removing_module.set(Some((k.clone(), shown.clone(), n)));
+                                }
+                            >{tk("schema.remove")}</button>
+                        </li>
+                    }
                 })
                 .collect_view()
         })
@@ -501,6 +543,24 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                 <h2>{tk("schema.modules")}</h2>
                 <p class="help">{tk("schema.modules_help")}</p>
                 <ul>{own_modules}</ul>
+                {move || removing_module.get().map(|(_, shown, n)| {
+                    let l = st.locale.get();
+                    let says = tr(l, "schema.remove_module_confirm", &[("name", &shown), ("n", &count(l, n))]);
+                    let matches = move || module_typed.get().trim() == shown.trim();
+                    view! {
+                        <div class="confirm" role="group" aria-labelledby="remove-module-says">
+                            <p id="remove-module-says">{says}</p>
+                            <div class="field">
+                                <label for="remove-module-typed">{tk("schema.type_module_name")}</label>
+                                <input id="remove-module-typed" prop:value=move || module_typed.get()
+                                    on:input=move |ev| module_typed.set(event_target_value(&ev)) />
+                            </div>
+                            <button type="button" class="danger" disabled=move || !matches() || st.busy.get()
+                                on:click=move |_| remove_module()>{tk("schema.remove_module_for_good")}</button>
+                            <button type="button" on:click=move |_| removing_module.set(None)>{tk("action.cancel")}</button>
+                        </div>
+                    }
+                })}
                 <form class="schema-form" on:submit=move |ev| { ev.prevent_default(); add_module(); }>
                     <div class="field">
                         <label for="module-singular">{tk("schema.singular")}</label>
