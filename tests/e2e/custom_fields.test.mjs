@@ -5,7 +5,10 @@
 // value, and the company's count follows in the same save; a reload keeps it all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue } from './harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, fieldValue, exportBackup } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -148,6 +151,78 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     assertNoErrors(app);
   } catch (e) {
     await page.screenshot({ path: "/tmp/cf-fail.png", fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('a user module, its formula and its numbering come back from a backup into an empty browser', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-schema-'));
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Open modules and fields' }).click();
+    await page.getByLabel('Name of one record').fill('project');
+    await page.getByLabel('Name of the module').fill('Projects');
+    await page.getByRole('button', { name: 'Add module' }).click();
+    await page.getByRole('status').filter({ hasText: 'Module Projects added.' }).waitFor();
+    await addField(page, 'Deadline', 'Date');
+    await addField(page, 'Code', 'Auto-number', async () => {
+      await page.getByLabel('Prefix').fill('P-');
+      await page.getByLabel('Digits').fill('3');
+    });
+    await addField(page, 'Days left', 'Formula', async () => {
+      await page.getByLabel('Formula', { exact: true }).fill('DAYSBETWEEN(TODAY(), deadline)');
+      await page.locator('#field-expression-check').filter({ hasText: 'The formula reads well.' }).waitFor();
+    });
+
+    // Ten days from today, in this machine's zone (the browser's too).
+    const due = new Date();
+    due.setDate(due.getDate() + 10);
+    const iso = `${due.getFullYear()}-${String(due.getMonth() + 1).padStart(2, '0')}-${String(due.getDate()).padStart(2, '0')}`;
+    await nav(page, 'Projects').click();
+    await page.getByRole('link', { name: 'New project' }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Roof');
+    await page.getByLabel('Deadline', { exact: true }).fill(iso);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Roof').waitFor();
+    assert.equal((await fieldValue(page, 'Code').textContent()).trim(), 'P-001');
+    assert.equal((await fieldValue(page, 'Days left').textContent()).trim(), '10');
+
+    const exported = await exportBackup(page, dir);
+    const stored = JSON.parse(fs.readFileSync(exported, 'utf8'));
+    assert.ok(JSON.stringify(stored).includes('custom_modules'), 'the backup holds the module definition');
+
+    // An empty browser: the module is not there until the backup is restored.
+    const cdp = await app.context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(env.server.url).origin, storageTypes: 'all' });
+    await page.reload();
+    await heading(page, 'Backup and restore').waitFor({ timeout: 30_000 });
+    assert.equal(await nav(page, 'Projects').count(), 0);
+    await page.getByLabel('Backup file').setInputFiles(exported);
+    await page.getByRole('button', { name: 'Replace my data with this backup' }).click();
+    await page.getByRole('status').filter({ hasText: /Restored \d+ records/ }).waitFor();
+    await nav(page, 'Projects').click();
+    await heading(page, 'Projects').waitFor();
+    await page.getByRole('link', { name: 'Roof' }).click();
+    await heading(page, 'Roof').waitFor();
+    assert.equal((await fieldValue(page, 'Code').textContent()).trim(), 'P-001');
+    assert.equal((await fieldValue(page, 'Days left').textContent()).trim(), '10');
+
+    // The numbering goes on from where it was: no number is given twice.
+    await nav(page, 'Projects').click();
+    await page.getByRole('link', { name: 'New project' }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Porch');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Porch').waitFor();
+    assert.equal((await fieldValue(page, 'Code').textContent()).trim(), 'P-002');
+    assert.equal((await fieldValue(page, 'Days left').textContent()).trim(), '—', 'no deadline, no days left');
+    assertNoErrors(app);
+  } catch (e) {
+    await page.screenshot({ path: '/tmp/cf-backup-fail.png', fullPage: true }).catch(() => {});
     throw e;
   } finally {
     await app.context.close();
