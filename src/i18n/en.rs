@@ -1185,6 +1185,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.module_removed", "Module {name} removed."),
     ("schema.err.needed_by", "{key} links to this module or adds up its records; remove that field first."),
     ("schema.type_module_name", "Type the module's name to confirm"),
+    ("schema.section", "Section of the form"),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

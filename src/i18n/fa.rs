@@ -1185,6 +1185,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.module_removed", "ماژول {name} حذف شد."),
     ("schema.err.needed_by", "{key} به این ماژول پیوند دارد یا رکوردهایش را جمع می‌زند؛ ابتدا آن فیلد را حذف کنید."),
     ("schema.type_module_name", "برای تأیید، نام ماژول را بنویسید"),
+    ("schema.section", "بخش فرم"),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1249,6 +1249,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.module_removed", "Модуль {name} удалён."),
     ("schema.err.needed_by", "{key} ссылается на этот модуль или подсчитывает его записи; сначала удалите это поле."),
     ("schema.type_module_name", "Введите название модуля для подтверждения"),
+    ("schema.section", "Раздел формы"),
     ("nav.menu", "Меню"),
     ("nav.skip", "Перейти к содержимому"),
     // The board: a column brought into view (the phone shows one at a time).

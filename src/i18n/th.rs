@@ -1185,6 +1185,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.module_removed", "ลบโมดูล {name} แล้ว"),
     ("schema.err.needed_by", "{key} เชื่อมโยงกับโมดูลนี้หรือสรุปรายการของโมดูลนี้ โปรดลบฟิลด์นั้นก่อน"),
     ("schema.type_module_name", "พิมพ์ชื่อโมดูลเพื่อยืนยัน"),
+    ("schema.section", "ส่วนของฟอร์ม"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

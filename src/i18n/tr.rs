@@ -1185,6 +1185,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.module_removed", "{name} modülü kaldırıldı."),
     ("schema.err.needed_by", "{key} bu modüle bağlanıyor veya kayıtlarını topluyor; önce o alanı kaldırın."),
     ("schema.type_module_name", "Onaylamak için modülün adını yazın"),
+    ("schema.section", "Formun bölümü"),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

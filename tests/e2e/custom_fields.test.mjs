@@ -86,6 +86,7 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     await addField(page, 'Projects open', 'Rollup of related records', async () => {
       await page.getByLabel('Records to add up').selectOption({ label: 'Projects · Company' });
       await page.getByLabel('Calculation').selectOption({ label: 'Count' });
+      await page.getByLabel('Section of the form').selectOption({ label: 'More' });
     });
 
     await nav(page, 'Companies').click();
@@ -95,6 +96,9 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     await page.getByRole('button', { name: 'Save' }).click();
     await heading(page, 'Acme Labs').waitFor();
     assert.equal((await fieldValue(page, 'Projects open').textContent()).trim(), '0');
+    // In the section it was put in.
+    await page.locator('section.record-section', { has: page.getByRole('heading', { name: 'More', exact: true }) })
+      .getByText('Projects open', { exact: true }).waitFor();
 
     // A project made from the company's page.
     await page.getByRole('link', { name: 'New project' }).click();

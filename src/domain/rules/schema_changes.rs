@@ -353,6 +353,9 @@ pub struct FieldEdit {
     pub required: bool,
     pub unique: bool,
     pub in_list: bool,
+    /// The section of the form it sits in (one the module has; another keeps it
+    /// where it is).
+    pub section: String,
 }
 
 impl FieldEdit {
@@ -368,6 +371,7 @@ impl FieldEdit {
             required: field.required,
             unique: field.unique,
             in_list: field.in_list,
+            section: field.section.clone(),
         }
     }
 }
@@ -428,6 +432,14 @@ pub fn plan_edit_field(
         }
     }
     def.unique = unique;
+    let sections = &data
+        .schema
+        .module(module)
+        .map(|m| m.sections.clone())
+        .unwrap_or_default();
+    if sections.iter().any(|s| s.key == edit.section) {
+        def.section = edit.section.clone();
+    }
     let counter = matches!(def.kind, FieldKind::AutoNumber { .. }).then_some(field.next_number);
     let values = field_values(module, &def, field.position, counter);
     plan_save(data, CUSTOM_FIELDS, Some(record), values, None, ctx)
@@ -780,6 +792,7 @@ mod tests {
         assert_eq!(d.schema, schema_before);
         edit.unique = false;
         edit.required = true;
+        edit.section = "address".into();
         run(|c| plan_edit_field(&d, COMPANIES, "code", &edit, c))
             .unwrap()
             .apply_to(&mut d);
@@ -787,6 +800,7 @@ mod tests {
         assert_eq!(f.label, Label::Text("Customer code".into()));
         assert_eq!(f.help, Some(Label::Text("As on the invoice".into())));
         assert!(f.required && !f.unique);
+        assert_eq!(f.section, "address", "it sits in the section chosen");
         // The records keep their values: the key did not change.
         assert_eq!(holders(&d, COMPANIES, "code"), 3);
         edit.label = "  ".into();

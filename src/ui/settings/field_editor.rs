@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use super::schema_page::change;
 use crate::domain::rules::schema_changes::{plan_edit_field, FieldEdit};
-use crate::i18n::tr;
+use crate::i18n::{label, tr};
 use crate::ui::kit::focus::focus_id;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::state::{tk, use_state};
@@ -20,13 +20,12 @@ pub fn FieldEditor(
     editing: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let st = use_state();
-    let (initial, typed) = st
+    let (initial, typed, sections) = st
         .data
         .with_untracked(|d| {
-            d.schema
-                .module(&module)
-                .and_then(|m| m.field(&key))
-                .map(|f| (FieldEdit::of(f), f.is_typed()))
+            let m = d.schema.module(&module)?;
+            let f = m.field(&key)?;
+            Some((FieldEdit::of(f), f.is_typed(), m.sections.clone()))
         })
         .unwrap_or_default();
     let heading = initial.label.clone();
@@ -35,6 +34,7 @@ pub fn FieldEditor(
     let required = RwSignal::new(initial.required);
     let unique = RwSignal::new(initial.unique);
     let in_list = RwSignal::new(initial.in_list);
+    let section = RwSignal::new(initial.section);
     let problem = RwSignal::new(None::<String>);
     // The form opens where the user is about to type.
     request_animation_frame(|| {
@@ -49,6 +49,7 @@ pub fn FieldEditor(
             required: required.get_untracked(),
             unique: unique.get_untracked(),
             in_list: in_list.get_untracked(),
+            section: section.get_untracked(),
         };
         let (m, k) = (module.clone(), key.clone());
         spawn_local(async move {
@@ -101,6 +102,21 @@ pub fn FieldEditor(
                 <label for="edit-help">{tk("schema.help_text")}</label>
                 <input id="edit-help" maxlength="200" prop:value=move || help.get()
                     on:input=move |ev| help.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="edit-section">{tk("schema.section")}</label>
+                <select id="edit-section" on:change=move |ev| section.set(event_target_value(&ev))>
+                    {move || {
+                        let l = st.locale.get();
+                        sections
+                            .iter()
+                            .map(|s| {
+                                let chosen = section.get_untracked() == s.key;
+                                view! { <option value=s.key.clone() selected=chosen>{label(l, &s.label)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
             </div>
             <div class="check-group">
                 {typed.then(|| check(required, "schema.required"))}

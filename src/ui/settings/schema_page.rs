@@ -181,6 +181,8 @@ pub fn SchemaPage(module: String) -> impl IntoView {
     let condition = RwSignal::new(String::new());
     let required = RwSignal::new(false);
     let in_list = RwSignal::new(true);
+    // The form's section the new field goes in ("": the first).
+    let section = RwSignal::new(String::new());
     // The new module.
     let singular = RwSignal::new(String::new());
     let plural = RwSignal::new(String::new());
@@ -248,6 +250,7 @@ pub fn SchemaPage(module: String) -> impl IntoView {
         f.label = Label::Text(name.get_untracked().trim().to_string());
         f.required = required.get_untracked() && !f.kind.is_computed();
         f.in_list = in_list.get_untracked();
+        f.section = section.get_untracked();
         f.searchable = matches!(
             f.kind,
             FieldKind::SingleLine | FieldKind::AutoNumber { .. } | FieldKind::Email { .. }
@@ -764,6 +767,18 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                             <p class="help" id="field-condition-help">{tk("schema.condition_help")}</p>
                         </div>
                     </Show>
+                    <div class="field">
+                        <label for="field-section">{tk("schema.section")}</label>
+                        <select id="field-section" on:change=move |ev| section.set(event_target_value(&ev))>
+                            {move || {
+                                let l = st.locale.get();
+                                def.get().map(|m| m.sections.into_iter().map(|s| {
+                                    let chosen = section.get_untracked() == s.key;
+                                    view! { <option value=s.key.clone() selected=chosen>{label(l, &s.label)}</option> }
+                                }).collect_view())
+                            }}
+                        </select>
+                    </div>
                     <div class="check-group">
                         <label class="check">
                             <input type="checkbox" prop:checked=move || required.get()
