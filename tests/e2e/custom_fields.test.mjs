@@ -50,6 +50,7 @@ test('a user module with lookup, auto-number, formula and a rollup on companies'
     await page.getByLabel('Field name').fill('Label');
     await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Formula' });
     const formula = page.getByLabel('Formula', { exact: true });
+    assert.equal(await page.getByLabel('Required').count(), 0, 'a computed field is never asked for');
     await formula.fill('code & " · " & company.nme');
     await page.locator('#field-expression-check').filter({ hasText: 'The records company links to have no field nme' }).waitFor();
     await formula.fill('code & " · " & UPPER(company.name');

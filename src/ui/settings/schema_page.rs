@@ -181,6 +181,8 @@ pub fn SchemaPage(module: String) -> impl IntoView {
     let condition = RwSignal::new(String::new());
     let required = RwSignal::new(false);
     let in_list = RwSignal::new(true);
+    let unique = RwSignal::new(false);
+    let help = RwSignal::new(String::new());
     // The form's section the new field goes in ("": the first).
     let section = RwSignal::new(String::new());
     // The new module.
@@ -251,6 +253,9 @@ pub fn SchemaPage(module: String) -> impl IntoView {
         f.required = required.get_untracked() && !f.kind.is_computed();
         f.in_list = in_list.get_untracked();
         f.section = section.get_untracked();
+        f.unique = unique.get_untracked() && f.is_typed();
+        let help = help.get_untracked();
+        f.help = (!help.trim().is_empty()).then(|| Label::Text(help.trim().to_string()));
         f.searchable = matches!(
             f.kind,
             FieldKind::SingleLine | FieldKind::AutoNumber { .. } | FieldKind::Email { .. }
@@ -272,6 +277,8 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                     key_typed.set(false);
                     expression.set(String::new());
                     result_chosen.set(false);
+                    help.set(String::new());
+                    unique.set(false);
                     options.set(String::new());
                     st.notice.set(Some(Notice::success(tr(
                         l,
@@ -768,6 +775,11 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                         </div>
                     </Show>
                     <div class="field">
+                        <label for="field-help">{tk("schema.help_text")}</label>
+                        <input id="field-help" maxlength="200" prop:value=move || help.get()
+                            on:input=move |ev| help.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
                         <label for="field-section">{tk("schema.section")}</label>
                         <select id="field-section" on:change=move |ev| section.set(event_target_value(&ev))>
                             {move || {
@@ -780,11 +792,19 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                         </select>
                     </div>
                     <div class="check-group">
+                        // A computed field is never typed: not asked for, and unique by how it is made.
+                        <Show when=move || !matches!(kind.get().as_str(), "auto_number" | "formula" | "rollup")>
                         <label class="check">
                             <input type="checkbox" prop:checked=move || required.get()
                                 on:change=move |ev| required.set(event_target_checked(&ev)) />
                             {tk("schema.required")}
                         </label>
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || unique.get()
+                                on:change=move |ev| unique.set(event_target_checked(&ev)) />
+                            {tk("schema.unique")}
+                        </label>
+                        </Show>
                         <label class="check">
                             <input type="checkbox" prop:checked=move || in_list.get()
                                 on:change=move |ev| in_list.set(event_target_checked(&ev)) />
