@@ -173,6 +173,14 @@ impl WritePlan {
             && !self.replaces_all
     }
 
+    /// Whether the plan writes or deletes a user module or field, so that the data
+    /// takes on another schema once it is committed.
+    pub fn shapes_schema(&self) -> bool {
+        self.written()
+            .chain(&self.deletes)
+            .any(|r| crate::domain::modules::custom_schema::shapes_schema(&r.module))
+    }
+
     /// How many records the plan writes or deletes.
     pub fn len(&self) -> usize {
         self.inserts.len() + self.updates.len() + self.deletes.len()
@@ -195,11 +203,7 @@ impl WritePlan {
             data.upsert(r.clone());
         }
         // A user module or field written: the data takes on the schema it shapes.
-        if self
-            .written()
-            .chain(&self.deletes)
-            .any(|r| crate::domain::modules::custom_schema::shapes_schema(&r.module))
-        {
+        if self.shapes_schema() {
             crate::domain::modules::custom_schema::reshape(data);
         }
     }

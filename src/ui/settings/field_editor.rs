@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::schema_page::change;
+use crate::domain::records::module_def::Section;
 use crate::domain::rules::schema_changes::{plan_edit_field, FieldEdit};
 use crate::i18n::{label, tr};
 use crate::ui::kit::focus::focus_id;
@@ -103,21 +104,7 @@ pub fn FieldEditor(
                 <input id="edit-help" maxlength="200" prop:value=move || help.get()
                     on:input=move |ev| help.set(event_target_value(&ev)) />
             </div>
-            <div class="field">
-                <label for="edit-section">{tk("schema.section")}</label>
-                <select id="edit-section" on:change=move |ev| section.set(event_target_value(&ev))>
-                    {move || {
-                        let l = st.locale.get();
-                        sections
-                            .iter()
-                            .map(|s| {
-                                let chosen = section.get_untracked() == s.key;
-                                view! { <option value=s.key.clone() selected=chosen>{label(l, &s.label)}</option> }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
+            <SectionSelect id="edit-section" sections=Signal::stored(sections) section=section />
             <div class="check-group">
                 {typed.then(|| check(required, "schema.required"))}
                 {typed.then(|| check(unique, "schema.unique"))}
@@ -131,5 +118,33 @@ pub fn FieldEditor(
                 <button type="button" on:click=move |_| editing.set(None)>{tk("action.cancel")}</button>
             </div>
         </form>
+    }
+}
+
+/// The choice of a form section for a field, among `sections` of its module.
+#[component]
+pub fn SectionSelect(
+    id: &'static str,
+    sections: Signal<Vec<Section>>,
+    section: RwSignal<String>,
+) -> impl IntoView {
+    let st = use_state();
+    view! {
+        <div class="field">
+            <label for=id>{tk("schema.section")}</label>
+            <select id=id on:change=move |ev| section.set(event_target_value(&ev))>
+                {move || {
+                    let l = st.locale.get();
+                    sections
+                        .get()
+                        .into_iter()
+                        .map(|s| {
+                            let chosen = section.get_untracked() == s.key;
+                            view! { <option value=s.key selected=chosen>{label(l, &s.label)}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
     }
 }

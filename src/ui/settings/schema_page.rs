@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::field_editor::FieldEditor;
+use super::field_editor::{FieldEditor, SectionSelect};
+use super::typed_confirm::TypedConfirm;
 use crate::domain::modules::custom_schema::user_modules;
 use crate::domain::records::field::{Aggregate, FieldDef, FieldKind, Label, PicklistOption};
 use crate::domain::records::formula::{compile, natural_result, FormulaError, ResultType};
@@ -556,19 +557,12 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                 {move || removing_module.get().map(|(_, shown, n)| {
                     let l = st.locale.get();
                     let says = tr(l, "schema.remove_module_confirm", &[("name", &shown), ("n", &count(l, n))]);
-                    let matches = move || module_typed.get().trim() == shown.trim();
                     view! {
-                        <div class="confirm" role="group" aria-labelledby="remove-module-says">
-                            <p id="remove-module-says">{says}</p>
-                            <div class="field">
-                                <label for="remove-module-typed">{tk("schema.type_module_name")}</label>
-                                <input id="remove-module-typed" prop:value=move || module_typed.get()
-                                    on:input=move |ev| module_typed.set(event_target_value(&ev)) />
-                            </div>
-                            <button type="button" class="danger" disabled=move || !matches() || st.busy.get()
-                                on:click=move |_| remove_module()>{tk("schema.remove_module_for_good")}</button>
-                            <button type="button" on:click=move |_| removing_module.set(None)>{tk("action.cancel")}</button>
-                        </div>
+                        <TypedConfirm id="remove-module" says=says name=shown
+                            prompt="schema.type_module_name" button="schema.remove_module_for_good"
+                            typed=module_typed
+                            on_confirm=Callback::new(move |_| remove_module())
+                            on_cancel=Callback::new(move |_| removing_module.set(None)) />
                     }
                 })}
                 <form class="schema-form" on:submit=move |ev| { ev.prevent_default(); add_module(); }>
@@ -605,26 +599,15 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                     <tbody>{field_rows}</tbody>
                 </table>
                 </div>
-                {move || removing.get().map(|(k, shown, n)| {
+                {move || removing.get().map(|(_, shown, n)| {
                     let l = st.locale.get();
                     let says = tr(l, "schema.remove_confirm", &[("name", &shown), ("n", &count(l, n))]);
-                    let matches = {
-                        let shown = shown.clone();
-                        move || typed.get().trim() == shown.trim()
-                    };
-                    let _ = k;
                     view! {
-                        <div class="confirm" role="group" aria-labelledby="remove-says">
-                            <p id="remove-says">{says}</p>
-                            <div class="field">
-                                <label for="remove-typed">{tk("schema.type_name")}</label>
-                                <input id="remove-typed" prop:value=move || typed.get()
-                                    on:input=move |ev| typed.set(event_target_value(&ev)) />
-                            </div>
-                            <button type="button" class="danger" disabled=move || !matches() || st.busy.get()
-                                on:click=move |_| remove()>{tk("schema.remove_for_good")}</button>
-                            <button type="button" on:click=move |_| removing.set(None)>{tk("action.cancel")}</button>
-                        </div>
+                        <TypedConfirm id="remove" says=says name=shown
+                            prompt="schema.type_name" button="schema.remove_for_good"
+                            typed=typed
+                            on_confirm=Callback::new(move |_| remove())
+                            on_cancel=Callback::new(move |_| removing.set(None)) />
                     }
                 })}
                 {move || editing.get().map(|k| view! {
@@ -779,18 +762,8 @@ pub fn SchemaPage(module: String) -> impl IntoView {
                         <input id="field-help" maxlength="200" prop:value=move || help.get()
                             on:input=move |ev| help.set(event_target_value(&ev)) />
                     </div>
-                    <div class="field">
-                        <label for="field-section">{tk("schema.section")}</label>
-                        <select id="field-section" on:change=move |ev| section.set(event_target_value(&ev))>
-                            {move || {
-                                let l = st.locale.get();
-                                def.get().map(|m| m.sections.into_iter().map(|s| {
-                                    let chosen = section.get_untracked() == s.key;
-                                    view! { <option value=s.key.clone() selected=chosen>{label(l, &s.label)}</option> }
-                                }).collect_view())
-                            }}
-                        </select>
-                    </div>
+                    <SectionSelect id="field-section" section=section
+                        sections=Signal::derive(move || def.get().map(|m| m.sections).unwrap_or_default()) />
                     <div class="check-group">
                         // A computed field is never typed: not asked for, and unique by how it is made.
                         <Show when=move || !matches!(kind.get().as_str(), "auto_number" | "formula" | "rollup")>

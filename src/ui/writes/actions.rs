@@ -292,10 +292,7 @@ pub async fn commit_plan(
     }
     // A user module or field written: a module whose fields changed is rebuilt
     // with its search and duplicate keys to make again, in turns.
-    let shapes = plan
-        .written()
-        .chain(&plan.deletes)
-        .any(|r| crate::domain::modules::custom_schema::shapes_schema(&r.module));
+    let shapes = plan.shapes_schema();
     let big = plan.len() > 1_000;
     if !big {
         st.data.update(|d| plan.apply_to(d));
