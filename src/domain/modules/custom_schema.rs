@@ -211,11 +211,20 @@ pub fn module_def(m: &CustomModule) -> ModuleDef {
     ModuleDef {
         singular: Label::Text(m.singular.clone()),
         plural: Label::Text(m.plural.clone()),
-        fields: vec![FieldDef::new(NAME, FieldKind::SingleLine)
-            .required()
-            .max_len(200)
-            .in_list()
-            .searchable()],
+        fields: vec![FieldDef {
+            // A spreadsheet of the user's own names its title column after the
+            // module: "Project", "Project name", "Projects".
+            import_names: vec![
+                m.singular.clone(),
+                format!("{} name", m.singular),
+                m.plural.clone(),
+            ],
+            ..FieldDef::new(NAME, FieldKind::SingleLine)
+                .required()
+                .max_len(200)
+                .in_list()
+                .searchable()
+        }],
         sections: vec![section("main")],
         title_fields: vec![NAME.into()],
         area: m.area,
@@ -447,5 +456,15 @@ mod tests {
         assert_eq!(back.module, "projects");
         assert_eq!(back.position, 3.0);
         assert_eq!(back.next_number, 7);
+    }
+
+    #[test]
+    fn a_spreadsheet_column_named_after_the_module_fills_its_records_names() {
+        let s = shaped(standard_schema(), &[project_module()], &[]);
+        let m = s.module("projects").unwrap();
+        let headers: Vec<String> = ["Project Name", "Owner"].map(String::from).to_vec();
+        let mapping =
+            crate::domain::interchange::csv_import::guess_mapping(m, &headers, &|_| Vec::new());
+        assert_eq!(mapping[0].as_deref(), Some(NAME));
     }
 }
