@@ -33,9 +33,11 @@ pub fn TypedConfirm(
                 <input id=input_id prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev)) />
             </div>
+            <div class="actions">
             <button type="button" class="danger" disabled=move || !matches() || st.busy.get()
                 on:click=move |_| on_confirm.run(())>{tk(button)}</button>
             <button type="button" on:click=move |_| on_cancel.run(())>{tk("action.cancel")}</button>
+            </div>
         </div>
     }
 }
