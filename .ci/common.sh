@@ -11,6 +11,11 @@ WASM_BINDGEN_VERSION="0.2.130"
 TRUNK_VERSION_REQ="~0.21"     # for `cargo install --version`
 TRUNK_VERSION_RE='^trunk 0\.21\.' # what `trunk --version` must print
 WASM_OPT_VERSION="132"        # npm binaryen@132.0.0, see Trunk.toml [tools] wasm_opt
+# wasm-split-cli: cuts a release wasm at its split points (src/ui/shell/deferred_pages.rs).
+# Its runtime half is the wasm_split_helpers crate that leptos brings (0.2.x).
+WASM_SPLIT_VERSION="0.2.4"
+# A split needs the linker's relocations in the release wasm (wasm32 builds only).
+SPLIT_RUSTFLAGS="-Clink-args=--emit-relocs"
 WASM_TARGET="wasm32-unknown-unknown"
 E2E_DIR="$ROOT/tests/e2e"
 

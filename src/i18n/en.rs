@@ -1186,6 +1186,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.err.needed_by", "{key} links to this module or adds up its records; remove that field first."),
     ("schema.type_module_name", "Type the module's name to confirm"),
     ("schema.section", "Section of the form"),
+    ("page.loading", "Opening this page…"),
+    ("page.not_loaded", "This page could not be loaded: the connection is gone, or a newer version of the app was published. Your data is untouched; reload the page when you are online."),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

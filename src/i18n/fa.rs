@@ -1186,6 +1186,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.err.needed_by", "{key} به این ماژول پیوند دارد یا رکوردهایش را جمع می‌زند؛ ابتدا آن فیلد را حذف کنید."),
     ("schema.type_module_name", "برای تأیید، نام ماژول را بنویسید"),
     ("schema.section", "بخش فرم"),
+    ("page.loading", "در حال باز کردن این صفحه…"),
+    ("page.not_loaded", "این صفحه بارگیری نشد: اتصال قطع است یا نسخهٔ تازه‌تری از برنامه منتشر شده است. داده‌های شما دست‌نخورده است؛ وقتی آنلاین شدید صفحه را دوباره بارگیری کنید."),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

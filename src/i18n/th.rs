@@ -1186,6 +1186,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.err.needed_by", "{key} เชื่อมโยงกับโมดูลนี้หรือสรุปรายการของโมดูลนี้ โปรดลบฟิลด์นั้นก่อน"),
     ("schema.type_module_name", "พิมพ์ชื่อโมดูลเพื่อยืนยัน"),
     ("schema.section", "ส่วนของฟอร์ม"),
+    ("page.loading", "กำลังเปิดหน้านี้…"),
+    ("page.not_loaded", "โหลดหน้านี้ไม่ได้: การเชื่อมต่อขาดหาย หรือมีการเผยแพร่แอปรุ่นใหม่กว่า ข้อมูลของคุณไม่ถูกแตะต้อง โหลดหน้าใหม่เมื่อออนไลน์"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1186,6 +1186,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("schema.err.needed_by", "{key} bu modüle bağlanıyor veya kayıtlarını topluyor; önce o alanı kaldırın."),
     ("schema.type_module_name", "Onaylamak için modülün adını yazın"),
     ("schema.section", "Formun bölümü"),
+    ("page.loading", "Sayfa açılıyor…"),
+    ("page.not_loaded", "Bu sayfa yüklenemedi: bağlantı yok ya da uygulamanın daha yeni bir sürümü yayımlandı. Verileriniz olduğu gibi duruyor; çevrimiçi olunca sayfayı yenileyin."),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -5,16 +5,9 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::reports::{ReportBuilder, ReportsPage};
 use crate::i18n::{label, t, tn, tr, Locale};
-use crate::ui::activities::calendar_page::CalendarPage;
-use crate::ui::activities::my_work::MyWork;
 use crate::ui::activities::reminders::Reminders;
-use crate::ui::analytics::custom_dashboard::DashboardsPage;
-use crate::ui::analytics::dashboard_page::DrillPage;
 use crate::ui::analytics::home::HomePage;
-use crate::ui::interchange::backup_page::BackupPage;
-use crate::ui::interchange::import_page::ImportPage;
 use crate::ui::kit::download::download;
 use crate::ui::kit::format::count;
 use crate::ui::kit::notice::NotFound;
@@ -22,17 +15,8 @@ use crate::ui::kit::notice::Notice;
 use crate::ui::kit::notice::{clear_stale, NoticeBar};
 use crate::ui::kit::route::{current, Route};
 use crate::ui::kit::state::{tk, use_state, AppState, LoadState};
-use crate::ui::quality::duplicates_page::DuplicatesPage;
-use crate::ui::quality::merge_page::MergePage;
-use crate::ui::records::list_view::ListView;
-use crate::ui::records::record_form::RecordForm;
-use crate::ui::records::record_page::RecordPage;
-use crate::ui::sales::board_page::BoardPage;
-use crate::ui::sales::convert_page::ConvertPage;
-use crate::ui::sales::pipeline_editor::PipelineEditor;
-use crate::ui::settings::schema_page::SchemaPage;
-use crate::ui::settings::settings_page::SettingsPage;
-use crate::ui::shell::global_search::{follow_shortcuts, HeaderSearch, SearchPage};
+use crate::ui::shell::deferred_pages::{self as later, when_loaded};
+use crate::ui::shell::global_search::{follow_shortcuts, HeaderSearch};
 use crate::ui::shell::nav::{LanguagePicker, MenuButton, Nav, SkipLink};
 use crate::ui::writes::actions::load_everything;
 
@@ -323,32 +307,26 @@ fn Page() -> impl IntoView {
         let known = |m: &str| st.data.with_untracked(|d| d.schema.module(m).is_some());
         match route {
             Route::Home => view! { <HomePage /> }.into_any(),
-            Route::Backup => view! { <BackupPage /> }.into_any(),
-            Route::Board(m, p) => view! { <BoardPage module=m pipeline=p /> }.into_any(),
-            Route::Work => view! { <MyWork /> }.into_any(),
-            Route::Calendar(v, d) => view! { <CalendarPage view=v day=d /> }.into_any(),
-            Route::Settings => view! { <SettingsPage /> }.into_any(),
-            Route::Schema(m) => view! { <SchemaPage module=m /> }.into_any(),
-            Route::Search(q) => view! { <SearchPage query=q /> }.into_any(),
-            Route::Drill(key) => view! { <DrillPage key=key /> }.into_any(),
-            Route::Dashboards(id) => view! { <DashboardsPage id=id /> }.into_any(),
-            Route::Convert(id) => view! { <ConvertPage lead=id /> }.into_any(),
-            Route::Import(m) if known(&m) => view! { <ImportPage module=m /> }.into_any(),
-            Route::Duplicates(m) if known(&m) => view! { <DuplicatesPage module=m /> }.into_any(),
-            Route::Merge(m, a, b) if known(&m) => {
-                view! { <MergePage module=m master=a other=b /> }.into_any()
-            }
-            Route::Pipelines(p) => view! { <PipelineEditor pipeline=p /> }.into_any(),
-            Route::Reports => view! { <ReportsPage /> }.into_any(),
-            Route::Report(id) => view! { <ReportBuilder id=id /> }.into_any(),
-            Route::List(m) if known(&m) => view! { <ListView module=m /> }.into_any(),
-            Route::New(m, prefill) if known(&m) => {
-                view! { <RecordForm module=m id=None prefill=prefill /> }.into_any()
-            }
-            Route::View(m, id) if known(&m) => view! { <RecordPage module=m id=id /> }.into_any(),
-            Route::Edit(m, id) if known(&m) => {
-                view! { <RecordForm module=m id=Some(id) prefill=vec![] /> }.into_any()
-            }
+            Route::Backup => when_loaded(later::backup()),
+            Route::Board(m, p) => when_loaded(later::board(m, p)),
+            Route::Work => when_loaded(later::my_work()),
+            Route::Calendar(v, d) => when_loaded(later::calendar(v, d)),
+            Route::Settings => when_loaded(later::settings()),
+            Route::Schema(m) => when_loaded(later::schema(m)),
+            Route::Search(q) => when_loaded(later::search(q)),
+            Route::Drill(key) => when_loaded(later::drill(key)),
+            Route::Dashboards(id) => when_loaded(later::dashboards(id)),
+            Route::Convert(id) => when_loaded(later::convert(id)),
+            Route::Import(m) if known(&m) => when_loaded(later::import(m)),
+            Route::Duplicates(m) if known(&m) => when_loaded(later::duplicates(m)),
+            Route::Merge(m, a, b) if known(&m) => when_loaded(later::merge(m, a, b)),
+            Route::Pipelines(p) => when_loaded(later::pipelines(p)),
+            Route::Reports => when_loaded(later::reports()),
+            Route::Report(id) => when_loaded(later::report(id)),
+            Route::List(m) if known(&m) => when_loaded(later::list(m)),
+            Route::New(m, prefill) if known(&m) => when_loaded(later::new_record(m, prefill)),
+            Route::View(m, id) if known(&m) => when_loaded(later::record(m, id)),
+            Route::Edit(m, id) if known(&m) => when_loaded(later::edit_record(m, id)),
             _ => view! { <NotFound /> }.into_any(),
         }
     }

@@ -2,6 +2,7 @@
 //! views, the phone's Menu button, the skip link, the search across every module and
 //! the document's title.
 
+pub mod deferred_pages;
 pub mod global_search;
 pub mod nav;
 pub mod page_title;
