@@ -11,14 +11,13 @@ use std::future::Future;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-use crate::i18n::t;
 use crate::ui::activities::calendar_page::CalendarPage;
 use crate::ui::activities::my_work::MyWork;
 use crate::ui::analytics::custom_dashboard::DashboardsPage;
 use crate::ui::analytics::dashboard_page::DrillPage;
 use crate::ui::interchange::backup_page::BackupPage;
 use crate::ui::interchange::import_page::ImportPage;
-use crate::ui::kit::state::use_state;
+use crate::ui::kit::state::{tk, use_state};
 use crate::ui::quality::duplicates_page::DuplicatesPage;
 use crate::ui::quality::merge_page::MergePage;
 use crate::ui::records::list_view::ListView;
@@ -89,9 +88,8 @@ pub fn when_loaded(page: impl Future<Output = Result<AnyView, NotLoaded>> + 'sta
     let st = use_state();
     // The page's view is built on this thread only; Suspense asks for Send.
     let page = SendWrapper::new(page);
-    let waiting = move || {
-        view! { <p class="loading" role="status">{move || t(st.locale.get(), "page.loading")}</p> }
-    };
+    let (loading, not_loaded) = (tk("page.loading"), tk("page.not_loaded"));
+    let waiting = move || view! { <p class="loading" role="status">{loading}</p> };
     view! {
         <Suspense fallback=waiting>
             {Suspend::new(async move {
@@ -103,7 +101,7 @@ pub fn when_loaded(page: impl Future<Output = Result<AnyView, NotLoaded>> + 'sta
                     }
                     Err(NotLoaded) => view! {
                         <div class="notice notice-error" role="alert">
-                            <p>{move || t(st.locale.get(), "page.not_loaded")}</p>
+                            <p>{not_loaded}</p>
                         </div>
                     }
                     .into_any(),
