@@ -233,7 +233,7 @@ fn domain_folders_are_layered_without_cycles() {
             &["writes"],
             &["sales", "leads", "activities"],
             &["rules"],
-            &["quality", "interchange"],
+            &["quality", "interchange", "automation"],
             &["analytics"],
             &["samples"],
         ],

@@ -6,10 +6,11 @@
 //! `records` (the record core and metadata) → `modules` (standard definitions) →
 //! `writes` (the one shape of a change) → `sales`, `leads`, `activities` (their rules
 //! and planners) → `rules` (every record made through the same rules) → `quality`,
-//! `interchange`, `analytics` → `samples`.
+//! `interchange`, `automation` → `analytics` → `samples`.
 
 pub mod activities;
 pub mod analytics;
+pub mod automation;
 pub mod interchange;
 pub mod leads;
 pub mod modules;

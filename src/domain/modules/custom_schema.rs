@@ -292,6 +292,8 @@ pub fn shaped(base: Schema, modules: &[CustomModule], fields: &[CustomField]) ->
         }
         def.fields.push(field);
     }
+    // A rule may watch a user module as soon as it exists.
+    crate::domain::modules::automation_modules::fill_module_choices(&mut schema);
     schema
 }
 

@@ -12,7 +12,7 @@ pub const CONTACTS: &str = "contacts";
 pub use crate::domain::records::module_def::MEMBERS;
 
 pub fn standard_schema() -> Schema {
-    Schema {
+    let mut schema = Schema {
         modules: vec![
             companies(),
             contacts(),
@@ -33,8 +33,14 @@ pub fn standard_schema() -> Schema {
             crate::domain::modules::view_module::saved_views(),
             crate::domain::modules::custom_schema::custom_modules(),
             crate::domain::modules::custom_schema::custom_fields(),
+            crate::domain::modules::automation_modules::workflow_rules(),
+            crate::domain::modules::automation_modules::workflow_actions(),
+            crate::domain::modules::automation_modules::alerts(),
+            crate::domain::modules::automation_modules::rule_runs(),
         ],
-    }
+    };
+    crate::domain::modules::automation_modules::fill_module_choices(&mut schema);
+    schema
 }
 
 pub(crate) fn options(group: &str, values: &[&str]) -> Vec<PicklistOption> {

@@ -69,6 +69,9 @@ pub struct ModuleDef {
     /// vCards and the import also reads `.vcf` files.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub vcard: bool,
+    /// Its records are written only by the app (a run log): no New, Edit or import.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kept_by_app: bool,
 }
 
 /// How a module's rows are edited in their parent's form.
@@ -143,6 +146,7 @@ pub enum SettingsSection {
     You,
     Sales,
     Leads,
+    Automation,
 }
 
 /// Where the settings page links to a settings-like module: its list, or the page of
@@ -296,6 +300,7 @@ impl ModuleDef {
             settings: None,
             edited_in: None,
             vcard: false,
+            kept_by_app: false,
         }
     }
 

@@ -8,6 +8,7 @@ use crate::domain::leads::assignment::Assigner;
 use crate::domain::leads::scoring;
 use crate::domain::modules::activity_module::ACTIVITIES;
 use crate::domain::modules::analytics_modules::QUOTAS;
+use crate::domain::modules::automation_modules::{self, WORKFLOW_ACTIONS, WORKFLOW_RULES};
 use crate::domain::modules::lead_module::{LEADS, SCORING_RULES};
 use crate::domain::modules::sales_modules::{DEALS, RATES, STAGES};
 use crate::domain::modules::standard_modules::MEMBERS;
@@ -128,6 +129,8 @@ impl RuleSession {
                 }
             }
             QUOTAS => out.errors = crate::domain::modules::analytics_modules::check_quota(values),
+            WORKFLOW_RULES => out.errors = automation_modules::check_rule(data, values),
+            WORKFLOW_ACTIONS => out.errors = automation_modules::check_action(data, values),
             STAGES => {
                 if matches!(values.get("probability"), Some(Value::Number(n)) if !(0.0..=100.0).contains(n))
                 {

@@ -341,6 +341,13 @@ pub fn plan_remove_field(
             plan.update(r.clone(), after, ctx.user, ctx.new_id);
         }
     }
+    // A workflow rule naming the field is switched off, saying why, in the same plan.
+    for rule in crate::domain::modules::automation_modules::rules_naming(data, module, key) {
+        let values = crate::domain::modules::automation_modules::switched_off(rule);
+        if let Some(after) = rule.revised(values, rule.owner.clone(), ctx.now) {
+            plan.update(rule.clone(), after, ctx.user, ctx.new_id);
+        }
+    }
     Ok(plan)
 }
 
@@ -753,6 +760,53 @@ mod tests {
             SchemaRefusal::UnknownField("name".into()),
             "a standard field is not removed here"
         );
+    }
+
+    #[test]
+    fn removing_a_field_switches_off_the_rules_naming_it_and_says_why() {
+        use crate::domain::modules::automation_modules::{WORKFLOW_ACTIONS, WORKFLOW_RULES};
+        use crate::domain::records::record::Record;
+        let mut d = Dataset::new(standard_schema());
+        add(&mut d, COMPANIES, field("tier", FieldKind::Number)).unwrap();
+        let rule = |id: &str, pairs: &[(&str, &str)]| {
+            let mut v = FieldValues::new();
+            v.insert("name", Value::Text(id.into()));
+            v.insert("applies_to", Value::Text(COMPANIES.into()));
+            for (k, val) in pairs {
+                v.insert(*k, Value::Text(val.to_string()));
+            }
+            Record::new(id.into(), WORKFLOW_RULES, 1, None, v)
+        };
+        d.upsert(rule(
+            "by-trigger",
+            &[("trigger", "updated"), ("trigger_field", "Tier")],
+        ));
+        d.upsert(rule("by-action", &[("trigger", "created")]));
+        d.upsert(rule(
+            "other",
+            &[("trigger", "updated"), ("trigger_field", "Name")],
+        ));
+        let mut a = FieldValues::new();
+        a.insert("rule", Value::Ref("by-action".into()));
+        a.insert("action", Value::Text("set_field".into()));
+        a.insert("action_field", Value::Text("tier".into()));
+        d.upsert(Record::new("a1".into(), WORKFLOW_ACTIONS, 1, None, a));
+        let plan = run(|c| plan_remove_field(&d, COMPANIES, "tier", c)).unwrap();
+        let mut off: Vec<&str> = plan
+            .updates
+            .iter()
+            .filter(|(_, a)| a.module == WORKFLOW_RULES)
+            .map(|(_, a)| {
+                assert_eq!(a.get("active"), Some(&Value::Bool(false)));
+                assert_eq!(
+                    a.get("switched_off"),
+                    Some(&Value::Text("field_removed".into()))
+                );
+                a.id.as_str()
+            })
+            .collect();
+        off.sort();
+        assert_eq!(off, ["by-action", "by-trigger"]);
     }
 
     fn company(d: &mut Dataset, name: &str, code: &str) {
