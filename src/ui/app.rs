@@ -15,6 +15,7 @@ use crate::ui::kit::notice::Notice;
 use crate::ui::kit::notice::{clear_stale, NoticeBar};
 use crate::ui::kit::route::{current, Route};
 use crate::ui::kit::state::{tk, use_state, AppState, LoadState};
+use crate::ui::shell::alerts::AlertsButton;
 use crate::ui::shell::deferred_pages::{self as later, when_loaded};
 use crate::ui::shell::global_search::{follow_shortcuts, HeaderSearch};
 use crate::ui::shell::nav::{LanguagePicker, MenuButton, Nav, SkipLink};
@@ -144,6 +145,7 @@ pub fn App() -> impl IntoView {
             }}
             // On a phone the language is chosen in the menu.
             {move || (!st.narrow.get()).then(|| view! { <LanguagePicker /> })}
+            <AlertsButton />
         </header>
         <div class="app-body">
         <Nav open=menu_open />

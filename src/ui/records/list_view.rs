@@ -160,6 +160,7 @@ pub fn ListView(module: String) -> impl IntoView {
     let plural = StoredValue::new(plural);
     let title = move || plural.with_value(|p| label(st.locale.get(), p));
     let new_href = Route::New(module.clone(), vec![]).href();
+    let kept_by_app = def.kept_by_app;
     let search_label = move || {
         let l = st.locale.get();
         plural.with_value(|p| tr(l, "list.search_label", &[("module", &label(l, p))]))
@@ -314,8 +315,9 @@ pub fn ListView(module: String) -> impl IntoView {
                             } else {
                                 // A phone shows the row as stacked lines, each named.
                                 // A field a person types is edited in place.
-                                let editable =
-                                    f.is_typed() && !matches!(f.kind, FieldKind::Trail { .. });
+                                let editable = f.is_typed()
+                                    && !kept_by_app
+                                    && !matches!(f.kind, FieldKind::Trail { .. });
                                 let here = (slot, f.key.clone());
                                 let is_editing = {
                                     let here = here.clone();
@@ -638,7 +640,8 @@ pub fn ListView(module: String) -> impl IntoView {
                             {tk(file.button())}
                         </button>
                     }).collect_view()}
-                    <a class="button" href=Route::Import(module_key.get_value()).href()>
+                    // Records only the app writes (a run log) are not made by hand.
+                    <a class="button" hidden=kept_by_app href=Route::Import(module_key.get_value()).href()>
                         {tk("list.import_csv")}
                     </a>
                     {move || {
@@ -651,7 +654,7 @@ pub fn ListView(module: String) -> impl IntoView {
                             </a>
                         })
                     }}
-                    <a class="button primary" href=new_href.clone()>
+                    <a class="button primary" hidden=kept_by_app href=new_href.clone()>
                         {new_label}
                     </a>
                 </div>

@@ -96,6 +96,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                         }}
                         <a
                             class="button"
+                            hidden=move || def.with_value(|m| m.kept_by_app)
                             href=move || Route::Edit(def.with_value(|m| m.key.clone()), id.get_value()).href()
                         >
                             {tk("action.edit")}

@@ -220,6 +220,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="actions">{module_links(st, SettingsSection::Leads)}</p>
             </section>
             <section class="record-section">
+                <h2>{tk("settings.automation")}</h2>
+                <p>{tk("settings.automation_help")}</p>
+                <p class="actions">{module_links(st, SettingsSection::Automation)}</p>
+            </section>
+            <section class="record-section">
                 <h2>{tk("settings.reminders")}</h2>
                 <p>{tk("settings.reminders_help")}</p>
                 <p>

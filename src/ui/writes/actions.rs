@@ -250,6 +250,7 @@ pub async fn load_everything(st: AppState) {
     drop(turn);
     mark("crm:complete");
     ensure_pipelines(st).await;
+    crate::ui::writes::rule_clock::start(st);
 }
 
 thread_local! {
@@ -277,9 +278,11 @@ pub async fn commit_plan(
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
-    // Computed fields (auto-numbers, formulas, rollups) follow every plan's
-    // changes in the same transaction.
+    // Workflow rules add their immediate actions, then computed fields
+    // (auto-numbers, formulas, rollups) follow every change, rules' included: all
+    // in the same transaction.
     with_context(st, |d, ctx| {
+        crate::domain::automation::run_rules::complete(d, &mut plan, ctx);
         crate::domain::rules::computed_fields::complete(d, &mut plan, ctx)
     });
     st.data
