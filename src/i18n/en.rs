@@ -1260,6 +1260,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("rules.caught_up.other", "{n} rules ran for dates reached while the app was closed."),
     ("field.switched_off", "Switched off"),
     ("option.switched_off.field_removed", "a field it names was removed"),
+    ("timeline.rule_ran", "Rule “{rule}”: {outcome}"),
+    ("option.trigger.manual", "run by hand (a macro)"),
+    ("macro.run", "Run “{name}”"),
+    ("macro.ran.one", "“{name}” ran on {n} record."),
+    ("macro.ran.other", "“{name}” ran on {n} records."),
+    ("macro.failed", "“{name}” could not run on {failed}: see the run log."),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

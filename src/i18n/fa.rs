@@ -1260,6 +1260,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("rules.caught_up.other", "{n} قاعده برای تاریخ‌هایی که هنگام بسته بودن برنامه رسیدند اجرا شد."),
     ("field.switched_off", "خاموش شد"),
     ("option.switched_off.field_removed", "فیلدی که نام می‌برد حذف شد"),
+    ("timeline.rule_ran", "قاعدهٔ «{rule}»: {outcome}"),
+    ("option.trigger.manual", "اجرای دستی (ماکرو)"),
+    ("macro.run", "اجرای «{name}»"),
+    ("macro.ran.one", "«{name}» روی {n} رکورد اجرا شد."),
+    ("macro.ran.other", "«{name}» روی {n} رکورد اجرا شد."),
+    ("macro.failed", "«{name}» روی {failed} اجرا نشد: گزارش اجرا را ببینید."),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

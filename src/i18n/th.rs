@@ -1260,6 +1260,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("rules.caught_up.other", "กฎ {n} รายการทำงานสำหรับวันที่ที่มาถึงขณะแอปปิดอยู่"),
     ("field.switched_off", "ปิดแล้ว"),
     ("option.switched_off.field_removed", "ฟิลด์ที่กฎอ้างถึงถูกลบ"),
+    ("timeline.rule_ran", "กฎ “{rule}”: {outcome}"),
+    ("option.trigger.manual", "เรียกใช้เอง (มาโคร)"),
+    ("macro.run", "เรียกใช้ “{name}”"),
+    ("macro.ran.one", "“{name}” ทำงานกับ {n} รายการแล้ว"),
+    ("macro.ran.other", "“{name}” ทำงานกับ {n} รายการแล้ว"),
+    ("macro.failed", "“{name}” ทำงานกับ {failed} รายการไม่ได้: ดูบันทึกการทำงาน"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1260,6 +1260,12 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("rules.caught_up.other", "Uygulama kapalıyken gelen tarihler için {n} kural çalıştı."),
     ("field.switched_off", "Kapatıldı"),
     ("option.switched_off.field_removed", "adını verdiği bir alan kaldırıldı"),
+    ("timeline.rule_ran", "“{rule}” kuralı: {outcome}"),
+    ("option.trigger.manual", "elle çalıştır (makro)"),
+    ("macro.run", "“{name}” çalıştır"),
+    ("macro.ran.one", "“{name}” {n} kayıtta çalıştı."),
+    ("macro.ran.other", "“{name}” {n} kayıtta çalıştı."),
+    ("macro.failed", "“{name}” {failed} kayıtta çalışamadı: çalışma günlüğüne bakın."),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -16,6 +16,8 @@ pub enum Item<'a> {
         record: &'a Record,
         field: String,
     },
+    /// A workflow rule's run on this record (a record of the run log).
+    RuleRun(&'a Record),
 }
 
 #[derive(Debug, PartialEq)]
@@ -63,6 +65,16 @@ pub fn timeline<'a>(
             });
         }
     }
+    if let Some(runs) = data.set(crate::domain::modules::automation_modules::RULE_RUNS) {
+        out.extend(
+            runs.records()
+                .filter(|r| crate::domain::modules::automation_modules::run_is_about(r, id))
+                .map(|r| Entry {
+                    at: r.created_at,
+                    item: Item::RuleRun(r),
+                }),
+        );
+    }
     // Newest first; at equal times a record's own change comes before what links to it.
     out.sort_by(|a, b| {
         b.at.cmp(&a.at)
@@ -76,6 +88,7 @@ fn rank(i: &Item) -> u8 {
         Item::Change(_) => 0,
         Item::Activity(_) => 1,
         Item::Linked { .. } => 2,
+        Item::RuleRun(_) => 3,
     }
 }
 

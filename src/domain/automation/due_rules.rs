@@ -8,11 +8,11 @@ use std::collections::HashSet;
 
 use chrono::NaiveTime;
 
-use crate::domain::automation::run_rules::{apply_sets, fire, log_run, Event, Ran};
+use crate::domain::automation::run_rules::{run_on_stored, Ran};
 use crate::domain::automation::workflow::{active_rules, find_field, holds, Trigger, WorkflowRule};
 use crate::domain::modules::automation_modules::RULE_RUNS;
 use crate::domain::records::field::FieldDef;
-use crate::domain::records::record::{Record, Timestamp};
+use crate::domain::records::record::Timestamp;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::time_zone::Zone;
 use crate::domain::records::value::Value;
@@ -120,66 +120,15 @@ pub fn plan_due(
         let Some(rule) = rules.iter().find(|r| r.id == d.rule) else {
             continue;
         };
-        let Some(stored) = data.get(&rule.module, &d.record) else {
-            continue;
-        };
-        // Seen as this plan leaves it (an earlier run may have changed it).
-        let r: Record = plan
-            .updates
-            .iter()
-            .find(|(_, a)| a.id == stored.id)
-            .map(|(_, a)| a.clone())
-            .unwrap_or_else(|| stored.clone());
-        let title = data
-            .schema
-            .module(&r.module)
-            .map(|m| m.title_of(&r))
-            .unwrap_or_default();
-        let event = Event {
-            before: Some(r.clone()),
-            after: Some(r.clone()),
-        };
-        let pending: Vec<Record> = plan.written().cloned().collect();
-        match fire(data, &pending, rule, &event, ctx) {
-            Ok(f) => {
-                ran.done += 1;
-                plan.extend(f.write);
-                if !f.sets.is_empty() {
-                    if !plan.updates.iter().any(|(_, a)| a.id == r.id) {
-                        let mut next = r.clone();
-                        next.revision += 1;
-                        next.updated_at = ctx.now.max(r.updated_at);
-                        plan.update(r.clone(), next, ctx.user, ctx.new_id);
-                    }
-                    apply_sets(&mut plan, &r.id, &f.sets, ctx.user);
-                }
-                let detail = f.done.join("; ");
-                log_run(
-                    &mut plan,
-                    rule,
-                    &r,
-                    &title,
-                    "done",
-                    detail,
-                    Some(d.moment),
-                    ctx,
-                );
-            }
-            Err(why) => {
-                ran.failed += 1;
-                let detail = why.detail();
-                log_run(
-                    &mut plan,
-                    rule,
-                    &r,
-                    &title,
-                    "failed",
-                    detail,
-                    Some(d.moment),
-                    ctx,
-                );
-            }
-        }
+        run_on_stored(
+            data,
+            &mut plan,
+            rule,
+            &d.record,
+            Some(d.moment),
+            ctx,
+            &mut ran,
+        );
     }
     (plan, ran)
 }
@@ -191,6 +140,7 @@ mod tests {
     use crate::domain::modules::automation_modules::{ALERTS, WORKFLOW_ACTIONS, WORKFLOW_RULES};
     use crate::domain::modules::sales_modules::DEALS;
     use crate::domain::modules::standard_modules::standard_schema;
+    use crate::domain::records::record::Record;
     use crate::domain::records::record_set::LOCAL_USER;
     use crate::domain::FieldValues;
     use chrono::NaiveDate;

@@ -34,9 +34,9 @@ const DAY_MS: f64 = 86_400_000.0;
 
 /// One change a rule can react to.
 #[derive(Clone, Debug)]
-pub(super) struct Event {
-    pub(super) before: Option<Record>,
-    pub(super) after: Option<Record>,
+struct Event {
+    before: Option<Record>,
+    after: Option<Record>,
 }
 
 impl Event {
@@ -190,14 +190,14 @@ fn value_for(data: &Dataset, kind: &FieldKind, typed: &str) -> Result<Option<Val
 }
 
 /// What one firing writes, worked out on its own before it joins the plan.
-pub(super) struct Firing {
-    pub(super) write: WritePlan,
+struct Firing {
+    write: WritePlan,
     /// Fields set on the record the rule reacted to.
-    pub(super) sets: Vec<(String, Option<Value>)>,
-    pub(super) done: Vec<String>,
+    sets: Vec<(String, Option<Value>)>,
+    done: Vec<String>,
 }
 
-pub(super) fn fire(
+fn fire(
     data: &Dataset,
     pending: &[Record],
     rule: &WorkflowRule,
@@ -330,7 +330,7 @@ fn create_task(
 /// Sets `sets` on the planned record `id` (an insert or an update's after), with its
 /// history entry made again; returns the change other rules may react to (a new
 /// record is still a new record, with the values set).
-pub(super) fn apply_sets(
+fn apply_sets(
     plan: &mut WritePlan,
     id: &str,
     sets: &[(String, Option<Value>)],
@@ -373,7 +373,7 @@ pub(super) fn apply_sets(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn log_run(
+fn log_run(
     plan: &mut WritePlan,
     rule: &WorkflowRule,
     r: &Record,
@@ -403,6 +403,61 @@ pub(super) fn log_run(
         values,
     );
     plan.insert(run, ctx.user, ctx.new_id);
+}
+
+/// Runs `rule` on the stored record `id` as this plan leaves it (not on a change:
+/// a date reached, a run by hand), into `plan`: its actions, the record's update
+/// when it sets fields, and the run log (with the moment it was for).
+pub(super) fn run_on_stored(
+    data: &Dataset,
+    plan: &mut WritePlan,
+    rule: &WorkflowRule,
+    id: &str,
+    moment: Option<i64>,
+    ctx: &mut WriteContext,
+    ran: &mut Ran,
+) {
+    let Some(stored) = data.get(&rule.module, id) else {
+        return;
+    };
+    // An earlier run in this plan may have changed it.
+    let r: Record = plan
+        .updates
+        .iter()
+        .find(|(_, a)| a.id == stored.id)
+        .map(|(_, a)| a.clone())
+        .unwrap_or_else(|| stored.clone());
+    let title = data
+        .schema
+        .module(&r.module)
+        .map(|m| m.title_of(&r))
+        .unwrap_or_default();
+    let event = Event {
+        before: Some(r.clone()),
+        after: Some(r.clone()),
+    };
+    let pending: Vec<Record> = plan.written().cloned().collect();
+    match fire(data, &pending, rule, &event, ctx) {
+        Ok(f) => {
+            ran.done += 1;
+            plan.extend(f.write);
+            if !f.sets.is_empty() {
+                if !plan.updates.iter().any(|(_, a)| a.id == r.id) {
+                    let mut next = r.clone();
+                    next.revision += 1;
+                    next.updated_at = ctx.now.max(r.updated_at);
+                    plan.update(r.clone(), next, ctx.user, ctx.new_id);
+                }
+                apply_sets(plan, &r.id, &f.sets, ctx.user);
+            }
+            let detail = f.done.join("; ");
+            log_run(plan, rule, &r, &title, "done", detail, moment, ctx);
+        }
+        Err(why) => {
+            ran.failed += 1;
+            log_run(plan, rule, &r, &title, "failed", why.detail(), moment, ctx);
+        }
+    }
 }
 
 /// What the rules did to a plan.

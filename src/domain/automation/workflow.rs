@@ -29,6 +29,8 @@ pub enum Trigger {
         field: String,
         offset_days: f64,
     },
+    /// Run by hand on a record or the records selected in a list (a macro).
+    Manual,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +87,7 @@ pub fn rule_of(r: &Record, actions: &[&Record]) -> Option<WorkflowRule> {
             value: text(r, "trigger_value"),
         },
         "deleted" => Trigger::Deleted,
+        "manual" => Trigger::Manual,
         "date_reached" => Trigger::DateReached {
             field,
             offset_days: number(r, "offset_days").unwrap_or(0.0),

@@ -23,12 +23,13 @@ pub const ALERTS: &str = "alerts";
 pub const RULE_RUNS: &str = "rule_runs";
 
 /// What a rule reacts to, in the order the form offers them.
-pub const TRIGGERS: [&str; 5] = [
+pub const TRIGGERS: [&str; 6] = [
     "created",
     "updated",
     "field_becomes",
     "deleted",
     "date_reached",
+    "manual",
 ];
 /// What an action does.
 pub const ACTIONS: [&str; 3] = ["create_task", "set_field", "alert_owner"];
@@ -348,6 +349,31 @@ pub fn rules_naming<'a>(data: &'a Dataset, module: &str, key: &str) -> Vec<&'a R
                 || by_action.contains(r.id.as_str())
         })
         .collect()
+}
+
+/// Whether a run-log record is about the record `id`.
+pub fn run_is_about(run: &Record, id: &str) -> bool {
+    matches!(run.get("about_id"), Some(Value::Text(a)) if a == id)
+}
+
+/// A run as a timeline words it: the rule's name, the translation key of how it
+/// ended, and what it did or why not.
+pub struct RunSummary {
+    pub rule: String,
+    pub outcome_key: String,
+    pub detail: String,
+}
+
+pub fn run_summary(data: &Dataset, run: &Record) -> RunSummary {
+    let rule = match run.get("rule") {
+        Some(Value::Ref(id)) => data.title(WORKFLOW_RULES, id).unwrap_or_default(),
+        _ => String::new(),
+    };
+    RunSummary {
+        rule,
+        outcome_key: format!("option.run_outcome.{}", text(&run.values, "run_outcome")),
+        detail: text(&run.values, "detail"),
+    }
 }
 
 /// A rule's values switched off because a field it names was removed.

@@ -3,6 +3,7 @@
 //! through the same rules as its own save or delete) and written in one transaction.
 //! A change some records cannot take is refused whole, naming them.
 
+use crate::ui::records::macros::MacroButtons;
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -193,6 +194,7 @@ pub fn BulkActions(
                     <button type="button" aria-expanded=move || (mode.get() == Mode::Field).to_string() on:click=move |_| open(Mode::Field)>
                         {tk("bulk.edit")}
                     </button>
+                    <MacroButtons module=module.get_value() ids=move || selected.with(|s| s.iter().cloned().collect()) />
                     <button type="button" class="danger" aria-expanded=move || (mode.get() == Mode::Delete).to_string() on:click=move |_| open(Mode::Delete)>
                         {tk("action.delete")}
                     </button>

@@ -8,6 +8,7 @@ pub mod inline_rows;
 pub mod list_address;
 pub mod list_filters;
 pub mod list_view;
+pub mod macros;
 pub mod record_form;
 pub mod record_page;
 pub mod saved_views;

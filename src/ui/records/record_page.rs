@@ -1,5 +1,6 @@
 //! A record's page: its fields by section, related lists, timeline, edit and delete.
 
+use crate::ui::records::macros::MacroButtons;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -94,6 +95,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                                 })
                                 .collect_view()
                         }}
+                        <MacroButtons module=def.with_value(|m| m.key.clone()) ids=move || vec![id.get_value()] />
                         <a
                             class="button"
                             hidden=move || def.with_value(|m| m.kept_by_app)

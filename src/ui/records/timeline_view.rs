@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::activities::agenda::is_done;
 use crate::domain::activities::timeline::{timeline, Item};
+use crate::domain::modules::automation_modules::run_summary;
 use crate::domain::records::record::{ChangeEntry, ChangeKind, FieldChange};
 use crate::domain::records::record_set::Dataset;
 use crate::domain::{ModuleDef, Value};
@@ -174,6 +175,21 @@ pub fn Timeline(
                                                 }
                                                     .into_any()
                                             }}
+                                        </li>
+                                    }
+                                    .into_any()
+                                }
+                                Item::RuleRun(run) => {
+                                    let sum = run_summary(d, run);
+                                    let href = Route::View(run.module.clone(), run.id.clone()).href();
+                                    let line = tr(l, "timeline.rule_ran", &[("rule", &sum.rule), ("outcome", &t(l, &sum.outcome_key))]);
+                                    view! {
+                                        <li class="tl-linked">
+                                            <span class="history-when">{when}</span>
+                                            " "
+                                            <a href=href dir="auto">{line}</a>
+                                            " "
+                                            <span class="muted" dir="auto">{sum.detail}</span>
                                         </li>
                                     }
                                     .into_any()
