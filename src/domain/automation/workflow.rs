@@ -2,15 +2,13 @@
 //! its trigger, its one condition and its actions in order; and how a field typed
 //! into a rule ("Stage", "مرحله", "stage") is found in that module.
 
-pub use crate::domain::modules::automation_modules::find_field;
+pub use crate::domain::modules::automation_modules::{find_field, holds, names_of};
 use crate::domain::modules::automation_modules::{WORKFLOW_ACTIONS, WORKFLOW_RULES};
 use crate::domain::records::condition::Condition;
-use crate::domain::records::field::{FieldDef, FieldKind};
 use crate::domain::records::normalize::fold;
 use crate::domain::records::record::Record;
 use crate::domain::records::record_set::Dataset;
 use crate::domain::records::value::Value;
-use crate::i18n::{label, Locale};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Trigger {
@@ -166,49 +164,4 @@ pub fn active_rules(data: &Dataset) -> Vec<WorkflowRule> {
     // A fixed order, so two runs of the same change do the same thing.
     rules.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
     rules
-}
-
-/// The ways a value can be named in a rule: as stored, and as people see it (a
-/// linked record's title, a member's name, a picklist option's label in any
-/// language).
-pub fn names_of(data: &Dataset, field: &FieldDef, value: Option<&Value>) -> Vec<Value> {
-    let Some(v) = value.filter(|v| !v.is_empty()) else {
-        return Vec::new();
-    };
-    let mut out = vec![v.clone()];
-    match (&field.kind, v) {
-        (FieldKind::Lookup { module, .. }, Value::Ref(id)) => {
-            if let Some(t) = data.title(module, id) {
-                out.push(Value::Text(t));
-            }
-        }
-        (FieldKind::User, Value::Ref(id)) => {
-            if let Some(t) = data.member_name(id) {
-                out.push(Value::Text(t));
-            }
-        }
-        (FieldKind::Picklist { options }, Value::Text(s)) => {
-            if let Some(o) = options.iter().find(|o| &o.value == s) {
-                out.extend(Locale::ALL.iter().map(|l| Value::Text(label(*l, &o.label))));
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-/// Whether the condition holds for `value`, under any of its names.
-pub fn holds(data: &Dataset, field: &FieldDef, cond: &Condition, value: Option<&Value>) -> bool {
-    let names = names_of(data, field, value);
-    let is = |c: &Condition| {
-        names.is_empty() && c.matches_value(None) || names.iter().any(|n| c.matches_value(Some(n)))
-    };
-    match cond.operator.as_str() {
-        // "is not X": none of its names is X.
-        "is_not" => !is(&Condition {
-            operator: "is".into(),
-            ..cond.clone()
-        }),
-        _ => is(cond),
-    }
 }

@@ -4,7 +4,7 @@
 //! backed up and restored like everything else.
 
 use crate::domain::modules::standard_modules::{picklist, section};
-use crate::domain::records::condition::OPERATORS;
+use crate::domain::records::condition::{Condition, OPERATORS};
 use crate::domain::records::field::{FieldDef, FieldKind, PicklistOption};
 use crate::domain::records::field_values::FieldValues;
 use crate::domain::records::module_def::{
@@ -185,11 +185,21 @@ pub fn rule_runs() -> ModuleDef {
     }
 }
 
+/// Whether the data holds any workflow rule (switched on or not): a write with
+/// none has no rule to run.
+pub fn has_rules(data: &Dataset) -> bool {
+    data.set(WORKFLOW_RULES).is_some_and(|s| !s.is_empty())
+}
+
 /// Whether `module` holds automation itself: its writes never trigger a rule.
 pub fn is_automation(module: &str) -> bool {
     matches!(
         module,
-        WORKFLOW_RULES | WORKFLOW_ACTIONS | ALERTS | RULE_RUNS
+        WORKFLOW_RULES
+            | WORKFLOW_ACTIONS
+            | ALERTS
+            | RULE_RUNS
+            | crate::domain::modules::blueprint_module::TRANSITIONS
     )
 }
 
@@ -205,9 +215,19 @@ pub fn fill_module_choices(schema: &mut Schema) {
             label: m.plural.clone(),
         })
         .collect();
-    if let Some(rules) = schema.modules.iter_mut().find(|m| m.key == WORKFLOW_RULES) {
-        if let Some(f) = rules.fields.iter_mut().find(|f| f.key == APPLIES_TO) {
-            f.kind = FieldKind::Picklist { options };
+    let choosing = [
+        WORKFLOW_RULES,
+        crate::domain::modules::blueprint_module::TRANSITIONS,
+    ];
+    for m in schema
+        .modules
+        .iter_mut()
+        .filter(|m| choosing.contains(&m.key.as_str()))
+    {
+        if let Some(f) = m.fields.iter_mut().find(|f| f.key == APPLIES_TO) {
+            f.kind = FieldKind::Picklist {
+                options: options.clone(),
+            };
         }
     }
 }
@@ -225,6 +245,51 @@ pub fn find_field<'a>(module: &'a ModuleDef, typed: &str) -> Option<&'a FieldDef
                 .iter()
                 .any(|l| fold(&label(*l, &f.label)) == want)
     })
+}
+
+/// The ways a value can be named in a rule: as stored, and as people see it (a
+/// linked record's title, a member's name, a picklist option's label in any
+/// language).
+pub fn names_of(data: &Dataset, field: &FieldDef, value: Option<&Value>) -> Vec<Value> {
+    let Some(v) = value.filter(|v| !v.is_empty()) else {
+        return Vec::new();
+    };
+    let mut out = vec![v.clone()];
+    match (&field.kind, v) {
+        (FieldKind::Lookup { module, .. }, Value::Ref(id)) => {
+            if let Some(t) = data.title(module, id) {
+                out.push(Value::Text(t));
+            }
+        }
+        (FieldKind::User, Value::Ref(id)) => {
+            if let Some(t) = data.member_name(id) {
+                out.push(Value::Text(t));
+            }
+        }
+        (FieldKind::Picklist { options }, Value::Text(s)) => {
+            if let Some(o) = options.iter().find(|o| &o.value == s) {
+                out.extend(Locale::ALL.iter().map(|l| Value::Text(label(*l, &o.label))));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Whether the condition holds for `value`, under any of its names.
+pub fn holds(data: &Dataset, field: &FieldDef, cond: &Condition, value: Option<&Value>) -> bool {
+    let names = names_of(data, field, value);
+    let is = |c: &Condition| {
+        names.is_empty() && c.matches_value(None) || names.iter().any(|n| c.matches_value(Some(n)))
+    };
+    match cond.operator.as_str() {
+        // "is not X": none of its names is X.
+        "is_not" => !is(&Condition {
+            operator: "is".into(),
+            ..cond.clone()
+        }),
+        _ => is(cond),
+    }
 }
 
 fn text(values: &FieldValues, key: &str) -> String {

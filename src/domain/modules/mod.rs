@@ -4,6 +4,7 @@
 pub mod activity_module;
 pub mod analytics_modules;
 pub mod automation_modules;
+pub mod blueprint_module;
 pub mod custom_schema;
 pub mod import_names;
 pub mod lead_module;

@@ -53,6 +53,12 @@ pub enum Problem {
     WrongType,
     /// The value names a field the module does not have (only seen in imported data).
     UnknownField,
+    /// A move of a stage-like field needs these fields filled first (their names).
+    MoveNeeds(String),
+    /// A move of a stage-like field that a transition rule refuses ("A → B").
+    MoveNotAllowed(String),
+    /// A rule names a field its module does not have (the name typed).
+    NoSuchFieldNamed(String),
 }
 
 impl Problem {
@@ -81,6 +87,9 @@ impl Problem {
             Problem::Rule(key) => key,
             Problem::WrongType => "problem.wrong_type",
             Problem::UnknownField => "problem.unknown_field",
+            Problem::MoveNeeds(_) => "problem.move_needs",
+            Problem::MoveNotAllowed(_) => "problem.move_not_allowed",
+            Problem::NoSuchFieldNamed(_) => "problem.no_such_field_named",
         }
     }
 
@@ -104,7 +113,10 @@ impl Problem {
             | Problem::NotWithin(s)
             | Problem::InvalidColor(s)
             | Problem::InvalidDate(s)
-            | Problem::InvalidBoolean(s) => s.clone(),
+            | Problem::InvalidBoolean(s)
+            | Problem::MoveNeeds(s)
+            | Problem::MoveNotAllowed(s)
+            | Problem::NoSuchFieldNamed(s) => s.clone(),
             _ => String::new(),
         }
     }

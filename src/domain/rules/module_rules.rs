@@ -131,6 +131,10 @@ impl RuleSession {
             QUOTAS => out.errors = crate::domain::modules::analytics_modules::check_quota(values),
             WORKFLOW_RULES => out.errors = automation_modules::check_rule(data, values),
             WORKFLOW_ACTIONS => out.errors = automation_modules::check_action(data, values),
+            crate::domain::modules::blueprint_module::TRANSITIONS => {
+                out.errors =
+                    crate::domain::modules::blueprint_module::check_transition_rule(data, values)
+            }
             STAGES => {
                 if matches!(values.get("probability"), Some(Value::Number(n)) if !(0.0..=100.0).contains(n))
                 {

@@ -1,7 +1,8 @@
 //! The rules every new or changed record passes through, in one order, however it
 //! is made — the form, a board move, an import, a conversion: field defaults (a new
 //! record only), the module's own rules (computed and system fields, scoring and
-//! assignment, stage rules, recurrence), then validation of every value.
+//! assignment, stage rules, recurrence) and the user's transition rules, then
+//! validation of every value.
 
 use crate::domain::records::field_values::FieldValues;
 use crate::domain::records::module_def::ModuleDef;
@@ -83,9 +84,17 @@ pub fn apply_rules(
         input.now,
         &input.zone,
     );
+    // The moves transition rules allow, and the fields they need filled first.
+    let mut errors = rules.errors;
+    for e in crate::domain::modules::blueprint_module::check_move(input.data, def, before, &values)
+    {
+        if !errors.iter().any(|x| x.field == e.field) {
+            errors.push(e);
+        }
+    }
     Prepared {
         values,
-        errors: rules.errors,
+        errors,
         owner: rules.owner,
         follow_ups: rules.follow_ups,
         side_updates: rules.side_updates,

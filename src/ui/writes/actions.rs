@@ -278,11 +278,19 @@ pub async fn commit_plan(
     let Some(db) = db() else {
         return Err(t(l, "error.no_database"));
     };
-    // Workflow rules add their immediate actions, then computed fields
-    // (auto-numbers, formulas, rollups) follow every change, rules' included: all
-    // in the same transaction.
+    // Workflow rules add their immediate actions (their code is fetched the first
+    // time a write meets a rule), then computed fields (auto-numbers, formulas,
+    // rollups) follow every change, rules' included: all in the same transaction.
+    if st
+        .data
+        .with_untracked(crate::domain::modules::automation_modules::has_rules)
+        && !plan.replaces_all
+    {
+        plan = crate::ui::writes::automation_part::with_rules(st, plan)
+            .await
+            .map_err(|_| t(l, "page.not_loaded"))?;
+    }
     with_context(st, |d, ctx| {
-        crate::domain::automation::run_rules::complete(d, &mut plan, ctx);
         crate::domain::rules::computed_fields::complete(d, &mut plan, ctx)
     });
     st.data

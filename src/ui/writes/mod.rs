@@ -3,6 +3,7 @@
 //! the clock that runs rules on a date reached.
 
 pub mod actions;
+pub mod automation_part;
 pub mod other_tabs;
 pub mod rule_clock;
 pub mod write_queue;

@@ -7,12 +7,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::automation::due_rules::{due_now, plan_due};
 use crate::i18n::tn;
 use crate::ui::kit::format::count;
 use crate::ui::kit::notice::Notice;
 use crate::ui::kit::state::AppState;
-use crate::ui::writes::actions::{commit_plan, with_context};
+use crate::ui::writes::actions::commit_plan;
+use crate::ui::writes::automation_part::due_plan;
 use crate::ui::writes::write_queue::wait_turn;
 
 /// Runs written in one plan at most; more wait for the next plan, in turns.
@@ -21,12 +21,17 @@ const PER_PLAN: usize = 200;
 async fn run_due(st: AppState, at_start: bool) {
     let mut ran = 0;
     loop {
+        if !st
+            .data
+            .with_untracked(crate::domain::modules::automation_modules::has_rules)
+        {
+            break;
+        }
         let turn = wait_turn(st).await;
-        let (plan, done, left) = with_context(st, |d, ctx| {
-            let due = due_now(d, ctx.now, &ctx.zone);
-            let (plan, r) = plan_due(d, &due, PER_PLAN, ctx);
-            (plan, r.done + r.failed, due.len().saturating_sub(PER_PLAN))
-        });
+        let Ok((plan, done, left)) = due_plan(st, PER_PLAN).await else {
+            // The engine's part could not be fetched: next minute.
+            break;
+        };
         if plan.is_empty() {
             break;
         }
