@@ -200,6 +200,7 @@ pub fn is_automation(module: &str) -> bool {
             | ALERTS
             | RULE_RUNS
             | crate::domain::modules::blueprint_module::TRANSITIONS
+            | crate::domain::modules::template_module::EMAIL_TEMPLATES
     )
 }
 

@@ -10,4 +10,5 @@ pub mod import_names;
 pub mod lead_module;
 pub mod sales_modules;
 pub mod standard_modules;
+pub mod template_module;
 pub mod view_module;

@@ -38,6 +38,7 @@ pub fn standard_schema() -> Schema {
             crate::domain::modules::automation_modules::alerts(),
             crate::domain::modules::automation_modules::rule_runs(),
             crate::domain::modules::blueprint_module::transitions(),
+            crate::domain::modules::template_module::email_templates(),
         ],
     };
     crate::domain::modules::automation_modules::fill_module_choices(&mut schema);

@@ -131,6 +131,9 @@ impl RuleSession {
             QUOTAS => out.errors = crate::domain::modules::analytics_modules::check_quota(values),
             WORKFLOW_RULES => out.errors = automation_modules::check_rule(data, values),
             WORKFLOW_ACTIONS => out.errors = automation_modules::check_action(data, values),
+            crate::domain::modules::template_module::EMAIL_TEMPLATES => {
+                out.errors = crate::domain::modules::template_module::check_template(data, values)
+            }
             crate::domain::modules::blueprint_module::TRANSITIONS => {
                 out.errors =
                     crate::domain::modules::blueprint_module::check_transition_rule(data, values)

@@ -3,6 +3,7 @@
 
 pub mod bulk_actions;
 pub mod card_grid;
+pub mod compose_email;
 pub mod inline_cell;
 pub mod inline_rows;
 pub mod list_address;

@@ -1,5 +1,6 @@
 //! A record's page: its fields by section, related lists, timeline, edit and delete.
 
+use crate::ui::records::compose_email::ComposeEmail;
 use crate::ui::records::macros::MacroButtons;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -177,6 +178,7 @@ pub fn RecordPage(module: String, id: String) -> impl IntoView {
                         })
                 }}
                 <RelatedLists def=def id=id />
+                <ComposeEmail module=def.with_value(|m| m.key.clone()) id=id.get_value() />
                 <Timeline
                     def=def
                     id=id
