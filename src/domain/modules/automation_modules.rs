@@ -219,6 +219,7 @@ pub fn fill_module_choices(schema: &mut Schema) {
     let choosing = [
         WORKFLOW_RULES,
         crate::domain::modules::blueprint_module::TRANSITIONS,
+        crate::domain::modules::template_module::EMAIL_TEMPLATES,
     ];
     for m in schema
         .modules
@@ -458,6 +459,16 @@ mod tests {
     #[test]
     fn a_rule_can_watch_every_module_people_work_on_and_none_of_automation() {
         let schema = standard_schema();
+        for m in [
+            crate::domain::modules::blueprint_module::TRANSITIONS,
+            crate::domain::modules::template_module::EMAIL_TEMPLATES,
+        ] {
+            let kind = &schema.module(m).unwrap().field(APPLIES_TO).unwrap().kind;
+            assert!(
+                matches!(kind, FieldKind::Picklist { options } if !options.is_empty()),
+                "{m} offers the modules"
+            );
+        }
         let rules = schema.module(WORKFLOW_RULES).unwrap();
         let FieldKind::Picklist { options } = &rules.field(APPLIES_TO).unwrap().kind else {
             panic!("a picklist");
