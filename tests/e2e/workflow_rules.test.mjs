@@ -5,7 +5,10 @@
 // module lacks is refused at save, naming the field, and nothing is saved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample } from './harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useAppServer, openApp, assertNoErrors, heading, nav, ready, loadSample, downloadVia } from './harness.mjs';
 
 const env = useAppServer();
 
@@ -227,5 +230,109 @@ test('a macro runs its actions with one click on a record and on the selected re
     assertNoErrors(app);
   } finally {
     await app.context.close();
+  }
+});
+
+test('a transition rule keeps a deal out of Negotiation until its amount and close date are filled, on the board and the form', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  try {
+    await ready(page);
+    await loadSample(page);
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Transition rules', exact: true }).click();
+    await heading(page, 'Transition rules').waitFor();
+    await page.getByRole('link', { name: 'New transition rule', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Ready to negotiate');
+    await page.getByRole('combobox', { name: 'Module', exact: true }).selectOption({ label: 'Deals' });
+    await page.getByRole('textbox', { name: 'Field', exact: true }).fill('Stage');
+    await page.getByRole('textbox', { name: 'To', exact: true }).fill('Negotiation');
+    // A field the module lacks is refused, named.
+    await page.getByRole('textbox', { name: 'Fields to fill first', exact: true }).fill('Amount, Colour');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Fields to fill first: no field named “Colour” in this module.').waitFor();
+    await page.getByRole('textbox', { name: 'Fields to fill first', exact: true }).fill('Amount, Expected close');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Ready to negotiate').waitFor();
+
+    await nav(page, 'Deals').click();
+    await page.getByRole('link', { name: 'New deal', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Blueprint deal');
+    await page.getByRole('combobox', { name: 'Pipeline', exact: true }).selectOption({ label: 'New business' });
+    await page.getByRole('combobox', { name: 'Stage', exact: true }).selectOption({ label: 'Qualification' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Blueprint deal').waitFor();
+
+    // On the board: the move is refused with the reason and the card stays.
+    await nav(page, 'Board').click();
+    await page.getByLabel('Pipeline', { exact: true }).selectOption({ label: 'New business' });
+    const move = page.getByRole('combobox', { name: 'Move “Blueprint deal” to stage' });
+    await move.selectOption({ label: 'Negotiation' });
+    await page.getByRole('button', { name: 'Move “Blueprint deal”', exact: true }).click();
+    await page.getByText('Stage: fill in Amount, Expected close first.').first().waitFor();
+    await column(page, 'Qualification').getByRole('article', { name: 'Blueprint deal' }).waitFor();
+
+    // On the form: the same words at the field; filled in, the move goes.
+    await page.getByRole('link', { name: 'Blueprint deal' }).first().click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('combobox', { name: 'Stage', exact: true }).selectOption({ label: 'Negotiation' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Stage: fill in Amount, Expected close first.').first().waitFor();
+    await page.getByLabel('Amount', { exact: true }).fill('12000');
+    await page.getByLabel('Expected close', { exact: true }).fill('2027-03-01');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Blueprint deal').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});
+
+test('an email template fills a contact’s fields into an .eml file and logs the email on the timeline', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-eml-'));
+  try {
+    await ready(page);
+    await loadSample(page);
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Email templates', exact: true }).click();
+    await page.getByRole('link', { name: 'New email template', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Follow-up');
+    await page.getByRole('combobox', { name: 'Module', exact: true }).selectOption({ label: 'Contacts' });
+    await page.getByRole('textbox', { name: 'Subject', exact: true }).fill('Hello {{first_name|there}}');
+    // An unknown merge field is refused, named.
+    await page.getByRole('textbox', { name: 'Body', exact: true }).fill('About {{company.colour}}');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Body: no field named “company.colour” in this module.').waitFor();
+    await page.getByRole('textbox', { name: 'Body', exact: true }).fill('Dear {{first_name}},\nabout {{company.name|your company}}.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Follow-up').waitFor();
+
+    await nav(page, 'Contacts').click();
+    await heading(page, 'Contacts').waitFor();
+    await page.getByLabel('Search Contacts').fill('Anna');
+    const link = page.locator('tbody tr[data-slot] th a').first();
+    const name = (await link.textContent()).trim();
+    await link.click();
+    await heading(page, name).waitFor();
+    const first = name.split(' ')[0];
+    const { file } = await downloadVia(page, 'Download .eml', dir);
+    const eml = fs.readFileSync(file, 'utf8');
+    const subject = /^Subject: (.*)$/m.exec(eml)[1];
+    const decoded = subject.startsWith('=?UTF-8?B?')
+      ? Buffer.from(subject.slice(10, -2), 'base64').toString('utf8')
+      : subject;
+    assert.equal(decoded, `Hello ${first}`);
+    const body = Buffer.from(eml.split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
+    assert.match(body, new RegExp(`^Dear ${first},\r\nabout .+\\.$`));
+    assert.doesNotMatch(body, /\{\{/);
+    await page.getByRole('status').filter({ hasText: `Logged the email “Hello ${first}” on the timeline.` }).waitFor();
+    await page.locator('.timeline').getByRole('link', { name: `Hello ${first}` }).waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
