@@ -319,6 +319,7 @@ fn Page() -> impl IntoView {
             Route::Drill(key) => when_loaded(later::drill(key)),
             Route::Dashboards(id) => when_loaded(later::dashboards(id)),
             Route::Convert(id) => when_loaded(later::convert(id)),
+            Route::DryRun(rule) => when_loaded(later::dry_run(rule)),
             Route::Import(m) if known(&m) => when_loaded(later::import(m)),
             Route::Duplicates(m) if known(&m) => when_loaded(later::duplicates(m)),
             Route::Merge(m, a, b) if known(&m) => when_loaded(later::merge(m, a, b)),

@@ -61,6 +61,16 @@ test('stage becomes Proposal: a task for the owner due in 2 days and an alert, f
     await heading(page, 'Proposal follow-up').waitFor();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 
+    // The dry run names the deals in Proposal now (the sample has some), writing nothing.
+    await page.getByRole('link', { name: 'Dry run', exact: true }).click();
+    await heading(page, 'Dry run: Proposal follow-up').waitFor();
+    const said = await page.getByRole('status').filter({ hasText: /of Deals match/ }).textContent();
+    const matching = Number(/(\d+) records? of Deals/.exec(said)[1]);
+    assert.ok(matching > 0, said);
+    assert.equal(await page.locator('.search-hits li').count(), Math.min(matching, 50));
+    await page.goBack();
+    await heading(page, 'Proposal follow-up').waitFor();
+
     // A deal of mine in Qualification, moved to Proposal on the board by keyboard.
     await nav(page, 'Deals').click();
     await heading(page, 'Deals').waitFor();

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod compose;
+pub mod dry_run;
 pub mod due_rules;
 pub mod manual_rules;
 pub mod run_rules;

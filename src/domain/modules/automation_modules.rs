@@ -8,7 +8,7 @@ use crate::domain::records::condition::{Condition, OPERATORS};
 use crate::domain::records::field::{FieldDef, FieldKind, PicklistOption};
 use crate::domain::records::field_values::FieldValues;
 use crate::domain::records::module_def::{
-    InlineEdit, ModuleDef, Schema, SettingsEntry, SettingsSection,
+    InlineEdit, ModuleDef, RecordAction, Schema, SettingsEntry, SettingsSection,
 };
 use crate::domain::records::normalize::fold;
 use crate::domain::records::record::Record;
@@ -84,6 +84,12 @@ pub fn workflow_rules() -> ModuleDef {
         title_fields: vec!["name".into()],
         nav: false,
         settings: Some(SettingsEntry::under(SettingsSection::Automation)),
+        // Which records it would act on now, before it is switched on.
+        actions: vec![RecordAction {
+            label: "automation.dry_run".into(),
+            page: "dry_run".into(),
+            when: vec![],
+        }],
         ..ModuleDef::named(WORKFLOW_RULES)
     }
 }

@@ -42,6 +42,8 @@ pub enum Route {
     Schema(String),
     /// A search across every module (`#/search?q=words`).
     Search(String),
+    /// A workflow rule's dry run (the rule's id).
+    DryRun(String),
     NotFound,
 }
 
@@ -69,6 +71,7 @@ impl Route {
             ["settings"] => Route::Settings,
             ["settings", "schema"] => Route::Schema(String::new()),
             ["settings", "schema", m] => Route::Schema(m.to_string()),
+            ["settings", "dry-run", rule] => Route::DryRun(rule.to_string()),
             ["search"] => Route::Search(
                 query
                     .split('&')
@@ -123,6 +126,7 @@ impl Route {
             Route::Settings => "#/settings".into(),
             Route::Schema(m) if m.is_empty() => "#/settings/schema".into(),
             Route::Schema(m) => format!("#/settings/schema/{}", encode(m)),
+            Route::DryRun(rule) => format!("#/settings/dry-run/{}", encode(rule)),
             Route::Search(q) if q.is_empty() => "#/search".into(),
             Route::Search(q) => format!("#/search?q={}", encode(q)),
             Route::Dashboards(id) if id.is_empty() => {

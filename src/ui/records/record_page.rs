@@ -336,6 +336,7 @@ fn RelatedLists(def: StoredValue<ModuleDef>, id: StoredValue<String>) -> impl In
 fn action_route(page: &str, id: &str) -> Option<Route> {
     match page {
         "convert" => Some(Route::Convert(id.to_string())),
+        "dry_run" => Some(Route::DryRun(id.to_string())),
         _ => None,
     }
 }

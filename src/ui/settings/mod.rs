@@ -1,5 +1,6 @@
 //! The settings page.
 
+pub mod dry_run_page;
 pub mod field_editor;
 pub mod schema_page;
 pub mod settings_page;

@@ -27,6 +27,7 @@ use crate::ui::reports::{ReportBuilder, ReportsPage};
 use crate::ui::sales::board_page::BoardPage;
 use crate::ui::sales::convert_page::ConvertPage;
 use crate::ui::sales::pipeline_editor::PipelineEditor;
+use crate::ui::settings::dry_run_page::DryRunPage;
 use crate::ui::settings::schema_page::SchemaPage;
 use crate::ui::settings::settings_page::SettingsPage;
 use crate::ui::shell::global_search::SearchPage;
@@ -77,6 +78,7 @@ deferred!(quality fn convert(lead: String) => view! { <ConvertPage lead=lead /> 
 deferred!(settings fn settings() => view! { <SettingsPage /> });
 deferred!(settings fn pipelines(pipeline: String) => view! { <PipelineEditor pipeline=pipeline /> });
 deferred!(settings fn schema(module: String) => view! { <SchemaPage module=module /> });
+deferred!(settings fn dry_run(rule: String) => view! { <DryRunPage rule=rule /> });
 deferred!(analytics fn reports() => view! { <ReportsPage /> });
 deferred!(analytics fn report(id: String) => view! { <ReportBuilder id=id /> });
 deferred!(analytics fn dashboards(id: String) => view! { <DashboardsPage id=id /> });

@@ -52,7 +52,9 @@ fn here(st: AppState, route: &Route) -> String {
         }),
         Route::Work => "#work".into(),
         Route::Calendar(..) => "#calendar".into(),
-        Route::Settings | Route::Pipelines(_) | Route::Schema(_) => "#settings".into(),
+        Route::Settings | Route::Pipelines(_) | Route::Schema(_) | Route::DryRun(_) => {
+            "#settings".into()
+        }
         Route::Reports | Route::Report(_) => "#reports".into(),
         Route::Search(_) | Route::NotFound => String::new(),
     }
