@@ -8,9 +8,9 @@ use std::collections::HashSet;
 
 use chrono::NaiveTime;
 
-use crate::domain::automation::run_rules::{run_on_stored, Ran};
+use crate::domain::automation::run_rules::{run_on_stored, Ran, Start};
 use crate::domain::automation::workflow::{active_rules, find_field, holds, Trigger, WorkflowRule};
-use crate::domain::modules::automation_modules::RULE_RUNS;
+use crate::domain::modules::automation_modules::{RULE_RUNS, RULE_WAITS};
 use crate::domain::records::field::FieldDef;
 use crate::domain::records::record::Timestamp;
 use crate::domain::records::record_set::Dataset;
@@ -105,11 +105,62 @@ pub fn due_now(data: &Dataset, now: Timestamp, zone: &Zone) -> Vec<Due> {
     out
 }
 
-/// Runs up to `limit` of the due rules as one plan, each with its run log (its
-/// moment kept); returns the plan, what ran, and how many are still due.
+/// A run stopped at a wait whose time has come.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiting {
+    /// The wait's own record, deleted when the run goes on.
+    pub id: String,
+    pub rule: String,
+    pub record: String,
+    pub step: usize,
+    pub at: Timestamp,
+}
+
+/// The waits whose time has come at `now`, oldest first.
+pub fn waits_due(data: &Dataset, now: Timestamp) -> Vec<Waiting> {
+    let Some(set) = data.set(RULE_WAITS) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Waiting> = set
+        .records()
+        .filter_map(|w| {
+            let at = match w.get("resume_at") {
+                Some(Value::DateTime(t)) => t.timestamp_millis(),
+                _ => return None,
+            };
+            let rule = match w.get("rule") {
+                Some(Value::Ref(r)) => r.clone(),
+                // Its rule was deleted: the wait is cleared when its time comes.
+                _ => String::new(),
+            };
+            let record = match w.get("about_id") {
+                Some(Value::Text(id)) => id.clone(),
+                _ => String::new(),
+            };
+            let step = match w.get("next_step") {
+                Some(Value::Number(n)) if *n >= 0.0 => *n as usize,
+                _ => 0,
+            };
+            (at <= now).then(|| Waiting {
+                id: w.id.clone(),
+                rule,
+                record,
+                step,
+                at,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    out
+}
+
+/// Runs up to `limit` of the due rules and of the waits whose time came, as one
+/// plan, each with its run log (a date's moment kept); a wait's record goes, and
+/// its run goes on from the action after it (when its rule is still switched on).
 pub fn plan_due(
     data: &Dataset,
     due: &[Due],
+    waits: &[Waiting],
     limit: usize,
     ctx: &mut WriteContext,
 ) -> (WritePlan, Ran) {
@@ -120,15 +171,26 @@ pub fn plan_due(
         let Some(rule) = rules.iter().find(|r| r.id == d.rule) else {
             continue;
         };
-        run_on_stored(
-            data,
-            &mut plan,
-            rule,
-            &d.record,
-            Some(d.moment),
-            ctx,
-            &mut ran,
-        );
+        let start = Start {
+            moment: Some(d.moment),
+            step: 0,
+        };
+        run_on_stored(data, &mut plan, rule, &d.record, start, ctx, &mut ran);
+    }
+    for w in waits.iter().take(limit.saturating_sub(due.len())) {
+        let Some(stored) = data.get(RULE_WAITS, &w.id) else {
+            continue;
+        };
+        plan.delete(stored.clone());
+        let Some(rule) = rules.iter().find(|r| r.id == w.rule) else {
+            ran.stopped += 1;
+            continue;
+        };
+        let start = Start {
+            moment: None,
+            step: w.step,
+        };
+        run_on_stored(data, &mut plan, rule, &w.record, start, ctx, &mut ran);
     }
     (plan, ran)
 }
@@ -142,6 +204,7 @@ mod tests {
     use crate::domain::modules::standard_modules::standard_schema;
     use crate::domain::records::record::Record;
     use crate::domain::records::record_set::LOCAL_USER;
+    use crate::domain::writes::WritePlan;
     use crate::domain::FieldValues;
     use chrono::NaiveDate;
 
@@ -225,7 +288,7 @@ mod tests {
             user: LOCAL_USER,
             new_id: &mut ids,
         };
-        plan_due(d, due, 100, &mut ctx)
+        plan_due(d, due, &[], 100, &mut ctx)
     }
 
     #[test]
@@ -302,5 +365,83 @@ mod tests {
         assert!(
             matches!(run_log.get("moment"), Some(Value::DateTime(t)) if t.timestamp_millis() == ms(2026, 12, 2))
         );
+    }
+
+    #[test]
+    fn a_wait_holds_the_rest_of_the_actions_until_its_time_then_they_run_once() {
+        let mut d = Dataset::new(standard_schema());
+        let start = ms(2026, 12, 1);
+        d.upsert(rec(
+            "seq",
+            WORKFLOW_RULES,
+            start,
+            &[
+                ("name", text("Sequence")),
+                ("applies_to", text(DEALS)),
+                ("trigger", text("created")),
+            ],
+        ));
+        for (n, pairs) in [
+            vec![
+                ("action", text("alert_owner")),
+                ("action_text", text("New deal")),
+            ],
+            vec![
+                ("action", text("wait")),
+                ("due_in_days", Value::Number(2.0)),
+            ],
+            vec![
+                ("action", text("create_task")),
+                ("action_text", text("Follow up")),
+            ],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut v = vec![
+                ("rule", Value::Ref("seq".into())),
+                ("step", Value::Number(n as f64)),
+            ];
+            v.extend(pairs);
+            d.upsert(rec(&format!("a{n}"), WORKFLOW_ACTIONS, start, &v));
+        }
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("id-{n}")
+        };
+        let mut ctx = WriteContext {
+            now: start + 5,
+            zone: Zone::fixed(0),
+            user: LOCAL_USER,
+            new_id: &mut ids,
+        };
+        // The deal is created: the alert now, the task after the wait.
+        let mut plan = WritePlan::default();
+        let deal = rec("d", DEALS, start + 5, &[("title", text("Fresh"))]);
+        plan.insert(deal, LOCAL_USER, ctx.new_id);
+        crate::domain::automation::run_rules::complete(&d, &mut plan, &mut ctx);
+        let count = |p: &WritePlan, m: &str| p.inserts.iter().filter(|r| r.module == m).count();
+        assert_eq!(count(&plan, ALERTS), 1);
+        assert_eq!(count(&plan, ACTIVITIES), 0);
+        assert_eq!(count(&plan, RULE_WAITS), 1);
+        plan.apply_to(&mut d);
+        // A day later nothing is due; two days later the task comes, once.
+        assert!(waits_due(&d, start + DAY).is_empty());
+        let waits = waits_due(&d, start + 2 * DAY + 10);
+        assert_eq!(waits.len(), 1);
+        assert_eq!(waits[0].step, 2);
+        ctx.now = start + 2 * DAY + 10;
+        let (plan, ran) = plan_due(&d, &[], &waits, 100, &mut ctx);
+        assert_eq!(ran.done, 1);
+        assert_eq!(count(&plan, ACTIVITIES), 1);
+        assert_eq!(
+            count(&plan, ALERTS),
+            0,
+            "the alert before the wait is not made again"
+        );
+        assert_eq!(plan.deletes.len(), 1);
+        plan.apply_to(&mut d);
+        assert!(waits_due(&d, start + 30 * DAY).is_empty());
     }
 }

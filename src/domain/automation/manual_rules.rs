@@ -3,7 +3,7 @@
 //! a reason, an alert). One plan for every record chosen; a record the actions
 //! cannot take is logged as failed with why, and the others go ahead.
 
-use crate::domain::automation::run_rules::{run_on_stored, Ran};
+use crate::domain::automation::run_rules::{run_on_stored, Ran, Start};
 use crate::domain::automation::workflow::{active_rules, Trigger};
 use crate::domain::records::record_set::Dataset;
 use crate::domain::writes::{WriteContext, WritePlan};
@@ -44,7 +44,7 @@ pub fn plan_run_by_hand(
         return (plan, ran);
     };
     for id in ids {
-        run_on_stored(data, &mut plan, rule, id, None, ctx, &mut ran);
+        run_on_stored(data, &mut plan, rule, id, Start::default(), ctx, &mut ran);
     }
     (plan, ran)
 }

@@ -14,7 +14,7 @@ use crate::domain::automation::workflow::{
     active_rules, find_field, holds, Action, ActionKind, Trigger, WorkflowRule,
 };
 use crate::domain::modules::activity_module::ACTIVITIES;
-use crate::domain::modules::automation_modules::{is_automation, ALERTS, RULE_RUNS};
+use crate::domain::modules::automation_modules::{is_automation, ALERTS, RULE_RUNS, RULE_WAITS};
 use crate::domain::records::condition::Condition;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::field_values::FieldValues;
@@ -195,6 +195,8 @@ struct Firing {
     /// Fields set on the record the rule reacted to.
     sets: Vec<(String, Option<Value>)>,
     done: Vec<String>,
+    /// A wait reached: the step to go on from, and when.
+    wait: Option<(usize, i64)>,
 }
 
 fn fire(
@@ -202,6 +204,18 @@ fn fire(
     pending: &[Record],
     rule: &WorkflowRule,
     event: &Event,
+    ctx: &mut WriteContext,
+) -> Result<Firing, Failure> {
+    fire_from(data, pending, rule, event, 0, ctx)
+}
+
+/// `fire` from the action `start` on (after a wait).
+fn fire_from(
+    data: &Dataset,
+    pending: &[Record],
+    rule: &WorkflowRule,
+    event: &Event,
+    start: usize,
     ctx: &mut WriteContext,
 ) -> Result<Firing, Failure> {
     let r = event.record();
@@ -212,9 +226,16 @@ fn fire(
         write: WritePlan::default(),
         sets: Vec::new(),
         done: Vec::new(),
+        wait: None,
     };
-    for action in &rule.actions {
+    for (i, action) in rule.actions.iter().enumerate().skip(start) {
         match action.kind {
+            ActionKind::Wait => {
+                let days = action.due_in_days.unwrap_or(0.0).max(0.0);
+                out.wait = Some((i + 1, ctx.now + (days * DAY_MS).round() as i64));
+                out.done.push(format!("wait {days} days"));
+                break;
+            }
             ActionKind::CreateTask => {
                 create_task(data, pending, action, event, &owner, ctx, &mut out)?
             }
@@ -372,6 +393,36 @@ fn apply_sets(
     })
 }
 
+/// A run stopped at a wait, kept as a record until it goes on.
+fn log_wait(
+    plan: &mut WritePlan,
+    rule: &WorkflowRule,
+    r: &Record,
+    title: &str,
+    (next, at): (usize, i64),
+    ctx: &mut WriteContext,
+) {
+    let mut values: FieldValues = [
+        ("rule".to_string(), Value::Ref(rule.id.clone())),
+        ("about".to_string(), Value::Text(title.to_string())),
+        ("about_module".to_string(), Value::Text(r.module.clone())),
+        ("about_id".to_string(), Value::Text(r.id.clone())),
+        ("next_step".to_string(), Value::Number(next as f64)),
+    ]
+    .into();
+    if let Some(t) = chrono::DateTime::from_timestamp_millis(at) {
+        values.insert("resume_at", Value::DateTime(t));
+    }
+    let wait = Record::new(
+        (ctx.new_id)(),
+        RULE_WAITS,
+        ctx.now,
+        Some(ctx.user.to_string()),
+        values,
+    );
+    plan.insert(wait, ctx.user, ctx.new_id);
+}
+
 #[allow(clippy::too_many_arguments)]
 fn log_run(
     plan: &mut WritePlan,
@@ -408,15 +459,24 @@ fn log_run(
 /// Runs `rule` on the stored record `id` as this plan leaves it (not on a change:
 /// a date reached, a run by hand), into `plan`: its actions, the record's update
 /// when it sets fields, and the run log (with the moment it was for).
+/// Where a run on a stored record starts: the moment it is for (a date reached)
+/// and the action to start from (after a wait).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Start {
+    pub(super) moment: Option<i64>,
+    pub(super) step: usize,
+}
+
 pub(super) fn run_on_stored(
     data: &Dataset,
     plan: &mut WritePlan,
     rule: &WorkflowRule,
     id: &str,
-    moment: Option<i64>,
+    from: Start,
     ctx: &mut WriteContext,
     ran: &mut Ran,
 ) {
+    let moment = from.moment;
     let Some(stored) = data.get(&rule.module, id) else {
         return;
     };
@@ -437,10 +497,13 @@ pub(super) fn run_on_stored(
         after: Some(r.clone()),
     };
     let pending: Vec<Record> = plan.written().cloned().collect();
-    match fire(data, &pending, rule, &event, ctx) {
+    match fire_from(data, &pending, rule, &event, from.step, ctx) {
         Ok(f) => {
             ran.done += 1;
             plan.extend(f.write);
+            if let Some(w) = f.wait {
+                log_wait(plan, rule, &r, &title, w, ctx);
+            }
             if !f.sets.is_empty() {
                 if !plan.updates.iter().any(|(_, a)| a.id == r.id) {
                     let mut next = r.clone();
@@ -509,6 +572,9 @@ pub fn complete(data: &Dataset, plan: &mut WritePlan, ctx: &mut WriteContext) ->
                         plan.extend(f.write);
                         if !f.sets.is_empty() {
                             next.extend(apply_sets(plan, &r.id, &f.sets, ctx.user));
+                        }
+                        if let Some(w) = f.wait {
+                            log_wait(plan, rule, &r, &title, w, ctx);
                         }
                         log_run(plan, rule, &r, &title, "done", f.done.join("; "), None, ctx);
                     }

@@ -36,6 +36,8 @@ pub enum ActionKind {
     CreateTask,
     SetField,
     AlertOwner,
+    /// Wait `due_in_days` before the actions after it (a sequence).
+    Wait,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -115,6 +117,7 @@ pub fn rule_of(r: &Record, actions: &[&Record]) -> Option<WorkflowRule> {
                 "create_task" => ActionKind::CreateTask,
                 "set_field" => ActionKind::SetField,
                 "alert_owner" => ActionKind::AlertOwner,
+                "wait" => ActionKind::Wait,
                 _ => return None,
             };
             Some(Action {

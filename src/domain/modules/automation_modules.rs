@@ -21,6 +21,7 @@ pub const WORKFLOW_RULES: &str = "workflow_rules";
 pub const WORKFLOW_ACTIONS: &str = "workflow_actions";
 pub const ALERTS: &str = "alerts";
 pub const RULE_RUNS: &str = "rule_runs";
+pub const RULE_WAITS: &str = "rule_waits";
 
 /// What a rule reacts to, in the order the form offers them.
 pub const TRIGGERS: [&str; 6] = [
@@ -32,7 +33,7 @@ pub const TRIGGERS: [&str; 6] = [
     "manual",
 ];
 /// What an action does.
-pub const ACTIONS: [&str; 3] = ["create_task", "set_field", "alert_owner"];
+pub const ACTIONS: [&str; 4] = ["create_task", "set_field", "alert_owner", "wait"];
 /// How a run ended.
 pub const OUTCOMES: [&str; 3] = ["done", "failed", "stopped"];
 
@@ -191,6 +192,39 @@ pub fn rule_runs() -> ModuleDef {
     }
 }
 
+/// A run stopped at a wait: which rule, on which record, the action it goes on
+/// from and when. The minute clock picks it up then (or, after the app was closed,
+/// at the next start).
+pub fn rule_waits() -> ModuleDef {
+    ModuleDef {
+        fields: vec![
+            FieldDef::lookup("rule", WORKFLOW_RULES).in_list(),
+            FieldDef::new("about", FieldKind::SingleLine)
+                .max_len(300)
+                .in_list()
+                .searchable(),
+            FieldDef::new("about_module", FieldKind::SingleLine)
+                .max_len(100)
+                .system(),
+            FieldDef::new("about_id", FieldKind::SingleLine)
+                .max_len(100)
+                .system(),
+            FieldDef::new("resume_at", FieldKind::DateTime).in_list(),
+            FieldDef::new("next_step", FieldKind::Number)
+                .max_value(1000.0)
+                .system(),
+        ],
+        sections: vec![section("main")],
+        title_fields: vec!["about".into()],
+        nav: false,
+        settings: Some(
+            SettingsEntry::under(SettingsSection::Automation).labelled("settings.waiting"),
+        ),
+        kept_by_app: true,
+        ..ModuleDef::named(RULE_WAITS)
+    }
+}
+
 /// Whether the data holds any workflow rule (switched on or not): a write with
 /// none has no rule to run.
 pub fn has_rules(data: &Dataset) -> bool {
@@ -205,6 +239,7 @@ pub fn is_automation(module: &str) -> bool {
             | WORKFLOW_ACTIONS
             | ALERTS
             | RULE_RUNS
+            | RULE_WAITS
             | crate::domain::modules::blueprint_module::TRANSITIONS
             | crate::domain::modules::template_module::EMAIL_TEMPLATES
     )

@@ -37,6 +37,7 @@ pub fn standard_schema() -> Schema {
             crate::domain::modules::automation_modules::workflow_actions(),
             crate::domain::modules::automation_modules::alerts(),
             crate::domain::modules::automation_modules::rule_runs(),
+            crate::domain::modules::automation_modules::rule_waits(),
             crate::domain::modules::blueprint_module::transitions(),
             crate::domain::modules::template_module::email_templates(),
         ],

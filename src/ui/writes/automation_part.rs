@@ -3,7 +3,7 @@
 //! fetches it with the first write that meets them. A part that cannot be fetched
 //! refuses the write with the cause (nothing is written), as a page does.
 
-use crate::domain::automation::due_rules::{due_now, plan_due};
+use crate::domain::automation::due_rules::{due_now, plan_due, waits_due};
 use crate::domain::writes::WritePlan;
 use crate::ui::kit::state::AppState;
 use crate::ui::writes::actions::with_context;
@@ -31,8 +31,10 @@ fn change_rules(st: AppState, plan: &mut WritePlan) {
 fn due_rules(st: AppState, per_plan: usize) -> (WritePlan, usize, usize) {
     with_context(st, |d, ctx| {
         let due = due_now(d, ctx.now, &ctx.zone);
-        let (plan, r) = plan_due(d, &due, per_plan, ctx);
-        (plan, r.done + r.failed, due.len().saturating_sub(per_plan))
+        let waits = waits_due(d, ctx.now);
+        let (plan, r) = plan_due(d, &due, &waits, per_plan, ctx);
+        let all = due.len() + waits.len();
+        (plan, r.done + r.failed, all.saturating_sub(per_plan))
     })
 }
 
