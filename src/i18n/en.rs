@@ -1314,6 +1314,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.next_step", "Next step"),
     ("option.workflow_action.wait", "wait some days, then go on"),
     ("settings.waiting", "Waiting runs"),
+    ("list.empty_kept", "Nothing here yet: the app adds these as rules run."),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1314,6 +1314,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.next_step", "گام بعد"),
     ("option.workflow_action.wait", "چند روز صبر کن، سپس ادامه بده"),
     ("settings.waiting", "اجراهای در انتظار"),
+    ("list.empty_kept", "هنوز چیزی نیست: برنامه هنگام اجرای قاعده‌ها این‌ها را می‌افزاید."),
     ("nav.menu", "منو"),
     ("nav.skip", "رفتن به محتوا"),
     // The board: a column brought into view (the phone shows one at a time).

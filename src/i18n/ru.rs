@@ -1390,6 +1390,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.next_step", "Следующий шаг"),
     ("option.workflow_action.wait", "подождать несколько дней и продолжить"),
     ("settings.waiting", "Ожидающие запуски"),
+    ("list.empty_kept", "Здесь пока пусто: записи добавляет приложение, когда срабатывают правила."),
     ("nav.menu", "Меню"),
     ("nav.skip", "Перейти к содержимому"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1314,6 +1314,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.next_step", "ขั้นถัดไป"),
     ("option.workflow_action.wait", "รอสักสองสามวัน แล้วทำต่อ"),
     ("settings.waiting", "การทำงานที่รออยู่"),
+    ("list.empty_kept", "ยังไม่มีรายการ แอปจะเพิ่มให้เมื่อกฎทำงาน"),
     ("nav.menu", "เมนู"),
     ("nav.skip", "ข้ามไปยังเนื้อหา"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1314,6 +1314,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("field.next_step", "Sonraki adım"),
     ("option.workflow_action.wait", "birkaç gün bekle, sonra devam et"),
     ("settings.waiting", "Bekleyen çalışmalar"),
+    ("list.empty_kept", "Henüz bir şey yok: kurallar çalıştıkça uygulama bunları ekler."),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

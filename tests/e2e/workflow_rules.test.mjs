@@ -346,3 +346,62 @@ test('an email template fills a contact’s fields into an .eml file and logs th
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a sequence: an alert at once, then after a two-day wait a task, which comes when the app is next opened', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  let { page } = app;
+  try {
+    await ready(page);
+    await newRule(page);
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Welcome sequence');
+    await page.getByRole('combobox', { name: 'Module', exact: true }).selectOption({ label: 'Deals' });
+    const add = page.getByRole('button', { name: 'Add rule action', exact: true });
+    const steps = [
+      { action: 'alert the owner', text: 'New deal to welcome' },
+      { action: 'wait some days, then go on', days: '2' },
+      { action: 'create a task for the owner', text: 'Check in' },
+    ];
+    for (const [i, s] of steps.entries()) {
+      await add.click();
+      const row = page.getByRole('group', { name: `Rule action ${i + 1}`, exact: true });
+      await row.getByRole('combobox', { name: 'Action', exact: true }).selectOption({ label: s.action });
+      if (s.text) await row.getByRole('textbox', { name: 'Subject or message', exact: true }).fill(s.text);
+      if (s.days) await row.getByRole('textbox', { name: 'Due in days', exact: true }).fill(s.days);
+      await row.getByRole('textbox', { name: 'Step', exact: true }).fill(String(i + 1));
+    }
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Welcome sequence').waitFor();
+
+    await nav(page, 'Deals').click();
+    await page.getByRole('link', { name: 'New deal', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Sequenced deal');
+    await page.getByRole('combobox', { name: 'Pipeline', exact: true }).selectOption({ label: 'New business' });
+    await page.getByRole('combobox', { name: 'Stage', exact: true }).selectOption({ label: 'Qualification' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await heading(page, 'Sequenced deal').waitFor();
+    await page.getByRole('button', { name: 'Alerts: 1 unread', exact: true }).waitFor();
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Waiting runs', exact: true }).click();
+    await page.getByRole('row').filter({ hasText: 'Sequenced deal' }).waitFor();
+    await nav(page, 'My work').click();
+    await heading(page, 'My work').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Check in' }).count(), 0, 'not before the wait');
+
+    await page.close();
+    await app.context.clock.install({ time: new Date(Date.now() + 3 * 86_400_000) });
+    page = await app.context.newPage();
+    page.on('pageerror', (e) => app.errors.push(String(e)));
+    await page.goto(env.server.url);
+    await ready(page);
+    await page.getByRole('status').filter({ hasText: '1 rule ran for dates reached while the app was closed.' }).waitFor();
+    await nav(page, 'My work').click();
+    await page.getByRole('link', { name: 'Check in' }).first().waitFor();
+    await nav(page, 'Settings').click();
+    await page.getByRole('link', { name: 'Waiting runs', exact: true }).click();
+    await heading(page, 'Waiting runs').waitFor();
+    await page.getByText('Nothing here yet: the app adds these as rules run.').waitFor();
+    assertNoErrors(app);
+  } finally {
+    await app.context.close();
+  }
+});

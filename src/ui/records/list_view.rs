@@ -698,7 +698,13 @@ pub fn ListView(module: String) -> impl IntoView {
                 }
             >
                 <div class="empty-state">
-                    <p>{tk("list.empty")}</p>
+                    // Records only the app writes have no button to make one.
+                    <p>
+                        {move || {
+                            let key = if kept_by_app { "list.empty_kept" } else { "list.empty" };
+                            t(st.locale.get(), key)
+                        }}
+                    </p>
                     <Show when=db_empty>
                         <button
                             type="button"
