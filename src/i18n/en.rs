@@ -1232,7 +1232,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("help.trigger_field", "The field's name as the form shows it, in any language. For “is changed”, leave empty to react to any change."),
     ("help.trigger_value", "The value the field takes, as shown (a stage's or a member's name)."),
     ("help.condition_field", "Leave empty to act on every record the trigger finds."),
-    ("help.action_text", "The task's subject, or the alert's message (empty: the rule's name)."),
+    ("help.action_text", "The task's subject, the alert's message (empty: the rule's name), or the name of the email template to write from."),
     ("help.due_in_days", "For a task: due this many days after the rule runs (empty: no due time). For a wait: how many days to wait."),
     ("help.action_field", "The field's name as the form shows it."),
     ("problem.rule_needs_field", "{field}: say which field the rule watches."),
@@ -1315,6 +1315,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("option.workflow_action.wait", "wait some days, then go on"),
     ("settings.waiting", "Waiting runs"),
     ("list.empty_kept", "Nothing here yet: the app adds these as rules run."),
+    ("option.workflow_action.compose_email", "write an email from a template (a to-do for the owner)"),
+    ("problem.needs_template", "{field}: name the email template to write from."),
     ("nav.menu", "Menu"),
     ("nav.skip", "Skip to content"),
     // The board: a column brought into view (the phone shows one at a time).

@@ -1232,7 +1232,7 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("help.trigger_field", "Alanın formda görünen adı, herhangi bir dilde. “Değiştiğinde” için her değişikliğe tepki vermek üzere boş bırakın."),
     ("help.trigger_value", "Alanın aldığı değer, göründüğü gibi (bir aşamanın veya üyenin adı)."),
     ("help.condition_field", "Tetikleyicinin bulduğu her kayıtta çalışması için boş bırakın."),
-    ("help.action_text", "Görevin konusu ya da uyarının mesajı (boş: kuralın adı)."),
+    ("help.action_text", "Görevin konusu, uyarının mesajı (boş: kuralın adı) ya da kullanılacak e-posta şablonunun adı."),
     ("help.due_in_days", "Görev için: kural çalıştıktan bu kadar gün sonra (boş: son tarih yok). Bekleme için: kaç gün beklenecek."),
     ("help.action_field", "Alanın formda görünen adı."),
     ("problem.rule_needs_field", "{field}: kuralın hangi alanı izlediğini belirtin."),
@@ -1315,6 +1315,8 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("option.workflow_action.wait", "birkaç gün bekle, sonra devam et"),
     ("settings.waiting", "Bekleyen çalışmalar"),
     ("list.empty_kept", "Henüz bir şey yok: kurallar çalıştıkça uygulama bunları ekler."),
+    ("option.workflow_action.compose_email", "şablondan e-posta yaz (sahibine yapılacak iş)"),
+    ("problem.needs_template", "{field}: kullanılacak e-posta şablonunun adını yazın."),
     ("nav.menu", "Menü"),
     ("nav.skip", "İçeriğe geç"),
     // The board: a column brought into view (the phone shows one at a time).

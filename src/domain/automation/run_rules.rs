@@ -79,6 +79,8 @@ pub enum Failure {
     RecordGone,
     /// A task needs a subject.
     NoSubject,
+    /// No switched-on email template of the record's module has this name.
+    NoTemplate(String),
     /// The task was refused by its module's rules (the first problem's key).
     TaskRefused(String),
 }
@@ -93,6 +95,7 @@ impl Failure {
             Failure::BadValue(v) => format!("\"{v}\" does not fit the field"),
             Failure::RecordGone => "the record was deleted".into(),
             Failure::NoSubject => "the task has no subject".into(),
+            Failure::NoTemplate(n) => format!("no email template named \"{n}\" for this module"),
             Failure::TaskRefused(k) => format!("the task was refused: {k}"),
         }
     }
@@ -255,6 +258,9 @@ fn fire_from(
                 out.sets.push((f.key.clone(), v));
                 out.done.push(format!("set {} = {}", f.key, action.value));
             }
+            ActionKind::ComposeEmail => {
+                compose_email(data, pending, action, event, &owner, ctx, &mut out)?
+            }
             ActionKind::AlertOwner => {
                 let message = if action.text.is_empty() {
                     rule.name.clone()
@@ -345,6 +351,47 @@ fn create_task(
     })?;
     out.write.extend(saved.write);
     out.done.push(format!("task {subject}"));
+    Ok(())
+}
+
+/// An email to send, written from the template the action names: a to-do email
+/// activity for the owner with the filled subject and body (the app sends nothing;
+/// the owner sends it from their mail app with Compose).
+fn compose_email(
+    data: &Dataset,
+    pending: &[Record],
+    action: &Action,
+    event: &Event,
+    owner: &str,
+    ctx: &mut WriteContext,
+    out: &mut Firing,
+) -> Result<(), Failure> {
+    let r = event.record();
+    let want = fold(action.text.trim());
+    let template = crate::domain::modules::template_module::templates_for(data, &r.module, "")
+        .into_iter()
+        .find(|t| fold(&t.name) == want)
+        .ok_or_else(|| Failure::NoTemplate(action.text.clone()))?;
+    let show = |_: &crate::domain::records::field::FieldDef, v: &Value| v.to_plain();
+    let render = |t: &str| crate::domain::modules::template_module::render(data, r, t, &show);
+    let task = Action {
+        kind: ActionKind::CreateTask,
+        text: render(&template.subject),
+        due_in_days: action.due_in_days,
+        field: String::new(),
+        value: String::new(),
+    };
+    let before = out.write.inserts.len();
+    create_task(data, pending, &task, event, owner, ctx, out)?;
+    // The task is an email, with the body to send.
+    if let Some(made) = out.write.inserts.get_mut(before) {
+        made.values.insert("kind", Value::Text("email".into()));
+        made.values
+            .insert("description", Value::Text(render(&template.body)));
+    }
+    if let Some(done) = out.done.last_mut() {
+        *done = format!("email {}", task.text);
+    }
     Ok(())
 }
 
@@ -1016,5 +1063,63 @@ mod tests {
         ]
         .into();
         assert!(ctx_run(|c| plan_save(&d, WORKFLOW_RULES, None, values, None, c)).is_ok());
+    }
+
+    #[test]
+    fn a_compose_email_action_writes_a_to_do_email_from_the_named_template() {
+        use crate::domain::modules::template_module::EMAIL_TEMPLATES;
+        let mut d = data();
+        d.upsert(rec(
+            "t",
+            EMAIL_TEMPLATES,
+            &[
+                ("name", text("Proposal mail")),
+                ("applies_to", text(DEALS)),
+                ("subject", text("Proposal for {{title}}")),
+                (
+                    "body",
+                    text("Please find the proposal for {{title}}, {{amount|at the agreed price}}."),
+                ),
+            ],
+        ));
+        rule(
+            &mut d,
+            "r-mail",
+            &[
+                ("trigger", text("field_becomes")),
+                ("trigger_field", text("stage")),
+                ("trigger_value", text("Proposal")),
+            ],
+            &[&[
+                ("action", text("compose_email")),
+                ("action_text", text("proposal MAIL")),
+                ("due_in_days", Value::Number(1.0)),
+            ]],
+        );
+        let (plan, ran) = move_deal(&d, PROPOSAL);
+        assert_eq!(ran.done, 1);
+        let mail = of(&plan, ACTIVITIES)[0];
+        assert_eq!(mail.get("kind"), Some(&text("email")));
+        assert_eq!(
+            mail.get("subject"),
+            Some(&text("Proposal for Nordic renewal"))
+        );
+        assert_eq!(
+            mail.get("description"),
+            Some(&text(
+                "Please find the proposal for Nordic renewal, at the agreed price."
+            ))
+        );
+        assert_eq!(mail.get("deal"), Some(&Value::Ref("d1".into())));
+        // A template that is not there: the run fails, saying which.
+        let mut a = d.get(WORKFLOW_ACTIONS, "r-mail-a0").unwrap().clone();
+        a.values.insert("action_text", text("Gone"));
+        d.upsert(a);
+        let (plan, ran) = move_deal(&d, PROPOSAL);
+        assert_eq!(ran.failed, 1);
+        assert_eq!(
+            of(&plan, RULE_RUNS)[0].get("detail"),
+            Some(&text("no email template named \"Gone\" for this module"))
+        );
     }
 }

@@ -38,6 +38,8 @@ pub enum ActionKind {
     AlertOwner,
     /// Wait `due_in_days` before the actions after it (a sequence).
     Wait,
+    /// A to-do email activity written from the template named in `text`.
+    ComposeEmail,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -118,6 +120,7 @@ pub fn rule_of(r: &Record, actions: &[&Record]) -> Option<WorkflowRule> {
                 "set_field" => ActionKind::SetField,
                 "alert_owner" => ActionKind::AlertOwner,
                 "wait" => ActionKind::Wait,
+                "compose_email" => ActionKind::ComposeEmail,
                 _ => return None,
             };
             Some(Action {

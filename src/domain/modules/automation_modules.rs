@@ -33,7 +33,13 @@ pub const TRIGGERS: [&str; 6] = [
     "manual",
 ];
 /// What an action does.
-pub const ACTIONS: [&str; 4] = ["create_task", "set_field", "alert_owner", "wait"];
+pub const ACTIONS: [&str; 5] = [
+    "create_task",
+    "set_field",
+    "alert_owner",
+    "compose_email",
+    "wait",
+];
 /// How a run ended.
 pub const OUTCOMES: [&str; 3] = ["done", "failed", "stopped"];
 
@@ -393,6 +399,9 @@ pub fn check_action(data: &Dataset, values: &FieldValues) -> Vec<FieldError> {
         errors.push(problem("due_in_days", "problem.not_negative"));
     }
     match text(values, "action").as_str() {
+        "compose_email" if text(values, "action_text").is_empty() => {
+            errors.push(problem("action_text", "problem.needs_template"));
+        }
         "create_task" if text(values, "action_text").is_empty() => {
             errors.push(problem("action_text", "problem.task_needs_subject"));
         }
