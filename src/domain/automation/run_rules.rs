@@ -14,7 +14,9 @@ use crate::domain::automation::workflow::{
     active_rules, find_field, holds, Action, ActionKind, Trigger, WorkflowRule,
 };
 use crate::domain::modules::activity_module::ACTIVITIES;
-use crate::domain::modules::automation_modules::{is_automation, ALERTS, RULE_RUNS, RULE_WAITS};
+use crate::domain::modules::automation_modules::{
+    is_automation, run_of_values, ALERTS, RULE_RUNS, RULE_WAITS,
+};
 use crate::domain::records::condition::Condition;
 use crate::domain::records::field::FieldKind;
 use crate::domain::records::field_values::FieldValues;
@@ -449,14 +451,8 @@ fn log_wait(
     (next, at): (usize, i64),
     ctx: &mut WriteContext,
 ) {
-    let mut values: FieldValues = [
-        ("rule".to_string(), Value::Ref(rule.id.clone())),
-        ("about".to_string(), Value::Text(title.to_string())),
-        ("about_module".to_string(), Value::Text(r.module.clone())),
-        ("about_id".to_string(), Value::Text(r.id.clone())),
-        ("next_step".to_string(), Value::Number(next as f64)),
-    ]
-    .into();
+    let mut values = run_of_values(&rule.id, r, title);
+    values.insert("next_step", Value::Number(next as f64));
     if let Some(t) = chrono::DateTime::from_timestamp_millis(at) {
         values.insert("resume_at", Value::DateTime(t));
     }
@@ -481,15 +477,9 @@ fn log_run(
     moment: Option<i64>,
     ctx: &mut WriteContext,
 ) {
-    let mut values: FieldValues = [
-        ("rule".to_string(), Value::Ref(rule.id.clone())),
-        ("about".to_string(), Value::Text(title.to_string())),
-        ("about_module".to_string(), Value::Text(r.module.clone())),
-        ("about_id".to_string(), Value::Text(r.id.clone())),
-        ("run_outcome".to_string(), Value::Text(outcome.into())),
-        ("detail".to_string(), Value::Text(detail)),
-    ]
-    .into();
+    let mut values = run_of_values(&rule.id, r, title);
+    values.insert("run_outcome", Value::Text(outcome.into()));
+    values.insert("detail", Value::Text(detail));
     if let Some(t) = moment.and_then(chrono::DateTime::from_timestamp_millis) {
         values.insert("moment", Value::DateTime(t));
     }

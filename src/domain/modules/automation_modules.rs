@@ -164,29 +164,54 @@ pub fn alerts() -> ModuleDef {
     }
 }
 
+/// Which rule, on which record (its title as it was, its module and id): the
+/// fields a run and a waiting run share.
+fn run_of_fields() -> Vec<FieldDef> {
+    vec![
+        FieldDef::lookup("rule", WORKFLOW_RULES).in_list(),
+        FieldDef::new("about", FieldKind::SingleLine)
+            .max_len(300)
+            .in_list()
+            .searchable(),
+        FieldDef::new("about_module", FieldKind::SingleLine)
+            .max_len(100)
+            .system(),
+        FieldDef::new("about_id", FieldKind::SingleLine)
+            .max_len(100)
+            .system(),
+    ]
+}
+
+/// A run's or a waiting run's values naming its rule and record.
+pub fn run_of_values(rule: &str, record: &Record, title: &str) -> FieldValues {
+    [
+        ("rule".to_string(), Value::Ref(rule.to_string())),
+        ("about".to_string(), Value::Text(title.to_string())),
+        (
+            "about_module".to_string(),
+            Value::Text(record.module.clone()),
+        ),
+        ("about_id".to_string(), Value::Text(record.id.clone())),
+    ]
+    .into()
+}
+
 /// One firing of a rule: when (the record's creation), on which record, what it did
 /// and how it ended.
 pub fn rule_runs() -> ModuleDef {
     ModuleDef {
-        fields: vec![
-            FieldDef::lookup("rule", WORKFLOW_RULES).in_list(),
-            FieldDef::new("about", FieldKind::SingleLine)
-                .max_len(300)
-                .in_list()
-                .searchable(),
-            FieldDef::new("about_module", FieldKind::SingleLine)
-                .max_len(100)
-                .system(),
-            FieldDef::new("about_id", FieldKind::SingleLine)
-                .max_len(100)
-                .system(),
-            picklist("run_outcome", "run_outcome", &OUTCOMES)
-                .required()
-                .in_list(),
-            FieldDef::new("detail", FieldKind::MultiLine).in_list(),
-            // For a date reached: the moment it was for, so it runs once each.
-            FieldDef::new("moment", FieldKind::DateTime).system(),
-        ],
+        fields: [
+            run_of_fields(),
+            vec![
+                picklist("run_outcome", "run_outcome", &OUTCOMES)
+                    .required()
+                    .in_list(),
+                FieldDef::new("detail", FieldKind::MultiLine).in_list(),
+                // For a date reached: the moment it was for, so it runs once each.
+                FieldDef::new("moment", FieldKind::DateTime).system(),
+            ],
+        ]
+        .concat(),
         sections: vec![section("main")],
         title_fields: vec!["about".into()],
         nav: false,
@@ -203,23 +228,16 @@ pub fn rule_runs() -> ModuleDef {
 /// at the next start).
 pub fn rule_waits() -> ModuleDef {
     ModuleDef {
-        fields: vec![
-            FieldDef::lookup("rule", WORKFLOW_RULES).in_list(),
-            FieldDef::new("about", FieldKind::SingleLine)
-                .max_len(300)
-                .in_list()
-                .searchable(),
-            FieldDef::new("about_module", FieldKind::SingleLine)
-                .max_len(100)
-                .system(),
-            FieldDef::new("about_id", FieldKind::SingleLine)
-                .max_len(100)
-                .system(),
-            FieldDef::new("resume_at", FieldKind::DateTime).in_list(),
-            FieldDef::new("next_step", FieldKind::Number)
-                .max_value(1000.0)
-                .system(),
-        ],
+        fields: [
+            run_of_fields(),
+            vec![
+                FieldDef::new("resume_at", FieldKind::DateTime).in_list(),
+                FieldDef::new("next_step", FieldKind::Number)
+                    .max_value(1000.0)
+                    .system(),
+            ],
+        ]
+        .concat(),
         sections: vec![section("main")],
         title_fields: vec!["about".into()],
         nav: false,
